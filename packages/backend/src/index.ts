@@ -1,0 +1,48 @@
+/*
+ * Butler Portal backend: the Backstage core plugins the product uses, plus the portal's own
+ * plugins as their issues add them. Everything else stays out, so that start-up is quick and the
+ * log carries only what matters.
+ */
+import { createBackend } from '@backstage/backend-defaults';
+
+const backend = createBackend();
+
+backend.add(import('@backstage/plugin-app-backend'));
+backend.add(import('@backstage/plugin-proxy-backend'));
+
+// auth: guest on the embedded defaults; OIDC or GitHub in production (app-config.production.yaml)
+backend.add(import('@backstage/plugin-auth-backend'));
+backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+backend.add(import('@backstage/plugin-auth-backend-module-github-provider'));
+backend.add(import('@backstage/plugin-auth-backend-module-oidc-provider'));
+
+// catalog; the GitHub modules only act when catalog.providers.github / githubOrg are configured
+backend.add(import('@backstage/plugin-catalog-backend'));
+backend.add(
+  import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
+);
+backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
+backend.add(import('@backstage/plugin-catalog-backend-module-github'));
+backend.add(import('@backstage/plugin-catalog-backend-module-github-org'));
+
+// scaffolder with the GitHub actions (publish:github, github:* ...)
+backend.add(import('@backstage/plugin-scaffolder-backend'));
+backend.add(import('@backstage/plugin-scaffolder-backend-module-github'));
+
+// events: push and pull-request webhooks from GitHub and GitLab
+backend.add(import('@backstage/plugin-events-backend'));
+backend.add(import('@backstage/plugin-events-backend-module-github'));
+backend.add(import('@backstage/plugin-events-backend-module-gitlab'));
+
+// permission
+backend.add(import('@backstage/plugin-permission-backend'));
+backend.add(
+  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
+);
+
+// search: Postgres engine when the database is PostgreSQL, in-memory Lunr otherwise
+backend.add(import('@backstage/plugin-search-backend'));
+backend.add(import('@backstage/plugin-search-backend-module-pg'));
+backend.add(import('@backstage/plugin-search-backend-module-catalog'));
+
+backend.start();

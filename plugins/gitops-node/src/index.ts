@@ -1,0 +1,6 @@
+/**
+ * Butler Portal GitOps node library: Git providers and the change-request service.
+ *
+ * @packageDocumentation
+ */
+export * from './provider';

@@ -1,0 +1,193 @@
+/*
+ * The one interface every Git hosting backend implements (local via isomorphic-git, GitHub via
+ * @octokit/rest, GitLab via @gitbeaker/rest). The change-request service, the catalog providers
+ * and the reconciler only ever talk to this interface, so they behave the same on every provider.
+ */
+
+/** Who acts: the signed-in user, resolved from their catalog User entity. */
+export interface Actor {
+  /** Backstage entity ref, e.g. `user:default/jane` */
+  userRef: string;
+  /** display name, used as the commit author name */
+  name: string;
+  /** used as the commit author email */
+  email: string;
+  /** the user's own SCM token when the frontend supplied one (GitHub/GitLab); acts as the user */
+  scmToken?: string;
+}
+
+/** One file change of a change request; a change request carries one commit with all of them. */
+export type FileOperation =
+  | { action: 'create'; path: string; content: string }
+  | { action: 'update'; path: string; content: string }
+  | { action: 'delete'; path: string };
+
+export interface TreeEntry {
+  path: string;
+  /** blob id (git object id) */
+  sha: string;
+}
+
+export interface FileContent {
+  path: string;
+  content: string;
+  /** blob id of the content */
+  sha: string;
+}
+
+export type ChangeStatus = 'added' | 'modified' | 'deleted';
+
+export interface ChangedPath {
+  path: string;
+  status: ChangeStatus;
+}
+
+export interface ChangedFile extends ChangedPath {
+  /** content on the base side (absent for added files) */
+  before?: string;
+  /** content on the head side (absent for deleted files) */
+  after?: string;
+}
+
+export type ChangeRequestState = 'open' | 'merged' | 'closed';
+
+export type ReviewDecision = 'approve' | 'request_changes' | 'comment';
+
+export interface Review {
+  id: string;
+  /** entity ref for the local provider, login for GitHub/GitLab */
+  author: string;
+  decision: ReviewDecision;
+  comment?: string;
+  /** the head commit the review was given on; approvals of an older head do not count */
+  commitSha?: string;
+  submittedAt: string;
+}
+
+export type CheckState = 'pending' | 'success' | 'failure' | 'error';
+
+export interface CommitCheck {
+  /** e.g. `butler-portal/validate`, `butler-portal/sync` */
+  context: string;
+  state: CheckState;
+  description?: string;
+  targetUrl?: string;
+}
+
+export interface ApprovalState {
+  approved: boolean;
+  /** approvals required by config / branch protection */
+  required: number;
+  /** valid approvals on the current head */
+  received: number;
+  /** CODEOWNERS entries (users or groups) whose approval is still missing */
+  missingOwners: string[];
+}
+
+export interface ChangeRequest {
+  /** stable id within the repository (the PR / MR / local change number as string) */
+  id: string;
+  number: number;
+  /** id of the configured repository this change belongs to */
+  repository: string;
+  title: string;
+  description: string;
+  state: ChangeRequestState;
+  sourceBranch: string;
+  targetBranch: string;
+  headSha: string;
+  baseSha: string;
+  mergeCommitSha?: string;
+  author: { name: string; email?: string; login?: string; userRef?: string };
+  createdAt: string;
+  updatedAt: string;
+  /** web URL at the provider; absent for the local provider (the portal is its UI) */
+  url?: string;
+  reviews: Review[];
+  checks: CommitCheck[];
+  approval: ApprovalState;
+  /** undefined while the provider is still computing it */
+  mergeable?: boolean;
+  /** why it cannot merge: `conflict`, `not_approved`, `checks_failed`, `closed`, ... */
+  mergeableReason?: string;
+  /** repository paths touched by the change */
+  paths: string[];
+}
+
+export interface OpenChangeInput {
+  /** branch to create, e.g. `butler/workspace/alice-dev/1a2b3c4d` */
+  branch: string;
+  /** commit the change is based on; defaults to the head of the default branch */
+  baseCommit?: string;
+  title: string;
+  description: string;
+  /** commit message; defaults to the title */
+  message?: string;
+  operations: FileOperation[];
+  actor: Actor;
+}
+
+export interface ReviewInput {
+  decision: ReviewDecision;
+  comment?: string;
+  actor: Actor;
+}
+
+export interface ChangeFilter {
+  state?: ChangeRequestState;
+}
+
+/** What a verified webhook (or the local provider's own event) tells the rest of the portal. */
+export type GitEvent =
+  | {
+      type: 'push';
+      repository: string;
+      branch: string;
+      before?: string;
+      after: string;
+    }
+  | {
+      type: 'change';
+      repository: string;
+      changeId: string;
+      action: 'opened' | 'updated' | 'reviewed' | 'merged' | 'closed';
+    };
+
+export type GitProviderType = 'local' | 'github' | 'gitlab';
+
+export interface GitProvider {
+  /** the configured repository id (app-config `gitops.repositories[].id`) */
+  readonly repository: string;
+  readonly type: GitProviderType;
+
+  defaultBranch(): Promise<string>;
+  /** commit id at the tip of a branch (default branch when omitted) */
+  head(branch?: string): Promise<string>;
+  /** a file at a revision (commit id or branch; default branch when omitted); undefined if absent */
+  readFile(path: string, ref?: string): Promise<FileContent | undefined>;
+  /** every blob under `prefix` (whole tree when omitted) at a revision */
+  listTree(ref?: string, prefix?: string): Promise<TreeEntry[]>;
+  /** paths that differ between two commits; the cost grows with the change, not the repo */
+  changedPaths(fromCommit: string, toCommit: string): Promise<ChangedPath[]>;
+  /** web URL to view (or edit) a file on the default branch; undefined for the local provider */
+  fileUrl?(path: string, mode: 'view' | 'edit'): string | undefined;
+
+  /** creates branch + ONE commit authored by the actor + the change request, all or nothing */
+  openChange(input: OpenChangeInput): Promise<ChangeRequest>;
+  /** opens a change request for a branch that already exists (e.g. pushed with `git push`) */
+  openChangeFromBranch?(input: {
+    branch: string;
+    title: string;
+    description: string;
+    actor: Actor;
+  }): Promise<ChangeRequest>;
+  listChanges(filter?: ChangeFilter): Promise<ChangeRequest[]>;
+  getChange(id: string): Promise<ChangeRequest | undefined>;
+  /** files of a change with both sides of each, for diffs */
+  getChangeFiles(id: string): Promise<ChangedFile[]>;
+  review(id: string, input: ReviewInput): Promise<Review>;
+  /** merges when approved, checks pass and there is no conflict; throws ConflictError otherwise */
+  merge(id: string, actor: Actor): Promise<ChangeRequest>;
+  close(id: string, actor: Actor): Promise<ChangeRequest>;
+  setCommitStatus(sha: string, check: CommitCheck): Promise<void>;
+}

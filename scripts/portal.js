@@ -1,0 +1,265 @@
+#!/usr/bin/env node
+/*
+ * The one entry point behind `npm start` and `npm test`.
+ *
+ * It must run on the Node a newcomer already has (>= 20), with no dependency of its own,
+ * and make everything else appear: Node 22 LTS (Backstage 1.55 needs 22 or 24, and Node 24
+ * crashes better-sqlite3), Yarn 4 from the committed release, and the workspace
+ * dependencies with native modules built offline against Node 22's headers.
+ *
+ *   node scripts/portal.js start        portal on the embedded defaults (:3000 + :7007)
+ *   node scripts/portal.js test         type-check, lint, unit/backend tests (SQLite + PostgreSQL), browser test
+ *   node scripts/portal.js yarn <args>  any yarn command with the same toolchain
+ *
+ * Re-running is quick: the install is skipped while a fingerprint of the lockfile, the
+ * manifests and the Node version is unchanged.
+ */
+'use strict';
+
+const { spawnSync, spawn } = require('child_process');
+const crypto = require('crypto');
+const fs = require('fs');
+const net = require('net');
+const os = require('os');
+const path = require('path');
+
+const ROOT = path.resolve(__dirname, '..');
+const TOOLS = path.join(ROOT, '.tools');
+const DATA = path.join(ROOT, '.data');
+// Node 22 LTS, pinned so that every machine builds native modules against the same headers.
+const NODE_VERSION = '22.23.3';
+const YARN_RELEASE = path.join(ROOT, '.yarn', 'releases', 'yarn-4.13.0.cjs');
+
+function log(msg) {
+  process.stderr.write(`[portal] ${msg}\n`);
+}
+
+function fail(msg) {
+  log(`error: ${msg}`);
+  process.exit(1);
+}
+
+function run(cmd, args, opts = {}) {
+  const res = spawnSync(cmd, args, { stdio: 'inherit', cwd: ROOT, ...opts });
+  if (res.error) fail(`${cmd} could not run: ${res.error.message}`);
+  return res.status ?? 1;
+}
+
+/** Returns { node, nodedir } for a Node 22 runtime, fetching it from the npm registry if needed. */
+function ensureNode() {
+  const major = Number(process.versions.node.split('.')[0]);
+  if (major === 22 && !process.env.PORTAL_FORCE_TOOLS_NODE) {
+    // The running Node is fine; node-gyp finds its headers through the usual channels.
+    const nodedir = path.resolve(path.dirname(process.execPath), '..');
+    return {
+      node: process.execPath,
+      nodedir: fs.existsSync(path.join(nodedir, 'include', 'node')) ? nodedir : undefined,
+    };
+  }
+  const pkgName = `node-${process.platform}-${process.arch}`;
+  const dir = path.join(TOOLS, `node-${NODE_VERSION}`);
+  const nodeBin = path.join(dir, 'bin', process.platform === 'win32' ? 'node.exe' : 'node');
+  if (!fs.existsSync(nodeBin)) {
+    log(`Node ${process.versions.node} is running; Backstage 1.55 needs Node 22. Fetching ${pkgName}@${NODE_VERSION} (binary and headers) ...`);
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'portal-node-'));
+    const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+    const packed = spawnSync(npm, ['pack', `${pkgName}@${NODE_VERSION}`, '--silent', '--pack-destination', tmp], {
+      cwd: tmp,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    if (packed.status !== 0) fail(`npm pack ${pkgName}@${NODE_VERSION} failed; is the npm registry reachable?`);
+    const tarball = path.join(tmp, packed.stdout.trim().split('\n').pop());
+    const staging = `${dir}.partial-${process.pid}`;
+    fs.mkdirSync(staging, { recursive: true });
+    if (run('tar', ['xzf', tarball, '-C', staging, '--strip-components=1']) !== 0) fail('could not unpack the Node tarball');
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.renameSync(staging, dir); // appears whole or not at all
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  return { node: nodeBin, nodedir: dir };
+}
+
+function toolchainEnv(tc) {
+  const binDir = path.dirname(tc.node);
+  const env = {
+    ...process.env,
+    PATH: [binDir, path.join(ROOT, 'node_modules', '.bin'), process.env.PATH].join(path.delimiter),
+    // Native modules (better-sqlite3) compile offline against these headers.
+    ...(tc.nodedir ? { npm_config_nodedir: tc.nodedir } : {}),
+    // The scaffolder's sandbox (isolated-vm) needs this on Node 20+.
+    NODE_OPTIONS: [process.env.NODE_OPTIONS, '--no-node-snapshot'].filter(Boolean).join(' '),
+    YARN_ENABLE_TELEMETRY: '0',
+    // Prebuilt-binary downloads cannot work offline; go straight to the source build.
+    npm_config_build_from_source: 'true',
+  };
+  delete env.npm_config_prefix; // npm sets it when running scripts; it would redirect yarn's global folder
+  return env;
+}
+
+function yarn(tc, args, opts = {}) {
+  return run(tc.node, [YARN_RELEASE, ...args], { env: toolchainEnv(tc), ...opts });
+}
+
+function installFingerprint(tc) {
+  const h = crypto.createHash('sha256');
+  h.update(`${process.platform}-${process.arch}-${spawnSync(tc.node, ['--version'], { encoding: 'utf8' }).stdout}`);
+  const files = ['package.json', 'yarn.lock', '.yarnrc.yml'];
+  for (const ws of ['packages', 'plugins']) {
+    const base = path.join(ROOT, ws);
+    if (!fs.existsSync(base)) continue;
+    for (const name of fs.readdirSync(base).sort()) {
+      const manifest = path.join(ws, name, 'package.json');
+      if (fs.existsSync(path.join(ROOT, manifest))) files.push(manifest);
+    }
+  }
+  for (const f of files) {
+    const p = path.join(ROOT, f);
+    h.update(f);
+    if (fs.existsSync(p)) h.update(fs.readFileSync(p));
+  }
+  return h.digest('hex');
+}
+
+function sleep(ms) {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** Serialises installs: two `npm test` runs in one checkout must not run yarn at once. */
+function withInstallLock(fn) {
+  const lock = path.join(ROOT, '.yarn', 'portal-install.lock');
+  for (;;) {
+    try {
+      fs.mkdirSync(lock);
+      fs.writeFileSync(path.join(lock, 'pid'), String(process.pid));
+      break;
+    } catch (e) {
+      if (e.code !== 'EEXIST') throw e;
+      let holder = 0;
+      try {
+        holder = Number(fs.readFileSync(path.join(lock, 'pid'), 'utf8'));
+      } catch {
+        /* being written */
+      }
+      let alive = false;
+      try {
+        alive = holder > 0 && process.kill(holder, 0);
+      } catch {
+        alive = false;
+      }
+      if (holder > 0 && !alive) fs.rmSync(lock, { recursive: true, force: true });
+      else sleep(500);
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    fs.rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+function ensureInstall(tc) {
+  const stamp = path.join(ROOT, 'node_modules', '.portal-install-stamp');
+  const fresh = () => fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === installFingerprint(tc);
+  if (fresh()) return;
+  withInstallLock(() => {
+    if (!fresh()) installNow(tc, stamp);
+  });
+}
+
+function installNow(tc, stamp) {
+  log('installing workspace dependencies (yarn install) ...');
+  const started = Date.now();
+  const immutable = process.env.CI ? ['--immutable'] : [];
+  if (yarn(tc, ['install', ...immutable]) !== 0) fail('yarn install failed (see above)');
+  fs.writeFileSync(stamp, installFingerprint(tc));
+  log(`install done in ${Math.round((Date.now() - started) / 1000)} s`);
+}
+
+function canConnect(host, port, timeoutMs = 1500) {
+  return new Promise(resolve => {
+    const s = net.connect({ host, port });
+    const done = ok => {
+      s.destroy();
+      resolve(ok);
+    };
+    s.setTimeout(timeoutMs, () => done(false));
+    s.once('connect', () => done(true));
+    s.once('error', () => done(false));
+  });
+}
+
+/** Finds the PostgreSQL the backend tests should also run against, or explains why none. */
+async function postgresForTests() {
+  const explicit = process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING;
+  if (explicit) return explicit;
+  const host = process.env.PGHOST || '127.0.0.1';
+  const port = Number(process.env.PGPORT || 5432);
+  if (await canConnect(host, port)) {
+    const user = process.env.PGUSER || 'postgres';
+    const pw = process.env.PGPASSWORD ? `:${encodeURIComponent(process.env.PGPASSWORD)}` : '';
+    return `postgresql://${user}${pw}@${host}:${port}`;
+  }
+  return undefined;
+}
+
+async function test(tc, extra) {
+  const env = toolchainEnv(tc);
+  const pg = await postgresForTests();
+  if (pg) {
+    env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING = pg;
+    log(`backend tests run on SQLite and on PostgreSQL at ${pg.replace(/:[^:@/]*@/, ':***@')}`);
+  } else if (process.env.CI) {
+    fail('CI must test on PostgreSQL, but none answers on 127.0.0.1:5432 (start it: pg_ctlcluster ... main start)');
+  } else {
+    log('NOTE: no PostgreSQL found on 127.0.0.1:5432 (set PGHOST/PGPORT or BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING); backend tests run on SQLite only.');
+  }
+  const steps = [
+    ['type-check', ['tsc']],
+    ['lint', ['backstage-cli', 'repo', 'lint']],
+    ['unit and backend tests', ['backstage-cli', 'repo', 'test', '--ci', ...extra]],
+    ['browser test', ['node', 'e2e/run.js']],
+  ];
+  for (const [name, args] of steps) {
+    if (process.env.PORTAL_TEST_ONLY && !process.env.PORTAL_TEST_ONLY.split(',').includes(name.split(' ')[0])) continue;
+    log(`== ${name}: yarn ${args.join(' ')}`);
+    const code = run(tc.node, [YARN_RELEASE, ...args], { env });
+    if (code !== 0) fail(`${name} failed (exit ${code})`);
+  }
+}
+
+function start(tc) {
+  fs.mkdirSync(DATA, { recursive: true });
+  log('starting the portal on the embedded defaults: app http://localhost:3000, backend http://localhost:7007, state in .data/');
+  const child = spawn(tc.node, [YARN_RELEASE, 'backstage-cli', 'repo', 'start'], {
+    cwd: ROOT,
+    env: toolchainEnv(tc),
+    stdio: 'inherit',
+  });
+  const forward = sig => child.kill(sig);
+  process.on('SIGINT', forward);
+  process.on('SIGTERM', forward);
+  child.on('exit', code => process.exit(code ?? 1));
+}
+
+async function main() {
+  const [cmd = 'start', ...rest] = process.argv.slice(2);
+  const tc = ensureNode();
+  ensureInstall(tc);
+  switch (cmd) {
+    case 'start':
+      return start(tc);
+    case 'test':
+      return test(tc, rest);
+    case 'install':
+      return undefined;
+    case 'yarn':
+      process.exit(yarn(tc, rest));
+    // eslint-disable-next-line no-fallthrough
+    default:
+      fail(`unknown command "${cmd}" (start | test | install | yarn <args>)`);
+  }
+  return undefined;
+}
+
+main().catch(e => fail(e.stack || String(e)));
