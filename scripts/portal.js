@@ -214,22 +214,54 @@ async function test(tc, extra) {
   } else {
     log('NOTE: no PostgreSQL found on 127.0.0.1:5432 (set PGHOST/PGPORT or BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING); backend tests run on SQLite only.');
   }
+  const results = path.join(DATA, 'test-results');
+  fs.rmSync(results, { recursive: true, force: true });
+  fs.mkdirSync(results, { recursive: true });
+  const jestJson = path.join(results, 'jest.json');
   const steps = [
     ['type-check', ['tsc']],
     ['lint', ['backstage-cli', 'repo', 'lint']],
-    ['unit and backend tests', ['backstage-cli', 'repo', 'test', '--ci', ...extra]],
-    ['browser test', ['node', 'e2e/run.js']],
+    ['unit', ['backstage-cli', 'repo', 'test', '--ci', '--json', `--outputFile=${jestJson}`, ...extra]],
+    ['browser', ['node', 'e2e/run.js']],
   ];
+  const only = process.env.PORTAL_TEST_ONLY?.split(',');
+  const failed = [];
   for (const [name, args] of steps) {
-    if (process.env.PORTAL_TEST_ONLY && !process.env.PORTAL_TEST_ONLY.split(',').includes(name.split(' ')[0])) continue;
+    if (only && !only.includes(name)) continue;
     log(`== ${name}: yarn ${args.join(' ')}`);
     const code = run(tc.node, [YARN_RELEASE, ...args], { env });
-    if (code !== 0) fail(`${name} failed (exit ${code})`);
+    if (code !== 0) failed.push(`${name} (exit ${code})`);
   }
+  const counts = summarizeTests(jestJson, path.join(results, 'e2e.tap'));
+  if (failed.length) log(`failed steps: ${failed.join(', ')}`);
+  // One closing line that adds up every test runner, so the run ends with its summary.
+  process.stdout.write(`summary: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped\n`);
+  process.exit(failed.length || counts.failed ? 1 : 0);
+}
+
+/** Adds up jest's JSON report and node:test's TAP report. */
+function summarizeTests(jestJson, e2eTap) {
+  const counts = { passed: 0, failed: 0, skipped: 0 };
+  if (fs.existsSync(jestJson)) {
+    const j = JSON.parse(fs.readFileSync(jestJson, 'utf8'));
+    counts.passed += j.numPassedTests;
+    counts.failed += j.numFailedTests + (j.numRuntimeErrorTestSuites || 0);
+    counts.skipped += j.numPendingTests + j.numTodoTests;
+  }
+  if (fs.existsSync(e2eTap)) {
+    const tap = fs.readFileSync(e2eTap, 'utf8');
+    const num = key => Number((new RegExp(`^# ${key} (\\d+)$`, 'm').exec(tap) || [])[1] || 0);
+    counts.passed += num('pass');
+    counts.failed += num('fail') + num('cancelled');
+    counts.skipped += num('skipped') + num('todo');
+  }
+  return counts;
 }
 
 function start(tc) {
-  fs.mkdirSync(DATA, { recursive: true });
+  // The embedded defaults keep all their state here (see app-config.yaml); Backstage expects
+  // the folders to exist.
+  for (const sub of ['sqlite', 'work']) fs.mkdirSync(path.join(DATA, sub), { recursive: true });
   log('starting the portal on the embedded defaults: app http://localhost:3000, backend http://localhost:7007, state in .data/');
   const child = spawn(tc.node, [YARN_RELEASE, 'backstage-cli', 'repo', 'start'], {
     cwd: ROOT,

@@ -1,0 +1,46 @@
+/*
+ * Debian's chromium driven by playwright-core: Playwright's own browser download cannot work
+ * offline, and these flags keep chromium from reaching for the (closed) network.
+ */
+'use strict';
+
+const fs = require('fs');
+const { chromium } = require('playwright-core');
+
+const CANDIDATES = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(Boolean);
+
+function chromiumPath() {
+  const found = CANDIDATES.find(p => fs.existsSync(p));
+  if (!found) {
+    throw new Error(`no chromium found (looked at ${CANDIDATES.join(', ')}); install Debian's "chromium" package or set CHROMIUM_PATH`);
+  }
+  return found;
+}
+
+async function launchBrowser() {
+  return chromium.launch({
+    executablePath: chromiumPath(),
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/** Opens the app and signs in as guest, the embedded default's identity. */
+async function signInAsGuest(page, appUrl) {
+  await page.goto(appUrl);
+  const enter = page.getByRole('button', { name: 'Enter' });
+  await enter.waitFor({ timeout: 60000 });
+  await enter.click();
+  // the sidebar's Catalog entry shows once the signed-in app shell has rendered
+  await page.getByRole('link', { name: 'Catalog', exact: true }).first().waitFor({ timeout: 60000 });
+}
+
+module.exports = { launchBrowser, signInAsGuest };
