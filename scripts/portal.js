@@ -205,6 +205,8 @@ async function postgresForTests() {
 
 async function test(tc, extra) {
   const env = toolchainEnv(tc);
+  // Databases come from connection strings only: tests never start containers.
+  env.BACKSTAGE_TEST_DISABLE_DOCKER = '1';
   const pg = await postgresForTests();
   if (pg) {
     env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING = pg;
