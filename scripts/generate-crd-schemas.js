@@ -334,6 +334,9 @@ const PORTAL_PATTERNS = {
     '^[-+]?(0|(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ns|us|\u00b5s|\u03bcs|ms|s|m|h))+)$',
 };
 
+const GIT_URL_RULE =
+  'an http(s), ssh, git or scp-style Git URL without spaces or shell metacharacters.';
+
 /** Adds a portal pattern to a CRD string field that has none. */
 function restrict(node, pattern, why) {
   if (node.type !== 'string' || node.pattern !== undefined) {
@@ -351,7 +354,7 @@ function restrictWorkspaceFields(spec, kind, quantityPattern) {
     restrict(
       propertyAt(spec, [repo, 'url'], kind),
       PORTAL_PATTERNS.gitUrl,
-      'an http(s), ssh, git or scp-style Git URL without spaces or shell metacharacters.',
+      GIT_URL_RULE,
     );
     restrict(
       propertyAt(spec, [repo, 'branch'], kind),
@@ -367,7 +370,7 @@ function restrictWorkspaceFields(spec, kind, quantityPattern) {
   restrict(
     propertyAt(spec, ['dotfiles', 'url'], kind),
     PORTAL_PATTERNS.gitUrl,
-    'an http(s), ssh, git or scp-style Git URL without spaces or shell metacharacters.',
+    GIT_URL_RULE,
   );
   for (const field of ['cpu', 'memory']) {
     restrict(
@@ -407,7 +410,7 @@ const BUTLER_KINDS = [
       restrict(
         propertyAt(spec, ['editorConfig', 'neovimConfigRepo'], 'Workspace'),
         PORTAL_PATTERNS.gitUrl,
-        'an http(s), ssh, git or scp-style Git URL without spaces or shell metacharacters.',
+        GIT_URL_RULE,
       );
       restrict(
         propertyAt(spec, ['editorConfig', 'neovimConfigArchive'], 'Workspace'),
