@@ -207,6 +207,8 @@ async function test(tc, extra) {
   const env = toolchainEnv(tc);
   // Databases come from connection strings only: tests never start containers.
   env.BACKSTAGE_TEST_DISABLE_DOCKER = '1';
+  // `backstage-cli repo test` watches files unless CI is set; npm test must run once and exit.
+  env.CI = env.CI || 'true';
   const pg = await postgresForTests();
   if (pg) {
     env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING = pg;
