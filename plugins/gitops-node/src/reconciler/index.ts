@@ -1,0 +1,25 @@
+/*
+ * The reconciler: syncs merged Git state to sync targets (see targets/types.ts), keeping its
+ * inventory and per-resource status in the database.
+ */
+export { Reconciler } from './Reconciler';
+export type { ReconcilerOptions, ReconcilerStatus } from './Reconciler';
+export { desiredState } from './desiredState';
+export type { DesiredState, DesiredStateOptions } from './desiredState';
+export { diff, containsFields, liveMatches } from './diff';
+export type { ApplyReason, DiffOptions, SyncPlan } from './diff';
+export { sync, DEFAULT_MAX_DELETIONS_PER_SYNC } from './sync';
+export type { SyncInput, SyncOptions } from './sync';
+export { refKey } from './types';
+export type {
+  ConditionType,
+  InvalidFile,
+  InventoryRecord,
+  ResourceCondition,
+  ResourceStatus,
+  SyncResult,
+  SyncStatus,
+  TargetState,
+} from './types';
+export * from './store';
+export * from '../targets/types';

@@ -1,0 +1,122 @@
+import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
+import type { InventoryRecord } from '../types';
+import { DatabaseReconcilerStore } from './DatabaseReconcilerStore';
+import {
+  INVENTORY_TABLE,
+  applyReconcilerMigrations,
+} from './migrations/applyReconcilerMigrations';
+
+// SQLite always; PostgreSQL when a server is given (as CI and `BACKSTAGE_TEST_DATABASE_...` do)
+const ids: TestDatabaseId[] = ['SQLITE_3'];
+if (process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING)
+  ids.push('POSTGRES_15');
+const databases = TestDatabases.create({ ids });
+
+function record(
+  name: string,
+  overrides: Partial<InventoryRecord> = {},
+): InventoryRecord {
+  return {
+    ref: { kind: 'Workspace', namespace: 'team-a', name },
+    hash: 'a'.repeat(64),
+    revision: 'c'.repeat(40),
+    status: 'Synced',
+    condition: { type: 'Ready', reason: 'Applied' },
+    ...overrides,
+  };
+}
+
+describe.each(databases.eachSupportedId())(
+  'DatabaseReconcilerStore on %s',
+  databaseId => {
+    it('creates its tables idempotently', async () => {
+      const knex = await databases.init(databaseId);
+      await applyReconcilerMigrations(knex);
+      await applyReconcilerMigrations(knex);
+      const store = await DatabaseReconcilerStore.create(knex);
+      expect(await store.listInventory('directory')).toEqual([]);
+      expect(await store.getTargetState('directory')).toBeUndefined();
+    });
+
+    it('keeps target state and inventory per target, and upserts by resource', async () => {
+      const knex = await databases.init(databaseId);
+      const store = await DatabaseReconcilerStore.create(knex);
+
+      await store.setTargetState({
+        target: 'directory',
+        revision: 'r1',
+        condition: { type: 'Ready', reason: 'Synced' },
+      });
+      await store.setTargetState({
+        target: 'directory',
+        revision: 'r2',
+        condition: {
+          type: 'Stalled',
+          reason: 'PruneGuard',
+          message: '12 deletions, at most 10',
+        },
+        lastError: 'boom',
+      });
+      expect(await store.getTargetState('directory')).toEqual({
+        target: 'directory',
+        revision: 'r2',
+        condition: {
+          type: 'Stalled',
+          reason: 'PruneGuard',
+          message: '12 deletions, at most 10',
+        },
+        lastError: 'boom',
+        updatedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      });
+
+      // more rows than one statement takes, to cover the chunking
+      const many = Array.from({ length: 120 }, (_, i) =>
+        record(`ws-${String(i).padStart(3, '0')}`),
+      );
+      await store.upsertInventory('directory', many);
+      await store.upsertInventory('kubernetes', [record('other')]);
+      await store.upsertInventory('directory', [
+        record('ws-000', {
+          hash: undefined,
+          status: 'Failed',
+          condition: {
+            type: 'Stalled',
+            reason: 'ApplyFailed',
+            message: 'denied',
+          },
+          lastError: 'denied',
+        }),
+      ]);
+
+      const inventory = await store.listInventory('directory');
+      expect(inventory).toHaveLength(120);
+      expect(inventory[0]).toEqual({
+        ref: { kind: 'Workspace', namespace: 'team-a', name: 'ws-000' },
+        hash: undefined,
+        revision: 'c'.repeat(40),
+        status: 'Failed',
+        condition: {
+          type: 'Stalled',
+          reason: 'ApplyFailed',
+          message: 'denied',
+        },
+        lastError: 'denied',
+        updatedAt: expect.any(String),
+      });
+      expect(inventory[1]).toMatchObject(record('ws-001'));
+
+      await store.removeInventory('directory', [many[1].ref, many[2].ref]);
+      expect(
+        (await store.listInventory('directory'))
+          .map(r => r.ref.name)
+          .slice(0, 3),
+      ).toEqual(['ws-000', 'ws-003', 'ws-004']);
+      expect(
+        (await store.listInventory('kubernetes')).map(r => r.ref.name),
+      ).toEqual(['other']);
+      expect(Number((await knex(INVENTORY_TABLE).count({ n: '*' }))[0].n)).toBe(
+        119,
+      );
+    });
+  },
+);

@@ -1,0 +1,166 @@
+/*
+ * ReconcilerStore on the plugin's database (SQLite embedded, PostgreSQL in production), via the
+ * knex client Backstage's DatabaseService hands out.
+ */
+import type { Knex } from 'knex';
+import type {
+  KindName,
+  ResourceRef,
+} from '@butler-portal/plugin-gitops-common';
+import type {
+  ConditionType,
+  InventoryRecord,
+  SyncStatus,
+  TargetState,
+} from '../types';
+import type { ReconcilerStore } from './ReconcilerStore';
+import {
+  INVENTORY_TABLE,
+  TARGETS_TABLE,
+  applyReconcilerMigrations,
+} from './migrations/applyReconcilerMigrations';
+
+interface TargetRow {
+  target: string;
+  revision: string | null;
+  condition: string;
+  reason: string;
+  message: string | null;
+  last_error: string | null;
+  updated_at: Date | string | number;
+}
+
+interface InventoryRow {
+  target: string;
+  kind: string;
+  namespace: string;
+  name: string;
+  hash: string | null;
+  revision: string | null;
+  status: string;
+  condition: string;
+  reason: string;
+  message: string | null;
+  last_error: string | null;
+  updated_at: Date | string | number;
+}
+
+/** rows per statement: keeps well below SQLite's bound-parameter limit */
+const CHUNK = 50;
+
+export class DatabaseReconcilerStore implements ReconcilerStore {
+  /** runs the (idempotent) migrations, then returns the store */
+  static async create(knex: Knex): Promise<DatabaseReconcilerStore> {
+    await applyReconcilerMigrations(knex);
+    return new DatabaseReconcilerStore(knex);
+  }
+
+  private constructor(private readonly knex: Knex) {}
+
+  async getTargetState(target: string): Promise<TargetState | undefined> {
+    const row = await this.knex<TargetRow>(TARGETS_TABLE)
+      .where({ target })
+      .first();
+    if (!row) return undefined;
+    return {
+      target: row.target,
+      revision: row.revision ?? undefined,
+      condition: {
+        type: row.condition as ConditionType,
+        reason: row.reason,
+        message: row.message ?? undefined,
+      },
+      lastError: row.last_error ?? undefined,
+      updatedAt: toIso(row.updated_at),
+    };
+  }
+
+  async setTargetState(state: TargetState): Promise<void> {
+    const row: TargetRow = {
+      target: state.target,
+      revision: state.revision ?? null,
+      condition: state.condition.type,
+      reason: state.condition.reason,
+      message: state.condition.message ?? null,
+      last_error: state.lastError ?? null,
+      updated_at: new Date(),
+    };
+    await this.knex<TargetRow>(TARGETS_TABLE)
+      .insert(row)
+      .onConflict('target')
+      .merge();
+  }
+
+  async listInventory(target: string): Promise<InventoryRecord[]> {
+    const rows = await this.knex<InventoryRow>(INVENTORY_TABLE)
+      .where({ target })
+      .orderBy(['kind', 'namespace', 'name']);
+    return rows.map(row => ({
+      ref: {
+        kind: row.kind as KindName,
+        namespace: row.namespace,
+        name: row.name,
+      },
+      hash: row.hash ?? undefined,
+      revision: row.revision ?? undefined,
+      status: row.status as SyncStatus,
+      condition: {
+        type: row.condition as ConditionType,
+        reason: row.reason,
+        message: row.message ?? undefined,
+      },
+      lastError: row.last_error ?? undefined,
+      updatedAt: toIso(row.updated_at),
+    }));
+  }
+
+  async upsertInventory(
+    target: string,
+    records: InventoryRecord[],
+  ): Promise<void> {
+    if (records.length === 0) return;
+    const now = new Date();
+    const rows: InventoryRow[] = records.map(r => ({
+      target,
+      kind: r.ref.kind,
+      namespace: r.ref.namespace,
+      name: r.ref.name,
+      hash: r.hash ?? null,
+      revision: r.revision ?? null,
+      status: r.status,
+      condition: r.condition.type,
+      reason: r.condition.reason,
+      message: r.condition.message ?? null,
+      last_error: r.lastError ?? null,
+      updated_at: now,
+    }));
+    await this.knex.transaction(async tx => {
+      for (let i = 0; i < rows.length; i += CHUNK) {
+        await tx<InventoryRow>(INVENTORY_TABLE)
+          .insert(rows.slice(i, i + CHUNK))
+          .onConflict(['target', 'kind', 'namespace', 'name'])
+          .merge();
+      }
+    });
+  }
+
+  async removeInventory(target: string, refs: ResourceRef[]): Promise<void> {
+    if (refs.length === 0) return;
+    await this.knex.transaction(async tx => {
+      for (const ref of refs) {
+        await tx<InventoryRow>(INVENTORY_TABLE)
+          .where({
+            target,
+            kind: ref.kind,
+            namespace: ref.namespace,
+            name: ref.name,
+          })
+          .delete();
+      }
+    });
+  }
+}
+
+function toIso(value: Date | string | number): string {
+  return (value instanceof Date ? value : new Date(value)).toISOString();
+}

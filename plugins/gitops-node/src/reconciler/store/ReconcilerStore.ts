@@ -1,0 +1,16 @@
+/*
+ * Where the reconciler keeps what it must not forget across restarts: per target, the commit
+ * last synced and the inventory of objects it owns. Without the inventory it could not prune
+ * safely (it would not know what it owns) and would re-apply everything after a restart.
+ */
+import type { ResourceRef } from '@butler-portal/plugin-gitops-common';
+import type { InventoryRecord, TargetState } from '../types';
+
+export interface ReconcilerStore {
+  getTargetState(target: string): Promise<TargetState | undefined>;
+  setTargetState(state: TargetState): Promise<void>;
+  listInventory(target: string): Promise<InventoryRecord[]>;
+  /** inserts or replaces records by (target, kind, namespace, name), all or nothing */
+  upsertInventory(target: string, records: InventoryRecord[]): Promise<void>;
+  removeInventory(target: string, refs: ResourceRef[]): Promise<void>;
+}

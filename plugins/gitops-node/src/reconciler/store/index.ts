@@ -1,0 +1,7 @@
+export type { ReconcilerStore } from './ReconcilerStore';
+export { DatabaseReconcilerStore } from './DatabaseReconcilerStore';
+export {
+  applyReconcilerMigrations,
+  INVENTORY_TABLE,
+  TARGETS_TABLE,
+} from './migrations/applyReconcilerMigrations';

@@ -1,0 +1,163 @@
+import fs from 'fs';
+import os from 'os';
+import path from 'path';
+import {
+  InvalidResourcePathError,
+  type GitOpsResource,
+} from '@butler-portal/plugin-gitops-common';
+import {
+  DesiredObject,
+  MANAGED_BY_LABEL,
+  contentHash,
+  withManagedByLabel,
+} from '../types';
+import { DirectoryTarget } from './DirectoryTarget';
+
+function desired(
+  name: string,
+  spec: Record<string, unknown> = { owner: 'a@example.com' },
+): DesiredObject {
+  const object = withManagedByLabel({
+    apiVersion: 'butler.butlerlabs.dev/v1alpha1',
+    kind: 'Workspace',
+    metadata: { name, namespace: 'team-a' },
+    spec,
+  } as GitOpsResource);
+  return {
+    ref: { kind: 'Workspace', namespace: 'team-a', name },
+    object,
+    hash: contentHash(object),
+  };
+}
+
+describe('DirectoryTarget', () => {
+  let root: string;
+  beforeEach(async () => {
+    root = await fs.promises.mkdtemp(
+      path.join(os.tmpdir(), 'butler-dir-target-'),
+    );
+  });
+  afterEach(async () => {
+    await fs.promises.rm(root, { recursive: true, force: true });
+  });
+
+  it('writes one labelled file per object at the layout path and lists it back with its hash', async () => {
+    const target = new DirectoryTarget({ root });
+    const a = desired('dev');
+    const b = desired('prod', { owner: 'b@example.com' });
+
+    expect(await target.apply([a, b])).toEqual([
+      { ref: a.ref, ok: true },
+      { ref: b.ref, ok: true },
+    ]);
+
+    const text = await fs.promises.readFile(
+      path.join(root, 'workspaces/team-a/dev.yaml'),
+      'utf8',
+    );
+    expect(text).toContain(`${MANAGED_BY_LABEL}: butler-portal`);
+    expect(text).toContain('owner: a@example.com');
+    // no temp files left beside it
+    expect(
+      await fs.promises.readdir(path.join(root, 'workspaces/team-a')),
+    ).toEqual(['dev.yaml', 'prod.yaml']);
+
+    const managed = await target.listManaged();
+    expect(managed.map(m => [m.ref.name, m.hash])).toEqual([
+      ['dev', a.hash],
+      ['prod', b.hash],
+    ]);
+    expect(await target.health(a.ref)).toEqual({ status: 'Healthy' });
+  });
+
+  it('replaces a file whole and reports an edit made outside as a different hash', async () => {
+    const target = new DirectoryTarget({ root });
+    await target.apply([desired('dev')]);
+    const next = desired('dev', { owner: 'c@example.com' });
+    await target.apply([next]);
+    expect((await target.listManaged())[0].hash).toBe(next.hash);
+
+    const file = path.join(root, 'workspaces/team-a/dev.yaml');
+    await fs.promises.writeFile(
+      file,
+      (await fs.promises.readFile(file, 'utf8')).replace('c@', 'x@'),
+    );
+    expect((await target.listManaged())[0].hash).not.toBe(next.hash);
+  });
+
+  it('ignores and never deletes files without the managed-by label', async () => {
+    const target = new DirectoryTarget({ root });
+    const foreign = path.join(root, 'workspaces/team-a/hand-made.yaml');
+    await fs.promises.mkdir(path.dirname(foreign), { recursive: true });
+    await fs.promises.writeFile(
+      foreign,
+      'apiVersion: butler.butlerlabs.dev/v1alpha1\nkind: Workspace\nmetadata:\n  name: hand-made\n  namespace: team-a\n',
+    );
+    await fs.promises.writeFile(
+      path.join(root, 'workspaces/team-a/broken.yaml'),
+      ': : [',
+    );
+    await fs.promises.writeFile(path.join(root, 'README.yaml'), 'a: 1\n');
+
+    expect(await target.listManaged()).toEqual([]);
+    const ref = {
+      kind: 'Workspace' as const,
+      namespace: 'team-a',
+      name: 'hand-made',
+    };
+    await expect(target.delete(ref)).rejects.toThrow(
+      /does not carry the portal's managed-by label/,
+    );
+    expect(fs.existsSync(foreign)).toBe(true);
+  });
+
+  it('deletes labelled files, and deleting an absent one is not an error', async () => {
+    const target = new DirectoryTarget({ root });
+    const a = desired('dev');
+    await target.apply([a]);
+    await target.delete(a.ref);
+    expect(fs.existsSync(path.join(root, 'workspaces/team-a/dev.yaml'))).toBe(
+      false,
+    );
+    await expect(target.delete(a.ref)).resolves.toBeUndefined();
+    expect(await target.health(a.ref)).toEqual({
+      status: 'Missing',
+      message: 'no file',
+    });
+  });
+
+  it('refuses names that would leave the root, per object, writing nothing for them', async () => {
+    const target = new DirectoryTarget({ root });
+    const hostile = {
+      ...desired('dev'),
+      ref: { kind: 'Workspace' as const, namespace: '..', name: 'x' },
+    };
+    const results = await target.apply([hostile, desired('ok')]);
+    expect(results[0]).toMatchObject({
+      ok: false,
+      error: expect.stringContaining(
+        'namespace: ".." is not a valid DNS-1123 name',
+      ),
+    });
+    expect(results[1]).toMatchObject({ ok: true });
+    expect(() =>
+      target.filePath({
+        kind: 'Workspace',
+        namespace: 'a',
+        name: '../../etc/passwd',
+      }),
+    ).toThrow(InvalidResourcePathError);
+    await expect(
+      target.delete({ kind: 'Workspace', namespace: 'a', name: '../x' }),
+    ).rejects.toThrow(InvalidResourcePathError);
+    expect(fs.existsSync(path.join(root, '..', 'x'))).toBe(false);
+  });
+
+  it('lists nothing when the root does not exist yet', async () => {
+    expect(
+      await new DirectoryTarget({
+        root: path.join(root, 'missing'),
+      }).listManaged(),
+    ).toEqual([]);
+  });
+});

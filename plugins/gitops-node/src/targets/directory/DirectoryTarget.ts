@@ -1,0 +1,219 @@
+/*
+ * The embedded default target: rendered manifests in a folder, one file per object at the same
+ * path the repo layout gives it in Git (`<root>/<folder>/<namespace>/<name>.yaml`, e.g.
+ * `<root>/workspaces/team-a/dev.yaml`), so the layout's name checks also keep every write inside
+ * the root. Files are replaced atomically (temp file in the same folder, fsync, rename): a
+ * reader, or a crash, sees the old file or the new one, never half of one.
+ */
+import crypto from 'crypto';
+import fs from 'fs';
+import path from 'path';
+import { ConflictError, InputError } from '@backstage/errors';
+import {
+  parseResourcePath,
+  parseResourceYaml,
+  resourcePath,
+  stringifyResource,
+  type ResourceRef,
+} from '@butler-portal/plugin-gitops-common';
+import {
+  ApplyResult,
+  DesiredObject,
+  ManagedObject,
+  ResourceHealth,
+  SyncTarget,
+  contentHash,
+  hasManagedByLabel,
+  withManagedByLabel,
+} from '../types';
+
+export interface DirectoryTargetOptions {
+  /** the folder the manifests are written to; created when missing */
+  root: string;
+  /** target id in the reconciler store (default `directory`) */
+  name?: string;
+}
+
+export class DirectoryTarget implements SyncTarget {
+  readonly name: string;
+  readonly #root: string;
+
+  constructor(options: DirectoryTargetOptions) {
+    if (!options.root || typeof options.root !== 'string') {
+      throw new InputError(
+        'root: the folder of the directory target is required',
+      );
+    }
+    this.#root = path.resolve(options.root);
+    this.name = options.name ?? 'directory';
+  }
+
+  /** absolute path of the file of a resource; throws InvalidResourcePathError for bad names */
+  filePath(ref: ResourceRef): string {
+    const file = path.join(this.#root, ...resourcePath(ref).split('/'));
+    // resourcePath has already refused any name that could leave the root; this is a backstop
+    if (!file.startsWith(this.#root + path.sep)) {
+      throw new InputError(
+        `${ref.kind} ${ref.namespace}/${ref.name} would be written outside the root`,
+      );
+    }
+    return file;
+  }
+
+  async apply(objects: DesiredObject[]): Promise<ApplyResult[]> {
+    const results: ApplyResult[] = [];
+    for (const { ref, object } of objects) {
+      try {
+        const rendered = withManagedByLabel(object) as unknown as Record<
+          string,
+          unknown
+        >;
+        await this.#writeAtomically(
+          this.filePath(ref),
+          stringifyResource(rendered),
+        );
+        results.push({ ref, ok: true });
+      } catch (error) {
+        results.push({ ref, ok: false, error: errorMessage(error) });
+      }
+    }
+    return results;
+  }
+
+  async listManaged(): Promise<ManagedObject[]> {
+    const managed: ManagedObject[] = [];
+    for (const relative of await this.#listYamlFiles()) {
+      const ref = parseResourcePath(relative);
+      if (!ref) {
+        continue; // not where the layout puts any resource: not ours
+      }
+      const object = await this.#readObject(
+        path.join(this.#root, ...relative.split('/')),
+      );
+      if (object && hasManagedByLabel(object)) {
+        managed.push({ ref, hash: contentHash(object), live: object });
+      }
+    }
+    return managed;
+  }
+
+  async delete(ref: ResourceRef): Promise<void> {
+    const file = this.filePath(ref);
+    const object = await this.#readObject(file);
+    if (object === undefined) {
+      return;
+    }
+    if (!hasManagedByLabel(object)) {
+      throw new ConflictError(
+        `${path.relative(
+          this.#root,
+          file,
+        )} does not carry the portal's managed-by label; not deleting it`,
+      );
+    }
+    await fs.promises.rm(file, { force: true });
+    await fsyncDir(path.dirname(file));
+  }
+
+  async health(ref: ResourceRef): Promise<ResourceHealth> {
+    const object = await this.#readObject(this.filePath(ref));
+    if (object === undefined) {
+      return { status: 'Missing', message: 'no file' };
+    }
+    return hasManagedByLabel(object)
+      ? { status: 'Healthy' }
+      : { status: 'Degraded', message: 'the file lost the managed-by label' };
+  }
+
+  /** the parsed file, `undefined` when absent; a file that does not parse counts as foreign */
+  async #readObject(
+    file: string,
+  ): Promise<Record<string, unknown> | undefined> {
+    let text: string;
+    try {
+      const stat = await fs.promises.lstat(file);
+      if (!stat.isFile()) {
+        return {}; // a symlink or folder is never ours
+      }
+      text = await fs.promises.readFile(file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+        return undefined;
+      }
+      throw error;
+    }
+    const parsed = parseResourceYaml(text);
+    return parsed.ok ? parsed.yaml.value : {};
+  }
+
+  async #writeAtomically(file: string, content: string): Promise<void> {
+    const dir = path.dirname(file);
+    await fs.promises.mkdir(dir, { recursive: true });
+    const temp = path.join(
+      dir,
+      `.${path.basename(file)}.${crypto.randomBytes(6).toString('hex')}.tmp`,
+    );
+    const handle = await fs.promises.open(temp, 'wx', 0o644);
+    try {
+      await handle.writeFile(content, 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    try {
+      await fs.promises.rename(temp, file);
+    } catch (error) {
+      await fs.promises.rm(temp, { force: true });
+      throw error;
+    }
+    await fsyncDir(dir);
+  }
+
+  /** root-relative, `/`-separated paths of the `.yaml` files three levels down */
+  async #listYamlFiles(): Promise<string[]> {
+    const files: string[] = [];
+    const walk = async (dir: string, prefix: string[], depth: number) => {
+      let entries: fs.Dirent[];
+      try {
+        entries = await fs.promises.readdir(dir, { withFileTypes: true });
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+        throw error;
+      }
+      for (const entry of entries) {
+        if (depth < 2 && entry.isDirectory()) {
+          await walk(
+            path.join(dir, entry.name),
+            [...prefix, entry.name],
+            depth + 1,
+          );
+        } else if (
+          depth === 2 &&
+          entry.isFile() &&
+          entry.name.endsWith('.yaml')
+        ) {
+          files.push([...prefix, entry.name].join('/'));
+        }
+      }
+    };
+    await walk(this.#root, [], 0);
+    return files.sort();
+  }
+}
+
+async function fsyncDir(dir: string): Promise<void> {
+  // makes the rename or unlink itself durable; not every platform lets a folder be fsynced
+  let handle: fs.promises.FileHandle | undefined;
+  try {
+    handle = await fs.promises.open(dir, 'r');
+    await handle.sync();
+  } catch {
+    // best effort
+  } finally {
+    await handle?.close();
+  }
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,2 @@
+export { DirectoryTarget } from './DirectoryTarget';
+export type { DirectoryTargetOptions } from './DirectoryTarget';
