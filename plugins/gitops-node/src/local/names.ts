@@ -1,0 +1,98 @@
+/*
+ * Validation of the names a caller hands to the local provider: branch names, refs and file paths
+ * inside the repository. Everything here ends up as a file system path under the bare repository
+ * (refs are files) or as a tree entry, so hostile input (`../x`, `.git/config`, control characters)
+ * must be refused before it gets near the disk.
+ */
+import { InputError } from '@backstage/errors';
+
+// git check-ref-format rules, applied per path component
+// eslint-disable-next-line no-control-regex
+const FORBIDDEN_REF_CHARS = /[\x00-\x20\x7f~^:?*[\\]/;
+
+/** true when `name` is a full ref name git itself would accept (`refs/...`) */
+export function isValidRefName(name: string): boolean {
+  if (!name.startsWith('refs/') || name.length > 1024) return false;
+  if (
+    FORBIDDEN_REF_CHARS.test(name) ||
+    name.includes('..') ||
+    name.includes('@{')
+  ) {
+    return false;
+  }
+  if (name.endsWith('/') || name.endsWith('.')) return false;
+  return name
+    .split('/')
+    .every(c => c.length > 0 && !c.startsWith('.') && !c.endsWith('.lock'));
+}
+
+/** Throws an InputError naming the branch and the reason when it is not a usable branch name. */
+export function validateBranchName(branch: string, field = 'branch'): string {
+  if (typeof branch !== 'string' || branch.length === 0) {
+    throw new InputError(`${field}: a branch name is required`);
+  }
+  if (
+    branch.startsWith('refs/') ||
+    branch === 'HEAD' ||
+    branch.startsWith('-')
+  ) {
+    throw new InputError(
+      `${field}: '${branch}' is not a branch name (give the short name, e.g. butler/workspace/x)`,
+    );
+  }
+  if (!isValidRefName(`refs/heads/${branch}`)) {
+    throw new InputError(
+      `${field}: '${branch}' is not a valid git branch name (empty component, '..', '.lock', control or special character)`,
+    );
+  }
+  return branch;
+}
+
+/**
+ * Throws an InputError naming the path and the reason unless `path` is a plain relative path of
+ * a file inside the repository: no absolute paths, no `.`/`..` components, nothing under `.git`.
+ */
+export function validateRepoPath(path: string, field = 'path'): string {
+  if (typeof path !== 'string' || path.length === 0) {
+    throw new InputError(`${field}: a file path is required`);
+  }
+  if (path.length > 4096) {
+    throw new InputError(`${field}: path is longer than 4096 characters`);
+  }
+  // eslint-disable-next-line no-control-regex
+  if (/[\x00-\x1f\x7f\\]/.test(path)) {
+    throw new InputError(
+      `${field}: '${path}' contains a control character or a backslash`,
+    );
+  }
+  if (path.startsWith('/') || path.endsWith('/')) {
+    throw new InputError(
+      `${field}: '${path}' must be relative and name a file (no leading or trailing '/')`,
+    );
+  }
+  for (const component of path.split('/')) {
+    if (component === '' || component === '.' || component === '..') {
+      throw new InputError(
+        `${field}: '${path}' has an empty, '.' or '..' component`,
+      );
+    }
+    if (component.toLowerCase() === '.git') {
+      throw new InputError(`${field}: '${path}' points into .git`);
+    }
+  }
+  return path;
+}
+
+/** A directory prefix for listings: same rules as a path, trailing '/' allowed, '' = root. */
+export function normalizePrefix(prefix: string | undefined): string {
+  if (prefix === undefined) return '';
+  const trimmed = prefix.replace(/\/+$/, '');
+  if (trimmed === '') return '';
+  return validateRepoPath(trimmed, 'prefix');
+}
+
+const SHA = /^[0-9a-f]{40}$/;
+
+export function isSha(value: string): boolean {
+  return SHA.test(value);
+}

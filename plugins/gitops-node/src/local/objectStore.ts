@@ -1,0 +1,114 @@
+/*
+ * The object database of a bare repository, read and written with isomorphic-git. Objects are
+ * immutable and content-addressed, so writing them is always safe; only ref updates (RefStore)
+ * make anything visible.
+ */
+import git, { CommitObject, TreeEntry as GitTreeEntry } from 'isomorphic-git';
+import { NotFoundError } from '@backstage/errors';
+import { createGitFs } from './gitFs';
+
+export type TreeItem = GitTreeEntry;
+
+export interface Signature {
+  name: string;
+  email: string;
+}
+
+/** git (and `fsck --strict`) refuse '<', '>' and line breaks in identities */
+function cleanIdentity(value: string, fallback: string): string {
+  const cleaned = (value ?? '').replace(/[<>\r\n\0]/g, '').trim();
+  return cleaned || fallback;
+}
+
+export class ObjectStore {
+  private readonly fs = createGitFs();
+  private readonly cache = {};
+
+  constructor(readonly gitdir: string) {}
+
+  private get base() {
+    return { fs: this.fs, gitdir: this.gitdir, cache: this.cache };
+  }
+
+  async exists(oid: string): Promise<boolean> {
+    try {
+      await git.readObject({ ...this.base, oid, format: 'deflated' });
+      return true;
+    } catch (e) {
+      if ((e as Error).name === 'NotFoundError') return false;
+      throw e;
+    }
+  }
+
+  async readCommit(oid: string): Promise<CommitObject> {
+    try {
+      return (await git.readCommit({ ...this.base, oid })).commit;
+    } catch (e) {
+      throw new NotFoundError(
+        `commit ${oid} not found: ${(e as Error).message}`,
+      );
+    }
+  }
+
+  /** entries of a tree (a commit id is peeled to its tree) */
+  async readTree(oid: string): Promise<TreeItem[]> {
+    return (await git.readTree({ ...this.base, oid })).tree;
+  }
+
+  async readBlob(oid: string): Promise<Buffer> {
+    return Buffer.from((await git.readBlob({ ...this.base, oid })).blob);
+  }
+
+  async writeBlob(content: string | Uint8Array): Promise<string> {
+    const blob =
+      typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+    return git.writeBlob({ fs: this.fs, gitdir: this.gitdir, blob });
+  }
+
+  async writeTree(entries: TreeItem[]): Promise<string> {
+    return git.writeTree({ fs: this.fs, gitdir: this.gitdir, tree: entries });
+  }
+
+  async writeCommit(input: {
+    tree: string;
+    parents: string[];
+    message: string;
+    author: Signature;
+    committer?: Signature;
+    date?: Date;
+  }): Promise<string> {
+    const timestamp = Math.floor((input.date ?? new Date()).getTime() / 1000);
+    const sign = (s: Signature) => ({
+      name: cleanIdentity(s.name, cleanIdentity(s.email, 'unknown')),
+      email: cleanIdentity(s.email, ''),
+      timestamp,
+      timezoneOffset: 0,
+    });
+    const message = input.message.endsWith('\n')
+      ? input.message
+      : `${input.message}\n`;
+    return git.writeCommit({
+      fs: this.fs,
+      gitdir: this.gitdir,
+      commit: {
+        message,
+        tree: input.tree,
+        parent: input.parents,
+        author: sign(input.author),
+        committer: sign(input.committer ?? input.author),
+      },
+    });
+  }
+
+  /** the best common ancestor of two commits, undefined when their histories are unrelated */
+  async mergeBase(a: string, b: string): Promise<string | undefined> {
+    const bases = await git.findMergeBase({ ...this.base, oids: [a, b] });
+    return bases[0];
+  }
+
+  /** true when `ancestor` is reachable from `oid` (or equal to it) */
+  async isAncestor(ancestor: string, oid: string): Promise<boolean> {
+    if (ancestor === oid) return true;
+    return git.isDescendent({ ...this.base, oid, ancestor, depth: -1 });
+  }
+}

@@ -1,0 +1,272 @@
+/*
+ * Git smart HTTP for the local provider's repositories, so that the real `git` client can clone,
+ * fetch and push. It runs `git http-backend` (git's own CGI program) per request: git keeps doing
+ * the protocol, pack negotiation and ref locking, and the repository's pre-receive hook (installed
+ * by ensureLocalRepository) decides which refs a push may touch.
+ *
+ * Mount it on an express router (authentication happens around it):
+ *   router.use('/git', (req, res) => handler(req, res, { remoteUser }))
+ * It must see the raw request body: mount it before any body parser.
+ */
+import { spawn } from 'child_process';
+import { IncomingMessage, ServerResponse } from 'http';
+import path from 'path';
+import zlib from 'zlib';
+import { Writable } from 'stream';
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { RefStore } from './refStore';
+import { PushedRef } from './LocalGitProvider';
+
+export interface SmartHttpOptions {
+  /** the bare repository folder of a repository name from the URL, undefined when unknown */
+  resolveRepoDir(
+    name: string,
+  ): string | undefined | Promise<string | undefined>;
+  /** called after a push with the refs it actually changed (wire LocalGitProvider.handlePush) */
+  onPush?(repo: string, updatedRefs: PushedRef[]): void | Promise<void>;
+  logger?: LoggerService;
+  /** the git executable (default `git` from PATH) */
+  gitBinary?: string;
+}
+
+export type SmartHttpHandler = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  options?: { remoteUser?: string },
+) => Promise<void>;
+
+const ZERO = '0'.repeat(40);
+const ROUTE =
+  /^\/([A-Za-z0-9][A-Za-z0-9._-]*)\/(info\/refs|git-upload-pack|git-receive-pack)$/;
+
+interface PushCommand {
+  ref: string;
+  before?: string;
+  after?: string;
+}
+
+/**
+ * Reads the command list at the start of a receive-pack request (`<old> <new> <ref>` pkt-lines up
+ * to the first flush packet) while the body streams through to git unchanged.
+ */
+class PushCommandParser extends Writable {
+  readonly commands: PushCommand[] = [];
+  private buffer = Buffer.alloc(0);
+  private done = false;
+
+  _write(chunk: Buffer, _encoding: string, callback: () => void) {
+    if (!this.done) {
+      this.buffer = Buffer.concat([this.buffer, chunk]);
+      this.parse();
+    }
+    callback();
+  }
+
+  private parse() {
+    while (!this.done && this.buffer.length >= 4) {
+      const length = parseInt(this.buffer.subarray(0, 4).toString('ascii'), 16);
+      if (Number.isNaN(length)) {
+        this.done = true;
+      } else if (length === 0) {
+        this.done = true; // flush: the pack data follows
+      } else if (this.buffer.length < length) {
+        if (this.buffer.length > 1 << 20) this.done = true; // not a command list
+        return;
+      } else {
+        const line = this.buffer
+          .subarray(4, length)
+          .toString('utf8')
+          .split('\0')[0]
+          .trim();
+        this.buffer = this.buffer.subarray(length);
+        const m = line.match(/^([0-9a-f]{40}) ([0-9a-f]{40}) (\S+)$/);
+        if (m) {
+          this.commands.push({
+            ref: m[3],
+            before: m[1] === ZERO ? undefined : m[1],
+            after: m[2] === ZERO ? undefined : m[2],
+          });
+        }
+      }
+    }
+  }
+}
+
+/** splits CGI output into status, headers and the start of the body */
+function parseCgiHeaders(
+  head: Buffer,
+): { status: number; headers: [string, string][]; rest: Buffer } | undefined {
+  let end = head.indexOf('\r\n\r\n');
+  let sepLength = 4;
+  const lf = head.indexOf('\n\n');
+  if (end < 0 || (lf >= 0 && lf < end)) {
+    end = lf;
+    sepLength = 2;
+  }
+  if (end < 0) return undefined;
+  let status = 200;
+  const headers: [string, string][] = [];
+  for (const line of head.subarray(0, end).toString('latin1').split(/\r?\n/)) {
+    const colon = line.indexOf(':');
+    if (colon <= 0) continue;
+    const name = line.slice(0, colon).trim();
+    const value = line.slice(colon + 1).trim();
+    if (name.toLowerCase() === 'status') status = parseInt(value, 10) || 500;
+    else headers.push([name, value]);
+  }
+  return { status, headers, rest: head.subarray(end + sepLength) };
+}
+
+/** reports the commands that really changed their ref: the hook may have refused some or all */
+async function reportPush(
+  name: string,
+  repoDir: string,
+  commands: PushCommand[],
+  options: SmartHttpOptions,
+) {
+  const refs = new RefStore(repoDir);
+  const updated: PushedRef[] = [];
+  for (const command of commands) {
+    if ((await refs.read(command.ref)) === command.after) updated.push(command);
+  }
+  if (updated.length === 0) return;
+  try {
+    await options.onPush!(name, updated);
+  } catch (e) {
+    options.logger?.error(
+      `push handler for ${name} failed: ${(e as Error).message}`,
+    );
+  }
+}
+
+export function createSmartHttpHandler(
+  options: SmartHttpOptions,
+): SmartHttpHandler {
+  const git = options.gitBinary ?? 'git';
+
+  return async (req, res, handlerOptions) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const route = decodeURIComponent(url.pathname).match(ROUTE);
+    const name = route?.[1].replace(/\.git$/, '');
+    const fail = (status: number, message: string) => {
+      res.statusCode = status;
+      res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+      res.end(`${message}\n`);
+    };
+    if (!route || !name || name.includes('..')) {
+      fail(404, 'not a git smart HTTP URL');
+      return;
+    }
+    const endpoint = route[2];
+    const service =
+      endpoint === 'info/refs' ? url.searchParams.get('service') : endpoint;
+    if (service !== 'git-upload-pack' && service !== 'git-receive-pack') {
+      fail(403, 'only the smart HTTP protocol is served');
+      return;
+    }
+    if ((endpoint === 'info/refs') !== (req.method === 'GET')) {
+      fail(405, `${req.method} is not allowed on ${endpoint}`);
+      return;
+    }
+    const repoDir = await options.resolveRepoDir(name);
+    if (!repoDir) {
+      fail(404, `repository '${name}' not found`);
+      return;
+    }
+    const absDir = path.resolve(repoDir);
+
+    const header = (h: string) => {
+      const v = req.headers[h];
+      return Array.isArray(v) ? v.join(', ') : v ?? '';
+    };
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      GIT_PROJECT_ROOT: path.dirname(absDir),
+      PATH_INFO: `/${path.basename(absDir)}/${endpoint}`,
+      GIT_HTTP_EXPORT_ALL: '1',
+      REQUEST_METHOD: req.method ?? 'GET',
+      QUERY_STRING: url.search.replace(/^\?/, ''),
+      CONTENT_TYPE: header('content-type'),
+      HTTP_CONTENT_ENCODING: header('content-encoding'),
+      HTTP_GIT_PROTOCOL: header('git-protocol'),
+      REMOTE_USER: handlerOptions?.remoteUser ?? '',
+      REMOTE_ADDR: req.socket.remoteAddress ?? '',
+      // the repository's own hook, even if a global core.hooksPath points elsewhere
+      GIT_CONFIG_COUNT: '1',
+      GIT_CONFIG_KEY_0: 'core.hooksPath',
+      GIT_CONFIG_VALUE_0: path.join(absDir, 'hooks'),
+    };
+    if (req.headers['content-length'])
+      env.CONTENT_LENGTH = header('content-length');
+
+    const child = spawn(git, ['http-backend'], {
+      env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const parser =
+      endpoint === 'git-receive-pack' ? new PushCommandParser() : undefined;
+    if (parser) {
+      if (header('content-encoding') === 'gzip') {
+        req
+          .pipe(zlib.createGunzip())
+          .on('error', () => undefined)
+          .pipe(parser);
+      } else {
+        req.pipe(parser);
+      }
+    }
+    req.pipe(child.stdin);
+    child.stdin.on('error', () => undefined); // git may stop reading early; its answer says why
+    req.on('close', () => {
+      if (!req.complete) child.kill('SIGTERM');
+    });
+
+    let stderr = '';
+    child.stderr.on('data', d => {
+      stderr = (stderr + d.toString()).slice(-4096);
+    });
+
+    let head: Buffer = Buffer.alloc(0);
+    let headersSent = false;
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (headersSent) {
+        res.write(chunk);
+        return;
+      }
+      head = Buffer.concat([head, chunk]);
+      const parsed = parseCgiHeaders(head);
+      if (!parsed) return;
+      headersSent = true;
+      res.statusCode = parsed.status;
+      for (const [k, v] of parsed.headers) res.setHeader(k, v);
+      if (parsed.rest.length) res.write(parsed.rest);
+    });
+
+    const exitCode = await new Promise<number>(resolve => {
+      child.on('error', e => {
+        options.logger?.error(`git http-backend could not start: ${e.message}`);
+        resolve(-1);
+      });
+      child.on('close', code => resolve(code ?? -1));
+    });
+    if (!headersSent) {
+      options.logger?.warn(
+        `git http-backend failed for ${name} (${exitCode}): ${stderr}`,
+      );
+      fail(500, 'git http-backend failed');
+      return;
+    }
+    if (stderr && exitCode !== 0) {
+      options.logger?.warn(
+        `git http-backend for ${name} exited with ${exitCode}: ${stderr}`,
+      );
+    }
+    // the push is recorded before the client hears it finished, so a `git push` that returned
+    // is already reflected in the change requests
+    if (parser && options.onPush && parser.commands.length > 0) {
+      await reportPush(name, absDir, parser.commands, options);
+    }
+    res.end();
+  };
+}
