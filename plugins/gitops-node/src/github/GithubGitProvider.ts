@@ -20,14 +20,14 @@ import {
   CodeOwnersRule,
   ownersOf,
   parseCodeOwners,
-} from '../local/codeOwners';
+} from '../provider/codeOwners';
 // one definition of a safe branch name, path and change input, shared with the other providers
 import {
   normalizePrefix,
   validateBranchName,
   validateRepoPath,
-} from '../local/names';
-import { validateOpenChangeInput } from '../gitlab/validateOpenChangeInput';
+} from '../provider/names';
+import { validateOpenChangeInput } from '../provider/validateOpenChangeInput';
 import type {
   Actor,
   ChangedFile,

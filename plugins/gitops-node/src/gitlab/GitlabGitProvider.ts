@@ -16,7 +16,7 @@
  * GitLab 17's reviewer state `requested_changes` where the instance reports it.
  */
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import { validateBranchName, validateRepoPath } from '../local/names';
+import { validateBranchName, validateRepoPath } from '../provider/names';
 import {
   ConflictError,
   InputError,
@@ -72,7 +72,7 @@ import {
 import {
   DEFAULT_MAX_FILE_BYTES,
   validateOpenChangeInput,
-} from './validateOpenChangeInput';
+} from '../provider/validateOpenChangeInput';
 
 export interface GitlabGitProviderOptions {
   /** the configured repository id (app-config `gitops.repositories[].id`) */

@@ -53,7 +53,7 @@ import {
   CODEOWNERS_LOCATIONS,
   CodeOwnersRule,
   parseCodeOwners,
-} from './codeOwners';
+} from '../provider/codeOwners';
 import { evaluateApproval, OwnerDirectory } from './approvalRules';
 import {
   COMMIT_STATUS_NOTES_REF,
@@ -66,7 +66,7 @@ import {
   normalizePrefix,
   validateBranchName,
   validateRepoPath,
-} from './names';
+} from '../provider/names';
 
 export interface LocalGitProviderOptions {
   /** the configured repository id */

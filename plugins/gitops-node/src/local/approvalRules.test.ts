@@ -1,6 +1,6 @@
 import { Review } from '../provider/types';
 import { evaluateApproval, OwnerDirectory } from './approvalRules';
-import { parseCodeOwners } from './codeOwners';
+import { parseCodeOwners } from '../provider/codeOwners';
 
 const HEAD = 'b'.repeat(40);
 const OLD = 'a'.repeat(40);

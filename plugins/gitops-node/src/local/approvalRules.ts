@@ -4,7 +4,7 @@
  * Group membership and email lookup come from the catalog through injected functions.
  */
 import { ApprovalState, Review } from '../provider/types';
-import { CodeOwnersRule, ownersOf } from './codeOwners';
+import { CodeOwnersRule, ownersOf } from '../provider/codeOwners';
 
 export interface OwnerDirectory {
   /** is the user a member of the group (both entity refs) */

@@ -13,7 +13,7 @@ import { InputError } from '@backstage/errors';
 import { createGitFs } from './gitFs';
 import { ObjectStore, Signature, TreeItem } from './objectStore';
 import { RefStore } from './refStore';
-import { validateBranchName } from './names';
+import { validateBranchName } from '../provider/names';
 
 export interface EnsureLocalRepositoryOptions {
   /** the bare repository folder */

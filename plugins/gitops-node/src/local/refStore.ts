@@ -16,7 +16,7 @@ import path from 'path';
 import crypto from 'crypto';
 import { ConflictError, InputError } from '@backstage/errors';
 import { breakIfStale, LockFile, LockOptions } from './lockFile';
-import { isSha, isValidRefName } from './names';
+import { isSha, isValidRefName } from '../provider/names';
 
 export interface RefUpdate {
   ref: string;

@@ -5,7 +5,7 @@
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import { FileOperation } from '../provider/types';
 import { ObjectStore, TreeItem } from './objectStore';
-import { validateRepoPath } from './names';
+import { validateRepoPath } from '../provider/names';
 
 type Edit =
   | { kind: 'file'; op: FileOperation }

@@ -4,8 +4,8 @@
  */
 import { InputError } from '@backstage/errors';
 // the same branch and path rules as the local provider: one definition of a safe name
-import { validateBranchName, validateRepoPath } from '../local/names';
-import type { OpenChangeInput } from '../provider';
+import { validateBranchName, validateRepoPath } from './names';
+import type { OpenChangeInput } from './types';
 
 export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
 
