@@ -2,9 +2,8 @@
  * The command line: `butler-gitops validate` and `butler-gitops render`. Everything goes
  * through `runCli` with an explicit IO, so tests run the real program in-process.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
+import packageJson from '../package.json';
 import { UsageError } from './errors';
 import {
   runValidate,
@@ -14,12 +13,6 @@ import {
 import { runRender } from './commands/render';
 import type { CliIo } from './io';
 import { EXIT_OK, EXIT_USAGE } from './exitCodes';
-
-function packageVersion(): string {
-  // src/ and dist/ are both one level below the package root.
-  const manifest = path.resolve(__dirname, '..', 'package.json');
-  return JSON.parse(fs.readFileSync(manifest, 'utf8')).version;
-}
 
 function collectRepeated(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -32,7 +25,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .description(
       'Validate and render a Butler Portal GitOps repository, with no portal running.',
     )
-    .version(packageVersion(), '-V, --version')
+    .version(packageJson.version, '-V, --version')
     .exitOverride()
     .configureOutput({
       writeOut: text => io.stdout(text),

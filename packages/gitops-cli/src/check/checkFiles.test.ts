@@ -4,7 +4,10 @@ import path from 'node:path';
 import { collectYamlFiles } from '../files/collectYamlFiles';
 import { checkFiles, invalidCount, issuesOf } from './checkFiles';
 
-const WORKSPACE = (name: string, namespace = 'team-a') => `apiVersion: butler.butlerlabs.dev/v1alpha1
+const WORKSPACE = (
+  name: string,
+  namespace = 'team-a',
+) => `apiVersion: butler.butlerlabs.dev/v1alpha1
 kind: Workspace
 metadata:
   name: ${name}
@@ -65,31 +68,62 @@ describe('checkFiles', () => {
     write('workspaces/team-a/old/carol.yaml', WORKSPACE('carol'));
     write('workspaces/team-a/dave.yml', WORKSPACE('dave'));
     const issues = issuesOf(await check('.'));
+    // The wording is the validator's; what matters here is which file and where it belongs.
+    const misplaced = (file: string, ref: string, expected: string) => [
+      file,
+      4,
+      '/metadata/name',
+      expect.stringContaining(
+        `file is at "${file}", but Workspace ${ref} belongs at "${expected}"`,
+      ),
+    ];
     expect(issues.map(i => [i.file, i.line, i.path, i.message])).toEqual([
-      [
+      misplaced(
         'workspaces/team-a/dave.yml',
-        4,
-        '/metadata/name',
-        'Workspace team-a/dave must be in workspaces/team-a/dave.yaml (layout: <folder>/<namespace>/<name>.yaml), not in workspaces/team-a/dave.yml',
-      ],
-      [
+        'team-a/dave',
+        'workspaces/team-a/dave.yaml',
+      ),
+      misplaced(
         'workspaces/team-a/old/carol.yaml',
-        4,
-        '/metadata/name',
-        'Workspace team-a/carol must be in workspaces/team-a/carol.yaml (layout: <folder>/<namespace>/<name>.yaml), not in workspaces/team-a/old/carol.yaml',
-      ],
-      [
+        'team-a/carol',
+        'workspaces/team-a/carol.yaml',
+      ),
+      misplaced(
         'workspaces/team-a/someone-else.yaml',
-        4,
-        '/metadata/name',
-        'Workspace team-a/alice must be in workspaces/team-a/alice.yaml (layout: <folder>/<namespace>/<name>.yaml), not in workspaces/team-a/someone-else.yaml',
-      ],
-      [
+        'team-a/alice',
+        'workspaces/team-a/alice.yaml',
+      ),
+      misplaced(
         'workspaces/team-b/bob.yaml',
-        4,
-        '/metadata/name',
-        'Workspace team-a/bob must be in workspaces/team-a/bob.yaml (layout: <folder>/<namespace>/<name>.yaml), not in workspaces/team-b/bob.yaml',
-      ],
+        'team-a/bob',
+        'workspaces/team-a/bob.yaml',
+      ),
+    ]);
+  });
+
+  it('gives the path from the inferred checkout root when checking several checkouts', async () => {
+    write('layouts/one/workspaces/team-b/alice.yaml', WORKSPACE('alice'));
+    const [issue] = issuesOf(await check('layouts'));
+    expect(issue.file).toBe('layouts/one/workspaces/team-b/alice.yaml');
+    expect(issue.message).toContain(
+      'file is at "workspaces/team-b/alice.yaml", but Workspace team-a/alice belongs at "workspaces/team-a/alice.yaml"',
+    );
+  });
+
+  it('reports a file over the size limit without reading it', async () => {
+    write('workspaces/team-a/huge.yaml', `# ${'x'.repeat(2 * 1024 * 1024)}\n`);
+    write('docs/huge.yaml', `# ${'x'.repeat(2 * 1024 * 1024)}\n`);
+    const report = await check('.');
+    expect(issuesOf(report)).toEqual([
+      {
+        file: 'workspaces/team-a/huge.yaml',
+        path: '',
+        line: 1,
+        column: 1,
+        message: `file is ${
+          2 * 1024 * 1024 + 3
+        } bytes; the limit is 1048576 bytes`,
+      },
     ]);
   });
 
@@ -101,11 +135,16 @@ describe('checkFiles', () => {
   });
 
   it('checks a known kind outside the kind folders, but skips other YAML there', async () => {
-    write('docs/example.yaml', WORKSPACE('alice').replace('image: golang:1.23\n', ''));
+    write(
+      'docs/example.yaml',
+      WORKSPACE('alice').replace('image: golang:1.23\n', ''),
+    );
     write('docs/mkdocs.yaml', 'site_name: docs\n');
     write('.gitlab-ci.yml', 'validate:\n  script: [true]\n');
     const report = await check('.');
-    expect(report.files.map(f => f.file.displayPath)).toEqual(['docs/example.yaml']);
+    expect(report.files.map(f => f.file.displayPath)).toEqual([
+      'docs/example.yaml',
+    ]);
     expect(invalidCount(report)).toBe(1);
   });
 

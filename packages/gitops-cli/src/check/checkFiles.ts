@@ -1,21 +1,20 @@
 /*
  * Checks a set of YAML files the way the portal does before it accepts a change: each file
- * against its kind's JSON Schema (the shared validator of gitops-common), then its place in
- * the repo layout, then duplicates across the checkout.
+ * with the shared validator of gitops-common (schema, portal rules and, for files in a kind
+ * folder, the layout path), then for duplicates across each checkout.
  */
 import fs from 'node:fs/promises';
-import path from 'node:path';
 import {
+  DEFAULT_MAX_BYTES,
   kindOf,
   parseResourceYaml,
-  resourcePath,
   validate,
   type ValidationIssue,
+  type ValidationResult,
 } from '@butler-portal/plugin-gitops-common';
 import type { YamlFile } from '../files/collectYamlFiles';
 import { layoutLocationOf } from '../files/layoutLocation';
 import { findDuplicates } from './findDuplicates';
-import { issueAtName } from './issueAtName';
 import type { CheckedFile, CheckReport } from './types';
 
 /** True when the text parses as a resource of one of the known kinds. */
@@ -26,31 +25,19 @@ function declaresKnownKind(text: string): boolean {
   );
 }
 
-/** The layout rule: a file in a kind folder is exactly where the layout puts its resource. */
-function layoutIssue(checked: CheckedFile): ValidationIssue | undefined {
-  const { resource, location, file } = checked;
-  if (!resource || !location.inKindFolder) return undefined;
-  let expected: string;
-  try {
-    expected = resourcePath({
-      kind: resource.kind,
-      namespace: resource.metadata.namespace,
-      name: resource.metadata.name,
-    });
-  } catch (error) {
-    // The schema allowed a name the layout cannot turn into a path.
-    return issueAtName(checked, `no layout path: ${(error as Error).message}`);
-  }
-  if (location.layoutPath === expected) return undefined;
-  const here = path
-    .relative(location.root, file.absolutePath)
-    .split(path.sep)
-    .join('/');
-  return issueAtName(
-    checked,
-    `${resource.kind} ${resource.metadata.namespace}/${resource.metadata.name} must be in ` +
-      `${expected} (layout: <folder>/<namespace>/<name>.yaml), not in ${here}`,
-  );
+/** The validator refuses files over its size limit; this keeps them from being read at all. */
+function tooLarge(size: number): ValidationResult {
+  return {
+    ok: false,
+    issues: [
+      {
+        path: '',
+        line: 1,
+        column: 1,
+        message: `file is ${size} bytes; the limit is ${DEFAULT_MAX_BYTES} bytes`,
+      },
+    ],
+  };
 }
 
 /**
@@ -58,25 +45,36 @@ function layoutIssue(checked: CheckedFile): ValidationIssue | undefined {
  * or when it declares a known kind elsewhere; other YAML (CI files, editor settings) is
  * skipped.
  */
-export async function checkFiles(files: readonly YamlFile[]): Promise<CheckReport> {
+export async function checkFiles(
+  files: readonly YamlFile[],
+): Promise<CheckReport> {
   const checked: CheckedFile[] = [];
   for (const file of files) {
-    const text = await fs.readFile(file.absolutePath, 'utf8');
     const location = layoutLocationOf(file);
-    if (!file.explicit && !location.inKindFolder && !declaresKnownKind(text)) {
-      continue;
+    const mustCheck = file.explicit || location.repoPath !== undefined;
+    const { size } = await fs.stat(file.absolutePath);
+    let text = '';
+    let result: ValidationResult;
+    if (size > DEFAULT_MAX_BYTES) {
+      if (!mustCheck) continue; // cannot be a resource the portal reads
+      result = tooLarge(size);
+    } else {
+      text = await fs.readFile(file.absolutePath, 'utf8');
+      if (!mustCheck && !declaresKnownKind(text)) continue;
+      // With a repository path the validator also checks that the file is where the layout
+      // puts its resource; a resource kept elsewhere (docs, examples) is checked as content.
+      result = validate(text, location.repoPath);
     }
-    const result = validate(text, file.displayPath);
-    const entry: CheckedFile = {
+    checked.push({
       file,
       location,
       text,
       resource: result.ok ? result.resource : undefined,
-      issues: result.issues.map(issue => ({ ...issue, file: file.displayPath })),
-    };
-    const misplaced = layoutIssue(entry);
-    if (misplaced) entry.issues.push(misplaced);
-    checked.push(entry);
+      issues: result.issues.map(issue => ({
+        ...issue,
+        file: file.displayPath,
+      })),
+    });
   }
   for (const { checked: entry, issue } of findDuplicates(checked)) {
     entry.issues.push(issue);

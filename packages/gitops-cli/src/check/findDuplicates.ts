@@ -1,7 +1,7 @@
 /*
  * Two files of one checkout declaring the same kind/namespace/name would fight over one
  * object in the cluster and one catalog entity. The layout rule alone cannot rule this out:
- * a copy outside the kind folders, or a `.yml` twin, declares the same resource.
+ * a copy outside the kind folders (docs, examples) declares the same resource from elsewhere.
  */
 import type { ValidationIssue } from '@butler-portal/plugin-gitops-common';
 import { issueAtName } from './issueAtName';
@@ -23,8 +23,8 @@ export function findDuplicates(
   const first = new Map<string, CheckedFile>();
   const findings: DuplicateFinding[] = [];
   const layoutFilesFirst = [
-    ...files.filter(f => f.location.layoutPath),
-    ...files.filter(f => !f.location.layoutPath),
+    ...files.filter(f => f.location.repoPath !== undefined),
+    ...files.filter(f => f.location.repoPath === undefined),
   ];
   for (const checked of layoutFilesFirst) {
     const resource = checked.resource;

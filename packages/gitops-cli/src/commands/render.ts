@@ -1,13 +1,23 @@
 /*
  * `butler-gitops render [--kind K] [paths...]`: what the reconciler would apply from a
- * checkout. Fails closed: with any invalid file nothing is rendered, as the reconciler
- * applies nothing destructive from a commit that does not validate.
+ * checkout, computed by the reconciler's own desiredState(). Fails closed: with any invalid
+ * file nothing is rendered, as the reconciler applies nothing destructive from a commit that
+ * does not validate.
  */
-import { findKind, KINDS, type KindInfo } from '@butler-portal/plugin-gitops-common';
+import path from 'node:path';
+import {
+  findKind,
+  KINDS,
+  type GitOpsResource,
+  type KindInfo,
+  type ValidationIssue,
+} from '@butler-portal/plugin-gitops-common';
+import { desiredState } from '@butler-portal/plugin-gitops-node';
 import { UsageError } from '../errors';
 import { collectYamlFiles } from '../files/collectYamlFiles';
 import { checkFiles, invalidCount, issuesOf } from '../check/checkFiles';
 import { formatHuman } from '../report/formatHuman';
+import { checkoutProvider } from '../render/checkoutProvider';
 import { renderResources } from '../render/renderResources';
 import type { CliIo } from '../io';
 import { EXIT_INVALID, EXIT_OK } from '../exitCodes';
@@ -20,11 +30,29 @@ function selectKinds(requested: string[]): KindInfo[] {
     const kind = findKind(name);
     if (!kind) {
       throw new UsageError(
-        `unknown kind "${name}"; known kinds: ${KINDS.map(k => k.kind).join(', ')}`,
+        `unknown kind "${name}"; known kinds: ${KINDS.map(k => k.kind).join(
+          ', ',
+        )}`,
       );
     }
     return kind;
   });
+}
+
+function refKey(root: string, resource: GitOpsResource): string {
+  const { kind, metadata } = resource;
+  return JSON.stringify([root, kind, metadata.namespace, metadata.name]);
+}
+
+function refuse(
+  io: CliIo,
+  issues: ValidationIssue[],
+  filesChecked: number,
+  invalidFiles: number,
+): number {
+  io.stderr(formatHuman(issues, { filesChecked, invalidFiles }));
+  io.stderr('nothing rendered: fix the invalid files first\n');
+  return EXIT_INVALID;
 }
 
 export async function runRender(
@@ -32,26 +60,51 @@ export async function runRender(
   requestedKinds: string[],
   io: CliIo,
 ): Promise<number> {
-  const kinds = selectKinds(requestedKinds);
-  const files = await collectYamlFiles(paths, io.cwd);
-  const report = await checkFiles(files);
-  const invalid = invalidCount(report);
-  if (invalid > 0) {
-    io.stderr(
-      formatHuman(issuesOf(report), {
-        filesChecked: report.files.length,
-        invalidFiles: invalid,
-      }),
+  const kinds = selectKinds(requestedKinds).map(k => k.kind);
+  const report = await checkFiles(await collectYamlFiles(paths, io.cwd));
+  if (invalidCount(report) > 0) {
+    return refuse(
+      io,
+      issuesOf(report),
+      report.files.length,
+      invalidCount(report),
     );
-    io.stderr('nothing rendered: fix the invalid files first\n');
-    return EXIT_INVALID;
   }
-  // Only files at their layout path are read by the reconciler; a resource declared
-  // elsewhere is validated but never applied.
-  const resources = report.files
-    .filter(f => f.location.layoutPath && f.resource)
-    .map(f => f.resource!)
-    .filter(r => kinds.some(k => k.kind === r.kind));
-  io.stdout(renderResources(resources));
+
+  // The reconciler reads the kind folders of a checkout; resources declared elsewhere (docs,
+  // examples) are validated but never applied. The paths given narrow the output to the
+  // resources found under them.
+  const wanted = new Set<string>();
+  for (const { location, resource } of report.files) {
+    if (location.repoPath !== undefined && resource) {
+      wanted.add(refKey(location.root, resource));
+    }
+  }
+  const roots = [...new Set(report.files.map(f => f.location.root))].sort();
+  const objects: GitOpsResource[] = [];
+  for (const root of roots) {
+    const state = await desiredState(checkoutProvider(root), 'working tree', {
+      kinds,
+    });
+    if (state.invalidFiles.length > 0) {
+      // Files of the checkout outside the paths given, or changed since they were checked.
+      const issues = state.invalidFiles.flatMap(invalid =>
+        invalid.issues.map(issue => ({
+          ...issue,
+          file: path
+            .relative(io.cwd, path.join(root, invalid.path))
+            .split(path.sep)
+            .join('/'),
+        })),
+      );
+      return refuse(io, issues, report.files.length, state.invalidFiles.length);
+    }
+    objects.push(
+      ...state.objects
+        .map(desired => desired.object)
+        .filter(object => wanted.has(refKey(root, object))),
+    );
+  }
+  io.stdout(renderResources(objects));
   return EXIT_OK;
 }

@@ -48,14 +48,16 @@ describe('collectYamlFiles', () => {
   it('defaults to the working directory', async () => {
     write(root, 'pipelines/team-a/logs.yaml');
     const files = await collectYamlFiles([], root);
-    expect(files.map(f => f.displayPath)).toEqual(['pipelines/team-a/logs.yaml']);
+    expect(files.map(f => f.displayPath)).toEqual([
+      'pipelines/team-a/logs.yaml',
+    ]);
   });
 
-  it('measures files of a directory argument from that directory', async () => {
-    write(root, 'layouts/one/workspaces/team-a/alice.yaml');
-    const [file] = await collectYamlFiles(['layouts/one'], root);
-    expect(file.displayPath).toBe('layouts/one/workspaces/team-a/alice.yaml');
-    expect(file.base).toBe(path.join(root, 'layouts/one'));
+  it('measures files of a directory inside the working directory from there', async () => {
+    write(root, 'workspaces/team-a/alice.yaml');
+    const [file] = await collectYamlFiles(['workspaces/team-a'], root);
+    expect(file.displayPath).toBe('workspaces/team-a/alice.yaml');
+    expect(file.base).toBe(root);
     expect(file.segments).toEqual(['workspaces', 'team-a', 'alice.yaml']);
   });
 
@@ -68,7 +70,11 @@ describe('collectYamlFiles', () => {
     );
     expect(files.map(f => [f.displayPath, f.explicit, f.segments])).toEqual([
       ['.hidden.yaml', true, ['.hidden.yaml']],
-      ['workspaces/team-a/alice.yaml', true, ['workspaces', 'team-a', 'alice.yaml']],
+      [
+        'workspaces/team-a/alice.yaml',
+        true,
+        ['workspaces', 'team-a', 'alice.yaml'],
+      ],
     ]);
   });
 
@@ -88,7 +94,10 @@ describe('collectYamlFiles', () => {
     fs.mkdirSync(cwd);
     const [file] = await collectYamlFiles([path.join(root, 'elsewhere')], cwd);
     expect(file.displayPath).toBe(
-      path.join(root, 'elsewhere/workspaces/team-a/alice.yaml').split(path.sep).join('/'),
+      path
+        .join(root, 'elsewhere/workspaces/team-a/alice.yaml')
+        .split(path.sep)
+        .join('/'),
     );
     expect(file.segments).toEqual(['workspaces', 'team-a', 'alice.yaml']);
   });

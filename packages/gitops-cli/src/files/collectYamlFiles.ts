@@ -13,7 +13,10 @@ export interface YamlFile {
   absolutePath: string;
   /** how the file is shown to the user: relative to the working directory, `/`-separated */
   displayPath: string;
-  /** the directory the file's place is measured from: the directory argument it was found under */
+  /**
+   * the directory the file's place in the layout is measured from: the working directory
+   * when the path given lies inside it, else that path (a file's: its folder)
+   */
   base: string;
   /** the file's path below `base`, one entry per segment */
   segments: string[];
@@ -27,12 +30,20 @@ function isSkipped(name: string): boolean {
   return name.startsWith('.') || name === 'node_modules';
 }
 
+/** True when `child` is `parent` or lies below it. */
+function isInside(parent: string, child: string): boolean {
+  const relative = path.relative(parent, child);
+  return (
+    relative !== '..' &&
+    !relative.startsWith(`..${path.sep}`) &&
+    !path.isAbsolute(relative)
+  );
+}
+
 function toDisplayPath(absolutePath: string, cwd: string): string {
-  const relative = path.relative(cwd, absolutePath);
-  const shown =
-    relative && !relative.startsWith('..') && !path.isAbsolute(relative)
-      ? relative
-      : absolutePath;
+  const shown = isInside(cwd, absolutePath)
+    ? path.relative(cwd, absolutePath)
+    : absolutePath;
   return shown.split(path.sep).join('/');
 }
 
@@ -66,7 +77,12 @@ export async function collectYamlFiles(
     if (!stat) {
       throw new UsageError(`path not found: ${given}`);
     }
+    // A path inside the working directory is measured from there, so that
+    // `butler-gitops validate workspaces/team-a` at the repository root still knows each
+    // file's place in the layout; a path outside it is measured from itself.
+    const insideCwd = isInside(cwd, absolute);
     if (stat.isDirectory()) {
+      const base = insideCwd ? cwd : absolute;
       const found: string[] = [];
       await walk(absolute, found);
       for (const file of found) {
@@ -74,17 +90,12 @@ export async function collectYamlFiles(
         byPath.set(file, {
           absolutePath: file,
           displayPath: toDisplayPath(file, cwd),
-          base: absolute,
-          segments: path.relative(absolute, file).split(path.sep),
+          base,
+          segments: path.relative(base, file).split(path.sep),
           explicit: false,
         });
       }
     } else if (stat.isFile()) {
-      // A named file is measured from the working directory when it lies inside it, so
-      // `butler-gitops validate workspaces/team-a/alice-dev.yaml` at the repository root
-      // still knows the file's place in the layout.
-      const relative = path.relative(cwd, absolute);
-      const insideCwd = !relative.startsWith('..') && !path.isAbsolute(relative);
       const base = insideCwd ? cwd : path.dirname(absolute);
       byPath.set(absolute, {
         absolutePath: absolute,
@@ -97,7 +108,9 @@ export async function collectYamlFiles(
       throw new UsageError(`not a file or directory: ${given}`);
     }
   }
-  return [...byPath.values()].sort((a, b) =>
-    a.displayPath < b.displayPath ? -1 : a.displayPath > b.displayPath ? 1 : 0,
-  );
+  // Plain code-unit order: the same on every machine, unlike a locale's collation.
+  return [...byPath.values()].sort((a, b) => {
+    if (a.displayPath === b.displayPath) return 0;
+    return a.displayPath < b.displayPath ? -1 : 1;
+  });
 }

@@ -15,11 +15,10 @@ function file(relative: string): YamlFile {
 }
 
 describe('layoutLocationOf', () => {
-  it('finds the layout path and the checkout root of a file at layout depth', () => {
+  it('finds the repository path and the checkout root of a file at layout depth', () => {
     expect(layoutLocationOf(file('workspaces/team-a/alice-dev.yaml'))).toEqual({
       root: base,
-      inKindFolder: true,
-      layoutPath: 'workspaces/team-a/alice-dev.yaml',
+      repoPath: 'workspaces/team-a/alice-dev.yaml',
     });
   });
 
@@ -28,44 +27,39 @@ describe('layoutLocationOf', () => {
       layoutLocationOf(file('platform/pipelines/team-a/app-logs.yaml')),
     ).toEqual({
       root: path.join(base, 'platform'),
-      inKindFolder: true,
-      layoutPath: 'pipelines/team-a/app-logs.yaml',
+      repoPath: 'pipelines/team-a/app-logs.yaml',
     });
-    // a checkout named like a kind folder holding that kind folder
+    // a checkout named like a kind folder, holding that kind folder
     expect(
       layoutLocationOf(file('workspaces/workspaces/team-a/alice-dev.yaml')),
     ).toEqual({
       root: path.join(base, 'workspaces'),
-      inKindFolder: true,
-      layoutPath: 'workspaces/team-a/alice-dev.yaml',
+      repoPath: 'workspaces/team-a/alice-dev.yaml',
     });
   });
 
   it('takes a namespace named like a kind folder as a namespace', () => {
-    expect(layoutLocationOf(file('workspaces/pipelines/x.yaml')).layoutPath).toBe(
-      'workspaces/pipelines/x.yaml',
-    );
+    expect(layoutLocationOf(file('workspaces/pipelines/x.yaml'))).toEqual({
+      root: base,
+      repoPath: 'workspaces/pipelines/x.yaml',
+    });
   });
 
-  it('marks files too deep or too shallow in a kind folder as misplaced layout files', () => {
-    expect(layoutLocationOf(file('workspaces/team-a/old/alice-dev.yaml'))).toEqual({
+  it('gives files too deep or too shallow in a kind folder their path from the checkout root', () => {
+    expect(
+      layoutLocationOf(file('workspaces/team-a/old/alice-dev.yaml')),
+    ).toEqual({
       root: base,
-      inKindFolder: true,
+      repoPath: 'workspaces/team-a/old/alice-dev.yaml',
     });
-    expect(layoutLocationOf(file('artifacts/vpc.yaml'))).toEqual({
-      root: base,
-      inKindFolder: true,
+    expect(layoutLocationOf(file('platform/artifacts/vpc.yaml'))).toEqual({
+      root: path.join(base, 'platform'),
+      repoPath: 'artifacts/vpc.yaml',
     });
   });
 
   it('leaves files outside the kind folders to the checkout the argument names', () => {
-    expect(layoutLocationOf(file('docs/example.yaml'))).toEqual({
-      root: base,
-      inKindFolder: false,
-    });
-    expect(layoutLocationOf(file('top.yaml'))).toEqual({
-      root: base,
-      inKindFolder: false,
-    });
+    expect(layoutLocationOf(file('docs/example.yaml'))).toEqual({ root: base });
+    expect(layoutLocationOf(file('top.yaml'))).toEqual({ root: base });
   });
 });

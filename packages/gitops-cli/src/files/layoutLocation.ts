@@ -13,27 +13,28 @@ const KIND_FOLDERS = new Set(KINDS.map(k => k.folder));
 export interface LayoutLocation {
   /** the checkout the file belongs to; duplicates are looked for per checkout */
   root: string;
-  /** the file is inside a kind folder, so it must be a resource at its layout path */
-  inKindFolder: boolean;
-  /** `<folder>/<namespace>/<file name>` when the file sits exactly at layout depth */
-  layoutPath?: string;
+  /**
+   * For a file inside a kind folder: its path from the checkout root, `/`-separated. Such a
+   * file must be a resource at exactly its layout path; files elsewhere have none.
+   */
+  repoPath?: string;
 }
 
 export function layoutLocationOf(file: YamlFile): LayoutLocation {
   const { segments, base } = file;
   const depth = segments.length;
-  if (depth >= 3 && KIND_FOLDERS.has(segments[depth - 3])) {
-    return {
-      root: path.join(base, ...segments.slice(0, depth - 3)),
-      inKindFolder: true,
-      layoutPath: segments.slice(depth - 3).join('/'),
-    };
+  // At layout depth the kind folder is third from the end; otherwise (too deep or too
+  // shallow) the nearest enclosing kind folder decides.
+  const candidates =
+    depth >= 3 && KIND_FOLDERS.has(segments[depth - 3])
+      ? [depth - 3]
+      : [...segments.keys()].slice(0, -1).reverse();
+  const folderIndex = candidates.find(i => KIND_FOLDERS.has(segments[i]));
+  if (folderIndex === undefined) {
+    return { root: base };
   }
-  // Too shallow or too deep below a kind folder: still a layout file, in the wrong place.
-  for (let i = depth - 2; i >= 0; i--) {
-    if (KIND_FOLDERS.has(segments[i])) {
-      return { root: path.join(base, ...segments.slice(0, i)), inKindFolder: true };
-    }
-  }
-  return { root: base, inKindFolder: false };
+  return {
+    root: path.join(base, ...segments.slice(0, folderIndex)),
+    repoPath: segments.slice(folderIndex).join('/'),
+  };
 }

@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
+  ConfigurationRequest,
   createProtocolConnection,
   DidChangeConfigurationNotification,
   DidChangeTextDocumentNotification,
@@ -25,18 +26,21 @@ import {
   type ProtocolConnection,
 } from 'vscode-languageserver-protocol/node';
 import { KINDS } from '@butler-portal/plugin-gitops-common';
+import { REPO_LAYOUTS } from '../testing/cliHarness';
 
 const WAIT_MS = 20_000;
-const REPO_ROOT = path.resolve(__dirname, '../../../..');
-const LAYOUT = path.join(REPO_ROOT, 'repo-layouts', 'platform');
-const SCHEMAS = path.dirname(require.resolve('@butler-portal/schemas/package.json'));
+const LAYOUT = path.join(REPO_LAYOUTS, 'platform');
+const SCHEMAS = path.dirname(
+  require.resolve('@butler-portal/schemas/package.json'),
+);
 const MODELINE = /^# yaml-language-server: \$schema=.*\r?\n/;
 
 function withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new Error(`timed out after ${WAIT_MS} ms waiting for ${what}`)),
+      () =>
+        reject(new Error(`timed out after ${WAIT_MS} ms waiting for ${what}`)),
       WAIT_MS,
     );
   });
@@ -113,7 +117,9 @@ class LanguageServer {
         this.waiters.add(check);
         check();
       }),
-      `diagnostics #${count} for ${uri} (server stderr: ${this.stderr.join('')})`,
+      `diagnostics #${count} for ${uri} (server stderr: ${this.stderr.join(
+        '',
+      )})`,
     );
   }
 
@@ -153,6 +159,7 @@ describe('yaml-language-server with the repo-layouts settings', () => {
   let dir: string;
   let server: LanguageServer;
   let resources: string[];
+  const schemas: Record<string, string | string[]> = {};
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'butler-gitops-ide-'));
@@ -163,40 +170,43 @@ describe('yaml-language-server with the repo-layouts settings', () => {
     const vscodeSettings = JSON.parse(
       fs.readFileSync(path.join(LAYOUT, '.vscode', 'settings.json'), 'utf8'),
     );
-    const schemas: Record<string, string | string[]> = {};
     for (const [url, globs] of Object.entries<string | string[]>(
       vscodeSettings['yaml.schemas'],
     )) {
       const file = path.basename(new URL(url).pathname).replace(/\.json$/, '');
       const kind = KINDS.find(k => k.kind.toLowerCase() === file);
-      expect(kind).toBeDefined();
-      schemas[pathToFileURL(path.join(SCHEMAS, kind!.schemaFile)).href] = globs;
+      if (!kind) throw new Error(`settings name an unknown schema: ${url}`);
+      schemas[pathToFileURL(path.join(SCHEMAS, kind.schemaFile)).href] = globs;
     }
-    expect(Object.keys(schemas)).toHaveLength(KINDS.length);
+
+    // The editor's settings, as the server pulls them (workspace/configuration) by section.
+    const settings: Record<string, unknown> = {
+      yaml: {
+        validate: true,
+        schemas,
+        schemaStore: { enable: false },
+        kubernetesCRDStore: { enable: false },
+      },
+      http: {},
+    };
 
     server = LanguageServer.start(dir);
+    server.connection.onRequest(ConfigurationRequest.type, params =>
+      params.items.map(item => settings[item.section ?? ''] ?? null),
+    );
     await withTimeout(
       server.connection.sendRequest(InitializeRequest.type, {
         processId: process.pid,
         rootUri: pathToFileURL(dir).href,
         workspaceFolders: [{ uri: pathToFileURL(dir).href, name: 'checkout' }],
-        capabilities: {},
+        capabilities: { workspace: { configuration: true } },
       }),
       'initialize',
     );
     await server.connection.sendNotification(InitializedNotification.type, {});
     await server.connection.sendNotification(
       DidChangeConfigurationNotification.type,
-      {
-        settings: {
-          yaml: {
-            validate: true,
-            schemas,
-            schemaStore: { enable: false },
-            kubernetesCRDStore: { enable: false },
-          },
-        },
-      },
+      { settings: null },
     );
   }, WAIT_MS * 2);
 
@@ -205,65 +215,81 @@ describe('yaml-language-server with the repo-layouts settings', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   }, WAIT_MS * 2);
 
-  it('finds an example resource for every kind', () => {
+  it('maps every kind and finds an example resource for each', () => {
+    expect(Object.keys(schemas)).toHaveLength(KINDS.length);
     const folders = new Set(
       resources.map(file => path.relative(dir, file).split(path.sep)[0]),
     );
     expect([...folders].sort()).toEqual(KINDS.map(k => k.folder).sort());
   });
 
-  it('reports nothing for each valid example and the undeclared field once it is added', async () => {
-    for (const file of resources) {
+  it(
+    'reports nothing for each valid example and the undeclared field once it is added',
+    async () => {
+      for (const file of resources) {
+        const uri = pathToFileURL(file).href;
+        const text = fs.readFileSync(file, 'utf8');
+        await server.connection.sendNotification(
+          DidOpenTextDocumentNotification.type,
+          { textDocument: { uri, languageId: 'yaml', version: 1, text } },
+        );
+        const onOpen = await server.publication(uri, 1);
+        expect({ file: path.relative(dir, file), diagnostics: onOpen }).toEqual(
+          {
+            file: path.relative(dir, file),
+            diagnostics: [],
+          },
+        );
+
+        // The empty result only means something if the schema applies to this file: the same
+        // document with one undeclared field must get a diagnostic on exactly that line.
+        const broken = withUndeclaredSpecField(text);
+        const seen = server.publishedCount(uri);
+        await server.connection.sendNotification(
+          DidChangeTextDocumentNotification.type,
+          {
+            textDocument: { uri, version: 2 },
+            contentChanges: [{ text: broken.text }],
+          },
+        );
+        const onChange = await server.publication(uri, seen + 1);
+        expect(onChange.length).toBeGreaterThan(0);
+        expect(onChange.map(d => d.range.start.line)).toContain(broken.line);
+        expect(
+          onChange.find(d => d.range.start.line === broken.line)?.message,
+        ).toMatch(/notASpecField/);
+      }
+    },
+    WAIT_MS * 6,
+  );
+
+  it(
+    'reports a wrong value type at its line in an opened file',
+    async () => {
+      const workspace = resources.find(f =>
+        path.relative(dir, f).startsWith(`workspaces${path.sep}`),
+      )!;
+      const lines = fs.readFileSync(workspace, 'utf8').split('\n');
+      const image = lines.findIndex(l => /^ {2}image:/.test(l));
+      expect(image).toBeGreaterThanOrEqual(0);
+      lines[image] = '  image: 42';
+      const file = path.join(path.dirname(workspace), 'broken-image.yaml');
       const uri = pathToFileURL(file).href;
-      const text = fs.readFileSync(file, 'utf8');
       await server.connection.sendNotification(
         DidOpenTextDocumentNotification.type,
-        { textDocument: { uri, languageId: 'yaml', version: 1, text } },
-      );
-      const onOpen = await server.publication(uri, 1);
-      expect({ file: path.relative(dir, file), diagnostics: onOpen }).toEqual({
-        file: path.relative(dir, file),
-        diagnostics: [],
-      });
-
-      // The empty result only means something if the schema applies to this file: the same
-      // document with one undeclared field must get a diagnostic on exactly that line.
-      const broken = withUndeclaredSpecField(text);
-      const seen = server.publishedCount(uri);
-      await server.connection.sendNotification(
-        DidChangeTextDocumentNotification.type,
         {
-          textDocument: { uri, version: 2 },
-          contentChanges: [{ text: broken.text }],
+          textDocument: {
+            uri,
+            languageId: 'yaml',
+            version: 1,
+            text: lines.join('\n'),
+          },
         },
       );
-      const onChange = await server.publication(uri, seen + 1);
-      expect(onChange.length).toBeGreaterThan(0);
-      expect(onChange.map(d => d.range.start.line)).toContain(broken.line);
-      expect(
-        onChange.find(d => d.range.start.line === broken.line)?.message,
-      ).toMatch(/notASpecField/);
-    }
-  }, WAIT_MS * 6);
-
-  it('reports a wrong value type at its line in an opened file', async () => {
-    const workspace = resources.find(f =>
-      path.relative(dir, f).startsWith(`workspaces${path.sep}`),
-    )!;
-    const lines = fs.readFileSync(workspace, 'utf8').split('\n');
-    const image = lines.findIndex(l => /^ {2}image:/.test(l));
-    expect(image).toBeGreaterThanOrEqual(0);
-    lines[image] = '  image: 42';
-    const file = path.join(path.dirname(workspace), 'broken-image.yaml');
-    const uri = pathToFileURL(file).href;
-    await server.connection.sendNotification(
-      DidOpenTextDocumentNotification.type,
-      {
-        textDocument: { uri, languageId: 'yaml', version: 1, text: lines.join('\n') },
-      },
-    );
-    const diagnostics = await server.publication(uri, 1);
-    expect(diagnostics.map(d => d.range.start.line)).toEqual([image]);
-    expect(diagnostics[0].message).toMatch(/string/i);
-  }, WAIT_MS * 2);
+      const diagnostics = await server.publication(uri, 1);
+      expect(diagnostics.map(d => d.range.start.line)).toEqual([image]);
+      expect(diagnostics[0].message).toMatch(/string/i);
+    },
+    WAIT_MS * 2,
+  );
 });

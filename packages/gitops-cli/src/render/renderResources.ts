@@ -1,25 +1,12 @@
 /*
- * Renders resources as the reconciler applies them: the object from Git with the portal's
- * managed-by label added (the reconciler prunes only objects that carry it), as one
- * multi-document YAML stream in a stable order.
+ * Prints what the reconciler applies as one multi-document YAML stream in a stable order. The
+ * objects come from the reconciler's own desiredState() (managed-by label included), so this
+ * file only orders and prints them.
  */
-import { stringify } from 'yaml';
-import type { GitOpsResource } from '@butler-portal/plugin-gitops-common';
-
-/** The label that marks objects the portal applied, and so may prune. */
-export const MANAGED_BY_LABEL = 'portal.butlerlabs.dev/managed-by';
-export const MANAGED_BY_VALUE = 'butler-portal';
-
-/** The object the reconciler applies for a resource from Git. */
-export function withManagedByLabel(resource: GitOpsResource): GitOpsResource {
-  return {
-    ...resource,
-    metadata: {
-      ...resource.metadata,
-      labels: { ...resource.metadata.labels, [MANAGED_BY_LABEL]: MANAGED_BY_VALUE },
-    },
-  };
-}
+import {
+  stringifyResource,
+  type GitOpsResource,
+} from '@butler-portal/plugin-gitops-common';
 
 function compareResources(a: GitOpsResource, b: GitOpsResource): number {
   const keyA = [a.kind, a.metadata.namespace, a.metadata.name];
@@ -30,10 +17,10 @@ function compareResources(a: GitOpsResource, b: GitOpsResource): number {
   return 0;
 }
 
-/** A `---`-separated YAML stream of the resources, sorted by kind, namespace and name. */
-export function renderResources(resources: readonly GitOpsResource[]): string {
-  return [...resources]
+/** A `---`-separated YAML stream of the objects, sorted by kind, namespace and name. */
+export function renderResources(objects: readonly GitOpsResource[]): string {
+  return [...objects]
     .sort(compareResources)
-    .map(resource => `---\n${stringify(withManagedByLabel(resource))}`)
+    .map(object => `---\n${stringifyResource({ ...object })}`)
     .join('');
 }

@@ -33,7 +33,9 @@ export function formatGithub(
         `butler-gitops: ${describePointer(issue.path)}`,
       )}`,
     ];
-    return `::error ${properties.join(',')}::${escapeGithubData(issue.message)}`;
+    return `::error ${properties.join(',')}::${escapeGithubData(
+      issue.message,
+    )}`;
   });
   lines.push(describeSummary(summary));
   return `${lines.join('\n')}\n`;

@@ -12,7 +12,9 @@ export function formatHuman(
 ): string {
   const lines = issues.map(
     issue =>
-      `${issue.file ?? '(input)'}:${issue.line}:${issue.column}: ${issue.message}`,
+      `${issue.file ?? '(input)'}:${issue.line}:${issue.column}: ${
+        issue.message
+      }`,
   );
   lines.push(describeSummary(summary));
   return `${lines.join('\n')}\n`;

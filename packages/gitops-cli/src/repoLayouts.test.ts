@@ -1,0 +1,190 @@
+/*
+ * The GitOps repo skeletons in repo-layouts/: each is self-contained (the embedded portal
+ * creates a repository from each folder), its examples pass `butler-gitops validate` and
+ * the real Butler CRDs, and its editor and CI settings cover exactly its kind folders.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import Ajv from 'ajv';
+import { parse } from 'yaml';
+import { KINDS, kindOf } from '@butler-portal/plugin-gitops-common';
+import { describeSummary } from './report/summary';
+import { REPO_LAYOUTS, REPO_ROOT, runInDir } from './testing/cliHarness';
+
+// shared/ sits beside the project root on every developer machine and in CI.
+const BUTLER_CRDS = path.resolve(REPO_ROOT, '..', 'shared', 'butler-crds');
+const SCHEMA_URL = 'http://localhost:7007/api/gitops/schemas';
+const LAYOUTS = ['workspaces', 'registry', 'pipelines', 'platform'];
+
+function read(...parts: string[]): string {
+  return fs.readFileSync(path.join(REPO_LAYOUTS, ...parts), 'utf8');
+}
+
+/** The example resource files of a layout, as paths relative to it. */
+function examplesOf(layout: string): string[] {
+  return fs
+    .readdirSync(path.join(REPO_LAYOUTS, layout), {
+      recursive: true,
+      encoding: 'utf8',
+    })
+    .map(f => f.split(path.sep).join('/'))
+    .filter(f => f.endsWith('.yaml') && !f.startsWith('.'))
+    .sort();
+}
+
+function kindFoldersOf(layout: string): string[] {
+  return fs
+    .readdirSync(path.join(REPO_LAYOUTS, layout))
+    .filter(name => KINDS.some(k => k.folder === name))
+    .sort();
+}
+
+/** Makes a CRD schema reject undeclared fields, as the API server's strict field validation does. */
+function strictFields(schema: any): any {
+  if (schema && typeof schema === 'object') {
+    if (
+      schema.type === 'object' &&
+      schema.properties &&
+      !schema['x-kubernetes-preserve-unknown-fields'] &&
+      schema.additionalProperties === undefined
+    ) {
+      schema.additionalProperties = false;
+    }
+    Object.values(schema).forEach(strictFields);
+  }
+  return schema;
+}
+
+describe('repo-layouts', () => {
+  it('has exactly the documented layouts', () => {
+    expect(
+      fs
+        .readdirSync(REPO_LAYOUTS, { withFileTypes: true })
+        .filter(e => e.isDirectory())
+        .map(e => e.name)
+        .sort(),
+    ).toEqual([...LAYOUTS].sort());
+  });
+
+  it('keeps every kind in the combined platform layout', () => {
+    expect(kindFoldersOf('platform')).toEqual(KINDS.map(k => k.folder).sort());
+  });
+
+  describe.each(LAYOUTS)('%s', layout => {
+    it('has a README, CODEOWNERS, CI for GitHub and GitLab, and editor settings', () => {
+      for (const file of [
+        'README.md',
+        'CODEOWNERS',
+        '.github/workflows/validate.yaml',
+        '.gitlab-ci.yml',
+        '.vscode/settings.json',
+      ]) {
+        expect(fs.existsSync(path.join(REPO_LAYOUTS, layout, file))).toBe(true);
+      }
+    });
+
+    it('validates on its own with butler-gitops', async () => {
+      const summary = describeSummary({
+        filesChecked: examplesOf(layout).length,
+        invalidFiles: 0,
+      });
+      expect(
+        await runInDir(path.join(REPO_LAYOUTS, layout), 'validate'),
+      ).toEqual({
+        code: 0,
+        stdout: `${summary}\n`,
+        stderr: '',
+      });
+    });
+
+    it('has an example for each of its kind folders, each naming its schema in a modeline', () => {
+      const examples = examplesOf(layout);
+      expect(new Set(examples.map(f => f.split('/')[0]))).toEqual(
+        new Set(kindFoldersOf(layout)),
+      );
+      for (const example of examples) {
+        const text = read(layout, example);
+        const kind = KINDS.find(k => k.folder === example.split('/')[0])!;
+        expect(text.split('\n')[0]).toBe(
+          `# yaml-language-server: $schema=${SCHEMA_URL}/${kind.kind.toLowerCase()}.json`,
+        );
+        const object = parse(text);
+        expect(kindOf(object.apiVersion, object.kind)).toBe(kind);
+      }
+    });
+
+    it('maps each kind folder to its schema for yaml-language-server', () => {
+      const settings = JSON.parse(read(layout, '.vscode', 'settings.json'));
+      const expected = Object.fromEntries(
+        kindFoldersOf(layout).map(folder => {
+          const kind = KINDS.find(k => k.folder === folder)!;
+          return [
+            `${SCHEMA_URL}/${kind.kind.toLowerCase()}.json`,
+            [`${folder}/*/*.yaml`],
+          ];
+        }),
+      );
+      expect(settings['yaml.schemas']).toEqual(expected);
+    });
+
+    it('runs butler-gitops validate in CI, with annotations on GitHub', () => {
+      const github = parse(
+        read(layout, '.github', 'workflows', 'validate.yaml'),
+      );
+      const steps: Array<{ run?: string }> = github.jobs.validate.steps;
+      expect(steps.map(s => s.run).filter(Boolean)).toContain(
+        'node .butler-portal/packages/gitops-cli/bin/butler-gitops validate --format github',
+      );
+      const gitlab = parse(read(layout, '.gitlab-ci.yml'));
+      expect(gitlab.validate.script).toContain(
+        'node .butler-portal/packages/gitops-cli/bin/butler-gitops validate',
+      );
+    });
+
+    it('assigns owners in CODEOWNERS to folders that exist', () => {
+      const patterns = read(layout, 'CODEOWNERS')
+        .split('\n')
+        .filter(line => line.trim() && !line.startsWith('#'))
+        .map(line => line.split(/\s+/)[0]);
+      expect(patterns[0]).toBe('*');
+      for (const pattern of patterns.slice(1)) {
+        expect(fs.existsSync(path.join(REPO_LAYOUTS, layout, pattern))).toBe(
+          true,
+        );
+      }
+    });
+
+    it('has Butler examples that the real Butler CRDs accept', () => {
+      // The CRDs' formats (int64, date-time) only annotate status fields.
+      const ajv = new Ajv({
+        strict: false,
+        allErrors: true,
+        validateFormats: false,
+      });
+      for (const example of examplesOf(layout)) {
+        const object = parse(read(layout, example));
+        const kind = kindOf(object.apiVersion, object.kind)!;
+        if (!kind.crdName) continue;
+        const crd = parse(
+          fs.readFileSync(
+            path.join(BUTLER_CRDS, `butler.butlerlabs.dev_${kind.plural}.yaml`),
+            'utf8',
+          ),
+        );
+        expect(crd.metadata.name).toBe(kind.crdName);
+        const version = crd.spec.versions.find(
+          (v: { name: string }) =>
+            `${crd.spec.group}/${v.name}` === kind.apiVersion,
+        );
+        const check = ajv.compile(strictFields(version.schema.openAPIV3Schema));
+        expect({ example, valid: check(object), errors: check.errors }).toEqual(
+          {
+            example,
+            valid: true,
+            errors: null,
+          },
+        );
+      }
+    });
+  });
+});
