@@ -4,3 +4,11 @@
  * @packageDocumentation
  */
 export * from './provider';
+export * from './github';
+export * from './gitlab';
+export * from './local';
+export * from './changes';
+export * from './service';
+export * from './reconciler';
+export * from './targets/directory';
+export * from './targets/kubernetes';

@@ -40,11 +40,12 @@ export interface ManagedObject {
   live?: Record<string, unknown>;
 }
 
-/** Live health, named as in Argo CD. */
+/** Live health, named as in Argo CD (Suspended: deliberately stopped, e.g. a stopped workspace). */
 export type HealthStatus =
   | 'Healthy'
   | 'Progressing'
   | 'Degraded'
+  | 'Suspended'
   | 'Missing'
   | 'Unknown';
 

@@ -1,0 +1,294 @@
+/*
+ * metadata.managedFields: who owns which field, updated on every write the way the apiserver's
+ * field manager does it.
+ * - Apply (server-side apply): the manager comes to own exactly the fields of its configuration;
+ *   fields another manager owns with a different value are conflicts unless forced (then they
+ *   change hands); fields the manager applied before and no longer sets are removed unless
+ *   someone else owns them.
+ * - Update (create, update, merge/JSON patch): the manager comes to own what it added or
+ *   changed, and other managers lose those fields.
+ * Server-maintained metadata is never owned, and the status subresource splits ownership: the
+ * main resource never owns status, the status subresource owns nothing else.
+ */
+import { OpenApiSchema } from '../schema/structural';
+import { FieldPath, FieldSet, fieldElement, pathToString } from './FieldSet';
+import {
+  compareObjects,
+  mergeApplied,
+  removeFields,
+  toFieldSet,
+} from './objectFields';
+
+export interface ManagedFieldsEntry {
+  manager: string;
+  operation: 'Apply' | 'Update';
+  apiVersion: string;
+  time?: string;
+  fieldsType: 'FieldsV1';
+  fieldsV1: Record<string, unknown>;
+  subresource?: string;
+}
+
+export interface Manager {
+  manager: string;
+  operation: 'Apply' | 'Update';
+  apiVersion: string;
+  subresource?: string;
+  time?: string;
+  set: FieldSet;
+}
+
+export function decodeManagedFields(entries: unknown): Manager[] {
+  if (!Array.isArray(entries)) return [];
+  return entries.map((e: ManagedFieldsEntry) => ({
+    manager: e.manager,
+    operation: e.operation,
+    apiVersion: e.apiVersion,
+    ...(e.subresource ? { subresource: e.subresource } : {}),
+    ...(e.time ? { time: e.time } : {}),
+    set: FieldSet.fromFieldsV1(e.fieldsV1 ?? {}),
+  }));
+}
+
+export function encodeManagedFields(managers: Manager[]): ManagedFieldsEntry[] {
+  return managers.map(m => ({
+    manager: m.manager,
+    operation: m.operation,
+    apiVersion: m.apiVersion,
+    ...(m.time ? { time: m.time } : {}),
+    fieldsType: 'FieldsV1' as const,
+    fieldsV1: m.set.toFieldsV1(),
+    ...(m.subresource ? { subresource: m.subresource } : {}),
+  }));
+}
+
+/** Appliers are one manager whatever apiVersion they use; updaters are one per apiVersion. */
+function sameManager(a: Manager, b: Omit<Manager, 'set'>): boolean {
+  return (
+    a.manager === b.manager &&
+    a.operation === b.operation &&
+    (a.subresource ?? '') === (b.subresource ?? '') &&
+    (a.operation === 'Apply' || a.apiVersion === b.apiVersion)
+  );
+}
+
+/** How a conflict names a manager: `"name"` for appliers, `"name" using v1` for updaters. */
+export function describeManager(m: Manager): string {
+  return m.operation === 'Update'
+    ? `${JSON.stringify(m.manager)} using ${m.apiVersion}`
+    : JSON.stringify(m.manager);
+}
+
+const SERVER_METADATA = [
+  'name',
+  'namespace',
+  'creationTimestamp',
+  'selfLink',
+  'uid',
+  'clusterName',
+  'generation',
+  'managedFields',
+  'resourceVersion',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+];
+
+/** Drops fields no manager can own, and the fields the endpoint resets. */
+function ownable(
+  set: FieldSet,
+  subresource: string | undefined,
+  statusSubresource: boolean,
+): FieldSet {
+  const out = set.clone();
+  out.children.delete(fieldElement('apiVersion'));
+  out.children.delete(fieldElement('kind'));
+  const metadata = out.children.get(fieldElement('metadata'));
+  if (metadata) {
+    metadata.member = false;
+    for (const f of SERVER_METADATA) metadata.children.delete(fieldElement(f));
+  }
+  if (subresource === 'status') {
+    for (const key of [...out.children.keys()]) {
+      if (key !== fieldElement('status')) out.children.delete(key);
+    }
+  } else if (statusSubresource) {
+    out.children.delete(fieldElement('status'));
+  }
+  return out.members().reduce((acc, p) => {
+    acc.insert(p);
+    return acc;
+  }, new FieldSet());
+}
+
+export class ApplyConflictError extends Error {
+  constructor(
+    readonly conflicts: Array<{ manager: Manager; paths: FieldPath[] }>,
+  ) {
+    super(conflictMessage(conflicts));
+    this.name = 'ApplyConflictError';
+  }
+}
+
+function conflictMessage(
+  conflicts: Array<{ manager: Manager; paths: FieldPath[] }>,
+): string {
+  const total = conflicts.reduce((n, c) => n + c.paths.length, 0);
+  if (total === 1) {
+    const [c] = conflicts;
+    return `Apply failed with 1 conflict: conflict with ${describeManager(
+      c.manager,
+    )}: ${pathToString(c.paths[0])}`;
+  }
+  const lines: string[] = [];
+  for (const c of [...conflicts].sort((a, b) =>
+    a.manager.manager.localeCompare(b.manager.manager),
+  )) {
+    lines.push(`conflicts with ${describeManager(c.manager)}:`);
+    for (const p of c.paths) lines.push(`- ${pathToString(p)}`);
+  }
+  return `Apply failed with ${total} conflicts: ${lines.join('\n')}`;
+}
+
+/** The configuration sets fields the schema does not declare (structured-merge-diff errors). */
+export class TypedPatchError extends Error {
+  constructor(readonly errors: string[]) {
+    super(
+      errors.length === 1 ? errors[0] : `errors:\n  ${errors.join('\n  ')}`,
+    );
+    this.name = 'TypedPatchError';
+  }
+}
+
+export interface ApplyInput {
+  /** the object as stored, or undefined when the apply creates it */
+  live: Record<string, unknown> | undefined;
+  config: Record<string, unknown>;
+  schema: OpenApiSchema;
+  managers: Manager[];
+  manager: string;
+  apiVersion: string;
+  subresource?: string;
+  statusSubresource: boolean;
+  force: boolean;
+  now: string;
+}
+
+/** Server-side apply of one configuration: the merged object and the new ownership. */
+export function applyConfiguration(input: ApplyInput): {
+  object: Record<string, unknown>;
+  managers: Manager[];
+} {
+  const { set: configured, errors } = toFieldSet(input.config, input.schema);
+  if (errors.length) throw new TypedPatchError(errors);
+  const set = ownable(configured, input.subresource, input.statusSubresource);
+  const identity = {
+    manager: input.manager,
+    operation: 'Apply' as const,
+    apiVersion: input.apiVersion,
+    subresource: input.subresource,
+  };
+  const previous = input.managers.find(m => sameManager(m, identity));
+  const others = input.managers.filter(m => m !== previous);
+  const live = input.live ?? {};
+
+  const merged = mergeApplied(live, input.config, input.schema) as Record<
+    string,
+    unknown
+  >;
+  const ownedAfter = others.reduce((acc, m) => acc.union(m.set), set);
+  if (previous) {
+    const dropped = previous.set
+      .difference(ownedAfter)
+      .members()
+      .filter(p => !ownedAfter.hasAtOrBelow(p));
+    removeFields(merged, input.schema, dropped, ownedAfter);
+  }
+
+  const comparison = compareObjects(live, merged, input.schema);
+  const changed = comparison.modified.union(comparison.added);
+  const conflicts = others
+    .map(m => ({ manager: m, paths: m.set.intersection(changed).members() }))
+    .filter(c => c.paths.length > 0);
+  if (conflicts.length > 0 && !input.force) {
+    throw new ApplyConflictError(conflicts);
+  }
+
+  const managers: Manager[] = [];
+  for (const m of input.managers) {
+    if (m === previous) {
+      managers.push({
+        ...m,
+        set,
+        time:
+          m.set.difference(set).isEmpty() &&
+          set.difference(m.set).isEmpty() &&
+          comparison.modified.isEmpty() &&
+          comparison.added.isEmpty()
+            ? m.time
+            : input.now,
+      });
+      continue;
+    }
+    let kept = m.set.removeUnder(comparison.removed);
+    if (input.force) kept = kept.difference(changed);
+    if (!kept.isEmpty()) managers.push({ ...m, set: kept });
+  }
+  if (!previous && !set.isEmpty()) {
+    managers.push({ ...identity, time: input.now, set });
+  }
+  return { object: merged, managers };
+}
+
+export interface UpdateInput {
+  before: Record<string, unknown> | undefined;
+  after: Record<string, unknown>;
+  schema: OpenApiSchema;
+  managers: Manager[];
+  manager: string;
+  apiVersion: string;
+  subresource?: string;
+  statusSubresource: boolean;
+  now: string;
+}
+
+/** Ownership after a create, update or non-apply patch by `manager`. */
+export function recordUpdate(input: UpdateInput): Manager[] {
+  const comparison = compareObjects(
+    input.before ?? {},
+    input.after,
+    input.schema,
+  );
+  const changed = ownable(
+    comparison.modified.union(comparison.added),
+    input.subresource,
+    input.statusSubresource,
+  );
+  const identity = {
+    manager: input.manager,
+    operation: 'Update' as const,
+    apiVersion: input.apiVersion,
+    subresource: input.subresource,
+  };
+  const previous = input.managers.find(m => sameManager(m, identity));
+  const managers: Manager[] = [];
+  for (const m of input.managers) {
+    let kept = m.set.removeUnder(comparison.removed);
+    if (m === previous) {
+      kept = kept.union(changed);
+      if (!kept.isEmpty()) {
+        managers.push({
+          ...m,
+          set: kept,
+          time: changed.isEmpty() ? m.time : input.now,
+        });
+      }
+      continue;
+    }
+    kept = kept.difference(changed);
+    if (!kept.isEmpty()) managers.push({ ...m, set: kept });
+  }
+  if (!previous && !changed.isEmpty()) {
+    managers.push({ ...identity, time: input.now, set: changed });
+  }
+  return managers;
+}
