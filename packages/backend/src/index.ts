@@ -24,6 +24,11 @@ backend.add(
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 backend.add(import('@backstage/plugin-catalog-backend-module-github'));
 backend.add(import('@backstage/plugin-catalog-backend-module-github-org'));
+// the resources of the GitOps repositories, about a second after each merge
+backend.add(import('@butler-portal/plugin-catalog-backend-module-gitops'));
+
+// GitOps: change requests over the Git providers, git smart HTTP for local repositories, webhooks
+backend.add(import('@butler-portal/plugin-gitops-backend'));
 
 // scaffolder with the GitHub actions (publish:github, github:* ...)
 backend.add(import('@backstage/plugin-scaffolder-backend'));

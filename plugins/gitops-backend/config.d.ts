@@ -1,0 +1,44 @@
+/*
+ * Configuration of the gitops backend plugin (read once by src/config/readGitopsConfig.ts).
+ */
+export interface Config {
+  gitops?: {
+    /**
+     * Folder holding the repo layouts (`<layoutsDir>/<layout>`) that seed new local repositories.
+     * Relative paths resolve against the backend's working directory. Default `../../repo-layouts`.
+     */
+    layoutsDir?: string;
+    /** The GitOps repositories; each is served by one Git provider. */
+    repositories?: Array<{
+      /** Repository id used in the API and in change ids (`<id>:<number>`); a DNS-1123 label. */
+      id: string;
+      /** Which Git provider serves the repository. */
+      provider: 'local' | 'github' | 'gitlab';
+      /** Kinds whose files this repository holds (kind names); default all kinds. */
+      kinds?: string[];
+      /** Approvals a change needs (local provider; GitHub/GitLab use their own rules when they have them). Default 1. */
+      requiredApprovals?: number;
+      /** local: a change's author may approve it. Meant for the single-user embedded default. Default false. */
+      allowSelfApproval?: boolean;
+      /** local: `<layoutsDir>/<layout>` seeds the repository when it is first created. */
+      layout?: string;
+      /** local: the bare repository folder. Default `<butlerPortal.dataDir>/repos/<id>.git`. */
+      dir?: string;
+      /** local: default branch of a new repository. Default `main`. */
+      defaultBranch?: string;
+      /** github/gitlab: host of the integration (`integrations.github[]` / `integrations.gitlab[]`). */
+      host?: string;
+      /** github: owner (organisation or user) of the repository. */
+      owner?: string;
+      /** github: repository name. */
+      repo?: string;
+      /** gitlab: project path, e.g. `platform/workspaces`. */
+      project?: string;
+      /**
+       * github: the webhook secret (signature check); gitlab: the hook's secret token.
+       * @visibility secret
+       */
+      webhookSecret?: string;
+    }>;
+  };
+}

@@ -1,0 +1,26 @@
+/*
+ * Git events on the Backstage events service: verified webhooks from GitHub/GitLab and the local
+ * providers' own events all arrive on one topic, so the catalog providers and the reconciler
+ * subscribe once whatever the provider.
+ */
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { EventsService } from '@backstage/plugin-events-node';
+import type { GitEvent } from '@butler-portal/plugin-gitops-node';
+
+/** The topic every GitEvent is published on; the payload is the GitEvent itself. */
+export const GITOPS_EVENTS_TOPIC = 'butler.gitops';
+
+/** Publishes without throwing: a lost notification must not fail the write that caused it. */
+export async function publishGitEvent(
+  events: EventsService,
+  event: GitEvent,
+  logger: LoggerService,
+): Promise<void> {
+  try {
+    await events.publish({ topic: GITOPS_EVENTS_TOPIC, eventPayload: event });
+  } catch (error) {
+    logger.warn(
+      `could not publish ${event.type} event of repository ${event.repository}: ${error}`,
+    );
+  }
+}

@@ -1,0 +1,138 @@
+/*
+ * The gitops backend plugin: Git providers for the configured repositories, the change-request
+ * service and its REST API, Git smart HTTP for local repositories, webhooks, and Git events on
+ * the events service (topic `butler.gitops`).
+ */
+import {
+  coreServices,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
+import { ScmIntegrations } from '@backstage/integration';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
+import { gitopsPermissions } from '@butler-portal/plugin-gitops-common';
+import {
+  ChangeService,
+  gitProvidersServiceRef,
+  readGitopsConfig,
+} from '@butler-portal/plugin-gitops-node';
+import { publishGitEvent } from './events/gitEvents';
+import { CatalogDirectory } from './identity/catalogDirectory';
+import {
+  DatabaseIdempotencyStore,
+  migrateGitopsDatabase,
+} from './idempotency/DatabaseIdempotencyStore';
+import { ConfiguredRepositories } from './repositories/ConfiguredRepositories';
+import { ResourceReader } from './resources/ResourceReader';
+import { createRouter } from './router/createRouter';
+
+/** Idempotency keys are kept a day: a retry comes within minutes. */
+const IDEMPOTENCY_KEY_RETENTION_MS = 24 * 60 * 60 * 1000;
+
+export const gitopsPlugin = createBackendPlugin({
+  pluginId: 'gitops',
+  register(env) {
+    env.registerInit({
+      deps: {
+        rootConfig: coreServices.rootConfig,
+        logger: coreServices.logger,
+        database: coreServices.database,
+        scheduler: coreServices.scheduler,
+        httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+        userInfo: coreServices.userInfo,
+        auth: coreServices.auth,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        discovery: coreServices.discovery,
+        catalog: catalogServiceRef,
+        events: eventsServiceRef,
+        gitProviders: gitProvidersServiceRef,
+      },
+      async init(deps) {
+        const { rootConfig, logger, events, gitProviders } = deps;
+        const repositories = new ConfiguredRepositories(
+          gitProviders,
+          readGitopsConfig(rootConfig),
+          ScmIntegrations.fromConfig(rootConfig),
+        );
+        const directory = new CatalogDirectory(deps.catalog, deps.auth);
+        // CODEOWNERS groups of local repositories are catalog groups
+        gitProviders.useOwnerDirectory?.(directory);
+
+        const knex = await migrateGitopsDatabase(deps.database);
+        const idempotency = new DatabaseIdempotencyStore(knex);
+        await deps.scheduler.scheduleTask({
+          id: 'gitops-idempotency-keys-cleanup',
+          frequency: { hours: 1 },
+          timeout: { minutes: 5 },
+          scope: 'global',
+          fn: async () => {
+            const removed = await idempotency.deleteExpired(
+              IDEMPOTENCY_KEY_RETENTION_MS,
+            );
+            if (removed > 0)
+              logger.debug(`removed ${removed} expired idempotency keys`);
+          },
+        });
+
+        const changes = new ChangeService({
+          repositories: gitProviders.list(),
+          idempotency,
+          logger,
+        });
+        // the local providers' own events (portal writes, merges, git pushes) go out on the
+        // events service like verified webhooks do
+        gitProviders.onEvent(event => {
+          void publishGitEvent(events, event, logger);
+          if (event.type === 'change' && event.action === 'updated') {
+            // a branch moved by `git push`: its files are validated again as a check
+            void changes.recordValidation(
+              event.repository,
+              Number(event.changeId),
+            );
+          }
+        });
+        deps.permissionsRegistry.addPermissions(gitopsPermissions);
+
+        deps.httpRouter.use(
+          await createRouter({
+            changes,
+            repositories,
+            resources: new ResourceReader(() => gitProviders.list()),
+            directory,
+            httpAuth: deps.httpAuth,
+            userInfo: deps.userInfo,
+            auth: deps.auth,
+            permissions: deps.permissions,
+            events,
+            discovery: deps.discovery,
+            logger,
+          }),
+        );
+        deps.httpRouter.addAuthPolicy({
+          path: '/schemas',
+          allow: 'unauthenticated',
+        });
+        deps.httpRouter.addAuthPolicy({
+          path: '/webhooks',
+          allow: 'unauthenticated',
+        });
+        // git clients send HTTP Basic; the /git route checks the token itself
+        deps.httpRouter.addAuthPolicy({
+          path: '/git',
+          allow: 'unauthenticated',
+        });
+
+        logger.info(
+          `GitOps repositories: ${
+            repositories
+              .list()
+              .map(r => `${r.id} (${r.provider.type})`)
+              .join(', ') || 'none configured'
+          }`,
+        );
+      },
+    });
+  },
+});

@@ -1,0 +1,83 @@
+/*
+ * What every route needs: the services, plus the two questions each write asks — who is
+ * signed in, and may they do this.
+ */
+import type {
+  AuthService,
+  BackstageCredentials,
+  BackstageUserPrincipal,
+  DiscoveryService,
+  HttpAuthService,
+  LoggerService,
+  PermissionsService,
+  UserInfoService,
+} from '@backstage/backend-plugin-api';
+import { NotAllowedError } from '@backstage/errors';
+import type { EventsService } from '@backstage/plugin-events-node';
+import {
+  AuthorizeResult,
+  type BasicPermission,
+} from '@backstage/plugin-permission-common';
+import type {
+  ChangeAuthor,
+  ChangeService,
+} from '@butler-portal/plugin-gitops-node';
+import type { Request } from 'express';
+import type { CatalogDirectory } from '../identity/catalogDirectory';
+import { resolveChangeAuthor } from '../identity/resolveChangeAuthor';
+import type { ConfiguredRepositories } from '../repositories/ConfiguredRepositories';
+import type { ResourceReader } from '../resources/ResourceReader';
+
+export interface RouterOptions {
+  changes: ChangeService;
+  repositories: ConfiguredRepositories;
+  resources: ResourceReader;
+  directory: CatalogDirectory;
+  httpAuth: HttpAuthService;
+  userInfo: UserInfoService;
+  auth: AuthService;
+  permissions: PermissionsService;
+  events: EventsService;
+  discovery: DiscoveryService;
+  logger: LoggerService;
+}
+
+export class RouterContext {
+  constructor(readonly options: RouterOptions) {}
+
+  /** the signed-in user's credentials; 401 for anyone else */
+  async user(
+    req: Request,
+  ): Promise<BackstageCredentials<BackstageUserPrincipal>> {
+    return this.options.httpAuth.credentials(req, { allow: ['user'] });
+  }
+
+  /** @throws NotAllowedError (403) unless the permission policy allows it */
+  async authorize(
+    permission: BasicPermission,
+    credentials: BackstageCredentials,
+  ): Promise<void> {
+    const [decision] = await this.options.permissions.authorize(
+      [{ permission }],
+      {
+        credentials,
+      },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      const who = this.options.auth.isPrincipal(credentials, 'user')
+        ? credentials.principal.userEntityRef
+        : 'the caller';
+      throw new NotAllowedError(`${who} is not allowed ${permission.name}`);
+    }
+  }
+
+  /** the signed-in user as commit author (name and email from the catalog) */
+  async author(
+    credentials: BackstageCredentials<BackstageUserPrincipal>,
+  ): Promise<ChangeAuthor> {
+    const { userEntityRef } = await this.options.userInfo.getUserInfo(
+      credentials,
+    );
+    return resolveChangeAuthor(userEntityRef, this.options.directory);
+  }
+}

@@ -1,0 +1,85 @@
+/*
+ * /webhooks/<repository>: push and pull-request deliveries from GitHub and GitLab. No Backstage
+ * sign-in: the GitHub signature or GitLab token is verified on the raw body before anything is
+ * parsed (a forged delivery gets 401), then the event goes out on the events service.
+ */
+import {
+  AuthenticationError,
+  InputError,
+  NotFoundError,
+} from '@backstage/errors';
+import {
+  parseGithubWebhook,
+  parseGitlabWebhook,
+  type GitEvent,
+} from '@butler-portal/plugin-gitops-node';
+import express from 'express';
+import Router from 'express-promise-router';
+import { publishGitEvent } from '../events/gitEvents';
+import type { RouterContext } from './RouterContext';
+
+/** GitHub caps deliveries at 25 MB. */
+const MAX_DELIVERY_BYTES = '25mb';
+
+export function createWebhookRoutes(context: RouterContext) {
+  const { repositories, events, logger } = context.options;
+  const router = Router();
+
+  router.post(
+    '/:repository',
+    express.raw({ type: () => true, limit: MAX_DELIVERY_BYTES }),
+    async (req, res) => {
+      const repository = repositories.get(req.params.repository);
+      if (!repository) {
+        throw new NotFoundError(
+          `repository ${JSON.stringify(
+            req.params.repository.slice(0, 80),
+          )} is not configured`,
+        );
+      }
+      const { config } = repository;
+      if (config.provider === 'local') {
+        throw new InputError(
+          `repository '${config.id}' is local; its events come from the portal itself`,
+        );
+      }
+      if (!config.webhookSecret) {
+        // an unverifiable delivery is as good as forged
+        throw new AuthenticationError(
+          `repository '${config.id}' has no webhookSecret configured; deliveries cannot be verified`,
+        );
+      }
+      const rawBody: Buffer = Buffer.isBuffer(req.body)
+        ? req.body
+        : Buffer.alloc(0);
+      let event: GitEvent | undefined;
+      if (config.provider === 'github') {
+        const fullName = `${config.owner}/${config.repo}`.toLowerCase();
+        event = parseGithubWebhook({
+          headers: req.headers,
+          rawBody,
+          secret: config.webhookSecret,
+          resolveRepository: name =>
+            name.toLowerCase() === fullName ? config.id : undefined,
+        });
+      } else {
+        const project = config.project.toLowerCase();
+        event = parseGitlabWebhook({
+          headers: req.headers,
+          rawBody,
+          secretToken: config.webhookSecret,
+          repository: p =>
+            p.pathWithNamespace.toLowerCase() === project
+              ? config.id
+              : undefined,
+        });
+      }
+      if (event) {
+        await publishGitEvent(events, event, logger);
+      }
+      res.status(202).json({ accepted: true, ...(event && { event }) });
+    },
+  );
+
+  return router;
+}

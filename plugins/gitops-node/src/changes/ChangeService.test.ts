@@ -1,0 +1,603 @@
+import fs from 'fs';
+import path from 'path';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import { LocalGitProvider } from '../local/LocalGitProvider';
+import { ensureLocalRepository } from '../local/ensureLocalRepository';
+import {
+  git,
+  gitRefs,
+  makeTempDir,
+  removeTempDirs,
+} from '../local/testing/gitCli';
+import type { Actor } from '../provider/types';
+import { ChangeService } from './ChangeService';
+import type { IdempotencyClaim, IdempotencyStore } from './IdempotencyStore';
+import { ResourceValidationError } from './ResourceValidationError';
+import { VALIDATION_CHECK_CONTEXT } from './validateChangeFiles';
+
+const jane: Actor = {
+  userRef: 'user:default/jane',
+  name: 'Jane Doe',
+  email: 'jane@example.com',
+};
+
+const EXISTING = `# yaml-language-server: $schema=../../../schemas/workspace.schema.json
+apiVersion: butler.butlerlabs.dev/v1alpha1
+kind: Workspace
+metadata:
+  name: alice-dev
+  namespace: team-a
+spec:
+  # Email of the owner.
+  owner: alice@example.com
+  clusterRef:
+    name: team-a-dev   # the TenantCluster
+  image: golang:1.23-bookworm
+  resources:
+    cpu: "2"
+    memory: 4Gi
+`;
+
+const NEW_WORKSPACE = {
+  apiVersion: 'butler.butlerlabs.dev/v1alpha1',
+  kind: 'Workspace',
+  metadata: { name: 'jane-dev', namespace: 'team-a' },
+  spec: {
+    owner: 'jane@example.com',
+    clusterRef: { name: 'team-a-dev' },
+    image: 'ghcr.io/butlerdotdev/workspace-base:1.2.0',
+  },
+};
+
+/** The store contract on a Map: claims, completes, releases; counts what happened. */
+class MapIdempotencyStore implements IdempotencyStore {
+  readonly rows = new Map<string, { hash: string; changeId?: string }>();
+  failNextComplete = false;
+
+  async claim(input: {
+    key: string;
+    userRef: string;
+    requestHash: string;
+  }): Promise<IdempotencyClaim> {
+    const id = `${input.userRef}\n${input.key}`;
+    const row = this.rows.get(id);
+    if (!row) {
+      this.rows.set(id, { hash: input.requestHash });
+      return { state: 'claimed' };
+    }
+    if (row.hash !== input.requestHash) return { state: 'mismatch' };
+    return row.changeId
+      ? { state: 'completed', changeId: row.changeId }
+      : { state: 'in_progress' };
+  }
+
+  async complete(input: { key: string; userRef: string; changeId: string }) {
+    if (this.failNextComplete) {
+      this.failNextComplete = false;
+      throw new Error('database went away');
+    }
+    this.rows.get(`${input.userRef}\n${input.key}`)!.changeId = input.changeId;
+  }
+
+  async release(input: { key: string; userRef: string }) {
+    this.rows.delete(`${input.userRef}\n${input.key}`);
+  }
+}
+
+async function setup() {
+  const root = await makeTempDir('butler-changes-');
+  const template = path.join(root, 'layout');
+  const file = path.join(template, 'workspaces/team-a/alice-dev.yaml');
+  await fs.promises.mkdir(path.dirname(file), { recursive: true });
+  await fs.promises.writeFile(file, EXISTING);
+  await fs.promises.writeFile(path.join(template, 'README.md'), '# platform\n');
+  const dir = path.join(root, 'platform.git');
+  await ensureLocalRepository({
+    dir,
+    templateDir: template,
+    initialAuthor: { name: 'Butler Portal', email: 'portal@example.com' },
+  });
+  const provider = new LocalGitProvider({
+    repository: 'platform',
+    dir,
+    requiredApprovals: 1,
+    allowSelfApproval: true,
+  });
+  const store = new MapIdempotencyStore();
+  const service = new ChangeService({
+    repositories: [
+      {
+        id: 'platform',
+        provider,
+        kinds: ['Workspace', 'WorkspaceTemplate', 'TenantAddon'],
+      },
+    ],
+    idempotency: store,
+  });
+  return { dir, provider, service, store };
+}
+
+async function approveAndMerge(service: ChangeService, id: string) {
+  await service.review(id, { decision: 'approve' }, jane);
+  return service.merge(id, jane);
+}
+
+afterEach(removeTempDirs);
+
+describe('ChangeService', () => {
+  it('creates: one branch, one commit by the user, one added file, diff and validation in the description', async () => {
+    const { dir, service } = await setup();
+    const submitted = await service.submit(
+      {
+        operation: 'create',
+        kind: 'workspaces',
+        namespace: 'team-a',
+        name: 'jane-dev',
+        resource: NEW_WORKSPACE,
+      },
+      { actor: jane, notes: ['the catalog has no email for you'] },
+    );
+    expect(submitted).toMatchObject({
+      id: 'platform:1',
+      number: 1,
+      repository: 'platform',
+      state: 'open',
+      created: true,
+    });
+    expect(submitted.branch).toMatch(
+      /^butler\/workspace\/jane-dev\/[0-9a-f]{8}$/,
+    );
+
+    // git itself sees one commit on the branch, authored as the user
+    expect(
+      await git([
+        '--git-dir',
+        dir,
+        'rev-list',
+        '--count',
+        `main..${submitted.branch}`,
+      ]),
+    ).toBe('1');
+    expect(
+      await git([
+        '--git-dir',
+        dir,
+        'log',
+        '-1',
+        '--format=%an <%ae>',
+        submitted.branch,
+      ]),
+    ).toBe('Jane Doe <jane@example.com>');
+    expect(
+      await git([
+        '--git-dir',
+        dir,
+        'diff',
+        '--name-status',
+        `main...${submitted.branch}`,
+      ]),
+    ).toBe('A\tworkspaces/team-a/jane-dev.yaml');
+
+    const detail = await service.getChange(submitted.id);
+    expect(detail.files).toHaveLength(1);
+    expect(detail.files[0]).toMatchObject({
+      path: 'workspaces/team-a/jane-dev.yaml',
+      status: 'added',
+    });
+    expect(detail.files[0].diff).toContain(
+      '--- /dev/null\n+++ b/workspaces/team-a/jane-dev.yaml',
+    );
+    expect(detail.files[0].diff).toContain('+  name: jane-dev');
+    expect(detail.resources).toEqual([
+      {
+        kind: 'Workspace',
+        namespace: 'team-a',
+        name: 'jane-dev',
+        operation: 'create',
+      },
+    ]);
+    expect(detail.validation).toEqual({ ok: true, issues: [] });
+    expect(detail.title).toBe('Create Workspace team-a/jane-dev');
+    expect(detail.description).toContain('```diff\n--- /dev/null');
+    expect(detail.description).toContain('**Validation:** passed');
+    expect(detail.description).toContain(
+      'Jane Doe <jane@example.com> (`user:default/jane`)',
+    );
+    expect(detail.description).toContain(
+      '> Note: the catalog has no email for you',
+    );
+    expect(detail.checks).toEqual([
+      expect.objectContaining({
+        context: VALIDATION_CHECK_CONTEXT,
+        state: 'success',
+      }),
+    ]);
+  });
+
+  it('updates in place: one changed field is one changed line, comments stay', async () => {
+    const { service } = await setup();
+    const submitted = await service.submit(
+      {
+        operation: 'update',
+        kind: 'Workspace',
+        namespace: 'team-a',
+        name: 'alice-dev',
+        resource: {
+          apiVersion: 'butler.butlerlabs.dev/v1alpha1',
+          kind: 'Workspace',
+          metadata: { name: 'alice-dev', namespace: 'team-a' },
+          spec: {
+            owner: 'alice@example.com',
+            clusterRef: { name: 'team-a-dev' },
+            image: 'golang:1.24-bookworm',
+            resources: { cpu: '2', memory: '4Gi' },
+          },
+        },
+      },
+      { actor: jane },
+    );
+    const detail = await service.getChange(submitted.id);
+    expect(detail.files).toHaveLength(1);
+    const [file] = detail.files;
+    expect(file.status).toBe('modified');
+    const changedLines = file.diff
+      .split('\n')
+      .filter(l => /^[-+](?![-+]{2} )/.test(l));
+    expect(changedLines).toEqual([
+      '-  image: golang:1.23-bookworm',
+      '+  image: golang:1.24-bookworm',
+    ]);
+    expect(file.after).toBe(EXISTING.replace('golang:1.23', 'golang:1.24'));
+    expect(detail.resources).toEqual([
+      {
+        kind: 'Workspace',
+        namespace: 'team-a',
+        name: 'alice-dev',
+        operation: 'update',
+      },
+    ]);
+  });
+
+  it('deletes a file', async () => {
+    const { service } = await setup();
+    const submitted = await service.submit(
+      {
+        operation: 'delete',
+        kind: 'Workspace',
+        namespace: 'team-a',
+        name: 'alice-dev',
+      },
+      { actor: jane },
+    );
+    const detail = await service.getChange(submitted.id);
+    expect(detail.files.map(f => [f.path, f.status])).toEqual([
+      ['workspaces/team-a/alice-dev.yaml', 'deleted'],
+    ]);
+    expect(detail.description).toContain('not applicable, the file is deleted');
+    await approveAndMerge(service, submitted.id);
+    expect((await service.getChange(submitted.id)).state).toBe('merged');
+  });
+
+  it('refuses a stale baseRevision with 409 and accepts one where only other files changed', async () => {
+    const { provider, service } = await setup();
+    const base = await provider.head();
+    const first = await service.submit(
+      {
+        operation: 'update',
+        kind: 'Workspace',
+        namespace: 'team-a',
+        name: 'alice-dev',
+        yaml: EXISTING.replace('cpu: "2"', 'cpu: "4"'),
+        baseRevision: base,
+      },
+      { actor: jane },
+    );
+    await approveAndMerge(service, first.id);
+
+    const stale = service.submit(
+      {
+        operation: 'update',
+        kind: 'Workspace',
+        namespace: 'team-a',
+        name: 'alice-dev',
+        yaml: EXISTING.replace('memory: 4Gi', 'memory: 8Gi'),
+        baseRevision: base,
+      },
+      { actor: jane },
+    );
+    await expect(stale).rejects.toThrow(ConflictError);
+    await expect(stale).rejects.toThrow(/changed since baseRevision/);
+
+    // a create based on the old revision is fine: its file did not change in between
+    const other = await service.submit(
+      {
+        operation: 'create',
+        kind: 'Workspace',
+        namespace: 'team-a',
+        name: 'jane-dev',
+        resource: NEW_WORKSPACE,
+        baseRevision: base,
+      },
+      { actor: jane },
+    );
+    expect(other.created).toBe(true);
+
+    await expect(
+      service.submit(
+        {
+          operation: 'delete',
+          kind: 'Workspace',
+          namespace: 'team-a',
+          name: 'alice-dev',
+          baseRevision: 'f'.repeat(40),
+        },
+        { actor: jane },
+      ),
+    ).rejects.toThrow(/baseRevision: f{40} is not a commit/);
+  });
+
+  it('answers 409 for a create of an existing file and 404 for an update of a missing one', async () => {
+    const { service } = await setup();
+    await expect(
+      service.submit(
+        {
+          operation: 'create',
+          kind: 'Workspace',
+          namespace: 'team-a',
+          name: 'alice-dev',
+          yaml: EXISTING,
+        },
+        { actor: jane },
+      ),
+    ).rejects.toThrow(ConflictError);
+    await expect(
+      service.submit(
+        {
+          operation: 'update',
+          kind: 'Workspace',
+          namespace: 'team-a',
+          name: 'nobody',
+          resource: NEW_WORKSPACE,
+        },
+        { actor: jane },
+      ),
+    ).rejects.toThrow(NotFoundError);
+  });
+
+  it('returns the same change for a retried idempotency key, never a second one', async () => {
+    const { service, provider, store } = await setup();
+    const submission = {
+      operation: 'create' as const,
+      kind: 'Workspace',
+      namespace: 'team-a',
+      name: 'jane-dev',
+      resource: NEW_WORKSPACE,
+    };
+    const first = await service.submit(
+      submission,
+      { actor: jane },
+      { idempotencyKey: 'key-1' },
+    );
+    const again = await service.submit(
+      { ...submission, resource: { ...NEW_WORKSPACE } },
+      { actor: jane },
+      { idempotencyKey: 'key-1' },
+    );
+    expect(again).toEqual({ ...first, created: false });
+    expect(await provider.listChanges()).toHaveLength(1);
+
+    await expect(
+      service.submit(
+        { ...submission, name: 'other' },
+        { actor: jane },
+        { idempotencyKey: 'key-1' },
+      ),
+    ).rejects.toThrow(/already used for a different request/);
+
+    // the first try opened the change but could not record it (process died, database away):
+    // the retry finds the change by its key-derived branch
+    const second = {
+      ...submission,
+      name: 'jane-test',
+      resource: {
+        ...NEW_WORKSPACE,
+        metadata: { name: 'jane-test', namespace: 'team-a' },
+      },
+    };
+    store.failNextComplete = true;
+    await expect(
+      service.submit(second, { actor: jane }, { idempotencyKey: 'key-2' }),
+    ).rejects.toThrow('database went away');
+    const retried = await service.submit(
+      second,
+      { actor: jane },
+      { idempotencyKey: 'key-2' },
+    );
+    expect(retried).toMatchObject({ number: 2, created: false });
+    expect(await provider.listChanges()).toHaveLength(2);
+
+    await expect(
+      service.submit(
+        submission,
+        { actor: jane },
+        { idempotencyKey: 'has space' },
+      ),
+    ).rejects.toThrow(InputError);
+  });
+
+  it.each([
+    ['name', { namespace: 'team-a', name: '../x' }],
+    ['name', { namespace: 'team-a', name: 'a/../../b' }],
+    ['namespace', { namespace: '..', name: 'x' }],
+    ['namespace', { namespace: 'Team A', name: 'x' }],
+  ])(
+    'refuses a hostile %s with 400 before anything is written',
+    async (_part, names) => {
+      const { dir, service, store } = await setup();
+      const refsBefore = await gitRefs(dir);
+      const attempt = service.submit(
+        {
+          operation: 'create',
+          kind: 'Workspace',
+          ...names,
+          resource: NEW_WORKSPACE,
+        },
+        { actor: jane },
+        { idempotencyKey: 'k' },
+      );
+      await expect(attempt).rejects.toThrow(InputError);
+      await expect(attempt).rejects.toThrow(/is not a valid DNS-1123 name/);
+      expect(await gitRefs(dir)).toEqual(refsBefore);
+      expect(store.rows.size).toBe(0);
+    },
+  );
+
+  it('refuses an invalid resource with located issues and creates no branch', async () => {
+    const { dir, service, store } = await setup();
+    const refsBefore = await gitRefs(dir);
+    const invalid = `apiVersion: butler.butlerlabs.dev/v1alpha1
+kind: Workspace
+metadata:
+  name: jane-dev
+  namespace: team-a
+spec:
+  owner: jane@example.com
+  clusterRef:
+    name: team-a-dev
+  image: 42
+  unknownField: true
+`;
+    const error = await service
+      .submit(
+        {
+          operation: 'create',
+          kind: 'Workspace',
+          namespace: 'team-a',
+          name: 'jane-dev',
+          yaml: invalid,
+        },
+        { actor: jane },
+        { idempotencyKey: 'k' },
+      )
+      .then(
+        () => undefined,
+        e => e,
+      );
+    expect(error).toBeInstanceOf(ResourceValidationError);
+    expect(error.message).toMatch(
+      /^workspaces\/team-a\/jane-dev\.yaml is not valid: /,
+    );
+    expect(error.issues).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          file: 'workspaces/team-a/jane-dev.yaml',
+          path: '/spec/image',
+          line: 10,
+        }),
+        expect.objectContaining({
+          file: 'workspaces/team-a/jane-dev.yaml',
+          line: 11,
+        }),
+      ]),
+    );
+    expect(await gitRefs(dir)).toEqual(refsBefore);
+    // the failed try gave its key back
+    expect(store.rows.size).toBe(0);
+  });
+
+  it('refuses a resource whose name does not match its path', async () => {
+    const { service } = await setup();
+    await expect(
+      service.submit(
+        {
+          operation: 'create',
+          kind: 'Workspace',
+          namespace: 'team-a',
+          name: 'someone-else',
+          resource: NEW_WORKSPACE,
+        },
+        { actor: jane },
+      ),
+    ).rejects.toThrow(ResourceValidationError);
+  });
+
+  it('validates a pushed branch as a check: an invalid file blocks the merge', async () => {
+    const { dir, service } = await setup();
+    const work = await makeTempDir('butler-work-');
+    await git(['clone', '--quiet', dir, work]);
+    await git(['checkout', '--quiet', '-b', 'ide/edit'], { cwd: work });
+    await fs.promises.writeFile(
+      path.join(work, 'workspaces/team-a/alice-dev.yaml'),
+      EXISTING.replace('image: golang:1.23-bookworm', 'image: [1, 2]'),
+    );
+    await git(['commit', '--quiet', '-am', 'edit in the IDE'], { cwd: work });
+    await git(['push', '--quiet', 'origin', 'ide/edit'], { cwd: work });
+
+    const summary = await service.openFromBranch(
+      { repository: 'platform', branch: 'ide/edit', title: 'Edit alice-dev' },
+      { actor: jane },
+    );
+    expect(summary.checks).toEqual([
+      expect.objectContaining({
+        context: VALIDATION_CHECK_CONTEXT,
+        state: 'failure',
+      }),
+    ]);
+    const detail = await service.getChange(summary.id);
+    expect(detail.validation.ok).toBe(false);
+    expect(detail.validation.issues[0]).toMatchObject({
+      file: 'workspaces/team-a/alice-dev.yaml',
+      path: '/spec/image',
+    });
+    await service.review(summary.id, { decision: 'approve' }, jane);
+    await expect(service.merge(summary.id, jane)).rejects.toThrow(
+      /checks_failed/,
+    );
+  });
+
+  it('lists changes by state, kind and author', async () => {
+    const { service } = await setup();
+    const created = await service.submit(
+      {
+        operation: 'create',
+        kind: 'Workspace',
+        namespace: 'team-a',
+        name: 'jane-dev',
+        resource: NEW_WORKSPACE,
+      },
+      { actor: jane },
+    );
+    const deleted = await service.submit(
+      {
+        operation: 'delete',
+        kind: 'Workspace',
+        namespace: 'team-a',
+        name: 'alice-dev',
+      },
+      { actor: { ...jane, userRef: 'user:default/other' } },
+    );
+    await service.close(deleted.id, jane);
+    expect(
+      (await service.listChanges({ state: 'open' })).map(c => c.id),
+    ).toEqual([created.id]);
+    expect(
+      (await service.listChanges({ author: 'user:default/other' })).map(
+        c => c.id,
+      ),
+    ).toEqual([deleted.id]);
+    expect(await service.listChanges({ kind: 'pipelines' })).toEqual([]);
+    expect((await service.listChanges({ kind: 'workspace' })).length).toBe(2);
+    expect(
+      (
+        await service.openChangesTouching(
+          'platform',
+          'workspaces/team-a/jane-dev.yaml',
+        )
+      ).map(c => c.id),
+    ).toEqual([created.id]);
+    await expect(service.getChange('platform:99')).rejects.toThrow(
+      NotFoundError,
+    );
+    await expect(service.getChange('nope:1')).rejects.toThrow(NotFoundError);
+  });
+});

@@ -1,0 +1,758 @@
+/*
+ * The change-request service: every portal write goes through here, on any provider.
+ *
+ *   (operation, resource) → the whole new file, validated at its layout path
+ *     → branch butler/<kind>/<name>/<short-id> → ONE commit authored by the signed-in user
+ *     → a change request whose description shows the diff and the validation result.
+ *
+ * Nothing is written before the input is known to be good: names become paths only through
+ * the repo layout (which refuses `../x`), and an invalid file is refused with located issues
+ * before a branch exists. The provider creates branch, commit and change request all or nothing.
+ */
+import { createHash, randomBytes } from 'crypto';
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  ConflictError,
+  InputError,
+  isError,
+  NotFoundError,
+  NotImplementedError,
+} from '@backstage/errors';
+import {
+  applyObjectToYaml,
+  findKind,
+  KINDS,
+  parseResourcePath,
+  resourcePath,
+  stringifyResource,
+  validate,
+  YamlEditError,
+  type KindInfo,
+} from '@butler-portal/plugin-gitops-common';
+import type {
+  Actor,
+  ChangedPath,
+  ChangeRequest,
+  FileOperation,
+  Review,
+  ReviewDecision,
+} from '../provider/types';
+import { formatChangeId, parseChangeId } from './changeIds';
+import { defaultChangeTitle, describeChange } from './describeChange';
+import {
+  MAX_IDEMPOTENCY_KEY_LENGTH,
+  type IdempotencyStore,
+} from './IdempotencyStore';
+import { ResourceValidationError } from './ResourceValidationError';
+import type {
+  ChangeAuthor,
+  ChangeDetail,
+  ChangeListFilter,
+  ChangeOperation,
+  ChangeRepository,
+  ChangeResourceRef,
+  ChangeSubmission,
+  ChangeSummary,
+  SubmittedChange,
+} from './types';
+import { unifiedDiff } from './unifiedDiff';
+import { validateChangeFiles, validationCheck } from './validateChangeFiles';
+
+export interface ChangeServiceOptions {
+  repositories: readonly ChangeRepository[];
+  /** required for submissions that carry an idempotency key */
+  idempotency?: IdempotencyStore;
+  logger?: LoggerService;
+  /** the random part of branch names; injectable for tests */
+  randomId?: () => string;
+}
+
+export interface SubmitOptions {
+  /** the `Idempotency-Key` header: a retry with the same key returns the same change */
+  idempotencyKey?: string;
+}
+
+/** How many providers calls a list runs at once (GitHub/GitLab rate limits). */
+const LIST_CONCURRENCY = 8;
+
+const OPERATION_OF_STATUS: Record<ChangedPath['status'], ChangeOperation> = {
+  added: 'create',
+  modified: 'update',
+  deleted: 'delete',
+};
+
+interface PlannedChange {
+  operation: ChangeOperation;
+  kind: KindInfo;
+  namespace: string;
+  name: string;
+  path: string;
+  repository: ChangeRepository;
+}
+
+async function mapLimited<T, R>(
+  items: readonly T[],
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index]);
+    }
+  };
+  await Promise.all(
+    Array.from({ length: Math.min(LIST_CONCURRENCY, items.length) }, worker),
+  );
+  return results;
+}
+
+/** JSON with sorted keys, so that equal requests hash equally whatever their key order. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value)
+      .filter(k => (value as Record<string, unknown>)[k] !== undefined)
+      .sort()
+      .map(
+        k =>
+          `${JSON.stringify(k)}:${canonicalJson(
+            (value as Record<string, unknown>)[k],
+          )}`,
+      )
+      .join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+function isConflict(error: unknown): boolean {
+  return isError(error) && error.name === 'ConflictError';
+}
+
+export class ChangeService {
+  private readonly repos = new Map<string, ChangeRepository>();
+  private readonly idempotency?: IdempotencyStore;
+  private readonly logger?: LoggerService;
+  private readonly randomId: () => string;
+
+  constructor(options: ChangeServiceOptions) {
+    for (const repository of options.repositories) {
+      if (this.repos.has(repository.id)) {
+        throw new Error(`repository id '${repository.id}' is configured twice`);
+      }
+      this.repos.set(repository.id, repository);
+    }
+    this.idempotency = options.idempotency;
+    this.logger = options.logger;
+    this.randomId = options.randomId ?? (() => randomBytes(4).toString('hex'));
+  }
+
+  /** the configured repositories, in configuration order */
+  repositories(): ChangeRepository[] {
+    return [...this.repos.values()];
+  }
+
+  /** @throws NotFoundError for an id that is not configured */
+  repository(id: string): ChangeRepository {
+    const repository = this.repos.get(id);
+    if (!repository) {
+      throw new NotFoundError(
+        `repository ${JSON.stringify(
+          String(id).slice(0, 80),
+        )} is not configured (known: ${[...this.repos.keys()].join(', ')})`,
+      );
+    }
+    return repository;
+  }
+
+  /** repositories holding a kind, in configuration order */
+  repositoriesFor(kind: KindInfo): ChangeRepository[] {
+    return this.repositories().filter(r => r.kinds.includes(kind.kind));
+  }
+
+  // ---------------------------------------------------------------- submitting
+
+  /**
+   * Opens a change request adding, editing or deleting the file of one resource.
+   *
+   * @throws InputError (400) for bad input, ResourceValidationError (400, with issues) for an
+   *   invalid file, NotFoundError (404) when updating or deleting a missing file, ConflictError
+   *   (409) for a create of an existing file, a file changed since `baseRevision`, or a key in use
+   */
+  async submit(
+    submission: ChangeSubmission,
+    author: ChangeAuthor,
+    options: SubmitOptions = {},
+  ): Promise<SubmittedChange> {
+    const plan = this.plan(submission);
+    const key = options.idempotencyKey;
+    if (key === undefined) {
+      return this.open(plan, submission, author, this.randomId());
+    }
+    const store = this.requireIdempotencyStore(key);
+    const ref = { key, userRef: author.actor.userRef };
+    const claim = await store.claim({
+      ...ref,
+      requestHash: createHash('sha256')
+        .update(canonicalJson(submission))
+        .digest('hex'),
+    });
+    switch (claim.state) {
+      case 'completed':
+        return this.replay(claim.changeId);
+      case 'in_progress':
+        throw new ConflictError(
+          `a request with Idempotency-Key ${JSON.stringify(
+            key,
+          )} is still being processed; retry shortly`,
+        );
+      case 'mismatch':
+        throw new ConflictError(
+          `Idempotency-Key ${JSON.stringify(
+            key,
+          )} was already used for a different request; use a new key`,
+        );
+      default:
+        break;
+    }
+    try {
+      // the branch name follows from the key: should this process die between opening the
+      // change and recording it, the retry finds the change by its branch
+      const shortId = createHash('sha256')
+        .update(`${ref.userRef}\n${key}`)
+        .digest('hex')
+        .slice(0, 8);
+      const submitted = await this.open(plan, submission, author, shortId);
+      await store.complete({ ...ref, changeId: submitted.id });
+      return submitted;
+    } catch (error) {
+      await store
+        .release(ref)
+        .catch(e =>
+          this.logger?.warn(`could not release Idempotency-Key ${key}: ${e}`),
+        );
+      throw error;
+    }
+  }
+
+  private requireIdempotencyStore(key: string): IdempotencyStore {
+    if (
+      typeof key !== 'string' ||
+      key.length === 0 ||
+      key.length > MAX_IDEMPOTENCY_KEY_LENGTH ||
+      !/^[\x21-\x7e]+$/.test(key)
+    ) {
+      throw new InputError(
+        `Idempotency-Key: 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} printable ASCII characters without spaces, e.g. a UUID`,
+      );
+    }
+    if (!this.idempotency) {
+      throw new Error(
+        'ChangeService: an idempotency store is required for Idempotency-Key',
+      );
+    }
+    return this.idempotency;
+  }
+
+  /** checks everything that needs no I/O; hostile names stop here, before anything is written */
+  private plan(submission: ChangeSubmission): PlannedChange {
+    if (!submission || typeof submission !== 'object') {
+      throw new InputError('the request body must be an object');
+    }
+    const { operation } = submission;
+    if (
+      operation !== 'create' &&
+      operation !== 'update' &&
+      operation !== 'delete'
+    ) {
+      throw new InputError('operation: must be create, update or delete');
+    }
+    const kind =
+      typeof submission.kind === 'string'
+        ? findKind(submission.kind)
+        : undefined;
+    if (!kind) {
+      throw new InputError(
+        `kind: ${JSON.stringify(
+          String(submission.kind).slice(0, 80),
+        )} is not a known kind (${KINDS.map(k => k.kind).join(', ')})`,
+      );
+    }
+    const hasResource =
+      submission.resource !== undefined && submission.resource !== null;
+    const hasYaml = submission.yaml !== undefined && submission.yaml !== null;
+    if (operation === 'delete' && (hasResource || hasYaml)) {
+      throw new InputError('delete: give neither resource nor yaml');
+    }
+    if (operation !== 'delete' && hasResource === hasYaml) {
+      throw new InputError(
+        `${operation}: give exactly one of resource (an object) or yaml (the file text)`,
+      );
+    }
+    if (
+      hasResource &&
+      (typeof submission.resource !== 'object' ||
+        Array.isArray(submission.resource))
+    ) {
+      throw new InputError('resource: must be an object');
+    }
+    if (hasYaml && typeof submission.yaml !== 'string') {
+      throw new InputError('yaml: must be a string');
+    }
+
+    let repository: ChangeRepository;
+    if (submission.repository !== undefined) {
+      const found = this.repos.get(submission.repository);
+      if (!found) {
+        throw new InputError(
+          `repository: ${JSON.stringify(
+            String(submission.repository).slice(0, 80),
+          )} is not configured`,
+        );
+      }
+      if (!found.kinds.includes(kind.kind)) {
+        throw new InputError(
+          `repository: '${found.id}' does not hold ${kind.kind} resources`,
+        );
+      }
+      repository = found;
+    } else {
+      const candidates = this.repositoriesFor(kind);
+      if (candidates.length === 0) {
+        throw new InputError(
+          `no configured repository holds ${kind.kind} resources`,
+        );
+      }
+      repository = candidates[0];
+    }
+    // the layout checks namespace and name (DNS-1123) before they become a path
+    const path = resourcePath(
+      {
+        kind: kind.kind,
+        namespace: submission.namespace,
+        name: submission.name,
+      },
+      repository.layout,
+    );
+    if (
+      submission.baseRevision !== undefined &&
+      !/^([0-9a-f]{40}|[0-9a-f]{64})$/.test(String(submission.baseRevision))
+    ) {
+      throw new InputError(
+        'baseRevision: must be a full commit id, as GET /resources returns it',
+      );
+    }
+    return {
+      operation,
+      kind,
+      namespace: submission.namespace,
+      name: submission.name,
+      path,
+      repository,
+    };
+  }
+
+  private async open(
+    plan: PlannedChange,
+    submission: ChangeSubmission,
+    author: ChangeAuthor,
+    shortId: string,
+  ): Promise<SubmittedChange> {
+    const { repository, path, operation, kind } = plan;
+    const provider = repository.provider;
+    const head = await provider.head();
+    const current = await provider.readFile(path, head);
+    if (submission.baseRevision) {
+      await this.checkBaseRevision(plan, submission.baseRevision, head);
+    }
+    if (operation === 'create' && current) {
+      throw new ConflictError(
+        `${path} already exists in repository '${repository.id}': ${kind.kind} ${plan.namespace}/${plan.name} cannot be created again (update it instead)`,
+      );
+    }
+    if (operation !== 'create' && !current) {
+      throw new NotFoundError(
+        `${path} does not exist on the default branch of repository '${repository.id}': no ${kind.kind} ${plan.namespace}/${plan.name} to ${operation}`,
+      );
+    }
+
+    const notes = [...(author.notes ?? [])];
+    let content: string | undefined;
+    if (operation === 'create') {
+      content = submission.yaml ?? stringifyResource(submission.resource!);
+    } else if (operation === 'update') {
+      if (submission.yaml !== undefined && submission.yaml !== null) {
+        content = submission.yaml;
+      } else {
+        try {
+          content = applyObjectToYaml(current!.content, submission.resource!);
+        } catch (error) {
+          if (!(error instanceof YamlEditError)) throw error;
+          // the file on the default branch is broken; the edit replaces it whole
+          content = stringifyResource(submission.resource!);
+          notes.push(
+            `${path} did not parse on the default branch (${error.message}); it is rewritten in full.`,
+          );
+        }
+      }
+    }
+
+    let operations: FileOperation[];
+    if (content === undefined) {
+      operations = [{ action: 'delete', path }];
+    } else {
+      const result = validate(content, path, { layout: repository.layout });
+      if (!result.ok) {
+        throw new ResourceValidationError(path, result.issues);
+      }
+      if (current && current.content === content) {
+        throw new InputError(
+          `${operation}: the new content of ${path} is the same as the current one`,
+        );
+      }
+      operations = [
+        { action: operation === 'create' ? 'create' : 'update', path, content },
+      ];
+    }
+
+    const { actor } = author;
+    const branch = `butler/${kind.kind.toLowerCase()}/${plan.name.replace(
+      /\.lock$/,
+      '-lock',
+    )}/${shortId}`;
+    const title =
+      submission.title?.trim() ||
+      defaultChangeTitle(operation, kind, plan.namespace, plan.name);
+    const description = describeChange({
+      operation,
+      kind,
+      namespace: plan.namespace,
+      name: plan.name,
+      path,
+      actor,
+      userDescription: submission.description,
+      notes,
+      validationIssues: content === undefined ? undefined : [],
+      diff: unifiedDiff(path, current?.content, content),
+    });
+
+    let change: ChangeRequest;
+    try {
+      change = await provider.openChange({
+        branch,
+        baseCommit: head,
+        title,
+        description,
+        message: `${title}\n\nRequested through Butler Portal by ${actor.name} (${actor.userRef}).\n`,
+        operations,
+        actor,
+      });
+    } catch (error) {
+      const existing = isConflict(error)
+        ? await this.findOwnChangeOnBranch(repository, branch, actor)
+        : undefined;
+      if (!existing) throw error;
+      return this.submitted(repository, existing, false);
+    }
+    // valid by construction; the check lets branch protection require it like any CI check
+    await this.reportCheck(repository, change.headSha, {
+      ok: true,
+      issues: [],
+    });
+    return this.submitted(repository, change, true);
+  }
+
+  private async checkBaseRevision(
+    plan: PlannedChange,
+    baseRevision: string,
+    head: string,
+  ) {
+    if (baseRevision === head) return;
+    let changed: ChangedPath[];
+    try {
+      changed = await plan.repository.provider.changedPaths(baseRevision, head);
+    } catch (error) {
+      if (isError(error) && error.name === 'NotFoundError') {
+        throw new InputError(
+          `baseRevision: ${baseRevision} is not a commit of repository '${plan.repository.id}'`,
+        );
+      }
+      throw error;
+    }
+    if (changed.some(c => c.path === plan.path)) {
+      throw new ConflictError(
+        `${plan.path} changed since baseRevision ${baseRevision.slice(
+          0,
+          12,
+        )} (the default branch is now at ${head.slice(
+          0,
+          12,
+        )}); reload the resource and apply the edit again`,
+      );
+    }
+  }
+
+  /** the change an earlier, interrupted try with the same key opened on this branch */
+  private async findOwnChangeOnBranch(
+    repository: ChangeRepository,
+    branch: string,
+    actor: Actor,
+  ): Promise<ChangeRequest | undefined> {
+    const changes = await repository.provider.listChanges();
+    return changes.find(
+      c =>
+        c.sourceBranch === branch &&
+        (!c.author.userRef ||
+          c.author.userRef.toLowerCase() === actor.userRef.toLowerCase()),
+    );
+  }
+
+  private async replay(changeId: string): Promise<SubmittedChange> {
+    const { repository, change } = await this.requireChange(changeId);
+    return this.submitted(repository, change, false);
+  }
+
+  private submitted(
+    repository: ChangeRepository,
+    change: ChangeRequest,
+    created: boolean,
+  ): SubmittedChange {
+    return {
+      id: formatChangeId(repository.id, change.number),
+      number: change.number,
+      repository: repository.id,
+      ...(change.url && { url: change.url }),
+      branch: change.sourceBranch,
+      state: change.state,
+      created,
+    };
+  }
+
+  /** Opens a change request for a branch pushed with git; its files are validated as a check. */
+  async openFromBranch(
+    input: {
+      repository: string;
+      branch: string;
+      title: string;
+      description?: string;
+    },
+    author: ChangeAuthor,
+  ): Promise<ChangeSummary> {
+    const repository = this.repository(input.repository);
+    const { provider } = repository;
+    if (!provider.openChangeFromBranch) {
+      throw new NotImplementedError(
+        `repository '${repository.id}' (${provider.type}) cannot open a change from a branch through the portal; open the pull request there`,
+      );
+    }
+    const notes = author.notes?.length
+      ? `\n\n${author.notes.map(n => `> Note: ${n}`).join('\n')}`
+      : '';
+    const change = await provider.openChangeFromBranch({
+      branch: input.branch,
+      title: input.title,
+      description: `${input.description?.trim() ?? ''}${notes}`.trim(),
+      actor: author.actor,
+    });
+    await this.recordValidation(repository.id, change.number);
+    return this.summarize(
+      repository,
+      (await provider.getChange(String(change.number))) ?? change,
+    );
+  }
+
+  /**
+   * Validates the files of a change and reports the result as the `butler-portal/validate`
+   * check on its head; call when a change opens or its branch moves. Never throws.
+   */
+  async recordValidation(repositoryId: string, number: number): Promise<void> {
+    try {
+      const repository = this.repository(repositoryId);
+      const change = await repository.provider.getChange(String(number));
+      if (!change || change.state !== 'open') return;
+      const files = await repository.provider.getChangeFiles(String(number));
+      await this.reportCheck(
+        repository,
+        change.headSha,
+        validateChangeFiles(files, repository.layout),
+      );
+    } catch (error) {
+      this.logger?.warn(
+        `could not validate change ${repositoryId}:${number}: ${error}`,
+      );
+    }
+  }
+
+  private async reportCheck(
+    repository: ChangeRepository,
+    sha: string,
+    validation: { ok: boolean; issues: ChangeDetail['validation']['issues'] },
+  ) {
+    try {
+      await repository.provider.setCommitStatus(
+        sha,
+        validationCheck(validation),
+      );
+    } catch (error) {
+      // a missing status permission must not fail the change itself
+      this.logger?.warn(
+        `could not set the validation check on ${repository.id}@${sha}: ${error}`,
+      );
+    }
+  }
+
+  // ---------------------------------------------------------------- reading
+
+  async listChanges(filter: ChangeListFilter = {}): Promise<ChangeSummary[]> {
+    const kind = filter.kind ? findKind(filter.kind) : undefined;
+    if (filter.kind && !kind) {
+      throw new InputError(
+        `kind: ${JSON.stringify(filter.kind.slice(0, 80))} is not a known kind`,
+      );
+    }
+    const repositories = filter.repository
+      ? [this.repository(filter.repository)]
+      : this.repositories();
+    const author = filter.author?.toLowerCase();
+    const lists = await Promise.all(
+      repositories.map(async repository => {
+        const changes = (
+          await repository.provider.listChanges({ state: filter.state })
+        ).filter(
+          c =>
+            !author ||
+            [
+              c.author.userRef,
+              c.author.login,
+              c.author.email,
+              c.author.name,
+            ].some(v => v?.toLowerCase() === author),
+        );
+        const summaries = await mapLimited(changes, c =>
+          this.summarize(repository, c),
+        );
+        return summaries.filter(
+          s => !kind || s.resources.some(r => r.kind === kind.kind),
+        );
+      }),
+    );
+    return lists.flat().sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
+  }
+
+  /** open change requests touching one file */
+  async openChangesTouching(
+    repositoryId: string,
+    path: string,
+  ): Promise<ChangeSummary[]> {
+    const repository = this.repository(repositoryId);
+    const open = (
+      await repository.provider.listChanges({ state: 'open' })
+    ).filter(c => c.paths.includes(path));
+    return mapLimited(open, c => this.summarize(repository, c));
+  }
+
+  async getChange(id: string): Promise<ChangeDetail> {
+    const { repository, change } = await this.requireChange(id);
+    const files = await repository.provider.getChangeFiles(
+      String(change.number),
+    );
+    const summary = await this.summarize(repository, change, files);
+    return {
+      ...summary,
+      description: change.description,
+      reviews: change.reviews,
+      files: files.map(f => ({
+        path: f.path,
+        status: f.status,
+        ...(f.before !== undefined && { before: f.before }),
+        ...(f.after !== undefined && { after: f.after }),
+        diff: unifiedDiff(f.path, f.before, f.after),
+      })),
+      validation: validateChangeFiles(files, repository.layout),
+    };
+  }
+
+  private async requireChange(id: string) {
+    const { repository: repositoryId, number } = parseChangeId(id);
+    const repository = this.repository(repositoryId);
+    const change = await repository.provider.getChange(String(number));
+    if (!change) {
+      throw new NotFoundError(`change ${id} not found`);
+    }
+    return { repository, change };
+  }
+
+  private async summarize(
+    repository: ChangeRepository,
+    change: ChangeRequest,
+    changed?: readonly ChangedPath[],
+  ): Promise<ChangeSummary> {
+    const paths =
+      changed ??
+      (await repository.provider.changedPaths(change.baseSha, change.headSha));
+    const resources: ChangeResourceRef[] = [];
+    for (const { path, status } of paths) {
+      const ref = parseResourcePath(path, repository.layout);
+      if (ref)
+        resources.push({ ...ref, operation: OPERATION_OF_STATUS[status] });
+    }
+    return {
+      id: formatChangeId(repository.id, change.number),
+      repository: repository.id,
+      provider: repository.provider.type,
+      number: change.number,
+      title: change.title,
+      state: change.state,
+      branch: change.sourceBranch,
+      targetBranch: change.targetBranch,
+      author: change.author,
+      createdAt: change.createdAt,
+      updatedAt: change.updatedAt,
+      ...(change.url && { url: change.url }),
+      paths: change.paths,
+      resources,
+      approval: change.approval,
+      ...(change.mergeable !== undefined && { mergeable: change.mergeable }),
+      ...(change.mergeableReason && {
+        mergeableReason: change.mergeableReason,
+      }),
+      checks: change.checks,
+      headSha: change.headSha,
+      ...(change.mergeCommitSha && { mergeCommitSha: change.mergeCommitSha }),
+    };
+  }
+
+  // ---------------------------------------------------------------- reviewing and merging
+
+  async review(
+    id: string,
+    input: { decision: ReviewDecision; comment?: string },
+    actor: Actor,
+  ): Promise<Review> {
+    const { repository, change } = await this.requireChange(id);
+    return repository.provider.review(String(change.number), {
+      ...input,
+      actor,
+    });
+  }
+
+  /** @throws ConflictError (409) with the reason when it cannot merge */
+  async merge(id: string, actor: Actor): Promise<ChangeSummary> {
+    const { repository, change } = await this.requireChange(id);
+    const merged = await repository.provider.merge(
+      String(change.number),
+      actor,
+    );
+    return this.summarize(repository, merged);
+  }
+
+  async close(id: string, actor: Actor): Promise<ChangeSummary> {
+    const { repository, change } = await this.requireChange(id);
+    const closed = await repository.provider.close(
+      String(change.number),
+      actor,
+    );
+    return this.summarize(repository, closed);
+  }
+}

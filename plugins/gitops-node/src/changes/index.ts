@@ -1,0 +1,21 @@
+/*
+ * The change-request service: portal writes as one-file change requests on any GitProvider.
+ */
+export { ChangeService } from './ChangeService';
+export type { ChangeServiceOptions, SubmitOptions } from './ChangeService';
+export { formatChangeId, parseChangeId } from './changeIds';
+export type { ChangeIdParts } from './changeIds';
+export { MAX_IDEMPOTENCY_KEY_LENGTH } from './IdempotencyStore';
+export type {
+  IdempotencyClaim,
+  IdempotencyKeyRef,
+  IdempotencyStore,
+} from './IdempotencyStore';
+export { ResourceValidationError } from './ResourceValidationError';
+export { unifiedDiff } from './unifiedDiff';
+export {
+  validateChangeFiles,
+  validationCheck,
+  VALIDATION_CHECK_CONTEXT,
+} from './validateChangeFiles';
+export type * from './types';

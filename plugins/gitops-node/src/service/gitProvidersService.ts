@@ -1,0 +1,50 @@
+/*
+ * The configured GitOps repositories, each with its Git provider, as a root service: one set of
+ * providers per backend process, shared by every plugin and module that reads the repositories
+ * (the catalog module, the gitops backend, the reconciler). The local provider in particular
+ * then exists once per repository and process, so its merge events reach every listener.
+ */
+import {
+  coreServices,
+  createServiceFactory,
+  createServiceRef,
+} from '@backstage/backend-plugin-api';
+import type { ChangeRepository } from '../changes/types';
+import type { OwnerDirectory } from '../local/approvalRules';
+import type { GitEvent } from '../provider/types';
+import { createGitProviders } from './createGitProviders';
+
+export interface GitProvidersService {
+  /** every configured repository (`gitops.repositories`), in config order */
+  list(): ChangeRepository[];
+  /** one repository by id */
+  get(id: string): ChangeRepository | undefined;
+  /**
+   * Listens to the events the providers raise themselves: the local provider's change-request
+   * activity, merges and pushes over smart HTTP. Events of GitHub and GitLab arrive as webhooks
+   * instead. Returns a function that stops listening.
+   */
+  onEvent(listener: (event: GitEvent) => void): () => void;
+  /**
+   * Who is in which group, for the CODEOWNERS rules of local repositories. The catalog is a
+   * plugin service, so the gitops backend plugin hands it over when it starts; until then
+   * nobody is a member of any group (changes with code owners cannot be approved yet).
+   */
+  useOwnerDirectory?(directory: OwnerDirectory): void;
+}
+
+export type { OwnerDirectory };
+
+export const gitProvidersServiceRef = createServiceRef<GitProvidersService>({
+  id: 'butler-portal.gitops.providers',
+  scope: 'root',
+  defaultFactory: async service =>
+    createServiceFactory({
+      service,
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.rootLogger,
+      },
+      factory: ({ config, logger }) => createGitProviders({ config, logger }),
+    }),
+});

@@ -1,0 +1,78 @@
+import { ConfigReader } from '@backstage/config';
+import { readGitopsConfig } from './readGitopsConfig';
+
+const read = (data: object) => readGitopsConfig(new ConfigReader(data), { workingDirectory: '/srv/portal/packages/backend' });
+
+describe('readGitopsConfig', () => {
+  it('reads the embedded default: one local repository seeded from a layout', () => {
+    const config = read({
+      gitops: {
+        repositories: [{ id: 'platform', provider: 'local', layout: 'platform', allowSelfApproval: true, requiredApprovals: 1 }],
+      },
+    });
+    expect(config.repositories).toEqual([
+      {
+        id: 'platform',
+        provider: 'local',
+        kinds: ['Workspace', 'WorkspaceTemplate', 'TenantAddon', 'Artifact', 'ArtifactVersion', 'Pipeline'],
+        requiredApprovals: 1,
+        dir: '/srv/portal/.data/repos/platform.git',
+        layoutDir: '/srv/portal/repo-layouts/platform',
+        allowSelfApproval: true,
+      },
+    ]);
+  });
+
+  it('places local repositories under butlerPortal.dataDir and layouts under gitops.layoutsDir', () => {
+    const config = read({
+      butlerPortal: { dataDir: '/var/lib/butler' },
+      gitops: {
+        layoutsDir: '/opt/layouts',
+        repositories: [
+          { id: 'ws', provider: 'local', layout: 'workspaces', kinds: ['workspaces', 'TenantAddon'] },
+          { id: 'elsewhere', provider: 'local', dir: 'repos/x.git', defaultBranch: 'trunk' },
+        ],
+      },
+    });
+    expect(config.repositories[0]).toMatchObject({
+      dir: '/var/lib/butler/repos/ws.git',
+      layoutDir: '/opt/layouts/workspaces',
+      kinds: ['Workspace', 'TenantAddon'],
+      allowSelfApproval: false,
+    });
+    expect(config.repositories[1]).toMatchObject({ dir: '/srv/portal/packages/backend/repos/x.git', defaultBranch: 'trunk' });
+    expect(config.repositories[1]).not.toHaveProperty('layoutDir');
+  });
+
+  it('reads GitHub and GitLab repositories', () => {
+    const config = read({
+      gitops: {
+        repositories: [
+          { id: 'ws', provider: 'github', owner: 'acme', repo: 'butler-workspaces', webhookSecret: 's3cret' },
+          { id: 'ws2', provider: 'gitlab', host: 'gitlab.example.com', project: '/platform/workspaces/', webhookSecret: 't0ken' },
+        ],
+      },
+    });
+    expect(config.repositories[0]).toMatchObject({ provider: 'github', host: 'github.com', owner: 'acme', repo: 'butler-workspaces', webhookSecret: 's3cret' });
+    expect(config.repositories[1]).toMatchObject({ provider: 'gitlab', host: 'gitlab.example.com', project: 'platform/workspaces', webhookSecret: 't0ken' });
+  });
+
+  it('has no repositories without a gitops section', () => {
+    expect(read({})).toEqual({ repositories: [] });
+  });
+
+  it.each([
+    [{ id: 'a', provider: 'local' }, { id: 'b', provider: 'svn' }, 'gitops.repositories[1].provider: must be local|github|gitlab'],
+    [{ id: 'Platform', provider: 'local' }, undefined, 'gitops.repositories[0].id: \'Platform\' must be a DNS-1123 label'],
+    [{ id: 'a', provider: 'local' }, { id: 'a', provider: 'local' }, 'gitops.repositories[1].id: \'a\' is used by an earlier repository'],
+    [{ id: 'a', provider: 'github', owner: 'acme' }, undefined, 'gitops.repositories[0].repo: is required for a github repository'],
+    [{ id: 'a', provider: 'gitlab' }, undefined, 'gitops.repositories[0].project: is required for a gitlab repository'],
+    [{ id: 'a', provider: 'local', kinds: ['Workspace', 'Gadget'] }, undefined, 'gitops.repositories[0].kinds[1]: \'Gadget\' is not a kind'],
+    [{ id: 'a', provider: 'local', requiredApprovals: -1 }, undefined, 'gitops.repositories[0].requiredApprovals: must be a whole number'],
+    [{ id: 'a', provider: 'local', layout: '../etc' }, undefined, 'gitops.repositories[0].layout: \'../etc\' must be the name of a folder'],
+    [{ id: 'a', provider: 'github', owner: 'o', repo: 'r', allowSelfApproval: true }, undefined, 'gitops.repositories[0].allowSelfApproval: is not a setting of a github repository'],
+  ])('reports %j %j as %s', (first, second, message) => {
+    const repositories = second ? [first, second] : [first];
+    expect(() => read({ gitops: { repositories } })).toThrow(message);
+  });
+});
