@@ -1,0 +1,55 @@
+/*
+ * The gitops backend as the frontend sees it. One interface so that pages take it from the API
+ * holder (and tests swap in a mock) rather than building URLs themselves.
+ */
+import { createApiRef } from '@backstage/frontend-plugin-api';
+import type {
+  ChangeDetail,
+  ChangeFilter,
+  ChangeSummary,
+  OpenChangeFromBranchRequest,
+  OpenChangeRequest,
+  OpenedChange,
+  Repository,
+  ResourceDetail,
+  ResourceEntry,
+  Review,
+  ReviewRequest,
+} from './types';
+
+export interface GitopsApi {
+  listRepositories(): Promise<Repository[]>;
+  listResources(filter?: {
+    kind?: string;
+    namespace?: string;
+  }): Promise<ResourceEntry[]>;
+  getResource(ref: {
+    kind: string;
+    namespace: string;
+    name: string;
+  }): Promise<ResourceDetail>;
+  /**
+   * Opens a change request adding, editing or deleting one resource file. With an
+   * `idempotencyKey`, a retry returns the change the first call opened instead of a second one.
+   */
+  openChange(
+    request: OpenChangeRequest,
+    options?: { idempotencyKey?: string },
+  ): Promise<OpenedChange>;
+  /** Turns a branch pushed with git into a change request. */
+  openChangeFromBranch(
+    request: OpenChangeFromBranchRequest,
+  ): Promise<OpenedChange>;
+  listChanges(filter?: ChangeFilter): Promise<ChangeSummary[]>;
+  getChange(id: string): Promise<ChangeDetail>;
+  review(id: string, request: ReviewRequest): Promise<Review>;
+  merge(id: string): Promise<ChangeSummary>;
+  close(id: string): Promise<ChangeSummary>;
+  /** URL of a kind's JSON Schema (served without sign-in, for editors and forms). */
+  getSchemaUrl(kind: string): Promise<string>;
+}
+
+export const gitopsApiRef = createApiRef<GitopsApi>().with({
+  id: 'plugin.gitops.service',
+  pluginId: 'gitops',
+});

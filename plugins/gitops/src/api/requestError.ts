@@ -1,0 +1,47 @@
+/*
+ * A failed call to the gitops backend, with the server's own reason as the message.
+ * ResponseError alone says "Request failed with 409 Conflict"; people need "not approved:
+ * missing group:default/team-a" or "workspaces/team-a/x.yaml:7:3 /spec/image: must be string".
+ * It stays a ResponseError (same name, body and cause) so ResponseErrorPanel shows the details.
+ */
+import { ResponseError } from '@backstage/errors';
+import type { ValidationIssue } from './types';
+
+export type GitopsRequestError = ResponseError & {
+  /** validation issues of a 400; empty otherwise */
+  issues: ValidationIssue[];
+};
+
+/** `file:line:col path: message`, the form editors and CI logs use. */
+export function formatIssue(issue: ValidationIssue): string {
+  const where = [issue.file, issue.line, issue.column]
+    .filter(part => part !== undefined && part !== '')
+    .join(':');
+  const field = issue.path ? `${issue.path}: ` : '';
+  return `${where ? `${where} ` : ''}${field}${issue.message}`;
+}
+
+function issuesOf(...holders: unknown[]): ValidationIssue[] {
+  for (const holder of holders) {
+    const issues = (holder as { issues?: unknown } | undefined)?.issues;
+    if (Array.isArray(issues)) return issues as ValidationIssue[];
+  }
+  return [];
+}
+
+/** Reads a non-2xx response of the gitops backend (consumes its body). */
+export async function gitopsRequestError(
+  response: Response,
+): Promise<GitopsRequestError> {
+  const error = (await ResponseError.fromResponse(
+    response,
+  )) as GitopsRequestError;
+  // The contract puts `issues` beside `error`; accept them inside `error` too.
+  const issues = issuesOf(error.body, error.body?.error);
+  const reason = error.cause?.message || error.message;
+  error.issues = issues;
+  error.message = issues.length
+    ? [reason, ...issues.map(formatIssue)].join('\n')
+    : reason;
+  return error;
+}

@@ -1,0 +1,199 @@
+/*
+ * Review, merge and close for changes on the local provider, where the portal is the review UI.
+ * Each action reports success or the server's reason through alertApi, then reloads the change.
+ */
+import { alertApiRef, useApi } from '@backstage/frontend-plugin-api';
+import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
+import CircularProgress from '@material-ui/core/CircularProgress';
+import Dialog from '@material-ui/core/Dialog';
+import DialogActions from '@material-ui/core/DialogActions';
+import DialogContent from '@material-ui/core/DialogContent';
+import DialogTitle from '@material-ui/core/DialogTitle';
+import TextField from '@material-ui/core/TextField';
+import Typography from '@material-ui/core/Typography';
+import { useState } from 'react';
+import { ChangeDetail, gitopsApiRef } from '../../api';
+import { describeMergeableReason, MergeableStatus } from '../status';
+
+type Action = 'approve' | 'request_changes' | 'merge' | 'close';
+
+export interface ChangeActionsProps {
+  change: ChangeDetail;
+  /** called after an action succeeded, to reload the change */
+  onChanged: () => void;
+}
+
+export function ChangeActions({ change, onChanged }: ChangeActionsProps) {
+  const gitopsApi = useApi(gitopsApiRef);
+  const alertApi = useApi(alertApiRef);
+  const [busy, setBusy] = useState<Action>();
+  const [dialog, setDialog] = useState<'request_changes' | 'close'>();
+  const [comment, setComment] = useState('');
+
+  const run = async (
+    action: Action,
+    call: () => Promise<unknown>,
+    done: string,
+  ): Promise<boolean> => {
+    setBusy(action);
+    try {
+      await call();
+      alertApi.post({
+        message: done,
+        severity: 'success',
+        display: 'transient',
+      });
+      onChanged();
+      return true;
+    } catch (e) {
+      alertApi.post({
+        message: `Could not ${action.replace('_', ' ')} ${change.id}: ${
+          (e as Error).message
+        }`,
+        severity: 'error',
+      });
+      return false;
+    } finally {
+      setBusy(undefined);
+    }
+  };
+
+  const spinner = (action: Action) =>
+    busy === action ? <CircularProgress size={16} /> : undefined;
+  const canMerge = change.mergeable === true;
+
+  return (
+    <>
+      {canMerge && (
+        <Box mb={2}>
+          <MergeableStatus change={change} />
+        </Box>
+      )}
+      <Box display="flex" flexWrap="wrap" style={{ gap: 8 }}>
+        <Button
+          variant="contained"
+          color="primary"
+          disabled={!!busy}
+          startIcon={spinner('approve')}
+          onClick={() =>
+            run(
+              'approve',
+              () => gitopsApi.review(change.id, { decision: 'approve' }),
+              `Approved ${change.id}`,
+            )
+          }
+        >
+          Approve
+        </Button>
+        <Button
+          variant="outlined"
+          disabled={!!busy}
+          startIcon={spinner('request_changes')}
+          onClick={() => setDialog('request_changes')}
+        >
+          Request changes
+        </Button>
+        <Button
+          variant="contained"
+          color="secondary"
+          disabled={!!busy || !canMerge}
+          startIcon={spinner('merge')}
+          onClick={() =>
+            run(
+              'merge',
+              () => gitopsApi.merge(change.id),
+              `Merged ${change.id}`,
+            )
+          }
+        >
+          Merge
+        </Button>
+        <Button
+          variant="outlined"
+          disabled={!!busy}
+          startIcon={spinner('close')}
+          onClick={() => setDialog('close')}
+        >
+          Close
+        </Button>
+      </Box>
+      {!canMerge && (
+        <Typography
+          variant="body2"
+          color="textSecondary"
+          data-testid="merge-blocked-reason"
+          style={{ marginTop: 8 }}
+        >
+          Cannot merge yet: {describeMergeableReason(change)}.
+        </Typography>
+      )}
+
+      <Dialog
+        open={dialog === 'request_changes'}
+        onClose={() => setDialog(undefined)}
+        fullWidth
+      >
+        <DialogTitle>Request changes</DialogTitle>
+        <DialogContent>
+          <TextField
+            id="gitops-request-changes-comment"
+            label="What needs to change"
+            multiline
+            minRows={3}
+            fullWidth
+            value={comment}
+            onChange={e => setComment(e.target.value)}
+          />
+        </DialogContent>
+        <DialogActions>
+          <Button onClick={() => setDialog(undefined)}>Cancel</Button>
+          <Button
+            color="primary"
+            disabled={!comment.trim()}
+            onClick={() => {
+              setDialog(undefined);
+              run(
+                'request_changes',
+                () =>
+                  gitopsApi.review(change.id, {
+                    decision: 'request_changes',
+                    comment: comment.trim(),
+                  }),
+                `Requested changes on ${change.id}`,
+              ).then(ok => ok && setComment(''));
+            }}
+          >
+            Send
+          </Button>
+        </DialogActions>
+      </Dialog>
+
+      <Dialog open={dialog === 'close'} onClose={() => setDialog(undefined)}>
+        <DialogTitle>Close {change.id} without merging?</DialogTitle>
+        <DialogContent>
+          <Typography>
+            Nothing reaches the default branch; the change request stays listed
+            under Closed.
+          </Typography>
+        </DialogContent>
+        <DialogActions>
+          <Button onClick={() => setDialog(undefined)}>Cancel</Button>
+          <Button
+            color="primary"
+            onClick={() => {
+              setDialog(undefined);
+              run(
+                'close',
+                () => gitopsApi.close(change.id),
+                `Closed ${change.id}`,
+              );
+            }}
+          >
+            Close change
+          </Button>
+        </DialogActions>
+      </Dialog>
+    </>
+  );
+}

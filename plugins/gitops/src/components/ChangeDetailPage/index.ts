@@ -1,0 +1,1 @@
+export { ChangeDetailPage } from './ChangeDetailPage';

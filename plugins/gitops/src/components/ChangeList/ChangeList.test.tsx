@@ -1,0 +1,134 @@
+import { renderInTestApp } from '@backstage/frontend-test-utils';
+import { fireEvent, screen } from '@testing-library/react';
+import { gitopsApiRef } from '../../api';
+import { rootRouteRef } from '../../routes';
+import { aChange, mockGitopsApi } from '../../testing/fixtures';
+import { ChangeList } from './ChangeList';
+
+const mountedRoutes = { '/changes': rootRouteRef };
+
+describe('ChangeList', () => {
+  it('lists change requests with author, age, review, checks, mergeability and provider', async () => {
+    const api = mockGitopsApi();
+    api.listChanges.mockResolvedValue([
+      aChange(),
+      aChange({
+        id: 'apps:7',
+        repository: 'apps',
+        number: 7,
+        provider: 'github',
+        title: 'Update pipeline team-a/app-logs',
+        url: 'https://github.example/org/apps/pull/7',
+        author: { name: 'Bob', login: 'bob' },
+        createdAt: new Date(Date.now() - 2 * 3600 * 1000).toISOString(),
+        resources: [
+          {
+            kind: 'Pipeline',
+            namespace: 'team-a',
+            name: 'app-logs',
+            operation: 'update',
+          },
+        ],
+        approval: {
+          approved: true,
+          required: 1,
+          received: 1,
+          missingOwners: [],
+        },
+        mergeable: true,
+        mergeableReason: undefined,
+        checks: [{ context: 'butler-portal/validate', state: 'failure' }],
+      }),
+    ]);
+
+    await renderInTestApp(
+      <ChangeList filter={{ state: 'open', kind: 'Workspace' }} />,
+      {
+        apis: [[gitopsApiRef, api]],
+        mountedRoutes,
+      },
+    );
+
+    expect(
+      await screen.findByText('Create workspace team-a/jane-dev'),
+    ).toBeInTheDocument();
+    expect(api.listChanges).toHaveBeenCalledWith({
+      state: 'open',
+      kind: 'Workspace',
+      author: undefined,
+      repository: undefined,
+    });
+    // the local change links to its page in the portal, the id encoded
+    expect(
+      screen.getByRole('link', { name: 'Create workspace team-a/jane-dev' }),
+    ).toHaveAttribute('href', '/changes/platform%3A12');
+    expect(
+      screen.getByText(/platform#12 · Workspace team-a\/jane-dev \(create\)/),
+    ).toBeInTheDocument();
+    expect(screen.getByText('Jane Doe')).toBeInTheDocument();
+    expect(screen.getByText('3 minutes ago')).toBeInTheDocument();
+    expect(
+      screen.getByText('0 of 1 approval; missing group:default/team-a'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('Not mergeable: not approved yet'),
+    ).toBeInTheDocument();
+    // the list names the checks; their descriptions are on hover
+    expect(screen.getAllByText('butler-portal/validate')).toHaveLength(2);
+    expect(
+      screen.queryByText('butler-portal/validate: all files valid'),
+    ).not.toBeInTheDocument();
+
+    // the GitHub change: approved, mergeable, failed check, link out to GitHub
+    expect(screen.getByText('Approved (1 of 1 approval)')).toBeInTheDocument();
+    expect(screen.getByText('Mergeable')).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: /^GitHub/ })).toHaveAttribute(
+      'href',
+      'https://github.example/org/apps/pull/7',
+    );
+    expect(screen.getByText('Local')).toBeInTheDocument();
+  });
+
+  it('shows the empty state when there are no changes', async () => {
+    const api = mockGitopsApi();
+    api.listChanges.mockResolvedValue([]);
+
+    await renderInTestApp(<ChangeList filter={{ state: 'open' }} />, {
+      apis: [[gitopsApiRef, api]],
+      mountedRoutes,
+    });
+
+    expect(
+      await screen.findByText('No open change requests'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        'Changes made in the portal or pushed as branches appear here.',
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('shows the error with the server reason and retries', async () => {
+    const api = mockGitopsApi();
+    const failure = new Error('repository platform is unreachable');
+    api.listChanges
+      .mockRejectedValueOnce(failure)
+      .mockResolvedValueOnce([aChange()]);
+
+    await renderInTestApp(<ChangeList filter={{ state: 'open' }} />, {
+      apis: [[gitopsApiRef, api]],
+      mountedRoutes,
+    });
+
+    expect(
+      await screen.findByText(
+        /Could not load change requests: repository platform is unreachable/,
+      ),
+    ).toBeInTheDocument();
+    fireEvent.click(screen.getByRole('button', { name: 'Retry' }));
+    expect(
+      await screen.findByText('Create workspace team-a/jane-dev'),
+    ).toBeInTheDocument();
+    expect(api.listChanges).toHaveBeenCalledTimes(2);
+  });
+});

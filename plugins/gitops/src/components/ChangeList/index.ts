@@ -1,0 +1,4 @@
+export { ChangeList } from './ChangeList';
+export type { ChangeListProps } from './ChangeList';
+export { ChangeTable } from './ChangeTable';
+export type { ChangeTableProps } from './ChangeTable';

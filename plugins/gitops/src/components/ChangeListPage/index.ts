@@ -1,0 +1,1 @@
+export { ChangeListPage } from './ChangeListPage';

@@ -1,0 +1,2 @@
+export * from './ChangeStatus';
+export * from './describe';
