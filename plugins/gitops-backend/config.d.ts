@@ -1,5 +1,5 @@
 /*
- * Configuration of the gitops backend plugin (read once by src/config/readGitopsConfig.ts).
+ * Configuration of the gitops backend plugin (read once by readGitopsConfig in gitops-node and src/sync/readSyncConfig.ts).
  */
 export interface Config {
   gitops?: {
@@ -39,6 +39,36 @@ export interface Config {
        * @visibility secret
        */
       webhookSecret?: string;
+      /**
+       * Where the reconciler applies the merged default branch (read by src/sync/readSyncConfig.ts).
+       * Without it the repository is not synced. Only the `applied` kinds are synced.
+       */
+      sync?: {
+        /** One scheduled task (global scope) per target. */
+        targets?: Array<{
+          /** `directory`: rendered manifests in a folder; `kubernetes`: server-side apply to a cluster. */
+          type: 'directory' | 'kubernetes';
+          /** Target name in /sync and the task id (DNS-1123 label). Default the type. */
+          name?: string;
+          /** directory: the folder. Default `<butlerPortal.dataDir>/manifests/<repository id>`. */
+          root?: string;
+          /** kubernetes: a kubeconfig file. Default the usual kubeconfig lookup. */
+          kubeconfigPath?: string;
+          /** kubernetes: the kubeconfig context. Default the current context. */
+          context?: string;
+          /** kubernetes: use the pod's service account. */
+          inCluster?: boolean;
+        }>;
+        /** Deletions one sync may make; more are held back and reported. Default 10. */
+        maxDeletionsPerSync?: number;
+        /** Re-apply objects changed in the target outside Git. Default true. */
+        selfHeal?: boolean;
+        /**
+         * How often to poll the default branch (a push to it triggers a sync at once anyway).
+         * Default { seconds: 30 }.
+         */
+        pollInterval?: { [unit: string]: number } | string;
+      };
     }>;
   };
 }

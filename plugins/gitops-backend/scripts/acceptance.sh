@@ -2,7 +2,8 @@
 # The gitops acceptance by hand, against a running portal on the embedded defaults
 # (`node scripts/portal.js start`): guest sign-in, a Workspace created through the API, the change
 # branch seen by the real git client, approve + merge through the API, the default branch holding
-# the file, and a stale baseRevision refused with 409.
+# the file, the reconciler rendering it to .data/manifests/platform within 2 s and GET /sync
+# reporting it Synced at the merge commit, and a stale baseRevision refused with 409.
 #
 #   plugins/gitops-backend/scripts/acceptance.sh [backend-url]     (default http://localhost:7007)
 #
@@ -11,6 +12,8 @@
 set -euo pipefail
 
 BACKEND="${1:-http://localhost:7007}"
+# the embedded default's directory target (app-config.yaml gitops.repositories[0].sync)
+MANIFESTS="${MANIFESTS_DIR:-$(cd "$(dirname "$0")/../../.." && pwd)/.data/manifests/platform}"
 API="$BACKEND/api/gitops"
 NAME="accept-$(date +%s)-$RANDOM"
 WORK="$(mktemp -d)"
@@ -97,6 +100,21 @@ step "approve and merge"
 call POST "/changes/$ENCODED_ID/reviews" 201 --data '{"decision":"approve","comment":"acceptance"}'
 call POST "/changes/$ENCODED_ID/merge" 200
 [ "$(json "$WORK/body.json" 'j.state')" = merged ] || fail "change is not merged"
+MERGE_SHA=$(json "$WORK/body.json" 'j.mergeCommitSha')
+echo "merge commit $MERGE_SHA"
+
+step "the reconciler: within 2 s the manifest is in the directory target and /sync says Synced"
+MANIFEST="$MANIFESTS/workspaces/platform/$NAME.yaml"
+synced=''
+for _ in $(seq 1 20); do
+  curl -sS -o "$WORK/sync.json" "$API/sync" -H "Authorization: Bearer $TOKEN"
+  state=$(json "$WORK/sync.json" "(() => { const i = j.items.find(i => i.repository === 'platform'); const r = i && i.resources.find(r => r.namespace === 'platform' && r.name === '$NAME'); return r ? r.status + '@' + r.revision : 'missing'; })()")
+  if [ -f "$MANIFEST" ] && [ "$state" = "Synced@$MERGE_SHA" ]; then synced=yes; break; fi
+  sleep 0.1
+done
+[ -n "$synced" ] || { cat "$WORK/sync.json" >&2; fail "not synced within 2 s (manifest $MANIFEST, /sync: $state)"; }
+echo "$MANIFEST exists; GET /sync: Workspace platform/$NAME $state"
+grep -q 'portal.butlerlabs.dev/managed-by: butler-portal' "$MANIFEST" || fail "the manifest lacks the managed-by label"
 
 step "the default branch holds the file; the change reads merged"
 call GET "/resources/workspaces/platform/$NAME" 200

@@ -1,165 +1,26 @@
 /*
  * The whole plugin over HTTP, as the portal and the git client use it: a real local repository
  * seeded from repo-layouts/platform (with its CODEOWNERS), the catalog as a mock holding the
- * signed-in user and their team, and the real `git` CLI cloning over smart HTTP.
+ * signed-in user and their team, and the real `git` CLI cloning over smart HTTP
+ * (see testing/startTestPortal.ts).
  */
-import { execFile } from 'child_process';
 import { createHmac } from 'crypto';
 import fs from 'fs';
 import path from 'path';
-import type { AddressInfo } from 'net';
-import type { Server } from 'http';
-import { createServiceFactory } from '@backstage/backend-plugin-api';
-import {
-  createMockDirectory,
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-  TestDatabases,
-} from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import {
-  eventsServiceRef,
-  type EventParams,
-} from '@backstage/plugin-events-node';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
 import { GITOPS_EVENTS_TOPIC } from './events/gitEvents';
-import { gitopsPlugin } from './plugin';
+import {
+  auth,
+  CREATE,
+  git,
+  GUEST,
+  startPortal,
+  WORKSPACE,
+} from './__testUtils__/startTestPortal';
 
 jest.setTimeout(60_000);
-
-// the plugin's database comes from TestDatabases, which closes it after the tests
-const databases = TestDatabases.create({
-  ids: ['SQLITE_3'],
-  disableDocker: true,
-});
-
-const LAYOUTS_DIR = path.resolve(__dirname, '../../../repo-layouts');
-const GUEST = 'user:default/guest';
-
-const entities = [
-  {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'User',
-    metadata: { name: 'guest' },
-    spec: {
-      profile: { displayName: 'Guest', email: 'guest@example.com' },
-      memberOf: ['platform-team'],
-    },
-  },
-  {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Group',
-    metadata: { name: 'platform-team' },
-    spec: { type: 'team', children: [] },
-  },
-];
-
-const WORKSPACE = {
-  apiVersion: 'butler.butlerlabs.dev/v1alpha1',
-  kind: 'Workspace',
-  metadata: { name: 'guest-dev', namespace: 'platform' },
-  spec: {
-    owner: 'guest@example.com',
-    clusterRef: { name: 'platform-dev' },
-    image: 'ghcr.io/butlerdotdev/workspace-base:1.2.0',
-  },
-};
-
-const CREATE = {
-  operation: 'create',
-  kind: 'workspaces',
-  namespace: 'platform',
-  name: 'guest-dev',
-  resource: WORKSPACE,
-};
-
-/** the real git client, isolated from the machine's configuration */
-function git(
-  args: string[],
-  cwd?: string,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise(resolve => {
-    execFile(
-      'git',
-      args,
-      {
-        cwd,
-        env: {
-          PATH: process.env.PATH,
-          HOME: cwd ?? '/tmp',
-          GIT_CONFIG_NOSYSTEM: '1',
-          GIT_CONFIG_GLOBAL: '/dev/null',
-          GIT_TERMINAL_PROMPT: '0',
-        },
-      },
-      (error, stdout, stderr) =>
-        resolve({
-          code: error ? Number((error as { code?: unknown }).code ?? 1) : 0,
-          stdout: stdout.trim(),
-          stderr,
-        }),
-    );
-  });
-}
-
-async function startPortal(
-  options: {
-    permission?: AuthorizeResult.ALLOW | AuthorizeResult.DENY;
-    repositories?: object[];
-  } = {},
-) {
-  const dir = createMockDirectory();
-  const published: EventParams[] = [];
-  const backend = await startTestBackend({
-    features: [
-      gitopsPlugin,
-      mockServices.database.factory({ knex: await databases.init('SQLITE_3') }),
-      catalogServiceMock.factory({ entities }),
-      mockServices.permissions.factory({
-        result: options.permission ?? AuthorizeResult.ALLOW,
-      }),
-      // no Authorization header = not signed in (the mock would default to a user)
-      mockServices.httpAuth.factory({
-        defaultCredentials: mockCredentials.none(),
-      }),
-      createServiceFactory({
-        service: eventsServiceRef,
-        deps: {},
-        factory: () => ({
-          publish: async (params: EventParams) => {
-            published.push(params);
-          },
-          subscribe: async () => {},
-        }),
-      }),
-      mockServices.rootConfig.factory({
-        data: {
-          integrations: { github: [{ host: 'github.com', token: 'not-used' }] },
-          gitops: {
-            layoutsDir: LAYOUTS_DIR,
-            repositories: options.repositories ?? [
-              {
-                id: 'platform',
-                provider: 'local',
-                layout: 'platform',
-                dir: path.join(dir.path, 'platform.git'),
-                requiredApprovals: 1,
-                allowSelfApproval: true,
-              },
-            ],
-          },
-        },
-      }),
-    ],
-  });
-  const server = backend.server as Server;
-  const port = (server.address() as AddressInfo).port;
-  return { backend, server, port, dir, published };
-}
-
-const auth = { Authorization: mockCredentials.user.header(GUEST) };
 
 describe('gitops backend plugin', () => {
   it('runs the acceptance flow: create → one added file → clone → approve → merge → stale 409', async () => {

@@ -1,6 +1,7 @@
 /*
  * The gitops backend plugin: Git providers for the configured repositories, the change-request
- * service and its REST API, Git smart HTTP for local repositories, webhooks, and Git events on
+ * service and its REST API, Git smart HTTP for local repositories, webhooks, the reconciler's
+ * sync tasks (src/sync) and /sync, and Git events on
  * the events service (topic `butler.gitops`).
  */
 import {
@@ -13,6 +14,7 @@ import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { gitopsPermissions } from '@butler-portal/plugin-gitops-common';
 import {
   ChangeService,
+  DatabaseReconcilerStore,
   gitProvidersServiceRef,
   readGitopsConfig,
 } from '@butler-portal/plugin-gitops-node';
@@ -25,6 +27,8 @@ import {
 import { ConfiguredRepositories } from './repositories/ConfiguredRepositories';
 import { ResourceReader } from './resources/ResourceReader';
 import { createRouter } from './router/createRouter';
+import { readSyncConfig } from './sync/readSyncConfig';
+import { SyncTasks } from './sync/SyncTasks';
 
 /** Idempotency keys are kept a day: a retry comes within minutes. */
 const IDEMPOTENCY_KEY_RETENTION_MS = 24 * 60 * 60 * 1000;
@@ -95,11 +99,22 @@ export const gitopsPlugin = createBackendPlugin({
         });
         deps.permissionsRegistry.addPermissions(gitopsPermissions);
 
+        // the reconciler: merged state of each repository to its sync targets
+        const sync = await SyncTasks.start({
+          config: readSyncConfig(rootConfig),
+          repositories: gitProviders.list(),
+          store: await DatabaseReconcilerStore.create(knex),
+          scheduler: deps.scheduler,
+          events,
+          logger,
+        });
+
         deps.httpRouter.use(
           await createRouter({
             changes,
             repositories,
             resources: new ResourceReader(() => gitProviders.list()),
+            sync,
             directory,
             httpAuth: deps.httpAuth,
             userInfo: deps.userInfo,

@@ -27,11 +27,14 @@ import type { CatalogDirectory } from '../identity/catalogDirectory';
 import { resolveChangeAuthor } from '../identity/resolveChangeAuthor';
 import type { ConfiguredRepositories } from '../repositories/ConfiguredRepositories';
 import type { ResourceReader } from '../resources/ResourceReader';
+import type { SyncTasks } from '../sync/SyncTasks';
 
 export interface RouterOptions {
   changes: ChangeService;
   repositories: ConfiguredRepositories;
   resources: ResourceReader;
+  /** the reconciler tasks behind /sync */
+  sync: SyncTasks;
   directory: CatalogDirectory;
   httpAuth: HttpAuthService;
   userInfo: UserInfoService;

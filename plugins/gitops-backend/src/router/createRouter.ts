@@ -9,6 +9,7 @@ import { createGitRoutes } from './gitRoutes';
 import { createResourceRoutes } from './resourceRoutes';
 import { RouterContext, type RouterOptions } from './RouterContext';
 import { createSchemaRoutes } from './schemaRoutes';
+import { createSyncRoutes } from '../sync/syncRoutes';
 import { createWebhookRoutes } from './webhookRoutes';
 
 /** Room for a 1 MiB resource file (the validator's limit) as JSON, plus the rest of the body. */
@@ -53,6 +54,7 @@ export async function createRouter(
   router.use(express.json({ limit: MAX_JSON_BODY }));
   router.use(createResourceRoutes(context));
   router.use('/changes', createChangeRoutes(context));
+  router.use('/sync', createSyncRoutes(context, options.sync));
   router.use(validationIssuesHandler);
   return router;
 }

@@ -73,7 +73,8 @@ const PROVIDER_KEYS: Record<GitopsProviderType, string[]> = {
   github: ['host', 'owner', 'repo', 'webhookSecret'],
   gitlab: ['host', 'project', 'webhookSecret'],
 };
-const COMMON_KEYS = ['id', 'provider', 'kinds', 'requiredApprovals'];
+/** `sync` is read by the gitops backend's readSyncConfig (the reconciler's targets). */
+const COMMON_KEYS = ['id', 'provider', 'kinds', 'requiredApprovals', 'sync'];
 
 /**
  * Reads `gitops` (and `butlerPortal.dataDir` for the default local repository folders).

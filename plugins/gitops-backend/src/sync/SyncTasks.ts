@@ -1,0 +1,235 @@
+/*
+ * One reconciler per (repository, sync target), each run by a global-scope scheduled task (so one
+ * replica syncs at a time on PostgreSQL). Polling is the fallback; a push to the default branch
+ * triggers the task at once. A run that throws backs off exponentially: further polls are
+ * skipped until the backoff has elapsed, but a new push is always tried.
+ */
+import type {
+  LoggerService,
+  SchedulerService,
+} from '@backstage/backend-plugin-api';
+import { NotFoundError } from '@backstage/errors';
+import type { EventsService } from '@backstage/plugin-events-node';
+import { findKind } from '@butler-portal/plugin-gitops-common';
+import {
+  DirectoryTarget,
+  KubernetesTarget,
+  Reconciler,
+  type ChangeRepository,
+  type GitEvent,
+  type ReconcilerStatus,
+  type ReconcilerStore,
+  type SyncTarget,
+} from '@butler-portal/plugin-gitops-node';
+import { GITOPS_EVENTS_TOPIC } from '../events/gitEvents';
+import type { RepositorySyncConfig, SyncTargetConfig } from './readSyncConfig';
+
+/** Longest wait after repeated failures. */
+export const MAX_BACKOFF_MS = 5 * 60 * 1000;
+const FIRST_BACKOFF_MS = 1000;
+/** pushes arriving while a run is under way make it run again, this many times at most */
+const MAX_ROUNDS_PER_RUN = 3;
+
+/** What GET /sync reports per (repository, target). */
+export interface SyncStatusItem extends Omit<ReconcilerStatus, 'target'> {
+  repository: string;
+  target: string;
+  /** consecutive failed runs; the next poll waits until `retryAt` */
+  consecutiveFailures: number;
+  retryAt?: string;
+}
+
+interface SyncTask {
+  id: string;
+  repository: string;
+  target: string;
+  provider: ChangeRepository['provider'];
+  reconciler: Reconciler;
+  failures: number;
+  retryAt: number;
+  /** a push arrived since the last run: try even while backing off */
+  pushed: boolean;
+}
+
+/** backoff after `failures` consecutive failed runs: 1 s, 2 s, 4 s, ... at most 5 min */
+export function backoffMs(failures: number): number {
+  if (failures <= 0) return 0;
+  return Math.min(FIRST_BACKOFF_MS * 2 ** (failures - 1), MAX_BACKOFF_MS);
+}
+
+export class SyncTasks {
+  readonly #tasks: SyncTask[];
+  readonly #scheduler: SchedulerService;
+  readonly #logger: LoggerService;
+
+  private constructor(
+    tasks: SyncTask[],
+    scheduler: SchedulerService,
+    logger: LoggerService,
+  ) {
+    this.#tasks = tasks;
+    this.#scheduler = scheduler;
+    this.#logger = logger;
+  }
+
+  /**
+   * Creates the reconcilers, schedules their tasks and subscribes to push events.
+   *
+   * @param options.createTarget - builds a target from its config (tests may replace it)
+   */
+  static async start(options: {
+    config: RepositorySyncConfig[];
+    repositories: ChangeRepository[];
+    store: ReconcilerStore;
+    scheduler: SchedulerService;
+    events: EventsService;
+    logger: LoggerService;
+    createTarget?: (config: SyncTargetConfig, storeName: string) => SyncTarget;
+  }): Promise<SyncTasks> {
+    const createTarget = options.createTarget ?? createSyncTarget;
+    const tasks: SyncTask[] = [];
+    for (const sync of options.config) {
+      const repository = options.repositories.find(
+        r => r.id === sync.repository,
+      );
+      if (!repository) continue; // readGitopsConfig has the same list; never happens
+      const kinds = repository.kinds.filter(k => findKind(k)?.applied);
+      for (const targetConfig of sync.targets) {
+        // the store keys state by target name, shared by every repository: prefix it
+        const target = createTarget(
+          targetConfig,
+          `${repository.id}-${targetConfig.name}`,
+        );
+        tasks.push({
+          id: `gitops-sync-${repository.id}-${targetConfig.name}`,
+          repository: repository.id,
+          target: targetConfig.name,
+          provider: repository.provider,
+          reconciler: new Reconciler({
+            provider: repository.provider,
+            target,
+            store: options.store,
+            logger: options.logger.child({
+              repository: repository.id,
+              target: targetConfig.name,
+            }),
+            layout: repository.layout,
+            kinds,
+            maxDeletionsPerSync: sync.maxDeletionsPerSync,
+            selfHeal: sync.selfHeal,
+          }),
+          failures: 0,
+          retryAt: 0,
+          pushed: false,
+        });
+      }
+    }
+    const syncTasks = new SyncTasks(tasks, options.scheduler, options.logger);
+    for (const task of tasks) {
+      const frequency = options.config.find(
+        c => c.repository === task.repository,
+      )?.pollInterval ?? { seconds: 30 };
+      await options.scheduler.scheduleTask({
+        id: task.id,
+        frequency,
+        timeout: { minutes: 10 },
+        scope: 'global',
+        fn: () => syncTasks.#run(task),
+      });
+    }
+    if (tasks.length > 0) {
+      await options.events.subscribe({
+        id: 'gitops-sync',
+        topics: [GITOPS_EVENTS_TOPIC],
+        onEvent: async params =>
+          syncTasks.onGitEvent(params.eventPayload as GitEvent),
+      });
+    }
+    return syncTasks;
+  }
+
+  /** A push to the default branch of a synced repository triggers its tasks now. */
+  async onGitEvent(event: GitEvent): Promise<void> {
+    if (event?.type !== 'push') return;
+    const tasks = this.#tasks.filter(t => t.repository === event.repository);
+    if (tasks.length === 0) return;
+    // other branches (change branches) do not change what is synced
+    if (event.branch !== (await tasks[0].provider.defaultBranch())) return;
+    for (const task of tasks) {
+      task.pushed = true;
+      await this.#trigger(task);
+    }
+  }
+
+  /** Runs the tasks of one repository now (POST /sync/:repository). */
+  async trigger(repository: string): Promise<string[]> {
+    const tasks = this.#tasks.filter(t => t.repository === repository);
+    if (tasks.length === 0) {
+      throw new NotFoundError(
+        `repository '${repository}' has no sync targets (gitops.repositories[].sync.targets)`,
+      );
+    }
+    for (const task of tasks) {
+      task.pushed = true;
+      await this.#trigger(task);
+    }
+    return tasks.map(t => t.target);
+  }
+
+  async status(): Promise<SyncStatusItem[]> {
+    return Promise.all(
+      this.#tasks.map(async task => {
+        const status = await task.reconciler.status();
+        return {
+          ...status,
+          repository: task.repository,
+          target: task.target,
+          consecutiveFailures: task.failures,
+          ...(task.failures > 0 && {
+            retryAt: new Date(task.retryAt).toISOString(),
+          }),
+        };
+      }),
+    );
+  }
+
+  async #trigger(task: SyncTask): Promise<void> {
+    try {
+      await this.#scheduler.triggerTask(task.id);
+    } catch (error) {
+      // a ConflictError means the task is running now; the push flag makes the next run count
+      this.#logger.debug(`gitops sync: trigger of ${task.id}: ${error}`);
+    }
+  }
+
+  async #run(task: SyncTask): Promise<void> {
+    if (!task.pushed && Date.now() < task.retryAt) return;
+    // a push during a run cannot trigger the (running) task: the run goes round again instead
+    for (let round = 0; round < MAX_ROUNDS_PER_RUN; round++) {
+      task.pushed = false;
+      try {
+        await task.reconciler.runOnce();
+        task.failures = 0;
+        task.retryAt = 0;
+      } catch (error) {
+        // the reconciler has logged and recorded the error; here only the pace changes
+        task.failures += 1;
+        task.retryAt = Date.now() + backoffMs(task.failures);
+        return;
+      }
+      if (!task.pushed) return;
+    }
+  }
+}
+
+/** The target a config entry describes; `storeName` keys its state in the reconciler store. */
+export function createSyncTarget(
+  config: SyncTargetConfig,
+  storeName: string,
+): SyncTarget {
+  if (config.type === 'directory') {
+    return new DirectoryTarget({ root: config.root, name: storeName });
+  }
+  const { type: _type, name: _name, ...source } = config;
+  return KubernetesTarget.fromConfig({ ...source, name: storeName });
+}
