@@ -38,7 +38,13 @@ function config(repositories: object[]) {
   return new ConfigReader({
     integrations: {
       github: [{ host: 'github.com', token: 'gh-token' }],
-      gitlab: [{ host: 'gitlab.example.com', token: 'gl-token', apiBaseUrl: 'https://gitlab.example.com/api/v4' }],
+      gitlab: [
+        {
+          host: 'gitlab.example.com',
+          token: 'gl-token',
+          apiBaseUrl: 'https://gitlab.example.com/api/v4',
+        },
+      ],
     },
     gitops: { layoutsDir: path.join(root, 'layouts'), repositories },
   });
@@ -48,7 +54,15 @@ describe('createGitProviders', () => {
   it('creates a local repository from its layout on first start and serves it', async () => {
     const dir = path.join(root, 'repos', 'platform.git');
     const providers = await createGitProviders({
-      config: config([{ id: 'platform', provider: 'local', layout: 'platform', dir, kinds: ['Workspace'] }]),
+      config: config([
+        {
+          id: 'platform',
+          provider: 'local',
+          layout: 'platform',
+          dir,
+          kinds: ['Workspace'],
+        },
+      ]),
       logger: mockServices.logger.mock(),
     });
 
@@ -57,22 +71,34 @@ describe('createGitProviders', () => {
     expect(repository.provider).toBeInstanceOf(LocalGitProvider);
     expect(providers.get('platform')).toBe(repository);
     expect(providers.get('other')).toBeUndefined();
-    await expect(repository.provider.readFile('workspaces/team-a/dev.yaml')).resolves.toMatchObject({
+    await expect(
+      repository.provider.readFile('workspaces/team-a/dev.yaml'),
+    ).resolves.toMatchObject({
       content: WORKSPACE,
     });
 
     // a second process starting on the same folder finds the same repository
     const again = await createGitProviders({
-      config: config([{ id: 'platform', provider: 'local', layout: 'platform', dir }]),
+      config: config([
+        { id: 'platform', provider: 'local', layout: 'platform', dir },
+      ]),
       logger: mockServices.logger.mock(),
     });
-    await expect(again.list()[0].provider.head()).resolves.toBe(await repository.provider.head());
+    await expect(again.list()[0].provider.head()).resolves.toBe(
+      await repository.provider.head(),
+    );
   });
 
   it('relays the local providers’ own events to every listener until it stops listening', async () => {
     const providers = await createGitProviders({
       config: config([
-        { id: 'platform', provider: 'local', layout: 'platform', dir: path.join(root, 'p.git'), requiredApprovals: 0 },
+        {
+          id: 'platform',
+          provider: 'local',
+          layout: 'platform',
+          dir: path.join(root, 'p.git'),
+          requiredApprovals: 0,
+        },
       ]),
       logger: mockServices.logger.mock(),
     });
@@ -81,31 +107,63 @@ describe('createGitProviders', () => {
     providers.onEvent(() => {
       throw new Error('a broken listener does not stop the others');
     });
-    const actor = { userRef: 'user:default/guest', name: 'Guest', email: 'guest@example.com' };
+    const actor = {
+      userRef: 'user:default/guest',
+      name: 'Guest',
+      email: 'guest@example.com',
+    };
     const { provider } = providers.list()[0];
 
     const change = await provider.openChange({
       branch: 'butler/test/1',
       title: 'Edit dev',
       description: '',
-      operations: [{ action: 'update', path: 'workspaces/team-a/dev.yaml', content: WORKSPACE.replace('1.23', '1.24') }],
+      operations: [
+        {
+          action: 'update',
+          path: 'workspaces/team-a/dev.yaml',
+          content: WORKSPACE.replace('1.23', '1.24'),
+        },
+      ],
       actor,
     });
     const merged = await provider.merge(change.id, actor);
 
     expect(seen).toEqual([
-      { type: 'change', repository: 'platform', changeId: change.id, action: 'opened' },
-      { type: 'change', repository: 'platform', changeId: change.id, action: 'merged' },
-      expect.objectContaining({ type: 'push', repository: 'platform', branch: 'main', after: merged.mergeCommitSha }),
+      {
+        type: 'change',
+        repository: 'platform',
+        changeId: change.id,
+        action: 'opened',
+      },
+      {
+        type: 'change',
+        repository: 'platform',
+        changeId: change.id,
+        action: 'merged',
+      },
+      expect.objectContaining({
+        type: 'push',
+        repository: 'platform',
+        branch: 'main',
+        after: merged.mergeCommitSha,
+      }),
     ]);
     stop();
-    await provider.close((await provider.openChange({
-      branch: 'butler/test/2',
-      title: 'Another',
-      description: '',
-      operations: [{ action: 'delete', path: 'workspaces/team-a/dev.yaml' }],
+    await provider.close(
+      (
+        await provider.openChange({
+          branch: 'butler/test/2',
+          title: 'Another',
+          description: '',
+          operations: [
+            { action: 'delete', path: 'workspaces/team-a/dev.yaml' },
+          ],
+          actor,
+        })
+      ).id,
       actor,
-    })).id, actor);
+    );
     expect(seen).toHaveLength(3);
   });
 
@@ -113,7 +171,12 @@ describe('createGitProviders', () => {
     const providers = await createGitProviders({
       config: config([
         { id: 'hosted', provider: 'github', owner: 'acme', repo: 'platform' },
-        { id: 'lab', provider: 'gitlab', host: 'gitlab.example.com', project: 'acme/platform' },
+        {
+          id: 'lab',
+          provider: 'gitlab',
+          host: 'gitlab.example.com',
+          project: 'acme/platform',
+        },
       ]),
       logger: mockServices.logger.mock(),
     });
@@ -127,9 +190,18 @@ describe('createGitProviders', () => {
   it('refuses a GitLab repository whose host has no integration', async () => {
     await expect(
       createGitProviders({
-        config: config([{ id: 'lab', provider: 'gitlab', host: 'elsewhere.example.com', project: 'acme/x' }]),
+        config: config([
+          {
+            id: 'lab',
+            provider: 'gitlab',
+            host: 'elsewhere.example.com',
+            project: 'acme/x',
+          },
+        ]),
         logger: mockServices.logger.mock(),
       }),
-    ).rejects.toThrow("gitops repository 'lab': integrations.gitlab needs host 'elsewhere.example.com' with a token");
+    ).rejects.toThrow(
+      "gitops repository 'lab': integrations.gitlab needs host 'elsewhere.example.com' with a token",
+    );
   });
 });

@@ -1,0 +1,319 @@
+/*
+ * Benchmark of the GitOps catalog module (a script, not a test: it prints numbers and asserts
+ * nothing about them).
+ *
+ *   node ../../scripts/portal.js yarn workspace @butler-portal/plugin-catalog-backend-module-gitops benchmark [files] [merges]
+ *
+ * Builds a local provider repository of `files` (default 10,000) Workspace files, starts a real
+ * catalog (SQLite files in a temporary folder, like the embedded default) with this module,
+ * and prints:
+ *
+ *   - the provider's full read of the default branch (list, read and validate every file)
+ *   - full ingest: backend start until every Workspace is readable through the catalog API
+ *   - for `merges` (default 5) one-file changes: the time from the merge event to the updated
+ *     entity being readable through GET /api/catalog/entities/by-name/workspace/<ns>/<name>,
+ *     with the catalog's processing backlog at that moment (entities overdue for processing,
+ *     which the catalog handles before a newly merged one)
+ */
+import fs from 'fs';
+import os from 'os';
+import path from 'path';
+import { AddressInfo } from 'net';
+import knexFactory from 'knex';
+import { createServiceFactory } from '@backstage/backend-plugin-api';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import catalogPlugin from '@backstage/plugin-catalog-backend';
+import type { EntityProviderMutation } from '@backstage/plugin-catalog-node';
+import { eventsServiceFactory } from '@backstage/plugin-events-node';
+import {
+  type Actor,
+  ensureLocalRepository,
+  type GitEvent,
+  gitProvidersServiceRef,
+  LocalGitProvider,
+} from '@butler-portal/plugin-gitops-node';
+import catalogModuleGitOps from '../src';
+import { GitOpsEntityProvider } from '../src/provider/GitOpsEntityProvider';
+import { gitEventsRelay } from '../src/testing/gitEventsRelay';
+import { workspaceYaml } from '../src/testing/localRepository';
+
+const FILES = Number(process.argv[2] ?? 10_000);
+const MERGES = Number(process.argv[3] ?? 5);
+const NAMESPACES = 50;
+const OWNERS = 10;
+const actor: Actor = {
+  userRef: 'user:default/owner-0',
+  name: 'Owner 0',
+  email: 'owner-0@example.com',
+};
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const now = () => performance.now();
+
+function fileOf(i: number, image = 'ghcr.io/butlerdotdev/workspace-go:1.23') {
+  const namespace = `team-${i % NAMESPACES}`;
+  const name = `ws-${i}`;
+  return {
+    namespace,
+    name,
+    path: `workspaces/${namespace}/${name}.yaml`,
+    content: workspaceYaml(namespace, name, {
+      owner: `owner-${i % OWNERS}@example.com`,
+      image,
+    }),
+  };
+}
+
+async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined>,
+  timeoutMs: number,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise(resolve => setTimeout(resolve, 10));
+  }
+}
+
+async function main() {
+  const root = await fs.promises.mkdtemp(
+    path.join(os.tmpdir(), 'gitops-catalog-benchmark-'),
+  );
+  try {
+    // ---------------------------------------------------------------- the repository
+    let started = now();
+    const template = path.join(root, 'layout');
+    for (let i = 0; i < FILES; i++) {
+      const file = fileOf(i);
+      await fs.promises.mkdir(path.join(template, path.dirname(file.path)), {
+        recursive: true,
+      });
+      await fs.promises.writeFile(path.join(template, file.path), file.content);
+    }
+    const dir = path.join(root, 'bench.git');
+    await ensureLocalRepository({
+      dir,
+      templateDir: template,
+      defaultBranch: 'main',
+      initialAuthor: {
+        name: 'Butler Portal',
+        email: 'butler-portal@localhost',
+      },
+    });
+    console.log(
+      `repository of ${FILES} Workspace files built in ${seconds(
+        now() - started,
+      )}`,
+    );
+
+    // ---------------------------------------------------------------- the provider alone
+    const mutations: EntityProviderMutation[] = [];
+    const alone = new GitOpsEntityProvider({
+      repository: {
+        id: 'bench',
+        provider: new LocalGitProvider({ repository: 'bench', dir }),
+        kinds: ['Workspace'],
+      },
+      logger: mockServices.rootLogger({ level: 'warn' }),
+      appBaseUrl: 'http://localhost:3000',
+    });
+    await alone.connect({
+      applyMutation: async m => void mutations.push(m),
+      refresh: async () => {},
+    });
+    started = now();
+    await alone.sync();
+    console.log(
+      `provider full read (list, read, validate ${FILES} files, no catalog): ${seconds(
+        now() - started,
+      )}`,
+    );
+
+    // ---------------------------------------------------------------- the catalog
+    const org = path.join(root, 'org.yaml');
+    await fs.promises.writeFile(
+      org,
+      Array.from(
+        { length: OWNERS },
+        (_, i) =>
+          `apiVersion: backstage.io/v1alpha1\nkind: User\nmetadata:\n  name: owner-${i}\n` +
+          `spec:\n  profile:\n    email: owner-${i}@example.com\n  memberOf: []\n`,
+      ).join('---\n'),
+    );
+    // the portal's local provider; its merge events reach the module on butler.gitops, as the
+    // gitops backend publishes them on the embedded default
+    const mergeEvents = new Map<string, number>();
+    const listeners = new Set<(event: GitEvent) => void>();
+    const portalProvider = new LocalGitProvider({
+      repository: 'bench',
+      dir,
+      requiredApprovals: 0,
+      onEvent: event => {
+        if (event.type === 'push') mergeEvents.set(event.after, now());
+        listeners.forEach(listener => listener(event));
+      },
+    });
+    const repositories = [
+      { id: 'bench', provider: portalProvider, kinds: ['Workspace' as const] },
+    ];
+    started = now();
+    const backend = await startTestBackend({
+      features: [
+        catalogPlugin,
+        catalogModuleGitOps,
+        gitEventsRelay,
+        eventsServiceFactory,
+        createServiceFactory({
+          service: gitProvidersServiceRef,
+          deps: {},
+          factory: () => ({
+            list: () => repositories,
+            get: (id: string) => repositories.find(r => r.id === id),
+            onEvent(listener: (event: GitEvent) => void) {
+              listeners.add(listener);
+              return () => listeners.delete(listener);
+            },
+          }),
+        }),
+        mockServices.rootConfig.factory({
+          data: {
+            app: { baseUrl: 'http://localhost:3000' },
+            backend: {
+              baseUrl: 'http://localhost:0',
+              database: {
+                client: 'better-sqlite3',
+                connection: { directory: path.join(root, 'sqlite') },
+              },
+            },
+            events: { useEventBus: 'never' },
+            catalog: {
+              rules: [{ allow: ['User', 'Group', 'Location', 'Workspace'] }],
+              locations: [{ type: 'file', target: org }],
+              // as in app-config.yaml
+              stitchingStrategy: { pollingInterval: { milliseconds: 250 } },
+              providers: {
+                gitops: {
+                  schedule: {
+                    frequency: { hours: 1 },
+                    timeout: { minutes: 10 },
+                  },
+                },
+              },
+            },
+          },
+        }),
+      ],
+    });
+    const { port } = backend.server.address() as AddressInfo;
+    const api = `http://localhost:${port}/api/catalog`;
+    const count = async () => {
+      const response = await fetch(
+        `${api}/entities/by-query?filter=kind=workspace&limit=1`,
+      );
+      const body = (await response.json()) as { totalItems: number };
+      return body.totalItems;
+    };
+    let lastReport = 0;
+    await waitFor(
+      `${FILES} workspaces in the catalog`,
+      async () => {
+        const n = await count();
+        if (now() - lastReport > 10_000) {
+          lastReport = now();
+          console.log(
+            `  … ${n} of ${FILES} readable after ${seconds(now() - started)}`,
+          );
+        }
+        return n >= FILES ? n : undefined;
+      },
+      30 * 60_000,
+    );
+    console.log(
+      `full ingest (backend start → all ${FILES} workspaces readable through the catalog API): ${seconds(
+        now() - started,
+      )}`,
+    );
+
+    // ---------------------------------------------------------------- merge → readable
+    const sqliteDir = path.join(root, 'sqlite');
+    const catalogDb = knexFactory({
+      client: 'better-sqlite3',
+      connection: {
+        filename: path.join(
+          sqliteDir,
+          (await fs.promises.readdir(sqliteDir)).find(f =>
+            f.includes('catalog'),
+          )!,
+        ),
+      },
+      useNullAsDefault: true,
+    });
+    const backlog = async () => {
+      const [row] = await catalogDb('refresh_state')
+        .where('next_update_at', '<=', catalogDb.raw(`datetime('now')`))
+        .count({ n: '*' });
+      return Number(row.n);
+    };
+    const latencies: number[] = [];
+    for (let m = 0; m < MERGES; m++) {
+      const i = Math.floor((m + 0.5) * (FILES / MERGES));
+      const image = `ghcr.io/butlerdotdev/workspace-go:2.${m}`;
+      const file = fileOf(i, image);
+      const change = await portalProvider.openChange({
+        branch: `bench/${m}`,
+        title: `Edit ${file.name}`,
+        description: '',
+        operations: [
+          { action: 'update', path: file.path, content: file.content },
+        ],
+        actor,
+      });
+      const overdue = await backlog();
+      const merged = await portalProvider.merge(change.id, actor);
+      const eventAt = mergeEvents.get(merged.mergeCommitSha!)!;
+      await waitFor(
+        `${file.name} updated`,
+        async () => {
+          const response = await fetch(
+            `${api}/entities/by-name/workspace/${file.namespace}/${file.name}`,
+          );
+          if (response.status !== 200) return undefined;
+          const entity = (await response.json()) as {
+            spec?: { image?: string };
+          };
+          return entity.spec?.image === image ? true : undefined;
+        },
+        60_000,
+      );
+      const latency = now() - eventAt;
+      latencies.push(latency);
+      console.log(
+        `merge ${m + 1}: event → ${file.namespace}/${
+          file.name
+        } updated in the catalog API: ${seconds(latency)} ` +
+          `(catalog processing backlog: ${overdue} entities)`,
+      );
+    }
+    const sorted = [...latencies].sort((a, b) => a - b);
+    console.log(
+      `merge event → entity readable: median ${seconds(
+        sorted[Math.floor(sorted.length / 2)],
+      )}, ` + `max ${seconds(sorted[sorted.length - 1])} over ${MERGES} merges`,
+    );
+    await catalogDb.destroy();
+    await backend.stop();
+  } finally {
+    await fs.promises.rm(root, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  error => {
+    console.error(error);
+    process.exit(1);
+  },
+);

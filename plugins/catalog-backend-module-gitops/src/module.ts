@@ -1,0 +1,103 @@
+/*
+ * The catalog module: the portal's kinds (processor) and one entity provider per configured
+ * GitOps repository, synced on push and change events and polled as a fallback. The local
+ * provider's events reach it like webhooks do: the gitops backend publishes them on the
+ * `butler.gitops` topic, so every backend instance can react, not only the one that merged.
+ */
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
+import {
+  catalogProcessingExtensionPoint,
+  catalogServiceRef,
+} from '@backstage/plugin-catalog-node';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
+import { gitProvidersServiceRef } from '@butler-portal/plugin-gitops-node';
+import {
+  SYNC_TOPICS,
+  type SyncTrigger,
+  syncTriggerOfEvent,
+} from './events/syncTriggerOfEvent';
+import { GitOpsEntityProcessor } from './processor/GitOpsEntityProcessor';
+import { UserByEmailResolver } from './processor/UserByEmailResolver';
+import { GitOpsEntityProvider } from './provider/GitOpsEntityProvider';
+import { readProviderConfig } from './provider/readProviderConfig';
+
+export const catalogModuleGitOps = createBackendModule({
+  pluginId: 'catalog',
+  moduleId: 'gitops',
+  register(env) {
+    env.registerInit({
+      deps: {
+        catalogProcessing: catalogProcessingExtensionPoint,
+        catalog: catalogServiceRef,
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        auth: coreServices.auth,
+        scheduler: coreServices.scheduler,
+        events: eventsServiceRef,
+        gitProviders: gitProvidersServiceRef,
+      },
+      async init({
+        catalogProcessing,
+        catalog,
+        config,
+        logger,
+        auth,
+        scheduler,
+        events,
+        gitProviders,
+      }) {
+        const providerConfig = readProviderConfig(config);
+
+        const users = new UserByEmailResolver({ catalog, auth, logger });
+        catalogProcessing.addProcessor(
+          new GitOpsEntityProcessor({
+            emailToUserRef: email => users.userRefByEmail(email),
+          }),
+        );
+
+        const providers = gitProviders.list().map(
+          repository =>
+            new GitOpsEntityProvider({
+              repository,
+              logger,
+              appBaseUrl: providerConfig.appBaseUrl,
+              schedule: scheduler.createScheduledTaskRunner(
+                providerConfig.schedule,
+              ),
+              openChangesRefreshMs: providerConfig.openChangesRefreshMs,
+            }),
+        );
+        catalogProcessing.addEntityProvider(providers);
+
+        // not awaited: whoever published the event must not wait for the catalog
+        const trigger = ({ target, request }: SyncTrigger) => {
+          for (const provider of providers) {
+            const matches =
+              'repository' in target
+                ? provider.repositoryId === target.repository
+                : provider.providerType === target.providerType;
+            if (!matches) continue;
+            provider
+              .sync(request)
+              .catch(error =>
+                logger.warn(
+                  `${provider.getProviderName()}: sync after an event failed: ${error}`,
+                ),
+              );
+          }
+        };
+        await events.subscribe({
+          id: 'gitops-entity-provider',
+          topics: [...SYNC_TOPICS],
+          onEvent: async params => {
+            const syncTrigger = syncTriggerOfEvent(params);
+            if (syncTrigger) trigger(syncTrigger);
+          },
+        });
+      },
+    });
+  },
+});

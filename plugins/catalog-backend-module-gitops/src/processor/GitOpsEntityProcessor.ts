@@ -1,0 +1,126 @@
+/*
+ * Makes the portal's kinds (Workspace, WorkspaceTemplate, TenantAddon, Artifact, ArtifactVersion,
+ * Pipeline) known to the catalog: validates each entity with the portal's own validation (the
+ * JSON Schemas and rules of gitops-common, the same the forms, the CLI and the reconciler use)
+ * and emits its relations. Entities of these kinds are checked whatever brought them in, so a
+ * hand-registered catalog-info.yaml with `kind: Workspace` is held to the same rules.
+ *
+ * It is also where a broken file on the default branch becomes visible: the provider marks the
+ * entity with portal.butlerlabs.dev/source-error and this processor reports that as a processing
+ * error. The catalog then keeps the last valid entity (and its relations) and lists the error in
+ * the entity's `status.items`.
+ */
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { InputError } from '@backstage/errors';
+import type { LocationSpec } from '@backstage/plugin-catalog-common';
+import {
+  type CatalogProcessor,
+  type CatalogProcessorEmit,
+  processingResult,
+} from '@backstage/plugin-catalog-node';
+import { kindOf, validate } from '@butler-portal/plugin-gitops-common';
+import {
+  ANNOTATION_SOURCE_COMMIT,
+  ANNOTATION_SOURCE_ERROR,
+  ANNOTATION_SOURCE_PATH,
+  ANNOTATION_SOURCE_REPOSITORY,
+} from '../entity/annotations';
+import { entityToResource, formatIssues } from '../entity/resourceToEntity';
+import { type EmailToUserRef, entityRelations } from './entityRelations';
+
+export interface GitOpsEntityProcessorOptions {
+  /** finds the User of a Workspace owner's email; see UserByEmailResolver */
+  emailToUserRef: EmailToUserRef;
+}
+
+/** Whether the entity is of one of the portal's GitOps kinds (apiVersion and kind both match). */
+export function isGitOpsEntity(entity: Entity): boolean {
+  return kindOf(entity.apiVersion, entity.kind) !== undefined;
+}
+
+function sourceErrorMessage(entity: Entity, issues: string): string {
+  const annotations = entity.metadata.annotations ?? {};
+  const path = annotations[ANNOTATION_SOURCE_PATH] ?? 'the file';
+  const repository = annotations[ANNOTATION_SOURCE_REPOSITORY];
+  const commit = annotations[ANNOTATION_SOURCE_COMMIT];
+  const where = [
+    path,
+    repository ? `in repository ${repository}` : undefined,
+    commit ? `at commit ${commit.slice(0, 12)}` : undefined,
+  ]
+    .filter(Boolean)
+    .join(' ');
+  return (
+    `${where} is not a valid resource; the catalog keeps the last valid version of ` +
+    `${stringifyEntityRef(entity)} until it is fixed:\n${issues}`
+  );
+}
+
+export class GitOpsEntityProcessor implements CatalogProcessor {
+  readonly #emailToUserRef: EmailToUserRef;
+
+  constructor(options: GitOpsEntityProcessorOptions) {
+    this.#emailToUserRef = options.emailToUserRef;
+  }
+
+  getProcessorName(): string {
+    return 'GitOpsEntityProcessor';
+  }
+
+  async preProcessEntity(
+    entity: Entity,
+    location: LocationSpec,
+    emit: CatalogProcessorEmit,
+  ): Promise<Entity> {
+    const sourceError = entity.metadata.annotations?.[ANNOTATION_SOURCE_ERROR];
+    if (sourceError !== undefined && isGitOpsEntity(entity)) {
+      emit(
+        processingResult.inputError(
+          location,
+          sourceErrorMessage(entity, sourceError),
+        ),
+      );
+    }
+    return entity;
+  }
+
+  async validateEntityKind(entity: Entity): Promise<boolean> {
+    if (!isGitOpsEntity(entity)) {
+      return false;
+    }
+    if (entity.metadata.annotations?.[ANNOTATION_SOURCE_ERROR] !== undefined) {
+      // already reported in preProcessEntity, with the file's own line numbers
+      return true;
+    }
+    const result = validate(JSON.stringify(entityToResource(entity)));
+    if (!result.ok) {
+      throw new InputError(
+        `${stringifyEntityRef(entity)} is not a valid ${
+          entity.kind
+        }:\n${formatIssues(result.issues)}`,
+      );
+    }
+    return true;
+  }
+
+  async postProcessEntity(
+    entity: Entity,
+    _location: LocationSpec,
+    emit: CatalogProcessorEmit,
+  ): Promise<Entity> {
+    // a failing entity's relations are discarded with it; the last valid ones stay
+    if (
+      !isGitOpsEntity(entity) ||
+      entity.metadata.annotations?.[ANNOTATION_SOURCE_ERROR] !== undefined
+    ) {
+      return entity;
+    }
+    for (const relation of await entityRelations(
+      entity,
+      this.#emailToUserRef,
+    )) {
+      emit(processingResult.relation(relation));
+    }
+    return entity;
+  }
+}

@@ -1,0 +1,142 @@
+/*
+ * The relations a GitOps entity has to the rest of the catalog:
+ *
+ *   owner          ownedBy / ownerOf       User or Group (default namespace `default`, kind Group)
+ *   Artifact       dependsOn / dependencyOf  the Artifacts of spec.dependencies
+ *   ArtifactVersion partOf / hasPart       its Artifact (spec.artifact, same namespace)
+ *   Workspace      dependsOn / dependencyOf  its WorkspaceTemplate (label portal.butlerlabs.dev/template)
+ *   TenantAddon    dependsOn / dependencyOf  the TenantAddons of spec.dependsOn (same namespace)
+ *
+ * Who owns what: portal-defined kinds name their owner in spec.owner (an entity ref), Butler kinds
+ * in the annotation portal.butlerlabs.dev/owner. A Workspace's spec.owner is the owner's email,
+ * so without that annotation the owner is the User whose spec.profile.email matches.
+ */
+import {
+  CompoundEntityRef,
+  DEFAULT_NAMESPACE,
+  Entity,
+  parseEntityRef,
+  RELATION_DEPENDENCY_OF,
+  RELATION_DEPENDS_ON,
+  RELATION_HAS_PART,
+  RELATION_OWNED_BY,
+  RELATION_OWNER_OF,
+  RELATION_PART_OF,
+} from '@backstage/catalog-model';
+import type { EntityRelationSpec } from '@backstage/plugin-catalog-node';
+import { BUTLER_API_VERSION } from '@butler-portal/plugin-gitops-common';
+import { ANNOTATION_OWNER, LABEL_TEMPLATE } from '../entity/annotations';
+
+/** Finds the User entity ref of an email; undefined when no single User has it. */
+export type EmailToUserRef = (email: string) => Promise<string | undefined>;
+
+function ownerRef(value: unknown): CompoundEntityRef | undefined {
+  if (typeof value !== 'string' || !value.trim()) return undefined;
+  try {
+    // Users and Groups live in the default namespace, not in the resource's (team) namespace
+    return parseEntityRef(value.trim(), {
+      defaultKind: 'Group',
+      defaultNamespace: DEFAULT_NAMESPACE,
+    });
+  } catch {
+    return undefined;
+  }
+}
+
+async function ownerOf(
+  entity: Entity,
+  emailToUserRef: EmailToUserRef,
+): Promise<CompoundEntityRef | undefined> {
+  const spec = entity.spec ?? {};
+  const annotated = ownerRef(entity.metadata.annotations?.[ANNOTATION_OWNER]);
+  if (entity.apiVersion !== BUTLER_API_VERSION) {
+    return ownerRef(spec.owner) ?? annotated;
+  }
+  if (annotated) return annotated;
+  if (
+    entity.kind === 'Workspace' &&
+    typeof spec.owner === 'string' &&
+    spec.owner.includes('@')
+  ) {
+    const userRef = await emailToUserRef(spec.owner.trim());
+    return userRef ? parseEntityRef(userRef) : undefined;
+  }
+  return undefined;
+}
+
+/** `name` or `namespace/name` of a same-kind reference, resolved against the entity's namespace. */
+function sameKindRef(
+  kind: string,
+  value: unknown,
+  namespace: string,
+): CompoundEntityRef | undefined {
+  if (typeof value !== 'string' || !value) return undefined;
+  const slash = value.indexOf('/');
+  return slash < 0
+    ? { kind, namespace, name: value }
+    : { kind, namespace: value.slice(0, slash), name: value.slice(slash + 1) };
+}
+
+function dependencies(
+  entity: Entity,
+  self: CompoundEntityRef,
+): CompoundEntityRef[] {
+  const spec = entity.spec ?? {};
+  const namespace = self.namespace;
+  const list = (value: unknown) => (Array.isArray(value) ? value : []);
+  switch (entity.kind) {
+    case 'Artifact':
+      return list(spec.dependencies).flatMap(
+        d => sameKindRef('Artifact', d?.artifact, namespace) ?? [],
+      );
+    case 'TenantAddon':
+      return list(spec.dependsOn).flatMap(
+        d => sameKindRef('TenantAddon', d?.name, namespace) ?? [],
+      );
+    case 'Workspace': {
+      const template = entity.metadata.labels?.[LABEL_TEMPLATE];
+      const ref = template
+        ? sameKindRef('WorkspaceTemplate', template, namespace)
+        : undefined;
+      return ref ? [ref] : [];
+    }
+    default:
+      return [];
+  }
+}
+
+/** Every relation of a GitOps entity, each in both directions. */
+export async function entityRelations(
+  entity: Entity,
+  emailToUserRef: EmailToUserRef,
+): Promise<EntityRelationSpec[]> {
+  const self: CompoundEntityRef = {
+    kind: entity.kind,
+    namespace: entity.metadata.namespace ?? DEFAULT_NAMESPACE,
+    name: entity.metadata.name,
+  };
+  const relations: EntityRelationSpec[] = [];
+  const pair = (
+    target: CompoundEntityRef,
+    forward: string,
+    backward: string,
+  ) => {
+    relations.push({ source: self, type: forward, target });
+    relations.push({ source: target, type: backward, target: self });
+  };
+
+  const owner = await ownerOf(entity, emailToUserRef);
+  if (owner) pair(owner, RELATION_OWNED_BY, RELATION_OWNER_OF);
+  for (const dependency of dependencies(entity, self)) {
+    pair(dependency, RELATION_DEPENDS_ON, RELATION_DEPENDENCY_OF);
+  }
+  if (entity.kind === 'ArtifactVersion') {
+    const artifact = sameKindRef(
+      'Artifact',
+      entity.spec?.artifact,
+      self.namespace,
+    );
+    if (artifact) pair(artifact, RELATION_PART_OF, RELATION_HAS_PART);
+  }
+  return relations;
+}

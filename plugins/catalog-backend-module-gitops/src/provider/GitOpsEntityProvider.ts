@@ -1,0 +1,506 @@
+/*
+ * One entity provider per configured GitOps repository. It reads the default branch only:
+ *
+ *   first run      a full mutation of every resource file (files seen before with the same blob
+ *                  are not read again)
+ *   afterwards     a delta mutation of the resource files that differ between the last processed
+ *                  commit and the new head, so the cost grows with the change, not with the repo
+ *
+ * Runs are triggered by push events (about a second after a merge) and by a poll as fallback,
+ * one at a time per repository. Open change requests are re-read on change events and, less
+ * often, on the poll; every entity lists the open ones touching its file.
+ *
+ * A file that stops validating does not take its entity away: the last valid entity is handed
+ * over again, marked with the issues (portal.butlerlabs.dev/source-error), which the processor
+ * reports as a processing error. The catalog keeps serving the last valid entity and shows the
+ * error in its status. Other files are not affected.
+ */
+import type {
+  LoggerService,
+  SchedulerServiceTaskRunner,
+} from '@backstage/backend-plugin-api';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import type {
+  DeferredEntity,
+  EntityProvider,
+  EntityProviderConnection,
+} from '@backstage/plugin-catalog-node';
+import {
+  findKind,
+  type GitOpsResource,
+  type KindName,
+  parseResourcePath,
+  type RepoLayout,
+  type ResourceRef,
+  validate,
+  type ValidationIssue,
+} from '@butler-portal/plugin-gitops-common';
+import {
+  formatChangeId,
+  type GitProvider,
+} from '@butler-portal/plugin-gitops-node';
+import {
+  type EntitySource,
+  entityWithSourceError,
+  formatIssues,
+  resourceToEntity,
+} from '../entity/resourceToEntity';
+import { CoalescingRunner } from './CoalescingRunner';
+
+/** A repository as the provider reads it (the same shape the change service is given). */
+export interface GitOpsProviderRepository {
+  id: string;
+  provider: GitProvider;
+  /** kinds whose files this repository holds; files of other kinds are not read */
+  kinds: readonly KindName[];
+  layout?: RepoLayout;
+}
+
+export interface GitOpsEntityProviderOptions {
+  repository: GitOpsProviderRepository;
+  logger: LoggerService;
+  /**
+   * Base URL of the portal frontend (`app.baseUrl`). Files of providers without a web UI (the
+   * local provider) link to the portal's resource page below it.
+   */
+  appBaseUrl: string;
+  /** runs the poll; without it the provider syncs on events and explicit calls only */
+  schedule?: SchedulerServiceTaskRunner;
+  /** how often a poll also re-reads the open change requests (default 5 minutes) */
+  openChangesRefreshMs?: number;
+  /** files read at once during a full sync (default 16) */
+  readConcurrency?: number;
+  now?: () => number;
+}
+
+/** What a run must look at; runs merge these (see CoalescingRunner). */
+export interface SyncRequest {
+  /** read the default branch again from scratch (a full mutation) */
+  full?: boolean;
+  /** re-read the open change requests */
+  changes?: boolean;
+}
+
+/** What is known about one resource file of the default branch. */
+interface FileRecord {
+  ref: ResourceRef;
+  /** blob id of the content last read */
+  sha: string;
+  /** commit the content was last read at */
+  commit: string;
+  /** the last valid content, and the commit it was read at */
+  resource?: GitOpsResource;
+  validCommit?: string;
+  /** set while the file does not validate */
+  issues?: ValidationIssue[];
+}
+
+/** Outcome of one run, for logs, tests and the benchmark. */
+export interface SyncResult {
+  type: 'full' | 'delta' | 'none';
+  head: string;
+  added: number;
+  removed: number;
+  /** resource files that do not validate at the head */
+  invalid: number;
+}
+
+async function mapLimited<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<void>,
+) {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      await fn(items[next++]);
+    }
+  };
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, worker),
+  );
+}
+
+function sameList(
+  a: readonly string[] | undefined,
+  b: readonly string[] | undefined,
+): boolean {
+  return (a ?? []).join(',') === (b ?? []).join(',');
+}
+
+export class GitOpsEntityProvider implements EntityProvider {
+  readonly #repository: GitOpsProviderRepository;
+  readonly #logger: LoggerService;
+  readonly #appBaseUrl: string;
+  readonly #schedule?: SchedulerServiceTaskRunner;
+  readonly #openChangesRefreshMs: number;
+  readonly #readConcurrency: number;
+  readonly #now: () => number;
+  readonly #runner: CoalescingRunner<SyncRequest>;
+  readonly #kinds: ReadonlySet<KindName>;
+
+  #connection?: EntityProviderConnection;
+  /** last processed commit of the default branch; unset until the first full run */
+  #lastCommit?: string;
+  #files = new Map<string, FileRecord>();
+  /** open change ids per resource path */
+  #openChanges = new Map<string, string[]>();
+  #openChangesReadAt?: number;
+  /** the last completed run, for logs, tests and the benchmark */
+  lastResult?: SyncResult;
+
+  constructor(options: GitOpsEntityProviderOptions) {
+    this.#repository = options.repository;
+    this.#logger = options.logger.child({ provider: this.getProviderName() });
+    this.#appBaseUrl = options.appBaseUrl.replace(/\/+$/, '');
+    this.#schedule = options.schedule;
+    this.#openChangesRefreshMs = options.openChangesRefreshMs ?? 5 * 60_000;
+    this.#readConcurrency = options.readConcurrency ?? 16;
+    this.#now = options.now ?? Date.now;
+    this.#kinds = new Set(options.repository.kinds);
+    this.#runner = new CoalescingRunner<SyncRequest>({
+      run: request => this.#run(request),
+      merge: (a, b) => ({
+        full: a.full || b.full,
+        changes: a.changes || b.changes,
+      }),
+    });
+  }
+
+  /** the configured repository id */
+  get repositoryId(): string {
+    return this.#repository.id;
+  }
+
+  /** the repository's provider type (local, github, gitlab) */
+  get providerType(): GitProvider['type'] {
+    return this.#repository.provider.type;
+  }
+
+  getProviderName(): string {
+    return `gitops-provider:${this.#repository.id}`;
+  }
+
+  async connect(connection: EntityProviderConnection): Promise<void> {
+    this.#connection = connection;
+    await this.#schedule?.run({
+      id: `${this.getProviderName()}:poll`,
+      fn: () => this.sync({ changes: this.#openChangesStale() }),
+    });
+  }
+
+  /**
+   * Brings the catalog up to the head of the default branch. Requests made while a run is going
+   * are merged into the next run; resolves when a run covering this request has finished.
+   */
+  sync(request: SyncRequest = {}): Promise<void> {
+    if (!this.#connection) {
+      return Promise.reject(
+        new Error(
+          `${this.getProviderName()} is not connected to the catalog yet`,
+        ),
+      );
+    }
+    return this.#runner.request(request);
+  }
+
+  #openChangesStale(): boolean {
+    return (
+      this.#openChangesReadAt === undefined ||
+      this.#now() - this.#openChangesReadAt >= this.#openChangesRefreshMs
+    );
+  }
+
+  async #run(request: SyncRequest): Promise<void> {
+    const started = this.#now();
+    const { provider } = this.#repository;
+    const head = await provider.head();
+    const full = request.full || this.#lastCommit === undefined;
+    const readChanges =
+      full || request.changes || this.#openChangesReadAt === undefined;
+    const openChanges = readChanges
+      ? await this.#readOpenChanges()
+      : this.#openChanges;
+    const openChangesReadAt = readChanges
+      ? this.#now()
+      : this.#openChangesReadAt;
+
+    let updates: Map<string, FileRecord | null> | undefined;
+    if (!full) {
+      try {
+        updates =
+          head === this.#lastCommit
+            ? new Map()
+            : await this.#readChanged(this.#lastCommit!, head);
+      } catch (error) {
+        // e.g. the last processed commit is gone after a force push: start over
+        this.#logger.warn(
+          `Cannot compare ${
+            this.#lastCommit
+          } with ${head}, reading the whole default branch: ${error}`,
+        );
+      }
+    }
+    // no updates: a first run, a full run asked for, or a delta that could not be computed
+    const result = updates
+      ? await this.#applyDelta(head, updates, openChanges)
+      : await this.#applyFull(head, openChanges);
+    this.#lastCommit = head;
+    this.#openChangesReadAt = openChangesReadAt;
+    this.lastResult = result;
+    if (result.type !== 'none') {
+      this.#logger.info(
+        `${result.type} sync of ${this.#repository.id} at ${head.slice(
+          0,
+          12,
+        )}: ` +
+          `${result.added} entities handed over, ${result.removed} removed, ` +
+          `${result.invalid} invalid files (${this.#now() - started} ms)`,
+      );
+    }
+  }
+
+  async #applyFull(
+    head: string,
+    openChanges: Map<string, string[]>,
+  ): Promise<SyncResult> {
+    const files = await this.#readAll(head);
+    const previousOpenChanges = this.#openChanges;
+    this.#openChanges = openChanges;
+    const entities = [...files].map(([path, record]) =>
+      this.#deferred(path, record),
+    );
+    try {
+      await this.#connection!.applyMutation({ type: 'full', entities });
+    } catch (error) {
+      this.#openChanges = previousOpenChanges;
+      throw error;
+    }
+    this.#files = files;
+    return {
+      type: 'full',
+      head,
+      added: entities.length,
+      removed: 0,
+      invalid: [...files.values()].filter(record => record.issues).length,
+    };
+  }
+
+  async #applyDelta(
+    head: string,
+    updates: Map<string, FileRecord | null>,
+    openChanges: Map<string, string[]>,
+  ): Promise<SyncResult> {
+    // entities whose list of open changes moved are handed over again with the new list
+    for (const path of new Set([
+      ...openChanges.keys(),
+      ...this.#openChanges.keys(),
+    ])) {
+      const record = this.#files.get(path);
+      if (
+        record &&
+        !updates.has(path) &&
+        !sameList(openChanges.get(path), this.#openChanges.get(path))
+      ) {
+        updates.set(path, record);
+      }
+    }
+    const previousOpenChanges = this.#openChanges;
+    this.#openChanges = openChanges;
+    const added: DeferredEntity[] = [];
+    const removed: { entityRef: string; locationKey: string }[] = [];
+    for (const [path, record] of updates) {
+      if (record) {
+        added.push(this.#deferred(path, record));
+      } else {
+        const ref = parseResourcePath(path, this.#repository.layout)!;
+        removed.push({
+          entityRef: stringifyEntityRef(ref),
+          locationKey: this.#locationKey(),
+        });
+      }
+    }
+    if (added.length || removed.length) {
+      try {
+        await this.#connection!.applyMutation({
+          type: 'delta',
+          added,
+          removed,
+        });
+      } catch (error) {
+        this.#openChanges = previousOpenChanges;
+        throw error;
+      }
+    }
+    for (const [path, record] of updates) {
+      if (record) this.#files.set(path, record);
+      else this.#files.delete(path);
+    }
+    return {
+      type: added.length || removed.length ? 'delta' : 'none',
+      head,
+      added: added.length,
+      removed: removed.length,
+      invalid: [...updates.values()].filter(record => record?.issues).length,
+    };
+  }
+
+  /** every resource file at `head`; files whose blob is unchanged are not read again */
+  async #readAll(head: string): Promise<Map<string, FileRecord>> {
+    const { provider, layout } = this.#repository;
+    const root = layout?.root
+      ? `${layout.root.replace(/^\/+|\/+$/g, '')}/`
+      : '';
+    const folders = [...this.#kinds].map(
+      kind => `${root}${findKind(kind)!.folder}`,
+    );
+    const entries = (
+      await Promise.all(folders.map(folder => provider.listTree(head, folder)))
+    ).flat();
+    const files = new Map<string, FileRecord>();
+    await mapLimited(entries, this.#readConcurrency, async entry => {
+      const ref = this.#resourceRef(entry.path);
+      if (!ref) return;
+      const known = this.#files.get(entry.path);
+      const record =
+        known?.sha === entry.sha
+          ? known
+          : await this.#read(entry.path, ref, head, known);
+      if (record) files.set(entry.path, record);
+    });
+    return files;
+  }
+
+  /** the resource files that differ between two commits; null = deleted */
+  async #readChanged(
+    from: string,
+    head: string,
+  ): Promise<Map<string, FileRecord | null>> {
+    const changed = await this.#repository.provider.changedPaths(from, head);
+    const updates = new Map<string, FileRecord | null>();
+    await mapLimited(
+      changed,
+      this.#readConcurrency,
+      async ({ path, status }) => {
+        const ref = this.#resourceRef(path);
+        if (!ref) return;
+        const record =
+          status === 'deleted'
+            ? undefined
+            : await this.#read(path, ref, head, this.#files.get(path));
+        updates.set(path, record ?? null);
+      },
+    );
+    return updates;
+  }
+
+  /** the resource a path holds, when it is a resource path of one of the repository's kinds */
+  #resourceRef(path: string): ResourceRef | undefined {
+    const ref = parseResourcePath(path, this.#repository.layout);
+    return ref && this.#kinds.has(ref.kind) ? ref : undefined;
+  }
+
+  async #read(
+    path: string,
+    ref: ResourceRef,
+    head: string,
+    previous: FileRecord | undefined,
+  ): Promise<FileRecord | undefined> {
+    const file = await this.#repository.provider.readFile(path, head);
+    if (!file) return undefined;
+    const result = validate(file.content, path, {
+      layout: this.#repository.layout,
+    });
+    if (result.ok) {
+      return {
+        ref,
+        sha: file.sha,
+        commit: head,
+        resource: result.resource,
+        validCommit: head,
+      };
+    }
+    const kept = previous?.resource
+      ? 'the catalog keeps its last valid version'
+      : 'it is not in the catalog';
+    this.#logger.warn(
+      `${path} at ${head.slice(
+        0,
+        12,
+      )} is not a valid resource; ${kept}:\n${formatIssues(result.issues)}`,
+    );
+    return {
+      ref,
+      sha: file.sha,
+      commit: head,
+      resource: previous?.resource,
+      validCommit: previous?.validCommit,
+      issues: result.issues,
+    };
+  }
+
+  /** open change requests into the default branch, as change ids per resource path */
+  async #readOpenChanges(): Promise<Map<string, string[]>> {
+    const { provider, id } = this.#repository;
+    const [changes, defaultBranch] = await Promise.all([
+      provider.listChanges({ state: 'open' }),
+      provider.defaultBranch(),
+    ]);
+    const byPath = new Map<string, string[]>();
+    for (const change of [...changes].sort((a, b) => a.number - b.number)) {
+      if (change.state !== 'open' || change.targetBranch !== defaultBranch)
+        continue;
+      for (const path of new Set(change.paths)) {
+        if (!this.#resourceRef(path)) continue;
+        const ids = byPath.get(path) ?? [];
+        ids.push(formatChangeId(id, change.number));
+        byPath.set(path, ids);
+      }
+    }
+    return byPath;
+  }
+
+  #locationKey(): string {
+    return this.getProviderName();
+  }
+
+  #source(path: string, ref: ResourceRef, commit: string): EntitySource {
+    const { provider, id } = this.#repository;
+    const viewUrl = provider.fileUrl?.(path, 'view');
+    const editUrl = provider.fileUrl?.(path, 'edit');
+    // the local provider has no web UI: its files are viewed (and changed, through change
+    // requests) on the entity's GitOps tab in the portal itself
+    const portalPage = `${this.#appBaseUrl}/catalog/${
+      ref.namespace
+    }/${ref.kind.toLowerCase()}/${ref.name}/gitops`;
+    return {
+      repository: id,
+      path,
+      commit,
+      location: viewUrl ? `url:${viewUrl}` : `gitops:${id}/${path}`,
+      viewUrl: viewUrl ?? portalPage,
+      editUrl: editUrl ?? portalPage,
+      openChanges: this.#openChanges.get(path),
+    };
+  }
+
+  #deferred(path: string, record: FileRecord): DeferredEntity {
+    const entity = record.issues
+      ? entityWithSourceError({
+          lastValid: record.resource
+            ? resourceToEntity(
+                record.resource,
+                this.#source(path, record.ref, record.validCommit!),
+              )
+            : undefined,
+          ref: record.ref,
+          source: this.#source(path, record.ref, record.commit),
+          issues: record.issues,
+        })
+      : resourceToEntity(
+          record.resource!,
+          this.#source(path, record.ref, record.commit),
+        );
+    return { entity, locationKey: this.#locationKey() };
+  }
+}
