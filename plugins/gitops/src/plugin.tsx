@@ -7,6 +7,11 @@ import {
 } from '@backstage/frontend-plugin-api';
 import CallMergeIcon from '@material-ui/icons/CallMerge';
 import { GitopsClient, gitopsApiRef } from './api';
+import {
+  gitopsEntityContent,
+  pendingChangesEntityCard,
+  sourceEntityCard,
+} from './entity';
 import { changeRouteRef, rootRouteRef } from './routes';
 
 const gitopsApi = ApiBlueprint.make({
@@ -39,5 +44,11 @@ export const gitopsPlugin = createFrontendPlugin({
   icon: <CallMergeIcon fontSize="inherit" />,
   info: { packageJson: () => import('../package.json') },
   routes: { root: rootRouteRef, change: changeRouteRef },
-  extensions: [gitopsApi, changesPage],
+  extensions: [
+    gitopsApi,
+    changesPage,
+    gitopsEntityContent,
+    pendingChangesEntityCard,
+    sourceEntityCard,
+  ],
 });

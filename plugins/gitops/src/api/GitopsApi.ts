@@ -15,6 +15,7 @@ import type {
   ResourceEntry,
   Review,
   ReviewRequest,
+  SyncTargetStatus,
 } from './types';
 
 export interface GitopsApi {
@@ -45,6 +46,11 @@ export interface GitopsApi {
   review(id: string, request: ReviewRequest): Promise<Review>;
   merge(id: string): Promise<ChangeSummary>;
   close(id: string): Promise<ChangeSummary>;
+  /**
+   * What the reconciler holds in each target; undefined when this backend runs no reconciler
+   * (the endpoint is not there).
+   */
+  getSyncStatus(): Promise<SyncTargetStatus[] | undefined>;
   /** URL of a kind's JSON Schema (served without sign-in, for editors and forms). */
   getSchemaUrl(kind: string): Promise<string>;
 }

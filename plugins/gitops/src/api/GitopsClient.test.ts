@@ -127,6 +127,27 @@ describe('GitopsClient', () => {
     expect(JSON.parse(init.body as string)).toEqual(request);
   });
 
+  it('reads the sync status, and reports a backend without a reconciler as undefined', async () => {
+    const item = {
+      repository: 'platform',
+      target: 'butler',
+      condition: 'Ready',
+      reason: 'Synced',
+      revision: 'abc',
+      resources: [],
+    };
+    const { client, fetch } = setup(
+      jsonResponse(200, { items: [item] }),
+      jsonResponse(404, { error: { name: 'NotFoundError', message: 'no' } }),
+      jsonResponse(500, { error: { name: 'Error', message: 'store down' } }),
+    );
+
+    await expect(client.getSyncStatus()).resolves.toEqual([item]);
+    expect(fetch.mock.calls[0][0]).toBe(`${BASE}/sync`);
+    await expect(client.getSyncStatus()).resolves.toBeUndefined();
+    await expect(client.getSyncStatus()).rejects.toThrow('store down');
+  });
+
   it('gives the schema URL of a kind', async () => {
     const { client } = setup();
     await expect(client.getSchemaUrl('Workspace')).resolves.toBe(

@@ -17,6 +17,7 @@ import type {
   ResourceEntry,
   Review,
   ReviewRequest,
+  SyncTargetStatus,
 } from './types';
 
 /** Path segments are always encoded: a change id holds a `:`, and names come from users. */
@@ -112,6 +113,18 @@ export class GitopsClient implements GitopsApi {
 
   async close(id: string): Promise<ChangeSummary> {
     return this.request(`/changes/${segment(id)}/close`, { method: 'POST' });
+  }
+
+  async getSyncStatus(): Promise<SyncTargetStatus[] | undefined> {
+    const baseUrl = await this.discoveryApi.getBaseUrl('gitops');
+    const response = await this.fetchApi.fetch(`${baseUrl}/sync`, {
+      method: 'GET',
+    });
+    // a backend without a reconciler has no /sync route: nothing to report, not a failure
+    if (response.status === 404) return undefined;
+    if (!response.ok) throw await gitopsRequestError(response);
+    const body = (await response.json()) as { items: SyncTargetStatus[] };
+    return body.items;
   }
 
   async getSchemaUrl(kind: string): Promise<string> {

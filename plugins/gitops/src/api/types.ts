@@ -170,3 +170,41 @@ export interface ReviewRequest {
   decision: ReviewDecision;
   comment?: string;
 }
+
+/** Whether a target holds what Git says about one resource (Argo CD's words). */
+export type ResourceSyncState = 'Synced' | 'OutOfSync' | 'Drifted' | 'Failed';
+/** Flux / kstatus condition of a target: done, still working on it, or stuck. */
+export type SyncCondition = 'Ready' | 'Reconciling' | 'Stalled';
+
+export interface ResourceHealth {
+  /** e.g. Healthy, Progressing, Degraded, Suspended, Missing, Unknown */
+  status: string;
+  message?: string;
+}
+
+/** One resource as a sync target holds it. */
+export interface ResourceSyncStatus {
+  kind: string;
+  namespace: string;
+  name: string;
+  status: ResourceSyncState;
+  /** commit of the last successful apply; null while never applied */
+  revision: string | null;
+  reason?: string;
+  lastError?: string;
+  health?: ResourceHealth;
+}
+
+/** What the reconciler holds in one target for one repository (`GET /sync`). */
+export interface SyncTargetStatus {
+  repository: string;
+  target: string;
+  condition: SyncCondition;
+  reason: string;
+  message?: string;
+  /** commit of the last completed sync; null before the first */
+  revision: string | null;
+  lastError?: string;
+  updatedAt?: string;
+  resources: ResourceSyncStatus[];
+}

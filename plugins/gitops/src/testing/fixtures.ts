@@ -86,6 +86,7 @@ export function mockGitopsApi(): jest.Mocked<GitopsApi> {
     review: jest.fn(),
     merge: jest.fn(),
     close: jest.fn(),
+    getSyncStatus: jest.fn(),
     getSchemaUrl: jest.fn(),
   };
 }

@@ -1,0 +1,5 @@
+export {
+  gitopsEntityContent,
+  pendingChangesEntityCard,
+  sourceEntityCard,
+} from './extensions';
