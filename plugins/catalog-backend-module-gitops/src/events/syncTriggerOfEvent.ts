@@ -15,13 +15,14 @@
  * so a delivery for another repository or branch costs one head lookup and changes nothing.
  */
 import type { EventParams } from '@backstage/plugin-events-node';
-import type {
-  GitEvent,
-  GitProviderType,
+import {
+  GITOPS_EVENTS_TOPIC,
+  type GitEvent,
+  type GitProviderType,
 } from '@butler-portal/plugin-gitops-node';
 import type { SyncRequest } from '../provider/GitOpsEntityProvider';
 
-export const GITOPS_EVENTS_TOPIC = 'butler.gitops';
+export { GITOPS_EVENTS_TOPIC };
 
 /** Every topic the module listens to. */
 export const SYNC_TOPICS: readonly string[] = [

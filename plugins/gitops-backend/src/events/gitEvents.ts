@@ -5,10 +5,12 @@
  */
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { EventsService } from '@backstage/plugin-events-node';
-import type { GitEvent } from '@butler-portal/plugin-gitops-node';
+import {
+  GITOPS_EVENTS_TOPIC,
+  type GitEvent,
+} from '@butler-portal/plugin-gitops-node';
 
-/** The topic every GitEvent is published on; the payload is the GitEvent itself. */
-export const GITOPS_EVENTS_TOPIC = 'butler.gitops';
+export { GITOPS_EVENTS_TOPIC };
 
 /** Publishes without throwing: a lost notification must not fail the write that caused it. */
 export async function publishGitEvent(

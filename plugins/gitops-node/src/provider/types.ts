@@ -137,6 +137,13 @@ export interface ChangeFilter {
   state?: ChangeRequestState;
 }
 
+/**
+ * The Backstage events topic every GitEvent is published on (payload: the GitEvent itself):
+ * verified webhooks and the local provider's own events alike, so the catalog providers and the
+ * reconciler subscribe once whatever the provider.
+ */
+export const GITOPS_EVENTS_TOPIC = 'butler.gitops';
+
 /** What a verified webhook (or the local provider's own event) tells the rest of the portal. */
 export type GitEvent =
   | {

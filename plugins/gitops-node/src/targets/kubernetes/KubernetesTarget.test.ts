@@ -215,6 +215,20 @@ describe('KubernetesTarget conformance', () => {
     });
   });
 
+  it('lists every managed object of a kind, none lost to paging', async () => {
+    const paged = target;
+    const names = Array.from({ length: 12 }, (_, i) => `paged-${i}`);
+    const applied = await paged.apply(names.map(n => workspace(ns, n)));
+    expect(applied.every(r => r.ok)).toBe(true);
+    const listed = (await paged.list({ namespace: ns }))
+      .map(o => (o as any).metadata.name as string)
+      .filter(n => n.startsWith('paged-'));
+    expect(listed.sort()).toEqual([...names].sort());
+    for (const name of names) {
+      await paged.delete({ kind: 'Workspace', namespace: ns, name });
+    }
+  });
+
   it('reports which CRDs are installed, naming the missing ones', async () => {
     const statuses = await target.checkCrds([
       'Workspace',

@@ -55,8 +55,6 @@ export interface KubernetesTargetOptions {
   /** time limit of one request (default 30 s) */
   requestTimeoutMs?: number;
   retry?: KubernetesRetryOptions;
-  /** objects per list request (default 500) */
-  pageSize?: number;
 }
 
 /** Any object: a portal resource (kind from KINDS) or, with apiVersion, any Kubernetes object. */
@@ -181,7 +179,6 @@ export class KubernetesTarget implements SyncTarget {
   readonly #api: ObjectApi;
   readonly #fieldManager: string;
   readonly #retry: KubernetesRetryOptions;
-  readonly #pageSize: number;
 
   /** A target for the cluster of a kubeconfig file or context, in-cluster, or the default kubeconfig. */
   static fromConfig(
@@ -204,7 +201,6 @@ export class KubernetesTarget implements SyncTarget {
     );
     this.#fieldManager = options.fieldManager ?? FIELD_MANAGER;
     this.#retry = options.retry ?? {};
-    this.#pageSize = options.pageSize ?? 500;
   }
 
   // ------------------------------------------------------------------------------------------
@@ -387,33 +383,29 @@ export class KubernetesTarget implements SyncTarget {
           ))
         )
           continue;
-        let token: string | undefined;
-        do {
-          const from = token;
-          const page: KubernetesListObject<KubernetesObject> = await this.#call(
-            () =>
-              this.#api.list(
-                kind.apiVersion,
-                kind.kind,
-                options.namespace,
-                undefined,
-                undefined,
-                undefined,
-                undefined,
-                labelSelector,
-                this.#pageSize,
-                from,
-              ),
-          );
-          for (const item of page.items) {
-            out.push({
-              ...plain(item),
-              apiVersion: kind.apiVersion,
-              kind: kind.kind,
-            });
-          }
-          token = page.metadata?._continue || undefined;
-        } while (token);
+        // One list per kind, without `limit`: @kubernetes/client-node's typed list drops
+        // `metadata.continue` from the answer, so a paged list would silently stop after the
+        // first page — and every object past it would be re-applied and never pruned.
+        const page: KubernetesListObject<KubernetesObject> = await this.#call(
+          () =>
+            this.#api.list(
+              kind.apiVersion,
+              kind.kind,
+              options.namespace,
+              undefined,
+              undefined,
+              undefined,
+              undefined,
+              labelSelector,
+            ),
+        );
+        for (const item of page.items) {
+          out.push({
+            ...plain(item),
+            apiVersion: kind.apiVersion,
+            kind: kind.kind,
+          });
+        }
       } catch (error) {
         throw this.#unwrap(error);
       }
