@@ -1,7 +1,12 @@
 /**
  * Butler Portal GitOps common library: the one definition of each resource kind that the
- * portal forms, the backend, the CLI and IDEs share.
+ * portal forms, the backend, the CLI and IDEs share — kinds, validation, the YAML codec, the
+ * repo layout and permissions. Isomorphic: runs in the browser, the backend and the CLI.
  *
  * @packageDocumentation
  */
 export * from './kinds';
+export * from './layout';
+export * from './permissions';
+export * from './validation';
+export * from './yaml';

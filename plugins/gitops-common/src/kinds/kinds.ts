@@ -93,6 +93,9 @@ export function findKind(nameOrPlural: string): KindInfo | undefined {
 }
 
 /** Looks a kind up by apiVersion + kind, exactly as they stand in a file. */
-export function kindOf(apiVersion: unknown, kind: unknown): KindInfo | undefined {
+export function kindOf(
+  apiVersion: unknown,
+  kind: unknown,
+): KindInfo | undefined {
   return KINDS.find(k => k.apiVersion === apiVersion && k.kind === kind);
 }

@@ -1,0 +1,42 @@
+import { isPermission } from '@backstage/plugin-permission-common';
+import {
+  gitopsChangeClosePermission,
+  gitopsChangeCreatePermission,
+  gitopsChangeMergePermission,
+  gitopsChangeReviewPermission,
+  gitopsPermissions,
+  gitopsResourceReadPermission,
+} from './permissions';
+
+describe('gitops permissions', () => {
+  it('lists every permission once, with unique names', () => {
+    expect(gitopsPermissions).toEqual([
+      gitopsResourceReadPermission,
+      gitopsChangeCreatePermission,
+      gitopsChangeReviewPermission,
+      gitopsChangeMergePermission,
+      gitopsChangeClosePermission,
+    ]);
+    expect(new Set(gitopsPermissions.map(p => p.name)).size).toBe(
+      gitopsPermissions.length,
+    );
+  });
+
+  it('are basic permissions with the actions policies match on', () => {
+    expect(
+      gitopsPermissions.map(p => [p.name, p.type, p.attributes.action]),
+    ).toEqual([
+      ['gitops.resource.read', 'basic', 'read'],
+      ['gitops.change.create', 'basic', 'create'],
+      ['gitops.change.review', 'basic', 'update'],
+      ['gitops.change.merge', 'basic', 'update'],
+      ['gitops.change.close', 'basic', 'update'],
+    ]);
+    expect(
+      isPermission(gitopsChangeMergePermission, gitopsChangeMergePermission),
+    ).toBe(true);
+    expect(
+      isPermission(gitopsChangeMergePermission, gitopsChangeReviewPermission),
+    ).toBe(false);
+  });
+});

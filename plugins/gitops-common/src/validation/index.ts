@@ -1,0 +1,2 @@
+export { validate, ResourceValidator, type ValidateOptions } from './validate';
+export { KIND_SCHEMAS } from './schemas';
