@@ -5,7 +5,12 @@ import type {
   ReconcilerStore,
   SyncTarget,
 } from '@butler-portal/plugin-gitops-node';
-import { backoffMs, MAX_BACKOFF_MS, SyncTasks } from './SyncTasks';
+import {
+  backoffMs,
+  MAX_BACKOFF_MS,
+  SyncTasks,
+  syncStatusContext,
+} from './SyncTasks';
 
 describe('backoffMs', () => {
   it('doubles from one second up to the cap', () => {
@@ -96,5 +101,15 @@ describe('SyncTasks', () => {
     expect((await tasks.status())[0].consecutiveFailures).toBe(2);
 
     await expect(tasks.trigger('nope')).rejects.toThrow('has no sync targets');
+  });
+});
+
+describe('syncStatusContext', () => {
+  it('is butler-portal/sync for the only target, one per target otherwise', () => {
+    expect(syncStatusContext('directory', 1)).toBe('butler-portal/sync');
+    expect(syncStatusContext('directory', 2)).toBe(
+      'butler-portal/sync/directory',
+    );
+    expect(syncStatusContext('cluster', 2)).toBe('butler-portal/sync/cluster');
   });
 });

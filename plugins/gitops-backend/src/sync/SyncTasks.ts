@@ -117,6 +117,10 @@ export class SyncTasks {
             kinds,
             maxDeletionsPerSync: sync.maxDeletionsPerSync,
             selfHeal: sync.selfHeal,
+            commitStatusContext: syncStatusContext(
+              targetConfig.name,
+              sync.targets.length,
+            ),
           }),
           failures: 0,
           retryAt: 0,
@@ -232,4 +236,15 @@ export function createSyncTarget(
   }
   const { type: _type, name: _name, ...source } = config;
   return KubernetesTarget.fromConfig({ ...source, name: storeName });
+}
+
+/**
+ * The commit status the sync posts on the merged commit: `butler-portal/sync` for a
+ * repository's only target (what branch protection and people look for), one per target
+ * (`butler-portal/sync/<target>`) when a repository syncs to several.
+ */
+export function syncStatusContext(target: string, targetCount: number): string {
+  return targetCount === 1
+    ? 'butler-portal/sync'
+    : `butler-portal/sync/${target}`;
 }
