@@ -5,6 +5,7 @@ import {
   fetchApiRef,
   PageBlueprint,
 } from '@backstage/frontend-plugin-api';
+import { ScmAuth, scmAuthApiRef } from '@backstage/integration-react';
 import CallMergeIcon from '@material-ui/icons/CallMerge';
 import { GitopsClient, gitopsApiRef } from './api';
 import {
@@ -18,10 +19,23 @@ const gitopsApi = ApiBlueprint.make({
   params: defineParams =>
     defineParams({
       api: gitopsApiRef,
-      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
-      factory: ({ discoveryApi, fetchApi }) =>
-        new GitopsClient({ discoveryApi, fetchApi }),
+      deps: {
+        discoveryApi: discoveryApiRef,
+        fetchApi: fetchApiRef,
+        scmAuthApi: scmAuthApiRef,
+      },
+      factory: ({ discoveryApi, fetchApi, scmAuthApi }) =>
+        new GitopsClient({ discoveryApi, fetchApi, scmAuthApi }),
     }),
+});
+
+/**
+ * ScmAuth over the app's GitHub, GitLab, Azure and Bitbucket sign-in: the new frontend system's
+ * app does not provide it, and the client needs it to act on GitHub/GitLab as the user.
+ */
+const scmAuthApi = ApiBlueprint.make({
+  name: 'scm-auth',
+  params: defineParams => defineParams(ScmAuth.createDefaultApiFactory()),
 });
 
 /** The Changes page; its title and icon also make the sidebar item. */
@@ -46,6 +60,7 @@ export const gitopsPlugin = createFrontendPlugin({
   routes: { root: rootRouteRef, change: changeRouteRef },
   extensions: [
     gitopsApi,
+    scmAuthApi,
     changesPage,
     gitopsEntityContent,
     pendingChangesEntityCard,

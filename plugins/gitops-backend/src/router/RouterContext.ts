@@ -25,6 +25,7 @@ import type {
 import type { Request } from 'express';
 import type { CatalogDirectory } from '../identity/catalogDirectory';
 import { resolveChangeAuthor } from '../identity/resolveChangeAuthor';
+import { withScmToken } from '../identity/scmTokenHeader';
 import type { ConfiguredRepositories } from '../repositories/ConfiguredRepositories';
 import type { ResourceReader } from '../resources/ResourceReader';
 import type { SyncTasks } from '../sync/SyncTasks';
@@ -74,13 +75,20 @@ export class RouterContext {
     }
   }
 
-  /** the signed-in user as commit author (name and email from the catalog) */
+  /**
+   * the signed-in user as commit author (name and email from the catalog), acting with their own
+   * SCM token when the request carries one (X-Butler-Scm-Token)
+   */
   async author(
     credentials: BackstageCredentials<BackstageUserPrincipal>,
+    req: Pick<Request, 'header'>,
   ): Promise<ChangeAuthor> {
     const { userEntityRef } = await this.options.userInfo.getUserInfo(
       credentials,
     );
-    return resolveChangeAuthor(userEntityRef, this.options.directory);
+    return withScmToken(
+      await resolveChangeAuthor(userEntityRef, this.options.directory),
+      req,
+    );
   }
 }

@@ -27,7 +27,7 @@ export function createChangeRoutes(context: RouterContext) {
     const credentials = await context.user(req);
     await context.authorize(gitopsChangeCreatePermission, credentials);
     const body = parseRequest(changeSubmissionSchema, req.body, 'body');
-    const author = await context.author(credentials);
+    const author = await context.author(credentials, req);
     const { created, ...submitted } = await changes.submit(body, author, {
       idempotencyKey: req.header('idempotency-key'),
     });
@@ -40,7 +40,7 @@ export function createChangeRoutes(context: RouterContext) {
     const body = parseRequest(fromBranchSchema, req.body, 'body');
     const summary = await changes.openFromBranch(
       body,
-      await context.author(credentials),
+      await context.author(credentials, req),
     );
     res.status(201).json(summary);
   });
@@ -62,21 +62,21 @@ export function createChangeRoutes(context: RouterContext) {
     const credentials = await context.user(req);
     await context.authorize(gitopsChangeReviewPermission, credentials);
     const body = parseRequest(reviewSchema, req.body, 'body');
-    const { actor } = await context.author(credentials);
+    const { actor } = await context.author(credentials, req);
     res.status(201).json(await changes.review(req.params.id, body, actor));
   });
 
   router.post('/:id/merge', async (req, res) => {
     const credentials = await context.user(req);
     await context.authorize(gitopsChangeMergePermission, credentials);
-    const { actor } = await context.author(credentials);
+    const { actor } = await context.author(credentials, req);
     res.json(await changes.merge(req.params.id, actor));
   });
 
   router.post('/:id/close', async (req, res) => {
     const credentials = await context.user(req);
     await context.authorize(gitopsChangeClosePermission, credentials);
-    const { actor } = await context.author(credentials);
+    const { actor } = await context.author(credentials, req);
     res.json(await changes.close(req.params.id, actor));
   });
 

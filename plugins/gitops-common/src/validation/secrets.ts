@@ -90,9 +90,11 @@ export function findSecrets(yaml: ParsedYaml, text: string): ValidationIssue[] {
     });
   };
 
-  walkScalars(yaml.document.contents, [], (node, path, key) => {
+  walkScalars(yaml.document.contents, [], (node, path, key, isKey) => {
     const [start, , end] = node.range ?? [0, 0, 0];
-    const record = { start, end, path, flagged: false };
+    // a secret used as a key: point at its mapping, since the key's own path would hold it
+    const where = isKey ? path.slice(0, -1) : path;
+    const record = { start, end, path: where, flagged: false };
     scalars.push(record);
     const value = node.value;
     if (typeof value !== 'string') return;
@@ -110,7 +112,7 @@ export function findSecrets(yaml: ParsedYaml, text: string): ValidationIssue[] {
     }
     if (what) {
       record.flagged = true;
-      report(start, path, what, secret);
+      report(start, where, isKey ? `a key: ${what}` : what, secret);
     }
   });
 
@@ -135,16 +137,17 @@ function walkScalars(
   visit: (
     node: Node & { value: unknown },
     path: PathSegment[],
-    key?: string,
+    key: string | undefined,
+    isKey: boolean,
   ) => void,
   key?: string,
 ): void {
   if (isScalar(node)) {
-    visit(node, path, key);
+    visit(node, path, key, false);
   } else if (isMap(node)) {
     for (const pair of node.items) {
       const name = isScalar(pair.key) ? String(pair.key.value) : '';
-      if (isScalar(pair.key)) visit(pair.key, [...path, name]);
+      if (isScalar(pair.key)) visit(pair.key, [...path, name], undefined, true);
       walkScalars(pair.value, [...path, name], visit, name);
     }
   } else if (isSeq(node)) {

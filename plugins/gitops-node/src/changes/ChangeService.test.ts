@@ -1,6 +1,8 @@
 import fs from 'fs';
 import path from 'path';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import { GithubGitProvider } from '../github/GithubGitProvider';
+import { FakeGithubServer } from '../github/testing/fakeGithubServer';
 import { LocalGitProvider } from '../local/LocalGitProvider';
 import { ensureLocalRepository } from '../local/ensureLocalRepository';
 import {
@@ -599,5 +601,76 @@ spec:
       NotFoundError,
     );
     await expect(service.getChange('nope:1')).rejects.toThrow(NotFoundError);
+  });
+});
+
+describe('ChangeService on GitHub', () => {
+  let server: FakeGithubServer;
+
+  beforeEach(async () => {
+    server = await FakeGithubServer.start();
+    server.addUser({
+      login: 'butler-portal[bot]',
+      token: 'bot-token',
+      type: 'Bot',
+    });
+    server.addUser({
+      login: 'jane',
+      token: 'jane-token',
+      name: 'Jane Doe',
+      email: 'jane@example.com',
+    });
+    server.seed({ 'README.md': '# platform\n' });
+  });
+
+  afterEach(() => server.stop());
+
+  function service() {
+    return new ChangeService({
+      repositories: [
+        {
+          id: 'platform',
+          kinds: ['Workspace'],
+          provider: new GithubGitProvider({
+            repository: 'platform',
+            owner: 'butlerlabs',
+            repo: 'platform',
+            baseUrl: server.baseUrl,
+            credentialsProvider: {
+              getCredentials: async () => ({ type: 'app', token: 'bot-token' }),
+            },
+            sleep: async () => {},
+          }),
+        },
+      ],
+    });
+  }
+
+  const submission = {
+    operation: 'create' as const,
+    kind: 'workspaces',
+    namespace: 'team-a',
+    name: 'jane-dev',
+    resource: NEW_WORKSPACE,
+  };
+
+  it("opens the pull request with the user's own token when the actor carries one", async () => {
+    await service().submit(submission, {
+      actor: { ...jane, scmToken: 'jane-token' },
+    });
+
+    const [pull] = server.requestsTo('POST', /\/pulls$/);
+    expect(pull.user).toBe('jane');
+    expect(server.requestsTo('POST', /\/git\/commits$/)[0].user).toBe('jane');
+  });
+
+  it('falls back to the integration token and names the requester in the body', async () => {
+    await service().submit(submission, { actor: jane });
+
+    const [pull] = server.requestsTo('POST', /\/pulls$/);
+    expect(pull.user).toBe('butler-portal[bot]');
+    expect(pull.body.body).toContain(
+      'Requested by Jane Doe <jane@example.com> (user:default/jane)',
+    );
   });
 });

@@ -252,3 +252,112 @@ describe('GitopsClient', () => {
     );
   });
 });
+
+describe('GitopsClient with ScmAuth', () => {
+  const repositories = {
+    items: [
+      {
+        id: 'platform',
+        provider: 'github',
+        defaultBranch: 'main',
+        webUrl: 'https://github.example/acme/platform',
+        kinds: ['Workspace'],
+      },
+      {
+        id: 'lab',
+        provider: 'local',
+        defaultBranch: 'main',
+        webUrl: 'http://backend.test/api/gitops/git/lab.git',
+        kinds: ['Artifact'],
+      },
+    ],
+  };
+
+  function setupWithScmAuth(
+    getCredentials: jest.Mock,
+    ...responses: Response[]
+  ) {
+    const fetch = jest.fn<Promise<Response>, [string, RequestInit]>();
+    for (const r of responses) fetch.mockResolvedValueOnce(r);
+    const client = new GitopsClient({
+      discoveryApi: { getBaseUrl: async id => `http://backend.test/api/${id}` },
+      fetchApi: { fetch: fetch as unknown as typeof globalThis.fetch },
+      scmAuthApi: { getCredentials },
+    });
+    return { client, fetch };
+  }
+  const headersOf = (init: RequestInit) =>
+    init.headers as Record<string, string>;
+
+  it('sends the user token on writes to a GitHub repository', async () => {
+    const getCredentials = jest.fn().mockResolvedValue({
+      token: 'ghu_jane',
+      headers: {},
+    });
+    const { client, fetch } = setupWithScmAuth(
+      getCredentials,
+      jsonResponse(200, repositories),
+      jsonResponse(201, { id: 'platform:1' }),
+      jsonResponse(200, repositories),
+      jsonResponse(200, { id: 'platform:1' }),
+    );
+
+    await client.openChange(
+      { operation: 'delete', kind: 'Workspace', namespace: 'a', name: 'b' },
+      { idempotencyKey: 'k1' },
+    );
+    await client.merge('platform:1');
+
+    expect(getCredentials).toHaveBeenCalledWith({
+      url: 'https://github.example/acme/platform',
+      additionalScope: { repoWrite: true },
+    });
+    expect(fetch.mock.calls[1][0]).toBe(`${BASE}/changes`);
+    expect(headersOf(fetch.mock.calls[1][1])).toEqual({
+      'Idempotency-Key': 'k1',
+      'X-Butler-Scm-Token': 'ghu_jane',
+      'Content-Type': 'application/json',
+    });
+    expect(fetch.mock.calls[3][0]).toBe(`${BASE}/changes/platform%3A1/merge`);
+    expect(headersOf(fetch.mock.calls[3][1])['X-Butler-Scm-Token']).toBe(
+      'ghu_jane',
+    );
+  });
+
+  it('never asks ScmAuth for a local repository', async () => {
+    const getCredentials = jest.fn().mockResolvedValue({
+      token: 'ghu_jane',
+      headers: {},
+    });
+    const { client, fetch } = setupWithScmAuth(
+      getCredentials,
+      jsonResponse(200, repositories),
+      jsonResponse(200, { id: 'lab:3' }),
+    );
+
+    await client.close('lab:3');
+
+    expect(getCredentials).not.toHaveBeenCalled();
+    expect(fetch.mock.calls[1][0]).toBe(`${BASE}/changes/lab%3A3/close`);
+    expect(headersOf(fetch.mock.calls[1][1])).toEqual({});
+  });
+
+  it('sends no token when ScmAuth fails, and the write still goes through', async () => {
+    const getCredentials = jest
+      .fn()
+      .mockRejectedValue(new Error('popup closed by user'));
+    const { client, fetch } = setupWithScmAuth(
+      getCredentials,
+      jsonResponse(200, repositories),
+      jsonResponse(201, { id: 'r1' }),
+    );
+
+    await client.review('platform:1', { decision: 'approve' });
+
+    expect(getCredentials).toHaveBeenCalledTimes(1);
+    expect(fetch.mock.calls[1][0]).toBe(`${BASE}/changes/platform%3A1/reviews`);
+    expect(headersOf(fetch.mock.calls[1][1])).toEqual({
+      'Content-Type': 'application/json',
+    });
+  });
+});

@@ -1,8 +1,11 @@
 /*
  * GitopsApi over HTTP: builds the URLs of the gitops backend's REST contract, sends the user's
- * token through fetchApi, and turns error bodies into readable errors.
+ * token through fetchApi, and turns error bodies into readable errors. Writes to a GitHub or GitLab
+ * repository also carry the user's own SCM token (ScmAuth) so the change is made as them; without
+ * one the backend uses the integration's token and names the user in the change description.
  */
 import type { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
+import type { ScmAuthApi } from '@backstage/integration-react';
 import type { GitopsApi } from './GitopsApi';
 import { gitopsRequestError } from './requestError';
 import type {
@@ -23,6 +26,12 @@ import type {
 /** Path segments are always encoded: a change id holds a `:`, and names come from users. */
 const segment = (value: string) => encodeURIComponent(value);
 
+/** the backend reads the user's GitHub/GitLab token from this header on writes */
+export const SCM_TOKEN_HEADER = 'X-Butler-Scm-Token';
+
+/** `<repository>:<number>` → `<repository>` */
+const repositoryOfChange = (id: string) => id.slice(0, id.lastIndexOf(':'));
+
 function query(params: Record<string, string | undefined>): string {
   const search = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) {
@@ -32,13 +41,23 @@ function query(params: Record<string, string | undefined>): string {
   return text ? `?${text}` : '';
 }
 
+function onlyOne<T>(items: T[]): T | undefined {
+  return items.length === 1 ? items[0] : undefined;
+}
+
 export class GitopsClient implements GitopsApi {
   private readonly discoveryApi: DiscoveryApi;
   private readonly fetchApi: FetchApi;
+  private readonly scmAuthApi?: ScmAuthApi;
 
-  constructor(options: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {
+  constructor(options: {
+    discoveryApi: DiscoveryApi;
+    fetchApi: FetchApi;
+    scmAuthApi?: ScmAuthApi;
+  }) {
     this.discoveryApi = options.discoveryApi;
     this.fetchApi = options.fetchApi;
+    this.scmAuthApi = options.scmAuthApi;
   }
 
   async listRepositories(): Promise<Repository[]> {
@@ -74,9 +93,21 @@ export class GitopsClient implements GitopsApi {
     return this.request('/changes', {
       method: 'POST',
       body: request,
-      headers: options.idempotencyKey
-        ? { 'Idempotency-Key': options.idempotencyKey }
-        : undefined,
+      headers: {
+        ...(options.idempotencyKey && {
+          'Idempotency-Key': options.idempotencyKey,
+        }),
+        ...(await this.scmTokenHeaders(
+          repositories =>
+            repositories.find(r => r.id === request.repository) ??
+            // no repository named: the backend takes the one holding the kind
+            (request.repository === undefined
+              ? onlyOne(
+                  repositories.filter(r => r.kinds.includes(request.kind)),
+                )
+              : undefined),
+        )),
+      },
     });
   }
 
@@ -86,6 +117,9 @@ export class GitopsClient implements GitopsApi {
     return this.request('/changes/from-branch', {
       method: 'POST',
       body: request,
+      headers: await this.scmTokenHeaders(repositories =>
+        repositories.find(r => r.id === request.repository),
+      ),
     });
   }
 
@@ -104,15 +138,22 @@ export class GitopsClient implements GitopsApi {
     return this.request(`/changes/${segment(id)}/reviews`, {
       method: 'POST',
       body: request,
+      headers: await this.changeScmTokenHeaders(id),
     });
   }
 
   async merge(id: string): Promise<ChangeSummary> {
-    return this.request(`/changes/${segment(id)}/merge`, { method: 'POST' });
+    return this.request(`/changes/${segment(id)}/merge`, {
+      method: 'POST',
+      headers: await this.changeScmTokenHeaders(id),
+    });
   }
 
   async close(id: string): Promise<ChangeSummary> {
-    return this.request(`/changes/${segment(id)}/close`, { method: 'POST' });
+    return this.request(`/changes/${segment(id)}/close`, {
+      method: 'POST',
+      headers: await this.changeScmTokenHeaders(id),
+    });
   }
 
   async getSyncStatus(): Promise<SyncTargetStatus[] | undefined> {
@@ -130,6 +171,40 @@ export class GitopsClient implements GitopsApi {
   async getSchemaUrl(kind: string): Promise<string> {
     const baseUrl = await this.discoveryApi.getBaseUrl('gitops');
     return `${baseUrl}/schemas/${segment(kind.toLowerCase())}.json`;
+  }
+
+  private changeScmTokenHeaders(id: string) {
+    const repository = repositoryOfChange(id);
+    return this.scmTokenHeaders(repositories =>
+      repositories.find(r => r.id === repository),
+    );
+  }
+
+  /**
+   * The user's SCM token header for a write to the repository `pick` chooses; nothing for a
+   * local repository, without ScmAuth, or when ScmAuth fails (the backend then falls back to
+   * the integration's token).
+   */
+  private async scmTokenHeaders(
+    pick: (repositories: Repository[]) => Repository | undefined,
+  ): Promise<Record<string, string>> {
+    if (!this.scmAuthApi) return {};
+    try {
+      const repository = pick(await this.listRepositories());
+      if (
+        !repository?.webUrl ||
+        (repository.provider !== 'github' && repository.provider !== 'gitlab')
+      ) {
+        return {};
+      }
+      const { token } = await this.scmAuthApi.getCredentials({
+        url: repository.webUrl,
+        additionalScope: { repoWrite: true },
+      });
+      return token ? { [SCM_TOKEN_HEADER]: token } : {};
+    } catch {
+      return {};
+    }
   }
 
   private async request<T>(
