@@ -68,6 +68,12 @@ export interface Config {
          * Default { seconds: 30 }.
          */
         pollInterval?: { [unit: string]: number } | string;
+        /**
+         * How often a poll at an unchanged, synced commit still compares the whole tree with
+         * the target (finds drift; re-applies it with selfHeal). Polls in between read only the
+         * head of the default branch and the stored state. Default { minutes: 5 }.
+         */
+        driftInterval?: { [unit: string]: number } | string;
       };
     }>;
   };

@@ -1,8 +1,8 @@
 /*
  * Benchmark of the Reconciler (a script that prints numbers, not a test): 5,000 Workspaces in a
  * local repository synced to the kube test API server (counting its requests) and to a
- * DirectoryTarget. Prints the first sync time, a no-op sync's time and API writes (goal: 0),
- * and the merge-to-applied latency of a one-file change (open + approve + merge, then runOnce).
+ * DirectoryTarget. Prints the first sync time, a no-op sync's time and API writes (goal: 0) both
+ * as a poll (skips at an unchanged commit) and as a full drift check, and the merge-to-applied latency of a one-file change (open + approve + merge, then runOnce).
  *
  *   node scripts/portal.js yarn workspace @butler-portal/plugin-gitops-node run benchmark:reconciler
  *   (COUNT=500 for a quick run)
@@ -99,8 +99,14 @@ async function run(
     });
     const [first, firstMs] = await timed(() => reconciler.runOnce());
     const before = writes();
+    // a poll at the synced commit (what runs every pollInterval)
     const [idle, idleMs] = await timed(() => reconciler.runOnce());
     const idleWrites = writes() - before;
+    // the full comparison at the same commit (what runs every driftInterval)
+    const [checked, checkedMs] = await timed(() =>
+      reconciler.runOnce({ full: true }),
+    );
+    const checkedWrites = writes() - before - idleWrites;
 
     const edited = `ws-${Math.floor(COUNT / 2)}`;
     const [applied, latencyMs] = await timed(async () => {
@@ -128,9 +134,14 @@ async function run(
       }, ${first.condition.type})`,
     );
     console.log(
-      `  no-op sync:               ${ms(idleMs)} (applied ${
-        idle.applied.length
-      }, target writes ${idleWrites})`,
+      `  no-op sync (poll):        ${ms(idleMs)} (${
+        idle.skipped ?? 'compared'
+      }, applied ${idle.applied.length}, target writes ${idleWrites})`,
+    );
+    console.log(
+      `  no-op sync (drift check): ${ms(checkedMs)} (applied ${
+        checked.applied.length
+      }, target writes ${checkedWrites})`,
     );
     console.log(
       `  merge-to-applied, 1 file: ${ms(latencyMs)} (applied ${

@@ -1,4 +1,5 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
+import knexFactory from 'knex';
 import { testDatabaseIds } from '../testing/testDatabaseIds';
 import {
   DatabaseIdempotencyStore,
@@ -31,6 +32,32 @@ const jane = { key: 'key-1', userRef: 'user:default/jane' };
 describe.each(databases.eachSupportedId())(
   'DatabaseIdempotencyStore on %s',
   databaseId => {
+    it('migrates when two instances start at once on one database', async () => {
+      const knex = await databases.init(databaseId);
+      // each instance with its own connection pool, as two replicas have (SQLite: one file)
+      const other =
+        databaseId === 'SQLITE_3'
+          ? knex
+          : knexFactory((knex as any).client.config);
+      try {
+        await Promise.all(
+          [knex, other, knex].map(client =>
+            migrateGitopsDatabase(
+              { getClient: async () => client },
+              { retryDelayMs: 20 },
+            ),
+          ),
+        );
+        expect(await knex.schema.hasTable(IDEMPOTENCY_TABLE)).toBe(true);
+        const [{ count }] = await knex('knex_migrations').count({
+          count: '*',
+        });
+        expect(Number(count)).toBe(1);
+      } finally {
+        if (other !== knex) await other.destroy();
+      }
+    });
+
     it('claims a key once, then answers with the change it opened', async () => {
       const { store } = await createStore(databaseId);
       expect(await store.claim({ ...jane, requestHash: 'h1' })).toEqual({

@@ -55,6 +55,7 @@ describe('SyncTasks', () => {
           repository: 'platform',
           targets: [{ type: 'directory', name: 'directory', root: '/unused' }],
           pollInterval: { seconds: 30 },
+          driftIntervalMs: 300_000,
         },
       ],
       repositories: [{ id: 'platform', provider, kinds: ['Workspace'] }],

@@ -49,6 +49,8 @@ interface SyncTask {
   retryAt: number;
   /** a push arrived since the last run: try even while backing off */
   pushed: boolean;
+  /** someone asked for a sync (POST /sync/:repository): compare everything, even at an unchanged commit */
+  full: boolean;
 }
 
 /** backoff after `failures` consecutive failed runs: 1 s, 2 s, 4 s, ... at most 5 min */
@@ -117,6 +119,7 @@ export class SyncTasks {
             kinds,
             maxDeletionsPerSync: sync.maxDeletionsPerSync,
             selfHeal: sync.selfHeal,
+            driftCheckIntervalMs: sync.driftIntervalMs,
             commitStatusContext: syncStatusContext(
               targetConfig.name,
               sync.targets.length,
@@ -125,6 +128,7 @@ export class SyncTasks {
           failures: 0,
           retryAt: 0,
           pushed: false,
+          full: false,
         });
       }
     }
@@ -175,6 +179,7 @@ export class SyncTasks {
     }
     for (const task of tasks) {
       task.pushed = true;
+      task.full = true;
       await this.#trigger(task);
     }
     return tasks.map(t => t.target);
@@ -211,8 +216,10 @@ export class SyncTasks {
     // a push during a run cannot trigger the (running) task: the run goes round again instead
     for (let round = 0; round < MAX_ROUNDS_PER_RUN; round++) {
       task.pushed = false;
+      const full = task.full;
+      task.full = false;
       try {
-        await task.reconciler.runOnce();
+        await task.reconciler.runOnce({ full });
         task.failures = 0;
         task.retryAt = 0;
       } catch (error) {

@@ -33,6 +33,7 @@ describe('readSyncConfig', () => {
         maxDeletionsPerSync: 3,
         selfHeal: false,
         pollInterval: { seconds: 5 },
+        driftInterval: { minutes: 2 },
       }),
     ).toEqual([
       {
@@ -54,6 +55,7 @@ describe('readSyncConfig', () => {
         maxDeletionsPerSync: 3,
         selfHeal: false,
         pollInterval: { seconds: 5 },
+        driftIntervalMs: 120_000,
       },
     ]);
     expect(read(undefined)).toEqual([]);
@@ -63,6 +65,7 @@ describe('readSyncConfig', () => {
       expect.objectContaining({
         targets: [{ type: 'kubernetes', name: 'kubernetes', inCluster: true }],
         pollInterval: { seconds: 30 },
+        driftIntervalMs: 300_000,
       }),
     ]);
   });
@@ -94,6 +97,9 @@ describe('readSyncConfig', () => {
     );
     expect(() => read({ pollInterval: { fortnights: 1 } })).toThrow(
       'gitops.repositories[0].sync.pollInterval: must be a duration',
+    );
+    expect(() => read({ driftInterval: 'soon' })).toThrow(
+      'gitops.repositories[0].sync.driftInterval: must be a duration',
     );
     expect(() =>
       read({

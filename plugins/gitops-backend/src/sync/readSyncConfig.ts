@@ -5,6 +5,7 @@
  */
 import path from 'path';
 import { readDurationFromConfig, type Config } from '@backstage/config';
+import { durationToMilliseconds } from '@backstage/types';
 import type { SchedulerServiceTaskScheduleDefinition } from '@backstage/backend-plugin-api';
 import {
   GitopsConfigError,
@@ -22,16 +23,20 @@ export interface RepositorySyncConfig {
   maxDeletionsPerSync?: number;
   selfHeal?: boolean;
   pollInterval: SchedulerServiceTaskScheduleDefinition['frequency'];
+  /** how often a poll at an unchanged commit still compares the whole tree with the target */
+  driftIntervalMs: number;
 }
 
 const DEFAULT_DATA_DIR = '../../.data';
 const DEFAULT_POLL_INTERVAL = { seconds: 30 };
+const DEFAULT_DRIFT_INTERVAL_MS = 5 * 60 * 1000;
 const TARGET_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const SYNC_KEYS = [
   'targets',
   'maxDeletionsPerSync',
   'selfHeal',
   'pollInterval',
+  'driftInterval',
 ];
 const TARGET_KEYS: Record<SyncTargetConfig['type'], string[]> = {
   directory: ['type', 'name', 'root'],
@@ -108,10 +113,24 @@ export function readSyncConfig(
           );
         }
       }
+      let driftIntervalMs = DEFAULT_DRIFT_INTERVAL_MS;
+      if (sync.has('driftInterval')) {
+        try {
+          driftIntervalMs = durationToMilliseconds(
+            readDurationFromConfig(sync, { key: 'driftInterval' }),
+          );
+        } catch (error) {
+          throw new GitopsConfigError(
+            `${key}.driftInterval`,
+            `must be a duration such as { minutes: 5 } (${error})`,
+          );
+        }
+      }
       result.push({
         repository,
         targets,
         pollInterval,
+        driftIntervalMs,
         ...(maxDeletionsPerSync !== undefined && { maxDeletionsPerSync }),
         ...(sync.has('selfHeal') && {
           selfHeal: sync.getBoolean('selfHeal'),

@@ -270,7 +270,9 @@ describe('Reconciler', () => {
       description: `Synced: synced to ${first.revision}`,
     });
 
-    const restarted = await reconciler().runOnce();
+    // the stored state says this commit is synced and was just checked: a poll stops there
+    expect((await reconciler().runOnce()).skipped).toBe('Unchanged');
+    const restarted = await reconciler().runOnce({ full: true });
     // same commit, same outcome: nothing reported again
     expect(reportStatus).toHaveBeenCalledTimes(1);
     expect(restarted.applied).toEqual([]);
@@ -287,7 +289,7 @@ describe('Reconciler', () => {
     const [a, b] = await Promise.all([r.runOnce(), r.runOnce()]);
     expect(a.applied).toHaveLength(2);
     expect(b.applied).toEqual([]);
-    expect(b.unchanged).toHaveLength(2);
+    expect(b.skipped).toBe('Unchanged');
     expect(target.applied).toHaveLength(2);
   });
 
@@ -353,7 +355,10 @@ describe('Reconciler', () => {
     const original = await fs.promises.readFile(file, 'utf8');
     await fs.promises.writeFile(file, original.replace('alice@', 'mallory@'));
 
-    const reported = await reconciler({ selfHeal: false }).runOnce();
+    // a poll at the synced commit would skip until the drift interval: ask for a full run
+    const reported = await reconciler({ selfHeal: false }).runOnce({
+      full: true,
+    });
     expect(reported.applied).toEqual([]);
     expect(reported.condition).toMatchObject({
       type: 'Stalled',
@@ -368,5 +373,78 @@ describe('Reconciler', () => {
     expect(healed.applied.map(ref => ref.name)).toEqual(['alice-dev']);
     expect(await fs.promises.readFile(file, 'utf8')).toBe(original);
     expect(target.applied).toHaveLength(3);
+  });
+
+  it('polls an unchanged, synced commit cheaply, and compares in full every drift interval', async () => {
+    const { provider, target, merge, reconciler, out } = await setup();
+    const reads = { listTree: 0, readFile: 0 };
+    const counting = {
+      head: () => provider.head(),
+      setCommitStatus: provider.setCommitStatus.bind(provider),
+      listTree: (...args: Parameters<typeof provider.listTree>) => {
+        reads.listTree += 1;
+        return provider.listTree(...args);
+      },
+      readFile: (...args: Parameters<typeof provider.readFile>) => {
+        reads.readFile += 1;
+        return provider.readFile(...args);
+      },
+    };
+    const listed = jest.spyOn(target, 'listManaged');
+    const r = reconciler({ provider: counting, driftCheckIntervalMs: 60_000 });
+    await r.runOnce();
+    expect(reads).toEqual({ listTree: 1, readFile: 2 });
+
+    // someone edits the target; polls within the interval neither read Git nor list the target
+    const file = path.join(out, 'workspaces/team-a/alice-dev.yaml');
+    const original = await fs.promises.readFile(file, 'utf8');
+    await fs.promises.writeFile(file, original.replace('alice@', 'mallory@'));
+    listed.mockClear();
+    const idle = await r.runOnce();
+    expect(idle).toMatchObject({
+      skipped: 'Unchanged',
+      revision: await provider.head(),
+      condition: { type: 'Ready' },
+    });
+    expect(reads).toEqual({ listTree: 1, readFile: 2 });
+    expect(listed).not.toHaveBeenCalled();
+
+    // a new commit is a full sync, but reads only the file it changed
+    await merge(update('alice-dev', 'bob@example.com'));
+    const merged = await r.runOnce();
+    expect(merged.applied.map(ref => ref.name)).toEqual(['alice-dev']);
+    expect(reads).toEqual({ listTree: 2, readFile: 3 });
+
+    // once the interval has passed (here: asked for), the drift is found and repaired
+    await fs.promises.writeFile(file, original);
+    const checked = await r.runOnce({ full: true });
+    expect(checked.skipped).toBeUndefined();
+    expect(checked.applied.map(ref => ref.name)).toEqual(['alice-dev']);
+    expect(reads).toEqual({ listTree: 3, readFile: 3 });
+    expect(target.applied).toHaveLength(4);
+
+    // with an interval of zero every poll compares in full
+    const eager = reconciler({ driftCheckIntervalMs: 0 });
+    listed.mockClear();
+    expect((await eager.runOnce()).skipped).toBeUndefined();
+    expect(listed).toHaveBeenCalledTimes(1);
+  });
+
+  it('skips a run while another replica holds the lease of the target', async () => {
+    const { store, target, reconciler } = await setup();
+    expect(await store.acquireLease(target.name, 'other-replica', 60_000)).toBe(
+      true,
+    );
+    const held = await reconciler().runOnce();
+    expect(held).toMatchObject({ skipped: 'LeaseHeld', applied: [] });
+    expect(target.applied).toEqual([]);
+
+    await store.releaseLease(target.name, 'other-replica');
+    const r = reconciler({ leaseHolder: 'this-replica' });
+    expect((await r.runOnce()).applied).toHaveLength(2);
+    // released after the run: another replica may take it at once
+    expect(await store.acquireLease(target.name, 'other-replica', 60_000)).toBe(
+      true,
+    );
   });
 });

@@ -3,14 +3,21 @@
  * diff/sync, the store, the target) and nothing more; scheduling (a global-scope task, push
  * events, backoff) belongs to the backend plugin, which calls runOnce() and serves status().
  */
+import { randomUUID } from 'crypto';
+import os from 'os';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { KindName, RepoLayout } from '@butler-portal/plugin-gitops-common';
 import type { GitProvider } from '../provider/types';
 import type { SyncTarget } from '../targets/types';
-import { desiredState } from './desiredState';
+import { desiredState, type DesiredStateCache } from './desiredState';
 import type { ReconcilerStore } from './store/ReconcilerStore';
 import { sync } from './sync';
-import type { ResourceCondition, ResourceStatus, SyncResult } from './types';
+import type {
+  ResourceCondition,
+  ResourceStatus,
+  SyncResult,
+  TargetState,
+} from './types';
 
 export interface ReconcilerOptions {
   provider: Pick<
@@ -32,7 +39,20 @@ export interface ReconcilerOptions {
    * `butler-portal/sync-<target>`); `false` reports none
    */
   commitStatusContext?: string | false;
+  /**
+   * How often a poll at an unchanged, synced commit still does a full sync (re-reads and
+   * validates the tree, lists the target: finds drift). Between those, such a poll reads the
+   * head and the stored state and stops. Default 5 minutes.
+   */
+  driftCheckIntervalMs?: number;
+  /** who this replica is in the per-target lease; default host, pid and a random id */
+  leaseHolder?: string;
+  /** lease lifetime, renewed every third of it while a sync runs; default 60 s */
+  leaseTtlMs?: number;
 }
+
+export const DEFAULT_DRIFT_CHECK_INTERVAL_MS = 5 * 60 * 1000;
+const DEFAULT_LEASE_TTL_MS = 60 * 1000;
 
 /** What status() reports: the target's state and every object it owns. */
 export interface ReconcilerStatus {
@@ -47,20 +67,31 @@ export interface ReconcilerStatus {
 
 export class Reconciler {
   readonly #options: ReconcilerOptions;
-  /** runs are serialised within the process; across replicas the scheduler's global scope does it */
+  /**
+   * Runs are serialised within the process; across replicas a lease in the store does it (the
+   * scheduler's global scope alone is not enough: a run past the task timeout loses its claim
+   * while it still applies, and the next replica starts).
+   */
   #queue: Promise<unknown> = Promise.resolve();
+  readonly #holder: string;
+  /** validated files by blob id: a new commit costs the files it changed, not the whole tree */
+  readonly #files: DesiredStateCache = new Map();
 
   constructor(options: ReconcilerOptions) {
     this.#options = options;
+    this.#holder =
+      options.leaseHolder ?? `${os.hostname()}-${process.pid}-${randomUUID()}`;
   }
 
   /**
    * Syncs the head of the default branch. Idempotent: when nothing changed in Git or in the
-   * target, it writes nothing to the target. Throws when the provider, the target or the store
-   * fails as a whole (after recording the error), so the caller's scheduler can back off.
+   * target, it writes nothing to the target. At a commit already synced (and checked for drift
+   * within the drift interval) it reads nothing but the head and the stored state, unless
+   * `full` is set. Throws when the provider, the target or the store fails as a whole (after
+   * recording the error), so the caller's scheduler can back off.
    */
-  runOnce(): Promise<SyncResult> {
-    const run = this.#queue.then(() => this.#run());
+  runOnce(options: { full?: boolean } = {}): Promise<SyncResult> {
+    const run = this.#queue.then(() => this.#run(options.full ?? false));
     this.#queue = run.catch(() => undefined);
     return run;
   }
@@ -97,15 +128,139 @@ export class Reconciler {
     };
   }
 
-  async #run(): Promise<SyncResult> {
-    const { provider, target, store, logger } = this.#options;
-    const previous = await store.getTargetState(target.name);
-    let commit: string | undefined;
+  /** a run that compares nothing: the stored state stands */
+  #skipped(
+    reason: NonNullable<SyncResult['skipped']>,
+    revision: string,
+    previous: TargetState | undefined,
+  ): SyncResult {
+    return {
+      target: this.#options.target.name,
+      revision,
+      applied: [],
+      adopted: [],
+      pruned: [],
+      unchanged: [],
+      failed: [],
+      withheldPrunes: [],
+      invalidFiles: [],
+      condition: previous?.condition ?? {
+        type: 'Reconciling',
+        reason: 'NotSyncedYet',
+      },
+      skipped: reason,
+    };
+  }
+
+  #upToDate(
+    state: TargetState | undefined,
+    commit: string,
+    now: number,
+  ): boolean {
+    const interval =
+      this.#options.driftCheckIntervalMs ?? DEFAULT_DRIFT_CHECK_INTERVAL_MS;
+    return (
+      state?.revision === commit &&
+      state.condition.type === 'Ready' &&
+      state.checkedAt !== undefined &&
+      now - Date.parse(state.checkedAt) < interval
+    );
+  }
+
+  async #run(full: boolean): Promise<SyncResult> {
+    const { target, store, logger } = this.#options;
+    let previous = await store.getTargetState(target.name);
+    const commit = await this.#head(previous);
+    if (!full && this.#upToDate(previous, commit, Date.now())) {
+      return this.#skipped('Unchanged', commit, previous);
+    }
+
+    const ttl = this.#options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
+    if (!(await store.acquireLease(target.name, this.#holder, ttl))) {
+      logger?.info(
+        `gitops sync of ${target.name}: another replica is syncing it; skipped`,
+      );
+      return this.#skipped('LeaseHeld', commit, previous);
+    }
+    const renewal = setInterval(() => {
+      store.acquireLease(target.name, this.#holder, ttl).then(
+        held => {
+          if (!held) {
+            logger?.error(
+              `gitops sync of ${target.name}: lost the lease while syncing (the store was unreachable longer than ${ttl} ms)`,
+            );
+          }
+        },
+        error =>
+          logger?.warn(
+            `gitops sync of ${target.name}: could not renew the lease: ${error}`,
+          ),
+      );
+    }, Math.max(1, Math.floor(ttl / 3)));
     try {
-      commit = await provider.head();
+      // the replica that held the lease may just have synced this very commit
+      previous = await store.getTargetState(target.name);
+      if (!full && this.#upToDate(previous, commit, Date.now())) {
+        return this.#skipped('Unchanged', commit, previous);
+      }
+      return await this.#sync(commit, previous);
+    } finally {
+      clearInterval(renewal);
+      await store
+        .releaseLease(target.name, this.#holder)
+        .catch(error =>
+          logger?.warn(
+            `gitops sync of ${target.name}: could not release the lease (it expires in ${ttl} ms): ${error}`,
+          ),
+        );
+    }
+  }
+
+  /** the head of the default branch; a failure to read it is recorded like a failed sync */
+  async #head(previous: TargetState | undefined): Promise<string> {
+    try {
+      return await this.#options.provider.head();
+    } catch (error) {
+      await this.#recordFailure(previous, undefined, error);
+      throw error;
+    }
+  }
+
+  async #recordFailure(
+    previous: TargetState | undefined,
+    commit: string | undefined,
+    error: unknown,
+  ): Promise<void> {
+    const { target, store, logger } = this.#options;
+    const message = error instanceof Error ? error.message : String(error);
+    // the revision stays the last completed one: the next run starts from there
+    await store
+      .setTargetState({
+        target: target.name,
+        revision: previous?.revision,
+        condition: { type: 'Stalled', reason: 'SyncError', message },
+        lastError: message,
+      })
+      .catch(storeError =>
+        logger?.error(`gitops sync: could not record the error: ${storeError}`),
+      );
+    logger?.error(
+      `gitops sync of ${target.name} at ${
+        commit ?? 'unknown commit'
+      } failed: ${message}`,
+    );
+  }
+
+  async #sync(
+    commit: string,
+    previous: TargetState | undefined,
+  ): Promise<SyncResult> {
+    const { provider, target, store, logger } = this.#options;
+    try {
       const desired = await desiredState(provider, commit, {
         layout: this.#options.layout,
         kinds: this.#options.kinds,
+        cache: this.#files,
       });
       const result = await sync(
         { target, store, desired },
@@ -119,6 +274,7 @@ export class Reconciler {
         previous.condition.type !== result.condition.type ||
         previous.condition.reason !== result.condition.reason ||
         previous.condition.message !== result.condition.message;
+      const checkedAt = new Date().toISOString();
       if (changed) {
         await store.setTargetState({
           target: target.name,
@@ -128,8 +284,12 @@ export class Reconciler {
             result.condition.type === 'Ready'
               ? undefined
               : result.condition.message,
+          checkedAt,
         });
         await this.#reportCommitStatus(commit, result.condition);
+      } else {
+        // updatedAt keeps saying when the state last changed; checkedAt lets the next polls skip
+        await store.markChecked(target.name, checkedAt);
       }
       logger?.info(
         `gitops sync of ${target.name} at ${commit}: ${result.condition.type} (${result.condition.reason}); ` +
@@ -138,25 +298,7 @@ export class Reconciler {
       );
       return result;
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      // the revision stays the last completed one: the next run starts from there
-      await store
-        .setTargetState({
-          target: target.name,
-          revision: previous?.revision,
-          condition: { type: 'Stalled', reason: 'SyncError', message },
-          lastError: message,
-        })
-        .catch(storeError =>
-          logger?.error(
-            `gitops sync: could not record the error: ${storeError}`,
-          ),
-        );
-      logger?.error(
-        `gitops sync of ${target.name} at ${
-          commit ?? 'unknown commit'
-        } failed: ${message}`,
-      );
+      await this.#recordFailure(previous, commit, error);
       throw error;
     }
   }

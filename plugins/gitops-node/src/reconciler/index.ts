@@ -2,10 +2,14 @@
  * The reconciler: syncs merged Git state to sync targets (see targets/types.ts), keeping its
  * inventory and per-resource status in the database.
  */
-export { Reconciler } from './Reconciler';
+export { Reconciler, DEFAULT_DRIFT_CHECK_INTERVAL_MS } from './Reconciler';
 export type { ReconcilerOptions, ReconcilerStatus } from './Reconciler';
 export { desiredState } from './desiredState';
-export type { DesiredState, DesiredStateOptions } from './desiredState';
+export type {
+  DesiredState,
+  DesiredStateCache,
+  DesiredStateOptions,
+} from './desiredState';
 export { diff, containsFields, liveMatches } from './diff';
 export type { ApplyReason, DiffOptions, SyncPlan } from './diff';
 export { sync, DEFAULT_MAX_DELETIONS_PER_SYNC } from './sync';

@@ -68,6 +68,11 @@ export interface SyncResult {
   invalidFiles: InvalidFile[];
   /** overall condition of the target after this sync */
   condition: ResourceCondition;
+  /**
+   * set when the run compared nothing: `Unchanged` (the commit was synced, and checked for
+   * drift within the drift interval) or `LeaseHeld` (another replica is syncing this target)
+   */
+  skipped?: 'Unchanged' | 'LeaseHeld';
 }
 
 /** Per-target state kept across restarts. */
@@ -78,6 +83,12 @@ export interface TargetState {
   condition: ResourceCondition;
   lastError?: string;
   updatedAt?: string;
+  /**
+   * ISO time of the last full sync (every file read and validated, the target listed and
+   * compared); a poll at an unchanged, synced commit skips that work until the drift interval
+   * has passed. Kept as it was when a state is written without it.
+   */
+  checkedAt?: string;
 }
 
 /** `Kind/namespace/name`, the key of a resource in maps and messages. */

@@ -3,6 +3,8 @@ import type { InventoryRecord } from '../types';
 import { DatabaseReconcilerStore } from './DatabaseReconcilerStore';
 import {
   INVENTORY_TABLE,
+  LEASES_TABLE,
+  TARGETS_TABLE,
   applyReconcilerMigrations,
 } from './migrations/applyReconcilerMigrations';
 
@@ -36,6 +38,95 @@ describe.each(databases.eachSupportedId())(
       const store = await DatabaseReconcilerStore.create(knex);
       expect(await store.listInventory('directory')).toEqual([]);
       expect(await store.getTargetState('directory')).toBeUndefined();
+    });
+
+    it('creates its tables when two instances start at once', async () => {
+      const knex = await databases.init(databaseId);
+      await Promise.all([
+        DatabaseReconcilerStore.create(knex),
+        DatabaseReconcilerStore.create(knex),
+        applyReconcilerMigrations(knex),
+      ]);
+      expect(await knex.schema.hasTable(LEASES_TABLE)).toBe(true);
+      expect(await knex.schema.hasColumn(TARGETS_TABLE, 'checked_at')).toBe(
+        true,
+      );
+    });
+
+    it('gives a lease to one holder at a time until it is released or expires', async () => {
+      const knex = await databases.init(databaseId);
+      let now = 1_000_000;
+      const store = await DatabaseReconcilerStore.create(knex, {
+        now: () => now,
+      });
+
+      // racing for a free lease: exactly one wins
+      const raced = await Promise.all(
+        ['a', 'b', 'c', 'd'].map(holder =>
+          store.acquireLease('platform-directory', holder, 60_000),
+        ),
+      );
+      expect(raced.filter(Boolean)).toHaveLength(1);
+      const winner = ['a', 'b', 'c', 'd'][raced.indexOf(true)];
+      const loser = winner === 'a' ? 'b' : 'a';
+
+      // the holder renews; others wait; other leases are independent
+      expect(
+        await store.acquireLease('platform-directory', winner, 60_000),
+      ).toBe(true);
+      expect(
+        await store.acquireLease('platform-directory', loser, 60_000),
+      ).toBe(false);
+      expect(await store.acquireLease('platform-mgmt', loser, 60_000)).toBe(
+        true,
+      );
+
+      // released: the next one gets it; a release by a non-holder changes nothing
+      await store.releaseLease('platform-directory', loser);
+      expect(
+        await store.acquireLease('platform-directory', loser, 60_000),
+      ).toBe(false);
+      await store.releaseLease('platform-directory', winner);
+      expect(
+        await store.acquireLease('platform-directory', loser, 60_000),
+      ).toBe(true);
+
+      // expired (its holder died mid-sync): taken over
+      now += 60_001;
+      expect(
+        await store.acquireLease('platform-directory', winner, 60_000),
+      ).toBe(true);
+      expect(
+        await store.acquireLease('platform-directory', loser, 60_000),
+      ).toBe(false);
+    });
+
+    it('records a full sync without changing the time the state last changed', async () => {
+      const knex = await databases.init(databaseId);
+      const store = await DatabaseReconcilerStore.create(knex);
+      await store.setTargetState({
+        target: 'directory',
+        revision: 'r1',
+        condition: { type: 'Ready', reason: 'Synced' },
+        checkedAt: '2026-01-01T00:00:00.000Z',
+      });
+      const before = await store.getTargetState('directory');
+      expect(before?.checkedAt).toBe('2026-01-01T00:00:00.000Z');
+      await store.markChecked('directory', '2026-01-01T00:05:00.000Z');
+      expect(await store.getTargetState('directory')).toEqual({
+        ...before,
+        checkedAt: '2026-01-01T00:05:00.000Z',
+      });
+      // a state written without checkedAt keeps the last one
+      await store.setTargetState({
+        target: 'directory',
+        revision: 'r2',
+        condition: { type: 'Stalled', reason: 'SyncError', message: 'down' },
+        lastError: 'down',
+      });
+      expect((await store.getTargetState('directory'))?.checkedAt).toBe(
+        '2026-01-01T00:05:00.000Z',
+      );
     });
 
     it('keeps target state and inventory per target, and upserts by resource', async () => {

@@ -16,6 +16,7 @@ import type {
 import type { ReconcilerStore } from './ReconcilerStore';
 import {
   INVENTORY_TABLE,
+  LEASES_TABLE,
   TARGETS_TABLE,
   applyReconcilerMigrations,
 } from './migrations/applyReconcilerMigrations';
@@ -28,6 +29,13 @@ interface TargetRow {
   message: string | null;
   last_error: string | null;
   updated_at: Date | string | number;
+  checked_at?: Date | string | number | null;
+}
+
+interface LeaseRow {
+  name: string;
+  holder: string | null;
+  expires_at: number;
 }
 
 interface InventoryRow {
@@ -49,13 +57,54 @@ interface InventoryRow {
 const CHUNK = 50;
 
 export class DatabaseReconcilerStore implements ReconcilerStore {
-  /** runs the (idempotent) migrations, then returns the store */
-  static async create(knex: Knex): Promise<DatabaseReconcilerStore> {
+  /**
+   * Runs the (idempotent) migrations, then returns the store.
+   *
+   * @param options.now - the clock leases expire by (tests move it)
+   */
+  static async create(
+    knex: Knex,
+    options: { now?: () => number } = {},
+  ): Promise<DatabaseReconcilerStore> {
     await applyReconcilerMigrations(knex);
-    return new DatabaseReconcilerStore(knex);
+    return new DatabaseReconcilerStore(knex, options.now ?? Date.now);
   }
 
-  private constructor(private readonly knex: Knex) {}
+  private constructor(
+    private readonly knex: Knex,
+    private readonly now: () => number,
+  ) {}
+
+  async acquireLease(
+    name: string,
+    holder: string,
+    ttlMs: number,
+  ): Promise<boolean> {
+    const now = this.now();
+    // the row exists from the first attempt on; holders then only ever change by the update
+    await this.knex<LeaseRow>(LEASES_TABLE)
+      .insert({ name, holder: null, expires_at: 0 })
+      .onConflict('name')
+      .ignore();
+    // compare-and-set: a racing replica's update re-reads the row after ours commits (row lock
+    // on PostgreSQL, one writer at a time on SQLite) and no longer matches
+    const updated = await this.knex<LeaseRow>(LEASES_TABLE)
+      .where({ name })
+      .andWhere(q =>
+        q
+          .where({ holder })
+          .orWhereNull('holder')
+          .orWhere('expires_at', '<=', now),
+      )
+      .update({ holder, expires_at: now + ttlMs });
+    return updated === 1;
+  }
+
+  async releaseLease(name: string, holder: string): Promise<void> {
+    await this.knex<LeaseRow>(LEASES_TABLE)
+      .where({ name, holder })
+      .update({ holder: null, expires_at: 0 });
+  }
 
   async getTargetState(target: string): Promise<TargetState | undefined> {
     const row = await this.knex<TargetRow>(TARGETS_TABLE)
@@ -72,6 +121,7 @@ export class DatabaseReconcilerStore implements ReconcilerStore {
       },
       lastError: row.last_error ?? undefined,
       updatedAt: toIso(row.updated_at),
+      ...(row.checked_at && { checkedAt: toIso(row.checked_at) }),
     };
   }
 
@@ -84,11 +134,19 @@ export class DatabaseReconcilerStore implements ReconcilerStore {
       message: state.condition.message ?? null,
       last_error: state.lastError ?? null,
       updated_at: new Date(),
+      ...(state.checkedAt && { checked_at: new Date(state.checkedAt) }),
     };
+    // without checkedAt, the time of the last full sync stays what it was
     await this.knex<TargetRow>(TARGETS_TABLE)
       .insert(row)
       .onConflict('target')
-      .merge();
+      .merge(Object.keys(row) as (keyof TargetRow)[]);
+  }
+
+  async markChecked(target: string, checkedAt: string): Promise<void> {
+    await this.knex<TargetRow>(TARGETS_TABLE)
+      .where({ target })
+      .update({ checked_at: new Date(checkedAt) });
   }
 
   async listInventory(target: string): Promise<InventoryRecord[]> {

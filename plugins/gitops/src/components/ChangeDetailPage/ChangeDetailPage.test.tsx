@@ -2,7 +2,11 @@ import { mockApis, renderInTestApp } from '@backstage/frontend-test-utils';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { gitopsApiRef } from '../../api';
 import { rootRouteRef } from '../../routes';
-import { aChangeDetail, mockGitopsApi } from '../../testing/fixtures';
+import {
+  aChangeDetail,
+  JANE_DIFF,
+  mockGitopsApi,
+} from '../../testing/fixtures';
 import { ChangeDetailPage } from './ChangeDetailPage';
 
 function renderPage(api: ReturnType<typeof mockGitopsApi>) {
@@ -261,6 +265,59 @@ describe('ChangeDetailPage', () => {
       await screen.findByRole('heading', {
         name: 'Create workspace team-a/jane-dev',
       }),
+    ).toBeInTheDocument();
+  });
+
+  it('shows the diff once, though the description embeds it', async () => {
+    const api = mockGitopsApi();
+    api.getChange.mockResolvedValue(
+      aChangeDetail({
+        description: `Opened from the portal.\n\n\`\`\`diff\n${JANE_DIFF}\`\`\`\n`,
+      }),
+    );
+    renderPage(api);
+    expect(
+      await screen.findByText('Opened from the portal.'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getAllByText('kind: Workspace', { exact: false }),
+    ).toHaveLength(1);
+  });
+
+  it('shows a merged change as Failed with the last error of the sync', async () => {
+    const api = mockGitopsApi();
+    const merge = 'abcdef1234567890abcdef1234567890abcdef12';
+    api.getChange.mockResolvedValue(
+      aChangeDetail({ state: 'merged', mergeCommitSha: merge }),
+    );
+    api.getSyncStatus.mockResolvedValue([
+      {
+        repository: 'platform',
+        target: 'directory',
+        condition: 'Stalled',
+        reason: 'ApplyFailed',
+        revision: merge,
+        lastError: 'Workspace/team-a/jane-dev: disk full',
+        resources: [],
+      },
+    ]);
+    renderPage(api);
+    const status = await screen.findByTestId('change-sync-status');
+    expect(status).toHaveTextContent('Failed');
+    expect(status).toHaveTextContent('Workspace/team-a/jane-dev: disk full');
+  });
+
+  it('says when the repository of a merged change is not synced', async () => {
+    const api = mockGitopsApi();
+    api.getChange.mockResolvedValue(
+      aChangeDetail({ state: 'merged', mergeCommitSha: 'f'.repeat(40) }),
+    );
+    api.getSyncStatus.mockResolvedValue(undefined);
+    renderPage(api);
+    expect(
+      await screen.findByText(
+        'Not synced: repository platform has no sync targets.',
+      ),
     ).toBeInTheDocument();
   });
 });

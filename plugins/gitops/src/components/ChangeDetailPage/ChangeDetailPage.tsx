@@ -24,6 +24,7 @@ import List from '@material-ui/core/List';
 import ListItem from '@material-ui/core/ListItem';
 import Typography from '@material-ui/core/Typography';
 import { useParams } from 'react-router-dom';
+import useAsync from 'react-use/esm/useAsync';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import {
   ChangeDetail,
@@ -37,6 +38,7 @@ import { DiffView } from '../DiffView';
 import {
   ApprovalStatus,
   ChangeStateChip,
+  ChangeSyncStatus,
   ChecksStatus,
   describeResource,
   MergeableStatus,
@@ -44,6 +46,7 @@ import {
   RelativeTime,
 } from '../status';
 import { ChangeActions } from './ChangeActions';
+import { withoutEmbeddedDiff } from './withoutEmbeddedDiff';
 
 const DECISIONS: Record<ReviewDecision, string> = {
   approve: 'approved',
@@ -117,12 +120,23 @@ function ChangeBody({
 }) {
   const providerName = PROVIDER_NAMES[change.provider] ?? change.provider;
   const reviewedHere = change.state === 'open' && change.provider === 'local';
+  const gitopsApi = useApi(gitopsApiRef);
+  const merged = change.state === 'merged';
+  const sync = useAsync(
+    async () => (merged ? gitopsApi.getSyncStatus() : undefined),
+    [gitopsApi, merged],
+  );
+  // the files below show the diff; the copy embedded for GitHub/GitLab readers would repeat it
+  const description =
+    change.files.length > 0
+      ? withoutEmbeddedDiff(change.description)
+      : change.description;
   return (
     <Grid container spacing={3}>
       <Grid item xs={12} md={8}>
         <InfoCard title="Description">
-          {change.description ? (
-            <MarkdownContent content={change.description} />
+          {description ? (
+            <MarkdownContent content={description} />
           ) : (
             <Typography variant="body2" color="textSecondary">
               No description.
@@ -169,6 +183,27 @@ function ChangeBody({
             <Typography variant="body2" color="textSecondary">
               Merge commit {change.mergeCommitSha.slice(0, 12)}
             </Typography>
+          )}
+          {merged && (
+            <Box mt={2}>
+              <Typography variant="subtitle2">Sync</Typography>
+              {sync.error && (
+                <Typography variant="body2" color="textSecondary">
+                  Could not load the sync status: {sync.error.message}
+                </Typography>
+              )}
+              {sync.value && (
+                <ChangeSyncStatus change={change} targets={sync.value} />
+              )}
+              {!sync.loading &&
+                !sync.error &&
+                !sync.value?.some(t => t.repository === change.repository) && (
+                  <Typography variant="body2" color="textSecondary">
+                    Not synced: repository {change.repository} has no sync
+                    targets.
+                  </Typography>
+                )}
+            </Box>
           )}
         </InfoCard>
         <Box mt={3}>

@@ -131,4 +131,61 @@ describe('ChangeList', () => {
     ).toBeInTheDocument();
     expect(api.listChanges).toHaveBeenCalledTimes(2);
   });
+
+  it('shows for merged changes whether the reconciler applied them', async () => {
+    const api = mockGitopsApi();
+    const merge = (n: number) => `${n}`.repeat(40);
+    api.listChanges.mockResolvedValue([
+      aChange({
+        id: 'platform:1',
+        number: 1,
+        title: 'Applied change',
+        state: 'merged',
+        mergeCommitSha: merge(1),
+      }),
+      aChange({
+        id: 'platform:2',
+        number: 2,
+        title: 'Pending change',
+        state: 'merged',
+        mergeCommitSha: merge(2),
+        resources: [],
+        updatedAt: new Date().toISOString(),
+      }),
+    ]);
+    api.getSyncStatus.mockResolvedValue([
+      {
+        repository: 'platform',
+        target: 'directory',
+        condition: 'Ready',
+        reason: 'Synced',
+        revision: merge(1),
+        updatedAt: new Date(Date.now() - 60_000).toISOString(),
+        resources: [],
+      },
+    ]);
+
+    await renderInTestApp(<ChangeList filter={{ state: 'merged' }} />, {
+      apis: [[gitopsApiRef, api]],
+      mountedRoutes,
+    });
+
+    expect(await screen.findByText('Synced at 1111111')).toBeInTheDocument();
+    expect(screen.getByText('OutOfSync (pending)')).toBeInTheDocument();
+    expect(screen.getByText('Sync')).toBeInTheDocument();
+  });
+
+  it('leaves the sync column out for open changes', async () => {
+    const api = mockGitopsApi();
+    api.listChanges.mockResolvedValue([aChange()]);
+    await renderInTestApp(<ChangeList filter={{ state: 'open' }} />, {
+      apis: [[gitopsApiRef, api]],
+      mountedRoutes,
+    });
+    expect(
+      await screen.findByText('Create workspace team-a/jane-dev'),
+    ).toBeInTheDocument();
+    expect(api.getSyncStatus).not.toHaveBeenCalled();
+    expect(screen.queryByText('Sync')).not.toBeInTheDocument();
+  });
 });

@@ -11,6 +11,7 @@ import { useApi } from '@backstage/frontend-plugin-api';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import type { ReactNode } from 'react';
+import useAsync from 'react-use/esm/useAsync';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { ChangeFilter, gitopsApiRef } from '../../api';
 import { ChangeTable } from './ChangeTable';
@@ -38,6 +39,12 @@ export function ChangeList(props: ChangeListProps) {
   const { value, loading, error, retry } = useAsyncRetry(
     () => gitopsApi.listChanges({ state, kind, author, repository }),
     [gitopsApi, state, kind, author, repository],
+  );
+  // only merged changes have a sync state; an error here leaves the column out, not the list
+  const showsMerged = state === undefined || state === 'merged';
+  const sync = useAsync(
+    async () => (showsMerged ? gitopsApi.getSyncStatus() : undefined),
+    [gitopsApi, showsMerged],
   );
 
   if (loading && !value) return <Progress />;
@@ -75,6 +82,7 @@ export function ChangeList(props: ChangeListProps) {
       title={title}
       dense={dense}
       hideState={hideState}
+      syncTargets={sync.value ?? undefined}
     />
   );
 }

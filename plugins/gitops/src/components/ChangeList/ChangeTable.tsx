@@ -6,11 +6,12 @@ import { Link, Table, TableColumn } from '@backstage/core-components';
 import { useRouteRef } from '@backstage/frontend-plugin-api';
 import Typography from '@material-ui/core/Typography';
 import type { ReactNode } from 'react';
-import type { ChangeSummary } from '../../api';
+import type { ChangeSummary, SyncTargetStatus } from '../../api';
 import { changePathParam, changeRouteRef } from '../../routes';
 import {
   ApprovalStatus,
   ChangeStateChip,
+  ChangeSyncStatus,
   ChecksStatus,
   describeResource,
   MergeableStatus,
@@ -27,6 +28,8 @@ export interface ChangeTableProps {
   dense?: boolean;
   /** leave out the state column, e.g. when the page already filters by state */
   hideState?: boolean;
+  /** GET /sync: with it, merged changes show whether the reconciler applied them */
+  syncTargets?: SyncTargetStatus[];
 }
 
 function TitleCell({ change }: { change: ChangeSummary }) {
@@ -51,7 +54,8 @@ function ProviderCell({ change }: { change: ChangeSummary }) {
 }
 
 export function ChangeTable(props: ChangeTableProps) {
-  const { changes, title, emptyContent, dense, hideState } = props;
+  const { changes, title, emptyContent, dense, hideState, syncTargets } = props;
+  const anyMerged = changes.some(c => c.state === 'merged');
   const columns: TableColumn<ChangeSummary>[] = [
     {
       title: 'Change',
@@ -96,6 +100,15 @@ export function ChangeTable(props: ChangeTableProps) {
       cellStyle: { minWidth: 150 },
       sorting: false,
       render: change => <MergeableStatus change={change} brief />,
+    },
+    {
+      title: 'Sync',
+      cellStyle: { minWidth: 150 },
+      sorting: false,
+      hidden: !syncTargets || !anyMerged,
+      render: change => (
+        <ChangeSyncStatus change={change} targets={syncTargets} brief />
+      ),
     },
     {
       title: 'Provider',

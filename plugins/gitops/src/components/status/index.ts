@@ -1,2 +1,4 @@
 export * from './ChangeStatus';
 export * from './describe';
+export * from './ChangeSyncStatus';
+export * from './changeSyncState';
