@@ -8,10 +8,11 @@
  * Paths are written as the apiserver writes them in conflicts: `.spec.image`,
  * `.metadata.labels.team`, `.spec.ports[name="http"].port`, `.metadata.finalizers[="x"]`.
  */
+import { DESIRED_STATE_ANNOTATION } from '@butler-portal/plugin-butler-common';
 import { FIELD_MANAGER } from '../types';
 
+export { DESIRED_STATE_ANNOTATION };
 /** Annotations the portal changes at runtime (e.g. start/stop of a workspace), not from Git. */
-export const DESIRED_STATE_ANNOTATION = 'portal.butlerlabs.dev/desired-state';
 export const RUNTIME_ANNOTATIONS: readonly string[] = [
   DESIRED_STATE_ANNOTATION,
 ];

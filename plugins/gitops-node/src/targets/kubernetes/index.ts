@@ -35,3 +35,8 @@ export type { LiveHealth, LiveHealthStatus } from './liveHealth';
 export { loadKubeConfig } from './loadKubeConfig';
 export type { KubeConfigSource } from './loadKubeConfig';
 export type { KubernetesRetryOptions } from './kubernetesRetry';
+export {
+  describeKubernetesError,
+  isFieldManagerConflict,
+} from './kubernetesErrors';
+export type { KubernetesFailure } from './kubernetesErrors';

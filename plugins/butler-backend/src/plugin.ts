@@ -1,0 +1,53 @@
+/*
+ * The butler backend plugin: authenticated access to the Butler management cluster for what
+ * only the cluster knows (live Workspace status, kept by a watch) and the runtime operations
+ * that are not Git changes (start/stop). Without `butler.managementCluster` it serves 503 with
+ * the reason; the watch starts with the backend and stops on shutdown.
+ */
+import {
+  coreServices,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
+import { butlerPermissions } from '@butler-portal/plugin-butler-common';
+import { createWorkspaceRuntime } from './cluster/createWorkspaceRuntime';
+import { readButlerConfig } from './config/readButlerConfig';
+import { createRouter } from './router/createRouter';
+
+export const butlerPlugin = createBackendPlugin({
+  pluginId: 'butler',
+  register(env) {
+    env.registerInit({
+      deps: {
+        rootConfig: coreServices.rootConfig,
+        logger: coreServices.logger,
+        lifecycle: coreServices.lifecycle,
+        httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+        auth: coreServices.auth,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+      },
+      async init(deps) {
+        const runtime = createWorkspaceRuntime(
+          readButlerConfig(deps.rootConfig),
+          deps.logger,
+        );
+        deps.permissionsRegistry.addPermissions(butlerPermissions);
+        // not awaited: a slow or hanging cluster must not hold up the backend's start; until
+        // the first list succeeds /status says "connecting"
+        deps.lifecycle.addStartupHook(() => {
+          void runtime.start();
+        });
+        deps.lifecycle.addShutdownHook(() => runtime.stop());
+        deps.httpRouter.use(
+          await createRouter({
+            runtime,
+            httpAuth: deps.httpAuth,
+            auth: deps.auth,
+            permissions: deps.permissions,
+          }),
+        );
+      },
+    });
+  },
+});
