@@ -30,9 +30,15 @@ backend.add(import('@butler-portal/plugin-catalog-backend-module-gitops'));
 // GitOps: change requests over the Git providers, git smart HTTP for local repositories, webhooks
 backend.add(import('@butler-portal/plugin-gitops-backend'));
 
+// Butler management cluster: live workspace status (watch) and start/stop, when
+// butler.managementCluster is configured (503 with the reason otherwise)
+backend.add(import('@butler-portal/plugin-butler-backend'));
+
 // scaffolder with the GitHub actions (publish:github, github:* ...)
 backend.add(import('@backstage/plugin-scaffolder-backend'));
 backend.add(import('@backstage/plugin-scaffolder-backend-module-github'));
+// Butler actions: GitOps change requests and workspaces, as the user running the template
+backend.add(import('@butler-portal/plugin-scaffolder-backend-module-butler'));
 
 // events: push and pull-request webhooks from GitHub and GitLab
 backend.add(import('@backstage/plugin-events-backend'));
