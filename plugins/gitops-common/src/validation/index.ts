@@ -1,2 +1,11 @@
 export { validate, ResourceValidator, type ValidateOptions } from './validate';
 export { KIND_SCHEMAS } from './schemas';
+export {
+  ACCEPTED_SSH_KEY_TYPES,
+  MIN_RSA_BITS,
+  checkSshPublicKey,
+  looksLikePrivateKey,
+  sshPublicKeyIssues,
+  type SshPublicKeyCheck,
+  type SshPublicKeyType,
+} from './sshPublicKeys';

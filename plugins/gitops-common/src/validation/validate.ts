@@ -20,6 +20,7 @@ import {
 import { schemaIssues } from './schemaIssues';
 import { KIND_SCHEMAS } from './schemas';
 import { findSecrets } from './secrets';
+import { sshPublicKeyIssues } from './sshPublicKeys';
 
 /** Options of {@link validate}. */
 export interface ValidateOptions {
@@ -121,6 +122,14 @@ export class ResourceValidator {
     );
     if (kind.kind === 'ArtifactVersion' && fieldsValid) {
       issues.push(...checkArtifactVersionName(value, yaml));
+    }
+    if (kind.kind === 'Workspace') {
+      // a key entry gets one issue saying what is wrong with it as a key, even when it is a
+      // private key the secret scan also caught
+      const keyIssues = sshPublicKeyIssues(value, yaml);
+      const keyPaths = new Set(keyIssues.map(i => i.path));
+      const others = issues.filter(i => !keyPaths.has(i.path));
+      issues.splice(0, issues.length, ...others, ...keyIssues);
     }
     if (file !== undefined) {
       issues.push(

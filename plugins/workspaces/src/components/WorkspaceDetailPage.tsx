@@ -1,0 +1,410 @@
+/*
+ * One workspace: what Git says (spec), what the reconciler and the cluster say (sync, phase),
+ * how to connect, the change requests touching it, and the actions — edit and delete as change
+ * requests, start and stop as runtime operations.
+ */
+import {
+  Content,
+  Header,
+  InfoCard,
+  Page,
+  Progress,
+  ResponseErrorPanel,
+  StructuredMetadataTable,
+} from '@backstage/core-components';
+import {
+  alertApiRef,
+  useApi,
+  useRouteRefParams,
+} from '@backstage/frontend-plugin-api';
+import {
+  gitopsApiRef,
+  type ChangeSummary,
+  type OpenedChange,
+  type ResourceDetail,
+} from '@butler-portal/plugin-gitops';
+import Button from '@material-ui/core/Button';
+import Dialog from '@material-ui/core/Dialog';
+import DialogActions from '@material-ui/core/DialogActions';
+import DialogContent from '@material-ui/core/DialogContent';
+import DialogContentText from '@material-ui/core/DialogContentText';
+import DialogTitle from '@material-ui/core/DialogTitle';
+import Grid from '@material-ui/core/Grid';
+import Tooltip from '@material-ui/core/Tooltip';
+import Typography from '@material-ui/core/Typography';
+import { useState } from 'react';
+import useAsync from 'react-use/esm/useAsync';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { butlerRuntimeApiRef } from '../api';
+import { useRuntimeAvailability } from '../hooks';
+import { newIdempotencyKey } from '../lib/idempotency';
+import { repositoryDir } from '../lib/connect';
+import { templateInfo } from '../lib/templates';
+import { operationOn, sizeOf, syncOf, templateOf } from '../lib/workspaces';
+import { workspaceRouteRef } from '../routes';
+import { ConnectPanel } from './ConnectPanel';
+import { EditWorkspaceDialog } from './EditWorkspaceDialog';
+import {
+  LivePhase,
+  OpenedChangeNotice,
+  PendingChanges,
+  RuntimeUnavailable,
+  SyncStatus,
+} from './Status';
+
+const isNotFound = (error: unknown) =>
+  (error as { statusCode?: number })?.statusCode === 404 ||
+  (error as { response?: { status?: number } })?.response?.status === 404;
+
+export function WorkspaceDetailPage() {
+  const { namespace, name } = useRouteRefParams(workspaceRouteRef);
+  const ref = { namespace, name };
+  const gitopsApi = useApi(gitopsApiRef);
+
+  const resource = useAsyncRetry(async () => {
+    try {
+      const detail = await gitopsApi.getResource({ kind: 'Workspace', ...ref });
+      return { detail, changes: detail.changes };
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+      // not in Git (yet): a create may be waiting for review
+      const open = await gitopsApi.listChanges({
+        state: 'open',
+        kind: 'Workspace',
+      });
+      const changes = open.filter(c => operationOn(c, ref));
+      return { detail: undefined, changes };
+    }
+  }, [gitopsApi, namespace, name]);
+
+  const title = `${namespace}/${name}`;
+  let body: JSX.Element;
+  if (resource.loading && !resource.value) {
+    body = <Progress />;
+  } else if (resource.error) {
+    body = <ResponseErrorPanel error={resource.error} />;
+  } else if (!resource.value?.detail) {
+    body = (
+      <InfoCard title="Not in Git yet">
+        <Typography variant="body2" gutterBottom>
+          No Workspace {title} is on the default branch.
+          {resource.value?.changes.length
+            ? ' It is created once its change request is reviewed and merged:'
+            : ''}
+        </Typography>
+        <PendingChanges
+          changes={resource.value?.changes ?? []}
+          workspace={ref}
+          empty="No open change request adds it."
+        />
+      </InfoCard>
+    );
+  } else {
+    body = (
+      <WorkspaceDetail
+        detail={resource.value.detail}
+        changes={resource.value.changes}
+        onChanged={resource.retry}
+      />
+    );
+  }
+
+  return (
+    <Page themeId="tool">
+      <Header title={title} type="Workspace" />
+      <Content>{body}</Content>
+    </Page>
+  );
+}
+
+function WorkspaceDetail(props: {
+  detail: ResourceDetail;
+  changes: ChangeSummary[];
+  onChanged(): void;
+}) {
+  const { detail, changes } = props;
+  const ref = { namespace: detail.namespace, name: detail.name };
+  const spec = detail.object.spec;
+  const gitopsApi = useApi(gitopsApiRef);
+  const runtimeApi = useApi(butlerRuntimeApiRef);
+  const alertApi = useApi(alertApiRef);
+  const runtime = useRuntimeAvailability();
+  const available = runtime.value?.available === true;
+  const [editing, setEditing] = useState(false);
+  const [deleting, setDeleting] = useState(false);
+  const [opened, setOpened] = useState<{
+    change: OpenedChange;
+    what: string;
+  }>();
+  const [operating, setOperating] = useState(false);
+
+  const sync = useAsync(() => gitopsApi.getSyncStatus(), [gitopsApi]);
+  // the template named on the workspace, for the size limits of an edit
+  const template = useAsync(async () => {
+    const name = templateOf(detail.object);
+    const templates = await gitopsApi.listResources({
+      kind: 'WorkspaceTemplate',
+    });
+    const found = templates.find(t => t.name === name);
+    return found ? templateInfo(found) : undefined;
+  }, [gitopsApi, detail]);
+  const live = useAsyncRetry(async () => {
+    if (!available) return undefined;
+    return runtimeApi.getWorkspace(ref);
+  }, [available, runtimeApi, detail.namespace, detail.name]);
+
+  const operate = async (operation: 'start' | 'stop') => {
+    setOperating(true);
+    try {
+      await runtimeApi[operation](ref);
+      alertApi.post({
+        message: `${operation === 'start' ? 'Starting' : 'Stopping'} ${
+          ref.namespace
+        }/${ref.name}`,
+        severity: 'success',
+        display: 'transient',
+      });
+      live.retry();
+    } catch (error) {
+      alertApi.post({
+        message: `Could not ${operation} ${ref.namespace}/${ref.name}: ${
+          (error as Error).message
+        }`,
+        severity: 'error',
+      });
+    } finally {
+      setOperating(false);
+    }
+  };
+
+  const unavailableReason =
+    runtime.value?.available === false ? runtime.value.reason : undefined;
+  const runtimeButton = (operation: 'start' | 'stop', label: string) => {
+    const button = (
+      <Button
+        variant="outlined"
+        onClick={() => operate(operation)}
+        disabled={!available || operating}
+      >
+        {label}
+      </Button>
+    );
+    return available ? (
+      button
+    ) : (
+      // a disabled button fires no events; the span carries the tooltip
+      <Tooltip title={unavailableReason ?? 'Checking the management cluster…'}>
+        <span aria-label={`${label} unavailable`}>{button}</span>
+      </Tooltip>
+    );
+  };
+
+  const summary: Record<string, unknown> = {
+    owner: spec.owner,
+    template: templateOf(detail.object) ?? '—',
+    image: spec.image,
+    cluster: spec.clusterRef?.name,
+    size: sizeOf(spec),
+    storage: spec.storageSize ?? 'default',
+    repositories:
+      (spec.repositories ?? [])
+        .map(
+          (r: { url: string; branch?: string }) =>
+            `${repositoryDir(r) ?? r.url} (${r.url}${
+              r.branch ? ` @ ${r.branch}` : ''
+            })`,
+        )
+        .join(', ') || 'none',
+    'idle timeout': spec.idleTimeout ?? 'default',
+    'auto-stop after': spec.autoStopAfter ?? 'default',
+    'SSH keys': `${(spec.sshPublicKeys ?? []).length} in the spec`,
+    file: `${detail.repository}: ${detail.path}`,
+  };
+
+  return (
+    <>
+      {opened && (
+        <OpenedChangeNotice change={opened.change} what={opened.what} />
+      )}
+      {unavailableReason && <RuntimeUnavailable reason={unavailableReason} />}
+      <Grid container spacing={3} style={{ marginTop: 8 }}>
+        <Grid item xs={12} style={{ display: 'flex', gap: 8 }}>
+          <Button
+            variant="contained"
+            color="primary"
+            onClick={() => setEditing(true)}
+          >
+            Edit
+          </Button>
+          <Button variant="outlined" onClick={() => setDeleting(true)}>
+            Delete
+          </Button>
+          {runtimeButton('start', 'Start')}
+          {runtimeButton('stop', 'Stop')}
+        </Grid>
+        <Grid item xs={12} md={6}>
+          <InfoCard title="Spec">
+            <StructuredMetadataTable metadata={summary} />
+          </InfoCard>
+        </Grid>
+        <Grid item xs={12} md={6}>
+          <InfoCard title="Status">
+            <StructuredMetadataTable
+              metadata={{
+                sync: (
+                  <SyncStatus
+                    states={
+                      sync.value === undefined && !sync.loading
+                        ? undefined
+                        : syncOf(sync.value, ref)
+                    }
+                  />
+                ),
+                'live phase': (
+                  <LivePhase available={available} live={live.value} />
+                ),
+                ...(live.value?.sshEndpoint
+                  ? { 'SSH endpoint': live.value.sshEndpoint }
+                  : {}),
+                ...(live.value?.conditions?.length
+                  ? {
+                      conditions: live.value.conditions
+                        .map(
+                          c =>
+                            `${c.type}=${c.status}${
+                              c.reason ? ` (${c.reason})` : ''
+                            }`,
+                        )
+                        .join(', '),
+                    }
+                  : {}),
+                ...(live.error
+                  ? { 'live status': `error: ${live.error.message}` }
+                  : {}),
+              }}
+            />
+          </InfoCard>
+          <div style={{ marginTop: 24 }}>
+            <InfoCard title="Pending changes">
+              <PendingChanges
+                changes={changes}
+                workspace={ref}
+                empty="No open change request touches this workspace."
+              />
+            </InfoCard>
+          </div>
+        </Grid>
+        <Grid item xs={12}>
+          <InfoCard title="Connect">
+            <ConnectPanel
+              namespace={ref.namespace}
+              name={ref.name}
+              spec={spec}
+              sshEndpoint={live.value?.sshEndpoint}
+            />
+          </InfoCard>
+        </Grid>
+      </Grid>
+      {editing && (
+        <EditWorkspaceDialog
+          detail={detail}
+          template={template.value}
+          open={editing}
+          onClose={() => setEditing(false)}
+          onOpened={change => {
+            setEditing(false);
+            setOpened({
+              change,
+              what: `Edit of ${ref.namespace}/${ref.name} requested`,
+            });
+            props.onChanged();
+          }}
+        />
+      )}
+      {deleting && (
+        <DeleteWorkspaceDialog
+          detail={detail}
+          onClose={() => setDeleting(false)}
+          onOpened={change => {
+            setDeleting(false);
+            setOpened({
+              change,
+              what: `Deletion of ${ref.namespace}/${ref.name} requested`,
+            });
+            props.onChanged();
+          }}
+        />
+      )}
+    </>
+  );
+}
+
+function DeleteWorkspaceDialog(props: {
+  detail: ResourceDetail;
+  onClose(): void;
+  onOpened(change: OpenedChange): void;
+}) {
+  const { detail } = props;
+  const gitopsApi = useApi(gitopsApiRef);
+  const [idempotencyKey] = useState(newIdempotencyKey);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+  const title = `${detail.namespace}/${detail.name}`;
+
+  const confirm = async () => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      const change = await gitopsApi.openChange(
+        {
+          operation: 'delete',
+          kind: 'Workspace',
+          namespace: detail.namespace,
+          name: detail.name,
+          baseRevision: detail.revision,
+          title: `Delete workspace ${title}`,
+          description:
+            'Deletes the workspace (its pod and volume go with it), from the portal.',
+        },
+        { idempotencyKey },
+      );
+      props.onOpened(change);
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Dialog
+      open
+      onClose={props.onClose}
+      aria-labelledby="delete-workspace-title"
+    >
+      <DialogTitle id="delete-workspace-title">Delete {title}?</DialogTitle>
+      <DialogContent>
+        <DialogContentText>
+          This opens a change request removing {detail.path}. Once it is merged,
+          the workspace and its volume are deleted: push your work first.
+        </DialogContentText>
+        {error && (
+          <Typography role="alert" color="error">
+            Could not open the change request: {error}
+          </Typography>
+        )}
+      </DialogContent>
+      <DialogActions>
+        <Button onClick={props.onClose}>Cancel</Button>
+        <Button
+          color="secondary"
+          variant="contained"
+          onClick={confirm}
+          disabled={busy}
+        >
+          Open delete change request
+        </Button>
+      </DialogActions>
+    </Dialog>
+  );
+}

@@ -1,0 +1,164 @@
+import { mockApis, renderInTestApp } from '@backstage/frontend-test-utils';
+import { catalogApiRef } from '@backstage/plugin-catalog-react';
+import { gitopsApiRef } from '@butler-portal/plugin-gitops';
+import { fireEvent, screen, within } from '@testing-library/react';
+import {
+  aChange,
+  anEntry,
+  aWorkspace,
+  mockCatalogApi,
+  mockGitopsApi,
+  mockRuntimeApi,
+  UNAVAILABLE_REASON,
+} from '../__testUtils__/fixtures';
+import { butlerRuntimeApiRef } from '../api';
+import { rootRouteRef } from '../routes';
+import { WorkspaceListPage } from './WorkspaceListPage';
+
+function renderPage(
+  gitopsApi = mockGitopsApi(),
+  runtimeApi = mockRuntimeApi(),
+) {
+  renderInTestApp(<WorkspaceListPage />, {
+    apis: [
+      [gitopsApiRef, gitopsApi],
+      [butlerRuntimeApiRef, runtimeApi],
+      [catalogApiRef, mockCatalogApi('Jane@Example.com')],
+      mockApis.identity({ userEntityRef: 'user:default/jane' }),
+    ],
+    mountedRoutes: { '/workspaces': rootRouteRef },
+  });
+  return { gitopsApi, runtimeApi };
+}
+
+function withWorkspaces() {
+  const gitopsApi = mockGitopsApi();
+  gitopsApi.listResources.mockResolvedValue([
+    anEntry(aWorkspace('jane-dev', 'team-a', 'jane@example.com')),
+    anEntry(aWorkspace('bob-dev', 'team-a', 'bob@example.com')),
+  ]);
+  gitopsApi.listChanges.mockResolvedValue([
+    aChange(),
+    aChange({
+      id: 'platform:13',
+      number: 13,
+      author: { name: 'Bob', userRef: 'user:default/bob' },
+      resources: [
+        {
+          kind: 'Workspace',
+          namespace: 'team-a',
+          name: 'bob-dev',
+          operation: 'update',
+        },
+      ],
+    }),
+  ]);
+  gitopsApi.getSyncStatus.mockResolvedValue([
+    {
+      repository: 'platform',
+      target: 'butler',
+      condition: 'Ready',
+      reason: 'Synced',
+      revision: 'abc',
+      resources: [
+        {
+          kind: 'Workspace',
+          namespace: 'team-a',
+          name: 'jane-dev',
+          status: 'Synced',
+          revision: 'abc',
+        },
+      ],
+    },
+  ]);
+  return gitopsApi;
+}
+
+describe('WorkspaceListPage', () => {
+  it('lists my workspaces, with a create still in review, and says why live status is missing', async () => {
+    renderPage(withWorkspaces());
+
+    const table = await screen.findByRole('table', { name: 'Workspaces' });
+    const rows = within(table).getAllByRole('row').slice(1);
+    expect(rows.map(r => r.getAttribute('aria-label'))).toEqual([
+      'Workspace team-a/jane-dev',
+      'Workspace team-a/jane-new',
+    ]);
+    const jane = within(table).getByRole('row', {
+      name: 'Workspace team-a/jane-dev',
+    });
+    expect(within(jane).getByText('go-backend')).toBeInTheDocument();
+    expect(within(jane).getByText('2 CPU / 8Gi')).toBeInTheDocument();
+    expect(within(jane).getByText('Synced')).toBeInTheDocument();
+    expect(within(jane).getByText('unavailable')).toBeInTheDocument();
+    expect(
+      within(jane).getByRole('link', { name: 'team-a/jane-dev' }),
+    ).toHaveAttribute('href', '/workspaces/team-a/jane-dev');
+
+    const pending = within(table).getByRole('row', {
+      name: 'Workspace team-a/jane-new',
+    });
+    expect(within(pending).getByText('pending create')).toBeInTheDocument();
+    expect(
+      within(pending).getByRole('link', { name: /#12 create/ }),
+    ).toHaveAttribute('href', 'https://github.example/acme/platform/pull/12');
+    expect(
+      screen.getByRole('status', { name: 'Runtime unavailable' }),
+    ).toHaveTextContent(UNAVAILABLE_REASON);
+  });
+
+  it("shows everyone's workspaces with the toggle", async () => {
+    renderPage(withWorkspaces());
+    fireEvent.click(
+      await screen.findByRole('checkbox', { name: 'Show all workspaces' }),
+    );
+    const bob = await screen.findByRole('row', {
+      name: 'Workspace team-a/bob-dev',
+    });
+    expect(within(bob).getByText('not synced yet')).toBeInTheDocument();
+    expect(
+      within(bob).getByRole('link', { name: /#13 update/ }),
+    ).toBeInTheDocument();
+  });
+
+  it('shows the live phase when the management cluster reports it', async () => {
+    const runtimeApi = mockRuntimeApi([
+      {
+        namespace: 'team-a',
+        name: 'jane-dev',
+        exists: true,
+        phase: 'Running',
+        conditions: [],
+      },
+    ]);
+    renderPage(withWorkspaces(), runtimeApi);
+    const jane = await screen.findByRole('row', {
+      name: 'Workspace team-a/jane-dev',
+    });
+    expect(await within(jane).findByText('Running')).toBeInTheDocument();
+    expect(
+      screen.queryByRole('status', { name: 'Runtime unavailable' }),
+    ).not.toBeInTheDocument();
+  });
+
+  it('invites a newcomer to create one', async () => {
+    renderPage();
+    expect(
+      await screen.findByText('No workspaces yet — create one'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getAllByRole('button', { name: 'Create workspace' })[0],
+    ).toHaveAttribute('href', '/workspaces/create');
+  });
+
+  it('shows the reason when the workspaces cannot be listed', async () => {
+    const gitopsApi = mockGitopsApi();
+    gitopsApi.listResources.mockRejectedValue(
+      new Error('repository unreachable'),
+    );
+    renderPage(gitopsApi);
+    expect(
+      await screen.findByText('Error: repository unreachable'),
+    ).toBeInTheDocument();
+  });
+});

@@ -1,0 +1,265 @@
+/*
+ * My workspaces (spec.owner is my email), or all of them: each with its template, size, sync
+ * state, live phase and the open change requests touching it — including a create that is not
+ * merged yet, so a newcomer sees their workspace right after asking for it.
+ */
+import {
+  Content,
+  ContentHeader,
+  EmptyState,
+  Header,
+  Link,
+  Page,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
+import { useApi, useRouteRef } from '@backstage/frontend-plugin-api';
+import { gitopsApiRef, type ChangeSummary } from '@butler-portal/plugin-gitops';
+import type { LiveWorkspace } from '@butler-portal/plugin-butler-common';
+import type { GitOpsResource } from '@butler-portal/plugin-gitops-common';
+import Button from '@material-ui/core/Button';
+import FormControlLabel from '@material-ui/core/FormControlLabel';
+import Switch from '@material-ui/core/Switch';
+import Table from '@material-ui/core/Table';
+import TableBody from '@material-ui/core/TableBody';
+import TableCell from '@material-ui/core/TableCell';
+import TableHead from '@material-ui/core/TableHead';
+import TableRow from '@material-ui/core/TableRow';
+import AddIcon from '@material-ui/icons/Add';
+import { useSearchParams } from 'react-router-dom';
+import useAsync from 'react-use/esm/useAsync';
+import { butlerRuntimeApiRef } from '../api';
+import { useCurrentUser, useRuntimeAvailability } from '../hooks';
+import {
+  changesByWorkspace,
+  operationOn,
+  refKey,
+  sizeOf,
+  syncOf,
+  templateOf,
+} from '../lib/workspaces';
+import { createWorkspaceRouteRef, workspaceRouteRef } from '../routes';
+import {
+  LivePhase,
+  PendingChanges,
+  RuntimeUnavailable,
+  SyncStatus,
+} from './Status';
+
+interface Row {
+  namespace: string;
+  name: string;
+  /** undefined while only a change request adds it */
+  resource?: GitOpsResource;
+  changes: ChangeSummary[];
+}
+
+const isMine = (
+  row: Row,
+  me: { email?: string; userEntityRef: string } | undefined,
+) => {
+  if (!me) return false;
+  const email = me.email?.toLowerCase();
+  if (row.resource) {
+    return (
+      !!email && String(row.resource.spec.owner ?? '').toLowerCase() === email
+    );
+  }
+  // a pending create: the owner is not readable from the summary, its author is
+  return row.changes.some(
+    c =>
+      c.author.userRef === me.userEntityRef ||
+      (!!email && c.author.email?.toLowerCase() === email),
+  );
+};
+
+export function WorkspaceListPage() {
+  const gitopsApi = useApi(gitopsApiRef);
+  const runtimeApi = useApi(butlerRuntimeApiRef);
+  const createLink = useRouteRef(createWorkspaceRouteRef);
+  const workspaceLink = useRouteRef(workspaceRouteRef);
+  const [params, setParams] = useSearchParams();
+  const showAll = params.get('all') === 'true';
+  const me = useCurrentUser();
+  const runtime = useRuntimeAvailability();
+
+  const data = useAsync(async () => {
+    const [resources, changes, sync] = await Promise.all([
+      gitopsApi.listResources({ kind: 'Workspace' }),
+      gitopsApi.listChanges({ state: 'open', kind: 'Workspace' }),
+      gitopsApi.getSyncStatus(),
+    ]);
+    return { resources, changes, sync };
+  }, [gitopsApi]);
+
+  const live = useAsync(async () => {
+    if (!runtime.value?.available) return new Map<string, LiveWorkspace>();
+    const items = await runtimeApi.listWorkspaces();
+    return new Map(items.map(w => [refKey(w), w]));
+  }, [runtime.value, runtimeApi]);
+
+  const setShowAll = (all: boolean) => {
+    const next = new URLSearchParams(params);
+    if (all) next.set('all', 'true');
+    else next.delete('all');
+    setParams(next, { replace: true });
+  };
+
+  const createButton = createLink ? (
+    <Button
+      variant="contained"
+      color="primary"
+      startIcon={<AddIcon />}
+      component={Link as any}
+      to={createLink()}
+    >
+      Create workspace
+    </Button>
+  ) : null;
+
+  let body: JSX.Element;
+  if (data.loading || me.loading) {
+    body = <Progress />;
+  } else if (data.error) {
+    body = <ResponseErrorPanel error={data.error} />;
+  } else {
+    const { resources, changes, sync } = data.value!;
+    const byRef = changesByWorkspace(changes);
+    const rows: Row[] = resources.map(r => ({
+      namespace: r.namespace,
+      name: r.name,
+      resource: r.object,
+      changes: byRef.get(refKey(r)) ?? [],
+    }));
+    const listed = new Set(rows.map(refKey));
+    for (const change of changes) {
+      for (const r of change.resources) {
+        if (
+          r.kind === 'Workspace' &&
+          r.operation === 'create' &&
+          !listed.has(refKey(r))
+        ) {
+          listed.add(refKey(r));
+          rows.push({
+            namespace: r.namespace,
+            name: r.name,
+            changes: byRef.get(refKey(r)) ?? [],
+          });
+        }
+      }
+    }
+    const shown = showAll ? rows : rows.filter(row => isMine(row, me.value));
+    const available = runtime.value?.available === true;
+    body =
+      shown.length === 0 ? (
+        <EmptyState
+          missing="data"
+          title="No workspaces yet — create one"
+          description={
+            showAll
+              ? 'No Workspace resources are in the GitOps repositories, and none is pending.'
+              : `No workspace is owned by ${
+                  me.value?.email ?? 'you'
+                }. Pick a template and ask for one; it is created once the change request is merged.`
+          }
+          action={createButton ?? undefined}
+        />
+      ) : (
+        <Table size="small" aria-label="Workspaces">
+          <TableHead>
+            <TableRow>
+              <TableCell>Name</TableCell>
+              <TableCell>Template</TableCell>
+              <TableCell>Image</TableCell>
+              <TableCell>CPU / memory</TableCell>
+              <TableCell>Sync</TableCell>
+              <TableCell>Live phase</TableCell>
+              <TableCell>Pending changes</TableCell>
+            </TableRow>
+          </TableHead>
+          <TableBody>
+            {shown.map(row => {
+              const title = `${row.namespace}/${row.name}`;
+              const pendingCreate = !row.resource;
+              return (
+                <TableRow key={title} aria-label={`Workspace ${title}`}>
+                  <TableCell>
+                    {workspaceLink ? (
+                      <Link
+                        to={workspaceLink({
+                          namespace: row.namespace,
+                          name: row.name,
+                        })}
+                      >
+                        {title}
+                      </Link>
+                    ) : (
+                      title
+                    )}
+                  </TableCell>
+                  <TableCell>
+                    {row.resource ? templateOf(row.resource) ?? '—' : '—'}
+                  </TableCell>
+                  <TableCell>{row.resource?.spec.image ?? '—'}</TableCell>
+                  <TableCell>
+                    {row.resource ? sizeOf(row.resource.spec) : '—'}
+                  </TableCell>
+                  <TableCell>
+                    {pendingCreate ? (
+                      'pending create'
+                    ) : (
+                      <SyncStatus
+                        states={
+                          sync === undefined ? undefined : syncOf(sync, row)
+                        }
+                      />
+                    )}
+                  </TableCell>
+                  <TableCell>
+                    <LivePhase
+                      available={available}
+                      live={live.value?.get(title)}
+                    />
+                  </TableCell>
+                  <TableCell>
+                    <PendingChanges changes={row.changes} workspace={row} />
+                    {pendingCreate &&
+                      row.changes.some(c => operationOn(c, row) === 'create') &&
+                      ' (created once merged)'}
+                  </TableCell>
+                </TableRow>
+              );
+            })}
+          </TableBody>
+        </Table>
+      );
+  }
+
+  return (
+    <Page themeId="tool">
+      <Header
+        title="Workspaces"
+        subtitle="Chambers: developer workspaces, each one a reviewed change to Git"
+      />
+      <Content>
+        <ContentHeader title={showAll ? 'All workspaces' : 'My workspaces'}>
+          <FormControlLabel
+            control={
+              <Switch
+                checked={showAll}
+                onChange={e => setShowAll(e.target.checked)}
+                inputProps={{ 'aria-label': 'Show all workspaces' }}
+              />
+            }
+            label="All workspaces"
+          />
+          {createButton}
+        </ContentHeader>
+        {runtime.value && !runtime.value.available && (
+          <RuntimeUnavailable reason={runtime.value.reason} />
+        )}
+        {body}
+      </Content>
+    </Page>
+  );
+}

@@ -1,0 +1,1 @@
+export { chambersEntityCard } from './extensions';

@@ -1,0 +1,83 @@
+/*
+ * WorkspaceTemplates as the create form uses them: what to show (display name, description,
+ * category), the defaults a new workspace starts from, and the largest size it may ask for.
+ */
+import type { ResourceEntry } from '@butler-portal/plugin-gitops';
+
+/** Raise a template's cpu cap above its default size. */
+export const ANNOTATION_MAX_CPU = 'portal.butlerlabs.dev/max-cpu';
+/** Raise a template's memory cap above its default size. */
+export const ANNOTATION_MAX_MEMORY = 'portal.butlerlabs.dev/max-memory';
+/** Raise a template's storage cap above its default size. */
+export const ANNOTATION_MAX_STORAGE = 'portal.butlerlabs.dev/max-storage';
+/** Which template a workspace was made from (annotation, or label on older files). */
+export const TEMPLATE_KEY = 'portal.butlerlabs.dev/template';
+
+export interface TemplateRepository {
+  url: string;
+  branch?: string;
+  name?: string;
+}
+
+export interface TemplateInfo {
+  namespace: string;
+  name: string;
+  displayName: string;
+  description?: string;
+  category?: string;
+  /** `team`: made for the team of its own namespace; `cluster`: for anyone */
+  scope?: string;
+  image?: string;
+  defaults: {
+    cpu?: string;
+    memory?: string;
+    storageSize?: string;
+    repositories: TemplateRepository[];
+    dotfilesUrl?: string;
+  };
+  /** the largest size a workspace from this template may ask for; undefined: no cap */
+  limits: { cpu?: string; memory?: string; storageSize?: string };
+}
+
+/**
+ * Reads a WorkspaceTemplate. The template's own resources are the cap unless the annotations
+ * `portal.butlerlabs.dev/max-cpu`, `max-memory` (and `max-storage`) set a higher one: a
+ * template describes a size a team agreed on, and asking for more is a different template.
+ */
+export function templateInfo(entry: ResourceEntry): TemplateInfo {
+  const { metadata, spec } = entry.object;
+  const annotations = metadata.annotations ?? {};
+  const template = spec.template ?? {};
+  const resources = template.resources ?? {};
+  const storage =
+    template.storageSize === undefined
+      ? undefined
+      : String(template.storageSize);
+  return {
+    namespace: entry.namespace,
+    name: entry.name,
+    displayName: spec.displayName ?? entry.name,
+    description: spec.description,
+    category: spec.category,
+    scope: spec.scope,
+    image: template.image,
+    defaults: {
+      cpu: resources.cpu,
+      memory: resources.memory,
+      storageSize: storage,
+      repositories: (template.repositories ?? []).map(
+        (r: TemplateRepository) => ({
+          url: r.url,
+          branch: r.branch,
+          name: r.name,
+        }),
+      ),
+      dotfilesUrl: template.dotfiles?.url,
+    },
+    limits: {
+      cpu: annotations[ANNOTATION_MAX_CPU] ?? resources.cpu,
+      memory: annotations[ANNOTATION_MAX_MEMORY] ?? resources.memory,
+      storageSize: annotations[ANNOTATION_MAX_STORAGE] ?? storage,
+    },
+  };
+}

@@ -1,0 +1,74 @@
+/*
+ * What the pages show of a Workspace resource, read from its spec and metadata.
+ */
+import type { GitOpsResource } from '@butler-portal/plugin-gitops-common';
+import type {
+  ChangeSummary,
+  ResourceSyncStatus,
+  SyncTargetStatus,
+} from '@butler-portal/plugin-gitops';
+import { TEMPLATE_KEY } from './templates';
+
+export interface WorkspaceRef {
+  namespace: string;
+  name: string;
+}
+
+export const refKey = (ref: WorkspaceRef) => `${ref.namespace}/${ref.name}`;
+
+/** The template a workspace came from: the annotation (or label), else its image. */
+export function templateOf(resource: GitOpsResource): string | undefined {
+  return (
+    resource.metadata.annotations?.[TEMPLATE_KEY] ??
+    resource.metadata.labels?.[TEMPLATE_KEY] ??
+    resource.spec.image
+  );
+}
+
+/** `2 CPU / 8Gi`, or the parts that are set. */
+export function sizeOf(spec: Record<string, any>): string {
+  const { cpu, memory } = spec.resources ?? {};
+  const parts = [cpu ? `${cpu} CPU` : undefined, memory].filter(Boolean);
+  return parts.length > 0 ? parts.join(' / ') : 'default size';
+}
+
+/** The sync state of one Workspace across the targets that hold it. */
+export function syncOf(
+  sync: SyncTargetStatus[] | undefined,
+  ref: WorkspaceRef,
+): ResourceSyncStatus[] {
+  if (!sync) return [];
+  return sync.flatMap(target =>
+    target.resources.filter(
+      r =>
+        r.kind === 'Workspace' &&
+        r.namespace === ref.namespace &&
+        r.name === ref.name,
+    ),
+  );
+}
+
+/** Open changes touching a Workspace, by `namespace/name`. */
+export function changesByWorkspace(
+  changes: ChangeSummary[],
+): Map<string, ChangeSummary[]> {
+  const byRef = new Map<string, ChangeSummary[]>();
+  for (const change of changes) {
+    for (const r of change.resources) {
+      if (r.kind !== 'Workspace') continue;
+      const key = refKey(r);
+      byRef.set(key, [...(byRef.get(key) ?? []), change]);
+    }
+  }
+  return byRef;
+}
+
+/** Which operation a change does to the given workspace. */
+export function operationOn(change: ChangeSummary, ref: WorkspaceRef) {
+  return change.resources.find(
+    r =>
+      r.kind === 'Workspace' &&
+      r.namespace === ref.namespace &&
+      r.name === ref.name,
+  )?.operation;
+}
