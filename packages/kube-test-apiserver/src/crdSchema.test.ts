@@ -11,7 +11,13 @@ import {
 } from '@kubernetes/client-node';
 import { loadButlerCrds } from './butlerCrds';
 import { startKubeTestApiServer } from './startKubeTestApiServer';
-import { failure, raw, startWithWidgets, WIDGETS } from './testUtils';
+import {
+  failure,
+  raw,
+  startWithWidgets,
+  WIDGETS,
+  WIDGETS_IN_DEFAULT,
+} from './testUtils';
 
 describe('CRD schema', () => {
   it('prunes unknown fields with a warning by default, silently with Ignore, and refuses them with Strict', async () => {
@@ -75,10 +81,7 @@ describe('CRD schema', () => {
       const create = (spec: object) =>
         failure(
           custom.createNamespacedCustomObject({
-            group: 'example.com',
-            version: 'v1',
-            namespace: 'default',
-            plural: 'widgets',
+            ...WIDGETS_IN_DEFAULT,
             body: {
               apiVersion: 'example.com/v1',
               kind: 'Widget',
@@ -146,10 +149,7 @@ describe('CRD schema', () => {
 
       // int-or-string takes either
       const ok: any = await custom.createNamespacedCustomObject({
-        group: 'example.com',
-        version: 'v1',
-        namespace: 'default',
-        plural: 'widgets',
+        ...WIDGETS_IN_DEFAULT,
         body: {
           apiVersion: 'example.com/v1',
           kind: 'Widget',

@@ -11,7 +11,13 @@ import {
   setHeaderOptions,
 } from '@kubernetes/client-node';
 import { KubeTestApiServerHandle } from './startKubeTestApiServer';
-import { failure, raw, startWithWidgets, WIDGETS } from './testUtils';
+import {
+  failure,
+  raw,
+  startWithWidgets,
+  WIDGETS,
+  WIDGETS_IN_DEFAULT,
+} from './testUtils';
 
 function widget(
   spec: object,
@@ -158,10 +164,7 @@ describe('server-side apply', () => {
     const custom = server.kubeconfig.makeApiClient(CustomObjectsApi);
     await custom.patchNamespacedCustomObject(
       {
-        group: 'example.com',
-        version: 'v1',
-        namespace: 'default',
-        plural: 'widgets',
+        ...WIDGETS_IN_DEFAULT,
         name: 'w1',
         body: { spec: { size: 5 } },
         fieldManager: 'kubectl-edit',

@@ -10,7 +10,13 @@ import {
 } from '@kubernetes/client-node';
 import { loadButlerCrds, readCrds } from './butlerCrds';
 import { startKubeTestApiServer } from './startKubeTestApiServer';
-import { failure, raw, startWithWidgets, WIDGETS_CRD } from './testUtils';
+import {
+  failure,
+  raw,
+  startWithWidgets,
+  WIDGETS_CRD,
+  WIDGETS_IN_DEFAULT,
+} from './testUtils';
 
 describe('startKubeTestApiServer', () => {
   it('serves discovery that client-node reads: core, groups, resources with scope and verbs', async () => {
@@ -114,10 +120,7 @@ describe('startKubeTestApiServer', () => {
       await objects.create(widget);
       const custom = server.kubeconfig.makeApiClient(CustomObjectsApi);
       const listed: any = await custom.listNamespacedCustomObject({
-        group: 'example.com',
-        version: 'v1',
-        namespace: 'default',
-        plural: 'widgets',
+        ...WIDGETS_IN_DEFAULT,
       });
       expect(listed.items.map((w: any) => w.metadata.name)).toEqual(['w1']);
       // the same object is served at every served version
@@ -149,10 +152,7 @@ describe('startKubeTestApiServer', () => {
       // Re-installing the CRD serves an empty collection: the objects went with the CRD.
       await crds.createCustomResourceDefinition({ body: crd });
       const again: any = await custom.listNamespacedCustomObject({
-        group: 'example.com',
-        version: 'v1',
-        namespace: 'default',
-        plural: 'widgets',
+        ...WIDGETS_IN_DEFAULT,
       });
       expect(again.items).toEqual([]);
     } finally {

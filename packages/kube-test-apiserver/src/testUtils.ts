@@ -21,6 +21,13 @@ export const WIDGETS_CRD = path.join(
   'widgets.example.com.yaml',
 );
 export const WIDGETS = '/apis/example.com/v1/namespaces/default/widgets';
+/** where the widgets of the fixture CRD live, as client-node's CustomObjectsApi names it */
+export const WIDGETS_IN_DEFAULT = {
+  group: 'example.com',
+  version: 'v1',
+  namespace: 'default',
+  plural: 'widgets',
+} as const;
 
 export async function startWithWidgets(): Promise<KubeTestApiServerHandle> {
   return startKubeTestApiServer({ crds: [WIDGETS_CRD] });

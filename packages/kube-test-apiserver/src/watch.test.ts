@@ -11,7 +11,7 @@ import {
   Watch,
 } from '@kubernetes/client-node';
 import { KubeTestApiServerHandle } from './startKubeTestApiServer';
-import { startWithWidgets, WIDGETS } from './testUtils';
+import { startWithWidgets, WIDGETS, WIDGETS_IN_DEFAULT } from './testUtils';
 
 /** Events as they arrive; next() waits for the following one. */
 class EventQueue {
@@ -73,10 +73,7 @@ describe('watch', () => {
 
   const create = (name: string, labels: Record<string, string> = {}) =>
     custom.createNamespacedCustomObject({
-      group: 'example.com',
-      version: 'v1',
-      namespace: 'default',
-      plural: 'widgets',
+      ...WIDGETS_IN_DEFAULT,
       body: {
         apiVersion: 'example.com/v1',
         kind: 'Widget',
@@ -87,10 +84,7 @@ describe('watch', () => {
   const patch = (name: string, body: object) =>
     custom.patchNamespacedCustomObject(
       {
-        group: 'example.com',
-        version: 'v1',
-        namespace: 'default',
-        plural: 'widgets',
+        ...WIDGETS_IN_DEFAULT,
         name,
         body,
       },
@@ -98,10 +92,7 @@ describe('watch', () => {
     ) as Promise<any>;
   const remove = (name: string) =>
     custom.deleteNamespacedCustomObject({
-      group: 'example.com',
-      version: 'v1',
-      namespace: 'default',
-      plural: 'widgets',
+      ...WIDGETS_IN_DEFAULT,
       name,
     });
   const start = async (params: Record<string, string | number> = {}) => {
@@ -193,10 +184,7 @@ describe('watch', () => {
       WIDGETS,
       () =>
         custom.listNamespacedCustomObject({
-          group: 'example.com',
-          version: 'v1',
-          namespace: 'default',
-          plural: 'widgets',
+          ...WIDGETS_IN_DEFAULT,
         }) as any,
     );
     const events = new EventQueue();

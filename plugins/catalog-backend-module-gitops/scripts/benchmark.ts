@@ -20,7 +20,6 @@ import os from 'os';
 import path from 'path';
 import { AddressInfo } from 'net';
 import knexFactory from 'knex';
-import { createServiceFactory } from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import type { EntityProviderMutation } from '@backstage/plugin-catalog-node';
@@ -28,13 +27,14 @@ import { eventsServiceFactory } from '@backstage/plugin-events-node';
 import {
   type Actor,
   ensureLocalRepository,
-  type GitEvent,
-  gitProvidersServiceRef,
   LocalGitProvider,
 } from '@butler-portal/plugin-gitops-node';
 import catalogModuleGitOps from '../src';
 import { GitOpsEntityProvider } from '../src/provider/GitOpsEntityProvider';
-import { gitEventsRelay } from '../src/testing/gitEventsRelay';
+import {
+  fixedGitProviders,
+  gitEventsRelay,
+} from '../src/testing/gitEventsRelay';
 import { workspaceYaml } from '../src/testing/localRepository';
 
 const FILES = Number(process.argv[2] ?? 10_000);
@@ -146,14 +146,14 @@ async function main() {
     // the portal's local provider; its merge events reach the module on butler.gitops, as the
     // gitops backend publishes them on the embedded default
     const mergeEvents = new Map<string, number>();
-    const listeners = new Set<(event: GitEvent) => void>();
+    const gitProviders = fixedGitProviders();
     const portalProvider = new LocalGitProvider({
       repository: 'bench',
       dir,
       requiredApprovals: 0,
       onEvent: event => {
         if (event.type === 'push') mergeEvents.set(event.after, now());
-        listeners.forEach(listener => listener(event));
+        gitProviders.emit(event);
       },
     });
     const repositories = [
@@ -166,18 +166,7 @@ async function main() {
         catalogModuleGitOps,
         gitEventsRelay,
         eventsServiceFactory,
-        createServiceFactory({
-          service: gitProvidersServiceRef,
-          deps: {},
-          factory: () => ({
-            list: () => repositories,
-            get: (id: string) => repositories.find(r => r.id === id),
-            onEvent(listener: (event: GitEvent) => void) {
-              listeners.add(listener);
-              return () => listeners.delete(listener);
-            },
-          }),
-        }),
+        gitProviders.factory(repositories),
         mockServices.rootConfig.factory({
           data: {
             app: { baseUrl: 'http://localhost:3000' },

@@ -5,18 +5,13 @@
  */
 import { createHmac } from 'crypto';
 import path from 'path';
-import { createServiceFactory } from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import type { AlphaEntity as Entity } from '@backstage/catalog-model/alpha';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import eventsPlugin from '@backstage/plugin-events-backend';
 import { eventsServiceFactory } from '@backstage/plugin-events-node';
 import { KINDS } from '@butler-portal/plugin-gitops-common';
-import {
-  type ChangeRepository,
-  type GitEvent,
-  gitProvidersServiceRef,
-} from '@butler-portal/plugin-gitops-node';
+import { type ChangeRepository } from '@butler-portal/plugin-gitops-node';
 import request from 'supertest';
 import {
   ANNOTATION_SOURCE_COMMIT,
@@ -24,7 +19,7 @@ import {
   ANNOTATION_SOURCE_REPOSITORY,
 } from './entity/annotations';
 import catalogModuleGitOps from './index';
-import { gitEventsRelay } from './testing/gitEventsRelay';
+import { fixedGitProviders, gitEventsRelay } from './testing/gitEventsRelay';
 import {
   asProviderType,
   createTestRepository,
@@ -102,16 +97,14 @@ describe('catalog module gitops', () => {
     });
 
   beforeAll(async () => {
-    const listeners = new Set<(event: GitEvent) => void>();
-    const relay = (event: GitEvent) =>
-      listeners.forEach(listener => listener(event));
+    const gitProviders = fixedGitProviders();
     platform = await createTestRepository(
       {
         'workspaces/team-a/seed.yaml': workspaceYaml('team-a', 'seed', {
           owner: 'nobody@example.com',
         }),
       },
-      { repository: 'platform', onEvent: relay },
+      { repository: 'platform', onEvent: gitProviders.emit },
     );
     hosted = await createTestRepository({}, { repository: 'hosted' });
     lab = await createTestRepository({}, { repository: 'lab' });
@@ -146,18 +139,7 @@ describe('catalog module gitops', () => {
           'eventsModuleGitlabEventRouter.cjs.js',
         ]),
         eventsServiceFactory,
-        createServiceFactory({
-          service: gitProvidersServiceRef,
-          deps: {},
-          factory: () => ({
-            list: () => repositories,
-            get: id => repositories.find(r => r.id === id),
-            onEvent(listener) {
-              listeners.add(listener);
-              return () => listeners.delete(listener);
-            },
-          }),
-        }),
+        gitProviders.factory(repositories),
         mockServices.rootConfig.factory({
           data: {
             app: { baseUrl: 'http://localhost:3000' },

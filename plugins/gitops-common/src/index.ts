@@ -5,6 +5,7 @@
  *
  * @packageDocumentation
  */
+export * from './entity';
 export * from './kinds';
 export * from './layout';
 export * from './permissions';

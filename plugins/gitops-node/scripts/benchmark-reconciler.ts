@@ -16,9 +16,9 @@ import {
   startKubeTestApiServer,
 } from '@butler-portal/kube-test-apiserver';
 import { KINDS } from '@butler-portal/plugin-gitops-common';
-import type { Actor } from '../src/provider/types';
+import { alice, bob } from '../src/__testUtils__/actors';
+import { createLocalRepository } from '../src/__testUtils__/localRepository';
 import { LocalGitProvider } from '../src/local/LocalGitProvider';
-import { ensureLocalRepository } from '../src/local/ensureLocalRepository';
 import { Reconciler } from '../src/reconciler/Reconciler';
 import { DatabaseReconcilerStore } from '../src/reconciler/store/DatabaseReconcilerStore';
 import { DirectoryTarget } from '../src/targets/directory/DirectoryTarget';
@@ -26,16 +26,6 @@ import { KubernetesTarget } from '../src/targets/kubernetes/KubernetesTarget';
 import type { SyncTarget } from '../src/targets/types';
 
 const COUNT = Number(process.env.COUNT ?? 5000);
-const alice: Actor = {
-  userRef: 'user:default/alice',
-  name: 'Alice',
-  email: 'alice@example.com',
-};
-const bob: Actor = {
-  userRef: 'user:default/bob',
-  name: 'Bob',
-  email: 'bob@example.com',
-};
 
 function workspaceYaml(name: string, image = 'golang:1.23') {
   return `apiVersion: butler.butlerlabs.dev/v1alpha1
@@ -60,20 +50,12 @@ async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
 const ms = (n: number) => `${n.toFixed(0)} ms`;
 
 async function repository(root: string) {
-  const template = path.join(root, 'layout');
-  await fs.promises.mkdir(path.join(template, 'workspaces', 'team-a'), {
-    recursive: true,
-  });
+  const files: Record<string, string> = {};
   for (let i = 0; i < COUNT; i++) {
-    await fs.promises.writeFile(
-      path.join(template, 'workspaces', 'team-a', `ws-${i}.yaml`),
-      workspaceYaml(`ws-${i}`),
-    );
+    files[`workspaces/team-a/ws-${i}.yaml`] = workspaceYaml(`ws-${i}`);
   }
-  const dir = path.join(root, 'platform.git');
-  await ensureLocalRepository({
-    dir,
-    templateDir: template,
+  const { dir } = await createLocalRepository(files, {
+    root,
     initialAuthor: alice,
   });
   return new LocalGitProvider({ repository: 'platform', dir });

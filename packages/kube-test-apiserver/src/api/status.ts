@@ -63,16 +63,35 @@ export function qualifiedResource(group: string, plural: string): string {
   return group ? `${plural}.${group}` : plural;
 }
 
+/**
+ * An error about one object, as the apiserver words it: the message names the object as
+ * `<plural>.<group> "<name>"`, the details carry name, group (when not core) and plural as kind.
+ */
+function objectError(
+  code: number,
+  reason: string,
+  object: { group: string; plural: string; name: string },
+  message: (named: string) => string,
+): KubeStatusError {
+  const { group, plural, name } = object;
+  return new KubeStatusError(
+    code,
+    reason,
+    message(`${qualifiedResource(group, plural)} "${name}"`),
+    { name, ...(group ? { group } : {}), kind: plural },
+  );
+}
+
 export function notFound(
   group: string,
   plural: string,
   name: string,
 ): KubeStatusError {
-  return new KubeStatusError(
+  return objectError(
     404,
     'NotFound',
-    `${qualifiedResource(group, plural)} "${name}" not found`,
-    { name, ...(group ? { group } : {}), kind: plural },
+    { group, plural, name },
+    named => `${named} not found`,
   );
 }
 
@@ -91,11 +110,11 @@ export function alreadyExists(
   plural: string,
   name: string,
 ): KubeStatusError {
-  return new KubeStatusError(
+  return objectError(
     409,
     'AlreadyExists',
-    `${qualifiedResource(group, plural)} "${name}" already exists`,
-    { name, ...(group ? { group } : {}), kind: plural },
+    { group, plural, name },
+    named => `${named} already exists`,
   );
 }
 
@@ -105,14 +124,12 @@ export function modifiedConflict(
   plural: string,
   name: string,
 ): KubeStatusError {
-  return new KubeStatusError(
+  return objectError(
     409,
     'Conflict',
-    `Operation cannot be fulfilled on ${qualifiedResource(
-      group,
-      plural,
-    )} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
-    { name, ...(group ? { group } : {}), kind: plural },
+    { group, plural, name },
+    named =>
+      `Operation cannot be fulfilled on ${named}: the object has been modified; please apply your changes to the latest version and try again`,
   );
 }
 

@@ -159,18 +159,36 @@ export class TypedPatchError extends Error {
   }
 }
 
-export interface ApplyInput {
-  /** the object as stored, or undefined when the apply creates it */
-  live: Record<string, unknown> | undefined;
-  config: Record<string, unknown>;
+/** Who writes, through which endpoint, and the ownership before: common to apply and update. */
+interface ManagedWrite {
   schema: OpenApiSchema;
   managers: Manager[];
   manager: string;
   apiVersion: string;
   subresource?: string;
   statusSubresource: boolean;
-  force: boolean;
   now: string;
+}
+
+/** the entry this write is recorded under, and the one it already has, if any */
+function writer(input: ManagedWrite, operation: 'Apply' | 'Update') {
+  const identity = {
+    manager: input.manager,
+    operation,
+    apiVersion: input.apiVersion,
+    subresource: input.subresource,
+  };
+  return {
+    identity,
+    previous: input.managers.find(m => sameManager(m, identity)),
+  };
+}
+
+export interface ApplyInput extends ManagedWrite {
+  /** the object as stored, or undefined when the apply creates it */
+  live: Record<string, unknown> | undefined;
+  config: Record<string, unknown>;
+  force: boolean;
 }
 
 /** Server-side apply of one configuration: the merged object and the new ownership. */
@@ -181,13 +199,7 @@ export function applyConfiguration(input: ApplyInput): {
   const { set: configured, errors } = toFieldSet(input.config, input.schema);
   if (errors.length) throw new TypedPatchError(errors);
   const set = ownable(configured, input.subresource, input.statusSubresource);
-  const identity = {
-    manager: input.manager,
-    operation: 'Apply' as const,
-    apiVersion: input.apiVersion,
-    subresource: input.subresource,
-  };
-  const previous = input.managers.find(m => sameManager(m, identity));
+  const { identity, previous } = writer(input, 'Apply');
   const others = input.managers.filter(m => m !== previous);
   const live = input.live ?? {};
 
@@ -239,16 +251,9 @@ export function applyConfiguration(input: ApplyInput): {
   return { object: merged, managers };
 }
 
-export interface UpdateInput {
+export interface UpdateInput extends ManagedWrite {
   before: Record<string, unknown> | undefined;
   after: Record<string, unknown>;
-  schema: OpenApiSchema;
-  managers: Manager[];
-  manager: string;
-  apiVersion: string;
-  subresource?: string;
-  statusSubresource: boolean;
-  now: string;
 }
 
 /** Ownership after a create, update or non-apply patch by `manager`. */
@@ -263,13 +268,7 @@ export function recordUpdate(input: UpdateInput): Manager[] {
     input.subresource,
     input.statusSubresource,
   );
-  const identity = {
-    manager: input.manager,
-    operation: 'Update' as const,
-    apiVersion: input.apiVersion,
-    subresource: input.subresource,
-  };
-  const previous = input.managers.find(m => sameManager(m, identity));
+  const { identity, previous } = writer(input, 'Update');
   const managers: Manager[] = [];
   for (const m of input.managers) {
     let kept = m.set.removeUnder(comparison.removed);

@@ -37,6 +37,29 @@ function version(
   };
 }
 
+/**
+ * A built-in kind served in one version, v1: never custom, and its objects' names follow the
+ * kind's own name rule.
+ */
+function builtinKind(
+  kind: Omit<ResourceType, 'custom' | 'versions'> & {
+    v1: {
+      schema: OpenApiSchema;
+      statusSubresource: boolean;
+      extra?: Parameters<typeof version>[4];
+    };
+  },
+): ResourceType {
+  const { v1, ...rest } = kind;
+  return {
+    ...rest,
+    custom: false,
+    versions: [
+      version('v1', v1.schema, v1.statusSubresource, kind.nameRule, v1.extra),
+    ],
+  };
+}
+
 const CONFIG_KEY = /^[-._a-zA-Z0-9]+$/;
 const CONFIG_MAP_MAX_BYTES = 1024 * 1024;
 
@@ -91,7 +114,7 @@ function configMapProblems(
   return errors;
 }
 
-export const NAMESPACE: ResourceType = {
+export const NAMESPACE = builtinKind({
   group: '',
   kind: 'Namespace',
   listKind: 'NamespaceList',
@@ -102,38 +125,33 @@ export const NAMESPACE: ResourceType = {
   nameRule: 'dns1123Label',
   allowUnconditionalUpdate: true,
   tracksGeneration: false,
-  custom: false,
-  versions: [
-    version(
-      'v1',
-      {
-        type: 'object',
-        properties: {
-          spec: {
-            type: 'object',
-            properties: {
-              finalizers: { type: 'array', items: { type: 'string' } },
-            },
+  v1: {
+    schema: {
+      type: 'object',
+      properties: {
+        spec: {
+          type: 'object',
+          properties: {
+            finalizers: { type: 'array', items: { type: 'string' } },
           },
-          status: {
-            type: 'object',
-            properties: {
-              phase: { type: 'string', enum: ['Active', 'Terminating'] },
-              conditions: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  'x-kubernetes-preserve-unknown-fields': true,
-                },
+        },
+        status: {
+          type: 'object',
+          properties: {
+            phase: { type: 'string', enum: ['Active', 'Terminating'] },
+            conditions: {
+              type: 'array',
+              items: {
+                type: 'object',
+                'x-kubernetes-preserve-unknown-fields': true,
               },
             },
           },
         },
       },
-      true,
-      'dns1123Label',
-    ),
-  ],
+    },
+    statusSubresource: true,
+  },
   onCreate(object) {
     object.metadata.labels = {
       ...(object.metadata.labels ?? {}),
@@ -142,9 +160,9 @@ export const NAMESPACE: ResourceType = {
     object.spec = { finalizers: ['kubernetes'] };
     object.status = { phase: 'Active' };
   },
-};
+});
 
-export const CONFIG_MAP: ResourceType = {
+export const CONFIG_MAP = builtinKind({
   group: '',
   kind: 'ConfigMap',
   listKind: 'ConfigMapList',
@@ -155,29 +173,24 @@ export const CONFIG_MAP: ResourceType = {
   nameRule: 'dns1123Subdomain',
   allowUnconditionalUpdate: true,
   tracksGeneration: false,
-  custom: false,
-  versions: [
-    version(
-      'v1',
-      {
-        type: 'object',
-        properties: {
-          data: { type: 'object', additionalProperties: { type: 'string' } },
-          binaryData: {
-            type: 'object',
-            additionalProperties: { type: 'string', format: 'byte' },
-          },
-          immutable: { type: 'boolean' },
+  v1: {
+    schema: {
+      type: 'object',
+      properties: {
+        data: { type: 'object', additionalProperties: { type: 'string' } },
+        binaryData: {
+          type: 'object',
+          additionalProperties: { type: 'string', format: 'byte' },
         },
+        immutable: { type: 'boolean' },
       },
-      false,
-      'dns1123Subdomain',
-      configMapProblems,
-    ),
-  ],
-};
+    },
+    statusSubresource: false,
+    extra: configMapProblems,
+  },
+});
 
-export const CUSTOM_RESOURCE_DEFINITION: ResourceType = {
+export const CUSTOM_RESOURCE_DEFINITION = builtinKind({
   group: 'apiextensions.k8s.io',
   kind: 'CustomResourceDefinition',
   listKind: 'CustomResourceDefinitionList',
@@ -188,29 +201,24 @@ export const CUSTOM_RESOURCE_DEFINITION: ResourceType = {
   nameRule: 'dns1123Subdomain',
   allowUnconditionalUpdate: false,
   tracksGeneration: true,
-  custom: false,
-  versions: [
-    version(
-      'v1',
-      {
-        type: 'object',
-        required: ['spec'],
-        properties: {
-          spec: {
-            type: 'object',
-            'x-kubernetes-preserve-unknown-fields': true,
-          },
-          status: {
-            type: 'object',
-            'x-kubernetes-preserve-unknown-fields': true,
-          },
+  v1: {
+    schema: {
+      type: 'object',
+      required: ['spec'],
+      properties: {
+        spec: {
+          type: 'object',
+          'x-kubernetes-preserve-unknown-fields': true,
+        },
+        status: {
+          type: 'object',
+          'x-kubernetes-preserve-unknown-fields': true,
         },
       },
-      true,
-      'dns1123Subdomain',
-      crdProblems,
-    ),
-  ],
+    },
+    statusSubresource: true,
+    extra: crdProblems,
+  },
   onCreate(object) {
     const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
     object.status = {
@@ -236,7 +244,7 @@ export const CUSTOM_RESOURCE_DEFINITION: ResourceType = {
         .map((v: any) => v.name),
     };
   },
-};
+});
 
 export const BUILTIN_RESOURCES: ResourceType[] = [
   NAMESPACE,

@@ -155,6 +155,24 @@ export class ResourceHandler {
     const page =
       limit > 0 ? items.slice(start, start + limit) : items.slice(start);
     const more = limit > 0 && start + limit < items.length;
+    return this.listReply(
+      req,
+      page.map(o => this.listItem(req, o)),
+      more
+        ? {
+            continue: Buffer.from(String(start + limit)).toString('base64'),
+            remainingItemCount: items.length - start - limit,
+          }
+        : {},
+    );
+  }
+
+  /** a `<Kind>List` at the store's current resourceVersion */
+  private listReply(
+    req: ResourceRequest,
+    items: unknown[],
+    metadata: Record<string, unknown> = {},
+  ): Reply {
     return {
       code: 200,
       body: {
@@ -162,14 +180,9 @@ export class ResourceHandler {
         kind: req.type.listKind,
         metadata: {
           resourceVersion: String(this.store.currentResourceVersion()),
-          ...(more
-            ? {
-                continue: Buffer.from(String(start + limit)).toString('base64'),
-                remainingItemCount: items.length - start - limit,
-              }
-            : {}),
+          ...metadata,
         },
-        items: page.map(o => this.listItem(req, o)),
+        items,
       },
     };
   }
@@ -266,17 +279,7 @@ export class ResourceHandler {
         },
       ]);
     }
-    const warnings: string[] = [];
-    const candidate = this.pruned(
-      req,
-      this.endpointView(req, live, body),
-      warnings,
-    );
-    return {
-      code: 200,
-      body: this.updateWith(req, live, candidate, undefined),
-      warnings,
-    };
+    return this.replaceWith(req, live, body);
   }
 
   patch(req: ResourceRequest, text: string, contentType: string): Reply {
@@ -323,10 +326,19 @@ export class ResourceHandler {
     ) {
       throw modifiedConflict(req.type.group, req.type.plural, req.name!);
     }
+    return this.replaceWith(req, live, patched);
+  }
+
+  /** the end of PUT and of the non-apply patches: the sent object, pruned, replaces the live one */
+  private replaceWith(
+    req: ResourceRequest,
+    live: Record<string, any>,
+    sent: Record<string, any>,
+  ): Reply {
     const warnings: string[] = [];
     const candidate = this.pruned(
       req,
-      this.endpointView(req, live, patched),
+      this.endpointView(req, live, sent),
       warnings,
     );
     return {
@@ -519,17 +531,10 @@ export class ResourceHandler {
         o,
       ),
     );
-    return {
-      code: 200,
-      body: {
-        apiVersion: apiVersion(req),
-        kind: req.type.listKind,
-        metadata: {
-          resourceVersion: String(this.store.currentResourceVersion()),
-        },
-        items: deleted.map(d => d.body),
-      },
-    };
+    return this.listReply(
+      req,
+      deleted.map(d => d.body),
+    );
   }
 
   private deleteObject(req: ResourceRequest, live: Record<string, any>): Reply {

@@ -6,8 +6,8 @@
  * be found on the next processing of its workspaces.
  */
 import type { AuthService, LoggerService } from '@backstage/backend-plugin-api';
-import { stringifyEntityRef } from '@backstage/catalog-model';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
+import { userRefByEmail } from '@butler-portal/plugin-gitops-node';
 
 export interface UserByEmailResolverOptions {
   catalog: Pick<CatalogService, 'getEntities'>;
@@ -61,23 +61,16 @@ export class UserByEmailResolver {
 
   async #lookUp(email: string): Promise<string | undefined> {
     const { catalog, auth, logger } = this.#options;
-    const { items } = await catalog.getEntities(
-      {
-        filter: { kind: 'User', 'spec.profile.email': email },
-        fields: ['kind', 'metadata.namespace', 'metadata.name'],
+    return userRefByEmail(email, {
+      catalog,
+      auth,
+      onAmbiguous: refs => {
+        const users = refs.join(', ');
+        logger.warn(
+          `${refs.length} users have the email ${email} (${users}); ` +
+            `set the annotation portal.butlerlabs.dev/owner on their workspaces to say which one owns them`,
+        );
       },
-      { credentials: await auth.getOwnServiceCredentials() },
-    );
-    const refs = [
-      ...new Set(items.map(entity => stringifyEntityRef(entity))),
-    ].sort();
-    if (refs.length > 1) {
-      logger.warn(
-        `${refs.length} users have the email ${email} (${refs.join(', ')}); ` +
-          `set the annotation portal.butlerlabs.dev/owner on their workspaces to say which one owns them`,
-      );
-      return undefined;
-    }
-    return refs[0];
+    });
   }
 }

@@ -38,6 +38,7 @@ import {
 import {
   formatChangeId,
   type GitProvider,
+  mapLimited,
 } from '@butler-portal/plugin-gitops-node';
 import {
   type EntitySource,
@@ -103,22 +104,6 @@ export interface SyncResult {
   removed: number;
   /** resource files that do not validate at the head */
   invalid: number;
-}
-
-async function mapLimited<T>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T) => Promise<void>,
-) {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      await fn(items[next++]);
-    }
-  };
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, worker),
-  );
 }
 
 function sameList(

@@ -10,7 +10,10 @@ import {
   type Entity,
 } from '@backstage/catalog-model';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
-import type { OwnerDirectory } from '@butler-portal/plugin-gitops-node';
+import {
+  type OwnerDirectory,
+  userRefByEmail,
+} from '@butler-portal/plugin-gitops-node';
 
 const sameRef = (a: string, b: string) =>
   a.toLocaleLowerCase('en-US') === b.toLocaleLowerCase('en-US');
@@ -54,14 +57,6 @@ export class CatalogDirectory implements OwnerDirectory {
     return group?.kind.toLowerCase() === 'group';
   };
 
-  resolveEmail = async (email: string): Promise<string | undefined> => {
-    const { items } = await this.catalog.getEntities(
-      {
-        filter: { kind: 'User', 'spec.profile.email': email },
-        fields: ['kind', 'metadata.name', 'metadata.namespace'],
-      },
-      await this.options(),
-    );
-    return items.length === 1 ? stringifyEntityRef(items[0]) : undefined;
-  };
+  resolveEmail = (email: string): Promise<string | undefined> =>
+    userRefByEmail(email, { catalog: this.catalog, auth: this.auth });
 }

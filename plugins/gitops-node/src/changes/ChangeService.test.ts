@@ -1,27 +1,25 @@
 import fs from 'fs';
 import path from 'path';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
-import { GithubGitProvider } from '../github/GithubGitProvider';
+import { jane } from '../__testUtils__/actors';
+import {
+  githubProviderOn,
+  startFakeGithub,
+  withGithubToken,
+} from '../__testUtils__/fakeGithub';
+import { createLocalRepository } from '../__testUtils__/localRepository';
 import { FakeGithubServer } from '../github/testing/fakeGithubServer';
 import { LocalGitProvider } from '../local/LocalGitProvider';
-import { ensureLocalRepository } from '../local/ensureLocalRepository';
 import {
   git,
   gitRefs,
   makeTempDir,
   removeTempDirs,
 } from '../local/testing/gitCli';
-import type { Actor } from '../provider/types';
 import { ChangeService } from './ChangeService';
 import type { IdempotencyClaim, IdempotencyStore } from './IdempotencyStore';
 import { ResourceValidationError } from './ResourceValidationError';
 import { VALIDATION_CHECK_CONTEXT } from './validateChangeFiles';
-
-const jane: Actor = {
-  userRef: 'user:default/jane',
-  name: 'Jane Doe',
-  email: 'jane@example.com',
-};
 
 const EXISTING = `# yaml-language-server: $schema=../../../schemas/workspace.schema.json
 apiVersion: butler.butlerlabs.dev/v1alpha1
@@ -39,6 +37,18 @@ spec:
     cpu: "2"
     memory: 4Gi
 `;
+
+/** the file the repository starts with, and the one the tests add */
+const ALICE_DEV = {
+  kind: 'Workspace',
+  namespace: 'team-a',
+  name: 'alice-dev',
+} as const;
+const JANE_DEV = {
+  kind: 'Workspace',
+  namespace: 'team-a',
+  name: 'jane-dev',
+} as const;
 
 const NEW_WORKSPACE = {
   apiVersion: 'butler.butlerlabs.dev/v1alpha1',
@@ -87,18 +97,13 @@ class MapIdempotencyStore implements IdempotencyStore {
 }
 
 async function setup() {
-  const root = await makeTempDir('butler-changes-');
-  const template = path.join(root, 'layout');
-  const file = path.join(template, 'workspaces/team-a/alice-dev.yaml');
-  await fs.promises.mkdir(path.dirname(file), { recursive: true });
-  await fs.promises.writeFile(file, EXISTING);
-  await fs.promises.writeFile(path.join(template, 'README.md'), '# platform\n');
-  const dir = path.join(root, 'platform.git');
-  await ensureLocalRepository({
-    dir,
-    templateDir: template,
-    initialAuthor: { name: 'Butler Portal', email: 'portal@example.com' },
-  });
+  const { dir } = await createLocalRepository(
+    {
+      'workspaces/team-a/alice-dev.yaml': EXISTING,
+      'README.md': '# platform\n',
+    },
+    { prefix: 'butler-changes-' },
+  );
   const provider = new LocalGitProvider({
     repository: 'platform',
     dir,
@@ -192,9 +197,7 @@ describe('ChangeService', () => {
     expect(detail.files[0].diff).toContain('+  name: jane-dev');
     expect(detail.resources).toEqual([
       {
-        kind: 'Workspace',
-        namespace: 'team-a',
-        name: 'jane-dev',
+        ...JANE_DEV,
         operation: 'create',
       },
     ]);
@@ -221,9 +224,7 @@ describe('ChangeService', () => {
     const submitted = await service.submit(
       {
         operation: 'update',
-        kind: 'Workspace',
-        namespace: 'team-a',
-        name: 'alice-dev',
+        ...ALICE_DEV,
         resource: {
           apiVersion: 'butler.butlerlabs.dev/v1alpha1',
           kind: 'Workspace',
@@ -252,9 +253,7 @@ describe('ChangeService', () => {
     expect(file.after).toBe(EXISTING.replace('golang:1.23', 'golang:1.24'));
     expect(detail.resources).toEqual([
       {
-        kind: 'Workspace',
-        namespace: 'team-a',
-        name: 'alice-dev',
+        ...ALICE_DEV,
         operation: 'update',
       },
     ]);
@@ -265,9 +264,7 @@ describe('ChangeService', () => {
     const submitted = await service.submit(
       {
         operation: 'delete',
-        kind: 'Workspace',
-        namespace: 'team-a',
-        name: 'alice-dev',
+        ...ALICE_DEV,
       },
       { actor: jane },
     );
@@ -286,9 +283,7 @@ describe('ChangeService', () => {
     const first = await service.submit(
       {
         operation: 'update',
-        kind: 'Workspace',
-        namespace: 'team-a',
-        name: 'alice-dev',
+        ...ALICE_DEV,
         yaml: EXISTING.replace('cpu: "2"', 'cpu: "4"'),
         baseRevision: base,
       },
@@ -299,9 +294,7 @@ describe('ChangeService', () => {
     const stale = service.submit(
       {
         operation: 'update',
-        kind: 'Workspace',
-        namespace: 'team-a',
-        name: 'alice-dev',
+        ...ALICE_DEV,
         yaml: EXISTING.replace('memory: 4Gi', 'memory: 8Gi'),
         baseRevision: base,
       },
@@ -314,9 +307,7 @@ describe('ChangeService', () => {
     const other = await service.submit(
       {
         operation: 'create',
-        kind: 'Workspace',
-        namespace: 'team-a',
-        name: 'jane-dev',
+        ...JANE_DEV,
         resource: NEW_WORKSPACE,
         baseRevision: base,
       },
@@ -328,9 +319,7 @@ describe('ChangeService', () => {
       service.submit(
         {
           operation: 'delete',
-          kind: 'Workspace',
-          namespace: 'team-a',
-          name: 'alice-dev',
+          ...ALICE_DEV,
           baseRevision: 'f'.repeat(40),
         },
         { actor: jane },
@@ -344,9 +333,7 @@ describe('ChangeService', () => {
       service.submit(
         {
           operation: 'create',
-          kind: 'Workspace',
-          namespace: 'team-a',
-          name: 'alice-dev',
+          ...ALICE_DEV,
           yaml: EXISTING,
         },
         { actor: jane },
@@ -370,9 +357,7 @@ describe('ChangeService', () => {
     const { service, provider, store } = await setup();
     const submission = {
       operation: 'create' as const,
-      kind: 'Workspace',
-      namespace: 'team-a',
-      name: 'jane-dev',
+      ...JANE_DEV,
       resource: NEW_WORKSPACE,
     };
     const first = await service.submit(
@@ -473,9 +458,7 @@ spec:
       .submit(
         {
           operation: 'create',
-          kind: 'Workspace',
-          namespace: 'team-a',
-          name: 'jane-dev',
+          ...JANE_DEV,
           yaml: invalid,
         },
         { actor: jane },
@@ -562,9 +545,7 @@ spec:
     const created = await service.submit(
       {
         operation: 'create',
-        kind: 'Workspace',
-        namespace: 'team-a',
-        name: 'jane-dev',
+        ...JANE_DEV,
         resource: NEW_WORKSPACE,
       },
       { actor: jane },
@@ -572,9 +553,7 @@ spec:
     const deleted = await service.submit(
       {
         operation: 'delete',
-        kind: 'Workspace',
-        namespace: 'team-a',
-        name: 'alice-dev',
+        ...ALICE_DEV,
       },
       { actor: { ...jane, userRef: 'user:default/other' } },
     );
@@ -608,18 +587,7 @@ describe('ChangeService on GitHub', () => {
   let server: FakeGithubServer;
 
   beforeEach(async () => {
-    server = await FakeGithubServer.start();
-    server.addUser({
-      login: 'butler-portal[bot]',
-      token: 'bot-token',
-      type: 'Bot',
-    });
-    server.addUser({
-      login: 'jane',
-      token: 'jane-token',
-      name: 'Jane Doe',
-      email: 'jane@example.com',
-    });
+    server = await startFakeGithub([jane]);
     server.seed({ 'README.md': '# platform\n' });
   });
 
@@ -631,16 +599,7 @@ describe('ChangeService on GitHub', () => {
         {
           id: 'platform',
           kinds: ['Workspace'],
-          provider: new GithubGitProvider({
-            repository: 'platform',
-            owner: 'butlerlabs',
-            repo: 'platform',
-            baseUrl: server.baseUrl,
-            credentialsProvider: {
-              getCredentials: async () => ({ type: 'app', token: 'bot-token' }),
-            },
-            sleep: async () => {},
-          }),
+          provider: githubProviderOn(server),
         },
       ],
     });
@@ -656,7 +615,7 @@ describe('ChangeService on GitHub', () => {
 
   it("opens the pull request with the user's own token when the actor carries one", async () => {
     await service().submit(submission, {
-      actor: { ...jane, scmToken: 'jane-token' },
+      actor: withGithubToken(jane),
     });
 
     const [pull] = server.requestsTo('POST', /\/pulls$/);

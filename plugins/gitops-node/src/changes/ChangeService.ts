@@ -37,6 +37,8 @@ import type {
   Review,
   ReviewDecision,
 } from '../provider/types';
+import { canonicalJson } from '../util/canonicalJson';
+import { mapLimited } from '../util/mapLimited';
 import { formatChangeId, parseChangeId } from './changeIds';
 import { defaultChangeTitle, describeChange } from './describeChange';
 import {
@@ -88,42 +90,6 @@ interface PlannedChange {
   name: string;
   path: string;
   repository: ChangeRepository;
-}
-
-async function mapLimited<T, R>(
-  items: readonly T[],
-  fn: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index]);
-    }
-  };
-  await Promise.all(
-    Array.from({ length: Math.min(LIST_CONCURRENCY, items.length) }, worker),
-  );
-  return results;
-}
-
-/** JSON with sorted keys, so that equal requests hash equally whatever their key order. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    return `{${Object.keys(value)
-      .filter(k => (value as Record<string, unknown>)[k] !== undefined)
-      .sort()
-      .map(
-        k =>
-          `${JSON.stringify(k)}:${canonicalJson(
-            (value as Record<string, unknown>)[k],
-          )}`,
-      )
-      .join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
 }
 
 function isConflict(error: unknown): boolean {
@@ -629,7 +595,7 @@ export class ChangeService {
               c.author.name,
             ].some(v => v?.toLowerCase() === author),
         );
-        const summaries = await mapLimited(changes, c =>
+        const summaries = await mapLimited(changes, LIST_CONCURRENCY, c =>
           this.summarize(repository, c),
         );
         return summaries.filter(
@@ -649,7 +615,9 @@ export class ChangeService {
     const open = (
       await repository.provider.listChanges({ state: 'open' })
     ).filter(c => c.paths.includes(path));
-    return mapLimited(open, c => this.summarize(repository, c));
+    return mapLimited(open, LIST_CONCURRENCY, c =>
+      this.summarize(repository, c),
+    );
   }
 
   async getChange(id: string): Promise<ChangeDetail> {

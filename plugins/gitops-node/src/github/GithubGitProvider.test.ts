@@ -5,31 +5,22 @@ import {
   NotFoundError,
   ServiceUnavailableError,
 } from '@backstage/errors';
-import type { Actor } from '../provider';
+import * as people from '../__testUtils__/actors';
+import {
+  githubProviderOn,
+  startFakeGithub,
+  withGithubToken,
+} from '../__testUtils__/fakeGithub';
 import {
   GithubGitProvider,
   GithubGitProviderOptions,
 } from './GithubGitProvider';
 import { FakeGithubServer } from './testing/fakeGithubServer';
 
-const jane: Actor = {
-  userRef: 'user:default/jane',
-  name: 'Jane Doe',
-  email: 'jane@example.com',
-};
-const janeWithToken: Actor = { ...jane, scmToken: 'jane-token' };
-const bob: Actor = {
-  userRef: 'user:default/bob',
-  name: 'Bob',
-  email: 'bob@example.com',
-  scmToken: 'bob-token',
-};
-const carol: Actor = {
-  userRef: 'user:default/carol',
-  name: 'Carol',
-  email: 'carol@example.com',
-  scmToken: 'carol-token',
-};
+const { jane } = people;
+const janeWithToken = withGithubToken(jane);
+const bob = withGithubToken(people.bob);
+const carol = withGithubToken(people.carol);
 
 const CODEOWNERS = [
   '# owners of the GitOps repository',
@@ -45,14 +36,7 @@ describe('GithubGitProvider', () => {
   const NOW = 1_700_000_000_000;
 
   function provider(options: Partial<GithubGitProviderOptions> = {}) {
-    return new GithubGitProvider({
-      repository: 'platform',
-      owner: 'butlerlabs',
-      repo: 'platform',
-      baseUrl: server.baseUrl,
-      credentialsProvider: {
-        getCredentials: async () => ({ type: 'app', token: 'bot-token' }),
-      },
+    return githubProviderOn(server, {
       sleep: async ms => {
         sleeps.push(ms);
       },
@@ -65,30 +49,7 @@ describe('GithubGitProvider', () => {
 
   beforeEach(async () => {
     sleeps = [];
-    server = await FakeGithubServer.start();
-    server.addUser({
-      login: 'butler-portal[bot]',
-      token: 'bot-token',
-      type: 'Bot',
-    });
-    server.addUser({
-      login: 'jane',
-      token: 'jane-token',
-      name: 'Jane Doe',
-      email: 'jane@example.com',
-    });
-    server.addUser({
-      login: 'bob',
-      token: 'bob-token',
-      name: 'Bob',
-      email: 'bob@example.com',
-    });
-    server.addUser({
-      login: 'carol',
-      token: 'carol-token',
-      name: 'Carol',
-      email: 'carol@example.com',
-    });
+    server = await startFakeGithub([jane, bob, carol]);
     server.addTeam('butlerlabs', 'platform-team', ['carol']);
     server.seed({
       '.github/CODEOWNERS': CODEOWNERS,
@@ -574,6 +535,28 @@ describe('GithubGitProvider', () => {
       });
     }
 
+    /** an approved edit of dev.yaml, after which main changes the same line */
+    async function openApprovedConflict(github: GithubGitProvider) {
+      const opened = await github.openChange({
+        branch: 'butler/ws/edit',
+        title: 'Edit dev',
+        description: '',
+        operations: [
+          {
+            action: 'update',
+            path: 'workspaces/team-a/dev.yaml',
+            content: 'mine\n',
+          },
+        ],
+        actor: jane,
+      });
+      await github.review(opened.id, { decision: 'approve', actor: bob });
+      server.git.commitFiles('main', {
+        'workspaces/team-a/dev.yaml': 'theirs\n',
+      });
+      return opened;
+    }
+
     it('reviews with the reviewer token and merges what was approved', async () => {
       const github = provider();
       const opened = await openWorkspaceChange(github);
@@ -735,23 +718,7 @@ describe('GithubGitProvider', () => {
 
     it('reports a conflict once GitHub has computed it, and refuses to merge', async () => {
       const github = provider();
-      const opened = await github.openChange({
-        branch: 'butler/ws/edit',
-        title: 'Edit dev',
-        description: '',
-        operations: [
-          {
-            action: 'update',
-            path: 'workspaces/team-a/dev.yaml',
-            content: 'mine\n',
-          },
-        ],
-        actor: jane,
-      });
-      await github.review(opened.id, { decision: 'approve', actor: bob });
-      server.git.commitFiles('main', {
-        'workspaces/team-a/dev.yaml': 'theirs\n',
-      });
+      const opened = await openApprovedConflict(github);
 
       // GitHub answers mergeable: null while it computes, then false
       const computing = await github.getChange(opened.id);
@@ -771,24 +738,8 @@ describe('GithubGitProvider', () => {
 
     it("maps GitHub's 405 (not mergeable) to ConflictError with GitHub's message", async () => {
       const github = provider();
-      const opened = await github.openChange({
-        branch: 'butler/ws/edit',
-        title: 'Edit dev',
-        description: '',
-        operations: [
-          {
-            action: 'update',
-            path: 'workspaces/team-a/dev.yaml',
-            content: 'mine\n',
-          },
-        ],
-        actor: jane,
-      });
-      await github.review(opened.id, { decision: 'approve', actor: bob });
-      // main moves; the portal's read sees mergeable: null and leaves the verdict to GitHub
-      server.git.commitFiles('main', {
-        'workspaces/team-a/dev.yaml': 'theirs\n',
-      });
+      // main moved; the portal's read sees mergeable: null and leaves the verdict to GitHub
+      const opened = await openApprovedConflict(github);
       const error = await github.merge(opened.id, janeWithToken).catch(e => e);
       expect(error).toBeInstanceOf(ConflictError);
       expect(error.message).toBe(
@@ -1057,12 +1008,7 @@ describe('GithubGitProvider', () => {
 
     it('reads files over 1 MB through the blob API', async () => {
       await server.stop();
-      server = await FakeGithubServer.start({ largeFileThreshold: 10 });
-      server.addUser({
-        login: 'butler-portal[bot]',
-        token: 'bot-token',
-        type: 'Bot',
-      });
+      server = await startFakeGithub([], { largeFileThreshold: 10 });
       server.seed({ 'big.yaml': 'a: long long long value\n' });
       const file = await provider({ defaultBranch: 'main' }).readFile(
         'big.yaml',
@@ -1073,12 +1019,7 @@ describe('GithubGitProvider', () => {
 
     it('walks the tree level by level when GitHub truncates a recursive listing', async () => {
       await server.stop();
-      server = await FakeGithubServer.start({ treeEntryLimit: 3 });
-      server.addUser({
-        login: 'butler-portal[bot]',
-        token: 'bot-token',
-        type: 'Bot',
-      });
+      server = await startFakeGithub([], { treeEntryLimit: 3 });
       server.seed({
         'a/1.yaml': '1',
         'a/2.yaml': '2',

@@ -27,7 +27,10 @@ import {
   validateBranchName,
   validateRepoPath,
 } from '../provider/names';
-import { validateOpenChangeInput } from '../provider/validateOpenChangeInput';
+import {
+  validateOpenChangeFromBranchInput,
+  validateOpenChangeInput,
+} from '../provider/validateOpenChangeInput';
 import type {
   Actor,
   ChangedFile,
@@ -37,6 +40,7 @@ import type {
   CommitCheck,
   FileContent,
   GitProvider,
+  OpenChangeFromBranchInput,
   OpenChangeInput,
   Review,
   ReviewInput,
@@ -559,17 +563,7 @@ export class GithubGitProvider implements GitProvider {
 
     let pull: GithubPull;
     try {
-      pull = (
-        await octokit.pulls.create({
-          ...params,
-          title: input.title,
-          head: input.branch,
-          base: targetBranch,
-          body: asUser
-            ? input.description
-            : appendActorTrailer(input.description, 'Requested', input.actor),
-        })
-      ).data;
+      pull = await this.createPull(octokit, asUser, input, targetBranch);
     } catch (error) {
       // all or nothing: a branch without its pull request would be an orphan
       await this.deleteBranch(octokit, input.branch);
@@ -588,29 +582,15 @@ export class GithubGitProvider implements GitProvider {
     return this.describe(octokit, pull);
   }
 
-  async openChangeFromBranch(input: {
-    branch: string;
-    title: string;
-    description: string;
-    actor: Actor;
-  }): Promise<ChangeRequest> {
-    validateBranchName(input.branch);
-    if (!input.title?.trim()) {
-      throw new InputError('title: must not be empty');
-    }
+  async openChangeFromBranch(
+    input: OpenChangeFromBranchInput,
+  ): Promise<ChangeRequest> {
+    validateOpenChangeFromBranchInput(input);
     const targetBranch = await this.defaultBranch();
     const { octokit, asUser } = await this.identity(input.actor);
     return this.run(`open a pull request for '${input.branch}'`, async () => {
       await this.branchHead(octokit, input.branch);
-      const { data: pull } = await octokit.pulls.create({
-        ...this.repoParams,
-        title: input.title,
-        head: input.branch,
-        base: targetBranch,
-        body: asUser
-          ? input.description
-          : appendActorTrailer(input.description, 'Requested', input.actor),
-      });
+      const pull = await this.createPull(octokit, asUser, input, targetBranch);
       const files = await this.pullFiles(octokit, pull.number);
       await this.requestCodeOwners(
         octokit,
@@ -620,6 +600,28 @@ export class GithubGitProvider implements GitProvider {
       );
       return this.describe(octokit, pull);
     });
+  }
+
+  /**
+   * The pull request of a change; made as the integration, its body names the requester, since
+   * GitHub will show the bot as its author.
+   */
+  private async createPull(
+    octokit: Octokit,
+    asUser: boolean,
+    input: OpenChangeFromBranchInput,
+    base: string,
+  ): Promise<GithubPull> {
+    const { data } = await octokit.pulls.create({
+      ...this.repoParams,
+      title: input.title,
+      head: input.branch,
+      base,
+      body: asUser
+        ? input.description
+        : appendActorTrailer(input.description, 'Requested', input.actor),
+    });
+    return data;
   }
 
   private async deleteBranch(octokit: Octokit, branch: string): Promise<void> {

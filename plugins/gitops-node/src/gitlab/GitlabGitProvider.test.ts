@@ -11,6 +11,7 @@ import {
 } from './GitlabGitProvider';
 import { CHANGES_REQUESTED_MARKER } from './mergeRequestMapping';
 import {
+  DEFAULT_GITLAB_USERS,
   FakeGitlabServer,
   gitBlobId,
   type FakeGitlabOptions,
@@ -535,24 +536,10 @@ describe('GitlabGitProvider', () => {
     it('reports a 401 from the merge call as not allowed', async () => {
       await start({
         users: {
-          'bot-token': {
-            id: 1,
-            username: 'butler-bot',
-            name: 'Butler Bot',
-            email: 'bot@example.com',
-          },
+          ...DEFAULT_GITLAB_USERS,
           'alice-token': {
-            id: 2,
-            username: 'alice',
-            name: 'Alice Liddell',
-            email: 'alice@example.com',
+            ...DEFAULT_GITLAB_USERS['alice-token'],
             canMerge: false,
-          },
-          'bob-token': {
-            id: 3,
-            username: 'bob',
-            name: 'Bob Builder',
-            email: 'bob@example.com',
           },
         },
       });

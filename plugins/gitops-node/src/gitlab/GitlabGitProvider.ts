@@ -16,7 +16,7 @@
  * GitLab 17's reviewer state `requested_changes` where the instance reports it.
  */
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import { validateBranchName, validateRepoPath } from '../provider/names';
+import { validateRepoPath } from '../provider/names';
 import {
   ConflictError,
   InputError,
@@ -33,6 +33,7 @@ import type {
   CommitCheck,
   FileContent,
   GitProvider,
+  OpenChangeFromBranchInput,
   OpenChangeInput,
   Review,
   ReviewInput,
@@ -71,8 +72,10 @@ import {
 } from './mergeRequestMapping';
 import {
   DEFAULT_MAX_FILE_BYTES,
+  validateOpenChangeFromBranchInput,
   validateOpenChangeInput,
 } from '../provider/validateOpenChangeInput';
+import { mapLimited } from '../util/mapLimited';
 
 export interface GitlabGitProviderOptions {
   /** the configured repository id (app-config `gitops.repositories[].id`) */
@@ -111,24 +114,6 @@ const GITLAB_STATE = {
 /** How many GitLab calls one list runs at once, so a long list does not trip rate limits. */
 const CONCURRENCY = 4;
 const PER_PAGE = 100;
-
-async function mapLimited<T, R>(
-  items: T[],
-  fn: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index]);
-    }
-  };
-  await Promise.all(
-    Array.from({ length: Math.min(CONCURRENCY, items.length) }, worker),
-  );
-  return results;
-}
 
 function parseIid(id: string): number {
   if (!/^[1-9]\d{0,9}$/.test(String(id))) {
@@ -379,14 +364,10 @@ export class GitlabGitProvider implements GitProvider {
     return this.assemble(mr);
   }
 
-  async openChangeFromBranch(input: {
-    branch: string;
-    title: string;
-    description: string;
-    actor: Actor;
-  }): Promise<ChangeRequest> {
-    validateBranchName(input.branch);
-    if (!input.title?.trim()) throw new InputError('title: must not be empty');
+  async openChangeFromBranch(
+    input: OpenChangeFromBranchInput,
+  ): Promise<ChangeRequest> {
+    validateOpenChangeFromBranchInput(input);
     await this.head(input.branch); // NotFoundError names the branch
     const targetBranch = await this.defaultBranch();
     const { client, asBot } = this.clientFor(input.actor);
@@ -419,7 +400,7 @@ export class GitlabGitProvider implements GitProvider {
         perPage: PER_PAGE,
       }),
     )) as unknown as GitlabMergeRequest[];
-    return mapLimited(listed, async summary =>
+    return mapLimited(listed, CONCURRENCY, async summary =>
       // The list omits diff_refs and may carry a stale merge status: read each one.
       this.assemble(await this.showMergeRequest(summary.iid)),
     );
@@ -439,7 +420,7 @@ export class GitlabGitProvider implements GitProvider {
     const mr = await this.showMergeRequest(parseIid(id));
     const paths = changedPathsOf(await this.mergeRequestDiffs(mr.iid));
     const base = mr.diff_refs?.base_sha ?? mr.target_branch;
-    return mapLimited(paths, async changed => {
+    return mapLimited(paths, CONCURRENCY, async changed => {
       const [before, after] = await Promise.all([
         changed.status === 'added'
           ? undefined

@@ -6,15 +6,10 @@
 import { ChildProcess, spawn } from 'child_process';
 import fs from 'fs';
 import path from 'path';
+import { alice } from '../__testUtils__/actors';
 import { LocalGitProvider } from './LocalGitProvider';
 import { ensureLocalRepository } from './ensureLocalRepository';
 import { fsck, gitRefs, makeTempDir, removeTempDirs } from './testing/gitCli';
-
-const alice = {
-  userRef: 'user:default/alice',
-  name: 'Alice',
-  email: 'alice@example.com',
-};
 
 async function createRepo() {
   const dir = path.join(await makeTempDir(), 'platform.git');

@@ -6,9 +6,10 @@ import {
   NotAllowedError,
   NotFoundError,
 } from '@backstage/errors';
-import { Actor, GitEvent } from '../provider/types';
+import { alice, bob, carol, guest } from '../__testUtils__/actors';
+import { createLocalRepository } from '../__testUtils__/localRepository';
+import { GitEvent } from '../provider/types';
 import { LocalGitProvider, LocalGitProviderOptions } from './LocalGitProvider';
-import { ensureLocalRepository } from './ensureLocalRepository';
 import {
   fsck,
   git,
@@ -17,27 +18,6 @@ import {
   removeTempDirs,
 } from './testing/gitCli';
 
-const alice: Actor = {
-  userRef: 'user:default/alice',
-  name: 'Alice',
-  email: 'alice@example.com',
-};
-const bob: Actor = {
-  userRef: 'user:default/bob',
-  name: 'Bob',
-  email: 'bob@example.com',
-};
-const carol: Actor = {
-  userRef: 'user:default/carol',
-  name: 'Carol',
-  email: 'carol@example.com',
-};
-const guest: Actor = {
-  userRef: 'user:default/guest',
-  name: 'Guest',
-  email: 'guest@example.com',
-};
-
 const WS = `apiVersion: butler.butlerlabs.dev/v1alpha1
 kind: Workspace
 metadata:
@@ -45,28 +25,12 @@ metadata:
   namespace: team-a
 `;
 
-async function createRepo(files: Record<string, string> = {}) {
-  const root = await makeTempDir();
-  const template = path.join(root, 'layout');
-  await fs.promises.mkdir(template);
-  const all = {
+function createRepo(files: Record<string, string> = {}) {
+  return createLocalRepository({
     'README.md': '# GitOps repo\n',
     'workspaces/team-a/base.yaml': WS,
     ...files,
-  };
-  for (const [file, content] of Object.entries(all)) {
-    await fs.promises.mkdir(path.dirname(path.join(template, file)), {
-      recursive: true,
-    });
-    await fs.promises.writeFile(path.join(template, file), content);
-  }
-  const dir = path.join(root, 'platform.git');
-  await ensureLocalRepository({
-    dir,
-    templateDir: template,
-    initialAuthor: { name: 'Butler Portal', email: 'portal@example.com' },
   });
-  return { root, dir };
 }
 
 function makeProvider(

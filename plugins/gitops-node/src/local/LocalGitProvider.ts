@@ -25,6 +25,7 @@ import {
   FileContent,
   GitEvent,
   GitProvider,
+  OpenChangeFromBranchInput,
   OpenChangeInput,
   Review,
   ReviewDecision,
@@ -561,6 +562,110 @@ export class LocalGitProvider implements GitProvider {
     });
   }
 
+  /** checks what both ways of opening a change take: actor, text and a branch of its own */
+  private async validateOpenInput(input: OpenChangeFromBranchInput) {
+    const actor = validateActor(input?.actor);
+    const title = validateTitle(input.title);
+    const description = validateDescription(input.description);
+    const branch = validateBranchName(input.branch);
+    const target = await this.defaultBranch();
+    if (branch === target) {
+      throw new InputError(
+        `branch: '${branch}' is the default branch; a change needs its own branch`,
+      );
+    }
+    return { actor, title, description, branch, target };
+  }
+
+  /**
+   * The plan that opens a change: claims its number, writes its first meta commit and creates
+   * its refs; `branchUpdate` says what happens to the source branch.
+   */
+  private async planOpened(input: {
+    actor: Actor;
+    title: string;
+    description: string;
+    branch: string;
+    target: string;
+    base: string;
+    head: string;
+    ownsSourceBranch: boolean;
+    summary: string;
+    date: Date;
+    branchUpdate: RefUpdate;
+  }): Promise<Plan<number>> {
+    const { actor, date } = input;
+    const claim = await this.claimNumber();
+    const meta: ChangeMeta = {
+      schemaVersion: 1,
+      number: claim.number,
+      title: input.title,
+      description: input.description,
+      state: 'open',
+      author: {
+        name: actor.name,
+        email: actor.email,
+        userRef: actor.userRef,
+      },
+      sourceBranch: input.branch,
+      targetBranch: input.target,
+      ownsSourceBranch: input.ownsSourceBranch,
+      baseSha: input.base,
+      headSha: input.head,
+      createdAt: date.toISOString(),
+      updatedAt: date.toISOString(),
+      reviews: [],
+    };
+    const metaCommit = await this.writeMetaCommit({
+      meta,
+      actor,
+      action: 'opened',
+      summary: input.summary,
+      date,
+    });
+    return {
+      updates: [
+        claim.update,
+        input.branchUpdate,
+        { ref: changeMetaRef(claim.number), expect: null, value: metaCommit },
+        { ref: changeHeadRef(claim.number), expect: null, value: input.head },
+      ],
+      events: [this.changeEvent(claim.number, 'opened')],
+      result: claim.number,
+    };
+  }
+
+  /**
+   * Writes the next meta commit of an existing change and returns the ref updates that record
+   * it: the meta ref moves only from the commit we read, the head ref follows the change.
+   */
+  private async advanceMeta(input: {
+    next: ChangeMeta;
+    metaCommit: string;
+    actor: Signature;
+    action: string;
+    summary: string;
+    date: Date;
+  }): Promise<RefUpdate[]> {
+    const { next, metaCommit } = input;
+    const commit = await this.writeMetaCommit({
+      meta: next,
+      parent: metaCommit,
+      actor: input.actor,
+      action: input.action,
+      summary: input.summary,
+      date: input.date,
+    });
+    return [
+      {
+        ref: changeMetaRef(next.number),
+        expect: metaCommit,
+        value: commit,
+      },
+      { ref: changeHeadRef(next.number), value: next.headSha },
+    ];
+  }
+
   /** the next change number and the sequence ref update that claims it */
   private async claimNumber(): Promise<{ number: number; update: RefUpdate }> {
     const current = await this.refs.read(CHANGE_SEQUENCE_REF);
@@ -589,16 +694,8 @@ export class LocalGitProvider implements GitProvider {
   }
 
   async openChange(input: OpenChangeInput): Promise<ChangeRequest> {
-    const actor = validateActor(input?.actor);
-    const title = validateTitle(input.title);
-    const description = validateDescription(input.description);
-    const branch = validateBranchName(input.branch);
-    const target = await this.defaultBranch();
-    if (branch === target) {
-      throw new InputError(
-        `branch: '${branch}' is the default branch; a change needs its own branch`,
-      );
-    }
+    const opening = await this.validateOpenInput(input);
+    const { actor, title, branch, target } = opening;
     const number = await this.write(async () => {
       const branchRef = `refs/heads/${branch}`;
       if (await this.refs.read(branchRef)) {
@@ -624,64 +721,24 @@ export class LocalGitProvider implements GitProvider {
         author: actor,
         date: now,
       });
-      const claim = await this.claimNumber();
-      const meta: ChangeMeta = {
-        schemaVersion: 1,
-        number: claim.number,
-        title,
-        description,
-        state: 'open',
-        author: {
-          name: actor.name,
-          email: actor.email,
-          userRef: actor.userRef,
-        },
-        sourceBranch: branch,
-        targetBranch: target,
+      return this.planOpened({
+        ...opening,
+        base,
+        head,
         ownsSourceBranch: true,
-        baseSha: base,
-        headSha: head,
-        createdAt: now.toISOString(),
-        updatedAt: now.toISOString(),
-        reviews: [],
-      };
-      const metaCommit = await this.writeMetaCommit({
-        meta,
-        actor,
-        action: 'opened',
         summary: `Opened by ${actor.userRef}: ${title}`,
         date: now,
+        branchUpdate: { ref: branchRef, expect: null, value: head },
       });
-      return {
-        updates: [
-          claim.update,
-          { ref: branchRef, expect: null, value: head },
-          { ref: changeMetaRef(claim.number), expect: null, value: metaCommit },
-          { ref: changeHeadRef(claim.number), expect: null, value: head },
-        ],
-        events: [this.changeEvent(claim.number, 'opened')],
-        result: claim.number,
-      };
     });
     return (await this.getChange(String(number)))!;
   }
 
-  async openChangeFromBranch(input: {
-    branch: string;
-    title: string;
-    description: string;
-    actor: Actor;
-  }): Promise<ChangeRequest> {
-    const actor = validateActor(input?.actor);
-    const title = validateTitle(input.title);
-    const description = validateDescription(input.description);
-    const branch = validateBranchName(input.branch);
-    const target = await this.defaultBranch();
-    if (branch === target) {
-      throw new InputError(
-        `branch: '${branch}' is the default branch; a change needs its own branch`,
-      );
-    }
+  async openChangeFromBranch(
+    input: OpenChangeFromBranchInput,
+  ): Promise<ChangeRequest> {
+    const opening = await this.validateOpenInput(input);
+    const { actor, title, branch, target } = opening;
     const number = await this.write(async () => {
       const branchRef = `refs/heads/${branch}`;
       const head = await this.refs.read(branchRef);
@@ -709,46 +766,16 @@ export class LocalGitProvider implements GitProvider {
           `branch '${branch}' shares no history with '${target}'`,
         );
       }
-      const now = new Date();
-      const claim = await this.claimNumber();
-      const meta: ChangeMeta = {
-        schemaVersion: 1,
-        number: claim.number,
-        title,
-        description,
-        state: 'open',
-        author: {
-          name: actor.name,
-          email: actor.email,
-          userRef: actor.userRef,
-        },
-        sourceBranch: branch,
-        targetBranch: target,
+      return this.planOpened({
+        ...opening,
+        base,
+        head,
         ownsSourceBranch: false,
-        baseSha: base,
-        headSha: head,
-        createdAt: now.toISOString(),
-        updatedAt: now.toISOString(),
-        reviews: [],
-      };
-      const metaCommit = await this.writeMetaCommit({
-        meta,
-        actor,
-        action: 'opened',
         summary: `Opened by ${actor.userRef} from branch ${branch}: ${title}`,
-        date: now,
+        date: new Date(),
+        // not moved, only checked: the change opens on the commit we looked at
+        branchUpdate: { ref: branchRef, expect: head, value: head },
       });
-      return {
-        updates: [
-          claim.update,
-          // not moved, only checked: the change opens on the commit we looked at
-          { ref: branchRef, expect: head, value: head },
-          { ref: changeMetaRef(claim.number), expect: null, value: metaCommit },
-          { ref: changeHeadRef(claim.number), expect: null, value: head },
-        ],
-        events: [this.changeEvent(claim.number, 'opened')],
-        result: claim.number,
-      };
     });
     return (await this.getChange(String(number)))!;
   }
@@ -803,23 +830,15 @@ export class LocalGitProvider implements GitProvider {
         reviews: [...meta.reviews, review],
         updatedAt: now.toISOString(),
       };
-      const commit = await this.writeMetaCommit({
-        meta: next,
-        parent: metaCommit,
-        actor,
-        action: 'reviewed',
-        summary: `${actor.userRef}: ${input.decision} on ${head}`,
-        date: now,
-      });
       return {
-        updates: [
-          {
-            ref: changeMetaRef(meta.number),
-            expect: metaCommit,
-            value: commit,
-          },
-          { ref: changeHeadRef(meta.number), value: head },
-        ],
+        updates: await this.advanceMeta({
+          next,
+          metaCommit,
+          actor,
+          action: 'reviewed',
+          summary: `${actor.userRef}: ${input.decision} on ${head}`,
+          date: now,
+        }),
         events: [this.changeEvent(meta.number, 'reviewed')],
         result: review,
       };
@@ -882,14 +901,6 @@ export class LocalGitProvider implements GitProvider {
         mergedBy: actor.userRef,
         updatedAt: now.toISOString(),
       };
-      const commit = await this.writeMetaCommit({
-        meta: next,
-        parent: metaCommit,
-        actor,
-        action: 'merged',
-        summary: `Merged by ${actor.userRef} as ${mergeCommit}`,
-        date: now,
-      });
       return {
         updates: [
           {
@@ -897,12 +908,14 @@ export class LocalGitProvider implements GitProvider {
             expect: targetTip!,
             value: mergeCommit,
           },
-          {
-            ref: changeMetaRef(meta.number),
-            expect: metaCommit,
-            value: commit,
-          },
-          { ref: changeHeadRef(meta.number), value: head },
+          ...(await this.advanceMeta({
+            next,
+            metaCommit,
+            actor,
+            action: 'merged',
+            summary: `Merged by ${actor.userRef} as ${mergeCommit}`,
+            date: now,
+          })),
           ...this.sourceBranchUpdate(meta, branchTip),
         ],
         events: [
@@ -959,22 +972,16 @@ export class LocalGitProvider implements GitProvider {
         closedBy: actor.userRef,
         updatedAt: now.toISOString(),
       };
-      const commit = await this.writeMetaCommit({
-        meta: next,
-        parent: metaCommit,
-        actor,
-        action: 'closed',
-        summary: `Closed by ${actor.userRef}`,
-        date: now,
-      });
       return {
         updates: [
-          {
-            ref: changeMetaRef(meta.number),
-            expect: metaCommit,
-            value: commit,
-          },
-          { ref: changeHeadRef(meta.number), value: head },
+          ...(await this.advanceMeta({
+            next,
+            metaCommit,
+            actor,
+            action: 'closed',
+            summary: `Closed by ${actor.userRef}`,
+            date: now,
+          })),
           ...this.sourceBranchUpdate(meta, branchTip),
         ],
         events: [this.changeEvent(meta.number, 'closed')],
@@ -1067,19 +1074,15 @@ export class LocalGitProvider implements GitProvider {
         baseSha: base,
         updatedAt: now.toISOString(),
       };
-      const commit = await this.writeMetaCommit({
-        meta: next,
-        parent: metaCommit,
-        actor: PORTAL_SIGNATURE,
-        action: 'updated',
-        summary: `Source branch ${meta.sourceBranch} moved to ${head}`,
-        date: now,
-      });
       return {
-        updates: [
-          { ref: changeMetaRef(n), expect: metaCommit, value: commit },
-          { ref: changeHeadRef(n), value: head },
-        ],
+        updates: await this.advanceMeta({
+          next,
+          metaCommit,
+          actor: PORTAL_SIGNATURE,
+          action: 'updated',
+          summary: `Source branch ${meta.sourceBranch} moved to ${head}`,
+          date: now,
+        }),
         events: [this.changeEvent(n, 'updated')],
         result: undefined,
       };

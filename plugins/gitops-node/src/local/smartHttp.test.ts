@@ -2,36 +2,15 @@ import fs from 'fs';
 import http from 'http';
 import { AddressInfo } from 'net';
 import path from 'path';
+import { alice } from '../__testUtils__/actors';
+import { createLocalRepository } from '../__testUtils__/localRepository';
 import { LocalGitProvider, PushedRef } from './LocalGitProvider';
-import { ensureLocalRepository } from './ensureLocalRepository';
 import { createSmartHttpHandler } from './smartHttp';
-import {
-  fsck,
-  git,
-  gitRefs,
-  makeTempDir,
-  removeTempDirs,
-  runGit,
-} from './testing/gitCli';
-
-const alice = {
-  userRef: 'user:default/alice',
-  name: 'Alice',
-  email: 'alice@example.com',
-};
+import { fsck, git, gitRefs, removeTempDirs, runGit } from './testing/gitCli';
 
 async function setup() {
-  const root = await makeTempDir();
-  const template = path.join(root, 'layout');
-  await fs.promises.mkdir(path.join(template, 'workspaces'), {
-    recursive: true,
-  });
-  await fs.promises.writeFile(path.join(template, 'README.md'), '# platform\n');
-  const dir = path.join(root, 'repos', 'platform.git');
-  await ensureLocalRepository({
-    dir,
-    templateDir: template,
-    initialAuthor: { name: 'Portal', email: 'p@example.com' },
+  const { root, dir } = await createLocalRepository({
+    'README.md': '# platform\n',
   });
 
   const events: unknown[] = [];

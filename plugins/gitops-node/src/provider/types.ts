@@ -127,6 +127,12 @@ export interface OpenChangeInput {
   actor: Actor;
 }
 
+/** opening a change for a branch that already exists: the branch brings the commits */
+export type OpenChangeFromBranchInput = Pick<
+  OpenChangeInput,
+  'branch' | 'title' | 'description' | 'actor'
+>;
+
 export interface ReviewInput {
   decision: ReviewDecision;
   comment?: string;
@@ -182,12 +188,9 @@ export interface GitProvider {
   /** creates branch + ONE commit authored by the actor + the change request, all or nothing */
   openChange(input: OpenChangeInput): Promise<ChangeRequest>;
   /** opens a change request for a branch that already exists (e.g. pushed with `git push`) */
-  openChangeFromBranch?(input: {
-    branch: string;
-    title: string;
-    description: string;
-    actor: Actor;
-  }): Promise<ChangeRequest>;
+  openChangeFromBranch?(
+    input: OpenChangeFromBranchInput,
+  ): Promise<ChangeRequest>;
   listChanges(filter?: ChangeFilter): Promise<ChangeRequest[]>;
   getChange(id: string): Promise<ChangeRequest | undefined>;
   /** files of a change with both sides of each, for diffs */

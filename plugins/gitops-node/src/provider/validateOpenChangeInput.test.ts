@@ -1,6 +1,9 @@
 import { InputError } from '@backstage/errors';
 import type { OpenChangeInput } from '../provider';
-import { validateOpenChangeInput } from './validateOpenChangeInput';
+import {
+  validateOpenChangeFromBranchInput,
+  validateOpenChangeInput,
+} from './validateOpenChangeInput';
 
 const input = (over: Partial<OpenChangeInput> = {}): OpenChangeInput => ({
   branch: 'butler/workspace/alice-dev/1a2b3c4d',
@@ -88,5 +91,22 @@ describe('validateOpenChangeInput', () => {
     ).toThrow(
       'operations[0].content for big.yaml: 2048 bytes exceeds the limit of 1024',
     );
+  });
+});
+
+describe('validateOpenChangeFromBranchInput', () => {
+  const { operations: _, ...fromBranch } = input();
+
+  it('accepts a pushed branch with a title', () => {
+    expect(() => validateOpenChangeFromBranchInput(fromBranch)).not.toThrow();
+  });
+
+  it('refuses a blank title and an unsafe branch, naming the field', () => {
+    expect(() =>
+      validateOpenChangeFromBranchInput({ ...fromBranch, title: '  ' }),
+    ).toThrow(new InputError('title: must not be empty'));
+    expect(() =>
+      validateOpenChangeFromBranchInput({ ...fromBranch, branch: 'a..b' }),
+    ).toThrow(/branch/);
   });
 });

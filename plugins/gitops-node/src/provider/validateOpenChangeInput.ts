@@ -5,16 +5,23 @@
 import { InputError } from '@backstage/errors';
 // the same branch and path rules as the local provider: one definition of a safe name
 import { validateBranchName, validateRepoPath } from './names';
-import type { OpenChangeInput } from './types';
+import type { OpenChangeFromBranchInput, OpenChangeInput } from './types';
 
 export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
+
+/** what opening a change for an existing branch needs: a safe branch name and a title */
+export function validateOpenChangeFromBranchInput(
+  input: OpenChangeFromBranchInput,
+): void {
+  validateBranchName(input.branch);
+  if (!input.title?.trim()) throw new InputError('title: must not be empty');
+}
 
 export function validateOpenChangeInput(
   input: OpenChangeInput,
   maxFileBytes = DEFAULT_MAX_FILE_BYTES,
 ): void {
-  validateBranchName(input.branch);
-  if (!input.title?.trim()) throw new InputError('title: must not be empty');
+  validateOpenChangeFromBranchInput(input);
   if (!input.actor?.name || !input.actor?.email) {
     throw new InputError(
       'actor: name and email are required (they author the commit)',

@@ -8,6 +8,7 @@ import type {
   GitOpsResource,
   ResourceRef,
 } from '@butler-portal/plugin-gitops-common';
+import { canonicalJson } from '../util/canonicalJson';
 
 /** Label that marks an object as owned by the portal; only such objects are ever pruned. */
 export const MANAGED_BY_LABEL = 'portal.butlerlabs.dev/managed-by';
@@ -104,25 +105,4 @@ export function contentHash(object: unknown): string {
     .createHash('sha256')
     .update(canonicalJson(object))
     .digest('hex');
-}
-
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) {
-    return `[${value
-      .map(v => canonicalJson(v === undefined ? null : v))
-      .join(',')}]`;
-  }
-  if (typeof value === 'object' && value !== null) {
-    const entries = Object.keys(value)
-      .filter(k => (value as Record<string, unknown>)[k] !== undefined)
-      .sort()
-      .map(
-        k =>
-          `${JSON.stringify(k)}:${canonicalJson(
-            (value as Record<string, unknown>)[k],
-          )}`,
-      );
-    return `{${entries.join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
 }

@@ -6,7 +6,7 @@
 import type { Entity } from '@backstage/catalog-model';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
-import { LABEL_TEMPLATE } from './annotations';
+import { LABEL_TEMPLATE } from '@butler-portal/plugin-gitops-common';
 
 /** spec fields shown first, per kind */
 const LEADING_FIELDS: Record<string, string[]> = {

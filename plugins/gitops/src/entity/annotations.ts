@@ -1,16 +1,17 @@
 /*
- * What the catalog module (plugins/catalog-backend-module-gitops, src/entity/annotations.ts) puts
- * on every GitOps entity, read back here. The names must stay equal to the module's.
+ * What the catalog module (plugins/catalog-backend-module-gitops) puts on every GitOps entity,
+ * read back here; the names are the ones both import from @butler-portal/plugin-gitops-common.
  */
 import type { Entity } from '@backstage/catalog-model';
-import { kindOf, type KindInfo } from '@butler-portal/plugin-gitops-common';
+import {
+  ANNOTATION_OPEN_CHANGES,
+  ANNOTATION_SOURCE_COMMIT,
+  ANNOTATION_SOURCE_PATH,
+  ANNOTATION_SOURCE_REPOSITORY,
+  kindOf,
+  type KindInfo,
+} from '@butler-portal/plugin-gitops-common';
 
-export const ANNOTATION_SOURCE_REPOSITORY =
-  'portal.butlerlabs.dev/source-repository';
-export const ANNOTATION_SOURCE_PATH = 'portal.butlerlabs.dev/source-path';
-export const ANNOTATION_SOURCE_COMMIT = 'portal.butlerlabs.dev/source-commit';
-export const ANNOTATION_OPEN_CHANGES = 'portal.butlerlabs.dev/open-changes';
-export const LABEL_TEMPLATE = 'portal.butlerlabs.dev/template';
 const ANNOTATION_VIEW_URL = 'backstage.io/view-url';
 const ANNOTATION_EDIT_URL = 'backstage.io/edit-url';
 

@@ -10,6 +10,28 @@ import { createHash } from 'crypto';
 import http from 'http';
 import type { AddressInfo } from 'net';
 
+/** the users a fake knows unless told otherwise, by token: the integration's bot, alice, bob */
+export const DEFAULT_GITLAB_USERS: Readonly<Record<string, FakeGitlabUser>> = {
+  'bot-token': {
+    id: 1,
+    username: 'butler-bot',
+    name: 'Butler Bot',
+    email: 'bot@example.com',
+  },
+  'alice-token': {
+    id: 2,
+    username: 'alice',
+    name: 'Alice Liddell',
+    email: 'alice@example.com',
+  },
+  'bob-token': {
+    id: 3,
+    username: 'bob',
+    name: 'Bob Builder',
+    email: 'bob@example.com',
+  },
+};
+
 export interface FakeGitlabUser {
   id: number;
   username: string;
@@ -212,26 +234,7 @@ export class FakeGitlabServer {
     this.tier = options.tier ?? 'premium';
     this.approvalsRequired = options.approvalsRequired ?? 1;
     this.conflictStatus = options.conflictStatus ?? 406;
-    this.users = options.users ?? {
-      'bot-token': {
-        id: 1,
-        username: 'butler-bot',
-        name: 'Butler Bot',
-        email: 'bot@example.com',
-      },
-      'alice-token': {
-        id: 2,
-        username: 'alice',
-        name: 'Alice Liddell',
-        email: 'alice@example.com',
-      },
-      'bob-token': {
-        id: 3,
-        username: 'bob',
-        name: 'Bob Builder',
-        email: 'bob@example.com',
-      },
-    };
+    this.users = options.users ?? DEFAULT_GITLAB_USERS;
     const root = this.addCommit(
       [],
       new Map(Object.entries(options.files ?? { 'README.md': '# platform\n' })),
@@ -962,18 +965,13 @@ export class FakeGitlabServer {
             tree.set(path, content ?? '');
             break;
           case 'update':
-            if (!tree.has(path))
-              throw new HttpError(400, {
-                message: "A file with this name doesn't exist",
-              });
-            tree.set(path, content ?? '');
-            break;
           case 'delete':
             if (!tree.has(path))
               throw new HttpError(400, {
                 message: "A file with this name doesn't exist",
               });
-            tree.delete(path);
+            if (action.action === 'update') tree.set(path, content ?? '');
+            else tree.delete(path);
             break;
           default:
             throw new HttpError(400, {

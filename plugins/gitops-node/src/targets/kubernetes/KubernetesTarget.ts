@@ -32,7 +32,12 @@ import {
   SyncTarget,
   withManagedByLabel,
 } from '../types';
-import { diffLiveObject, DriftOptions, DriftResult } from './diffLiveObject';
+import {
+  diffLiveObject,
+  DriftOptions,
+  DriftResult,
+  SERVER_METADATA,
+} from './diffLiveObject';
 import {
   describeKubernetesError,
   isFieldManagerConflict,
@@ -143,18 +148,6 @@ interface KindTarget {
   kind: string;
   crdName?: string;
 }
-
-/** Server-maintained metadata: never sent in an apply configuration. */
-const SERVER_METADATA = [
-  'uid',
-  'resourceVersion',
-  'generation',
-  'creationTimestamp',
-  'deletionTimestamp',
-  'deletionGracePeriodSeconds',
-  'managedFields',
-  'selfLink',
-];
 
 /** The object as plain JSON (client-node hands back class instances with Dates). */
 function plain(object: unknown): Record<string, unknown> {

@@ -235,9 +235,8 @@ function desiredPaths(
 
 const NEVER_COMPARED = new Set(['apiVersion', 'kind', 'status']);
 
-const SERVER_METADATA = new Set([
-  'name',
-  'namespace',
+/** Metadata the API server maintains: never sent in an apply configuration, never drift. */
+export const SERVER_METADATA: readonly string[] = [
   'uid',
   'resourceVersion',
   'generation',
@@ -246,6 +245,13 @@ const SERVER_METADATA = new Set([
   'deletionGracePeriodSeconds',
   'managedFields',
   'selfLink',
+];
+
+/** name and namespace identify the object: equal on both sides by construction */
+const NOT_COMPARED_METADATA = new Set([
+  'name',
+  'namespace',
+  ...SERVER_METADATA,
 ]);
 
 function compared(
@@ -260,7 +266,7 @@ function compared(
     first.field === 'metadata' &&
     second &&
     'field' in second &&
-    SERVER_METADATA.has(second.field)
+    NOT_COMPARED_METADATA.has(second.field)
   ) {
     return false;
   }

@@ -69,76 +69,84 @@ function pending(live: Record<string, any>): LiveHealth | undefined {
   return undefined;
 }
 
-export function workspaceHealth(live: Record<string, any>): LiveHealth {
+/**
+ * What every phase-driven kind shares: pending first, then no phase yet (its controller has not
+ * written status), then the kind's own reading of the phase; a phase it does not know is Unknown.
+ */
+function phaseHealth(
+  live: Record<string, any>,
+  controller: string,
+  ofPhase: (phase: string) => LiveHealth | undefined,
+): LiveHealth {
   const early = pending(live);
   if (early) return early;
   const phase = live.status?.phase;
-  switch (phase) {
-    case undefined:
-      return {
-        status: 'Progressing',
-        message: 'waiting for the workspace controller',
-      };
-    case 'Running': {
-      const notReady = conditions(live).find(
-        c => c.type === 'Ready' && c.status === 'False',
-      );
-      return notReady
-        ? { status: 'Degraded', message: join('Running', explain(live)) }
-        : {
-            status: 'Healthy',
-            message: live.status?.connected
-              ? 'Running, SSH connected'
-              : 'Running',
-          };
-    }
-    case 'Pending':
-    case 'Creating':
-    case 'Starting':
-      return { status: 'Progressing', message: join(phase, explain(live)) };
-    case 'Stopped':
-      return { status: 'Suspended', message: 'Stopped' };
-    case 'Failed':
-      return { status: 'Degraded', message: join('Failed', explain(live)) };
-    default:
-      return {
-        status: 'Unknown',
-        message: `unknown phase ${JSON.stringify(phase)}`,
-      };
+  if (phase === undefined) {
+    return {
+      status: 'Progressing',
+      message: `waiting for the ${controller} controller`,
+    };
   }
+  return (
+    (typeof phase === 'string' ? ofPhase(phase) : undefined) ?? {
+      status: 'Unknown',
+      message: `unknown phase ${JSON.stringify(phase)}`,
+    }
+  );
+}
+
+export function workspaceHealth(live: Record<string, any>): LiveHealth {
+  return phaseHealth(live, 'workspace', phase => {
+    switch (phase) {
+      case 'Running': {
+        const notReady = conditions(live).find(
+          c => c.type === 'Ready' && c.status === 'False',
+        );
+        return notReady
+          ? { status: 'Degraded', message: join('Running', explain(live)) }
+          : {
+              status: 'Healthy',
+              message: live.status?.connected
+                ? 'Running, SSH connected'
+                : 'Running',
+            };
+      }
+      case 'Pending':
+      case 'Creating':
+      case 'Starting':
+        return { status: 'Progressing', message: join(phase, explain(live)) };
+      case 'Stopped':
+        return { status: 'Suspended', message: 'Stopped' };
+      case 'Failed':
+        return { status: 'Degraded', message: join('Failed', explain(live)) };
+      default:
+        return undefined;
+    }
+  });
 }
 
 export function tenantAddonHealth(live: Record<string, any>): LiveHealth {
-  const early = pending(live);
-  if (early) return early;
-  const phase = live.status?.phase;
-  switch (phase) {
-    case undefined:
-      return {
-        status: 'Progressing',
-        message: 'waiting for the addon controller',
-      };
-    case 'Installed':
-      return {
-        status: 'Healthy',
-        message: live.status?.installedVersion
-          ? `Installed ${live.status.installedVersion}`
-          : 'Installed',
-      };
-    case 'Pending':
-    case 'Installing':
-    case 'Upgrading':
-    case 'Deleting':
-      return { status: 'Progressing', message: join(phase, explain(live)) };
-    case 'Degraded':
-    case 'Failed':
-      return { status: 'Degraded', message: join(phase, explain(live)) };
-    default:
-      return {
-        status: 'Unknown',
-        message: `unknown phase ${JSON.stringify(phase)}`,
-      };
-  }
+  return phaseHealth(live, 'addon', phase => {
+    switch (phase) {
+      case 'Installed':
+        return {
+          status: 'Healthy',
+          message: live.status?.installedVersion
+            ? `Installed ${live.status.installedVersion}`
+            : 'Installed',
+        };
+      case 'Pending':
+      case 'Installing':
+      case 'Upgrading':
+      case 'Deleting':
+        return { status: 'Progressing', message: join(phase, explain(live)) };
+      case 'Degraded':
+      case 'Failed':
+        return { status: 'Degraded', message: join(phase, explain(live)) };
+      default:
+        return undefined;
+    }
+  });
 }
 
 /** Health of a live object of any kind the portal applies; undefined live means Missing. */

@@ -1,0 +1,31 @@
+/*
+ * The annotations and labels the catalog module (plugins/catalog-backend-module-gitops) puts on
+ * every GitOps entity, on top of the resource's own, and the frontend reads back. One definition
+ * here, so writer and reader cannot drift apart. They say where the entity came from
+ * (repository, file, commit), which open change requests touch it, and whether the file on the
+ * default branch is currently broken.
+ */
+
+/** configured repository id the file is read from (`gitops.repositories[].id`) */
+export const ANNOTATION_SOURCE_REPOSITORY =
+  'portal.butlerlabs.dev/source-repository';
+/** repository-relative path of the file, e.g. `workspaces/team-a/dev.yaml` */
+export const ANNOTATION_SOURCE_PATH = 'portal.butlerlabs.dev/source-path';
+/**
+ * Commit of the default branch the entity was read at. The file is unchanged between this
+ * commit and the head the provider last processed.
+ */
+export const ANNOTATION_SOURCE_COMMIT = 'portal.butlerlabs.dev/source-commit';
+/** open change requests touching the file: comma-separated change ids `<repository>:<number>` */
+export const ANNOTATION_OPEN_CHANGES = 'portal.butlerlabs.dev/open-changes';
+/**
+ * Set by the provider when the file on the default branch no longer validates: the located
+ * issues, one `file:line:column path: message` per line. The processor turns it into a catalog
+ * processing error, so the catalog keeps serving the last valid entity, with the error in
+ * `status.items`. Never part of an entity the catalog accepts.
+ */
+export const ANNOTATION_SOURCE_ERROR = 'portal.butlerlabs.dev/source-error';
+/** team owner of Butler kinds (whose CRDs have no owner field) as an entity ref */
+export const ANNOTATION_OWNER = 'portal.butlerlabs.dev/owner';
+/** label of a Workspace naming its WorkspaceTemplate (same namespace) */
+export const LABEL_TEMPLATE = 'portal.butlerlabs.dev/template';

@@ -1,0 +1,2 @@
+export { userRefByEmail } from './userRefByEmail';
+export type { UserRefByEmailOptions } from './userRefByEmail';

@@ -1,0 +1,1 @@
+export { mapLimited } from './mapLimited';
