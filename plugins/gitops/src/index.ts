@@ -1,13 +1,13 @@
 /**
  * Butler Portal GitOps frontend: the Changes page (change requests with review, validation and
  * merge state, diffs, review and merge for the local provider), the reusable change list, and
- * the typed client of the gitops backend that other plugins use to open change requests.
+ * the HTTP client of the gitops backend. The API ref, its interface, the REST types and the
+ * route refs other plugins use live in @butler-portal/plugin-gitops-react.
  *
  * @packageDocumentation
  */
 export { gitopsPlugin as default } from './plugin';
 export * from './api';
-export { changeRouteRef, rootRouteRef } from './routes';
 export { ChangeList, ChangeTable } from './components/ChangeList';
 export type {
   ChangeListProps,

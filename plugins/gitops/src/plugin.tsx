@@ -5,15 +5,21 @@ import {
   fetchApiRef,
   PageBlueprint,
 } from '@backstage/frontend-plugin-api';
-import { ScmAuth, scmAuthApiRef } from '@backstage/integration-react';
+// ScmAuth (scmAuthApiRef) comes from the app: @backstage/plugin-app provides `api:app/scm-auth`,
+// and a second factory for it stops the app at startup (API_FACTORY_CONFLICT)
+import { scmAuthApiRef } from '@backstage/integration-react';
 import CallMergeIcon from '@material-ui/icons/CallMerge';
-import { GitopsClient, gitopsApiRef } from './api';
+import {
+  changeRouteRef,
+  gitopsApiRef,
+  rootRouteRef,
+} from '@butler-portal/plugin-gitops-react';
+import { GitopsClient } from './api';
 import {
   gitopsEntityContent,
   pendingChangesEntityCard,
   sourceEntityCard,
 } from './entity';
-import { changeRouteRef, rootRouteRef } from './routes';
 
 const gitopsApi = ApiBlueprint.make({
   params: defineParams =>
@@ -27,15 +33,6 @@ const gitopsApi = ApiBlueprint.make({
       factory: ({ discoveryApi, fetchApi, scmAuthApi }) =>
         new GitopsClient({ discoveryApi, fetchApi, scmAuthApi }),
     }),
-});
-
-/**
- * ScmAuth over the app's GitHub, GitLab, Azure and Bitbucket sign-in: the new frontend system's
- * app does not provide it, and the client needs it to act on GitHub/GitLab as the user.
- */
-const scmAuthApi = ApiBlueprint.make({
-  name: 'scm-auth',
-  params: defineParams => defineParams(ScmAuth.createDefaultApiFactory()),
 });
 
 /** The Changes page; its title and icon also make the sidebar item. */
@@ -60,7 +57,6 @@ export const gitopsPlugin = createFrontendPlugin({
   routes: { root: rootRouteRef, change: changeRouteRef },
   extensions: [
     gitopsApi,
-    scmAuthApi,
     changesPage,
     gitopsEntityContent,
     pendingChangesEntityCard,

@@ -10,28 +10,16 @@ import {
   parseResourcePath,
   parseResourceYaml,
   resourcePath,
+  type GitOpsResource,
   type KindInfo,
   type KindName,
-  type ValidationIssue,
+  type ResourceDetail,
+  type ResourceEntry,
 } from '@butler-portal/plugin-gitops-common';
 import type { ChangeRepository } from '@butler-portal/plugin-gitops-node';
 
-export interface ResourceEntry {
-  repository: string;
-  kind: KindName;
-  namespace: string;
-  name: string;
-  path: string;
-  /** commit id of the default branch head the entry was read at */
-  revision: string;
-  /** the parsed file; null when the file does not parse (then `issues` says why) */
-  object: Record<string, unknown> | null;
-  issues?: ValidationIssue[];
-}
-
-export interface ResourceFile extends ResourceEntry {
-  yaml: string;
-}
+/** A resource file with its text: `GET /resources/:kind/:namespace/:name` without the changes. */
+export type ResourceFile = Omit<ResourceDetail, 'changes'>;
 
 /** Reads files a few at a time: GitHub and GitLab answer one file per request. */
 const READ_CONCURRENCY = 8;
@@ -68,7 +56,9 @@ function entryOf(
     name,
     path,
     revision,
-    object: parsed.ok ? parsed.yaml.value : null,
+    // parsed, not validated against the kind's schema: readers get the file as written (the
+    // change validation and the reconciler report what is wrong with it)
+    object: parsed.ok ? (parsed.yaml.value as unknown as GitOpsResource) : null,
     ...(!parsed.ok && {
       issues: parsed.issues.map(i => ({ file: path, ...i })),
     }),

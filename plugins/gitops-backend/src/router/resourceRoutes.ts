@@ -1,7 +1,11 @@
 /*
  * /repositories and /resources: what the portal's forms read before they write.
  */
-import { gitopsResourceReadPermission } from '@butler-portal/plugin-gitops-common';
+import {
+  gitopsResourceReadPermission,
+  type Repository,
+  type ResourceDetail,
+} from '@butler-portal/plugin-gitops-common';
 import Router from 'express-promise-router';
 import type { RouterContext } from './RouterContext';
 import { parseRequest, resourceListQuerySchema } from './requestSchemas';
@@ -14,7 +18,7 @@ export function createResourceRoutes(context: RouterContext) {
     const credentials = await context.user(req);
     await context.authorize(gitopsResourceReadPermission, credentials);
     const base = await discovery.getExternalBaseUrl('gitops');
-    const items = await Promise.all(
+    const items: Repository[] = await Promise.all(
       repositories.list().map(async repository => ({
         id: repository.id,
         provider: repository.provider.type,
@@ -43,10 +47,11 @@ export function createResourceRoutes(context: RouterContext) {
     await context.authorize(gitopsResourceReadPermission, credentials);
     const { kind, namespace, name } = req.params;
     const file = await resources.get(kind, namespace, name);
-    res.json({
+    const detail: ResourceDetail = {
       ...file,
       changes: await changes.openChangesTouching(file.repository, file.path),
-    });
+    };
+    res.json(detail);
   });
 
   return router;

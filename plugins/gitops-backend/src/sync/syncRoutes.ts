@@ -3,7 +3,10 @@
  * Reading needs a signed-in user; triggering needs the merge permission, because whoever may
  * put a commit on the default branch may also ask for it to be applied.
  */
-import { gitopsChangeMergePermission } from '@butler-portal/plugin-gitops-common';
+import {
+  gitopsChangeMergePermission,
+  type SyncTargetStatus,
+} from '@butler-portal/plugin-gitops-common';
 import Router from 'express-promise-router';
 import type { RouterContext } from '../router/RouterContext';
 import type { SyncTasks } from './SyncTasks';
@@ -13,7 +16,7 @@ export function createSyncRoutes(context: RouterContext, sync: SyncTasks) {
   router.get('/', async (req, res) => {
     await context.user(req);
     const items = await sync.status();
-    res.json({
+    const body: { items: SyncTargetStatus[] } = {
       items: items.map(item => ({
         repository: item.repository,
         target: item.target,
@@ -36,7 +39,8 @@ export function createSyncRoutes(context: RouterContext, sync: SyncTasks) {
           ...(r.health && { health: r.health }),
         })),
       })),
-    });
+    };
+    res.json(body);
   });
 
   router.post('/:repository', async (req, res) => {

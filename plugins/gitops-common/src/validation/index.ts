@@ -1,5 +1,6 @@
 export { validate, ResourceValidator, type ValidateOptions } from './validate';
 export { KIND_SCHEMAS } from './schemas';
+export { formatIssue } from './formatIssue';
 export {
   ACCEPTED_SSH_KEY_TYPES,
   MIN_RSA_BITS,

@@ -4,6 +4,17 @@
  * and the reconciler only ever talk to this interface, so they behave the same on every provider.
  */
 
+import type {
+  ApprovalState,
+  ChangeRequestAuthor,
+  ChangeState,
+  Check,
+  FileStatus,
+  GitProviderType,
+  Review,
+  ReviewDecision,
+} from '@butler-portal/plugin-gitops-common';
+
 /** Who acts: the signed-in user, resolved from their catalog User entity. */
 export interface Actor {
   /** Backstage entity ref, e.g. `user:default/jane` */
@@ -35,7 +46,7 @@ export interface FileContent {
   sha: string;
 }
 
-export type ChangeStatus = 'added' | 'modified' | 'deleted';
+export type ChangeStatus = FileStatus;
 
 export interface ChangedPath {
   path: string;
@@ -49,40 +60,19 @@ export interface ChangedFile extends ChangedPath {
   after?: string;
 }
 
-export type ChangeRequestState = 'open' | 'merged' | 'closed';
-
-export type ReviewDecision = 'approve' | 'request_changes' | 'comment';
-
-export interface Review {
-  id: string;
-  /** entity ref for the local provider, login for GitHub/GitLab */
-  author: string;
-  decision: ReviewDecision;
-  comment?: string;
-  /** the head commit the review was given on; approvals of an older head do not count */
-  commitSha?: string;
-  submittedAt: string;
-}
-
-export type CheckState = 'pending' | 'success' | 'failure' | 'error';
-
-export interface CommitCheck {
-  /** e.g. `butler-portal/validate`, `butler-portal/sync` */
-  context: string;
-  state: CheckState;
-  description?: string;
-  targetUrl?: string;
-}
-
-export interface ApprovalState {
-  approved: boolean;
-  /** approvals required by config / branch protection */
-  required: number;
-  /** valid approvals on the current head */
-  received: number;
-  /** CODEOWNERS entries (users or groups) whose approval is still missing */
-  missingOwners: string[];
-}
+/*
+ * What a provider reports of a change request is the JSON of the REST API as well: these shapes
+ * are defined once in plugin-gitops-common.
+ */
+export type {
+  ApprovalState,
+  CheckState,
+  GitProviderType,
+  Review,
+  ReviewDecision,
+} from '@butler-portal/plugin-gitops-common';
+export type ChangeRequestState = ChangeState;
+export type CommitCheck = Check;
 
 export interface ChangeRequest {
   /** stable id within the repository (the PR / MR / local change number as string) */
@@ -98,7 +88,7 @@ export interface ChangeRequest {
   headSha: string;
   baseSha: string;
   mergeCommitSha?: string;
-  author: { name: string; email?: string; login?: string; userRef?: string };
+  author: ChangeRequestAuthor;
   createdAt: string;
   updatedAt: string;
   /** web URL at the provider; absent for the local provider (the portal is its UI) */
@@ -165,8 +155,6 @@ export type GitEvent =
       changeId: string;
       action: 'opened' | 'updated' | 'reviewed' | 'merged' | 'closed';
     };
-
-export type GitProviderType = 'local' | 'github' | 'gitlab';
 
 export interface GitProvider {
   /** the configured repository id (app-config `gitops.repositories[].id`) */

@@ -6,11 +6,11 @@
  */
 import type { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
 import type { ScmAuthApi } from '@backstage/integration-react';
-import type { GitopsApi } from './GitopsApi';
+import type { GitopsApi } from '@butler-portal/plugin-gitops-react';
 import { gitopsRequestError } from './requestError';
 import type {
   ChangeDetail,
-  ChangeFilter,
+  ChangeListFilter,
   ChangeSummary,
   OpenChangeFromBranchRequest,
   OpenChangeRequest,
@@ -21,7 +21,7 @@ import type {
   Review,
   ReviewRequest,
   SyncTargetStatus,
-} from './types';
+} from '@butler-portal/plugin-gitops-common';
 
 /** Path segments are always encoded: a change id holds a `:`, and names come from users. */
 const segment = (value: string) => encodeURIComponent(value);
@@ -123,7 +123,7 @@ export class GitopsClient implements GitopsApi {
     });
   }
 
-  async listChanges(filter: ChangeFilter = {}): Promise<ChangeSummary[]> {
+  async listChanges(filter: ChangeListFilter = {}): Promise<ChangeSummary[]> {
     const body = await this.request<{ items: ChangeSummary[] }>(
       `/changes${query({ ...filter })}`,
     );

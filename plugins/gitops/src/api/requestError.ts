@@ -5,21 +5,11 @@
  * It stays a ResponseError (same name, body and cause) so ResponseErrorPanel shows the details.
  */
 import { ResponseError } from '@backstage/errors';
-import type { ValidationIssue } from './types';
-
-export type GitopsRequestError = ResponseError & {
-  /** validation issues of a 400; empty otherwise */
-  issues: ValidationIssue[];
-};
-
-/** `file:line:col path: message`, the form editors and CI logs use. */
-export function formatIssue(issue: ValidationIssue): string {
-  const where = [issue.file, issue.line, issue.column]
-    .filter(part => part !== undefined && part !== '')
-    .join(':');
-  const field = issue.path ? `${issue.path}: ` : '';
-  return `${where ? `${where} ` : ''}${field}${issue.message}`;
-}
+import {
+  formatIssue,
+  type ValidationIssue,
+} from '@butler-portal/plugin-gitops-common';
+import type { GitopsRequestError } from '@butler-portal/plugin-gitops-react';
 
 function issuesOf(...holders: unknown[]): ValidationIssue[] {
   for (const holder of holders) {

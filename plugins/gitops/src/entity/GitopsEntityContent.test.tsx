@@ -1,8 +1,7 @@
 import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { screen, within } from '@testing-library/react';
-import { gitopsApiRef } from '../api';
-import { rootRouteRef } from '../routes';
+import { gitopsApiRef, rootRouteRef } from '@butler-portal/plugin-gitops-react';
 import { aChange, mockGitopsApi } from '../testing/fixtures';
 import { GitopsEntityContent } from './GitopsEntityContent';
 import {

@@ -13,7 +13,7 @@ import { useEntity } from '@backstage/plugin-catalog-react';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import useAsync from 'react-use/esm/useAsync';
-import { gitopsApiRef } from '../api';
+import { gitopsApiRef } from '@butler-portal/plugin-gitops-react';
 import { ChangeTable } from '../components/ChangeList';
 import {
   entitySourceOf,

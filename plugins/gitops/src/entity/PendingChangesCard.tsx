@@ -10,7 +10,7 @@ import { useApi } from '@backstage/frontend-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import Typography from '@material-ui/core/Typography';
 import useAsync from 'react-use/esm/useAsync';
-import { gitopsApiRef } from '../api';
+import { gitopsApiRef } from '@butler-portal/plugin-gitops-react';
 import { ChangeTable } from '../components/ChangeList';
 import { resourceRefOf } from './annotations';
 

@@ -15,7 +15,10 @@ import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
 import type { ReactNode } from 'react';
 import useAsync from 'react-use/esm/useAsync';
-import { gitopsApiRef, type ResourceSyncStatus } from '../api';
+import {
+  gitopsApiRef,
+  type ResourceSyncStatus,
+} from '@butler-portal/plugin-gitops-react';
 import { shortSha } from './annotations';
 import { findSyncEntries, type SyncEntry } from './findSyncEntries';
 

@@ -1,4 +1,4 @@
-import type { SyncTargetStatus } from '../api';
+import type { SyncTargetStatus } from '@butler-portal/plugin-gitops-react';
 import { findSyncEntries } from './findSyncEntries';
 
 const target = (
@@ -11,6 +11,7 @@ const target = (
   condition: 'Ready',
   reason: 'Synced',
   revision: 'abc',
+  consecutiveFailures: 0,
   resources,
 });
 
@@ -20,6 +21,7 @@ const record = (kind: string, namespace: string, name: string) => ({
   name,
   status: 'Synced' as const,
   revision: 'abc',
+  reason: 'Applied',
 });
 
 describe('findSyncEntries', () => {

@@ -2,7 +2,10 @@
  * Where one resource stands in each sync target: the targets of its repository, with the
  * resource's own record when the target holds it.
  */
-import type { ResourceSyncStatus, SyncTargetStatus } from '../api';
+import type {
+  ResourceSyncStatus,
+  SyncTargetStatus,
+} from '@butler-portal/plugin-gitops-react';
 
 export interface SyncEntry {
   target: SyncTargetStatus;

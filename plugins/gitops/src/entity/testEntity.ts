@@ -3,7 +3,10 @@
  * the entity page parts.
  */
 import type { Entity } from '@backstage/catalog-model';
-import type { ResourceDetail, SyncTargetStatus } from '../api';
+import type {
+  ResourceDetail,
+  SyncTargetStatus,
+} from '@butler-portal/plugin-gitops-react';
 
 export const WORKSPACE_YAML = [
   'apiVersion: butler.butlerlabs.dev/v1alpha1',
@@ -78,6 +81,7 @@ export function aSyncTarget(
     condition: 'Ready',
     reason: 'Synced',
     revision: 'fedcba9876543210fedcba9876543210fedcba98',
+    consecutiveFailures: 0,
     resources: [
       {
         kind: 'Workspace',
@@ -85,6 +89,7 @@ export function aSyncTarget(
         name: 'jane-dev',
         status: 'Synced',
         revision: 'fedcba9876543210fedcba9876543210fedcba98',
+        reason: 'Applied',
         ...resource,
       },
     ],

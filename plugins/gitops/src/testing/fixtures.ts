@@ -1,7 +1,11 @@
 /*
  * Change requests as the gitops backend returns them, and a mock GitopsApi, for component tests.
  */
-import type { ChangeDetail, ChangeSummary, GitopsApi } from '../api';
+import type {
+  ChangeDetail,
+  ChangeSummary,
+  GitopsApi,
+} from '@butler-portal/plugin-gitops-react';
 
 export function aChange(overrides: Partial<ChangeSummary> = {}): ChangeSummary {
   return {

@@ -5,11 +5,11 @@ import type {
   ChangeSummary,
   GitopsApi,
   ResourceDetail,
-  ResourceEntry,
-} from '@butler-portal/plugin-gitops';
+} from '@butler-portal/plugin-gitops-react';
 import type { LiveWorkspace } from '@butler-portal/plugin-butler-common';
 import type { GitOpsResource } from '@butler-portal/plugin-gitops-common';
 import type { ButlerRuntimeApi } from '../api';
+import type { ParsedEntry } from '../lib/workspaces';
 
 export const REVISION = '0123456789abcdef0123456789abcdef01234567';
 
@@ -61,7 +61,7 @@ export function aWorkspace(
   };
 }
 
-export function anEntry(object: GitOpsResource): ResourceEntry {
+export function anEntry(object: GitOpsResource): ParsedEntry {
   const { namespace, name } = object.metadata;
   const folder =
     object.kind === 'Workspace' ? 'workspaces' : 'workspace-templates';
@@ -93,7 +93,7 @@ export function janeDevDetail(
   };
 }
 
-export function aTemplate(): ResourceEntry {
+export function aTemplate(): ParsedEntry {
   return anEntry({
     apiVersion: 'butler.butlerlabs.dev/v1alpha1',
     kind: 'WorkspaceTemplate',

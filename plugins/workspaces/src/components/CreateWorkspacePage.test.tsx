@@ -1,6 +1,6 @@
 import { mockApis, renderInTestApp } from '@backstage/frontend-test-utils';
 import { catalogApiRef } from '@backstage/plugin-catalog-react';
-import { gitopsApiRef } from '@butler-portal/plugin-gitops';
+import { gitopsApiRef } from '@butler-portal/plugin-gitops-react';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import {
   aTemplate,

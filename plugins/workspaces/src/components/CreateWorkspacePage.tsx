@@ -20,7 +20,7 @@ import {
   gitopsApiRef,
   type OpenedChange,
   type ValidationIssue,
-} from '@butler-portal/plugin-gitops';
+} from '@butler-portal/plugin-gitops-react';
 import Button from '@material-ui/core/Button';
 import Checkbox from '@material-ui/core/Checkbox';
 import FormControlLabel from '@material-ui/core/FormControlLabel';
@@ -36,6 +36,7 @@ import useAsync from 'react-use/esm/useAsync';
 import { useCurrentUser, useWorkspacesConfig } from '../hooks';
 import { loadSavedKeys, saveKeys } from '../lib/keyStore';
 import { templateInfo, type TemplateInfo } from '../lib/templates';
+import { isParsed } from '../lib/workspaces';
 import {
   applyTemplate,
   buildWorkspace,
@@ -72,7 +73,8 @@ export function CreateWorkspacePage() {
     const entries = await gitopsApi.listResources({
       kind: 'WorkspaceTemplate',
     });
-    return entries.map(templateInfo);
+    // a template whose file does not parse cannot be offered; the others still can
+    return entries.filter(isParsed).map(templateInfo);
   }, [gitopsApi]);
 
   return (

@@ -6,8 +6,8 @@
 import type {
   OpenedChange,
   ResourceDetail,
-} from '@butler-portal/plugin-gitops';
-import { gitopsApiRef } from '@butler-portal/plugin-gitops';
+} from '@butler-portal/plugin-gitops-react';
+import { gitopsApiRef } from '@butler-portal/plugin-gitops-react';
 import {
   applyChangesToYaml,
   describePointer,

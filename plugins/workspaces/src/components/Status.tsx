@@ -3,7 +3,6 @@
  * the "no management cluster" notice, and links to change requests.
  */
 import {
-  Link,
   StatusAborted,
   StatusError,
   StatusOK,
@@ -11,17 +10,16 @@ import {
   StatusRunning,
   StatusWarning,
 } from '@backstage/core-components';
-import { useApi, useRouteRef } from '@backstage/frontend-plugin-api';
+import { useApi } from '@backstage/frontend-plugin-api';
 import {
-  changeRouteRef,
+  ChangeLink,
+  ChangeStateChip,
   gitopsApiRef,
-  type ChangeState,
   type ChangeSummary,
   type OpenedChange,
   type ResourceSyncStatus,
-} from '@butler-portal/plugin-gitops';
+} from '@butler-portal/plugin-gitops-react';
 import type { LiveWorkspace } from '@butler-portal/plugin-butler-common';
-import Chip from '@material-ui/core/Chip';
 import Paper from '@material-ui/core/Paper';
 import Typography from '@material-ui/core/Typography';
 import InfoIcon from '@material-ui/icons/InfoOutlined';
@@ -105,38 +103,6 @@ export function RuntimeUnavailable({ reason }: { reason: string }) {
       <Typography variant="body2">{reason}</Typography>
     </Paper>
   );
-}
-
-const STATE_COLORS: Record<ChangeState, 'primary' | 'secondary' | 'default'> = {
-  open: 'primary',
-  merged: 'secondary',
-  closed: 'default',
-};
-
-export function ChangeStateChip({ state }: { state: ChangeState }) {
-  return <Chip size="small" label={state} color={STATE_COLORS[state]} />;
-}
-
-/**
- * Where a change request is seen: at GitHub/GitLab when it has a URL, else on the portal's
- * Changes page (the local provider).
- */
-export function useChangeHref() {
-  const changeRoute = useRouteRef(changeRouteRef);
-  return (change: { id: string; url?: string }) =>
-    change.url ??
-    (changeRoute
-      ? changeRoute({ id: encodeURIComponent(change.id) })
-      : undefined);
-}
-
-export function ChangeLink(props: {
-  change: { id: string; number: number; url?: string };
-  children?: React.ReactNode;
-}) {
-  const href = useChangeHref()(props.change);
-  const text = props.children ?? `#${props.change.number}`;
-  return href ? <Link to={href}>{text}</Link> : <>{text}</>;
 }
 
 /** The open change requests touching a workspace, each with its link, operation and state. */

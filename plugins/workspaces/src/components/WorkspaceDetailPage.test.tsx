@@ -2,7 +2,7 @@ import { mockApis, renderInTestApp } from '@backstage/frontend-test-utils';
 import {
   gitopsApiRef,
   rootRouteRef as changesRouteRef,
-} from '@butler-portal/plugin-gitops';
+} from '@butler-portal/plugin-gitops-react';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import {
   aChange,

@@ -22,7 +22,7 @@ import {
   type ChangeSummary,
   type OpenedChange,
   type ResourceDetail,
-} from '@butler-portal/plugin-gitops';
+} from '@butler-portal/plugin-gitops-react';
 import Button from '@material-ui/core/Button';
 import Dialog from '@material-ui/core/Dialog';
 import DialogActions from '@material-ui/core/DialogActions';
@@ -40,7 +40,15 @@ import { useRuntimeAvailability } from '../hooks';
 import { newIdempotencyKey } from '../lib/idempotency';
 import { repositoryDir } from '../lib/connect';
 import { templateInfo } from '../lib/templates';
-import { operationOn, sizeOf, syncOf, templateOf } from '../lib/workspaces';
+import {
+  isParsed,
+  operationOn,
+  parsedOrThrow,
+  sizeOf,
+  syncOf,
+  templateOf,
+  type ParsedEntry,
+} from '../lib/workspaces';
 import { workspaceRouteRef } from '../routes';
 import { ConnectPanel } from './ConnectPanel';
 import { EditWorkspaceDialog } from './EditWorkspaceDialog';
@@ -63,7 +71,9 @@ export function WorkspaceDetailPage() {
 
   const resource = useAsyncRetry(async () => {
     try {
-      const detail = await gitopsApi.getResource({ kind: 'Workspace', ...ref });
+      const detail = parsedOrThrow(
+        await gitopsApi.getResource({ kind: 'Workspace', ...ref }),
+      );
       return { detail, changes: detail.changes };
     } catch (error) {
       if (!isNotFound(error)) throw error;
@@ -118,7 +128,7 @@ export function WorkspaceDetailPage() {
 }
 
 function WorkspaceDetail(props: {
-  detail: ResourceDetail;
+  detail: ParsedEntry<ResourceDetail>;
   changes: ChangeSummary[];
   onChanged(): void;
 }) {
@@ -146,7 +156,7 @@ function WorkspaceDetail(props: {
       kind: 'WorkspaceTemplate',
     });
     const found = templates.find(t => t.name === name);
-    return found ? templateInfo(found) : undefined;
+    return found && isParsed(found) ? templateInfo(found) : undefined;
   }, [gitopsApi, detail]);
   const live = useAsyncRetry(async () => {
     if (!available) return undefined;

@@ -1,6 +1,6 @@
 import { mockApis, renderInTestApp } from '@backstage/frontend-test-utils';
 import { catalogApiRef } from '@backstage/plugin-catalog-react';
-import { gitopsApiRef } from '@butler-portal/plugin-gitops';
+import { gitopsApiRef } from '@butler-portal/plugin-gitops-react';
 import { fireEvent, screen, within } from '@testing-library/react';
 import {
   aChange,
@@ -60,6 +60,7 @@ function withWorkspaces() {
       condition: 'Ready',
       reason: 'Synced',
       revision: 'abc',
+      consecutiveFailures: 0,
       resources: [
         {
           kind: 'Workspace',
@@ -67,6 +68,7 @@ function withWorkspaces() {
           name: 'jane-dev',
           status: 'Synced',
           revision: 'abc',
+          reason: 'Applied',
         },
       ],
     },

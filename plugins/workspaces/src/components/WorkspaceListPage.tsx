@@ -14,7 +14,10 @@ import {
   ResponseErrorPanel,
 } from '@backstage/core-components';
 import { useApi, useRouteRef } from '@backstage/frontend-plugin-api';
-import { gitopsApiRef, type ChangeSummary } from '@butler-portal/plugin-gitops';
+import {
+  gitopsApiRef,
+  type ChangeSummary,
+} from '@butler-portal/plugin-gitops-react';
 import type { LiveWorkspace } from '@butler-portal/plugin-butler-common';
 import type { GitOpsResource } from '@butler-portal/plugin-gitops-common';
 import Button from '@material-ui/core/Button';
@@ -32,6 +35,7 @@ import { butlerRuntimeApiRef } from '../api';
 import { useCurrentUser, useRuntimeAvailability } from '../hooks';
 import {
   changesByWorkspace,
+  isParsed,
   operationOn,
   refKey,
   sizeOf,
@@ -125,7 +129,8 @@ export function WorkspaceListPage() {
   } else {
     const { resources, changes, sync } = data.value!;
     const byRef = changesByWorkspace(changes);
-    const rows: Row[] = resources.map(r => ({
+    // a file that does not parse has no spec to show; its detail page says what is wrong
+    const rows: Row[] = resources.filter(isParsed).map(r => ({
       namespace: r.namespace,
       name: r.name,
       resource: r.object,

@@ -1,6 +1,6 @@
 import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
-import { gitopsApiRef } from '@butler-portal/plugin-gitops';
+import { gitopsApiRef } from '@butler-portal/plugin-gitops-react';
 import { screen, within } from '@testing-library/react';
 import {
   aChange,
@@ -93,6 +93,43 @@ describe('ChambersCard', () => {
     ).toHaveAttribute(
       'href',
       'vscode://vscode-remote/ssh-remote+jane-dev.team-a.butler/workspace/api',
+    );
+  });
+
+  it('names the file and its parse error when the workspace file does not parse', async () => {
+    const gitopsApi = mockGitopsApi();
+    gitopsApi.getResource.mockResolvedValue(
+      janeDevDetail({
+        object: null,
+        issues: [
+          {
+            file: 'workspaces/team-a/jane-dev.yaml',
+            path: '',
+            line: 4,
+            column: 3,
+            message: 'bad indentation of a mapping entry',
+          },
+        ],
+      }),
+    );
+    await renderInTestApp(
+      <EntityProvider entity={entity}>
+        <ChambersCard />
+      </EntityProvider>,
+      {
+        apis: [
+          [gitopsApiRef, gitopsApi],
+          [butlerRuntimeApiRef, mockRuntimeApi()],
+        ],
+        mountedRoutes: { '/workspaces': rootRouteRef },
+      },
+    );
+    expect(
+      await screen.findByText(
+        /Could not load the workspace: workspaces\/team-a\/jane-dev.yaml does not parse/,
+      ),
+    ).toHaveTextContent(
+      'workspaces/team-a/jane-dev.yaml:4:3 bad indentation of a mapping entry',
     );
   });
 });

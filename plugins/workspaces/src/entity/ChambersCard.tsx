@@ -9,7 +9,7 @@ import {
 } from '@backstage/core-components';
 import { useApi, useRouteRef } from '@backstage/frontend-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
-import { gitopsApiRef } from '@butler-portal/plugin-gitops';
+import { gitopsApiRef } from '@butler-portal/plugin-gitops-react';
 import Typography from '@material-ui/core/Typography';
 import useAsync from 'react-use/esm/useAsync';
 import { butlerRuntimeApiRef } from '../api';
@@ -21,7 +21,7 @@ import {
   SyncStatus,
 } from '../components/Status';
 import { useRuntimeAvailability } from '../hooks';
-import { syncOf } from '../lib/workspaces';
+import { parsedOrThrow, syncOf } from '../lib/workspaces';
 import { workspaceRouteRef } from '../routes';
 
 export function ChambersCard() {
@@ -38,7 +38,7 @@ export function ChambersCard() {
 
   const data = useAsync(async () => {
     const [detail, sync] = await Promise.all([
-      gitopsApi.getResource({ kind: 'Workspace', ...ref }),
+      gitopsApi.getResource({ kind: 'Workspace', ...ref }).then(parsedOrThrow),
       gitopsApi.getSyncStatus(),
     ]);
     return { detail, sync };

@@ -2,7 +2,7 @@
  * WorkspaceTemplates as the create form uses them: what to show (display name, description,
  * category), the defaults a new workspace starts from, and the largest size it may ask for.
  */
-import type { ResourceEntry } from '@butler-portal/plugin-gitops';
+import type { ParsedEntry } from './workspaces';
 
 /** Raise a template's cpu cap above its default size. */
 export const ANNOTATION_MAX_CPU = 'portal.butlerlabs.dev/max-cpu';
@@ -44,7 +44,7 @@ export interface TemplateInfo {
  * `portal.butlerlabs.dev/max-cpu`, `max-memory` (and `max-storage`) set a higher one: a
  * template describes a size a team agreed on, and asking for more is a different template.
  */
-export function templateInfo(entry: ResourceEntry): TemplateInfo {
+export function templateInfo(entry: ParsedEntry): TemplateInfo {
   const { metadata, spec } = entry.object;
   const annotations = metadata.annotations ?? {};
   const template = spec.template ?? {};

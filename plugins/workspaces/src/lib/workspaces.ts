@@ -1,13 +1,37 @@
 /*
  * What the pages show of a Workspace resource, read from its spec and metadata.
  */
-import type { GitOpsResource } from '@butler-portal/plugin-gitops-common';
+import {
+  formatIssue,
+  type GitOpsResource,
+} from '@butler-portal/plugin-gitops-common';
 import type {
   ChangeSummary,
+  ResourceEntry,
   ResourceSyncStatus,
   SyncTargetStatus,
-} from '@butler-portal/plugin-gitops';
+} from '@butler-portal/plugin-gitops-react';
 import { TEMPLATE_KEY } from './templates';
+
+/** A listed resource whose file parses; the backend sends `object: null` for one that does not. */
+export type ParsedEntry<T extends ResourceEntry = ResourceEntry> = T & {
+  object: GitOpsResource;
+};
+
+export function isParsed<T extends ResourceEntry>(
+  entry: T,
+): entry is ParsedEntry<T> {
+  return entry.object !== null;
+}
+
+/** The entry, or an error naming the file and why it does not parse (for the error panels). */
+export function parsedOrThrow<T extends ResourceEntry>(
+  entry: T,
+): ParsedEntry<T> {
+  if (isParsed(entry)) return entry;
+  const issues = (entry.issues ?? []).map(formatIssue);
+  throw new Error([`${entry.path} does not parse`, ...issues].join('\n'));
+}
 
 export interface WorkspaceRef {
   namespace: string;

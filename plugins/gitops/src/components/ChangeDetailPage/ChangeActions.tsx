@@ -13,8 +13,12 @@ import DialogTitle from '@material-ui/core/DialogTitle';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import { useState } from 'react';
-import { ChangeDetail, gitopsApiRef } from '../../api';
-import { describeMergeableReason, MergeableStatus } from '../status';
+import {
+  ChangeDetail,
+  gitopsApiRef,
+  describeMergeableReason,
+  MergeableStatus,
+} from '@butler-portal/plugin-gitops-react';
 
 type Action = 'approve' | 'request_changes' | 'merge' | 'close';
 

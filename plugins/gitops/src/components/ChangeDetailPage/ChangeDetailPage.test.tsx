@@ -1,7 +1,6 @@
 import { mockApis, renderInTestApp } from '@backstage/frontend-test-utils';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { gitopsApiRef } from '../../api';
-import { rootRouteRef } from '../../routes';
+import { gitopsApiRef, rootRouteRef } from '@butler-portal/plugin-gitops-react';
 import {
   aChangeDetail,
   JANE_DIFF,
@@ -298,6 +297,7 @@ describe('ChangeDetailPage', () => {
         reason: 'ApplyFailed',
         revision: merge,
         lastError: 'Workspace/team-a/jane-dev: disk full',
+        consecutiveFailures: 1,
         resources: [],
       },
     ]);

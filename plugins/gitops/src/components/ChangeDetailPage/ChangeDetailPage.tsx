@@ -26,25 +26,23 @@ import Typography from '@material-ui/core/Typography';
 import { useParams } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
-import {
-  ChangeDetail,
-  formatIssue,
-  gitopsApiRef,
-  Review,
-  ReviewDecision,
-} from '../../api';
-import { rootRouteRef } from '../../routes';
-import { DiffView } from '../DiffView';
+import { formatIssue } from '@butler-portal/plugin-gitops-common';
 import {
   ApprovalStatus,
+  ChangeDetail,
   ChangeStateChip,
   ChangeSyncStatus,
   ChecksStatus,
   describeResource,
+  gitopsApiRef,
   MergeableStatus,
   PROVIDER_NAMES,
   RelativeTime,
-} from '../status';
+  Review,
+  ReviewDecision,
+  rootRouteRef,
+} from '@butler-portal/plugin-gitops-react';
+import { DiffView } from '../DiffView';
 import { ChangeActions } from './ChangeActions';
 import { withoutEmbeddedDiff } from './withoutEmbeddedDiff';
 

@@ -1,7 +1,6 @@
 import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { fireEvent, screen } from '@testing-library/react';
-import { gitopsApiRef } from '../../api';
-import { rootRouteRef } from '../../routes';
+import { gitopsApiRef, rootRouteRef } from '@butler-portal/plugin-gitops-react';
 import { aChange, mockGitopsApi } from '../../testing/fixtures';
 import { ChangeList } from './ChangeList';
 
@@ -161,6 +160,7 @@ describe('ChangeList', () => {
         reason: 'Synced',
         revision: merge(1),
         updatedAt: new Date(Date.now() - 60_000).toISOString(),
+        consecutiveFailures: 0,
         resources: [],
       },
     ]);

@@ -13,11 +13,14 @@ import Button from '@material-ui/core/Button';
 import type { ReactNode } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
-import { ChangeFilter, gitopsApiRef } from '../../api';
+import {
+  ChangeListFilter,
+  gitopsApiRef,
+} from '@butler-portal/plugin-gitops-react';
 import { ChangeTable } from './ChangeTable';
 
 export interface ChangeListProps {
-  filter: ChangeFilter;
+  filter: ChangeListFilter;
   title?: string;
   /** replaces the default empty state */
   emptyContent?: ReactNode;

@@ -6,9 +6,11 @@ import { Link, Table, TableColumn } from '@backstage/core-components';
 import { useRouteRef } from '@backstage/frontend-plugin-api';
 import Typography from '@material-ui/core/Typography';
 import type { ReactNode } from 'react';
-import type { ChangeSummary, SyncTargetStatus } from '../../api';
-import { changePathParam, changeRouteRef } from '../../routes';
 import {
+  type ChangeSummary,
+  type SyncTargetStatus,
+  changePathParam,
+  changeRouteRef,
   ApprovalStatus,
   ChangeStateChip,
   ChangeSyncStatus,
@@ -17,7 +19,7 @@ import {
   MergeableStatus,
   PROVIDER_NAMES,
   RelativeTime,
-} from '../status';
+} from '@butler-portal/plugin-gitops-react';
 
 export interface ChangeTableProps {
   changes: ChangeSummary[];

@@ -1,7 +1,6 @@
 import { mockApis, renderInTestApp } from '@backstage/frontend-test-utils';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { gitopsApiRef } from '../../api';
-import { rootRouteRef } from '../../routes';
+import { gitopsApiRef, rootRouteRef } from '@butler-portal/plugin-gitops-react';
 import { aChange, mockGitopsApi } from '../../testing/fixtures';
 import { ChangeListPage } from './ChangeListPage';
 

@@ -16,7 +16,7 @@ import Tabs from '@material-ui/core/Tabs';
 import { makeStyles } from '@material-ui/core/styles';
 import { useSearchParams } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
-import type { ChangeState } from '../../api';
+import type { ChangeState } from '@butler-portal/plugin-gitops-react';
 import { ChangeList } from '../ChangeList';
 
 const STATES: ChangeState[] = ['open', 'merged', 'closed'];

@@ -2,10 +2,11 @@
  * The gitops backend as the frontend sees it. One interface so that pages take it from the API
  * holder (and tests swap in a mock) rather than building URLs themselves.
  */
+import type { ResponseError } from '@backstage/errors';
 import { createApiRef } from '@backstage/frontend-plugin-api';
 import type {
   ChangeDetail,
-  ChangeFilter,
+  ChangeListFilter,
   ChangeSummary,
   OpenChangeFromBranchRequest,
   OpenChangeRequest,
@@ -16,7 +17,17 @@ import type {
   Review,
   ReviewRequest,
   SyncTargetStatus,
-} from './types';
+  ValidationIssue,
+} from '@butler-portal/plugin-gitops-common';
+
+/**
+ * What the methods reject with when the backend answers with an error: a ResponseError whose
+ * message is the server's reason (for a 400 also one line per validation issue).
+ */
+export type GitopsRequestError = ResponseError & {
+  /** validation issues of a 400; empty otherwise */
+  issues: ValidationIssue[];
+};
 
 export interface GitopsApi {
   listRepositories(): Promise<Repository[]>;
@@ -41,7 +52,7 @@ export interface GitopsApi {
   openChangeFromBranch(
     request: OpenChangeFromBranchRequest,
   ): Promise<OpenedChange>;
-  listChanges(filter?: ChangeFilter): Promise<ChangeSummary[]>;
+  listChanges(filter?: ChangeListFilter): Promise<ChangeSummary[]>;
   getChange(id: string): Promise<ChangeDetail>;
   review(id: string, request: ReviewRequest): Promise<Review>;
   merge(id: string): Promise<ChangeSummary>;

@@ -1,15 +1,9 @@
 /*
- * The shapes of the gitops backend's REST API (plugins/gitops-backend), as the browser sees them.
- * Pure types: other frontend plugins (Chambers workspaces, Keeper, Herald) import them from this
- * package's root together with the client.
+ * The JSON of the gitops backend's REST API (plugins/gitops-backend/README.md): one definition
+ * that the backend answers with and the frontend reads, so the two cannot drift apart. Pure
+ * types; the backend keeps its internals (providers, reconciler records) to itself.
  */
-import type {
-  GitOpsResource,
-  KindName,
-  ValidationIssue,
-} from '@butler-portal/plugin-gitops-common';
-
-export type { ValidationIssue } from '@butler-portal/plugin-gitops-common';
+import type { GitOpsResource, KindName, ValidationIssue } from '../kinds';
 
 export type GitProviderType = 'local' | 'github' | 'gitlab';
 export type ChangeState = 'open' | 'merged' | 'closed';
@@ -18,16 +12,19 @@ export type ReviewDecision = 'approve' | 'request_changes' | 'comment';
 export type CheckState = 'pending' | 'success' | 'failure' | 'error';
 export type FileStatus = 'added' | 'modified' | 'deleted';
 
+/** A configured repository (`GET /repositories`). */
 export interface Repository {
+  /** app-config `gitops.repositories[].id` */
   id: string;
   provider: GitProviderType;
   defaultBranch: string;
   webUrl?: string;
   cloneUrl?: string;
+  /** kinds whose files this repository holds */
   kinds: string[];
 }
 
-/** A resource file as it stands on the default branch. */
+/** A resource file as it stands on the default branch (`GET /resources`). */
 export interface ResourceEntry {
   repository: string;
   kind: KindName;
@@ -36,22 +33,29 @@ export interface ResourceEntry {
   path: string;
   /** commit id of the default branch head the listing was read at; the `baseRevision` of an update */
   revision: string;
-  object: GitOpsResource;
+  /**
+   * the file as parsed (not checked against the kind's schema); null when it does not parse,
+   * and then `issues` says why
+   */
+  object: GitOpsResource | null;
+  issues?: ValidationIssue[];
 }
 
+/** One resource file with its text (`GET /resources/:kind/:namespace/:name`). */
 export interface ResourceDetail extends ResourceEntry {
   yaml: string;
   /** open change requests touching this file */
   changes: ChangeSummary[];
 }
 
-export interface ChangeAuthor {
+export interface ChangeRequestAuthor {
   name: string;
   email?: string;
   login?: string;
   userRef?: string;
 }
 
+/** A resource a change request adds, edits or deletes. */
 export interface ChangeResource {
   kind: KindName;
   namespace: string;
@@ -61,13 +65,17 @@ export interface ChangeResource {
 
 export interface ApprovalState {
   approved: boolean;
+  /** approvals required by config / branch protection */
   required: number;
+  /** valid approvals on the current head */
   received: number;
   /** code owners (entity refs or provider handles) whose approval is still missing */
   missingOwners: string[];
 }
 
+/** A commit status / check run on the head of a change request. */
 export interface Check {
+  /** e.g. `butler-portal/validate`, `butler-portal/sync` */
   context: string;
   state: CheckState;
   description?: string;
@@ -84,7 +92,7 @@ export interface ChangeSummary {
   state: ChangeState;
   branch: string;
   targetBranch: string;
-  author: ChangeAuthor;
+  author: ChangeRequestAuthor;
   createdAt: string;
   updatedAt: string;
   /** the change at GitHub/GitLab; absent for the local provider, where the portal is the UI */
@@ -94,6 +102,7 @@ export interface ChangeSummary {
   approval: ApprovalState;
   /** undefined while the provider is still computing it */
   mergeable?: boolean;
+  /** why it cannot merge: `conflict`, `not_approved`, `checks_failed`, `closed`, ... */
   mergeableReason?: string;
   checks: Check[];
   headSha: string;
@@ -102,10 +111,12 @@ export interface ChangeSummary {
 
 export interface Review {
   id: string;
+  /** entity ref for the local provider, login for GitHub/GitLab */
   author: string;
   decision: ReviewDecision;
   comment?: string;
   submittedAt: string;
+  /** the head commit the review was given on; approvals of an older head do not count */
   commitSha?: string;
 }
 
@@ -118,24 +129,33 @@ export interface ChangeFile {
   diff: string;
 }
 
+export interface ChangeValidation {
+  ok: boolean;
+  issues: ValidationIssue[];
+}
+
+/** One change request with its diff, reviews and validation (`GET /changes/:id`). */
 export interface ChangeDetail extends ChangeSummary {
   description: string;
   reviews: Review[];
   files: ChangeFile[];
-  validation: { ok: boolean; issues: ValidationIssue[] };
+  validation: ChangeValidation;
 }
 
-export interface ChangeFilter {
+/** The query of `GET /changes`. */
+export interface ChangeListFilter {
   state?: ChangeState;
   /** kind name or plural */
   kind?: string;
-  /** user entity ref (or provider login) of the author */
+  /** user entity ref, provider login or email of the author */
   author?: string;
   repository?: string;
 }
 
+/** The body of `POST /changes`: add, edit or delete the file of one resource. */
 export interface OpenChangeRequest {
   operation: ChangeOperation;
+  /** kind name or plural, case-insensitive */
   kind: string;
   namespace: string;
   name: string;
@@ -147,9 +167,11 @@ export interface OpenChangeRequest {
   baseRevision?: string;
   title?: string;
   description?: string;
+  /** repository id; defaults to the repository holding the kind */
   repository?: string;
 }
 
+/** The answer to `POST /changes` (201 opened, 200 when an idempotency key had opened it). */
 export interface OpenedChange {
   id: string;
   number: number;
@@ -159,6 +181,7 @@ export interface OpenedChange {
   state: ChangeState;
 }
 
+/** The body of `POST /changes/from-branch`. */
 export interface OpenChangeFromBranchRequest {
   repository: string;
   branch: string;
@@ -166,6 +189,7 @@ export interface OpenChangeFromBranchRequest {
   description?: string;
 }
 
+/** The body of `POST /changes/:id/reviews`. */
 export interface ReviewRequest {
   decision: ReviewDecision;
   comment?: string;
@@ -190,7 +214,8 @@ export interface ResourceSyncStatus {
   status: ResourceSyncState;
   /** commit of the last successful apply; null while never applied */
   revision: string | null;
-  reason?: string;
+  /** CamelCase reason, e.g. `Applied`, `ApplyFailed`, `PruneGuard` */
+  reason: string;
   lastError?: string;
   health?: ResourceHealth;
 }
@@ -206,5 +231,8 @@ export interface SyncTargetStatus {
   revision: string | null;
   lastError?: string;
   updatedAt?: string;
+  /** failed runs in a row; the next poll waits until `retryAt` */
+  consecutiveFailures: number;
+  retryAt?: string;
   resources: ResourceSyncStatus[];
 }

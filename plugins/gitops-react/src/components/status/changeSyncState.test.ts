@@ -1,5 +1,5 @@
 import type { SyncTargetStatus } from '../../api';
-import { aChange } from '../../testing/fixtures';
+import { aChange } from '../../__testUtils__/fixtures';
 import { changeSyncStates } from './changeSyncState';
 
 const MERGE = 'a1b2c3d4e5f60000000000000000000000000000';
@@ -18,6 +18,7 @@ function target(overrides: Partial<SyncTargetStatus> = {}): SyncTargetStatus {
     reason: 'Synced',
     revision: MERGE,
     updatedAt: '2026-11-24T10:00:01.000Z',
+    consecutiveFailures: 0,
     resources: [
       {
         kind: 'Workspace',
@@ -25,6 +26,7 @@ function target(overrides: Partial<SyncTargetStatus> = {}): SyncTargetStatus {
         name: 'jane-dev',
         status: 'Synced',
         revision: MERGE,
+        reason: 'Applied',
       },
     ],
     ...overrides,
@@ -78,6 +80,7 @@ describe('changeSyncStates', () => {
               name: 'jane-dev',
               status: 'Failed',
               revision: null,
+              reason: 'ApplyFailed',
               lastError: 'CRD workspaces.butler.butlerlabs.dev not installed',
             },
           ],

@@ -1,5 +1,6 @@
 /*
- * Small status displays shared by the change list and the change detail page.
+ * Small status displays shared by the change list, the change detail page and other plugins
+ * that show change requests (Chambers workspaces).
  */
 import {
   StatusAborted,

@@ -1,0 +1,3 @@
+export type * from './types';
+export { gitopsApiRef } from './GitopsApi';
+export type { GitopsApi, GitopsRequestError } from './GitopsApi';

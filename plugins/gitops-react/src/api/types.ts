@@ -1,0 +1,35 @@
+/*
+ * The REST types of the gitops backend, defined once in plugin-gitops-common (the backend answers
+ * with the same types) and re-exported so that frontend plugins find them beside the API ref.
+ */
+export type {
+  ApprovalState,
+  ChangeDetail,
+  ChangeFile,
+  ChangeListFilter,
+  ChangeOperation,
+  ChangeRequestAuthor,
+  ChangeResource,
+  ChangeState,
+  ChangeSummary,
+  ChangeValidation,
+  Check,
+  CheckState,
+  FileStatus,
+  GitProviderType,
+  OpenChangeFromBranchRequest,
+  OpenChangeRequest,
+  OpenedChange,
+  Repository,
+  ResourceDetail,
+  ResourceEntry,
+  ResourceHealth,
+  ResourceSyncState,
+  ResourceSyncStatus,
+  Review,
+  ReviewDecision,
+  ReviewRequest,
+  SyncCondition,
+  SyncTargetStatus,
+  ValidationIssue,
+} from '@butler-portal/plugin-gitops-common';
