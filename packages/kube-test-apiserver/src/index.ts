@@ -17,6 +17,11 @@ export {
   readCrds,
 } from './butlerCrds';
 export { kubeConfigFor, kubeconfigYamlFor } from './kubeconfig';
+export { startClusterTestEnvironment } from './clusterTestEnvironment';
+export type {
+  ClusterTestEnvironment,
+  ClusterTestEnvironmentOptions,
+} from './clusterTestEnvironment';
 export type {
   FaultRequest,
   FaultResponse,

@@ -10,11 +10,10 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import { butlerPermissions } from '@butler-portal/plugin-butler-common';
+import type { KubeTestApiServerHandle } from '@butler-portal/kube-test-apiserver';
 import request from 'supertest';
-import {
-  eventually,
-  startTestServer,
-} from './__testUtils__/clusterTestEnvironment';
+import { eventually } from '@butler-portal/plugin-gitops-common/testUtils';
+import { startTestServer } from './__testUtils__/workspaceCluster';
 import { NOT_CONFIGURED_REASON } from './cluster/WorkspaceRuntime';
 import { butlerPlugin } from './plugin';
 
@@ -22,26 +21,30 @@ jest.setTimeout(60_000);
 
 const auth = { Authorization: mockCredentials.user.header() };
 
+/** The plugin's configuration: the management cluster of a kubeconfig file. */
+function managementClusterAt(kubeconfigPath: string) {
+  return mockServices.rootConfig.factory({
+    data: { butler: { managementCluster: { kubeconfigPath } } },
+  });
+}
+
+/** A kubeconfig file for the test server, as an operator would hand it to the portal. */
+function kubeconfigFileFor(kube: KubeTestApiServerHandle): string {
+  const dir = createMockDirectory({
+    content: { 'kubeconfig.yaml': kube.kubeconfigYaml },
+  });
+  return `${dir.path}/kubeconfig.yaml`;
+}
+
 describe('butler backend plugin', () => {
   it('watches the configured cluster from start to shutdown', async () => {
     const kube = await startTestServer();
-    const dir = createMockDirectory({
-      content: { 'kubeconfig.yaml': kube.kubeconfigYaml },
-    });
     const registry = mockServices.permissionsRegistry.mock();
     const backend = await startTestBackend({
       features: [
         butlerPlugin,
         registry.factory,
-        mockServices.rootConfig.factory({
-          data: {
-            butler: {
-              managementCluster: {
-                kubeconfigPath: `${dir.path}/kubeconfig.yaml`,
-              },
-            },
-          },
-        }),
+        managementClusterAt(kubeconfigFileFor(kube)),
       ],
     });
     try {
@@ -71,22 +74,8 @@ describe('butler backend plugin', () => {
   it('starts the backend even when the cluster does not answer', async () => {
     const kube = await startTestServer();
     kube.inject({ match: () => true, times: 1000, respond: 'hang' });
-    const dir = createMockDirectory({
-      content: { 'kubeconfig.yaml': kube.kubeconfigYaml },
-    });
     const backend = await startTestBackend({
-      features: [
-        butlerPlugin,
-        mockServices.rootConfig.factory({
-          data: {
-            butler: {
-              managementCluster: {
-                kubeconfigPath: `${dir.path}/kubeconfig.yaml`,
-              },
-            },
-          },
-        }),
-      ],
+      features: [butlerPlugin, managementClusterAt(kubeconfigFileFor(kube))],
     });
     try {
       const status = await request(backend.server as Server)
@@ -128,16 +117,7 @@ describe('butler backend plugin', () => {
 
   it('reports a kubeconfig that cannot be loaded in /status instead of failing the backend', async () => {
     const backend = await startTestBackend({
-      features: [
-        butlerPlugin,
-        mockServices.rootConfig.factory({
-          data: {
-            butler: {
-              managementCluster: { kubeconfigPath: '/nonexistent/kubeconfig' },
-            },
-          },
-        }),
-      ],
+      features: [butlerPlugin, managementClusterAt('/nonexistent/kubeconfig')],
     });
     try {
       const status = await request(backend.server as Server)

@@ -29,6 +29,7 @@ import {
   ensureLocalRepository,
   LocalGitProvider,
 } from '@butler-portal/plugin-gitops-node';
+import { eventually } from '@butler-portal/plugin-gitops-common/testUtils';
 import catalogModuleGitOps from '../src';
 import { GitOpsEntityProvider } from '../src/provider/GitOpsEntityProvider';
 import {
@@ -62,20 +63,6 @@ function fileOf(i: number, image = 'ghcr.io/butlerdotdev/workspace-go:1.23') {
       image,
     }),
   };
-}
-
-async function waitFor<T>(
-  what: string,
-  check: () => Promise<T | undefined>,
-  timeoutMs: number,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise(resolve => setTimeout(resolve, 10));
-  }
 }
 
 async function main() {
@@ -206,8 +193,7 @@ async function main() {
       return body.totalItems;
     };
     let lastReport = 0;
-    await waitFor(
-      `${FILES} workspaces in the catalog`,
+    await eventually(
       async () => {
         const n = await count();
         if (now() - lastReport > 10_000) {
@@ -218,7 +204,8 @@ async function main() {
         }
         return n >= FILES ? n : undefined;
       },
-      30 * 60_000,
+      `${FILES} workspaces in the catalog`,
+      { timeoutMs: 30 * 60_000, intervalMs: 10 },
     );
     console.log(
       `full ingest (backend start → all ${FILES} workspaces readable through the catalog API): ${seconds(
@@ -263,8 +250,8 @@ async function main() {
       const overdue = await backlog();
       const merged = await portalProvider.merge(change.id, actor);
       const eventAt = mergeEvents.get(merged.mergeCommitSha!)!;
-      await waitFor(
-        `${file.name} updated`,
+      // polled every 10 ms: the wait is the latency measured
+      await eventually(
         async () => {
           const response = await fetch(
             `${api}/entities/by-name/workspace/${file.namespace}/${file.name}`,
@@ -275,7 +262,8 @@ async function main() {
           };
           return entity.spec?.image === image ? true : undefined;
         },
-        60_000,
+        `${file.name} updated`,
+        { timeoutMs: 60_000, intervalMs: 10 },
       );
       const latency = now() - eventAt;
       latencies.push(latency);

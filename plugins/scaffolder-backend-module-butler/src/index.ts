@@ -24,9 +24,4 @@ export {
   layoutsDirOf,
   LAYOUT_FETCH_ACTION_ID,
 } from './actions/layoutFetch';
-export {
-  GitopsClient,
-  type ChangeSubmission,
-  type OpenedChange,
-  type ResourceFile,
-} from './gitops/GitopsClient';
+export { GitopsClient } from './gitops/GitopsClient';

@@ -15,16 +15,19 @@ import {
   KubernetesTarget,
   ownedFields,
 } from '@butler-portal/plugin-gitops-node';
-import type { KubeTestApiServerHandle } from '@butler-portal/kube-test-apiserver';
 import {
-  ClusterTestEnvironment,
-  eventually,
+  type ClusterTestEnvironment,
+  type KubeTestApiServerHandle,
   startClusterTestEnvironment,
+} from '@butler-portal/kube-test-apiserver';
+import { eventually } from '@butler-portal/plugin-gitops-common/testUtils';
+import {
   startTestServer,
   workspaceClient,
   workspaceObject,
-} from '../__testUtils__/clusterTestEnvironment';
+} from '../__testUtils__/workspaceCluster';
 import { ManagementCluster } from './ManagementCluster';
+import { WORKSPACE_CRD } from './workspaceResource';
 
 jest.setTimeout(60_000);
 
@@ -52,7 +55,7 @@ describe('ManagementCluster start/stop', () => {
   let ns: string;
 
   beforeAll(async () => {
-    env = await startClusterTestEnvironment();
+    env = await startClusterTestEnvironment({ crds: [WORKSPACE_CRD] });
     ns = env.namespace;
     cluster = new ManagementCluster({
       kubeConfig: env.kubeConfig,

@@ -9,10 +9,10 @@
  * fields from Git, never sees a conflict, and does not count the annotation as drift.
  */
 import {
+  CustomObjectsApi,
   KubeConfig,
   PatchStrategy,
   setHeaderOptions,
-  type CustomObjectsApi,
 } from '@kubernetes/client-node';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import {
@@ -32,17 +32,15 @@ import {
   describeKubernetesError,
   FIELD_MANAGER,
   isFieldManagerConflict,
+  makeTimeLimitedApiClient,
   type KubernetesFailure,
 } from '@butler-portal/plugin-gitops-node';
-import { createCustomObjectsApi } from './customObjectsApi';
 import { absentWorkspace, toLiveWorkspace } from './toLiveWorkspace';
 import { WorkspaceCache, type WorkspaceCacheOptions } from './WorkspaceCache';
 import {
   WORKSPACE_API_VERSION,
-  WORKSPACE_GROUP,
   WORKSPACE_KIND,
-  WORKSPACE_PLURAL,
-  WORKSPACE_VERSION,
+  WORKSPACE_RESOURCE,
   type WorkspaceObject,
 } from './workspaceResource';
 import type { WorkspaceRuntime } from './WorkspaceRuntime';
@@ -70,8 +68,9 @@ export class ManagementCluster implements WorkspaceRuntime {
 
   constructor(options: ManagementClusterOptions) {
     this.#cache = new WorkspaceCache(options);
-    this.#api = createCustomObjectsApi(
+    this.#api = makeTimeLimitedApiClient(
       options.kubeConfig,
+      CustomObjectsApi,
       options.requestTimeoutMs ?? 30_000,
     );
   }
@@ -127,10 +126,8 @@ export class ManagementCluster implements WorkspaceRuntime {
       try {
         await this.#api.patchNamespacedCustomObject(
           {
-            group: WORKSPACE_GROUP,
-            version: WORKSPACE_VERSION,
+            ...WORKSPACE_RESOURCE,
             namespace,
-            plural: WORKSPACE_PLURAL,
             name,
             body: {
               apiVersion: WORKSPACE_API_VERSION,
@@ -179,10 +176,8 @@ export class ManagementCluster implements WorkspaceRuntime {
   ): Promise<WorkspaceObject | undefined> {
     try {
       return (await this.#api.getNamespacedCustomObject({
-        group: WORKSPACE_GROUP,
-        version: WORKSPACE_VERSION,
+        ...WORKSPACE_RESOURCE,
         namespace,
-        plural: WORKSPACE_PLURAL,
         name,
       })) as WorkspaceObject;
     } catch (error) {

@@ -4,18 +4,18 @@
  * purpose, it relists after 410 Gone, reconnects after failures, and reports a missing CRD.
  */
 import {
+  type ClusterTestEnvironment,
   loadButlerCrds,
   type KubeTestApiServerHandle,
-} from '@butler-portal/kube-test-apiserver';
-import {
-  ClusterTestEnvironment,
-  eventually,
   startClusterTestEnvironment,
+} from '@butler-portal/kube-test-apiserver';
+import { eventually } from '@butler-portal/plugin-gitops-common/testUtils';
+import {
   startTestServer,
-  WORKSPACE_CRD,
   workspaceClient,
-} from '../__testUtils__/clusterTestEnvironment';
+} from '../__testUtils__/workspaceCluster';
 import { WorkspaceCache } from './WorkspaceCache';
+import { WORKSPACE_CRD } from './workspaceResource';
 
 jest.setTimeout(60_000);
 
@@ -25,7 +25,7 @@ describe('WorkspaceCache', () => {
   let ns: string;
 
   beforeAll(async () => {
-    env = await startClusterTestEnvironment();
+    env = await startClusterTestEnvironment({ crds: [WORKSPACE_CRD] });
     ns = env.namespace;
     cache = new WorkspaceCache({ kubeConfig: env.kubeConfig, backoffMs: 20 });
     await cache.start();

@@ -7,6 +7,7 @@
  * whenever the watch is down, `state()` says why, for ClusterStatus.
  */
 import {
+  CustomObjectsApi,
   KubeConfig,
   KubernetesListObject,
   KubernetesObject,
@@ -15,14 +16,18 @@ import {
   type ObjectCache,
 } from '@kubernetes/client-node';
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import { describeKubernetesError } from '@butler-portal/plugin-gitops-node';
-import { createCustomObjectsApi } from './customObjectsApi';
+import {
+  describeKubernetesError,
+  makeTimeLimitedApiClient,
+} from '@butler-portal/plugin-gitops-node';
 import {
   CRD_MISSING_REASON,
   WORKSPACE_API_VERSION,
+  WORKSPACE_CRD,
   WORKSPACE_GROUP,
   WORKSPACE_KIND,
   WORKSPACE_PLURAL,
+  WORKSPACE_RESOURCE,
   WORKSPACE_VERSION,
   type WorkspaceObject,
 } from './workspaceResource';
@@ -72,9 +77,9 @@ function reasonOf(error: unknown): { reason: string; crdMissing?: boolean } {
     };
   }
   return {
-    reason: `watching ${WORKSPACE_PLURAL}.${WORKSPACE_GROUP} failed: ${
-      code ? `HTTP ${code}: ` : ''
-    }${failure.message}`,
+    reason: `watching ${WORKSPACE_CRD} failed: ${code ? `HTTP ${code}: ` : ''}${
+      failure.message
+    }`,
   };
 }
 
@@ -99,16 +104,15 @@ export class WorkspaceCache {
     this.#logger = options.logger;
     this.#backoffMs = options.backoffMs ?? 1000;
     this.#maxBackoffMs = options.maxBackoffMs ?? 30_000;
-    const api = createCustomObjectsApi(
+    const api = makeTimeLimitedApiClient(
       options.kubeConfig,
+      CustomObjectsApi,
       options.requestTimeoutMs ?? 30_000,
     );
     const list = async (): Promise<KubernetesListObject<KubernetesObject>> => {
-      const result = (await api.listClusterCustomObject({
-        group: WORKSPACE_GROUP,
-        version: WORKSPACE_VERSION,
-        plural: WORKSPACE_PLURAL,
-      })) as KubernetesListObject<KubernetesObject>;
+      const result = (await api.listClusterCustomObject(
+        WORKSPACE_RESOURCE,
+      )) as KubernetesListObject<KubernetesObject>;
       // a full list: the cache now mirrors the cluster (the informer reconciles it)
       this.#listed = true;
       return result;

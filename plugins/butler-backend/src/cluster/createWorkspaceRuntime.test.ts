@@ -6,7 +6,7 @@ import {
   createMockDirectory,
   mockServices,
 } from '@backstage/backend-test-utils';
-import { startTestServer } from '../__testUtils__/clusterTestEnvironment';
+import { startTestServer } from '../__testUtils__/workspaceCluster';
 import { createWorkspaceRuntime } from './createWorkspaceRuntime';
 import { ManagementCluster } from './ManagementCluster';
 import { NOT_CONFIGURED_REASON } from './WorkspaceRuntime';

@@ -9,6 +9,13 @@ export const WORKSPACE_KIND = 'Workspace';
 export const WORKSPACE_PLURAL = 'workspaces';
 export const WORKSPACE_CRD = `${WORKSPACE_PLURAL}.${WORKSPACE_GROUP}`;
 
+/** Where Workspaces are, as client-node's CustomObjectsApi calls name it. */
+export const WORKSPACE_RESOURCE = {
+  group: WORKSPACE_GROUP,
+  version: WORKSPACE_VERSION,
+  plural: WORKSPACE_PLURAL,
+} as const;
+
 /** What ClusterStatus says when the cluster does not serve Workspaces. */
 export const CRD_MISSING_REASON = `CRD ${WORKSPACE_CRD} not installed`;
 

@@ -1,7 +1,7 @@
 import type { JsonObject } from '@backstage/types';
 import { ConfigReader } from '@backstage/config';
 import { readButlerConfig } from './readButlerConfig';
-import { thrownBy } from '../__testUtils__/thrownBy';
+import { thrownBy } from '@butler-portal/plugin-gitops-common/testUtils';
 
 describe('readButlerConfig', () => {
   it('is not configured without butler.managementCluster', () => {

@@ -12,11 +12,12 @@ import { DESIRED_STATE_ANNOTATION } from '@butler-portal/plugin-butler-common';
 import express from 'express';
 import request from 'supertest';
 import {
-  ClusterTestEnvironment,
-  eventually,
+  type ClusterTestEnvironment,
   startClusterTestEnvironment,
-  workspaceClient,
-} from '../__testUtils__/clusterTestEnvironment';
+} from '@butler-portal/kube-test-apiserver';
+import { eventually } from '@butler-portal/plugin-gitops-common/testUtils';
+import { workspaceClient } from '../__testUtils__/workspaceCluster';
+import { WORKSPACE_CRD } from '../cluster/workspaceResource';
 import { ManagementCluster } from '../cluster/ManagementCluster';
 import {
   NOT_CONFIGURED_REASON,
@@ -62,7 +63,7 @@ describe('butler routes on a cluster', () => {
   let ns: string;
 
   beforeAll(async () => {
-    env = await startClusterTestEnvironment();
+    env = await startClusterTestEnvironment({ crds: [WORKSPACE_CRD] });
     ns = env.namespace;
     cluster = new ManagementCluster({
       kubeConfig: env.kubeConfig,

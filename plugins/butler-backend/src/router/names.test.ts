@@ -1,5 +1,5 @@
 import { isDns1123Label, requireDns1123Label } from './names';
-import { thrownBy } from '../__testUtils__/thrownBy';
+import { thrownBy } from '@butler-portal/plugin-gitops-common/testUtils';
 
 describe('DNS-1123 labels', () => {
   it('accepts Kubernetes names', () => {

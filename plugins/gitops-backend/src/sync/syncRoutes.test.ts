@@ -7,6 +7,7 @@
 import fs from 'fs';
 import path from 'path';
 import { createMockDirectory } from '@backstage/backend-test-utils';
+import { eventually } from '@butler-portal/plugin-gitops-common/testUtils';
 import request from 'supertest';
 import {
   auth,
@@ -17,20 +18,6 @@ import {
 import { testDatabaseIds } from '../testing/testDatabaseIds';
 
 jest.setTimeout(120_000);
-
-/** polls until `check` returns a value; a generous bound, not a timing assertion */
-async function eventually<T>(
-  check: () => Promise<T | undefined>,
-  what: string,
-): Promise<T> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise(resolve => setTimeout(resolve, 100));
-  }
-}
 
 describe.each(testDatabaseIds())(
   'sync to a directory target on %s',

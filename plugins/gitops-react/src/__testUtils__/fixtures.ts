@@ -1,7 +1,8 @@
 /*
- * A change request as the gitops backend returns it, for the tests of the shared displays.
+ * Change requests as the gitops backend returns them, and a mock GitopsApi, for the tests of
+ * the shared displays and of every plugin that shows or opens changes.
  */
-import type { ChangeSummary } from '../api';
+import type { ChangeDetail, ChangeSummary, GitopsApi } from '../api';
 
 export function aChange(overrides: Partial<ChangeSummary> = {}): ChangeSummary {
   return {
@@ -42,5 +43,51 @@ export function aChange(overrides: Partial<ChangeSummary> = {}): ChangeSummary {
     ],
     headSha: 'c0ffee0000000000000000000000000000000000',
     ...overrides,
+  };
+}
+
+export const JANE_DIFF = [
+  '--- /dev/null',
+  '+++ b/workspaces/team-a/jane-dev.yaml',
+  '@@ -0,0 +1,3 @@',
+  '+apiVersion: butler.butlerlabs.dev/v1alpha1',
+  '+kind: Workspace',
+  '+metadata:',
+  '',
+].join('\n');
+
+export function aChangeDetail(
+  overrides: Partial<ChangeDetail> = {},
+): ChangeDetail {
+  return {
+    ...aChange(),
+    description: 'Opened from the portal by **Jane Doe**.',
+    reviews: [],
+    files: [
+      {
+        path: 'workspaces/team-a/jane-dev.yaml',
+        status: 'added',
+        diff: JANE_DIFF,
+      },
+    ],
+    validation: { ok: true, issues: [] },
+    ...overrides,
+  };
+}
+
+export function mockGitopsApi(): jest.Mocked<GitopsApi> {
+  return {
+    listRepositories: jest.fn(),
+    listResources: jest.fn(),
+    getResource: jest.fn(),
+    openChange: jest.fn(),
+    openChangeFromBranch: jest.fn(),
+    listChanges: jest.fn(),
+    getChange: jest.fn(),
+    review: jest.fn(),
+    merge: jest.fn(),
+    close: jest.fn(),
+    getSyncStatus: jest.fn(),
+    getSchemaUrl: jest.fn(),
   };
 }

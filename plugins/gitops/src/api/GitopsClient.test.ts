@@ -273,6 +273,10 @@ describe('GitopsClient with ScmAuth', () => {
     ],
   };
 
+  /** ScmAuth answering with the signed-in user's token for the repository. */
+  const grantingToken = (token: string) =>
+    jest.fn().mockResolvedValue({ token, headers: {} });
+
   function setupWithScmAuth(
     getCredentials: jest.Mock,
     ...responses: Response[]
@@ -290,10 +294,7 @@ describe('GitopsClient with ScmAuth', () => {
     init.headers as Record<string, string>;
 
   it('sends the user token on writes to a GitHub repository', async () => {
-    const getCredentials = jest.fn().mockResolvedValue({
-      token: 'ghu_jane',
-      headers: {},
-    });
+    const getCredentials = grantingToken('ghu_jane');
     const { client, fetch } = setupWithScmAuth(
       getCredentials,
       jsonResponse(200, repositories),
@@ -325,10 +326,7 @@ describe('GitopsClient with ScmAuth', () => {
   });
 
   it('never asks ScmAuth for a local repository', async () => {
-    const getCredentials = jest.fn().mockResolvedValue({
-      token: 'ghu_jane',
-      headers: {},
-    });
+    const getCredentials = grantingToken('ghu_jane');
     const { client, fetch } = setupWithScmAuth(
       getCredentials,
       jsonResponse(200, repositories),

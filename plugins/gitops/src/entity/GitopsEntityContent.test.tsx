@@ -2,14 +2,17 @@ import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { screen, within } from '@testing-library/react';
 import { gitopsApiRef, rootRouteRef } from '@butler-portal/plugin-gitops-react';
-import { aChange, mockGitopsApi } from '../testing/fixtures';
+import {
+  aChange,
+  mockGitopsApi,
+} from '@butler-portal/plugin-gitops-react/testUtils';
 import { GitopsEntityContent } from './GitopsEntityContent';
 import {
   aResourceDetail,
   aSyncTarget,
   aWorkspaceEntity,
   WORKSPACE_YAML,
-} from './testEntity';
+} from '../__testUtils__/testEntity';
 
 // jsdom lays nothing out; CodeMirror measures text ranges after each render
 beforeAll(() => {

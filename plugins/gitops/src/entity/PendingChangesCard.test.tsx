@@ -2,10 +2,13 @@ import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { screen } from '@testing-library/react';
 import { gitopsApiRef, rootRouteRef } from '@butler-portal/plugin-gitops-react';
-import { aChange, mockGitopsApi } from '../testing/fixtures';
+import {
+  aChange,
+  mockGitopsApi,
+} from '@butler-portal/plugin-gitops-react/testUtils';
 import { PendingChangesCard } from './PendingChangesCard';
 import { SourceCard } from './SourceCard';
-import { aResourceDetail, aWorkspaceEntity } from './testEntity';
+import { aResourceDetail, aWorkspaceEntity } from '../__testUtils__/testEntity';
 
 async function renderCard(card: JSX.Element, api = mockGitopsApi()) {
   await renderInTestApp(

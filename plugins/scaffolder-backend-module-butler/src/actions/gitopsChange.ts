@@ -4,12 +4,16 @@
  */
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import type { JsonObject } from '@backstage/types';
-import { findKind, KINDS } from '@butler-portal/plugin-gitops-common';
+import {
+  findKind,
+  KINDS,
+  type OpenChangeRequest,
+} from '@butler-portal/plugin-gitops-common';
 import type { z as zImpl } from 'zod/v3';
-import type { ChangeSubmission, GitopsClient } from '../gitops/GitopsClient';
+import type { GitopsClient } from '../gitops/GitopsClient';
 import { previewChange } from '../gitops/previewChange';
 import { submitChange } from '../gitops/submitChange';
+import { changeRequestInputs } from './changeInputSchema';
 import { changeOutputSchema } from './changeOutputSchema';
 
 export const GITOPS_CHANGE_ACTION_ID = 'butler:gitops:change';
@@ -47,17 +51,7 @@ export const gitopsChangeInputSchema = (z: typeof zImpl) =>
         .describe(
           'commit the edit is based on; the change is refused if the file changed since',
         ),
-      title: z.string().optional().describe('title of the change request'),
-      description: z
-        .string()
-        .optional()
-        .describe('shown above the generated summary of the change request'),
-      repository: z
-        .string()
-        .optional()
-        .describe(
-          'id of the GitOps repository (gitops.repositories); default: the first one holding the kind',
-        ),
+      ...changeRequestInputs(z, 'the first one holding the kind'),
     })
     .strict();
 
@@ -66,7 +60,7 @@ export type GitopsChangeInput = zImpl.infer<
 >;
 
 /** The backend's request body for the input; the kind given as plural or any case. */
-export function submissionOf(input: GitopsChangeInput): ChangeSubmission {
+export function submissionOf(input: GitopsChangeInput): OpenChangeRequest {
   const kind = findKind(input.kind);
   if (!kind) {
     throw new InputError(
@@ -80,9 +74,7 @@ export function submissionOf(input: GitopsChangeInput): ChangeSubmission {
     kind: kind.kind,
     namespace: input.namespace,
     name: input.name,
-    ...(input.resource !== undefined && {
-      resource: input.resource as JsonObject,
-    }),
+    ...(input.resource !== undefined && { resource: input.resource }),
     ...(input.yaml !== undefined && { yaml: input.yaml }),
     ...(input.baseRevision !== undefined && {
       baseRevision: input.baseRevision,

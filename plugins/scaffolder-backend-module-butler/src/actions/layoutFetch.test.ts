@@ -2,7 +2,7 @@ import { createMockDirectory } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { readFileSync, symlinkSync } from 'node:fs';
-import { rejectionOf } from '../__testUtils__/rejectionOf';
+import { rejectionOf } from '@butler-portal/plugin-gitops-common/testUtils';
 import { createLayoutFetchAction, layoutsDirOf } from './layoutFetch';
 
 describe('butler:layout:fetch', () => {

@@ -9,7 +9,7 @@ import {
   startFakeGitopsBackend,
   type FakeGitopsBackend,
 } from '../__testUtils__/fakeGitopsBackend';
-import { rejectionOf } from '../__testUtils__/rejectionOf';
+import { rejectionOf } from '@butler-portal/plugin-gitops-common/testUtils';
 import { GitopsClient } from '../gitops/GitopsClient';
 import { createWorkspaceCreateAction } from './workspaceCreate';
 

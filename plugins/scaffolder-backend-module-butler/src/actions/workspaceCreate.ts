@@ -13,6 +13,7 @@ import type { GitopsClient } from '../gitops/GitopsClient';
 import { previewChange } from '../gitops/previewChange';
 import { submitChange } from '../gitops/submitChange';
 import { buildWorkspace, type TemplateRef } from '../workspace/buildWorkspace';
+import { changeRequestInputs } from './changeInputSchema';
 import { changeOutputSchema } from './changeOutputSchema';
 
 export const WORKSPACE_CREATE_ACTION_ID = 'butler:workspace:create';
@@ -82,17 +83,7 @@ export const workspaceCreateInputSchema = (z: typeof zImpl) =>
         .array(z.string())
         .optional()
         .describe('SSH public keys (OpenSSH one-line format)'),
-      title: z.string().optional().describe('title of the change request'),
-      description: z
-        .string()
-        .optional()
-        .describe('shown above the generated summary of the change request'),
-      repository: z
-        .string()
-        .optional()
-        .describe(
-          'id of the GitOps repository; default: the first one holding Workspaces',
-        ),
+      ...changeRequestInputs(z, 'the first one holding Workspaces'),
     })
     .strict();
 

@@ -4,7 +4,7 @@ import {
   startFakeGitopsBackend,
   type FakeGitopsBackend,
 } from '../__testUtils__/fakeGitopsBackend';
-import { rejectionOf } from '../__testUtils__/rejectionOf';
+import { rejectionOf } from '@butler-portal/plugin-gitops-common/testUtils';
 import { GitopsClient } from './GitopsClient';
 
 describe('GitopsClient', () => {

@@ -16,52 +16,20 @@ import {
   NotAllowedError,
   NotFoundError,
 } from '@backstage/errors';
-import type { JsonObject } from '@backstage/types';
+import type {
+  ChangeDetail,
+  OpenChangeRequest,
+  OpenedChange,
+  ResourceDetail,
+  ValidationIssue,
+} from '@butler-portal/plugin-gitops-common';
 
-/** Body of `POST /api/gitops/changes`. */
-export interface ChangeSubmission {
-  operation: 'create' | 'update' | 'delete';
-  kind: string;
-  namespace: string;
-  name: string;
-  resource?: JsonObject;
-  yaml?: string;
-  baseRevision?: string;
-  title?: string;
-  description?: string;
-  repository?: string;
-}
-
-/** The answer of `POST /api/gitops/changes` (201 when opened, 200 for a replayed key). */
-export interface OpenedChange {
-  id: string;
-  number: number;
-  repository?: string;
-  url?: string;
-  branch: string;
-  state: string;
-}
-
-/** One entry of `GET /api/gitops/resources/:kind/:namespace/:name`. */
-export interface ResourceFile {
-  repository: string;
-  kind: string;
-  namespace: string;
-  name: string;
-  path: string;
-  revision: string;
-  object: JsonObject | null;
-  yaml?: string;
-}
-
-/** A located problem the backend reported for a file it refused. */
-export interface BackendIssue {
-  file?: string;
-  path?: string;
-  line?: number;
-  column?: number;
-  message: string;
-}
+/**
+ * A problem the backend located in a file it refused, as read from its error body: any field
+ * but the message may be missing there.
+ */
+export type BackendIssue = Partial<ValidationIssue> &
+  Pick<ValidationIssue, 'message'>;
 
 export interface GitopsClientOptions {
   discovery: DiscoveryService;
@@ -78,7 +46,7 @@ export class GitopsClient {
    *   change opened the first time instead of opening a second one
    */
   async openChange(
-    submission: ChangeSubmission,
+    submission: OpenChangeRequest,
     options: { credentials: BackstageCredentials; idempotencyKey: string },
   ): Promise<OpenedChange> {
     const response = await this.request('/changes', options.credentials, {
@@ -92,24 +60,24 @@ export class GitopsClient {
     return (await response.json()) as OpenedChange;
   }
 
-  /** A change request's summary (`GET /changes/:id`); `paths` are the files it touches. */
+  /** A change request (`GET /changes/:id`); `paths` are the files it touches. */
   async getChange(
     id: string,
     options: { credentials: BackstageCredentials },
-  ): Promise<OpenedChange & { paths?: string[] }> {
+  ): Promise<ChangeDetail> {
     const response = await this.request(
       `/changes/${encodeURIComponent(id)}`,
       options.credentials,
       { method: 'GET' },
     );
-    return (await response.json()) as OpenedChange & { paths?: string[] };
+    return (await response.json()) as ChangeDetail;
   }
 
   /** The resource's file on the default branch, or `undefined` when there is none. */
   async getResource(
     ref: { kind: string; namespace: string; name: string },
     options: { credentials: BackstageCredentials },
-  ): Promise<ResourceFile | undefined> {
+  ): Promise<ResourceDetail | undefined> {
     const path = [ref.kind, ref.namespace, ref.name]
       .map(encodeURIComponent)
       .join('/');
@@ -119,7 +87,7 @@ export class GitopsClient {
       { method: 'GET' },
       { notFoundIsUndefined: true },
     );
-    return response ? ((await response.json()) as ResourceFile) : undefined;
+    return response ? ((await response.json()) as ResourceDetail) : undefined;
   }
 
   private async request(

@@ -1,4 +1,4 @@
-import { thrownBy } from '../__testUtils__/thrownBy';
+import { thrownBy } from '@butler-portal/plugin-gitops-common/testUtils';
 import { previewChange } from './previewChange';
 
 const template = {

@@ -5,11 +5,11 @@
  */
 import { InputError } from '@backstage/errors';
 import {
+  type OpenChangeRequest,
   resourcePath,
   stringifyResource,
   validate,
 } from '@butler-portal/plugin-gitops-common';
-import type { ChangeSubmission } from './GitopsClient';
 import { formatIssue } from './GitopsClient';
 
 export interface ChangePreview {
@@ -25,7 +25,7 @@ export interface ChangePreview {
  * @throws InputError naming the field when the kind, namespace or name cannot be a path, and
  *   listing every located issue when the file is invalid
  */
-export function previewChange(submission: ChangeSubmission): ChangePreview {
+export function previewChange(submission: OpenChangeRequest): ChangePreview {
   const { operation, kind, namespace, name } = submission;
   let path: string;
   try {
@@ -46,7 +46,9 @@ export function previewChange(submission: ChangeSubmission): ChangePreview {
       `${operation} takes exactly one of resource (an object) or yaml (the whole file)`,
     );
   }
-  const yaml = submission.yaml ?? stringifyResource(submission.resource!);
+  const yaml =
+    submission.yaml ??
+    stringifyResource(submission.resource as Record<string, unknown>);
   // with the path, validate() also checks that kind, namespace and name match where it goes
   const result = validate(yaml, path);
   if (!result.ok) {

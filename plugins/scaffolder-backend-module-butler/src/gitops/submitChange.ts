@@ -5,8 +5,11 @@
  */
 import type { ActionContext } from '@backstage/plugin-scaffolder-node';
 import type { JsonObject } from '@backstage/types';
-import { resourcePath } from '@butler-portal/plugin-gitops-common';
-import type { ChangeSubmission, GitopsClient } from './GitopsClient';
+import {
+  type OpenChangeRequest,
+  resourcePath,
+} from '@butler-portal/plugin-gitops-common';
+import type { GitopsClient } from './GitopsClient';
 import { idempotencyKeyFor } from './idempotencyKey';
 
 /** What both actions output for an opened change. */
@@ -31,7 +34,7 @@ export type StepContext = Pick<
 export async function submitChange(
   ctx: StepContext,
   client: GitopsClient,
-  submission: ChangeSubmission,
+  submission: OpenChangeRequest,
 ): Promise<ChangeResult> {
   const idempotencyKey = idempotencyKeyFor(ctx);
   const credentials = await ctx.getInitiatorCredentials();
@@ -72,7 +75,7 @@ async function changedPath(
   ctx: StepContext,
   client: GitopsClient,
   id: string,
-  submission: ChangeSubmission,
+  submission: OpenChangeRequest,
 ): Promise<string> {
   const fallback = () =>
     resourcePath({

@@ -6,6 +6,7 @@
 import http from 'http';
 import { ConflictError, InputError } from '@backstage/errors';
 import {
+  type ClusterTestEnvironment,
   KubeTestApiServerHandle,
   loadButlerCrds,
   startKubeTestApiServer,
@@ -21,10 +22,7 @@ import {
   KubernetesTarget,
   KubernetesWatchEvent,
 } from './KubernetesTarget';
-import {
-  KubernetesTestEnvironment,
-  startKubernetesTestEnvironment,
-} from './__testUtils__/kubernetesTestEnvironment';
+import { startKubernetesTestEnvironment } from './__testUtils__/kubernetesTestEnvironment';
 
 const noWait = async () => {};
 
@@ -74,7 +72,7 @@ function eventQueue() {
 }
 
 describe('KubernetesTarget conformance', () => {
-  let env: KubernetesTestEnvironment;
+  let env: ClusterTestEnvironment;
   let target: KubernetesTarget;
   let other: KubernetesTarget;
   let ns: string;

@@ -33,6 +33,7 @@ export {
 } from './liveHealth';
 export type { LiveHealth, LiveHealthStatus } from './liveHealth';
 export { loadKubeConfig } from './loadKubeConfig';
+export { makeTimeLimitedApiClient } from './timeLimitedApiClient';
 export type { KubeConfigSource } from './loadKubeConfig';
 export type { KubernetesRetryOptions } from './kubernetesRetry';
 export {

@@ -1,37 +1,19 @@
 /*
  * @kubernetes/client-node's KubernetesObjectApi (generic object calls, URLs found through
- * discovery) with what the target needs on top: a time limit on every request, so a hanging
- * apiserver cannot stall a sync, and discovery that answers "not served" instead of throwing.
+ * discovery) with what the target needs on top: a time limit on every request
+ * (makeTimeLimitedApiClient), and discovery that answers "not served" instead of throwing.
  */
 import {
-  createConfiguration,
   KubeConfig,
   KubernetesObjectApi,
-  RequestContext,
-  ResponseContext,
-  ServerConfiguration,
   V1APIResource,
 } from '@kubernetes/client-node';
 import { describeKubernetesError } from './kubernetesErrors';
+import { makeTimeLimitedApiClient } from './timeLimitedApiClient';
 
 export class ObjectApi extends KubernetesObjectApi {
   static create(kc: KubeConfig, requestTimeoutMs: number): ObjectApi {
-    const cluster = kc.getCurrentCluster();
-    if (!cluster) throw new Error('the kubeconfig has no current cluster');
-    const configuration = createConfiguration({
-      baseServer: new ServerConfiguration(cluster.server, {}),
-      authMethods: { default: kc },
-      promiseMiddleware: [
-        {
-          pre: async (context: RequestContext) => {
-            context.setSignal(AbortSignal.timeout(requestTimeoutMs));
-            return context;
-          },
-          post: async (context: ResponseContext) => context,
-        },
-      ],
-    });
-    const api = new ObjectApi(configuration);
+    const api = makeTimeLimitedApiClient(kc, ObjectApi, requestTimeoutMs);
     api.setDefaultNamespace(kc);
     return api;
   }

@@ -5,7 +5,7 @@ import {
   aChangeDetail,
   JANE_DIFF,
   mockGitopsApi,
-} from '../../testing/fixtures';
+} from '@butler-portal/plugin-gitops-react/testUtils';
 import { ChangeDetailPage } from './ChangeDetailPage';
 
 function renderPage(api: ReturnType<typeof mockGitopsApi>) {

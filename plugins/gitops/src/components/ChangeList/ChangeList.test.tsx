@@ -1,7 +1,10 @@
 import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { fireEvent, screen } from '@testing-library/react';
 import { gitopsApiRef, rootRouteRef } from '@butler-portal/plugin-gitops-react';
-import { aChange, mockGitopsApi } from '../../testing/fixtures';
+import {
+  aChange,
+  mockGitopsApi,
+} from '@butler-portal/plugin-gitops-react/testUtils';
 import { ChangeList } from './ChangeList';
 
 const mountedRoutes = { '/changes': rootRouteRef };

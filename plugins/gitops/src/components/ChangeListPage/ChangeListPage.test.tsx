@@ -1,7 +1,10 @@
 import { mockApis, renderInTestApp } from '@backstage/frontend-test-utils';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { gitopsApiRef, rootRouteRef } from '@butler-portal/plugin-gitops-react';
-import { aChange, mockGitopsApi } from '../../testing/fixtures';
+import {
+  aChange,
+  mockGitopsApi,
+} from '@butler-portal/plugin-gitops-react/testUtils';
 import { ChangeListPage } from './ChangeListPage';
 
 function renderPage(api: ReturnType<typeof mockGitopsApi>, url = '/changes') {

@@ -1,24 +1,25 @@
 /*
- * client-node's CustomObjectsApi with a time limit on every request, so a hanging apiserver
- * answers the portal with a timeout instead of holding a request open (as gitops-node's
- * ObjectApi does for the reconciler). Watches are long-lived and go through Watch instead.
+ * A @kubernetes/client-node API client (CustomObjectsApi, KubernetesObjectApi, ...) with a time
+ * limit on every request, so a hanging apiserver answers with a timeout instead of stalling a
+ * sync or holding a portal request open. Watches are long-lived and go through Watch instead.
  */
 import {
+  Configuration,
   createConfiguration,
-  CustomObjectsApi,
   KubeConfig,
   RequestContext,
   ResponseContext,
   ServerConfiguration,
 } from '@kubernetes/client-node';
 
-export function createCustomObjectsApi(
+export function makeTimeLimitedApiClient<T>(
   kc: KubeConfig,
+  ApiClient: new (configuration: Configuration) => T,
   requestTimeoutMs: number,
-): CustomObjectsApi {
+): T {
   const cluster = kc.getCurrentCluster();
   if (!cluster) throw new Error('the kubeconfig has no current cluster');
-  return new CustomObjectsApi(
+  return new ApiClient(
     createConfiguration({
       baseServer: new ServerConfiguration(cluster.server, {}),
       authMethods: { default: kc },
