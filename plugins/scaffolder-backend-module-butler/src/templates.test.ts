@@ -24,6 +24,7 @@ import {
   WORKSPACE_CREATE_ACTION_ID,
   workspaceCreateInputSchema,
 } from './actions/workspaceCreate';
+import { ED25519_KEY } from './__testUtils__/sshKeys';
 
 const REPO_ROOT = resolve(__dirname, '../../..');
 const TEMPLATES_DIR = join(REPO_ROOT, 'templates');
@@ -88,9 +89,7 @@ const SAMPLES: Record<string, Record<string, Record<string, unknown>>> = {
       ],
       dotfilesUrl: 'https://github.com/jane/dotfiles.git',
       dotfilesInstallCommand: './install.sh',
-      sshPublicKeys: [
-        'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExample jane@laptop',
-      ],
+      sshPublicKeys: [ED25519_KEY],
       idleTimeout: '2h',
       autoStopAfter: '0',
     },

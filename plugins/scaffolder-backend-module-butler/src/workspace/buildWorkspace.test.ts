@@ -1,3 +1,8 @@
+import {
+  stringifyResource,
+  validate,
+} from '@butler-portal/plugin-gitops-common';
+import { ED25519_KEY } from '../__testUtils__/sshKeys';
 import { buildWorkspace } from './buildWorkspace';
 
 const template = {
@@ -41,7 +46,7 @@ describe('buildWorkspace', () => {
   });
 
   it("lets every choice override the template, the user's repositories replacing its own", () => {
-    const { spec } = buildWorkspace(
+    const workspace = buildWorkspace(
       {
         ...required,
         cpu: '4',
@@ -50,11 +55,11 @@ describe('buildWorkspace', () => {
         dotfiles: { url: 'https://github.com/jane/dotfiles.git' },
         idleTimeout: '1h',
         autoStopAfter: '0',
-        sshPublicKeys: ['ssh-ed25519 AAAA jane'],
+        sshPublicKeys: [ED25519_KEY],
       },
       template,
     ) as any;
-    expect(spec).toEqual({
+    expect(workspace.spec).toEqual({
       owner: 'jane@example.com',
       clusterRef: { name: 'c1' },
       image: 'golang:1.23',
@@ -65,8 +70,10 @@ describe('buildWorkspace', () => {
       envFrom: { name: 'api' },
       idleTimeout: '1h',
       autoStopAfter: '0',
-      sshPublicKeys: ['ssh-ed25519 AAAA jane'],
+      sshPublicKeys: [ED25519_KEY],
     });
+    // what the action submits is what the backend accepts, keys included
+    expect(validate(stringifyResource(workspace)).issues).toEqual([]);
   });
 
   it('leaves out empty choices rather than writing empty keys', () => {

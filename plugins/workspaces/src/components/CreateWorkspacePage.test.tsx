@@ -200,7 +200,9 @@ describe('CreateWorkspacePage', () => {
           metadata: {
             name: 'jane-new',
             namespace: 'team-a',
-            annotations: { 'portal.butlerlabs.dev/template': 'go-backend' },
+            annotations: {
+              'portal.butlerlabs.dev/template': 'butler-system/go-backend',
+            },
           },
           spec: {
             clusterRef: { name: 'dev-cluster' },

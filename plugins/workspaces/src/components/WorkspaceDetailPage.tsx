@@ -39,7 +39,7 @@ import { butlerRuntimeApiRef } from '../api';
 import { useRuntimeAvailability } from '../hooks';
 import { newIdempotencyKey } from '../lib/idempotency';
 import { repositoryDir } from '../lib/connect';
-import { templateInfo } from '../lib/templates';
+import { findTemplate, templateInfo } from '../lib/templates';
 import {
   isParsed,
   operationOn,
@@ -151,11 +151,14 @@ function WorkspaceDetail(props: {
   const sync = useAsync(() => gitopsApi.getSyncStatus(), [gitopsApi]);
   // the template named on the workspace, for the size limits of an edit
   const template = useAsync(async () => {
-    const name = templateOf(detail.object);
     const templates = await gitopsApi.listResources({
       kind: 'WorkspaceTemplate',
     });
-    const found = templates.find(t => t.name === name);
+    const found = findTemplate(
+      templates,
+      templateOf(detail.object),
+      detail.namespace,
+    );
     return found && isParsed(found) ? templateInfo(found) : undefined;
   }, [gitopsApi, detail]);
   const live = useAsyncRetry(async () => {

@@ -1,6 +1,6 @@
 import { aTemplate } from '../__testUtils__/fixtures';
 import { exceeds, parseQuantity } from './quantity';
-import { templateInfo } from './templates';
+import { findTemplate, templateInfo, templateRef } from './templates';
 import { applyTemplate, emptyForm } from './workspaceForm';
 
 describe('templateInfo', () => {
@@ -14,6 +14,29 @@ describe('templateInfo', () => {
       // max-memory annotation raises memory; cpu and storage stay at the template's values
       limits: { cpu: '2', memory: '16Gi', storageSize: '20Gi' },
     });
+  });
+});
+
+describe('findTemplate', () => {
+  const templates = [
+    { namespace: 'butler-system', name: 'go-dev' },
+    { namespace: 'team-a', name: 'go-dev' },
+    { namespace: 'team-a', name: 'node-dev' },
+  ];
+
+  it('finds the template a <namespace>/<name> value names, as the form and the scaffolder write it', () => {
+    expect(findTemplate(templates, 'butler-system/go-dev', 'team-a')).toBe(
+      templates[0],
+    );
+    expect(templateRef(templates[1])).toBe('team-a/go-dev');
+    expect(findTemplate(templates, 'team-b/go-dev', 'team-a')).toBeUndefined();
+  });
+
+  it("reads a bare name (older files) in the workspace's namespace first", () => {
+    expect(findTemplate(templates, 'go-dev', 'team-a')).toBe(templates[1]);
+    expect(findTemplate(templates, 'go-dev', 'team-b')).toBe(templates[0]);
+    expect(findTemplate(templates, 'rust-dev', 'team-a')).toBeUndefined();
+    expect(findTemplate(templates, undefined, 'team-a')).toBeUndefined();
   });
 });
 

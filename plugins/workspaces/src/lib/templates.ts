@@ -10,8 +10,31 @@ export const ANNOTATION_MAX_CPU = 'portal.butlerlabs.dev/max-cpu';
 export const ANNOTATION_MAX_MEMORY = 'portal.butlerlabs.dev/max-memory';
 /** Raise a template's storage cap above its default size. */
 export const ANNOTATION_MAX_STORAGE = 'portal.butlerlabs.dev/max-storage';
-/** Which template a workspace was made from (annotation, or label on older files). */
+/**
+ * Which template a workspace was made from (annotation, or label on older files):
+ * `<namespace>/<name>`, as the scaffolder's butler:workspace:create writes it too.
+ */
 export const TEMPLATE_KEY = 'portal.butlerlabs.dev/template';
+
+/** The {@link TEMPLATE_KEY} value naming a template. */
+export const templateRef = (template: { namespace: string; name: string }) =>
+  `${template.namespace}/${template.name}`;
+
+/**
+ * The template a workspace's {@link TEMPLATE_KEY} value names: `<namespace>/<name>`, or a bare
+ * name (older files), which is looked up in the workspace's own namespace first since names
+ * are only unique per namespace.
+ */
+export function findTemplate<T extends { namespace: string; name: string }>(
+  templates: T[],
+  value: string | undefined,
+  workspaceNamespace: string,
+): T | undefined {
+  if (!value) return undefined;
+  if (value.includes('/')) return templates.find(t => templateRef(t) === value);
+  const named = templates.filter(t => t.name === value);
+  return named.find(t => t.namespace === workspaceNamespace) ?? named[0];
+}
 
 export interface TemplateRepository {
   url: string;

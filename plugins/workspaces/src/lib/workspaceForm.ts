@@ -11,7 +11,7 @@ import {
   type GitOpsResource,
 } from '@butler-portal/plugin-gitops-common';
 import { exceeds } from './quantity';
-import { TEMPLATE_KEY, type TemplateInfo } from './templates';
+import { TEMPLATE_KEY, templateRef, type TemplateInfo } from './templates';
 
 export const WORKSPACE_API_VERSION = 'butler.butlerlabs.dev/v1alpha1';
 
@@ -138,7 +138,9 @@ export function buildWorkspace(
     metadata: {
       name: values.name.trim(),
       namespace: values.namespace.trim(),
-      ...(template ? { annotations: { [TEMPLATE_KEY]: template.name } } : {}),
+      ...(template
+        ? { annotations: { [TEMPLATE_KEY]: templateRef(template) } }
+        : {}),
     },
     spec,
   };

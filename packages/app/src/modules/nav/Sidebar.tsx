@@ -31,6 +31,7 @@ export const SidebarContent = NavContentBlueprint.make({
           <SidebarDivider />
           <SidebarGroup label="Menu" icon={<MenuIcon />}>
             {nav.take('page:catalog')}
+            {nav.take('page:workspaces')}
             {nav.take('page:gitops')}
             {nav.take('page:scaffolder')}
             <SidebarDivider />
