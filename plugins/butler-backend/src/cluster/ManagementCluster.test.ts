@@ -257,3 +257,26 @@ describe('ManagementCluster start/stop when the apiserver misbehaves (test API s
     });
   });
 });
+
+describe('ManagementCluster status when the cluster accepts connections but never answers', () => {
+  it('reports the cluster unreachable with the reason, not "connecting" forever', async () => {
+    const server = await startTestServer();
+    server.inject({ match: () => true, times: 1000, respond: 'hang' });
+    const cluster = new ManagementCluster({
+      kubeConfig: server.kubeconfig,
+      backoffMs: 20,
+      requestTimeoutMs: 200,
+    });
+    try {
+      await cluster.start();
+      expect(cluster.status()).toEqual({
+        configured: true,
+        reachable: false,
+        reason: 'the management cluster did not answer within 0.2s',
+      });
+    } finally {
+      await cluster.stop();
+      await server.stop();
+    }
+  });
+});

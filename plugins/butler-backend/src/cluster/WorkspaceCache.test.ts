@@ -219,6 +219,76 @@ describe('WorkspaceCache when the watch breaks (test API server)', () => {
     await eventually(() => cache.get('team-a', 'late'), 'the new workspace');
   });
 
+  it('gives up on a cluster that accepts the connection but never answers, and retries', async () => {
+    server = await startTestServer();
+    const fault = server.inject({
+      match: () => true,
+      times: 2,
+      respond: 'hang',
+    });
+    cache = new WorkspaceCache({
+      kubeConfig: server.kubeconfig,
+      backoffMs: 20,
+      requestTimeoutMs: 200,
+    });
+    await cache.start();
+    expect(cache.state()).toEqual({
+      ready: false,
+      reason: 'the management cluster did not answer within 0.2s',
+    });
+    await eventually(
+      () => (cache.state().ready ? true : undefined),
+      'the watch once the cluster answers',
+    );
+    expect(fault.hits).toBe(2);
+  });
+
+  it('gives up on a watch request that is never answered, though the list was', async () => {
+    server = await startTestServer();
+    const fault = server.inject({
+      match: r => r.query.get('watch') === 'true',
+      times: 1,
+      respond: 'hang',
+    });
+    cache = new WorkspaceCache({
+      kubeConfig: server.kubeconfig,
+      backoffMs: 20,
+      requestTimeoutMs: 200,
+    });
+    await cache.start();
+    expect(cache.state()).toEqual({
+      ready: false,
+      reason: 'the management cluster did not answer within 0.2s',
+    });
+    await eventually(
+      () => (cache.state().ready ? true : undefined),
+      'the second watch request',
+    );
+    expect(fault.hits).toBe(1);
+    await workspaceClient(server.kubeconfig).create('team-a', 'after-hang');
+    await eventually(
+      () => cache.get('team-a', 'after-hang'),
+      'a workspace created after the hang',
+    );
+  });
+
+  it('keeps an answered watch that stays quiet longer than the time limit', async () => {
+    server = await startTestServer();
+    cache = new WorkspaceCache({
+      kubeConfig: server.kubeconfig,
+      backoffMs: 20,
+      requestTimeoutMs: 100,
+    });
+    await cache.start();
+    const watches = () =>
+      server.requests().filter(r => /watch=true/.test(r.query)).length;
+    const before = watches();
+    // no Workspace changes: the stream sends nothing for several time limits
+    await new Promise(resolve => setTimeout(resolve, 500));
+    expect(cache.state()).toEqual({ ready: true });
+    expect(watches()).toBe(before);
+  });
+
   it('stops watching on stop()', async () => {
     server = await startTestServer();
     cache = new WorkspaceCache({

@@ -5,15 +5,18 @@
  * unreachable, CRD missing, stream broken) stops the informer; it is started again here after
  * an exponential backoff, for as long as the cache runs. Until the first list succeeds, and
  * whenever the watch is down, `state()` says why, for ClusterStatus.
+ *
+ * A cluster that accepts the connection and never answers must not hold the cache at
+ * "connecting" forever: the list and every watch request get requestTimeoutMs to be answered,
+ * after which the attempt fails like any other and is retried with the backoff.
  */
 import {
   CustomObjectsApi,
   KubeConfig,
   KubernetesListObject,
   KubernetesObject,
-  makeInformer,
-  type Informer,
-  type ObjectCache,
+  ListWatch,
+  Watch,
 } from '@kubernetes/client-node';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import {
@@ -39,7 +42,10 @@ export interface WorkspaceCacheOptions {
   backoffMs?: number;
   /** longest wait between attempts (default 30 s) */
   maxBackoffMs?: number;
-  /** time limit of the list request (default 30 s) */
+  /**
+   * how long the management cluster may take to answer the list, and each watch request, before
+   * the attempt is abandoned and retried (default 30 s)
+   */
   requestTimeoutMs?: number;
 }
 
@@ -59,14 +65,47 @@ export type WorkspaceCacheEvent = {
 
 const PATH = `/apis/${WORKSPACE_GROUP}/${WORKSPACE_VERSION}/${WORKSPACE_PLURAL}`;
 
+/**
+ * A Watch whose request must be answered (response headers) within timeoutMs. client-node's Watch
+ * builds a timeout signal and then replaces it with its own abort signal, so on its own it waits
+ * forever; node-fetch's `timeout` bounds only the wait for the answer, not the event stream that
+ * follows, which rightly stays quiet as long as no Workspace changes.
+ */
+function answerTimeLimitedWatch(kc: KubeConfig, timeoutMs: number): Watch {
+  const config = Object.create(kc) as KubeConfig;
+  config.applyToFetchOptions = async opts => ({
+    ...(await kc.applyToFetchOptions(opts)),
+    timeout: timeoutMs,
+  });
+  return new Watch(config);
+}
+
+/** The request found no answer in time: the list's abort, or node-fetch's timeout of the watch. */
+function isTimeout(error: unknown): boolean {
+  return (
+    (error as { type?: string })?.type === 'request-timeout' ||
+    describeKubernetesError(error).timedOut === true
+  );
+}
+
 /** Why the watch is down, in words for ClusterStatus.reason. */
-function reasonOf(error: unknown): { reason: string; crdMissing?: boolean } {
+function reasonOf(
+  error: unknown,
+  requestTimeoutMs: number,
+): { reason: string; crdMissing?: boolean } {
   // Watch errors carry statusCode; list errors are ApiExceptions
   const code =
     (error as { statusCode?: number })?.statusCode ??
     describeKubernetesError(error).code;
   // a 404 for the cluster-wide collection: the resource is not served
   if (code === 404) return { reason: CRD_MISSING_REASON, crdMissing: true };
+  if (isTimeout(error)) {
+    return {
+      reason: `the management cluster did not answer within ${
+        requestTimeoutMs / 1000
+      }s`,
+    };
+  }
   const failure = describeKubernetesError(error);
   if (failure.network || failure.timedOut) {
     return { reason: `management cluster unreachable: ${failure.message}` };
@@ -84,9 +123,9 @@ function reasonOf(error: unknown): { reason: string; crdMissing?: boolean } {
 }
 
 export class WorkspaceCache {
-  readonly #informer: Informer<KubernetesObject> &
-    ObjectCache<KubernetesObject>;
+  readonly #informer: ListWatch<KubernetesObject>;
   readonly #logger?: LoggerService;
+  readonly #requestTimeoutMs: number;
   readonly #backoffMs: number;
   readonly #maxBackoffMs: number;
   readonly #listeners = new Set<(event: WorkspaceCacheEvent) => void>();
@@ -104,10 +143,11 @@ export class WorkspaceCache {
     this.#logger = options.logger;
     this.#backoffMs = options.backoffMs ?? 1000;
     this.#maxBackoffMs = options.maxBackoffMs ?? 30_000;
+    this.#requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
     const api = makeTimeLimitedApiClient(
       options.kubeConfig,
       CustomObjectsApi,
-      options.requestTimeoutMs ?? 30_000,
+      this.#requestTimeoutMs,
     );
     const list = async (): Promise<KubernetesListObject<KubernetesObject>> => {
       const result = (await api.listClusterCustomObject(
@@ -117,10 +157,12 @@ export class WorkspaceCache {
       this.#listed = true;
       return result;
     };
-    this.#informer = makeInformer<KubernetesObject>(
-      options.kubeConfig,
+    // what makeInformer builds, with a Watch that does not wait forever for its answer
+    this.#informer = new ListWatch<KubernetesObject>(
       PATH,
+      answerTimeLimitedWatch(options.kubeConfig, this.#requestTimeoutMs),
       list,
+      false,
     );
     const emit = (type: WorkspaceCacheEvent['type']) => (o: KubernetesObject) =>
       this.#listeners.forEach(l => l({ type, object: this.#plain(o) }));
@@ -198,7 +240,7 @@ export class WorkspaceCache {
   #failed(error: unknown): void {
     this.#errors += 1;
     if (!this.#running) return;
-    const { reason, crdMissing } = reasonOf(error);
+    const { reason, crdMissing } = reasonOf(error, this.#requestTimeoutMs);
     if (this.#state.reason !== reason) {
       this.#logger?.warn(`Workspace watch down: ${reason}; retrying`);
     }
