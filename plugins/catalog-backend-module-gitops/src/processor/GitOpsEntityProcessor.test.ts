@@ -151,18 +151,37 @@ describe('GitOpsEntityProcessor', () => {
       const { processor, emailToUserRef } = makeProcessor();
       const entity = entityOf(
         workspaceYaml('team-a', 'dev', {
-          template: 'go-backend',
+          template: 'butler-system/go-backend',
           annotations: { 'portal.butlerlabs.dev/owner': 'platform-team' },
         }),
       );
       await expect(relationsOf(processor, entity)).resolves.toEqual([
         'Workspace:team-a/dev ownedBy Group:default/platform-team',
         'Group:default/platform-team ownerOf Workspace:team-a/dev',
-        'Workspace:team-a/dev dependsOn WorkspaceTemplate:team-a/go-backend',
-        'WorkspaceTemplate:team-a/go-backend dependencyOf Workspace:team-a/dev',
+        'Workspace:team-a/dev dependsOn WorkspaceTemplate:butler-system/go-backend',
+        'WorkspaceTemplate:butler-system/go-backend dependencyOf Workspace:team-a/dev',
       ]);
       expect(emailToUserRef).not.toHaveBeenCalled();
     });
+
+    it.each([
+      ['a bare-name annotation', { template: 'go-backend' }],
+      ['the label of older files', { templateLabel: 'go-backend' }],
+    ])(
+      "links the template of %s in the workspace's namespace",
+      async (_, options) => {
+        const { processor } = makeProcessor();
+        const entity = entityOf(workspaceYaml('team-a', 'dev', options));
+        const relations = await relationsOf(processor, entity);
+        expect(relations).toContain(
+          'Workspace:team-a/dev dependsOn WorkspaceTemplate:team-a/go-backend',
+        );
+        // the annotation is kept as written: nothing is mapped into a label
+        expect(entity.metadata.labels?.['portal.butlerlabs.dev/template']).toBe(
+          (options as { templateLabel?: string }).templateLabel,
+        );
+      },
+    );
 
     it('gives a Workspace of an unknown email no owner', async () => {
       const { processor } = makeProcessor({});

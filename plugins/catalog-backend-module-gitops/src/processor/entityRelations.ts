@@ -4,7 +4,8 @@
  *   owner          ownedBy / ownerOf       User or Group (default namespace `default`, kind Group)
  *   Artifact       dependsOn / dependencyOf  the Artifacts of spec.dependencies
  *   ArtifactVersion partOf / hasPart       its Artifact (spec.artifact, same namespace)
- *   Workspace      dependsOn / dependencyOf  its WorkspaceTemplate (label portal.butlerlabs.dev/template)
+ *   Workspace      dependsOn / dependencyOf  its WorkspaceTemplate (annotation portal.butlerlabs.dev/template,
+ *                                            `<namespace>/<name>` or a bare name; or that label of older files)
  *   TenantAddon    dependsOn / dependencyOf  the TenantAddons of spec.dependsOn (same namespace)
  *
  * Who owns what: portal-defined kinds name their owner in spec.owner (an entity ref), Butler kinds
@@ -24,8 +25,11 @@ import {
   RELATION_PART_OF,
 } from '@backstage/catalog-model';
 import type { EntityRelationSpec } from '@backstage/plugin-catalog-node';
-import { BUTLER_API_VERSION } from '@butler-portal/plugin-gitops-common';
-import { ANNOTATION_OWNER, LABEL_TEMPLATE } from '../entity/annotations';
+import {
+  BUTLER_API_VERSION,
+  workspaceTemplateRef,
+} from '@butler-portal/plugin-gitops-common';
+import { ANNOTATION_OWNER } from '../entity/annotations';
 
 /** Finds the User entity ref of an email; undefined when no single User has it. */
 export type EmailToUserRef = (email: string) => Promise<string | undefined>;
@@ -94,11 +98,8 @@ function dependencies(
         d => sameKindRef('TenantAddon', d?.name, namespace) ?? [],
       );
     case 'Workspace': {
-      const template = entity.metadata.labels?.[LABEL_TEMPLATE];
-      const ref = template
-        ? sameKindRef('WorkspaceTemplate', template, namespace)
-        : undefined;
-      return ref ? [ref] : [];
+      const template = workspaceTemplateRef({ ...entity.metadata, namespace });
+      return template ? [{ kind: 'WorkspaceTemplate', ...template }] : [];
     }
     default:
       return [];

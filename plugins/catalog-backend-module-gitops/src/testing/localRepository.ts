@@ -28,15 +28,24 @@ export function workspaceYaml(
   options: {
     owner?: string;
     image?: string;
+    /** the template annotation, `<namespace>/<name>` as the portal writes it */
     template?: string;
+    /** the template label of older files (a bare name) */
+    templateLabel?: string;
     annotations?: Record<string, string>;
   } = {},
 ): string {
-  const labels = options.template
-    ? `  labels:\n    portal.butlerlabs.dev/template: ${options.template}\n`
+  const labels = options.templateLabel
+    ? `  labels:\n    portal.butlerlabs.dev/template: ${options.templateLabel}\n`
     : '';
-  const annotations = options.annotations
-    ? `  annotations:\n${Object.entries(options.annotations)
+  const allAnnotations = {
+    ...(options.template
+      ? { 'portal.butlerlabs.dev/template': options.template }
+      : {}),
+    ...options.annotations,
+  };
+  const annotations = Object.keys(allAnnotations).length
+    ? `  annotations:\n${Object.entries(allAnnotations)
         .map(([k, v]) => `    ${k}: ${v}\n`)
         .join('')}`
     : '';

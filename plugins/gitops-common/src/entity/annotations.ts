@@ -27,5 +27,14 @@ export const ANNOTATION_OPEN_CHANGES = 'portal.butlerlabs.dev/open-changes';
 export const ANNOTATION_SOURCE_ERROR = 'portal.butlerlabs.dev/source-error';
 /** team owner of Butler kinds (whose CRDs have no owner field) as an entity ref */
 export const ANNOTATION_OWNER = 'portal.butlerlabs.dev/owner';
-/** label of a Workspace naming its WorkspaceTemplate (same namespace) */
-export const LABEL_TEMPLATE = 'portal.butlerlabs.dev/template';
+/**
+ * Annotation of a Workspace naming the WorkspaceTemplate it was made from, as
+ * `<namespace>/<name>` (what the create form and the scaffolder write; a bare name means the
+ * workspace's own namespace). An annotation because a label value cannot hold `/`.
+ */
+export const ANNOTATION_TEMPLATE = 'portal.butlerlabs.dev/template';
+/**
+ * The label of older Workspace files naming their template by bare name (same namespace);
+ * read when the annotation is absent. Same key as {@link ANNOTATION_TEMPLATE}.
+ */
+export const LABEL_TEMPLATE = ANNOTATION_TEMPLATE;

@@ -75,19 +75,23 @@ export function aChangeDetail(
   };
 }
 
+/**
+ * A GitopsApi whose lists are empty until a test says otherwise, so a page that loads more than
+ * the test is about still renders.
+ */
 export function mockGitopsApi(): jest.Mocked<GitopsApi> {
   return {
-    listRepositories: jest.fn(),
-    listResources: jest.fn(),
+    listRepositories: jest.fn().mockResolvedValue([]),
+    listResources: jest.fn().mockResolvedValue([]),
     getResource: jest.fn(),
     openChange: jest.fn(),
     openChangeFromBranch: jest.fn(),
-    listChanges: jest.fn(),
+    listChanges: jest.fn().mockResolvedValue([]),
     getChange: jest.fn(),
     review: jest.fn(),
     merge: jest.fn(),
     close: jest.fn(),
-    getSyncStatus: jest.fn(),
+    getSyncStatus: jest.fn().mockResolvedValue([]),
     getSchemaUrl: jest.fn(),
   };
 }

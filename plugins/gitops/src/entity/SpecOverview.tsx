@@ -6,7 +6,7 @@
 import type { Entity } from '@backstage/catalog-model';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
-import { LABEL_TEMPLATE } from '@butler-portal/plugin-gitops-common';
+import { workspaceTemplateRef } from '@butler-portal/plugin-gitops-common';
 
 /** spec fields shown first, per kind */
 const LEADING_FIELDS: Record<string, string[]> = {
@@ -105,7 +105,9 @@ function Nested({ value, depth }: { value: unknown; depth: number }) {
 export function SpecOverview({ entity }: { entity: Entity }) {
   const spec = (entity.spec ?? {}) as Record<string, unknown>;
   const entries = orderedEntries(spec, LEADING_FIELDS[entity.kind] ?? []);
-  const template = entity.metadata.labels?.[LABEL_TEMPLATE];
+  const templateRef = workspaceTemplateRef(entity.metadata);
+  const template =
+    templateRef && `${templateRef.namespace}/${templateRef.name}`;
   if (entries.length === 0 && !template) {
     return (
       <Typography variant="body2" color="textSecondary">

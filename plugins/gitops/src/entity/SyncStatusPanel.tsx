@@ -16,11 +16,12 @@ import Typography from '@material-ui/core/Typography';
 import type { ReactNode } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import {
+  findSyncEntries,
   gitopsApiRef,
   type ResourceSyncStatus,
+  type SyncEntry,
 } from '@butler-portal/plugin-gitops-react';
 import { shortSha } from './annotations';
-import { findSyncEntries, type SyncEntry } from './findSyncEntries';
 
 function ResourceState({ resource }: { resource: ResourceSyncStatus }) {
   const text = resource.reason

@@ -2,11 +2,11 @@
  * A Workspace from a WorkspaceTemplate and the user's choices: the template's
  * `spec.template` gives the defaults, every input the user gave overrides them.
  */
-import { BUTLER_API_VERSION } from '@butler-portal/plugin-gitops-common';
+import {
+  ANNOTATION_TEMPLATE,
+  BUTLER_API_VERSION,
+} from '@butler-portal/plugin-gitops-common';
 import type { JsonObject } from '@backstage/types';
-
-/** Annotation naming the template a workspace was created from, `<namespace>/<name>`. */
-export const TEMPLATE_ANNOTATION = 'portal.butlerlabs.dev/template';
 
 export interface WorkspaceRepositoryInput {
   url: string;
@@ -97,7 +97,7 @@ export function buildWorkspace(
       name: choices.name,
       namespace: choices.namespace,
       annotations: {
-        [TEMPLATE_ANNOTATION]: `${from.namespace}/${from.name}`,
+        [ANNOTATION_TEMPLATE]: `${from.namespace}/${from.name}`,
       },
     },
     spec: spec as JsonObject,

@@ -3,9 +3,12 @@
  */
 import type {
   ChangeSummary,
-  GitopsApi,
   ResourceDetail,
 } from '@butler-portal/plugin-gitops-react';
+import {
+  aChange as aSharedChange,
+  mockGitopsApi,
+} from '@butler-portal/plugin-gitops-react/testUtils';
 import type { LiveWorkspace } from '@butler-portal/plugin-butler-common';
 import type { GitOpsResource } from '@butler-portal/plugin-gitops-common';
 import type { ButlerRuntimeApi } from '../api';
@@ -118,19 +121,12 @@ export function aTemplate(): ParsedEntry {
   });
 }
 
+/** A change requesting workspace team-a/jane-new on GitHub, as the pages link and list it. */
 export function aChange(overrides: Partial<ChangeSummary> = {}): ChangeSummary {
-  return {
-    id: 'platform:12',
-    repository: 'platform',
+  return aSharedChange({
     provider: 'github',
-    number: 12,
     title: 'Create workspace team-a/jane-new',
-    state: 'open',
     branch: 'butler/workspace/jane-new',
-    targetBranch: 'main',
-    author: { name: 'Jane Doe', userRef: 'user:default/jane' },
-    createdAt: '2026-11-24T10:00:00Z',
-    updatedAt: '2026-11-24T10:00:00Z',
     url: 'https://github.example/acme/platform/pull/12',
     paths: ['workspaces/team-a/jane-new.yaml'],
     resources: [
@@ -141,32 +137,14 @@ export function aChange(overrides: Partial<ChangeSummary> = {}): ChangeSummary {
         operation: 'create',
       },
     ],
-    approval: { approved: false, required: 1, received: 0, missingOwners: [] },
-    checks: [],
-    headSha: 'c0ffee0000000000000000000000000000000000',
     ...overrides,
-  };
+  });
 }
 
-export function mockGitopsApi(): jest.Mocked<GitopsApi> {
-  return {
-    listRepositories: jest.fn().mockResolvedValue([]),
-    listResources: jest.fn().mockResolvedValue([]),
-    getResource: jest.fn(),
-    openChange: jest.fn(),
-    openChangeFromBranch: jest.fn(),
-    listChanges: jest.fn().mockResolvedValue([]),
-    getChange: jest.fn(),
-    review: jest.fn(),
-    merge: jest.fn(),
-    close: jest.fn(),
-    getSyncStatus: jest.fn().mockResolvedValue([]),
-    getSchemaUrl: jest.fn(),
-  };
-}
+export { mockGitopsApi };
 
 export const UNAVAILABLE_REASON =
-  'No management cluster: live status and start/stop are unavailable (this portal runs no butler backend).';
+  'Live status and start/stop are unavailable: this portal runs no butler backend.';
 
 export function mockRuntimeApi(
   live?: LiveWorkspace[],

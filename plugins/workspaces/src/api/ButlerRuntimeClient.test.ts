@@ -40,7 +40,7 @@ describe('ButlerRuntimeClient', () => {
     await expect(client.getAvailability()).resolves.toEqual({
       available: false,
       reason:
-        'No management cluster: live status and start/stop are unavailable (this portal runs no butler backend).',
+        'Live status and start/stop are unavailable: this portal runs no butler backend.',
     });
   });
 
@@ -53,11 +53,21 @@ describe('ButlerRuntimeClient', () => {
       { configured: true, reachable: false, reason: 'connection refused' },
       'connection refused',
     ],
+    // the butler backend's own words, parentheses and all, are not wrapped in more of them
+    [
+      {
+        configured: false,
+        reachable: false,
+        reason:
+          'no management cluster is configured (butler.managementCluster)',
+      },
+      'no management cluster is configured (butler.managementCluster)',
+    ],
   ])('gives the reason for %j', async (status, why) => {
     const { client } = setup(json(200, status));
     await expect(client.getAvailability()).resolves.toEqual({
       available: false,
-      reason: `No management cluster: live status and start/stop are unavailable (${why}).`,
+      reason: `Live status and start/stop are unavailable: ${why}.`,
     });
   });
 

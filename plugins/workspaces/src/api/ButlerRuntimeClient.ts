@@ -8,8 +8,15 @@ import type {
 import type { ButlerRuntimeApi, RuntimeAvailability } from './ButlerRuntimeApi';
 
 /** Said when the portal has no butler backend or no management cluster. */
-export const NO_MANAGEMENT_CLUSTER =
-  'No management cluster: live status and start/stop are unavailable';
+export const RUNTIME_UNAVAILABLE = 'Live status and start/stop are unavailable';
+
+/** Availability "no", with why in one sentence (the server's reason may hold parentheses). */
+function unavailable(why: string): RuntimeAvailability {
+  return {
+    available: false,
+    reason: `${RUNTIME_UNAVAILABLE}: ${why.replace(/\.$/, '')}.`,
+  };
+}
 
 /** A ResponseError whose message is the server's reason rather than only the status. */
 async function requestError(response: Response): Promise<ResponseError> {
@@ -36,26 +43,17 @@ export class ButlerRuntimeClient implements ButlerRuntimeApi {
     try {
       response = await this.#fetch('/status');
     } catch (error) {
-      return {
-        available: false,
-        reason: `${NO_MANAGEMENT_CLUSTER} (the butler backend cannot be reached: ${String(
-          error,
-        )})`,
-      };
+      return unavailable(
+        `the butler backend cannot be reached (${String(error)})`,
+      );
     }
     // the embedded portal may run without the butler backend at all
     if (response.status === 404) {
-      return {
-        available: false,
-        reason: `${NO_MANAGEMENT_CLUSTER} (this portal runs no butler backend).`,
-      };
+      return unavailable('this portal runs no butler backend');
     }
     if (!response.ok) {
       const error = await requestError(response);
-      return {
-        available: false,
-        reason: `${NO_MANAGEMENT_CLUSTER} (${error.message}).`,
-      };
+      return unavailable(error.message);
     }
     const status = (await response.json()) as ClusterStatus;
     if (!status.configured || !status.reachable) {
@@ -64,10 +62,7 @@ export class ButlerRuntimeClient implements ButlerRuntimeApi {
         (status.configured
           ? 'the management cluster is not reachable'
           : 'no management cluster is configured');
-      return {
-        available: false,
-        reason: `${NO_MANAGEMENT_CLUSTER} (${why}).`,
-      };
+      return unavailable(why);
     }
     return { available: true, status };
   }

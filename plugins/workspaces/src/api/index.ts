@@ -2,5 +2,5 @@ export { butlerRuntimeApiRef } from './ButlerRuntimeApi';
 export type { ButlerRuntimeApi, RuntimeAvailability } from './ButlerRuntimeApi';
 export {
   ButlerRuntimeClient,
-  NO_MANAGEMENT_CLUSTER,
+  RUNTIME_UNAVAILABLE,
 } from './ButlerRuntimeClient';

@@ -51,30 +51,42 @@ export function ConnectPanel(props: ConnectPanelProps) {
         <pre className={classes.snippet} aria-label="SSH config">
           {info.sshConfig}
         </pre>
-        <CopyTextButton
-          text={info.sshConfig}
-          aria-label="Copy SSH config"
-          tooltipText="SSH config copied"
-        />
+        <CopyButton text={info.sshConfig} what="SSH config" />
       </div>
       <div className={classes.row}>
-        <Button variant="outlined" color="primary" href={info.vscodeUrl}>
-          Open in VS Code
-        </Button>
-        <CopyTextButton
-          text={info.vscodeUrl}
-          aria-label="Copy VS Code link"
-          tooltipText="VS Code link copied"
+        <OpenButton
+          href={info.vscodeUrl}
+          label="Open in VS Code"
+          what="VS Code link"
         />
-        <Button variant="outlined" color="primary" href={info.jetbrainsUrl}>
-          Open in JetBrains Gateway
-        </Button>
-        <CopyTextButton
-          text={info.jetbrainsUrl}
-          aria-label="Copy JetBrains Gateway link"
-          tooltipText="JetBrains Gateway link copied"
+        <OpenButton
+          href={info.jetbrainsUrl}
+          label="Open in JetBrains Gateway"
+          what="JetBrains Gateway link"
         />
       </div>
     </section>
+  );
+}
+
+function CopyButton(props: { text: string; what: string }) {
+  return (
+    <CopyTextButton
+      text={props.text}
+      aria-label={`Copy ${props.what}`}
+      tooltipText={`${props.what} copied`}
+    />
+  );
+}
+
+/** A link opening an IDE, and a button copying it (for a browser that does not hand it over). */
+function OpenButton(props: { href: string; label: string; what: string }) {
+  return (
+    <>
+      <Button variant="outlined" color="primary" href={props.href}>
+        {props.label}
+      </Button>
+      <CopyButton text={props.href} what={props.what} />
+    </>
   );
 }

@@ -25,12 +25,10 @@ import Button from '@material-ui/core/Button';
 import Checkbox from '@material-ui/core/Checkbox';
 import FormControlLabel from '@material-ui/core/FormControlLabel';
 import Grid from '@material-ui/core/Grid';
-import IconButton from '@material-ui/core/IconButton';
 import MenuItem from '@material-ui/core/MenuItem';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
-import DeleteIcon from '@material-ui/icons/Delete';
 import { useMemo, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { useCurrentUser, useWorkspacesConfig } from '../hooks';
@@ -50,11 +48,11 @@ import {
 } from '../lib/workspaceForm';
 import { workspaceRouteRef } from '../routes';
 import { OpenedChangeNotice } from './Status';
+import { RepositoriesField, SshPublicKeysField } from './WorkspaceFields';
 import { newIdempotencyKey } from '../lib/idempotency';
 
 const useStyles = makeStyles(theme => ({
   section: { marginTop: theme.spacing(3) },
-  repo: { display: 'flex', gap: theme.spacing(2), alignItems: 'flex-start' },
   actions: {
     marginTop: theme.spacing(3),
     display: 'flex',
@@ -329,64 +327,16 @@ function CreateWorkspaceForm(props: FormProps) {
       <Typography variant="h6" className={classes.section}>
         Repositories to clone
       </Typography>
-      {values.repositories.map((repo, i) => {
-        const urlField = `repositories.${i}.url` as const;
-        const branchField = `repositories.${i}.branch` as const;
-        const update = (field: FieldName, patch: Partial<typeof repo>) =>
-          set(field, {
-            repositories: values.repositories.map((r, j) =>
-              j === i ? { ...r, ...patch } : r,
-            ),
-          });
-        return (
-          <div className={classes.repo} key={i}>
-            <TextField
-              id={`workspace-repository-${i}-url`}
-              label={`Repository ${i + 1} URL`}
-              value={repo.url}
-              onChange={e => update(urlField, { url: e.target.value })}
-              error={!!shown(urlField)}
-              helperText={shown(urlField)}
-              margin="dense"
-              variant="outlined"
-              style={{ flex: 3 }}
-            />
-            <TextField
-              id={`workspace-repository-${i}-branch`}
-              label={`Repository ${i + 1} branch`}
-              value={repo.branch}
-              onChange={e => update(branchField, { branch: e.target.value })}
-              error={!!shown(branchField)}
-              helperText={shown(branchField)}
-              placeholder="main"
-              margin="dense"
-              variant="outlined"
-              style={{ flex: 1 }}
-            />
-            <IconButton
-              aria-label={`Remove repository ${i + 1}`}
-              onClick={() =>
-                set(urlField, {
-                  repositories: values.repositories.filter((_, j) => j !== i),
-                })
-              }
-            >
-              <DeleteIcon />
-            </IconButton>
-          </div>
-        );
-      })}
-      <Button
-        size="small"
-        onClick={() =>
-          setValues(v => ({
-            ...v,
-            repositories: [...v.repositories, { url: '', branch: '' }],
-          }))
+      <RepositoriesField
+        idPrefix="workspace"
+        rows={values.repositories}
+        onChange={(repositories, field) =>
+          field
+            ? set(field, { repositories })
+            : setValues(v => ({ ...v, repositories }))
         }
-      >
-        Add repository
-      </Button>
+        error={shown}
+      />
 
       <Grid container spacing={2} className={classes.section}>
         <Grid item xs={12} md={6}>
@@ -407,26 +357,11 @@ function CreateWorkspaceForm(props: FormProps) {
           })}
         </Grid>
         <Grid item xs={12}>
-          <TextField
+          <SshPublicKeysField
             id="workspace-sshPublicKeys"
-            label="SSH public keys"
             value={values.sshPublicKeys}
-            onChange={e =>
-              set('sshPublicKeys', { sshPublicKeys: e.target.value })
-            }
-            error={
-              !!errors.sshPublicKeys &&
-              (submitted || touched.has('sshPublicKeys'))
-            }
-            helperText={
-              shown('sshPublicKeys') ??
-              'One per line: ssh-ed25519, ecdsa-sha2-nistp256/384/521, or ssh-rsa of at least 3072 bits. Public keys only.'
-            }
-            multiline
-            minRows={3}
-            fullWidth
-            margin="dense"
-            variant="outlined"
+            onChange={sshPublicKeys => set('sshPublicKeys', { sshPublicKeys })}
+            error={shown('sshPublicKeys')}
           />
           <FormControlLabel
             control={

@@ -37,8 +37,7 @@ import useAsync from 'react-use/esm/useAsync';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { butlerRuntimeApiRef } from '../api';
 import { useRuntimeAvailability } from '../hooks';
-import { newIdempotencyKey } from '../lib/idempotency';
-import { repositoryDir } from '../lib/connect';
+import { repositoriesOf, repositoryDir } from '../lib/connect';
 import { findTemplate, templateInfo } from '../lib/templates';
 import {
   isParsed,
@@ -52,6 +51,7 @@ import {
 import { workspaceRouteRef } from '../routes';
 import { ConnectPanel } from './ConnectPanel';
 import { EditWorkspaceDialog } from './EditWorkspaceDialog';
+import { useOpenChange } from './useOpenChange';
 import {
   LivePhase,
   OpenedChangeNotice,
@@ -220,9 +220,9 @@ function WorkspaceDetail(props: {
     size: sizeOf(spec),
     storage: spec.storageSize ?? 'default',
     repositories:
-      (spec.repositories ?? [])
+      repositoriesOf(spec)
         .map(
-          (r: { url: string; branch?: string }) =>
+          r =>
             `${repositoryDir(r) ?? r.url} (${r.url}${
               r.branch ? ` @ ${r.branch}` : ''
             })`,
@@ -358,36 +358,20 @@ function DeleteWorkspaceDialog(props: {
   onOpened(change: OpenedChange): void;
 }) {
   const { detail } = props;
-  const gitopsApi = useApi(gitopsApiRef);
-  const [idempotencyKey] = useState(newIdempotencyKey);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
+  const { open, busy, error } = useOpenChange(props.onOpened);
   const title = `${detail.namespace}/${detail.name}`;
 
-  const confirm = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      const change = await gitopsApi.openChange(
-        {
-          operation: 'delete',
-          kind: 'Workspace',
-          namespace: detail.namespace,
-          name: detail.name,
-          baseRevision: detail.revision,
-          title: `Delete workspace ${title}`,
-          description:
-            'Deletes the workspace (its pod and volume go with it), from the portal.',
-        },
-        { idempotencyKey },
-      );
-      props.onOpened(change);
-    } catch (e) {
-      setError((e as Error).message);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const confirm = () =>
+    open({
+      operation: 'delete',
+      kind: 'Workspace',
+      namespace: detail.namespace,
+      name: detail.name,
+      baseRevision: detail.revision,
+      title: `Delete workspace ${title}`,
+      description:
+        'Deletes the workspace (its pod and volume go with it), from the portal.',
+    });
 
   return (
     <Dialog

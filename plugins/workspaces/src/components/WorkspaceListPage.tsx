@@ -9,6 +9,7 @@ import {
   EmptyState,
   Header,
   Link,
+  LinkButton,
   Page,
   Progress,
   ResponseErrorPanel,
@@ -20,7 +21,6 @@ import {
 } from '@butler-portal/plugin-gitops-react';
 import type { LiveWorkspace } from '@butler-portal/plugin-butler-common';
 import type { GitOpsResource } from '@butler-portal/plugin-gitops-common';
-import Button from '@material-ui/core/Button';
 import FormControlLabel from '@material-ui/core/FormControlLabel';
 import Switch from '@material-ui/core/Switch';
 import Table from '@material-ui/core/Table';
@@ -110,15 +110,15 @@ export function WorkspaceListPage() {
   };
 
   const createButton = createLink ? (
-    <Button
+    // LinkButton, not Button component={Link}: the latter takes the link colour for its text
+    <LinkButton
       variant="contained"
       color="primary"
       startIcon={<AddIcon />}
-      component={Link as any}
       to={createLink()}
     >
       Create workspace
-    </Button>
+    </LinkButton>
   ) : null;
 
   let body: JSX.Element;

@@ -2,6 +2,8 @@ import {
   connectInfo,
   hostAlias,
   parseSshEndpoint,
+  projectPathOf,
+  repositoriesOf,
   repositoryDir,
 } from './connect';
 
@@ -96,5 +98,24 @@ describe('helpers', () => {
     [{ url: 'ssh://git@host/x/y.git', name: 'z' }, 'z'],
   ])('names the clone directory of %j', (repo, dir) => {
     expect(repositoryDir(repo)).toBe(dir);
+  });
+
+  it('lists the deprecated singular repository of older files after the list, once', () => {
+    const legacy = { url: 'https://git.example/acme/old.git', branch: 'dev' };
+    expect(repositoriesOf({ repository: legacy })).toEqual([legacy]);
+    expect(projectPathOf({ repository: legacy })).toBe('/workspace/old');
+    expect(
+      repositoriesOf({
+        repositories: [{ url: 'https://git.example/acme/new.git' }],
+        repository: legacy,
+      }).map(r => r.url),
+    ).toEqual([
+      'https://git.example/acme/new.git',
+      'https://git.example/acme/old.git',
+    ]);
+    expect(
+      repositoriesOf({ repositories: [legacy], repository: legacy }),
+    ).toHaveLength(1);
+    expect(repositoriesOf({})).toEqual([]);
   });
 });

@@ -52,12 +52,28 @@ export function repositoryDir(repo: {
   return dir || undefined;
 }
 
+type RepositoryRef = { url?: string; name?: string; branch?: string };
+
+/**
+ * Every repository a workspace clones: `spec.repositories`, then the deprecated singular
+ * `spec.repository` of older files unless the list already holds its URL.
+ */
+export function repositoriesOf(spec: {
+  repositories?: RepositoryRef[];
+  repository?: RepositoryRef;
+}): RepositoryRef[] {
+  const list = Array.isArray(spec.repositories) ? [...spec.repositories] : [];
+  const single = spec.repository;
+  if (single?.url && !list.some(r => r.url === single.url)) list.push(single);
+  return list;
+}
+
 /** `/workspace/<first repository>`, or `/workspace` when nothing is cloned. */
 export function projectPathOf(spec: {
-  repositories?: { url?: string; name?: string }[];
-  repository?: { url?: string; name?: string };
+  repositories?: RepositoryRef[];
+  repository?: RepositoryRef;
 }): string {
-  const first = spec.repositories?.[0] ?? spec.repository;
+  const first = repositoriesOf(spec)[0];
   const dir = first ? repositoryDir(first) : undefined;
   return dir ? `/workspace/${dir}` : '/workspace';
 }

@@ -2,6 +2,7 @@
  * WorkspaceTemplates as the create form uses them: what to show (display name, description,
  * category), the defaults a new workspace starts from, and the largest size it may ask for.
  */
+import { ANNOTATION_TEMPLATE } from '@butler-portal/plugin-gitops-common';
 import type { ParsedEntry } from './workspaces';
 
 /** Raise a template's cpu cap above its default size. */
@@ -14,7 +15,7 @@ export const ANNOTATION_MAX_STORAGE = 'portal.butlerlabs.dev/max-storage';
  * Which template a workspace was made from (annotation, or label on older files):
  * `<namespace>/<name>`, as the scaffolder's butler:workspace:create writes it too.
  */
-export const TEMPLATE_KEY = 'portal.butlerlabs.dev/template';
+export const TEMPLATE_KEY = ANNOTATION_TEMPLATE;
 
 /** The {@link TEMPLATE_KEY} value naming a template. */
 export const templateRef = (template: { namespace: string; name: string }) =>

@@ -95,18 +95,23 @@ export const splitKeys = (text: string) =>
 
 const optional = (value: string) => value.trim() || undefined;
 
+/** `spec.repositories` of the rows that have a URL (a row without one is an unused row). */
+export function repositoriesOf(rows: RepositoryRow[]) {
+  return rows
+    .filter(r => r.url.trim())
+    .map(r => ({
+      url: r.url.trim(),
+      ...(optional(r.branch) ? { branch: r.branch.trim() } : {}),
+    }));
+}
+
 /** The Workspace the form stands for, as it will be written to Git. */
 export function buildWorkspace(
   values: WorkspaceFormValues,
   template: TemplateInfo | undefined,
   owner: string,
 ): GitOpsResource {
-  const repositories = values.repositories
-    .filter(r => r.url.trim())
-    .map(r => ({
-      url: r.url.trim(),
-      ...(optional(r.branch) ? { branch: r.branch.trim() } : {}),
-    }));
+  const repositories = repositoriesOf(values.repositories);
   const keys = splitKeys(values.sshPublicKeys);
   const resources = {
     ...(optional(values.cpu) ? { cpu: values.cpu.trim() } : {}),
@@ -192,6 +197,21 @@ export function issueErrors(
   return errors;
 }
 
+/**
+ * An issue's message as a form shows it at its field: without the field name (the label shows
+ * it), and for a key, which key — `keyLines` are the keys as sent, one per line of the field.
+ */
+export function fieldIssueMessage(
+  issue: { path: string; message: string },
+  keyLines: readonly string[],
+): string {
+  const message = fieldMessage(issue);
+  const keyIndex = /^\/spec\/sshPublicKeys\/(\d+)$/.exec(issue.path);
+  if (!keyIndex) return message;
+  const line = keyLines[Number(keyIndex[1])] ?? '';
+  return `key ${Number(keyIndex[1]) + 1} (${line.slice(0, 24)}…): ${message}`;
+}
+
 export const PRIVATE_KEY_MESSAGE =
   'This is a private key. Paste the public key instead (the .pub file, e.g. ~/.ssh/id_ed25519.pub); a private key must never leave your machine, so it was not kept.';
 
@@ -230,15 +250,7 @@ export function validateForm(
     const field = fieldOf(issue.path);
     if (errors[field] && field !== 'sshPublicKeys' && field !== 'form')
       continue;
-    let message = fieldMessage(issue);
-    const keyIndex = /^\/spec\/sshPublicKeys\/(\d+)$/.exec(issue.path);
-    if (keyIndex) {
-      const line = keyLines[Number(keyIndex[1])] ?? '';
-      message = `key ${Number(keyIndex[1]) + 1} (${line.slice(
-        0,
-        24,
-      )}…): ${message}`;
-    }
+    let message = fieldIssueMessage(issue, keyLines);
     if (field === 'form' && issue.path === '/spec/owner') {
       message = `owner: ${message} (your catalog profile has no usable email)`;
     }

@@ -5,11 +5,12 @@ import {
   formatIssue,
   type GitOpsResource,
 } from '@butler-portal/plugin-gitops-common';
-import type {
-  ChangeSummary,
-  ResourceEntry,
-  ResourceSyncStatus,
-  SyncTargetStatus,
+import {
+  findSyncEntries,
+  type ChangeSummary,
+  type ResourceEntry,
+  type ResourceSyncStatus,
+  type SyncTargetStatus,
 } from '@butler-portal/plugin-gitops-react';
 import { TEMPLATE_KEY } from './templates';
 
@@ -61,15 +62,10 @@ export function syncOf(
   sync: SyncTargetStatus[] | undefined,
   ref: WorkspaceRef,
 ): ResourceSyncStatus[] {
-  if (!sync) return [];
-  return sync.flatMap(target =>
-    target.resources.filter(
-      r =>
-        r.kind === 'Workspace' &&
-        r.namespace === ref.namespace &&
-        r.name === ref.name,
-    ),
-  );
+  const { namespace, name } = ref;
+  return findSyncEntries(sync ?? [], { kind: 'Workspace', namespace, name })
+    .map(entry => entry.resource)
+    .filter((r): r is ResourceSyncStatus => r !== undefined);
 }
 
 /** Open changes touching a Workspace, by `namespace/name`. */

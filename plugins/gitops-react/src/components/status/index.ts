@@ -2,3 +2,4 @@ export * from './ChangeStatus';
 export * from './describe';
 export * from './ChangeSyncStatus';
 export * from './changeSyncState';
+export * from './findSyncEntries';

@@ -2,10 +2,7 @@
  * Where one resource stands in each sync target: the targets of its repository, with the
  * resource's own record when the target holds it.
  */
-import type {
-  ResourceSyncStatus,
-  SyncTargetStatus,
-} from '@butler-portal/plugin-gitops-react';
+import type { ResourceSyncStatus, SyncTargetStatus } from '../../api';
 
 export interface SyncEntry {
   target: SyncTargetStatus;

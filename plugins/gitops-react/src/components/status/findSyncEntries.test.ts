@@ -1,4 +1,4 @@
-import type { SyncTargetStatus } from '@butler-portal/plugin-gitops-react';
+import type { SyncTargetStatus } from '../../api';
 import { findSyncEntries } from './findSyncEntries';
 
 const target = (
