@@ -11,7 +11,7 @@ import type { GitProvider } from '../provider/types';
 import type { SyncTarget } from '../targets/types';
 import { desiredState, type DesiredStateCache } from './desiredState';
 import type { ReconcilerStore } from './store/ReconcilerStore';
-import { sync } from './sync';
+import { emptySyncResult, sync } from './sync';
 import type {
   ResourceCondition,
   ResourceStatus,
@@ -135,15 +135,7 @@ export class Reconciler {
     previous: TargetState | undefined,
   ): SyncResult {
     return {
-      target: this.#options.target.name,
-      revision,
-      applied: [],
-      adopted: [],
-      pruned: [],
-      unchanged: [],
-      failed: [],
-      withheldPrunes: [],
-      invalidFiles: [],
+      ...emptySyncResult(this.#options.target.name, revision),
       condition: previous?.condition ?? {
         type: 'Reconciling',
         reason: 'NotSyncedYet',

@@ -38,6 +38,22 @@ export interface SyncInput {
 
 const MAX_MESSAGE = 4000;
 
+/** A run's result before it has done anything: every list empty, Ready/Synced. */
+export function emptySyncResult(target: string, revision: string): SyncResult {
+  return {
+    target,
+    revision,
+    applied: [],
+    adopted: [],
+    pruned: [],
+    unchanged: [],
+    failed: [],
+    withheldPrunes: [],
+    invalidFiles: [],
+    condition: { type: 'Ready', reason: 'Synced' },
+  };
+}
+
 export async function sync(
   input: SyncInput,
   options: SyncOptions = {},
@@ -54,16 +70,8 @@ export async function sync(
   });
   const recordByKey = new Map(inventory.map(r => [refKey(r.ref), r]));
   const result: SyncResult = {
-    target: target.name,
-    revision,
-    applied: [],
-    adopted: [],
-    pruned: [],
-    unchanged: [],
-    failed: [],
-    withheldPrunes: [],
+    ...emptySyncResult(target.name, revision),
     invalidFiles: desired.invalidFiles,
-    condition: { type: 'Ready', reason: 'Synced' },
   };
   const synced = (d: DesiredObject, reason: string): InventoryRecord => ({
     ref: d.ref,

@@ -23,4 +23,10 @@ describe('canonicalJson', () => {
   it('keeps the order of array items: they mean something', () => {
     expect(canonicalJson([2, 1])).not.toBe(canonicalJson([1, 2]));
   });
+
+  it('writes a Date as its ISO text, as JSON.stringify does', () => {
+    const at = new Date('2026-01-02T03:04:05.000Z');
+    expect(canonicalJson({ at })).toBe('{"at":"2026-01-02T03:04:05.000Z"}');
+    expect(canonicalJson({ at })).toBe(JSON.stringify({ at }));
+  });
 });

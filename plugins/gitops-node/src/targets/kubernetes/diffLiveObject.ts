@@ -10,6 +10,7 @@
  */
 import { DESIRED_STATE_ANNOTATION } from '@butler-portal/plugin-butler-common';
 import { FIELD_MANAGER } from '../types';
+import { canonicalJson } from '../../util/canonicalJson';
 
 export { DESIRED_STATE_ANNOTATION };
 /** Annotations the portal changes at runtime (e.g. start/stop of a workspace), not from Git. */
@@ -122,22 +123,9 @@ export function ownedFields(
     .flatMap(e => memberPaths(parseFieldsV1(e.fieldsV1)));
 }
 
+/** canonicalJson, with an absent value told apart from null: a field set to null is not absent. */
 function canonical(value: unknown): string {
-  if (value instanceof Date) return JSON.stringify(value.toISOString());
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    return `{${Object.keys(value)
-      .filter(k => (value as Record<string, unknown>)[k] !== undefined)
-      .sort()
-      .map(
-        k =>
-          `${JSON.stringify(k)}:${canonical(
-            (value as Record<string, unknown>)[k],
-          )}`,
-      )
-      .join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'undefined';
+  return value === undefined ? 'undefined' : canonicalJson(value);
 }
 
 function matchesKey(item: unknown, key: Record<string, unknown>): boolean {
