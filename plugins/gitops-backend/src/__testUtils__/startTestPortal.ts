@@ -149,7 +149,10 @@ export async function startPortal(
       }),
       mockServices.rootConfig.factory({
         data: {
-          integrations: { github: [{ host: 'github.com', token: 'not-used' }] },
+          integrations: {
+            github: [{ host: 'github.com', token: 'not-used' }],
+            gitlab: [{ host: 'gitlab.com', token: 'not-used' }],
+          },
           gitops: {
             layoutsDir: LAYOUTS_DIR,
             repositories: options.repositories ?? [

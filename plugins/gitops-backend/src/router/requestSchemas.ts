@@ -3,9 +3,25 @@
  * zod. Unknown fields are refused: a typo must not be silently ignored.
  */
 import { InputError } from '@backstage/errors';
+import type { ValidationIssue } from '@butler-portal/plugin-gitops-common';
 import { z } from 'zod';
 
 const text = (max: number) => z.string().max(max, `at most ${max} characters`);
+
+/* eslint-disable no-control-regex */
+// a title is a commit subject: one line; a NUL would even make a commit `git` itself refuses
+const line = (max: number) =>
+  text(max).regex(
+    /^[^\u0000-\u001f\u007f]*$/,
+    'one line, no control characters',
+  );
+// descriptions and comments are multi-line text: newlines and tabs, no other control characters
+const prose = (max: number) =>
+  text(max).regex(
+    /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/,
+    'no control characters other than newlines and tabs',
+  );
+/* eslint-enable no-control-regex */
 
 export const changeSubmissionSchema = z
   .object({
@@ -16,8 +32,8 @@ export const changeSubmissionSchema = z
     resource: z.record(z.string(), z.unknown()).optional(),
     yaml: z.string().optional(),
     baseRevision: text(64).optional(),
-    title: text(256).optional(),
-    description: text(16384).optional(),
+    title: line(256).optional(),
+    description: prose(16384).optional(),
     repository: text(63).optional(),
   })
   .strict();
@@ -26,15 +42,15 @@ export const fromBranchSchema = z
   .object({
     repository: text(63).min(1),
     branch: text(255).min(1),
-    title: text(256).min(1),
-    description: text(16384).optional(),
+    title: line(256).min(1),
+    description: prose(16384).optional(),
   })
   .strict();
 
 export const reviewSchema = z
   .object({
     decision: z.enum(['approve', 'request_changes', 'comment']),
-    comment: text(65536).optional(),
+    comment: prose(65536).optional(),
   })
   .strict();
 
@@ -50,19 +66,40 @@ export const resourceListQuerySchema = z.object({
   namespace: text(63).optional(),
 });
 
-/** the value, or an InputError naming each offending field, e.g. `body.operation: ...` */
+/** A request that does not fit its schema; `issues` locate each field by JSON Pointer. */
+export class RequestSchemaError extends InputError {
+  readonly issues: ValidationIssue[];
+
+  constructor(where: 'body' | 'query', zodIssues: z.ZodError['issues']) {
+    super(
+      zodIssues
+        .map(issue => {
+          const field = issue.path
+            .map(p => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+            .join('');
+          return `${where}${field}: ${issue.message}`;
+        })
+        .join('; '),
+    );
+    this.issues = zodIssues.map(issue => ({
+      path: issue.path
+        .map(p => `/${String(p).replace(/~/g, '~0').replace(/\//g, '~1')}`)
+        .join(''),
+      line: 1,
+      column: 1,
+      message: issue.message,
+    }));
+  }
+}
+
+/** the value, or a RequestSchemaError naming each offending field, e.g. `body.operation: ...` */
 export function parseRequest<T>(
   schema: z.ZodType<T>,
   value: unknown,
   where: 'body' | 'query',
 ): T {
-  const result = schema.safeParse(value ?? {});
+  // no body at all is an empty object; a JSON `null` is a body of the wrong type
+  const result = schema.safeParse(value === undefined ? {} : value);
   if (result.success) return result.data;
-  const problems = result.error.issues.map(issue => {
-    const field = issue.path
-      .map(p => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
-      .join('');
-    return `${where}${field}: ${issue.message}`;
-  });
-  throw new InputError(problems.join('; '));
+  throw new RequestSchemaError(where, result.error.issues);
 }

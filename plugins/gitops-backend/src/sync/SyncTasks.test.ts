@@ -1,9 +1,15 @@
-import { mockServices } from '@backstage/backend-test-utils';
+import fs from 'fs';
+import os from 'os';
+import path from 'path';
+import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import type { SchedulerServiceTaskScheduleDefinition } from '@backstage/backend-plugin-api';
-import type {
-  ChangeRepository,
-  ReconcilerStore,
-  SyncTarget,
+import {
+  DatabaseReconcilerStore,
+  ensureLocalRepository,
+  LocalGitProvider,
+  type ChangeRepository,
+  type ReconcilerStore,
+  type SyncTarget,
 } from '@butler-portal/plugin-gitops-node';
 import {
   backoffMs,
@@ -101,7 +107,167 @@ describe('SyncTasks', () => {
     expect(heads).toBe(2);
     expect((await tasks.status())[0].consecutiveFailures).toBe(2);
 
-    await expect(tasks.trigger('nope')).rejects.toThrow('has no sync targets');
+    expect(() => tasks.trigger('nope')).toThrow('has no sync targets');
+  });
+});
+
+const alice = {
+  userRef: 'user:default/alice',
+  name: 'Alice',
+  email: 'alice@example.com',
+};
+const bob = {
+  userRef: 'user:default/bob',
+  name: 'Bob',
+  email: 'bob@example.com',
+};
+
+function workspaceYaml(name: string) {
+  return `apiVersion: butler.butlerlabs.dev/v1alpha1
+kind: Workspace
+metadata:
+  name: ${name}
+  namespace: team-a
+spec:
+  owner: alice@example.com
+  clusterRef:
+    name: team-a-dev
+  image: golang:1.23
+`;
+}
+
+describe('SyncTasks on a push', () => {
+  const databases = TestDatabases.create({
+    ids: ['SQLITE_3'],
+    disableDocker: true,
+  });
+  let root: string;
+  beforeEach(async () => {
+    root = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'sync-tasks-'));
+  });
+  afterEach(() => fs.promises.rm(root, { recursive: true, force: true }));
+
+  /**
+   * A repository with a directory target whose scheduler never runs anything: what reaches the
+   * target got there without waiting for the scheduler (which checks a triggered global task
+   * only every 5 s).
+   */
+  async function setup() {
+    const template = path.join(root, 'layout');
+    await fs.promises.mkdir(path.join(template, 'workspaces', 'team-a'), {
+      recursive: true,
+    });
+    await fs.promises.writeFile(
+      path.join(template, 'workspaces', 'team-a', 'ws-1.yaml'),
+      workspaceYaml('ws-1'),
+    );
+    const dir = path.join(root, 'platform.git');
+    await ensureLocalRepository({
+      dir,
+      templateDir: template,
+      initialAuthor: alice,
+    });
+    const provider = new LocalGitProvider({ repository: 'platform', dir });
+    const store = await DatabaseReconcilerStore.create(
+      await databases.init('SQLITE_3'),
+    );
+    const triggered: string[] = [];
+    const scheduler = {
+      scheduleTask: async () => {},
+      triggerTask: async (id: string) => {
+        triggered.push(id);
+      },
+    };
+    const rendered = path.join(root, 'rendered');
+    const tasks = await SyncTasks.start({
+      config: [
+        {
+          repository: 'platform',
+          targets: [{ type: 'directory', name: 'directory', root: rendered }],
+          pollInterval: { minutes: 30 },
+          driftIntervalMs: 300_000,
+        },
+      ],
+      repositories: [{ id: 'platform', provider, kinds: ['Workspace'] }],
+      store,
+      scheduler: scheduler as any,
+      events: { publish: async () => {}, subscribe: async () => {} },
+      logger: mockServices.logger.mock(),
+    });
+    const merge = async (name: string) => {
+      const change = await provider.openChange({
+        branch: `butler/test/${name}`,
+        title: `Create ${name}`,
+        description: '',
+        operations: [
+          {
+            action: 'create',
+            path: `workspaces/team-a/${name}.yaml`,
+            content: workspaceYaml(name),
+          },
+        ],
+        actor: alice,
+      });
+      await provider.review(change.id, { decision: 'approve', actor: bob });
+      return (await provider.merge(change.id, alice)).mergeCommitSha!;
+    };
+    const manifest = (name: string) =>
+      path.join(rendered, 'workspaces', 'team-a', `${name}.yaml`);
+    return { tasks, store, triggered, merge, manifest };
+  }
+
+  it('syncs the merge commit in this process, not through the scheduler', async () => {
+    const { tasks, triggered, merge, manifest } = await setup();
+    const commit = await merge('ws-2');
+
+    await tasks.onGitEvent({
+      type: 'push',
+      repository: 'platform',
+      branch: 'main',
+      after: commit,
+    });
+
+    expect(fs.existsSync(manifest('ws-1'))).toBe(true);
+    expect(fs.existsSync(manifest('ws-2'))).toBe(true);
+    const [status] = await tasks.status();
+    expect(status).toMatchObject({
+      condition: { type: 'Ready' },
+      revision: commit,
+    });
+    expect(status.resources).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ status: 'Synced', revision: commit }),
+      ]),
+    );
+    expect(triggered).toEqual([]);
+
+    // POST /sync/:repository runs at once as well
+    const ws3 = await merge('ws-3');
+    const { targets, done } = tasks.trigger('platform');
+    expect(targets).toEqual(['directory']);
+    await done;
+    expect(fs.existsSync(manifest('ws-3'))).toBe(true);
+    expect((await tasks.status())[0].revision).toBe(ws3);
+    expect(triggered).toEqual([]);
+  });
+
+  it('leaves the commit to the scheduled task when another replica is syncing', async () => {
+    const { tasks, store, triggered, merge, manifest } = await setup();
+    // another replica holds the target's lease (the store key is <repository>-<target>)
+    expect(
+      await store.acquireLease('platform-directory', 'other-replica', 60_000),
+    ).toBe(true);
+    const commit = await merge('ws-2');
+
+    await tasks.onGitEvent({
+      type: 'push',
+      repository: 'platform',
+      branch: 'main',
+      after: commit,
+    });
+
+    expect(fs.existsSync(manifest('ws-2'))).toBe(false);
+    expect(triggered).toEqual(['gitops-sync-platform-directory']);
   });
 });
 

@@ -1,8 +1,11 @@
 /*
- * One reconciler per (repository, sync target), each run by a global-scope scheduled task (so one
- * replica syncs at a time on PostgreSQL). Polling is the fallback; a push to the default branch
- * triggers the task at once. A run that throws backs off exponentially: further polls are
- * skipped until the backoff has elapsed, but a new push is always tried.
+ * One reconciler per (repository, sync target). Polling is a global-scope scheduled task (one
+ * replica at a time on PostgreSQL). A push to the default branch, or POST /sync, runs the
+ * reconciler at once in this process rather than through scheduler.triggerTask: a triggered
+ * global task only starts when the scheduler next checks its table (every 5 s), too slow for
+ * "merged → applied within 2 s". The reconciler's own lease keeps replicas from syncing a target
+ * together either way. A run that throws backs off exponentially: further polls are skipped
+ * until the backoff has elapsed, but a new push is always tried.
  */
 import type {
   LoggerService,
@@ -19,6 +22,7 @@ import {
   type GitEvent,
   type ReconcilerStatus,
   type ReconcilerStore,
+  type SyncResult,
   type SyncTarget,
 } from '@butler-portal/plugin-gitops-node';
 import { GITOPS_EVENTS_TOPIC } from '../events/gitEvents';
@@ -142,47 +146,67 @@ export class SyncTasks {
         frequency,
         timeout: { minutes: 10 },
         scope: 'global',
-        fn: () => syncTasks.#run(task),
+        fn: async () => {
+          await syncTasks.#run(task);
+        },
       });
     }
     if (tasks.length > 0) {
       await options.events.subscribe({
         id: 'gitops-sync',
         topics: [GITOPS_EVENTS_TOPIC],
-        onEvent: async params =>
-          syncTasks.onGitEvent(params.eventPayload as GitEvent),
+        // not awaited: whoever published (a merge, a webhook) need not wait for the sync
+        onEvent: async params => {
+          syncTasks
+            .onGitEvent(params.eventPayload as GitEvent)
+            .catch(error =>
+              options.logger.warn(
+                `gitops sync: push event not handled: ${error}`,
+              ),
+            );
+        },
       });
     }
     return syncTasks;
   }
 
-  /** A push to the default branch of a synced repository triggers its tasks now. */
+  /**
+   * A push to the default branch of a synced repository syncs its targets now; resolves when
+   * those runs are done (the event subscription does not wait for it).
+   */
   async onGitEvent(event: GitEvent): Promise<void> {
     if (event?.type !== 'push') return;
     const tasks = this.#tasks.filter(t => t.repository === event.repository);
     if (tasks.length === 0) return;
     // other branches (change branches) do not change what is synced
     if (event.branch !== (await tasks[0].provider.defaultBranch())) return;
-    for (const task of tasks) {
-      task.pushed = true;
-      await this.#trigger(task);
-    }
+    await Promise.all(
+      tasks.map(task => {
+        task.pushed = true;
+        return this.#runNow(task);
+      }),
+    );
   }
 
-  /** Runs the tasks of one repository now (POST /sync/:repository). */
-  async trigger(repository: string): Promise<string[]> {
+  /**
+   * Starts the runs of one repository's targets now (POST /sync/:repository) and returns their
+   * names; `done` resolves when the runs are over.
+   */
+  trigger(repository: string): { targets: string[]; done: Promise<void> } {
     const tasks = this.#tasks.filter(t => t.repository === repository);
     if (tasks.length === 0) {
       throw new NotFoundError(
         `repository '${repository}' has no sync targets (gitops.repositories[].sync.targets)`,
       );
     }
-    for (const task of tasks) {
-      task.pushed = true;
-      task.full = true;
-      await this.#trigger(task);
-    }
-    return tasks.map(t => t.target);
+    const done = Promise.all(
+      tasks.map(task => {
+        task.pushed = true;
+        task.full = true;
+        return this.#runNow(task);
+      }),
+    ).then(() => undefined);
+    return { targets: tasks.map(t => t.target), done };
   }
 
   async status(): Promise<SyncStatusItem[]> {
@@ -202,34 +226,43 @@ export class SyncTasks {
     );
   }
 
-  async #trigger(task: SyncTask): Promise<void> {
-    try {
-      await this.#scheduler.triggerTask(task.id);
-    } catch (error) {
-      // a ConflictError means the task is running now; the push flag makes the next run count
-      this.#logger.debug(`gitops sync: trigger of ${task.id}: ${error}`);
+  /**
+   * A run outside the schedule. When another replica holds the target's lease it may be syncing
+   * an older commit: the scheduled task is triggered so that a later run picks the new one up.
+   */
+  async #runNow(task: SyncTask): Promise<void> {
+    if ((await this.#run(task)) === 'LeaseHeld') {
+      try {
+        await this.#scheduler.triggerTask(task.id);
+      } catch (error) {
+        // a ConflictError means the task is running now: that run reads the new head
+        this.#logger.debug(`gitops sync: trigger of ${task.id}: ${error}`);
+      }
     }
   }
 
-  async #run(task: SyncTask): Promise<void> {
-    if (!task.pushed && Date.now() < task.retryAt) return;
-    // a push during a run cannot trigger the (running) task: the run goes round again instead
+  /** one run (polled or pushed); never throws; says why the last round compared nothing */
+  async #run(task: SyncTask): Promise<SyncResult['skipped']> {
+    if (!task.pushed && Date.now() < task.retryAt) return undefined;
+    // the reconciler runs one sync at a time: a push during a run goes round again after it
+    let skipped: SyncResult['skipped'];
     for (let round = 0; round < MAX_ROUNDS_PER_RUN; round++) {
       task.pushed = false;
       const full = task.full;
       task.full = false;
       try {
-        await task.reconciler.runOnce({ full });
+        skipped = (await task.reconciler.runOnce({ full })).skipped;
         task.failures = 0;
         task.retryAt = 0;
       } catch (error) {
         // the reconciler has logged and recorded the error; here only the pace changes
         task.failures += 1;
         task.retryAt = Date.now() + backoffMs(task.failures);
-        return;
+        return undefined;
       }
-      if (!task.pushed) return;
+      if (!task.pushed) return skipped;
     }
+    return skipped;
   }
 }
 

@@ -46,7 +46,8 @@ export function createSyncRoutes(context: RouterContext, sync: SyncTasks) {
   router.post('/:repository', async (req, res) => {
     const credentials = await context.user(req);
     await context.authorize(gitopsChangeMergePermission, credentials);
-    const targets = await sync.trigger(req.params.repository);
+    // the runs go on after the answer; GET /sync shows how they end
+    const { targets } = sync.trigger(req.params.repository);
     res.status(202).json({ repository: req.params.repository, targets });
   });
   return router;

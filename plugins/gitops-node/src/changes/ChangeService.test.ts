@@ -506,6 +506,147 @@ spec:
     ).rejects.toThrow(ResourceValidationError);
   });
 
+  it('names the request field of a bad submission in issues, before anything is written', async () => {
+    const { dir, service } = await setup();
+    const refsBefore = await gitRefs(dir);
+    const refused = (submission: object) =>
+      service.submit(submission as any, { actor: jane }).then(
+        () => undefined,
+        e => e,
+      );
+    const cases: Array<[object, string, RegExp]> = [
+      [
+        { ...JANE_DEV, operation: 'move', resource: NEW_WORKSPACE },
+        '/operation',
+        /must be create, update or delete/,
+      ],
+      [
+        {
+          ...JANE_DEV,
+          operation: 'create',
+          kind: 'Secret',
+          resource: NEW_WORKSPACE,
+        },
+        '/kind',
+        /"Secret" is not a known kind/,
+      ],
+      [
+        {
+          ...JANE_DEV,
+          operation: 'create',
+          name: '../x',
+          resource: NEW_WORKSPACE,
+        },
+        '/name',
+        /"\.\.\/x" is not a valid DNS-1123 name/,
+      ],
+      [
+        {
+          ...JANE_DEV,
+          operation: 'create',
+          namespace: 'A/B',
+          resource: NEW_WORKSPACE,
+        },
+        '/namespace',
+        /not a valid DNS-1123 name/,
+      ],
+      [
+        { ...JANE_DEV, operation: 'create', resource: [NEW_WORKSPACE] },
+        '/resource',
+        /must be an object/,
+      ],
+      [
+        { ...JANE_DEV, operation: 'delete', yaml: 'x: 1' },
+        '/yaml',
+        /a delete takes neither/,
+      ],
+      [
+        {
+          ...JANE_DEV,
+          operation: 'create',
+          resource: NEW_WORKSPACE,
+          repository: 'other',
+        },
+        '/repository',
+        /"other" is not configured/,
+      ],
+      [
+        {
+          ...JANE_DEV,
+          operation: 'create',
+          resource: NEW_WORKSPACE,
+          baseRevision: 'HEAD~1',
+        },
+        '/baseRevision',
+        /full commit id/,
+      ],
+    ];
+    for (const [submission, pointer, message] of cases) {
+      const error = await refused(submission);
+      expect(error).toBeInstanceOf(InputError);
+      expect(error.message).toMatch(new RegExp(`^${pointer.slice(1)}: `));
+      expect(error.issues).toEqual([
+        {
+          path: pointer,
+          line: 1,
+          column: 1,
+          message: expect.stringMatching(message),
+        },
+      ]);
+    }
+    expect(await gitRefs(dir)).toEqual(refsBefore);
+  });
+
+  it('refuses a resource nested deeper than a file may be, instead of overflowing the stack', async () => {
+    const { dir, service } = await setup();
+    const refsBefore = await gitRefs(dir);
+    let deep: unknown = 'bottom';
+    for (let i = 0; i < 20_000; i++) deep = { a: deep };
+    for (const idempotencyKey of [undefined, 'deep']) {
+      const error = await service
+        .submit(
+          {
+            operation: 'create',
+            ...JANE_DEV,
+            resource: {
+              ...NEW_WORKSPACE,
+              spec: { ...NEW_WORKSPACE.spec, deep },
+            },
+          },
+          { actor: jane },
+          { idempotencyKey },
+        )
+        .then(
+          () => undefined,
+          e => e,
+        );
+      expect(error).toBeInstanceOf(InputError);
+      expect(error.message).toBe('resource: nesting is deeper than 64 levels');
+    }
+    // a resource at the limit is only as deep as a valid file may be
+    let atLimit: unknown = 'x';
+    for (let i = 0; i < 61; i++) atLimit = { a: atLimit };
+    const shallow = await service
+      .submit(
+        {
+          operation: 'create',
+          ...JANE_DEV,
+          resource: {
+            ...NEW_WORKSPACE,
+            spec: { ...NEW_WORKSPACE.spec, atLimit },
+          },
+        },
+        { actor: jane },
+      )
+      .then(
+        () => undefined,
+        e => e,
+      );
+    // the schema refuses the unknown field: the depth check let it through to validation
+    expect(shallow).toBeInstanceOf(ResourceValidationError);
+    expect(await gitRefs(dir)).toEqual(refsBefore);
+  });
+
   it('validates a pushed branch as a check: an invalid file blocks the merge', async () => {
     const { dir, service } = await setup();
     const work = await makeTempDir('butler-work-');

@@ -21,13 +21,17 @@ import {
 import {
   applyObjectToYaml,
   findKind,
+  InvalidResourcePathError,
   KINDS,
+  MAX_NESTING_DEPTH,
   parseResourcePath,
   resourcePath,
   stringifyResource,
   validate,
   YamlEditError,
   type KindInfo,
+  type RepoLayout,
+  type ResourceRef,
 } from '@butler-portal/plugin-gitops-common';
 import type {
   Actor,
@@ -45,6 +49,7 @@ import {
   MAX_IDEMPOTENCY_KEY_LENGTH,
   type IdempotencyStore,
 } from './IdempotencyStore';
+import { RequestFieldError } from './RequestFieldError';
 import { ResourceValidationError } from './ResourceValidationError';
 import type {
   ChangeAuthor,
@@ -94,6 +99,38 @@ interface PlannedChange {
 
 function isConflict(error: unknown): boolean {
   return isError(error) && error.name === 'ConflictError';
+}
+
+/** whether `value` nests objects or arrays deeper than `max`; iterative, so never overflows */
+function nestsDeeperThan(value: unknown, max: number): boolean {
+  const pending: Array<[unknown, number]> = [[value, 1]];
+  while (pending.length > 0) {
+    const [current, depth] = pending.pop()!;
+    if (current === null || typeof current !== 'object') continue;
+    if (depth > max) return true;
+    for (const child of Object.values(current)) {
+      pending.push([child, depth + 1]);
+    }
+  }
+  return false;
+}
+
+/** resourcePath, with a bad namespace or name reported as that field of the request */
+function locatedPathOf(ref: ResourceRef, layout?: RepoLayout): string {
+  try {
+    return resourcePath(ref, layout);
+  } catch (error) {
+    if (
+      !(error instanceof InvalidResourcePathError) ||
+      (error.part !== 'namespace' && error.part !== 'name')
+    ) {
+      throw error;
+    }
+    throw new RequestFieldError(
+      error.part,
+      error.message.replace(`${error.part}: `, ''),
+    );
+  }
 }
 
 export class ChangeService {
@@ -232,15 +269,19 @@ export class ChangeService {
       operation !== 'update' &&
       operation !== 'delete'
     ) {
-      throw new InputError('operation: must be create, update or delete');
+      throw new RequestFieldError(
+        'operation',
+        'must be create, update or delete',
+      );
     }
     const kind =
       typeof submission.kind === 'string'
         ? findKind(submission.kind)
         : undefined;
     if (!kind) {
-      throw new InputError(
-        `kind: ${JSON.stringify(
+      throw new RequestFieldError(
+        'kind',
+        `${JSON.stringify(
           String(submission.kind).slice(0, 80),
         )} is not a known kind (${KINDS.map(k => k.kind).join(', ')})`,
       );
@@ -249,10 +290,14 @@ export class ChangeService {
       submission.resource !== undefined && submission.resource !== null;
     const hasYaml = submission.yaml !== undefined && submission.yaml !== null;
     if (operation === 'delete' && (hasResource || hasYaml)) {
-      throw new InputError('delete: give neither resource nor yaml');
+      throw new RequestFieldError(
+        hasResource ? 'resource' : 'yaml',
+        'a delete takes neither resource nor yaml',
+      );
     }
     if (operation !== 'delete' && hasResource === hasYaml) {
-      throw new InputError(
+      throw new RequestFieldError(
+        'resource',
         `${operation}: give exactly one of resource (an object) or yaml (the file text)`,
       );
     }
@@ -261,39 +306,53 @@ export class ChangeService {
       (typeof submission.resource !== 'object' ||
         Array.isArray(submission.resource))
     ) {
-      throw new InputError('resource: must be an object');
+      throw new RequestFieldError('resource', 'must be an object');
+    }
+    // the YAML codec and the canonical JSON of the idempotency hash recurse: a 3 MB body can
+    // nest deep enough to overflow the stack (a 500), so the file's own nesting limit holds here
+    if (
+      hasResource &&
+      nestsDeeperThan(submission.resource, MAX_NESTING_DEPTH)
+    ) {
+      throw new RequestFieldError(
+        'resource',
+        `nesting is deeper than ${MAX_NESTING_DEPTH} levels`,
+      );
     }
     if (hasYaml && typeof submission.yaml !== 'string') {
-      throw new InputError('yaml: must be a string');
+      throw new RequestFieldError('yaml', 'must be a string');
     }
 
     let repository: ChangeRepository;
     if (submission.repository !== undefined) {
       const found = this.repos.get(submission.repository);
       if (!found) {
-        throw new InputError(
-          `repository: ${JSON.stringify(
+        throw new RequestFieldError(
+          'repository',
+          `${JSON.stringify(
             String(submission.repository).slice(0, 80),
           )} is not configured`,
         );
       }
       if (!found.kinds.includes(kind.kind)) {
-        throw new InputError(
-          `repository: '${found.id}' does not hold ${kind.kind} resources`,
+        throw new RequestFieldError(
+          'repository',
+          `'${found.id}' does not hold ${kind.kind} resources`,
         );
       }
       repository = found;
     } else {
       const candidates = this.repositoriesFor(kind);
       if (candidates.length === 0) {
-        throw new InputError(
+        throw new RequestFieldError(
+          'kind',
           `no configured repository holds ${kind.kind} resources`,
         );
       }
       repository = candidates[0];
     }
     // the layout checks namespace and name (DNS-1123) before they become a path
-    const path = resourcePath(
+    const path = locatedPathOf(
       {
         kind: kind.kind,
         namespace: submission.namespace,
@@ -305,8 +364,9 @@ export class ChangeService {
       submission.baseRevision !== undefined &&
       !/^([0-9a-f]{40}|[0-9a-f]{64})$/.test(String(submission.baseRevision))
     ) {
-      throw new InputError(
-        'baseRevision: must be a full commit id, as GET /resources returns it',
+      throw new RequestFieldError(
+        'baseRevision',
+        'must be a full commit id, as GET /resources returns it',
       );
     }
     return {
@@ -373,7 +433,10 @@ export class ChangeService {
         throw new ResourceValidationError(path, result.issues);
       }
       if (current && current.content === content) {
-        throw new InputError(
+        throw new RequestFieldError(
+          submission.yaml !== undefined && submission.yaml !== null
+            ? 'yaml'
+            : 'resource',
           `${operation}: the new content of ${path} is the same as the current one`,
         );
       }
@@ -440,8 +503,9 @@ export class ChangeService {
       changed = await plan.repository.provider.changedPaths(baseRevision, head);
     } catch (error) {
       if (isError(error) && error.name === 'NotFoundError') {
-        throw new InputError(
-          `baseRevision: ${baseRevision} is not a commit of repository '${plan.repository.id}'`,
+        throw new RequestFieldError(
+          'baseRevision',
+          `${baseRevision} is not a commit of repository '${plan.repository.id}'`,
         );
       }
       throw error;
@@ -573,8 +637,9 @@ export class ChangeService {
   async listChanges(filter: ChangeListFilter = {}): Promise<ChangeSummary[]> {
     const kind = filter.kind ? findKind(filter.kind) : undefined;
     if (filter.kind && !kind) {
-      throw new InputError(
-        `kind: ${JSON.stringify(filter.kind.slice(0, 80))} is not a known kind`,
+      throw new RequestFieldError(
+        'kind',
+        `${JSON.stringify(filter.kind.slice(0, 80))} is not a known kind`,
       );
     }
     const repositories = filter.repository

@@ -1,3 +1,4 @@
+import { randomBytes } from 'crypto';
 import fs from 'fs';
 import http from 'http';
 import { AddressInfo } from 'net';
@@ -8,7 +9,7 @@ import { LocalGitProvider, PushedRef } from './LocalGitProvider';
 import { createSmartHttpHandler } from './smartHttp';
 import { fsck, git, gitRefs, removeTempDirs, runGit } from './testing/gitCli';
 
-async function setup() {
+async function setup(options: { maxPushBytes?: number } = {}) {
   const { root, dir } = await createLocalRepository({
     'README.md': '# platform\n',
   });
@@ -22,6 +23,7 @@ async function setup() {
   const pushes: Array<{ repo: string; refs: PushedRef[] }> = [];
   const remoteUsers: string[] = [];
   const handler = createSmartHttpHandler({
+    ...options,
     resolveRepoDir: name => (name === 'platform' ? dir : undefined),
     onPush: async (repo, refs) => {
       pushes.push({ repo, refs });
@@ -169,6 +171,29 @@ describe('createSmartHttpHandler', () => {
     });
     expect(deleteMain.code).not.toBe(0);
 
+    expect(await gitRefs(ctx.dir)).toEqual(before);
+    expect(ctx.pushes).toEqual([]);
+    expect(await fsck(ctx.dir)).toBe('');
+  });
+
+  it('refuses a pack over the size limit before any ref moves, saying why', async () => {
+    const ctx = await setup({ maxPushBytes: 4096 });
+    server = ctx.server;
+    const before = await gitRefs(ctx.dir);
+    const work = path.join(ctx.root, 'work');
+    await git(['clone', '--quiet', `${ctx.url}/platform.git`, work]);
+    await git(['checkout', '--quiet', '-b', 'feature/huge'], { cwd: work });
+    // random bytes do not compress: the pack is about as large as the file
+    await commitFile(
+      work,
+      'huge.bin',
+      randomBytes(64 * 1024).toString('base64'),
+    );
+    const result = await runGit(['push', 'origin', 'feature/huge'], {
+      cwd: work,
+    });
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(/pack exceeds maximum allowed size/);
     expect(await gitRefs(ctx.dir)).toEqual(before);
     expect(ctx.pushes).toEqual([]);
     expect(await fsck(ctx.dir)).toBe('');

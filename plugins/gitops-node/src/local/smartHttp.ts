@@ -27,7 +27,12 @@ export interface SmartHttpOptions {
   logger?: LoggerService;
   /** the git executable (default `git` from PATH) */
   gitBinary?: string;
+  /** largest pack a push may send, in bytes (default 100 MiB; git's receive.maxInputSize) */
+  maxPushBytes?: number;
 }
+
+/** A GitOps repo holds YAML: a push bigger than this is a mistake or an attack, not a change. */
+export const DEFAULT_MAX_PUSH_BYTES = 100 * 1024 * 1024;
 
 export type SmartHttpHandler = (
   req: IncomingMessage,
@@ -193,9 +198,14 @@ export function createSmartHttpHandler(
       REMOTE_USER: handlerOptions?.remoteUser ?? '',
       REMOTE_ADDR: req.socket.remoteAddress ?? '',
       // the repository's own hook, even if a global core.hooksPath points elsewhere
-      GIT_CONFIG_COUNT: '1',
+      GIT_CONFIG_COUNT: '2',
       GIT_CONFIG_KEY_0: 'core.hooksPath',
       GIT_CONFIG_VALUE_0: path.join(absDir, 'hooks'),
+      // git refuses a larger pack before it moves any ref, and tells the client why
+      GIT_CONFIG_KEY_1: 'receive.maxInputSize',
+      GIT_CONFIG_VALUE_1: String(
+        options.maxPushBytes ?? DEFAULT_MAX_PUSH_BYTES,
+      ),
     };
     if (req.headers['content-length'])
       env.CONTENT_LENGTH = header('content-length');

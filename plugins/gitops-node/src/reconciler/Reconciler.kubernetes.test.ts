@@ -290,23 +290,29 @@ describe('Reconciler with the Kubernetes target, on the test API server', () => 
         ['ws-1'],
       );
       const result = await reconciler.runOnce();
+      // the words the issue promises, exactly
+      const missing = 'CRD workspaces.butler.butlerlabs.dev not installed';
       expect(result.failed).toEqual([
         {
           ref: { kind: 'Workspace', namespace: 'team-a', name: 'ws-1' },
-          error: expect.stringContaining('workspaces.butler.butlerlabs.dev'),
+          error: missing,
         },
       ]);
       const status = await reconciler.status();
-      expect(status.condition).toMatchObject({
+      expect(status.condition).toEqual({
         type: 'Stalled',
-        message: expect.stringContaining('workspaces.butler.butlerlabs.dev'),
+        reason: 'ApplyFailed',
+        message: `Workspace/team-a/ws-1: ${missing}`,
       });
       expect(status.resources).toEqual([
         expect.objectContaining({
           status: 'Failed',
-          lastError: expect.stringContaining(
-            'workspaces.butler.butlerlabs.dev',
-          ),
+          condition: {
+            type: 'Stalled',
+            reason: 'ApplyFailed',
+            message: missing,
+          },
+          lastError: missing,
         }),
       ]);
       expect(await store.listInventory(target.name)).toHaveLength(1);

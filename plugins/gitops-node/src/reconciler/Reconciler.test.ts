@@ -332,6 +332,42 @@ describe('Reconciler', () => {
     ]);
   });
 
+  it('posts a failed sync on the merged commit once, and success once it converges', async () => {
+    const { provider, target, merge, reconciler } = await setup();
+    const r = reconciler({ commitStatusContext: 'butler-portal/sync' });
+    await r.runOnce();
+    const reportStatus = jest.spyOn(provider, 'setCommitStatus');
+    const commit = await merge(create('bob-dev'));
+    target.failAfter = target.applied.length;
+
+    // retried (with backoff, by the caller) while the target stays down: one status
+    await expect(r.runOnce()).rejects.toThrow('target connection lost');
+    await expect(r.runOnce()).rejects.toThrow('target connection lost');
+    expect(reportStatus.mock.calls).toEqual([
+      [
+        commit,
+        {
+          context: 'butler-portal/sync',
+          state: 'error',
+          description: 'SyncError: target connection lost',
+        },
+      ],
+    ]);
+
+    target.failAfter = undefined;
+    expect((await r.runOnce()).condition.type).toBe('Ready');
+    expect(reportStatus.mock.calls.slice(1)).toEqual([
+      [
+        commit,
+        {
+          context: 'butler-portal/sync',
+          state: 'success',
+          description: `Synced: synced to ${commit}`,
+        },
+      ],
+    ]);
+  });
+
   it('adopts objects a killed sync already wrote instead of writing them again', async () => {
     const { target, reconciler, rendered } = await setup();
     target.failAfter = 1;

@@ -76,6 +76,11 @@ export class Reconciler {
   readonly #holder: string;
   /** validated files by blob id: a new commit costs the files it changed, not the whole tree */
   readonly #files: DesiredStateCache = new Map();
+  /**
+   * the last failure posted as a commit status (`<commit> <message>`): a sync retried with
+   * backoff while the target is down posts its error once, not on every attempt
+   */
+  #reportedFailure?: string;
 
   constructor(options: ReconcilerOptions) {
     this.#options = options;
@@ -291,22 +296,35 @@ export class Reconciler {
       return result;
     } catch (error) {
       await this.#recordFailure(previous, commit, error);
+      // the person who merged must learn that their commit did not reach the target
+      const message = error instanceof Error ? error.message : String(error);
+      if (this.#reportedFailure !== `${commit} ${message}`) {
+        await this.#reportCommitStatus(
+          commit,
+          { type: 'Stalled', reason: 'SyncError', message },
+          'error',
+        );
+        this.#reportedFailure = `${commit} ${message}`;
+      }
       throw error;
     }
   }
 
+  /** `state` defaults to success when Ready, failure otherwise */
   async #reportCommitStatus(
     commit: string,
     condition: ResourceCondition,
+    state?: 'error',
   ): Promise<void> {
     const context =
       this.#options.commitStatusContext ??
       `butler-portal/sync-${this.#options.target.name}`;
     if (context === false) return;
+    if (!state) this.#reportedFailure = undefined;
     try {
       await this.#options.provider.setCommitStatus(commit, {
         context,
-        state: condition.type === 'Ready' ? 'success' : 'failure',
+        state: state ?? (condition.type === 'Ready' ? 'success' : 'failure'),
         description: `${condition.reason}${
           condition.message ? `: ${condition.message}` : ''
         }`.slice(0, 140),
