@@ -10,13 +10,14 @@
 
 const { after, before, test } = require('node:test');
 const assert = require('node:assert/strict');
-const { spawnSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
 const YAML = require('yaml');
 const { startPortal } = require('./support/portal');
 const { launchBrowser, signInAsGuest } = require('./support/browser');
 const { apiRequest, guestToken } = require('./support/api');
+const { validateManifest } = require('./support/manifest');
+const { eventually } = require('./support/wait');
 
 const ROOT = path.resolve(__dirname, '..');
 const SSH_FIXTURES = path.join(ROOT, 'plugins/gitops-common/src/validation/__fixtures__/ssh');
@@ -51,22 +52,6 @@ after(async () => {
   await browser?.close();
   await portal?.stop();
 });
-
-/** Polls `fn` until it returns something truthy; the error names `what`. */
-async function eventually(what, fn, timeoutMs = 90000) {
-  const deadline = Date.now() + timeoutMs;
-  let last;
-  for (;;) {
-    try {
-      const value = await fn();
-      if (value) return value;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ''}`);
-    await new Promise(r => setTimeout(r, 500));
-  }
-}
 
 /** Waits until the catalog knows the guest as a member of team-a (a code owner of workspaces/team-a/). */
 async function waitForTeamMembership(token) {
@@ -104,29 +89,6 @@ function othersThan(files, file) {
 async function directorySync(token) {
   const { body } = await apiRequest(portal.backendUrl, token, 'GET', '/api/gitops/sync');
   return body.items.find(i => i.repository === 'platform' && i.target === 'directory');
-}
-
-/**
- * Runs gitops-common's `validate()` — the check the backend, CLI and forms share, with the
- * JSON Schema generated from the Butler CRD — on a manifest, in a child node that loads the
- * TypeScript source with the Backstage CLI's node transform (what `backstage-cli repo start`
- * uses for the backend), so this file stays plain node.
- */
-function validateManifest(text, file) {
-  const script = `
-    const { validate } = require(${JSON.stringify(path.join(ROOT, 'plugins/gitops-common/src/index.ts'))});
-    const text = require('fs').readFileSync(0, 'utf8');
-    const { ok, issues } = validate(text, process.env.MANIFEST_FILE);
-    process.stdout.write(JSON.stringify({ ok, issues }));
-  `;
-  const res = spawnSync(process.execPath, ['-r', require.resolve('@backstage/cli/config/nodeTransform.cjs'), '-e', script], {
-    cwd: ROOT,
-    input: text,
-    env: { ...process.env, MANIFEST_FILE: file },
-    encoding: 'utf8',
-  });
-  if (res.status !== 0) throw new Error(`validate() did not run: ${res.stderr}`);
-  return JSON.parse(res.stdout);
 }
 
 /** Opens the change on the Changes page (from the sidebar), approves it and merges it. */

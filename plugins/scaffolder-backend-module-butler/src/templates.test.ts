@@ -145,6 +145,16 @@ function declaredParameters(template: any): string[] {
   return pages.flatMap((page: any) => Object.keys(page.properties ?? {}));
 }
 
+/** The texts the scaffolder's form shows as markdown: the template's and every field's. */
+function formTexts(template: any): string[] {
+  const texts: string[] = [template.metadata.description ?? ''];
+  JSON.stringify(template.spec.parameters, (key, value) => {
+    if (key === 'description' && typeof value === 'string') texts.push(value);
+    return value;
+  });
+  return texts;
+}
+
 describe('templates/', () => {
   it('has the templates this package documents', () => {
     expect(templateNames).toEqual([
@@ -178,6 +188,14 @@ describe('templates/', () => {
       expect(
         referencedParameters(template).filter(p => !declared.includes(p)),
       ).toEqual([]);
+    });
+
+    it('shows no <placeholder> the form would drop: descriptions are markdown', () => {
+      // outside a code span, `<name>` is an HTML tag to the form's markdown and vanishes
+      const dropped = formTexts(template).filter(text =>
+        /<[^>\s]+>/.test(text.replace(/`[^`]*`/g, '')),
+      );
+      expect(dropped).toEqual([]);
     });
 
     it.each(Object.entries(SAMPLES[name] ?? {}))(

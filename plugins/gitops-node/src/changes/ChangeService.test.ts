@@ -353,6 +353,33 @@ describe('ChangeService', () => {
     ).rejects.toThrow(NotFoundError);
   });
 
+  it('refuses a second create of a file an open change already adds, naming that change; merged or closed, it is free again', async () => {
+    const { dir, service, provider } = await setup();
+    const submission = {
+      operation: 'create' as const,
+      ...JANE_DEV,
+      resource: NEW_WORKSPACE,
+    };
+    const first = await service.submit(submission, { actor: jane });
+    const refsBefore = await gitRefs(dir);
+    const second = service.submit(submission, { actor: jane });
+    await expect(second).rejects.toThrow(ConflictError);
+    await expect(second).rejects.toThrow(
+      `Workspace team-a/jane-dev is already being created by change request ${first.id}, opened by Jane Doe; no second change request was opened.`,
+    );
+    expect(await gitRefs(dir)).toEqual(refsBefore);
+    expect(await provider.listChanges()).toHaveLength(1);
+
+    await service.close(first.id, jane);
+    const again = await service.submit(submission, { actor: jane });
+    expect(again.id).not.toBe(first.id);
+    await approveAndMerge(service, again.id);
+    // on the default branch now: the existing-file conflict speaks
+    await expect(service.submit(submission, { actor: jane })).rejects.toThrow(
+      /already exists in repository 'platform'/,
+    );
+  });
+
   it('returns the same change for a retried idempotency key, never a second one', async () => {
     const { service, provider, store } = await setup();
     const submission = {

@@ -101,6 +101,14 @@ function isConflict(error: unknown): boolean {
   return isError(error) && error.name === 'ConflictError';
 }
 
+/** `butler/<kind>/<name>/<short-id>`; `.lock` is not allowed at the end of a ref component */
+function changeBranch(kind: string, name: string, shortId: string): string {
+  return `butler/${kind.toLowerCase()}/${name.replace(
+    /\.lock$/,
+    '-lock',
+  )}/${shortId}`;
+}
+
 /** whether `value` nests objects or arrays deeper than `max`; iterative, so never overflows */
 function nestsDeeperThan(value: unknown, max: number): boolean {
   const pending: Array<[unknown, number]> = [[value, 1]];
@@ -397,6 +405,10 @@ export class ChangeService {
         `${path} already exists in repository '${repository.id}': ${kind.kind} ${plan.namespace}/${plan.name} cannot be created again (update it instead)`,
       );
     }
+    const branch = changeBranch(kind.kind, plan.name, shortId);
+    if (operation === 'create') {
+      await this.refusePendingCreate(plan, branch);
+    }
     if (operation !== 'create' && !current) {
       throw new NotFoundError(
         `${path} does not exist on the default branch of repository '${repository.id}': no ${kind.kind} ${plan.namespace}/${plan.name} to ${operation}`,
@@ -446,10 +458,6 @@ export class ChangeService {
     }
 
     const { actor } = author;
-    const branch = `butler/${kind.kind.toLowerCase()}/${plan.name.replace(
-      /\.lock$/,
-      '-lock',
-    )}/${shortId}`;
     const title =
       submission.title?.trim() ||
       defaultChangeTitle(operation, kind, plan.namespace, plan.name);
@@ -490,6 +498,35 @@ export class ChangeService {
       issues: [],
     });
     return this.submitted(repository, change, true);
+  }
+
+  /**
+   * Git only refuses a create once the file is on the default branch: until then two change
+   * requests could race to add one file (two form submits, a template run twice). The change on
+   * this very branch is an earlier try of this request (same idempotency key), not a rival.
+   *
+   * @throws ConflictError naming the open change request that already adds the file
+   */
+  private async refusePendingCreate(
+    plan: PlannedChange,
+    branch: string,
+  ): Promise<void> {
+    const { repository, path, kind } = plan;
+    const open = await repository.provider.listChanges({ state: 'open' });
+    const pending = open.find(
+      c => c.sourceBranch !== branch && c.paths.includes(path),
+    );
+    if (!pending) return;
+    const id = formatChangeId(repository.id, pending.number);
+    throw new ConflictError(
+      `${kind.kind} ${plan.namespace}/${
+        plan.name
+      } is already being created by change request ${id}${
+        pending.url ? ` (${pending.url})` : ''
+      }, opened by ${
+        pending.author.name
+      }; no second change request was opened. Have that one reviewed and merged, or close it, or choose another name.`,
+    );
   }
 
   private async checkBaseRevision(
