@@ -241,6 +241,29 @@ describe('GitopsClient', () => {
     expect(error.message).toBe('invalid\n3:9 /metadata/name: bad');
   });
 
+  it('says a reason once when its only issue repeats it', async () => {
+    // what the backend sends for a bad query parameter (GET /changes?kind=Nope)
+    const issue = {
+      path: '/kind',
+      line: 1,
+      column: 1,
+      message: '"Nope" is not a known kind',
+    };
+    const { client } = setup(
+      jsonResponse(400, {
+        error: {
+          name: 'InputError',
+          message: 'kind: "Nope" is not a known kind',
+        },
+        response: { statusCode: 400 },
+        issues: [issue],
+      }),
+    );
+    const error = await client.getChange('a:1').catch(e => e);
+    expect(error.issues).toEqual([issue]);
+    expect(error.message).toBe('kind: "Nope" is not a known kind');
+  });
+
   it('reports a non-JSON failure with its status and text', async () => {
     const { client } = setup(
       new Response('upstream down', { status: 502, statusText: 'Bad Gateway' }),

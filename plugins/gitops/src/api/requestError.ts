@@ -30,8 +30,10 @@ export async function gitopsRequestError(
   const issues = issuesOf(error.body, error.body?.error);
   const reason = error.cause?.message || error.message;
   error.issues = issues;
-  error.message = issues.length
-    ? [reason, ...issues.map(formatIssue)].join('\n')
+  // an issue about the request itself (no file) repeats the reason: say it once
+  const extra = issues.filter(i => i.file || !reason.includes(i.message));
+  error.message = extra.length
+    ? [reason, ...extra.map(formatIssue)].join('\n')
     : reason;
   return error;
 }

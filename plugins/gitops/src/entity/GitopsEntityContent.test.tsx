@@ -66,9 +66,13 @@ describe('GitopsEntityContent', () => {
     expect(
       within(resources).getByTestId('spec-field-Memory'),
     ).toHaveTextContent('4Gi');
+    // acronyms in capitals, not "Cpu"
+    expect(within(resources).getByTestId('spec-field-CPU')).toHaveTextContent(
+      '2',
+    );
     const repositories = screen.getByTestId('spec-field-Repositories');
     expect(
-      within(repositories).getByTestId('spec-field-Url'),
+      within(repositories).getByTestId('spec-field-URL'),
     ).toHaveTextContent('https://git.example/app.git');
     expect(screen.getByTestId('spec-field-Cluster ref')).toHaveTextContent(
       'dev-cluster',

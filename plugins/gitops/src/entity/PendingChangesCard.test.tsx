@@ -41,6 +41,11 @@ describe('PendingChangesCard', () => {
       screen.getByRole('link', { name: 'Delete jane-dev' }),
     ).toHaveAttribute('href', '/changes/platform%3A13');
     expect(screen.getByText('Bump jane-dev memory')).toBeInTheDocument();
+    // a card has room for the states, not for a search box over two rows
+    expect(screen.queryByPlaceholderText('Filter')).not.toBeInTheDocument();
+    expect(screen.getAllByRole('columnheader').map(h => h.textContent)).toEqual(
+      ['Change', 'Opened', 'Review', 'Merge'],
+    );
   });
 
   it('says when no change is pending', async () => {

@@ -17,12 +17,29 @@ const LEADING_FIELDS: Record<string, string[]> = {
   Pipeline: ['description'],
 };
 
-/** `autoStopAfter` → `Auto stop after` */
+/** words people write in capitals: "Cpu" and "Ssh public keys" read as typos */
+const ACRONYMS = new Set([
+  'api',
+  'cpu',
+  'dns',
+  'gpu',
+  'id',
+  'ip',
+  'ssh',
+  'tls',
+  'uri',
+  'url',
+]);
+
+/** `autoStopAfter` → `Auto stop after`, `sshPublicKeys` → `SSH public keys` */
 export function fieldLabel(key: string): string {
   const words = key
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     .replace(/[_-]+/g, ' ')
-    .toLowerCase();
+    .toLowerCase()
+    .split(' ')
+    .map(word => (ACRONYMS.has(word) ? word.toUpperCase() : word))
+    .join(' ');
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
@@ -45,7 +62,12 @@ function Scalar({ value }: { value: unknown }) {
   const text =
     value === null || value === undefined ? '—' : String(value as string);
   return (
-    <Typography variant="body2" component="span">
+    // a long unbroken value (an SSH key, a URL) wraps instead of running out of the card
+    <Typography
+      variant="body2"
+      component="span"
+      style={{ minWidth: 0, overflowWrap: 'anywhere' }}
+    >
       {text}
     </Typography>
   );
@@ -63,7 +85,8 @@ function Row(props: { label: string; value: unknown; depth: number }) {
           variant="body2"
           component="span"
           color="textSecondary"
-          style={{ minWidth: 160 }}
+          // narrower as the row is indented, so values line up at every depth
+          style={{ minWidth: 160 - depth * 16, flexShrink: 0 }}
         >
           {label}
         </Typography>

@@ -18,6 +18,15 @@ const useStyles = makeStyles(theme => ({
     borderRadius: theme.shape.borderRadius,
     overflowX: 'auto',
     margin: 0,
+    // scrolls within the card rather than pushing its copy button to a line of its own
+    flex: 1,
+    minWidth: 0,
+  },
+  snippetRow: {
+    display: 'flex',
+    alignItems: 'flex-start',
+    gap: theme.spacing(1),
+    marginTop: theme.spacing(1),
   },
   row: {
     display: 'flex',
@@ -47,7 +56,7 @@ export function ConnectPanel(props: ConnectPanelProps) {
         <code>ssh {info.alias}</code>
         {info.endpoint ? '' : ' once the workspace is running'}:
       </Typography>
-      <div className={classes.row}>
+      <div className={classes.snippetRow}>
         <pre className={classes.snippet} aria-label="SSH config">
           {info.sshConfig}
         </pre>

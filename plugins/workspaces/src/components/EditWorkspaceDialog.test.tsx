@@ -80,6 +80,22 @@ function lineDiff(before: string, after: string) {
 }
 
 describe('EditWorkspaceDialog', () => {
+  it('says why it cannot submit before anything changed', async () => {
+    const { dialog } = await renderDialog();
+    expect(
+      within(dialog).getByRole('button', { name: 'Open change request' }),
+    ).toBeDisabled();
+    expect(
+      within(dialog).getByText('Nothing changed yet.'),
+    ).toBeInTheDocument();
+    fireEvent.change(within(dialog).getByRole('textbox', { name: 'CPU' }), {
+      target: { value: '1' },
+    });
+    expect(
+      within(dialog).queryByText('Nothing changed yet.'),
+    ).not.toBeInTheDocument();
+  });
+
   it('changing one repository branch changes one line, the other repository and its comment kept', async () => {
     const { gitopsApi, onOpened, dialog } = await renderDialog(TWO_REPOS_YAML);
     const branch = within(dialog).getByRole('textbox', {

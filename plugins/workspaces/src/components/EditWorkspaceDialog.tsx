@@ -249,6 +249,8 @@ export function EditWorkspaceDialog(props: {
       onClose={props.onClose}
       aria-labelledby="edit-workspace-title"
       fullWidth
+      // wide enough for a repository URL beside its branch
+      maxWidth="md"
     >
       <DialogTitle id="edit-workspace-title">
         Edit {detail.namespace}/{detail.name}
@@ -305,6 +307,16 @@ export function EditWorkspaceDialog(props: {
         )}
       </DialogContent>
       <DialogActions>
+        {edit.changes.length === 0 && (
+          // says why the button is disabled rather than leaving it to be guessed
+          <Typography
+            variant="body2"
+            color="textSecondary"
+            style={{ marginRight: 'auto', paddingLeft: 16 }}
+          >
+            Nothing changed yet.
+          </Typography>
+        )}
         <Button onClick={props.onClose}>Cancel</Button>
         <Button
           color="primary"

@@ -21,6 +21,7 @@ import {
 } from '@butler-portal/plugin-gitops-react';
 import type { LiveWorkspace } from '@butler-portal/plugin-butler-common';
 import Paper from '@material-ui/core/Paper';
+import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import InfoIcon from '@material-ui/icons/InfoOutlined';
 import { makeStyles } from '@material-ui/core/styles';
@@ -42,8 +43,11 @@ const useStyles = makeStyles(theme => ({
 /** Sync state over every target holding the workspace; "not synced yet" when none does. */
 export function SyncStatus({
   states,
+  brief,
 }: {
   states: ResourceSyncStatus[] | undefined;
+  /** the error on hover, not inline: a table row stays one line high */
+  brief?: boolean;
 }) {
   if (states === undefined) return <StatusAborted>no reconciler</StatusAborted>;
   if (states.length === 0) return <StatusPending>not synced yet</StatusPending>;
@@ -51,17 +55,26 @@ export function SyncStatus({
     states.find(s => s.status === 'Failed') ??
     states.find(s => s.status === 'Drifted' || s.status === 'OutOfSync') ??
     states[0];
-  const text = worst.lastError
-    ? `${worst.status}: ${worst.lastError}`
-    : worst.status;
+  const text =
+    worst.lastError && !brief
+      ? `${worst.status}: ${worst.lastError}`
+      : worst.status;
+  let status: JSX.Element;
   switch (worst.status) {
     case 'Synced':
       return <StatusOK>Synced</StatusOK>;
     case 'Failed':
-      return <StatusError>{text}</StatusError>;
+      status = <StatusError>{text}</StatusError>;
+      break;
     default:
-      return <StatusWarning>{text}</StatusWarning>;
+      status = <StatusWarning>{text}</StatusWarning>;
   }
+  if (!brief || !worst.lastError) return status;
+  return (
+    <Tooltip title={worst.lastError}>
+      <span aria-label={`${worst.status}: ${worst.lastError}`}>{status}</span>
+    </Tooltip>
+  );
 }
 
 /** The phase the cluster reports, or why there is none. */

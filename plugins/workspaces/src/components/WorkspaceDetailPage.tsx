@@ -15,6 +15,7 @@ import {
 import {
   alertApiRef,
   useApi,
+  useRouteRef,
   useRouteRefParams,
 } from '@backstage/frontend-plugin-api';
 import {
@@ -48,7 +49,7 @@ import {
   templateOf,
   type ParsedEntry,
 } from '../lib/workspaces';
-import { workspaceRouteRef } from '../routes';
+import { rootRouteRef, workspaceRouteRef } from '../routes';
 import { ConnectPanel } from './ConnectPanel';
 import { EditWorkspaceDialog } from './EditWorkspaceDialog';
 import { useOpenChange } from './useOpenChange';
@@ -88,6 +89,8 @@ export function WorkspaceDetailPage() {
   }, [gitopsApi, namespace, name]);
 
   const title = `${namespace}/${name}`;
+  // the header's type links back to the list, as the Changes pages do
+  const workspacesLink = useRouteRef(rootRouteRef);
   let body: JSX.Element;
   if (resource.loading && !resource.value) {
     body = <Progress />;
@@ -121,7 +124,7 @@ export function WorkspaceDetailPage() {
 
   return (
     <Page themeId="tool">
-      <Header title={title} type="Workspace" />
+      <Header title={title} type="Workspaces" typeLink={workspacesLink?.()} />
       <Content>{body}</Content>
     </Page>
   );
@@ -214,7 +217,7 @@ function WorkspaceDetail(props: {
 
   const summary: Record<string, unknown> = {
     owner: spec.owner,
-    template: templateOf(detail.object) ?? '—',
+    template: templateOf(detail.object) ?? 'none',
     image: spec.image,
     cluster: spec.clusterRef?.name,
     size: sizeOf(spec),

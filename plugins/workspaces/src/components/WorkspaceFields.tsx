@@ -45,7 +45,7 @@ export function RepositoriesField<T extends RepositoryRow>(props: {
               helperText={props.error(urlField)}
               margin="dense"
               variant="outlined"
-              style={{ flex: 3 }}
+              style={{ flex: 3, minWidth: 0 }}
             />
             <TextField
               id={`${idPrefix}-repository-${i}-branch`}
@@ -57,7 +57,8 @@ export function RepositoriesField<T extends RepositoryRow>(props: {
               placeholder="main"
               margin="dense"
               variant="outlined"
-              style={{ flex: 1 }}
+              // room for its label on one line
+              style={{ flex: 1, minWidth: 200 }}
             />
             <IconButton
               aria-label={`Remove repository ${i + 1}`}

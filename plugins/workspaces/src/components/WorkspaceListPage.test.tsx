@@ -101,6 +101,8 @@ describe('WorkspaceListPage', () => {
       name: 'Workspace team-a/jane-new',
     });
     expect(within(pending).getByText('pending create')).toBeInTheDocument();
+    // nothing can run before the create is merged: no "unavailable" live phase for it
+    expect(within(pending).queryByText('unavailable')).not.toBeInTheDocument();
     expect(
       within(pending).getByRole('link', { name: /#12 create/ }),
     ).toHaveAttribute('href', 'https://github.example/acme/platform/pull/12');
@@ -161,6 +163,79 @@ describe('WorkspaceListPage', () => {
     renderPage(gitopsApi);
     expect(
       await screen.findByText('Error: repository unreachable'),
+    ).toBeInTheDocument();
+  });
+
+  it('leaves the template empty for a workspace without one, not the image again', async () => {
+    const plain = aWorkspace('jane-plain', 'team-a', 'jane@example.com');
+    delete plain.metadata.annotations;
+    const gitopsApi = mockGitopsApi();
+    gitopsApi.listResources.mockResolvedValue([anEntry(plain)]);
+    renderPage(gitopsApi);
+    const row = await screen.findByRole('row', {
+      name: 'Workspace team-a/jane-plain',
+    });
+    const cells = within(row).getAllByRole('cell');
+    expect(cells[1]).toHaveTextContent('—');
+    expect(cells[2]).toHaveTextContent(
+      'ghcr.io/butlerdotdev/workspace-go:1.23',
+    );
+    expect(within(row).getAllByText(/workspace-go/)).toHaveLength(1);
+  });
+
+  it("points to everyone's workspaces when I own none", async () => {
+    const gitopsApi = mockGitopsApi();
+    gitopsApi.listResources.mockResolvedValue([
+      anEntry(aWorkspace('bob-dev', 'team-a', 'bob@example.com')),
+    ]);
+    renderPage(gitopsApi);
+    expect(
+      await screen.findByText(
+        /Switch on "All workspaces" to see the other one/,
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('keeps a failed sync to one line, its error on hover', async () => {
+    const gitopsApi = withWorkspaces();
+    gitopsApi.getSyncStatus.mockResolvedValue([
+      {
+        repository: 'platform',
+        target: 'butler',
+        condition: 'Stalled',
+        reason: 'ApplyFailed',
+        revision: 'abc',
+        consecutiveFailures: 2,
+        resources: [
+          {
+            kind: 'Workspace',
+            namespace: 'team-a',
+            name: 'jane-dev',
+            status: 'Failed',
+            revision: 'abc',
+            reason: 'ApplyFailed',
+            lastError: 'admission webhook denied the request',
+          },
+        ],
+      },
+    ]);
+    renderPage(gitopsApi);
+    const jane = await screen.findByRole('row', {
+      name: 'Workspace team-a/jane-dev',
+    });
+    expect(within(jane).getByText('Failed')).toBeInTheDocument();
+    expect(
+      within(jane).queryByText(/admission webhook denied/),
+    ).not.toBeInTheDocument();
+    fireEvent.mouseOver(
+      within(jane).getByLabelText(
+        'Failed: admission webhook denied the request',
+      ),
+    );
+    expect(
+      await screen.findByRole('tooltip', {
+        name: 'admission webhook denied the request',
+      }),
     ).toBeInTheDocument();
   });
 });

@@ -13,6 +13,7 @@ import {
   Page,
   Progress,
   ResponseErrorPanel,
+  StatusPending,
 } from '@backstage/core-components';
 import { useApi, useRouteRef } from '@backstage/frontend-plugin-api';
 import {
@@ -22,6 +23,7 @@ import {
 import type { LiveWorkspace } from '@butler-portal/plugin-butler-common';
 import type { GitOpsResource } from '@butler-portal/plugin-gitops-common';
 import FormControlLabel from '@material-ui/core/FormControlLabel';
+import { makeStyles } from '@material-ui/core/styles';
 import Switch from '@material-ui/core/Switch';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
@@ -49,6 +51,19 @@ import {
   RuntimeUnavailable,
   SyncStatus,
 } from './Status';
+
+const useStyles = makeStyles(theme => ({
+  // a narrow window scrolls the table instead of breaking names and states letter by letter
+  scroll: { overflowX: 'auto' },
+  table: {
+    '& td, & th': { wordBreak: 'normal', overflowWrap: 'normal' },
+  },
+  nowrap: { whiteSpace: 'nowrap' },
+  // a squeezed list of changes made every row many lines high
+  changes: { minWidth: 200 },
+  // on a narrow window the states matter more; the workspace's page has these
+  wide: { [theme.breakpoints.down('sm')]: { display: 'none' } },
+}));
 
 interface Row {
   namespace: string;
@@ -78,6 +93,7 @@ const isMine = (
 };
 
 export function WorkspaceListPage() {
+  const classes = useStyles();
   const gitopsApi = useApi(gitopsApiRef);
   const runtimeApi = useApi(butlerRuntimeApiRef);
   const createLink = useRouteRef(createWorkspaceRouteRef);
@@ -165,78 +181,98 @@ export function WorkspaceListPage() {
               ? 'No Workspace resources are in the GitOps repositories, and none is pending.'
               : `No workspace is owned by ${
                   me.value?.email ?? 'you'
-                }. Pick a template and ask for one; it is created once the change request is merged.`
+                }. Pick a template and ask for one; it is created once the change request is merged.${
+                  rows.length > 0
+                    ? ` Switch on "All workspaces" to see ${
+                        rows.length === 1
+                          ? 'the other one'
+                          : `the ${rows.length} others`
+                      }.`
+                    : ''
+                }`
           }
           action={createButton ?? undefined}
         />
       ) : (
-        <Table size="small" aria-label="Workspaces">
-          <TableHead>
-            <TableRow>
-              <TableCell>Name</TableCell>
-              <TableCell>Template</TableCell>
-              <TableCell>Image</TableCell>
-              <TableCell>CPU / memory</TableCell>
-              <TableCell>Sync</TableCell>
-              <TableCell>Live phase</TableCell>
-              <TableCell>Pending changes</TableCell>
-            </TableRow>
-          </TableHead>
-          <TableBody>
-            {shown.map(row => {
-              const title = `${row.namespace}/${row.name}`;
-              const pendingCreate = !row.resource;
-              return (
-                <TableRow key={title} aria-label={`Workspace ${title}`}>
-                  <TableCell>
-                    {workspaceLink ? (
-                      <Link
-                        to={workspaceLink({
-                          namespace: row.namespace,
-                          name: row.name,
-                        })}
-                      >
-                        {title}
-                      </Link>
-                    ) : (
-                      title
-                    )}
-                  </TableCell>
-                  <TableCell>
-                    {row.resource ? templateOf(row.resource) ?? '—' : '—'}
-                  </TableCell>
-                  <TableCell>{row.resource?.spec.image ?? '—'}</TableCell>
-                  <TableCell>
-                    {row.resource ? sizeOf(row.resource.spec) : '—'}
-                  </TableCell>
-                  <TableCell>
-                    {pendingCreate ? (
-                      'pending create'
-                    ) : (
-                      <SyncStatus
-                        states={
-                          sync === undefined ? undefined : syncOf(sync, row)
-                        }
-                      />
-                    )}
-                  </TableCell>
-                  <TableCell>
-                    <LivePhase
-                      available={available}
-                      live={live.value?.get(title)}
-                    />
-                  </TableCell>
-                  <TableCell>
-                    <PendingChanges changes={row.changes} workspace={row} />
-                    {pendingCreate &&
-                      row.changes.some(c => operationOn(c, row) === 'create') &&
-                      ' (created once merged)'}
-                  </TableCell>
-                </TableRow>
-              );
-            })}
-          </TableBody>
-        </Table>
+        <div className={classes.scroll}>
+          <Table size="small" aria-label="Workspaces" className={classes.table}>
+            <TableHead>
+              <TableRow>
+                <TableCell>Name</TableCell>
+                <TableCell className={classes.wide}>Template</TableCell>
+                <TableCell className={classes.wide}>Image</TableCell>
+                <TableCell>CPU / memory</TableCell>
+                <TableCell>Sync</TableCell>
+                <TableCell>Live phase</TableCell>
+                <TableCell>Pending changes</TableCell>
+              </TableRow>
+            </TableHead>
+            <TableBody>
+              {shown.map(row => {
+                const title = `${row.namespace}/${row.name}`;
+                const pendingCreate = !row.resource;
+                return (
+                  <TableRow key={title} aria-label={`Workspace ${title}`}>
+                    <TableCell className={classes.nowrap}>
+                      {workspaceLink ? (
+                        <Link
+                          to={workspaceLink({
+                            namespace: row.namespace,
+                            name: row.name,
+                          })}
+                        >
+                          {title}
+                        </Link>
+                      ) : (
+                        title
+                      )}
+                    </TableCell>
+                    <TableCell className={classes.wide}>
+                      {row.resource ? templateOf(row.resource) ?? '—' : '—'}
+                    </TableCell>
+                    <TableCell className={classes.wide}>
+                      {row.resource?.spec.image ?? '—'}
+                    </TableCell>
+                    <TableCell className={classes.nowrap}>
+                      {row.resource ? sizeOf(row.resource.spec) : '—'}
+                    </TableCell>
+                    <TableCell className={classes.nowrap}>
+                      {pendingCreate ? (
+                        <StatusPending>pending create</StatusPending>
+                      ) : (
+                        <SyncStatus
+                          brief
+                          states={
+                            sync === undefined ? undefined : syncOf(sync, row)
+                          }
+                        />
+                      )}
+                    </TableCell>
+                    <TableCell className={classes.nowrap}>
+                      {pendingCreate ? (
+                        // nothing can run before the create is merged
+                        '—'
+                      ) : (
+                        <LivePhase
+                          available={available}
+                          live={live.value?.get(title)}
+                        />
+                      )}
+                    </TableCell>
+                    <TableCell className={classes.changes}>
+                      <PendingChanges changes={row.changes} workspace={row} />
+                      {pendingCreate &&
+                        row.changes.some(
+                          c => operationOn(c, row) === 'create',
+                        ) &&
+                        ' (created once merged)'}
+                    </TableCell>
+                  </TableRow>
+                );
+              })}
+            </TableBody>
+          </Table>
+        </div>
       );
   }
 

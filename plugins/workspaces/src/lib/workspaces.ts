@@ -41,12 +41,14 @@ export interface WorkspaceRef {
 
 export const refKey = (ref: WorkspaceRef) => `${ref.namespace}/${ref.name}`;
 
-/** The template a workspace came from: the annotation (or label), else its image. */
+/**
+ * The template a workspace came from: the annotation (or label). None without one: the image
+ * is not a template, and showing it as one put the image twice in the list.
+ */
 export function templateOf(resource: GitOpsResource): string | undefined {
   return (
     resource.metadata.annotations?.[TEMPLATE_KEY] ??
-    resource.metadata.labels?.[TEMPLATE_KEY] ??
-    resource.spec.image
+    resource.metadata.labels?.[TEMPLATE_KEY]
   );
 }
 

@@ -130,6 +130,9 @@ export function ChangeActions({ change, onChanged }: ChangeActionsProps) {
           style={{ marginTop: 8 }}
         >
           Cannot merge yet: {describeMergeableReason(change)}.
+          {change.mergeableReason === 'conflict' &&
+            // approving again does not help; say what does
+            ' Another change to the same file was merged first: close this one and make the change again on the current version.'}
         </Typography>
       )}
 

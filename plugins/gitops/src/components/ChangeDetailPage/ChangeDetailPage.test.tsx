@@ -6,7 +6,7 @@ import {
   JANE_DIFF,
   mockGitopsApi,
 } from '@butler-portal/plugin-gitops-react/testUtils';
-import { ChangeDetailPage } from './ChangeDetailPage';
+import { ChangeDetailPage, reviewerName } from './ChangeDetailPage';
 
 function renderPage(api: ReturnType<typeof mockGitopsApi>) {
   const alertApi = mockApis.alert();
@@ -87,6 +87,11 @@ describe('ChangeDetailPage', () => {
     expect(screen.queryAllByTestId('diff-line-remove')).toHaveLength(0);
 
     expect(screen.getByText(/requested changes/)).toBeInTheDocument();
+    // the reviewer as the catalog names people, the full ref on hover
+    expect(screen.getByText('bob')).toHaveAttribute(
+      'title',
+      'user:default/bob',
+    );
     expect(screen.getByText('use a smaller image')).toBeInTheDocument();
     expect(screen.getByText(/on an earlier commit/)).toBeInTheDocument();
     expect(screen.getByTestId('validation-issue')).toHaveTextContent(
@@ -267,6 +272,50 @@ describe('ChangeDetailPage', () => {
     ).toBeInTheDocument();
   });
 
+  it('offers the list, not a retry, for a change that does not exist', async () => {
+    const api = mockGitopsApi();
+    api.getChange.mockRejectedValue(
+      Object.assign(new Error('change platform:12 not found'), {
+        statusCode: 404,
+      }),
+    );
+    renderPage(api);
+
+    expect(
+      await screen.findByText(/Could not load change platform:12/),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', { name: 'Retry' }),
+    ).not.toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'All changes' })).toHaveAttribute(
+      'href',
+      '/changes',
+    );
+  });
+
+  it('says how to get past a conflict', async () => {
+    const api = mockGitopsApi();
+    api.getChange.mockResolvedValue(
+      aChangeDetail({
+        approval: {
+          approved: true,
+          required: 1,
+          received: 1,
+          missingOwners: [],
+        },
+        mergeable: false,
+        mergeableReason: 'conflict',
+      }),
+    );
+    renderPage(api);
+    const reason = await screen.findByTestId('merge-blocked-reason');
+    expect(reason).toHaveTextContent('Cannot merge yet: conflicts with main.');
+    expect(reason).toHaveTextContent(
+      'close this one and make the change again on the current version',
+    );
+    expect(screen.getByRole('button', { name: 'Merge' })).toBeDisabled();
+  });
+
   it('shows the diff once, though the description embeds it', async () => {
     const api = mockGitopsApi();
     api.getChange.mockResolvedValue(
@@ -319,5 +368,12 @@ describe('ChangeDetailPage', () => {
         'Not synced: repository platform has no sync targets.',
       ),
     ).toBeInTheDocument();
+  });
+
+  it('names reviewers as the catalog does', () => {
+    expect(reviewerName('user:default/guest')).toBe('guest');
+    expect(reviewerName('user:ops/jane')).toBe('ops/jane');
+    expect(reviewerName('group:default/team-a')).toBe('group:default/team-a');
+    expect(reviewerName('octocat')).toBe('octocat');
   });
 });

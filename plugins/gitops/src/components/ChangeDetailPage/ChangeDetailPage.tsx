@@ -9,6 +9,7 @@ import {
   HeaderLabel,
   InfoCard,
   Link,
+  LinkButton,
   MarkdownContent,
   Page,
   Progress,
@@ -24,6 +25,7 @@ import List from '@material-ui/core/List';
 import ListItem from '@material-ui/core/ListItem';
 import Typography from '@material-ui/core/Typography';
 import { useParams } from 'react-router-dom';
+import { DEFAULT_NAMESPACE, parseEntityRef } from '@backstage/catalog-model';
 import useAsync from 'react-use/esm/useAsync';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { formatIssue } from '@butler-portal/plugin-gitops-common';
@@ -46,6 +48,29 @@ import { DiffView } from '../DiffView';
 import { ChangeActions } from './ChangeActions';
 import { withoutEmbeddedDiff } from './withoutEmbeddedDiff';
 
+/** 400 (not a change id) or 404 (no such change), as opposed to a server or network failure */
+function isClientError(error: Error): boolean {
+  const status = (error as { statusCode?: number }).statusCode;
+  return status !== undefined && status >= 400 && status < 500;
+}
+
+/**
+ * `user:default/guest` → `guest`, as the catalog shows people; another namespace stays in the
+ * name, and an author that is no entity ref (a provider login) is shown as it is.
+ */
+export function reviewerName(author: string): string {
+  if (!author.includes(':')) return author;
+  try {
+    const ref = parseEntityRef(author);
+    if (ref.kind.toLowerCase() !== 'user') return author;
+    return ref.namespace === DEFAULT_NAMESPACE
+      ? ref.name
+      : `${ref.namespace}/${ref.name}`;
+  } catch {
+    return author;
+  }
+}
+
 const DECISIONS: Record<ReviewDecision, string> = {
   approve: 'approved',
   request_changes: 'requested changes',
@@ -67,7 +92,10 @@ function ReviewList({ change }: { change: ChangeDetail }) {
         return (
           <Box key={review.id} mt={1}>
             <Typography variant="body2">
-              <strong>{review.author}</strong> {DECISIONS[review.decision]}{' '}
+              <strong title={review.author}>
+                {reviewerName(review.author)}
+              </strong>{' '}
+              {DECISIONS[review.decision]}{' '}
               <RelativeTime iso={review.submittedAt} />
               {stale ? ' (on an earlier commit)' : ''}
             </Typography>
@@ -247,9 +275,18 @@ export function ChangeDetailPage() {
           error={error}
         />
         <Box mt={2}>
-          <Button variant="outlined" color="primary" onClick={retry}>
-            Retry
-          </Button>
+          {isClientError(error) ? (
+            // a wrong or unknown id does not get better by retrying
+            changesLink && (
+              <LinkButton variant="outlined" color="primary" to={changesLink()}>
+                All changes
+              </LinkButton>
+            )
+          ) : (
+            <Button variant="outlined" color="primary" onClick={retry}>
+              Retry
+            </Button>
+          )}
         </Box>
       </>
     );

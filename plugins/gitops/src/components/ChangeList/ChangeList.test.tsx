@@ -10,7 +10,7 @@ import { ChangeList } from './ChangeList';
 const mountedRoutes = { '/changes': rootRouteRef };
 
 describe('ChangeList', () => {
-  it('lists change requests with author, age, review, checks, mergeability and provider', async () => {
+  it('lists change requests with author, age, review, checks, mergeability and a link to the provider', async () => {
     const api = mockGitopsApi();
     api.listChanges.mockResolvedValue([
       aChange(),
@@ -84,11 +84,15 @@ describe('ChangeList', () => {
     // the GitHub change: approved, mergeable, failed check, link out to GitHub
     expect(screen.getByText('Approved (1 of 1 approval)')).toBeInTheDocument();
     expect(screen.getByText('Mergeable')).toBeInTheDocument();
-    expect(screen.getByRole('link', { name: /^GitHub/ })).toHaveAttribute(
-      'href',
-      'https://github.example/org/apps/pull/7',
-    );
-    expect(screen.getByText('Local')).toBeInTheDocument();
+    expect(
+      screen.getByRole('link', { name: /^Open in GitHub/ }),
+    ).toHaveAttribute('href', 'https://github.example/org/apps/pull/7');
+    // the local change has no page elsewhere: its title link is the only one
+    expect(screen.getAllByRole('link', { name: /^Open in/ })).toHaveLength(1);
+    // no provider column pushing the status columns off the table
+    expect(
+      screen.queryByRole('columnheader', { name: /Provider/ }),
+    ).not.toBeInTheDocument();
   });
 
   it('shows the empty state when there are no changes', async () => {

@@ -34,9 +34,15 @@ export interface ChangeTableProps {
   syncTargets?: SyncTargetStatus[];
 }
 
+/**
+ * The title, and below it where the change is and what it touches. A change on GitHub or
+ * GitLab links out there too: the provider no longer has a column of its own, which pushed the
+ * status columns off the side of the table.
+ */
 function TitleCell({ change }: { change: ChangeSummary }) {
   const changeLink = useRouteRef(changeRouteRef);
   const href = changeLink?.(changePathParam(change.id));
+  const provider = PROVIDER_NAMES[change.provider] ?? change.provider;
   return (
     <>
       {href ? <Link to={href}>{change.title}</Link> : change.title}
@@ -44,16 +50,19 @@ function TitleCell({ change }: { change: ChangeSummary }) {
         {change.repository}#{change.number} ·{' '}
         {change.resources.map(describeResource).join(', ') ||
           change.paths.join(', ')}
+        {change.url && (
+          <>
+            {' · '}
+            <Link to={change.url}>Open in {provider}</Link>
+          </>
+        )}
       </Typography>
     </>
   );
 }
 
-function ProviderCell({ change }: { change: ChangeSummary }) {
-  const name = PROVIDER_NAMES[change.provider] ?? change.provider;
-  if (!change.url) return <>{name}</>;
-  return <Link to={change.url}>{name}</Link>;
-}
+/** Status cells wrap between words only: the theme's break-word split "Synced" into "Synce d". */
+const STATUS_CELL = { wordBreak: 'normal', overflowWrap: 'normal' } as const;
 
 export function ChangeTable(props: ChangeTableProps) {
   const { changes, title, emptyContent, dense, hideState, syncTargets } = props;
@@ -73,50 +82,49 @@ export function ChangeTable(props: ChangeTableProps) {
       render: change => <ChangeStateChip state={change.state} />,
     },
     {
-      title: 'Author',
-      field: 'author.name',
-      render: change => change.author.name || change.author.login,
-    },
-    {
-      title: 'Age',
-      cellStyle: { whiteSpace: 'nowrap' },
+      // who and when in one column: two columns of their own squeezed the status columns
+      title: 'Opened',
       field: 'createdAt',
       defaultSort: 'desc',
-      render: change => <RelativeTime iso={change.createdAt} />,
+      cellStyle: { whiteSpace: 'nowrap' },
+      render: change => (
+        <>
+          <Typography variant="body2">
+            {change.author.name || change.author.login}
+          </Typography>
+          <Typography variant="body2" color="textSecondary">
+            <RelativeTime iso={change.createdAt} />
+          </Typography>
+        </>
+      ),
     },
     {
       title: 'Review',
-      cellStyle: { minWidth: 150 },
+      cellStyle: { ...STATUS_CELL, minWidth: 160 },
       sorting: false,
       render: change => <ApprovalStatus change={change} />,
     },
     {
       title: 'Checks',
-      cellStyle: { minWidth: 130 },
+      cellStyle: { ...STATUS_CELL, minWidth: 180 },
       sorting: false,
       hidden: dense,
       render: change => <ChecksStatus checks={change.checks} brief />,
     },
     {
       title: 'Merge',
-      cellStyle: { minWidth: 150 },
+      cellStyle: { ...STATUS_CELL, minWidth: 150 },
       sorting: false,
       render: change => <MergeableStatus change={change} brief />,
     },
     {
       title: 'Sync',
-      cellStyle: { minWidth: 150 },
+      cellStyle: { ...STATUS_CELL, minWidth: 160 },
       sorting: false,
       hidden: !syncTargets || !anyMerged,
       render: change => (
         <ChangeSyncStatus change={change} targets={syncTargets} brief />
       ),
-    },
-    {
-      title: 'Provider',
-      field: 'provider',
-      hidden: dense,
-      render: change => <ProviderCell change={change} />,
     },
   ];
   return (
@@ -128,6 +136,8 @@ export function ChangeTable(props: ChangeTableProps) {
         paging: changes.length > 20,
         pageSize: 20,
         search: !dense,
+        // without a title or search the toolbar is an empty band above the header
+        toolbar: !!title || !dense,
         padding: 'dense',
       }}
       emptyContent={emptyContent}

@@ -96,4 +96,20 @@ describe('ChangeListPage', () => {
     });
     expect(api.listChanges).toHaveBeenCalledTimes(1);
   });
+
+  it('lists all kinds, and says so, for a kind in the URL that does not exist', async () => {
+    const api = mockGitopsApi();
+    api.listChanges.mockResolvedValue([aChange()]);
+    renderPage(api, '/changes?kind=TenantCluster');
+
+    expect(
+      await screen.findByText('Create workspace team-a/jane-dev'),
+    ).toBeInTheDocument();
+    expect(api.listChanges).toHaveBeenCalledWith(
+      expect.objectContaining({ kind: undefined }),
+    );
+    expect(
+      screen.getByText('Unknown kind "TenantCluster": showing all kinds'),
+    ).toBeInTheDocument();
+  });
 });

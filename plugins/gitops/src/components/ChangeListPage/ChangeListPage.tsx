@@ -7,6 +7,7 @@ import { identityApiRef, useApi } from '@backstage/frontend-plugin-api';
 import { KINDS } from '@butler-portal/plugin-gitops-common';
 import FormControl from '@material-ui/core/FormControl';
 import FormControlLabel from '@material-ui/core/FormControlLabel';
+import FormHelperText from '@material-ui/core/FormHelperText';
 import InputLabel from '@material-ui/core/InputLabel';
 import MenuItem from '@material-ui/core/MenuItem';
 import Select from '@material-ui/core/Select';
@@ -37,7 +38,10 @@ export function ChangeListPage() {
   const identityApi = useApi(identityApiRef);
   const [params, setParams] = useSearchParams();
   const state = STATES.find(s => s === params.get('state')) ?? 'open';
-  const kind = params.get('kind') ?? '';
+  // a kind the backend does not know (an old or mistyped link) would fail the whole list
+  const kindParam = params.get('kind') ?? '';
+  const unknownKind = !!kindParam && !KINDS.some(k => k.kind === kindParam);
+  const kind = unknownKind ? '' : kindParam;
   const mine = params.get('mine') === 'true';
   const identity = useAsync(() => identityApi.getBackstageIdentity(), []);
   const me = identity.value?.userEntityRef;
@@ -86,6 +90,11 @@ export function ChangeListPage() {
                 </MenuItem>
               ))}
             </Select>
+            {unknownKind && (
+              <FormHelperText>
+                Unknown kind "{kindParam}": showing all kinds
+              </FormHelperText>
+            )}
           </FormControl>
           <FormControlLabel
             control={
