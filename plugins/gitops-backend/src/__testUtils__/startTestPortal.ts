@@ -103,6 +103,18 @@ export function git(
   });
 }
 
+/** every ref of a bare repository and where it points: equal before and after = nothing written */
+export async function refsOf(gitDir: string): Promise<string> {
+  return (
+    await git([
+      '--git-dir',
+      gitDir,
+      'for-each-ref',
+      '--format=%(refname) %(objectname)',
+    ])
+  ).stdout;
+}
+
 export async function startPortal(
   options: {
     permission?: AuthorizeResult.ALLOW | AuthorizeResult.DENY;

@@ -9,7 +9,7 @@ import request from 'supertest';
 import {
   auth,
   CREATE,
-  git,
+  refsOf,
   startPortal,
   WORKSPACE,
 } from '../__testUtils__/startTestPortal';
@@ -22,15 +22,7 @@ const { resource: _resource, ...CREATE_WITHOUT_RESOURCE } = CREATE;
 async function portal() {
   const started = await startPortal();
   const gitDir = path.join(started.dir.path, 'platform.git');
-  const refs = async () =>
-    (
-      await git([
-        '--git-dir',
-        gitDir,
-        'for-each-ref',
-        '--format=%(refname) %(objectname)',
-      ])
-    ).stdout;
+  const refs = () => refsOf(gitDir);
   const api = request(started.server);
   const post = (body: unknown, type?: string) => {
     const req = api.post('/api/gitops/changes').set(auth);

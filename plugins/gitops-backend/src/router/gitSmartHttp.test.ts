@@ -7,7 +7,12 @@ import fs from 'fs';
 import path from 'path';
 import { mockCredentials } from '@backstage/backend-test-utils';
 import request from 'supertest';
-import { git, GUEST, startPortal } from '../__testUtils__/startTestPortal';
+import {
+  git,
+  GUEST,
+  refsOf,
+  startPortal,
+} from '../__testUtils__/startTestPortal';
 
 jest.setTimeout(60_000);
 
@@ -20,15 +25,7 @@ const pkt = (line: string) =>
 async function portal() {
   const started = await startPortal();
   const gitDir = path.join(started.dir.path, 'platform.git');
-  const refs = async () =>
-    (
-      await git([
-        '--git-dir',
-        gitDir,
-        'for-each-ref',
-        '--format=%(refname) %(objectname)',
-      ])
-    ).stdout;
+  const refs = () => refsOf(gitDir);
   const token = encodeURIComponent(mockCredentials.user.token(GUEST));
   const url = `http://x:${token}@127.0.0.1:${started.port}/api/gitops/git/platform.git`;
   return { ...started, api: request(started.server), gitDir, refs, url };

@@ -17,6 +17,7 @@ import {
   SyncTasks,
   syncStatusContext,
 } from './SyncTasks';
+import { alice, bob, workspaceYaml } from '../__testUtils__/syncFixtures';
 
 describe('backoffMs', () => {
   it('doubles from one second up to the cap', () => {
@@ -110,31 +111,6 @@ describe('SyncTasks', () => {
     expect(() => tasks.trigger('nope')).toThrow('has no sync targets');
   });
 });
-
-const alice = {
-  userRef: 'user:default/alice',
-  name: 'Alice',
-  email: 'alice@example.com',
-};
-const bob = {
-  userRef: 'user:default/bob',
-  name: 'Bob',
-  email: 'bob@example.com',
-};
-
-function workspaceYaml(name: string) {
-  return `apiVersion: butler.butlerlabs.dev/v1alpha1
-kind: Workspace
-metadata:
-  name: ${name}
-  namespace: team-a
-spec:
-  owner: alice@example.com
-  clusterRef:
-    name: team-a-dev
-  image: golang:1.23
-`;
-}
 
 describe('SyncTasks on a push', () => {
   const databases = TestDatabases.create({

@@ -21,17 +21,7 @@ import {
   type SyncTarget,
 } from '@butler-portal/plugin-gitops-node';
 import { testDatabaseIds } from '../testing/testDatabaseIds';
-
-const alice = {
-  userRef: 'user:default/alice',
-  name: 'Alice',
-  email: 'alice@example.com',
-};
-const bob = {
-  userRef: 'user:default/bob',
-  name: 'Bob',
-  email: 'bob@example.com',
-};
+import { alice, bob, workspaceYaml } from '../__testUtils__/syncFixtures';
 
 const databases = TestDatabases.create({
   ids: testDatabaseIds(),
@@ -44,20 +34,6 @@ afterAll(() =>
     tempDirs.map(d => fs.promises.rm(d, { recursive: true, force: true })),
   ),
 );
-
-function workspaceYaml(name: string, image = 'golang:1.23') {
-  return `apiVersion: butler.butlerlabs.dev/v1alpha1
-kind: Workspace
-metadata:
-  name: ${name}
-  namespace: team-a
-spec:
-  owner: alice@example.com
-  clusterRef:
-    name: team-a-dev
-  image: ${image}
-`;
-}
 
 /** one target shared by both instances (the cluster), counting every write that reaches it */
 class CountingTarget implements SyncTarget {
