@@ -8,6 +8,11 @@ export interface Config {
      * Relative paths resolve against the backend's working directory. Default `../../repo-layouts`.
      */
     layoutsDir?: string;
+    /** The /git route (Git smart HTTP to local repositories). */
+    git?: {
+      /** Largest pack one `git push` may send, in bytes; a larger push is refused before any ref moves. Default 104857600 (100 MiB). */
+      maxPushBytes?: number;
+    };
     /** The GitOps repositories; each is served by one Git provider. */
     repositories?: Array<{
       /** Repository id used in the API and in change ids (`<id>:<number>`); a DNS-1123 label. */

@@ -55,9 +55,10 @@ export const gitopsPlugin = createBackendPlugin({
       },
       async init(deps) {
         const { rootConfig, logger, events, gitProviders } = deps;
+        const gitopsConfig = readGitopsConfig(rootConfig);
         const repositories = new ConfiguredRepositories(
           gitProviders,
-          readGitopsConfig(rootConfig),
+          gitopsConfig,
           ScmIntegrations.fromConfig(rootConfig),
         );
         const directory = new CatalogDirectory(deps.catalog, deps.auth);
@@ -123,6 +124,7 @@ export const gitopsPlugin = createBackendPlugin({
             events,
             discovery: deps.discovery,
             logger,
+            maxPushBytes: gitopsConfig.maxPushBytes,
           }),
         );
         deps.httpRouter.addAuthPolicy({

@@ -123,6 +123,8 @@ export async function startPortal(
     sync?: object;
     /** default SQLite */
     databaseId?: TestDatabaseId;
+    /** `gitops.git` (the /git route's settings) */
+    git?: { maxPushBytes?: number };
   } = {},
 ) {
   const dir = createMockDirectory();
@@ -167,6 +169,7 @@ export async function startPortal(
           },
           gitops: {
             layoutsDir: LAYOUTS_DIR,
+            ...(options.git && { git: options.git }),
             repositories: options.repositories ?? [
               {
                 id: 'platform',

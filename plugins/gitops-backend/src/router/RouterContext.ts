@@ -44,6 +44,8 @@ export interface RouterOptions {
   events: EventsService;
   discovery: DiscoveryService;
   logger: LoggerService;
+  /** largest pack a push to the /git route may send (gitops.git.maxPushBytes) */
+  maxPushBytes?: number;
 }
 
 export class RouterContext {

@@ -52,8 +52,9 @@ function isPush(req: Request): boolean {
 }
 
 export function createGitRoutes(context: RouterContext): RequestHandler {
-  const { auth, repositories, logger } = context.options;
+  const { auth, repositories, logger, maxPushBytes } = context.options;
   const handler = createSmartHttpHandler({
+    maxPushBytes,
     resolveRepoDir: name => repositories.local(name)?.dir,
     onPush: async (name, refs) => {
       await repositories.local(name)?.provider.handlePush(refs);

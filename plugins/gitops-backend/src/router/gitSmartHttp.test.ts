@@ -1,8 +1,9 @@
 /*
  * Bad input on Git smart HTTP (/api/gitops/git/<repo>.git) against the running plugin: no
  * credentials, hostile repository names, pushes to the default branch or the portal's own refs,
- * and garbage packs. Each is refused with the reason, and the repository's refs stay as they were.
+ * garbage packs and packs over the size limit. Each is refused with the reason, and the repository's refs stay as they were.
  */
+import { randomBytes } from 'crypto';
 import fs from 'fs';
 import path from 'path';
 import { mockCredentials } from '@backstage/backend-test-utils';
@@ -22,8 +23,8 @@ const bearer = { Authorization: `Bearer ${mockCredentials.user.token(GUEST)}` };
 const pkt = (line: string) =>
   `${(line.length + 4).toString(16).padStart(4, '0')}${line}`;
 
-async function portal() {
-  const started = await startPortal();
+async function portal(options: Parameters<typeof startPortal>[0] = {}) {
+  const started = await startPortal(options);
   const gitDir = path.join(started.dir.path, 'platform.git');
   const refs = () => refsOf(gitDir);
   const token = encodeURIComponent(mockCredentials.user.token(GUEST));
@@ -83,6 +84,31 @@ describe('git smart HTTP', () => {
     expect(
       (await git(['push', 'origin', 'HEAD:refs/heads/ide/x'], work)).code,
     ).toBe(0);
+  });
+
+  it('refuses a push over gitops.git.maxPushBytes before any ref moves, saying why', async () => {
+    const { dir, refs, url } = await portal({ git: { maxPushBytes: 4096 } });
+    const work = path.join(dir.path, 'work');
+    expect((await git(['clone', '--quiet', url, work])).code).toBe(0);
+    // random bytes do not compress: the pack is about as large as the file
+    fs.writeFileSync(
+      path.join(work, 'big.bin'),
+      randomBytes(64 * 1024).toString('base64'),
+    );
+    await git(['add', '.'], work);
+    await git(
+      ['-c', 'user.name=Guest', '-c', 'user.email=g@x', 'commit', '-qm', 'x'],
+      work,
+    );
+    const before = await refs();
+
+    const pushed = await git(
+      ['push', 'origin', 'HEAD:refs/heads/ide/big'],
+      work,
+    );
+    expect(pushed.code).not.toBe(0);
+    expect(pushed.stderr).toMatch(/pack exceeds maximum allowed size/);
+    expect(await refs()).toBe(before);
   });
 
   it('refuses garbage packs with an unpack error and moves no ref', async () => {

@@ -27,12 +27,9 @@ export interface SmartHttpOptions {
   logger?: LoggerService;
   /** the git executable (default `git` from PATH) */
   gitBinary?: string;
-  /** largest pack a push may send, in bytes (default 100 MiB; git's receive.maxInputSize) */
+  /** largest pack a push may send, in bytes (git's receive.maxInputSize; default unlimited) */
   maxPushBytes?: number;
 }
-
-/** A GitOps repo holds YAML: a push bigger than this is a mistake or an attack, not a change. */
-export const DEFAULT_MAX_PUSH_BYTES = 100 * 1024 * 1024;
 
 export type SmartHttpHandler = (
   req: IncomingMessage,
@@ -201,11 +198,9 @@ export function createSmartHttpHandler(
       GIT_CONFIG_COUNT: '2',
       GIT_CONFIG_KEY_0: 'core.hooksPath',
       GIT_CONFIG_VALUE_0: path.join(absDir, 'hooks'),
-      // git refuses a larger pack before it moves any ref, and tells the client why
+      // git refuses a larger pack before it moves any ref, and tells the client why (0 = no limit)
       GIT_CONFIG_KEY_1: 'receive.maxInputSize',
-      GIT_CONFIG_VALUE_1: String(
-        options.maxPushBytes ?? DEFAULT_MAX_PUSH_BYTES,
-      ),
+      GIT_CONFIG_VALUE_1: String(options.maxPushBytes ?? 0),
     };
     if (req.headers['content-length'])
       env.CONTENT_LENGTH = header('content-length');

@@ -58,7 +58,14 @@ describe('readGitopsConfig', () => {
   });
 
   it('has no repositories without a gitops section', () => {
-    expect(read({})).toEqual({ repositories: [] });
+    expect(read({})).toEqual({ repositories: [], maxPushBytes: 100 * 1024 * 1024 });
+  });
+
+  it('reads the push size limit of the git route and refuses a nonsense one', () => {
+    expect(read({ gitops: { git: { maxPushBytes: 1048576 } } }).maxPushBytes).toBe(1048576);
+    expect(() => read({ gitops: { git: { maxPushBytes: 0 } } })).toThrow(
+      'gitops.git.maxPushBytes: must be a whole number of bytes above 0, not 0',
+    );
   });
 
   it.each([

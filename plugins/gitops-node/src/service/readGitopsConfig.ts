@@ -53,6 +53,8 @@ export type GitopsRepositoryConfig =
 
 export interface GitopsConfig {
   repositories: GitopsRepositoryConfig[];
+  /** largest pack a `git push` to a local repository may send (`gitops.git.maxPushBytes`) */
+  maxPushBytes: number;
 }
 
 /** A mistake in the `gitops:` configuration, naming the key. */
@@ -64,6 +66,8 @@ export class GitopsConfigError extends Error {
 }
 
 const DEFAULT_DATA_DIR = '../../.data';
+/** A GitOps repo holds YAML: a push bigger than this is a mistake or an attack, not a change. */
+export const DEFAULT_MAX_PUSH_BYTES = 100 * 1024 * 1024;
 const DEFAULT_LAYOUTS_DIR = '../../repo-layouts';
 const LAYOUT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
@@ -101,7 +105,16 @@ export function readGitopsConfig(
     seen.add(repository.id);
     repositories.push(repository);
   });
-  return { repositories };
+  return { repositories, maxPushBytes: readMaxPushBytes(config) };
+}
+
+function readMaxPushBytes(config: Config): number {
+  const key = 'gitops.git.maxPushBytes';
+  const value = config.getOptionalNumber(key) ?? DEFAULT_MAX_PUSH_BYTES;
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new GitopsConfigError(key, `must be a whole number of bytes above 0, not ${value}`);
+  }
+  return value;
 }
 
 function readRepository(
