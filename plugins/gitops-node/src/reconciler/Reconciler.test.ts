@@ -263,24 +263,66 @@ describe('Reconciler', () => {
     const reportStatus = jest.spyOn(provider, 'setCommitStatus');
     const first = await reconciler().runOnce();
     const writes = target.applied.length;
-    expect(reportStatus).toHaveBeenCalledTimes(1);
-    expect(reportStatus).toHaveBeenCalledWith(first.revision, {
-      context: 'butler-portal/sync-directory',
-      state: 'success',
-      description: `Synced: synced to ${first.revision}`,
-    });
+    // pending while the new commit was on its way, then the outcome
+    expect(reportStatus.mock.calls).toEqual([
+      [
+        first.revision,
+        {
+          context: 'butler-portal/sync-directory',
+          state: 'pending',
+          description: `Progressing: syncing ${first.revision.slice(0, 12)}`,
+        },
+      ],
+      [
+        first.revision,
+        {
+          context: 'butler-portal/sync-directory',
+          state: 'success',
+          description: `Synced: synced to ${first.revision}`,
+        },
+      ],
+    ]);
 
     // the stored state says this commit is synced and was just checked: a poll stops there
     expect((await reconciler().runOnce()).skipped).toBe('Unchanged');
     const restarted = await reconciler().runOnce({ full: true });
     // same commit, same outcome: nothing reported again
-    expect(reportStatus).toHaveBeenCalledTimes(1);
+    expect(reportStatus).toHaveBeenCalledTimes(2);
     expect(restarted.applied).toEqual([]);
     expect(restarted.unchanged).toHaveLength(2);
     expect(restarted.condition.type).toBe('Ready');
     expect(target.applied).toHaveLength(writes);
     expect(target.deleted).toEqual([]);
     expect(await rendered()).toHaveLength(2);
+  });
+
+  it('says Reconciling (Progressing) while a new commit is being synced, the last synced revision kept', async () => {
+    const { provider, store, target, merge, reconciler } = await setup();
+    const r = reconciler();
+    const synced = await r.runOnce();
+    const commit = await merge(create('bob-dev'));
+    // look at the stored state at the moment the target is written to
+    const seen: unknown[] = [];
+    const apply = target.apply.bind(target);
+    jest.spyOn(target, 'apply').mockImplementation(async (...args) => {
+      seen.push(await store.getTargetState('directory'));
+      return apply(...args);
+    });
+
+    expect((await r.runOnce()).condition.type).toBe('Ready');
+    expect(seen[0]).toMatchObject({
+      revision: synced.revision,
+      condition: {
+        type: 'Reconciling',
+        reason: 'Progressing',
+        message: `syncing ${commit.slice(0, 12)}`,
+      },
+    });
+    expect(await store.getTargetState('directory')).toMatchObject({
+      revision: commit,
+      condition: { type: 'Ready', reason: 'Synced' },
+    });
+    expect(await provider.head()).toBe(commit);
   });
 
   it('runs overlapping runOnce calls one after the other', async () => {
@@ -340,10 +382,19 @@ describe('Reconciler', () => {
     const commit = await merge(create('bob-dev'));
     target.failAfter = target.applied.length;
 
-    // retried (with backoff, by the caller) while the target stays down: one status
+    // retried (with backoff, by the caller) while the target stays down: pending, then one
+    // error that the retries leave standing
     await expect(r.runOnce()).rejects.toThrow('target connection lost');
     await expect(r.runOnce()).rejects.toThrow('target connection lost');
     expect(reportStatus.mock.calls).toEqual([
+      [
+        commit,
+        {
+          context: 'butler-portal/sync',
+          state: 'pending',
+          description: `Progressing: syncing ${commit.slice(0, 12)}`,
+        },
+      ],
       [
         commit,
         {
@@ -356,7 +407,7 @@ describe('Reconciler', () => {
 
     target.failAfter = undefined;
     expect((await r.runOnce()).condition.type).toBe('Ready');
-    expect(reportStatus.mock.calls.slice(1)).toEqual([
+    expect(reportStatus.mock.calls.slice(2)).toEqual([
       [
         commit,
         {

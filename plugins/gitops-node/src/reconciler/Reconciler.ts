@@ -254,6 +254,25 @@ export class Reconciler {
   ): Promise<SyncResult> {
     const { provider, target, store, logger } = this.#options;
     try {
+      if (previous?.revision !== commit) {
+        // Flux's Reconciling: while a new commit is on its way (a first sync of thousands of
+        // objects takes a while), whoever looks sees that, not the old commit's Ready
+        const progressing: ResourceCondition = {
+          type: 'Reconciling',
+          reason: 'Progressing',
+          message: `syncing ${commit.slice(0, 12)}`,
+        };
+        await store.setTargetState({
+          target: target.name,
+          revision: previous?.revision,
+          condition: progressing,
+          lastError: previous?.lastError,
+        });
+        // a retry of a commit whose failure is posted leaves that failure standing
+        if (!this.#reportedFailure?.startsWith(`${commit} `)) {
+          await this.#reportCommitStatus(commit, progressing, 'pending');
+        }
+      }
       const desired = await desiredState(provider, commit, {
         layout: this.#options.layout,
         kinds: this.#options.kinds,
@@ -314,7 +333,7 @@ export class Reconciler {
   async #reportCommitStatus(
     commit: string,
     condition: ResourceCondition,
-    state?: 'error',
+    state?: 'error' | 'pending',
   ): Promise<void> {
     const context =
       this.#options.commitStatusContext ??
