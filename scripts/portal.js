@@ -4,7 +4,7 @@
  *
  * It must run on the Node a newcomer already has (>= 20), with no dependency of its own,
  * and make everything else appear: Node 22 LTS (Backstage 1.55 needs 22 or 24, and Node 24
- * crashes better-sqlite3), Yarn 4 from the committed release, and the workspace
+ * crashes better-sqlite3), Yarn 4 (a pinned, integrity-checked release; see yarnRelease.js), and the workspace
  * dependencies with native modules built offline against Node 22's headers.
  *
  *   node scripts/portal.js start        portal on the embedded defaults (:3000 + :7007)
@@ -28,7 +28,8 @@ const TOOLS = path.join(ROOT, '.tools');
 const DATA = path.join(ROOT, '.data');
 // Node 22 LTS, pinned so that every machine builds native modules against the same headers.
 const NODE_VERSION = '22.23.3';
-const YARN_RELEASE = path.join(ROOT, '.yarn', 'releases', 'yarn-4.13.0.cjs');
+const { YARN_VERSION, YARN_INTEGRITY, YARN_RELEASE } = require('./yarnRelease');
+const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
 function log(msg) {
   process.stderr.write(`[portal] ${msg}\n`);
@@ -61,23 +62,62 @@ function ensureNode() {
   const nodeBin = path.join(dir, 'bin', process.platform === 'win32' ? 'node.exe' : 'node');
   if (!fs.existsSync(nodeBin)) {
     log(`Node ${process.versions.node} is running; Backstage 1.55 needs Node 22. Fetching ${pkgName}@${NODE_VERSION} (binary and headers) ...`);
-    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'portal-node-'));
-    const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-    const packed = spawnSync(npm, ['pack', `${pkgName}@${NODE_VERSION}`, '--silent', '--pack-destination', tmp], {
+    fetchPackage(`${pkgName}@${NODE_VERSION}`, dir);
+  }
+  return { node: nodeBin, nodedir: dir };
+}
+
+/**
+ * Unpacks an npm package into `dir` (its `package/` folder's content), fetched with `npm pack`
+ * and so from the registry npm is configured with. `integrity` (sha512, as npm reports it) is
+ * checked when given. The folder appears whole or not at all.
+ */
+function fetchPackage(spec, dir, integrity) {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'portal-fetch-'));
+  try {
+    const packed = spawnSync(NPM, ['pack', spec, '--silent', '--pack-destination', tmp], {
       cwd: tmp,
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'inherit'],
     });
-    if (packed.status !== 0) fail(`npm pack ${pkgName}@${NODE_VERSION} failed; is the npm registry reachable?`);
+    if (packed.status !== 0) fail(`npm pack ${spec} failed; is the npm registry reachable?`);
     const tarball = path.join(tmp, packed.stdout.trim().split('\n').pop());
+    if (integrity) {
+      const actual = `sha512-${crypto.createHash('sha512').update(fs.readFileSync(tarball)).digest('base64')}`;
+      if (actual !== integrity) fail(`${spec} from the registry is not the pinned release (integrity ${actual}, expected ${integrity})`);
+    }
     const staging = `${dir}.partial-${process.pid}`;
+    fs.rmSync(staging, { recursive: true, force: true });
     fs.mkdirSync(staging, { recursive: true });
-    if (run('tar', ['xzf', tarball, '-C', staging, '--strip-components=1']) !== 0) fail('could not unpack the Node tarball');
+    if (run('tar', ['xzf', tarball, '-C', staging, '--strip-components=1']) !== 0) fail(`could not unpack ${spec}`);
     fs.rmSync(dir, { recursive: true, force: true });
-    fs.renameSync(staging, dir); // appears whole or not at all
+    fs.renameSync(staging, dir);
+  } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
-  return { node: nodeBin, nodedir: dir };
+}
+
+/** Yarn 4, fetched once into .tools/ (corepack cannot download it on these machines). */
+function ensureYarn() {
+  if (fs.existsSync(YARN_RELEASE)) return;
+  log(`fetching Yarn ${YARN_VERSION} (@yarnpkg/cli-dist) ...`);
+  const dir = path.join(TOOLS, `yarn-${YARN_VERSION}-package`);
+  fetchPackage(`@yarnpkg/cli-dist@${YARN_VERSION}`, dir, YARN_INTEGRITY);
+  const staged = `${YARN_RELEASE}.partial-${process.pid}`;
+  fs.mkdirSync(path.dirname(YARN_RELEASE), { recursive: true });
+  fs.copyFileSync(path.join(dir, 'bin', 'yarn.js'), staged);
+  fs.renameSync(staged, YARN_RELEASE);
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * The registry npm is configured with, for Yarn too (Yarn does not read .npmrc): installs come
+ * from the same place as the Node and Yarn packages. Undefined when npm cannot say.
+ */
+function npmRegistry() {
+  const res = spawnSync(NPM, ['config', 'get', 'registry'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  const url = res.status === 0 ? res.stdout.trim().replace(/\/+$/, '') : '';
+  return /^https?:\/\//.test(url) ? url : undefined;
 }
 
 function toolchainEnv(tc) {
@@ -90,6 +130,7 @@ function toolchainEnv(tc) {
     // The scaffolder's sandbox (isolated-vm) needs this on Node 20+.
     NODE_OPTIONS: [process.env.NODE_OPTIONS, '--no-node-snapshot'].filter(Boolean).join(' '),
     YARN_ENABLE_TELEMETRY: '0',
+    ...(tc.registry ? { YARN_NPM_REGISTRY_SERVER: tc.registry } : {}),
     // Prebuilt-binary downloads cannot work offline; go straight to the source build.
     npm_config_build_from_source: 'true',
   };
@@ -280,7 +321,8 @@ function start(tc) {
 
 async function main() {
   const [cmd = 'start', ...rest] = process.argv.slice(2);
-  const tc = ensureNode();
+  const tc = { ...ensureNode(), registry: npmRegistry() };
+  ensureYarn();
   ensureInstall(tc);
   switch (cmd) {
     case 'start':

@@ -8,6 +8,7 @@ const { spawn } = require('child_process');
 const fs = require('fs');
 const net = require('net');
 const path = require('path');
+const { YARN_RELEASE } = require('../../scripts/yarnRelease');
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -81,7 +82,7 @@ ${extraConfig}`,
   const log = fs.openSync(logFile, 'w');
   const child = spawn(
     process.execPath,
-    [path.join(ROOT, '.yarn/releases/yarn-4.13.0.cjs'), 'backstage-cli', 'repo', 'start', '--config', path.join(ROOT, 'app-config.yaml'), '--config', configFile],
+    [YARN_RELEASE, 'backstage-cli', 'repo', 'start', '--config', path.join(ROOT, 'app-config.yaml'), '--config', configFile],
     { cwd: ROOT, env: { ...process.env, BROWSER: 'none' }, stdio: ['ignore', log, log], detached: true },
   );
   const stop = async () => {
