@@ -168,7 +168,8 @@ function sleep(ms) {
 
 /** Serialises installs: two `npm test` runs in one checkout must not run yarn at once. */
 function withInstallLock(fn) {
-  const lock = path.join(ROOT, '.yarn', 'portal-install.lock');
+  const lock = path.join(TOOLS, 'portal-install.lock');
+  fs.mkdirSync(TOOLS, { recursive: true });
   for (;;) {
     try {
       fs.mkdirSync(lock);
