@@ -7,7 +7,7 @@
  *   node scripts/generate-crd-schemas.js           write schemas/<kind>.schema.json
  *   node scripts/generate-crd-schemas.js --check   exit 1 if a committed file differs
  *
- * CRDs are read from ../shared/butler-crds (relative to the repo root), or from
+ * CRDs are read from vendor/butler-crds (see vendor/README.md), or from
  * $BUTLER_CRDS_DIR. The output is committed; plugins/gitops-common/src/schemas/crdParity.test.ts
  * regenerates it in memory and fails when the committed files are stale.
  *
@@ -22,9 +22,9 @@ const YAML = require('yaml');
 
 const REPO_ROOT = path.resolve(__dirname, '..');
 const SCHEMAS_DIR = path.join(REPO_ROOT, 'schemas');
-const DEFAULT_CRDS_DIR = path.resolve(REPO_ROOT, '..', 'shared', 'butler-crds');
+const DEFAULT_CRDS_DIR = path.resolve(REPO_ROOT, 'vendor', 'butler-crds');
 
-/** The butler-api commit the CRDs in shared/butler-crds come from (see shared/README.md). */
+/** The butler-api commit the CRDs in vendor/butler-crds come from (see vendor/README.md). */
 const BUTLER_API_COMMIT = '0941080';
 const SCHEMA_ID_BASE = 'https://butlerlabs.dev/schemas/gitops/';
 const OWNER_ANNOTATION = 'portal.butlerlabs.dev/owner';

@@ -11,8 +11,8 @@ import { KINDS, kindOf } from '@butler-portal/plugin-gitops-common';
 import { describeSummary } from './report/summary';
 import { REPO_LAYOUTS, REPO_ROOT, runInDir } from './testing/cliHarness';
 
-// shared/ sits beside the project root on every developer machine and in CI.
-const BUTLER_CRDS = path.resolve(REPO_ROOT, '..', 'shared', 'butler-crds');
+// the real CRDs, copied into the repository (vendor/README.md)
+const BUTLER_CRDS = path.resolve(REPO_ROOT, 'vendor', 'butler-crds');
 const SCHEMA_URL = 'http://localhost:7007/api/gitops/schemas';
 const LAYOUTS = ['workspaces', 'registry', 'pipelines', 'platform'];
 

@@ -1,5 +1,5 @@
 /*
- * The Butler CRDs (shared/butler-crds beside the repository, or $BUTLER_CRDS_DIR) and CRD
+ * The Butler CRDs (vendor/butler-crds, or $BUTLER_CRDS_DIR) and CRD
  * files in general, read as objects ready to install.
  */
 import fs from 'fs';
@@ -18,7 +18,7 @@ const REPO_ROOT = path.resolve(
 export function butlerCrdsDir(): string {
   return (
     process.env.BUTLER_CRDS_DIR ??
-    path.resolve(REPO_ROOT, '..', 'shared', 'butler-crds')
+    path.resolve(REPO_ROOT, 'vendor', 'butler-crds')
   );
 }
 
@@ -59,7 +59,7 @@ export function loadButlerCrds(names?: string[]): Record<string, any>[] {
   const dir = butlerCrdsDir();
   if (!fs.existsSync(dir)) {
     throw new Error(
-      `Butler CRDs not found at ${dir}: put shared/butler-crds beside the repository or set BUTLER_CRDS_DIR`,
+      `Butler CRDs not found at ${dir}: restore vendor/butler-crds or set BUTLER_CRDS_DIR`,
     );
   }
   const crds = readCrds([dir]);

@@ -1,5 +1,5 @@
 /*
- * The Workspace custom resource of the Butler CRDs (shared/butler-crds), as the API paths and
+ * The Workspace custom resource of the Butler CRDs (vendor/butler-crds), as the API paths and
  * messages need it.
  */
 export const WORKSPACE_GROUP = 'butler.butlerlabs.dev';

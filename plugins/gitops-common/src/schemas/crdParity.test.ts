@@ -1,5 +1,5 @@
 /*
- * The schemas of the Butler kinds against the real CRDs (../shared/butler-crds): a file the
+ * The schemas of the Butler kinds against the real CRDs (vendor/butler-crds): a file the
  * portal accepts must be one the management cluster accepts, with the same meaning.
  */
 import fs from 'fs';

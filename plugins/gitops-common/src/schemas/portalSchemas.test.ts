@@ -13,7 +13,7 @@ import {
   readFixtures,
   readSchema,
   SCHEMAS_DIR,
-  SHARED_DIR,
+  VENDOR_DIR,
   strictAjv,
 } from './schemaTestUtils';
 
@@ -439,10 +439,10 @@ describe('Pipeline', () => {
   const validate = strictAjv().compile(schema);
   const minimal = readFixture('pipeline.minimal.yaml');
 
-  it('offers exactly the Vector component types of shared/vector/components.json, per category', () => {
+  it('offers exactly the Vector component types of vendor/vector/components.json, per category', () => {
     const components = JSON.parse(
       fs.readFileSync(
-        path.join(SHARED_DIR, 'vector', 'components.json'),
+        path.join(VENDOR_DIR, 'vector', 'components.json'),
         'utf8',
       ),
     );

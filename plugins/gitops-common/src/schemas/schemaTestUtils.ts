@@ -21,8 +21,8 @@ export const SCHEMAS_DIR = path.dirname(
 
 export const FIXTURES_DIR = path.join(__dirname, '__fixtures__');
 
-/** shared/ sits beside the repository on every developer machine and in CI. */
-export const SHARED_DIR = path.resolve(REPO_ROOT, '..', 'shared');
+/** Upstream material copied into the repository (vendor/README.md names source and licence). */
+export const VENDOR_DIR = path.resolve(REPO_ROOT, 'vendor');
 
 /** What scripts/generate-crd-schemas.js exports (a plain Node script, so typed here). */
 export interface CrdSchemaGenerator {
@@ -67,13 +67,13 @@ export function loadGenerator(): CrdSchemaGenerator {
   return require(file) as CrdSchemaGenerator;
 }
 
-/** Where the CRDs are read from: $BUTLER_CRDS_DIR, else ../shared/butler-crds. */
+/** Where the CRDs are read from: $BUTLER_CRDS_DIR, else vendor/butler-crds. */
 export function crdsDir(): string {
   const dir =
-    process.env.BUTLER_CRDS_DIR ?? path.join(SHARED_DIR, 'butler-crds');
+    process.env.BUTLER_CRDS_DIR ?? path.join(VENDOR_DIR, 'butler-crds');
   if (!fs.existsSync(dir)) {
     throw new Error(
-      `Butler CRDs not found at ${dir}: the schema tests need them (../shared/butler-crds beside the repo, or BUTLER_CRDS_DIR)`,
+      `Butler CRDs not found at ${dir}: the schema tests need them (vendor/butler-crds, or BUTLER_CRDS_DIR)`,
     );
   }
   return dir;

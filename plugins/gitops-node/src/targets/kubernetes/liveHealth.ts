@@ -1,6 +1,6 @@
 /*
  * Live health of the Butler objects the portal applies, named as in Argo CD, read from what
- * their controllers write in status (values from the CRDs in shared/butler-crds):
+ * their controllers write in status (values from the CRDs in vendor/butler-crds):
  *   Workspace    status.phase: Pending | Creating | Starting | Running | Stopped | Failed
  *   TenantAddon  status.phase: Pending | Installing | Installed | Upgrading | Degraded | Failed | Deleting
  *   WorkspaceTemplate has no status: data only, healthy once it exists.
