@@ -1,0 +1,4 @@
+/*
+ * GitOps provider module: GitLab through @gitbeaker/rest (commits, merge requests, approvals) and its verified webhooks
+ */
+export {};

@@ -1,0 +1,4 @@
+/*
+ * Herald backend: pipelines read from the merged snapshot, validation and rendering API, Vector health
+ */
+export {};
