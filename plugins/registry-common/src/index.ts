@@ -1,4 +1,11 @@
-/*
- * Keeper (isomorphic): artifact and version records, semver rules, client usage snippets and the registry permissions
+/**
+ * Keeper (isomorphic): artifact and version records, semver rules, client usage snippets and
+ * the registry permissions.
+ *
+ * @packageDocumentation
  */
-export {};
+export * from './permissions';
+export * from './semver';
+export * from './names';
+export * from './types';
+export * from './usage';
