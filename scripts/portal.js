@@ -4,10 +4,12 @@
  *
  * It must run on the Node a newcomer already has (>= 20), with no dependency of its own,
  * and make everything else appear: Node 22 LTS (Backstage 1.55 needs 22 or 24, and Node 24
- * crashes better-sqlite3), Yarn 4 (a pinned, integrity-checked release; see yarnRelease.js), and the workspace
- * dependencies with native modules built offline against Node 22's headers.
+ * crashes better-sqlite3; a pinned, integrity-checked release, see nodeRelease.js), Yarn 4 (likewise,
+ * see yarnRelease.js), and the workspace dependencies with native modules built offline against
+ * Node 22's headers.
  *
- *   node scripts/portal.js start        portal on the embedded defaults (:3000 + :7007)
+ *   node scripts/portal.js start        portal on the embedded defaults (:3000 + :7007):
+ *                                       app-config.yaml + app-config.embedded.yaml
  *   node scripts/portal.js test         type-check, lint, unit/backend tests (SQLite + PostgreSQL), browser test
  *   node scripts/portal.js yarn <args>  any yarn command with the same toolchain
  *
@@ -20,16 +22,19 @@ const { spawnSync, spawn } = require('child_process');
 const crypto = require('crypto');
 const fs = require('fs');
 const net = require('net');
-const os = require('os');
 const path = require('path');
+const { ensureChromium } = require('./chromium');
+const { fetchPackage } = require('./fetchPackage');
+const { withInstallLock } = require('./installLock');
+const { NODE_VERSION, nodePackage } = require('./nodeRelease');
 
 const ROOT = path.resolve(__dirname, '..');
 const TOOLS = path.join(ROOT, '.tools');
 const DATA = path.join(ROOT, '.data');
-// Node 22 LTS, pinned so that every machine builds native modules against the same headers.
-const NODE_VERSION = '22.23.3';
 const { YARN_VERSION, YARN_INTEGRITY, YARN_RELEASE } = require('./yarnRelease');
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+/** the embedded defaults: `npm start` and the browser tests' portals run on these files */
+const EMBEDDED_CONFIG = ['app-config.yaml', 'app-config.embedded.yaml'];
 
 function log(msg) {
   process.stderr.write(`[portal] ${msg}\n`);
@@ -57,44 +62,14 @@ function ensureNode() {
       nodedir: fs.existsSync(path.join(nodedir, 'include', 'node')) ? nodedir : undefined,
     };
   }
-  const pkgName = `node-${process.platform}-${process.arch}`;
   const dir = path.join(TOOLS, `node-${NODE_VERSION}`);
   const nodeBin = path.join(dir, 'bin', process.platform === 'win32' ? 'node.exe' : 'node');
   if (!fs.existsSync(nodeBin)) {
-    log(`Node ${process.versions.node} is running; Backstage 1.55 needs Node 22. Fetching ${pkgName}@${NODE_VERSION} (binary and headers) ...`);
-    fetchPackage(`${pkgName}@${NODE_VERSION}`, dir);
+    const { spec, integrity } = nodePackage();
+    log(`Node ${process.versions.node} is running; Backstage 1.55 needs Node 22. Fetching ${spec} (binary and headers) ...`);
+    fetchPackage(spec, dir, integrity);
   }
   return { node: nodeBin, nodedir: dir };
-}
-
-/**
- * Unpacks an npm package into `dir` (its `package/` folder's content), fetched with `npm pack`
- * and so from the registry npm is configured with. `integrity` (sha512, as npm reports it) is
- * checked when given. The folder appears whole or not at all.
- */
-function fetchPackage(spec, dir, integrity) {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'portal-fetch-'));
-  try {
-    const packed = spawnSync(NPM, ['pack', spec, '--silent', '--pack-destination', tmp], {
-      cwd: tmp,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    if (packed.status !== 0) fail(`npm pack ${spec} failed; is the npm registry reachable?`);
-    const tarball = path.join(tmp, packed.stdout.trim().split('\n').pop());
-    if (integrity) {
-      const actual = `sha512-${crypto.createHash('sha512').update(fs.readFileSync(tarball)).digest('base64')}`;
-      if (actual !== integrity) fail(`${spec} from the registry is not the pinned release (integrity ${actual}, expected ${integrity})`);
-    }
-    const staging = `${dir}.partial-${process.pid}`;
-    fs.rmSync(staging, { recursive: true, force: true });
-    fs.mkdirSync(staging, { recursive: true });
-    if (run('tar', ['xzf', tarball, '-C', staging, '--strip-components=1']) !== 0) fail(`could not unpack ${spec}`);
-    fs.rmSync(dir, { recursive: true, force: true });
-    fs.renameSync(staging, dir);
-  } finally {
-    fs.rmSync(tmp, { recursive: true, force: true });
-  }
 }
 
 /** Yarn 4, fetched once into .tools/ (corepack cannot download it on these machines). */
@@ -162,51 +137,13 @@ function installFingerprint(tc) {
   return h.digest('hex');
 }
 
-function sleep(ms) {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
-
-/** Serialises installs: two `npm test` runs in one checkout must not run yarn at once. */
-function withInstallLock(fn) {
-  const lock = path.join(TOOLS, 'portal-install.lock');
-  fs.mkdirSync(TOOLS, { recursive: true });
-  for (;;) {
-    try {
-      fs.mkdirSync(lock);
-      fs.writeFileSync(path.join(lock, 'pid'), String(process.pid));
-      break;
-    } catch (e) {
-      if (e.code !== 'EEXIST') throw e;
-      let holder = 0;
-      try {
-        holder = Number(fs.readFileSync(path.join(lock, 'pid'), 'utf8'));
-      } catch {
-        /* being written */
-      }
-      let alive = false;
-      try {
-        alive = holder > 0 && process.kill(holder, 0);
-      } catch {
-        alive = false;
-      }
-      if (holder > 0 && !alive) fs.rmSync(lock, { recursive: true, force: true });
-      else sleep(500);
-    }
-  }
-  try {
-    return fn();
-  } finally {
-    fs.rmSync(lock, { recursive: true, force: true });
-  }
-}
-
 function ensureInstall(tc) {
   const stamp = path.join(ROOT, 'node_modules', '.portal-install-stamp');
   const fresh = () => fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === installFingerprint(tc);
   if (fresh()) return;
-  withInstallLock(() => {
+  withInstallLock(path.join(TOOLS, 'portal-install.lock'), () => {
     if (!fresh()) installNow(tc, stamp);
-  });
+  }, { log });
 }
 
 function installNow(tc, stamp) {
@@ -272,14 +209,32 @@ async function test(tc, extra) {
   ];
   const only = process.env.PORTAL_TEST_ONLY?.split(',');
   const failed = [];
+  const notes = [];
   for (const [name, args] of steps) {
     if (only && !only.includes(name)) continue;
+    if (name === 'browser') {
+      // Debian's chromium, installed here when possible (root with apt-get); without one the
+      // browser tests are skipped with the reason, except under CI, where that is a failure.
+      const browser = ensureChromium({ ci: Boolean(process.env.CI), log });
+      if (!browser.ok && browser.fatal) {
+        log(`== browser: FAILED: ${browser.reason}`);
+        failed.push(`browser (${browser.reason})`);
+        continue;
+      }
+      if (!browser.ok) {
+        notes.push(`browser tests SKIPPED: ${browser.reason}. Install Debian's chromium (apt-get install chromium) or set CHROMIUM_PATH to run them.`);
+        log(`== browser: ${notes[notes.length - 1]}`);
+        continue;
+      }
+      env.CHROMIUM_PATH = browser.path;
+    }
     log(`== ${name}: yarn ${args.join(' ')}`);
     const code = run(tc.node, [YARN_RELEASE, ...args], { env });
     if (code !== 0) failed.push(`${name} (exit ${code})`);
   }
   const counts = summarizeTests(jestJson, path.join(results, 'e2e.tap'));
   if (failed.length) log(`failed steps: ${failed.join(', ')}`);
+  for (const note of notes) log(note);
   // One closing line that adds up every test runner, so the run ends with its summary.
   process.stdout.write(`summary: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped\n`);
   process.exit(failed.length || counts.failed ? 1 : 0);
@@ -305,11 +260,12 @@ function summarizeTests(jestJson, e2eTap) {
 }
 
 function start(tc) {
-  // The embedded defaults keep all their state here (see app-config.yaml); Backstage expects
-  // the folders to exist.
+  // The embedded defaults keep all their state here (see app-config.embedded.yaml); Backstage
+  // expects the folders to exist.
   for (const sub of ['sqlite', 'work']) fs.mkdirSync(path.join(DATA, sub), { recursive: true });
   log('starting the portal on the embedded defaults: app http://localhost:3000, backend http://localhost:7007, state in .data/');
-  const child = spawn(tc.node, [YARN_RELEASE, 'backstage-cli', 'repo', 'start'], {
+  const configs = EMBEDDED_CONFIG.flatMap(file => ['--config', path.join(ROOT, file)]);
+  const child = spawn(tc.node, [YARN_RELEASE, 'backstage-cli', 'repo', 'start', ...configs], {
     cwd: ROOT,
     env: toolchainEnv(tc),
     stdio: 'inherit',
@@ -341,4 +297,6 @@ async function main() {
   return undefined;
 }
 
-main().catch(e => fail(e.stack || String(e)));
+// the toolchain's own errors (a refused integrity, an unreachable registry) are sentences;
+// PORTAL_DEBUG=1 shows where they came from
+main().catch(e => fail((process.env.PORTAL_DEBUG && e.stack) || e.message || String(e)));

@@ -82,7 +82,8 @@ ${extraConfig}`,
   const log = fs.openSync(logFile, 'w');
   const child = spawn(
     process.execPath,
-    [YARN_RELEASE, 'backstage-cli', 'repo', 'start', '--config', path.join(ROOT, 'app-config.yaml'), '--config', configFile],
+    // the embedded defaults (app-config.yaml + app-config.embedded.yaml, as `npm start`), then this portal's own
+    [YARN_RELEASE, 'backstage-cli', 'repo', 'start', '--config', path.join(ROOT, 'app-config.yaml'), '--config', path.join(ROOT, 'app-config.embedded.yaml'), '--config', configFile],
     { cwd: ROOT, env: { ...process.env, BROWSER: 'none' }, stdio: ['ignore', log, log], detached: true },
   );
   const stop = async () => {
