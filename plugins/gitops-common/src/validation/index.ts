@@ -10,3 +10,7 @@ export {
   type SshPublicKeyCheck,
   type SshPublicKeyType,
 } from './sshPublicKeys';
+// building blocks for kinds with rules of their own (Herald's pipeline validation)
+export { schemaIssues } from './schemaIssues';
+export { findSecrets } from './secrets';
+export { checkResourceLocation } from './portalRules';
