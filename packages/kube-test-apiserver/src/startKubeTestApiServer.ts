@@ -13,8 +13,10 @@ export interface StartKubeTestApiServerOptions {
   crds?: Array<string | Record<string, any>>;
   /** namespaces that exist from the start (default: default, kube-system) */
   namespaces?: string[];
-  /** watch events kept for resuming watches (default 10000) */
+  /** watch events kept for resuming watches (default 10000); older resourceVersions get 410 */
   watchHistorySize?: number;
+  /** time between periodic watch bookmarks, ms (default 60000, as the apiserver) */
+  watchBookmarkIntervalMs?: number;
 }
 
 export interface KubeTestApiServerHandle {
@@ -32,6 +34,12 @@ export interface KubeTestApiServerHandle {
   compactWatchHistory(): void;
   /** ends every open watch stream (clients reconnect), as an apiserver restart does */
   closeWatches(): void;
+  /**
+   * drops open watch connections with a TCP reset mid-stream (clients see ECONNRESET and must
+   * resume from their last resourceVersion); `path` (substring or RegExp) picks which.
+   * Returns how many were dropped.
+   */
+  resetWatches(path?: string | RegExp): number;
   /** creates an object directly (as POST by fieldManager), e.g. to seed another manager's object */
   createObject(
     object: Record<string, any>,
@@ -47,6 +55,7 @@ export async function startKubeTestApiServer(
 ): Promise<KubeTestApiServerHandle> {
   const server = new KubeTestApiServer({
     watchHistorySize: options.watchHistorySize,
+    watchBookmarkIntervalMs: options.watchBookmarkIntervalMs,
   });
   const url = await server.listen();
   try {
@@ -73,6 +82,7 @@ export async function startKubeTestApiServer(
     requests: () => server.requests,
     compactWatchHistory: () => server.store.compact(),
     closeWatches: () => server.closeWatches(),
+    resetWatches: path => server.resetWatches(path),
     createObject: (object, fieldManager) =>
       server.createObject(object, fieldManager),
     resourceVersion: () => server.store.currentResourceVersion(),

@@ -182,17 +182,14 @@ export function methodNotAllowed(): KubeStatusError {
   );
 }
 
-export function unsupportedMediaType(
-  contentType: string,
-  accepted: string[],
-): KubeStatusError {
+export function unsupportedMediaType(accepted: string[]): KubeStatusError {
+  // negotiation.errUnsupportedMediaType: a bare Status, no details
   return new KubeStatusError(
     415,
     'UnsupportedMediaType',
     `the body of the request was in an unknown format - accepted media types include: ${accepted.join(
       ', ',
     )}`,
-    { causes: [{ reason: 'UnsupportedMediaType', message: contentType }] },
   );
 }
 

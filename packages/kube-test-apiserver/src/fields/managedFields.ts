@@ -50,16 +50,48 @@ export function decodeManagedFields(entries: unknown): Manager[] {
   }));
 }
 
+/**
+ * The entries as the apiserver writes them: appliers first, then updaters; within each, oldest
+ * first (by whole seconds), then by manager, apiVersion and subresource. An empty manager name
+ * (a default manager from an empty User-Agent) is left out, as Go's omitempty does.
+ */
 export function encodeManagedFields(managers: Manager[]): ManagedFieldsEntry[] {
-  return managers.map(m => ({
-    manager: m.manager,
+  const seconds = (m: Manager) => (m.time ? Date.parse(m.time) / 1000 : 0);
+  const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  return [...managers]
+    .sort(
+      (p, q) =>
+        compare(p.operation, q.operation) ||
+        seconds(p) - seconds(q) ||
+        compare(p.manager, q.manager) ||
+        compare(p.apiVersion, q.apiVersion) ||
+        compare(p.subresource ?? '', q.subresource ?? ''),
+    )
+    .map(m => ({
+      ...(m.manager ? { manager: m.manager } : {}),
+      operation: m.operation,
+      apiVersion: m.apiVersion,
+      ...(m.time ? { time: m.time } : {}),
+      fieldsType: 'FieldsV1' as const,
+      fieldsV1: m.set.toFieldsV1(),
+      ...(m.subresource ? { subresource: m.subresource } : {}),
+    })) as ManagedFieldsEntry[];
+}
+
+/**
+ * The apiserver's key for a manager (BuildManagerIdentifier): the entry as JSON without time
+ * and fields, and without apiVersion for appliers. Conflict listings are sorted by it.
+ */
+export function managerIdentifier(m: Omit<Manager, 'set'>): string {
+  return JSON.stringify({
+    ...(m.manager ? { manager: m.manager } : {}),
     operation: m.operation,
-    apiVersion: m.apiVersion,
-    ...(m.time ? { time: m.time } : {}),
-    fieldsType: 'FieldsV1' as const,
-    fieldsV1: m.set.toFieldsV1(),
+    ...(m.operation === 'Update' && m.apiVersion
+      ? { apiVersion: m.apiVersion }
+      : {}),
+    fieldsType: 'FieldsV1',
     ...(m.subresource ? { subresource: m.subresource } : {}),
-  }));
+  });
 }
 
 /** Appliers are one manager whatever apiVersion they use; updaters are one per apiVersion. */
@@ -72,11 +104,15 @@ function sameManager(a: Manager, b: Omit<Manager, 'set'>): boolean {
   );
 }
 
-/** How a conflict names a manager: `"name"` for appliers, `"name" using v1` for updaters. */
-export function describeManager(m: Manager): string {
-  return m.operation === 'Update'
-    ? `${JSON.stringify(m.manager)} using ${m.apiVersion}`
-    : JSON.stringify(m.manager);
+/**
+ * How a conflict names a manager (the apiserver's printManager): `"name"` for appliers,
+ * `"name" using <apiVersion>` for updaters, with `with subresource "status"` after the name
+ * for writes through a subresource.
+ */
+export function describeManager(m: Omit<Manager, 'set'>): string {
+  let out = JSON.stringify(m.manager);
+  if (m.subresource) out += ` with subresource ${JSON.stringify(m.subresource)}`;
+  return m.operation === 'Update' ? `${out} using ${m.apiVersion}` : out;
 }
 
 const SERVER_METADATA = [
@@ -129,6 +165,10 @@ export class ApplyConflictError extends Error {
   }
 }
 
+/**
+ * The apiserver's message (getConflictMessage): one conflict on one line; several grouped by
+ * manager, managers sorted by their identifier, paths in field-set order.
+ */
 function conflictMessage(
   conflicts: Array<{ manager: Manager; paths: FieldPath[] }>,
 ): string {
@@ -140,9 +180,12 @@ function conflictMessage(
     )}: ${pathToString(c.paths[0])}`;
   }
   const lines: string[] = [];
-  for (const c of [...conflicts].sort((a, b) =>
-    a.manager.manager.localeCompare(b.manager.manager),
-  )) {
+  const sorted = [...conflicts].sort((a, b) => {
+    const x = managerIdentifier(a.manager);
+    const y = managerIdentifier(b.manager);
+    return x < y ? -1 : x > y ? 1 : 0;
+  });
+  for (const c of sorted) {
     lines.push(`conflicts with ${describeManager(c.manager)}:`);
     for (const p of c.paths) lines.push(`- ${pathToString(p)}`);
   }
@@ -248,7 +291,7 @@ export function applyConfiguration(input: ApplyInput): {
   if (!previous && !set.isEmpty()) {
     managers.push({ ...identity, time: input.now, set });
   }
-  return { object: merged, managers };
+  return { object: merged, managers: capUpdateManagers(managers) };
 }
 
 export interface UpdateInput extends ManagedWrite {
@@ -289,5 +332,73 @@ export function recordUpdate(input: UpdateInput): Manager[] {
   if (!previous && !changed.isEmpty()) {
     managers.push({ ...identity, time: input.now, set: changed });
   }
-  return managers;
+  return capUpdateManagers(managers);
+}
+
+/** How many Update entries the apiserver keeps (DefaultMaxUpdateManagers). */
+export const MAX_UPDATE_MANAGERS = 10;
+/** The entry the oldest updaters are merged into, one per apiVersion. */
+export const ANCIENT_CHANGES = 'ancient-changes';
+
+/**
+ * The apiserver's cap on updaters (capManagersManager): past MAX_UPDATE_MANAGERS Update entries,
+ * the oldest (by whole seconds, then identifier) are merged, per apiVersion, into an
+ * `ancient-changes` entry carrying the time of the newest update merged into it.
+ */
+export function capUpdateManagers(
+  managers: Manager[],
+  max = MAX_UPDATE_MANAGERS,
+): Manager[] {
+  const updaters = managers.filter(m => m.operation === 'Update');
+  if (updaters.length <= max) return managers;
+  const seconds = (m: Manager) =>
+    m.time ? Math.floor(Date.parse(m.time) / 1000) : 0;
+  updaters.sort((a, b) => {
+    const byTime = seconds(a) - seconds(b);
+    if (byTime !== 0) return byTime;
+    const x = managerIdentifier(a);
+    const y = managerIdentifier(b);
+    return x < y ? -1 : x > y ? 1 : 0;
+  });
+  const out = [...managers];
+  const bucketOf = (apiVersion: string) =>
+    out.find(
+      m =>
+        m.manager === ANCIENT_CHANGES &&
+        m.operation === 'Update' &&
+        !m.subresource &&
+        m.apiVersion === apiVersion,
+    );
+  const firstOfVersion = new Map<string, Manager>();
+  let length = updaters.length;
+  for (let i = 0; i < updaters.length && length > max; i++) {
+    const m = updaters[i];
+    const first = firstOfVersion.get(m.apiVersion);
+    if (!first) {
+      firstOfVersion.set(m.apiVersion, m);
+      continue;
+    }
+    let bucket = bucketOf(m.apiVersion);
+    if (bucket === m) continue;
+    if (!bucket) {
+      // the first updater of this version becomes the bucket
+      bucket = {
+        manager: ANCIENT_CHANGES,
+        operation: 'Update',
+        apiVersion: m.apiVersion,
+        time: first.time,
+        set: first.set,
+      };
+      out.splice(out.indexOf(first), 1, bucket);
+    }
+    const merged: Manager = {
+      ...bucket,
+      set: m.set.union(bucket.set),
+      time: m.time,
+    };
+    out.splice(out.indexOf(bucket), 1, merged);
+    out.splice(out.indexOf(m), 1);
+    length--;
+  }
+  return out;
 }

@@ -30,7 +30,7 @@ export interface RecordedRequest {
   query: string;
   contentType: string;
   /** set when an injected fault answered instead of the server */
-  fault?: 'hang' | 'status';
+  fault?: 'hang' | 'reset' | 'status';
 }
 
 interface ResourceRoute {
@@ -44,6 +44,8 @@ interface ResourceRoute {
 export interface KubeTestApiServerOptions {
   /** events kept for watches resuming from a resourceVersion (default 10000) */
   watchHistorySize?: number;
+  /** time between periodic watch bookmarks, ms (default 60000, the apiserver's) */
+  watchBookmarkIntervalMs?: number;
   /** namespaces that exist from the start (default: default, kube-system) */
   namespaces?: string[];
 }
@@ -57,10 +59,12 @@ export class KubeTestApiServer {
   private readonly sockets = new Set<Socket>();
   private readonly watches = new Set<OpenWatch>();
   private readonly server: http.Server;
+  private readonly bookmarkIntervalMs: number;
   private address = '';
 
   constructor(options: KubeTestApiServerOptions = {}) {
     this.store = new ObjectStore(options.watchHistorySize ?? 10000);
+    this.bookmarkIntervalMs = options.watchBookmarkIntervalMs ?? 60000;
     this.handler = new ResourceHandler(this.store, this.registry);
     this.server = http.createServer((req, res) => {
       this.handle(req, res).catch(e => this.fail(res, e));
@@ -91,6 +95,23 @@ export class KubeTestApiServer {
   /** Ends every open watch stream, as an apiserver restart or a proxy timeout does. */
   closeWatches(): void {
     for (const w of [...this.watches]) w.close();
+  }
+
+  /**
+   * Drops open watch connections with a TCP reset, as a failing load balancer or a killed
+   * apiserver does: the stream breaks mid-way, without a clean end. `path` (a substring or a
+   * RegExp of the watched URL path) picks which; default all. Returns how many were reset.
+   */
+  resetWatches(path?: string | RegExp): number {
+    const picked = [...this.watches].filter(w =>
+      path === undefined
+        ? true
+        : typeof path === 'string'
+        ? w.path.includes(path)
+        : path.test(w.path),
+    );
+    for (const w of picked) w.reset();
+    return picked.length;
   }
 
   inject(fault: FaultSpec): InjectedFault {
@@ -172,6 +193,10 @@ export class KubeTestApiServer {
       record.fault = fault.kind;
       req.resume();
       if (fault.kind === 'hang') return; // no answer; stop() or the client closes it
+      if (fault.kind === 'reset') {
+        req.socket.resetAndDestroy();
+        return;
+      }
       this.send(res, { code: fault.error.code, body: fault.error.toStatus() });
       return;
     }
@@ -204,10 +229,18 @@ export class KubeTestApiServer {
       method === 'GET' &&
       (watch === 'true' || watch === '1')
     ) {
-      const open = startWatch(request, res, this.store, () =>
-        this.watches.delete(open),
-      );
-      this.watches.add(open);
+      // A watch may end before startWatch returns (410 Expired): only open ones are kept.
+      let ended = false;
+      let open: OpenWatch | undefined = undefined;
+      open = startWatch(request, res, this.store, {
+        bookmarkIntervalMs: this.bookmarkIntervalMs,
+        path: url.pathname,
+        onClose: () => {
+          ended = true;
+          if (open) this.watches.delete(open);
+        },
+      });
+      if (!ended) this.watches.add(open);
       return;
     }
     this.send(res, this.dispatch(method, request, body, contentType));

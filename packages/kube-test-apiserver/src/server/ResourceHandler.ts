@@ -28,6 +28,7 @@ import {
   ApplyConflictError,
   applyConfiguration,
   decodeManagedFields,
+  describeManager,
   encodeManagedFields,
   Manager,
   recordUpdate,
@@ -79,6 +80,7 @@ const SERVER_METADATA = [
   'selfLink',
 ];
 
+/** the patch types of custom resources, in the order the apiserver lists them in a 415 */
 const PATCH_TYPES = [
   'application/json-patch+json',
   'application/merge-patch+json',
@@ -314,7 +316,16 @@ export class ResourceHandler {
         throw new KubeStatusError(422, 'Invalid', e.message, {});
       }
     } else {
-      throw unsupportedMediaType(contentType, PATCH_TYPES);
+      throw unsupportedMediaType(
+        req.type.custom
+          ? PATCH_TYPES
+          : [
+              'application/json-patch+json',
+              'application/merge-patch+json',
+              'application/strategic-merge-patch+json',
+              'application/apply-patch+yaml',
+            ],
+      );
     }
     if (!isPlainObject(patched))
       throw badRequest('the patched object is not an object');
@@ -442,11 +453,7 @@ export class ResourceHandler {
           causes: e.conflicts.flatMap(c =>
             c.paths.map(p => ({
               reason: 'FieldManagerConflict',
-              message: `conflict with ${JSON.stringify(c.manager.manager)}${
-                c.manager.operation === 'Update'
-                  ? ` using ${c.manager.apiVersion}`
-                  : ''
-              }`,
+              message: `conflict with ${describeManager(c.manager)}`,
               field: pathToString(p),
             })),
           ),
@@ -648,14 +655,14 @@ export class ResourceHandler {
     }
   }
 
-  /** The manager of a non-apply write: fieldManager, else the User-Agent's product name. */
+  /** The manager of a non-apply write: fieldManager, else derived from the User-Agent. */
   private manager(req: ResourceRequest): string {
     const explicit = req.query.get('fieldManager');
     if (explicit) {
       this.checkFieldManager(explicit);
       return explicit;
     }
-    return req.userAgent.split('/')[0].slice(0, 128) || 'unknown';
+    return managerFromUserAgent(req.userAgent);
   }
 
   /** For namespaced resources the namespace must exist (404 like the apiserver otherwise). */
@@ -893,6 +900,21 @@ export class ResourceHandler {
     }
     return serve(req.type, req.version, stored);
   }
+}
+
+/**
+ * The apiserver's default field manager (prefixFromUserAgent): the User-Agent up to the first
+ * `/`, unprintable characters dropped, cut at 128 bytes. `kubectl/v1.31.0 (linux/amd64)` is
+ * `kubectl`; client-node's `node-fetch/1.0 (+https://...)` is `node-fetch`; no User-Agent is ``.
+ */
+export function managerFromUserAgent(userAgent: string): string {
+  let out = '';
+  for (const ch of userAgent.split('/')[0]) {
+    if (/[\p{C}\p{Z}]/u.test(ch) && ch !== ' ') continue;
+    if (Buffer.byteLength(out + ch) > 128) break;
+    out += ch;
+  }
+  return out;
 }
 
 function stripTimes(entries: unknown): unknown {

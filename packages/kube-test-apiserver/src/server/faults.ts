@@ -1,8 +1,8 @@
 /*
  * Fault injection: the next N requests matching a predicate fail in a chosen way instead of
- * being served — a 500 (or any status), a 409 Conflict, or no answer at all (the connection
- * stays open until the client gives up or the server stops). Lets tests prove that clients
- * retry, time out and converge.
+ * being served — a 500 (or any status), a 409 Conflict, no answer at all (the connection
+ * stays open until the client gives up or the server stops), or a connection reset (TCP RST,
+ * the client sees ECONNRESET). Lets tests prove that clients retry, time out and converge.
  */
 import { internalError, KubeStatusError } from '../api/status';
 
@@ -19,6 +19,7 @@ export interface FaultRequest {
 export type FaultResponse =
   | 'error'
   | 'hang'
+  | 'reset'
   | 'conflict'
   | { code: number; reason?: string; message?: string };
 
@@ -64,6 +65,7 @@ function matches(spec: FaultSpec, request: FaultRequest): boolean {
 /** The outcome of a fault for one request. */
 export type FaultOutcome =
   | { kind: 'hang' }
+  | { kind: 'reset' }
   | { kind: 'status'; error: KubeStatusError };
 
 export class FaultInjector {
@@ -102,6 +104,7 @@ export class FaultInjector {
     fault.hits++;
     const r = fault.spec.respond;
     if (r === 'hang') return { kind: 'hang' };
+    if (r === 'reset') return { kind: 'reset' };
     if (r === 'error') {
       return { kind: 'status', error: internalError('injected fault') };
     }

@@ -2,9 +2,15 @@
  * Watch: a streaming response of newline-delimited JSON events, {"type":"ADDED","object":{...}}.
  * Without resourceVersion (or with "0") the stream starts with an ADDED event per existing
  * object; with a resourceVersion it replays the history after it, or sends one ERROR event
- * with a 410 Expired Status when that history is gone (what a real apiserver sends after
- * etcd compaction). With a label selector, an object that stops matching is DELETED for the
- * watcher and one that starts matching is ADDED, as with the apiserver's watch cache.
+ * with a 410 Expired Status when that history is gone (what the apiserver's watch cache sends:
+ * `too old resource version: <asked> (<oldest kept - 1>)`). With a label selector, an object
+ * that stops matching is DELETED for the watcher and one that starts matching is ADDED, as with
+ * the watch cache.
+ *
+ * Bookmarks (allowWatchBookmarks=true) follow the cacher's schedule: one every bookmark
+ * interval (60 s on the apiserver) and one 2 s before the timeoutSeconds deadline, never right
+ * after the initial events, and only once the resourceVersion has moved past the one the watch
+ * started from (the cacher drops bookmarks not newer than it).
  */
 import { ServerResponse } from 'http';
 import {
@@ -63,14 +69,27 @@ function eventFor(
 }
 
 export interface OpenWatch {
+  /** the URL path watched */
+  readonly path: string;
+  /** ends the stream cleanly (the response completes) */
   close(): void;
+  /** drops the connection with a TCP reset mid-stream (the client sees ECONNRESET) */
+  reset(): void;
+}
+
+export interface WatchOptions {
+  /** time between periodic bookmarks, ms (the apiserver's bookmarkFrequency: 60 s) */
+  bookmarkIntervalMs: number;
+  /** the URL path, for resetWatches() filters */
+  path: string;
+  onClose: () => void;
 }
 
 export function startWatch(
   req: ResourceRequest,
   res: ServerResponse,
   store: ObjectStore,
-  onClose: () => void,
+  options: WatchOptions,
 ): OpenWatch {
   const filter: Filter = {
     resource: storageKey(req.type),
@@ -105,22 +124,34 @@ export function startWatch(
 
   let closed = false;
   let unsubscribe = () => {};
-  let timer: NodeJS.Timeout | undefined;
-  const close = () => {
+  const timers: NodeJS.Timeout[] = [];
+  const finish = (end: () => void) => {
     if (closed) return;
     closed = true;
     unsubscribe();
-    if (timer) clearTimeout(timer);
-    res.end();
-    onClose();
+    timers.forEach(t => clearTimeout(t));
+    end();
+    options.onClose();
   };
+  const close = () => finish(() => res.end());
+  const reset = () =>
+    finish(() => {
+      const socket = res.socket;
+      if (socket && typeof socket.resetAndDestroy === 'function') {
+        socket.resetAndDestroy();
+      } else {
+        res.destroy();
+      }
+    });
   res.on('close', close);
+  const open: OpenWatch = { path: options.path, close, reset };
 
   if (expiredStatus) {
     write('ERROR', expiredStatus.toStatus());
     close();
-    return { close };
+    return open;
   }
+  const startedAt = from && from !== '0' ? Number(from) : store.currentResourceVersion();
 
   // Everything below runs synchronously, so no write slips between replay and subscription.
   if (replay) {
@@ -133,19 +164,41 @@ export function startWatch(
       if (matches(filter, o)) write('ADDED', serve(req.type, req.version, o));
     }
   }
-  if (req.query.get('allowWatchBookmarks') === 'true') {
-    write('BOOKMARK', {
-      apiVersion: serve(req.type, req.version, {}).apiVersion,
-      kind: req.type.kind,
-      metadata: { resourceVersion: String(store.currentResourceVersion()) },
-    });
-  }
   unsubscribe = store.subscribe(e => {
     const seen = eventFor(filter, e);
     if (seen && !closed)
       write(seen.type, serve(req.type, req.version, seen.object));
   });
   const timeout = Number(req.query.get('timeoutSeconds') ?? 0);
-  if (timeout > 0) timer = setTimeout(close, timeout * 1000);
-  return { close };
+  const deadline = timeout > 0 ? Date.now() + timeout * 1000 : undefined;
+  if (deadline !== undefined) {
+    timers.push(setTimeout(close, deadline - Date.now()));
+  }
+  if (req.query.get('allowWatchBookmarks') === 'true') {
+    const bookmark = () => {
+      const rv = store.currentResourceVersion();
+      if (closed || rv <= startedAt) return;
+      write('BOOKMARK', {
+        apiVersion: serve(req.type, req.version, {}).apiVersion,
+        kind: req.type.kind,
+        metadata: { resourceVersion: String(rv) },
+      });
+    };
+    // nextBookmarkTime: the next heartbeat, or 2 s before the deadline if that comes first;
+    // nothing once that moment has passed.
+    const schedule = () => {
+      const now = Date.now();
+      let at = now + options.bookmarkIntervalMs;
+      if (deadline !== undefined) at = Math.min(at, deadline - 2000);
+      if (at < now) return;
+      const t = setTimeout(() => {
+        timers.splice(timers.indexOf(t), 1);
+        bookmark();
+        if (!closed) schedule();
+      }, at - now);
+      timers.push(t);
+    };
+    schedule();
+  }
+  return open;
 }

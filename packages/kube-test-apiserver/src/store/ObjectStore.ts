@@ -134,13 +134,15 @@ export class ObjectStore {
     for (const listener of this.listeners) listener(event);
   }
 
-  /** Events after `resourceVersion`, or 410 Expired when the history no longer reaches back. */
+  /**
+   * Events after `resourceVersion`, or 410 Expired when the history no longer reaches back. The
+   * watch cache's test is `rv < oldest - 1` with `oldest` the first event it still holds, and
+   * its message names `oldest - 1`: here that is the last forgotten resourceVersion.
+   */
   eventsSince(resourceVersion: number): StoreEvent[] {
     if (resourceVersion < this.compactedThrough) {
       throw expired(
-        `too old resource version: ${resourceVersion} (${
-          this.compactedThrough + 1
-        })`,
+        `too old resource version: ${resourceVersion} (${this.compactedThrough})`,
       );
     }
     return this.history.filter(e => e.resourceVersion > resourceVersion);
