@@ -4,6 +4,10 @@
  * log carries only what matters.
  */
 import { createBackend } from '@backstage/backend-defaults';
+import {
+  coreServices,
+  createBackendFeatureLoader,
+} from '@backstage/backend-plugin-api';
 
 const backend = createBackend();
 
@@ -12,7 +16,18 @@ backend.add(import('@backstage/plugin-proxy-backend'));
 
 // auth: guest on the embedded defaults; OIDC or GitHub in production (app-config.production.yaml)
 backend.add(import('@backstage/plugin-auth-backend'));
-backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+// guest exists only where the config asks for it (app-config.embedded.yaml): production config
+// has no auth.providers.guest, so there is no guest provider to enable by accident
+backend.add(
+  createBackendFeatureLoader({
+    deps: { config: coreServices.rootConfig },
+    *loader({ config }) {
+      if (config.has('auth.providers.guest')) {
+        yield import('@backstage/plugin-auth-backend-module-guest-provider');
+      }
+    },
+  }),
+);
 backend.add(import('@backstage/plugin-auth-backend-module-github-provider'));
 backend.add(import('@backstage/plugin-auth-backend-module-oidc-provider'));
 
@@ -27,8 +42,12 @@ backend.add(import('@backstage/plugin-catalog-backend-module-github-org'));
 // the resources of the GitOps repositories, about a second after each merge
 backend.add(import('@butler-portal/plugin-catalog-backend-module-gitops'));
 
-// GitOps: change requests over the Git providers, git smart HTTP for local repositories, webhooks
+// GitOps: change requests over the Git providers, webhooks, the reconciler; one module per
+// provider type (local adds git smart HTTP for local repositories)
 backend.add(import('@butler-portal/plugin-gitops-backend'));
+backend.add(import('@butler-portal/plugin-gitops-backend-module-local'));
+backend.add(import('@butler-portal/plugin-gitops-backend-module-github'));
+backend.add(import('@butler-portal/plugin-gitops-backend-module-gitlab'));
 
 // Butler management cluster: live workspace status (watch) and start/stop, when
 // butler.managementCluster is configured (503 with the reason otherwise)

@@ -1,4 +1,15 @@
 /*
- * A GitHub REST API server for tests: Git data API, pulls, reviews, statuses, webhooks, rate limits and partial failures, as the real API documents them
+ * A GitHub REST API server for tests: the Git data API, pulls, reviews, statuses, branch
+ * protection, webhooks, rate limits and injected failures, with the shapes GitHub documents.
  */
-export {};
+export { FakeGithubServer } from './fakeGithubServer';
+export type {
+  FakeBranchProtection,
+  FakeCheckRun,
+  FakeGithubServerOptions,
+  FakeGithubUser,
+  InjectedResponse,
+  RecordedRequest,
+} from './fakeGithubServer';
+export { FakeGitStore } from './fakeGitStore';
+export type { CommitObject, FileMode, FlatEntry, FlatTree, GitIdentity, TreeItem } from './fakeGitStore';

@@ -1,4 +1,11 @@
 /*
- * A GitLab REST API server for tests: commits, merge requests, approvals, webhooks, as the real API documents them
+ * A GitLab REST API server for tests: repository files and commits, merge requests, approvals,
+ * notes, webhooks and injected failures, with the shapes GitLab documents.
  */
-export {};
+export { DEFAULT_GITLAB_USERS, FakeGitlabServer, gitBlobId } from './fakeGitlabServer';
+export type {
+  FakeGitlabOptions,
+  FakeGitlabUser,
+  InjectedFailure,
+  RecordedRequest,
+} from './fakeGitlabServer';

@@ -26,9 +26,11 @@ import type { EntityProviderMutation } from '@backstage/plugin-catalog-node';
 import { eventsServiceFactory } from '@backstage/plugin-events-node';
 import {
   type Actor,
+} from '@butler-portal/plugin-gitops-node';
+import {
   ensureLocalRepository,
   LocalGitProvider,
-} from '@butler-portal/plugin-gitops-node';
+} from '@butler-portal/plugin-gitops-backend-module-local';
 import { eventually } from '@butler-portal/plugin-gitops-common/testUtils';
 import catalogModuleGitOps from '../src';
 import { GitOpsEntityProvider } from '../src/provider/GitOpsEntityProvider';

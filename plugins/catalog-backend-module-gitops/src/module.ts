@@ -50,6 +50,8 @@ export const catalogModuleGitOps = createBackendModule({
         gitProviders,
       }) {
         const providerConfig = readProviderConfig(config);
+        // the gitops backend plugin creates the providers with the registered provider modules
+        await gitProviders.ready();
 
         const users = new UserByEmailResolver({ catalog, auth, logger });
         catalogProcessing.addProcessor(

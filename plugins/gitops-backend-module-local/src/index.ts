@@ -1,4 +1,16 @@
 /*
- * GitOps provider module: local bare repositories operated with isomorphic-git, change requests stored in the repository, and Git smart HTTP
+ * The local Git provider: bare repositories on disk with change requests stored in the
+ * repository itself, plus Git smart HTTP so the real git client can clone and push.
  */
-export {};
+export { LocalGitProvider } from './LocalGitProvider';
+export type { LocalGitProviderOptions, PushedRef } from './LocalGitProvider';
+export { ensureLocalRepository } from './ensureLocalRepository';
+export type {
+  EnsureLocalRepositoryOptions,
+  EnsureLocalRepositoryResult,
+} from './ensureLocalRepository';
+export { createSmartHttpHandler } from './smartHttp';
+export type { SmartHttpHandler, SmartHttpOptions } from './smartHttp';
+
+export { gitopsModuleLocalProvider as default } from './module';
+export { localProviderFactory } from './localProviderFactory';

@@ -433,4 +433,20 @@ describe('gitops backend plugin', () => {
       ),
     ).toBe(true);
   });
+
+  it('starts with only the local provider module, and names the module a repository lacks', async () => {
+    const { server } = await startPortal();
+    const repos = await request(server).get('/api/gitops/repositories').set(auth).expect(200);
+    expect(repos.body.items.map((r: { provider: string }) => r.provider)).toEqual(['local']);
+
+    // a GitHub repository, but no GitHub module: the backend refuses to start, saying which
+    await expect(
+      startPortal({
+        repositories: [{ id: 'infra', provider: 'github', owner: 'acme', repo: 'infra' }],
+        withoutModules: ['github'],
+      }),
+    ).rejects.toThrow(
+      "gitops repository 'infra' uses provider 'github', but no module provides it; add @butler-portal/plugin-gitops-backend-module-github to the backend",
+    );
+  });
 });

@@ -14,10 +14,12 @@ import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { gitopsPermissions } from '@butler-portal/plugin-gitops-common';
 import {
   ChangeService,
-  DatabaseReconcilerStore,
+  gitopsProvidersExtensionPoint,
   gitProvidersServiceRef,
   readGitopsConfig,
+  type GitProviderFactory,
 } from '@butler-portal/plugin-gitops-node';
+import { DatabaseReconcilerStore } from '@butler-portal/plugin-reconciler-node';
 import { publishGitEvent } from './events/gitEvents';
 import { CatalogDirectory } from './identity/catalogDirectory';
 import {
@@ -36,6 +38,13 @@ const IDEMPOTENCY_KEY_RETENTION_MS = 24 * 60 * 60 * 1000;
 export const gitopsPlugin = createBackendPlugin({
   pluginId: 'gitops',
   register(env) {
+    // provider modules (local, GitHub, GitLab) register their provider types here
+    const providerFactories: GitProviderFactory<any>[] = [];
+    env.registerExtensionPoint(gitopsProvidersExtensionPoint, {
+      addProviderFactory(factory) {
+        providerFactories.push(factory);
+      },
+    });
     env.registerInit({
       deps: {
         rootConfig: coreServices.rootConfig,
@@ -56,6 +65,7 @@ export const gitopsPlugin = createBackendPlugin({
       async init(deps) {
         const { rootConfig, logger, events, gitProviders } = deps;
         const gitopsConfig = readGitopsConfig(rootConfig);
+        await gitProviders.initialize(providerFactories);
         const repositories = new ConfiguredRepositories(
           gitProviders,
           gitopsConfig,
@@ -63,7 +73,7 @@ export const gitopsPlugin = createBackendPlugin({
         );
         const directory = new CatalogDirectory(deps.catalog, deps.auth);
         // CODEOWNERS groups of local repositories are catalog groups
-        gitProviders.useOwnerDirectory?.(directory);
+        gitProviders.useOwnerDirectory(directory);
 
         const knex = await migrateGitopsDatabase(deps.database);
         const idempotency = new DatabaseIdempotencyStore(knex);
@@ -114,6 +124,7 @@ export const gitopsPlugin = createBackendPlugin({
           await createRouter({
             changes,
             repositories,
+            gitProviders,
             resources: new ResourceReader(() => gitProviders.list()),
             sync,
             directory,
@@ -124,7 +135,6 @@ export const gitopsPlugin = createBackendPlugin({
             events,
             discovery: deps.discovery,
             logger,
-            maxPushBytes: gitopsConfig.maxPushBytes,
           }),
         );
         deps.httpRouter.addAuthPolicy({
@@ -133,11 +143,6 @@ export const gitopsPlugin = createBackendPlugin({
         });
         deps.httpRouter.addAuthPolicy({
           path: '/webhooks',
-          allow: 'unauthenticated',
-        });
-        // git clients send HTTP Basic; the /git route checks the token itself
-        deps.httpRouter.addAuthPolicy({
-          path: '/git',
           allow: 'unauthenticated',
         });
 

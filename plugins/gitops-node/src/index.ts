@@ -1,16 +1,13 @@
 /**
- * Butler Portal GitOps node library: Git providers and the change-request service.
+ * Butler Portal GitOps core node library: the GitProvider interface, the change-request service,
+ * the commit snapshot reader, the Git providers service and the extension point through which
+ * provider modules (local, GitHub, GitLab) register.
  *
  * @packageDocumentation
  */
 export * from './provider';
-export * from './github';
-export * from './gitlab';
-export * from './local';
 export * from './changes';
 export * from './catalog';
 export * from './service';
-export * from './reconciler';
-export * from './targets/directory';
-export * from './targets/kubernetes';
 export * from './util';
+export * from './auth';

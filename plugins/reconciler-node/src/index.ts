@@ -1,4 +1,11 @@
-/*
- * The reconciler: desired state from the commit snapshot, diff, sync and health, its database store, and the sync targets (directory, Kubernetes) behind the SyncTarget interface
+/**
+ * The reconciler: syncs the merged state of a GitOps repository to its sync targets (see
+ * src/targets/types.ts for the SyncTarget interface), keeping its inventory and per-resource
+ * status in the database. Desired state, diff, sync and health are separate modules; the
+ * Reconciler composes them.
+ *
+ * @packageDocumentation
  */
-export {};
+export * from './reconciler';
+export * from './targets/directory';
+export * from './targets/kubernetes';

@@ -14,7 +14,7 @@ import {
   DesiredObject,
   KubernetesTarget,
   ownedFields,
-} from '@butler-portal/plugin-gitops-node';
+} from '@butler-portal/plugin-reconciler-node';
 import {
   type ClusterTestEnvironment,
   type KubeTestApiServerHandle,

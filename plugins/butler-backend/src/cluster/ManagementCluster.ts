@@ -30,11 +30,13 @@ import {
 } from '@butler-portal/plugin-butler-common';
 import {
   describeKubernetesError,
-  FIELD_MANAGER,
   isFieldManagerConflict,
   makeTimeLimitedApiClient,
   type KubernetesFailure,
-} from '@butler-portal/plugin-gitops-node';
+} from '@butler-portal/kube-node';
+import {
+  FIELD_MANAGER,
+} from '@butler-portal/plugin-reconciler-node';
 import { absentWorkspace, toLiveWorkspace } from './toLiveWorkspace';
 import { WorkspaceCache, type WorkspaceCacheOptions } from './WorkspaceCache';
 import {

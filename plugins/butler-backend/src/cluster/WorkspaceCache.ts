@@ -22,7 +22,7 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import {
   describeKubernetesError,
   makeTimeLimitedApiClient,
-} from '@butler-portal/plugin-gitops-node';
+} from '@butler-portal/kube-node';
 import {
   CRD_MISSING_REASON,
   WORKSPACE_API_VERSION,

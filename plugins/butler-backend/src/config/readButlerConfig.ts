@@ -5,7 +5,9 @@
  */
 import path from 'path';
 import type { Config } from '@backstage/config';
-import type { KubeConfigSource } from '@butler-portal/plugin-gitops-node';
+import type {
+  KubeConfigSource,
+} from '@butler-portal/kube-node';
 
 export interface ButlerConfig {
   /** undefined when `butler.managementCluster` is not set */

@@ -27,6 +27,10 @@ export function fixedGitProviders() {
         service: gitProvidersServiceRef,
         deps: {},
         factory: () => ({
+          initialize: async () => {},
+          ready: async () => {},
+          factoryOf: () => undefined,
+          useOwnerDirectory: () => {},
           list: () => repositories,
           get: (id: string) => repositories.find(r => r.id === id),
           onEvent(listener: (event: GitEvent) => void) {

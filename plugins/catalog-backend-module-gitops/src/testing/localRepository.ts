@@ -7,13 +7,15 @@ import os from 'os';
 import path from 'path';
 import {
   type Actor,
-  ensureLocalRepository,
   type FileOperation,
   type GitEvent,
   type GitProvider,
   type GitProviderType,
-  LocalGitProvider,
 } from '@butler-portal/plugin-gitops-node';
+import {
+  ensureLocalRepository,
+  LocalGitProvider,
+} from '@butler-portal/plugin-gitops-backend-module-local';
 
 export const author: Actor = {
   userRef: 'user:default/guest',

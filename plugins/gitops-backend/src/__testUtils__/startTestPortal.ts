@@ -25,6 +25,9 @@ import {
   type EventsServiceSubscribeOptions,
 } from '@backstage/plugin-events-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import gitopsModuleGithubProvider from '@butler-portal/plugin-gitops-backend-module-github';
+import gitopsModuleGitlabProvider from '@butler-portal/plugin-gitops-backend-module-gitlab';
+import gitopsModuleLocalProvider from '@butler-portal/plugin-gitops-backend-module-local';
 import { gitopsPlugin } from '../plugin';
 import { testDatabaseIds } from '../testing/testDatabaseIds';
 
@@ -119,6 +122,8 @@ export async function startPortal(
   options: {
     permission?: AuthorizeResult.ALLOW | AuthorizeResult.DENY;
     repositories?: object[];
+    /** provider modules left out although a repository needs them (start-up errors) */
+    withoutModules?: Array<'github' | 'gitlab'>;
     /** `sync:` of the default repository (none = not synced) */
     sync?: object;
     /** default SQLite */
@@ -130,9 +135,18 @@ export async function startPortal(
   const dir = createMockDirectory();
   const published: EventParams[] = [];
   const subscribers: EventsServiceSubscribeOptions[] = [];
+  // the embedded default's only provider is local: the backend starts with that module alone;
+  // the GitHub and GitLab modules join when a configured repository needs them
+  const types = new Set(
+    (options.repositories ?? []).map(r => (r as { provider?: string }).provider),
+  );
+  for (const left of options.withoutModules ?? []) types.delete(left);
   const backend = await startTestBackend({
     features: [
       gitopsPlugin,
+      gitopsModuleLocalProvider,
+      ...(types.has('github') ? [gitopsModuleGithubProvider] : []),
+      ...(types.has('gitlab') ? [gitopsModuleGitlabProvider] : []),
       mockServices.database.factory({
         knex: await databases.init(options.databaseId ?? 'SQLITE_3'),
       }),

@@ -4,12 +4,11 @@
  * (webhook secret, local folder) and where people find it (web and clone URLs).
  */
 import type { ScmIntegrationRegistry } from '@backstage/integration';
-import {
-  LocalGitProvider,
-  type ChangeRepository,
-  type GitopsConfig,
-  type GitopsRepositoryConfig,
-  type GitProvidersService,
+import type {
+  ChangeRepository,
+  GitopsConfig,
+  GitopsRepositoryConfig,
+  GitProvidersService,
 } from '@butler-portal/plugin-gitops-node';
 
 export interface ConfiguredRepository extends ChangeRepository {
@@ -36,16 +35,9 @@ export class ConfiguredRepositories {
     return repository && this.describe(repository);
   }
 
-  /** the local provider and bare repository folder of a local repository */
-  local(id: string): { provider: LocalGitProvider; dir: string } | undefined {
-    const repository = this.get(id);
-    if (
-      repository?.config.provider !== 'local' ||
-      !(repository.provider instanceof LocalGitProvider)
-    ) {
-      return undefined;
-    }
-    return { provider: repository.provider, dir: repository.config.dir };
+  /** whether a repository is local (served by the local provider module's /git route) */
+  isLocal(id: string): boolean {
+    return this.get(id)?.config.provider === 'local';
   }
 
   private describe(repository: ChangeRepository): ConfiguredRepository {

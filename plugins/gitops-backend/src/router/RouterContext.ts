@@ -12,15 +12,13 @@ import type {
   PermissionsService,
   UserInfoService,
 } from '@backstage/backend-plugin-api';
-import { NotAllowedError } from '@backstage/errors';
 import type { EventsService } from '@backstage/plugin-events-node';
 import {
-  AuthorizeResult,
-  type BasicPermission,
-} from '@backstage/plugin-permission-common';
-import type {
-  ChangeAuthor,
-  ChangeService,
+  createAuthorize,
+  type Authorize,
+  type ChangeAuthor,
+  type ChangeService,
+  type GitProvidersService,
 } from '@butler-portal/plugin-gitops-node';
 import type { Request } from 'express';
 import type { CatalogDirectory } from '../identity/catalogDirectory';
@@ -33,6 +31,8 @@ import type { SyncTasks } from '../sync/SyncTasks';
 export interface RouterOptions {
   changes: ChangeService;
   repositories: ConfiguredRepositories;
+  /** the providers' registry: which factory serves a repository (webhook verification) */
+  gitProviders: GitProvidersService;
   resources: ResourceReader;
   /** the reconciler tasks behind /sync */
   sync: SyncTasks;
@@ -44,12 +44,12 @@ export interface RouterOptions {
   events: EventsService;
   discovery: DiscoveryService;
   logger: LoggerService;
-  /** largest pack a push to the /git route may send (gitops.git.maxPushBytes) */
-  maxPushBytes?: number;
 }
 
 export class RouterContext {
-  constructor(readonly options: RouterOptions) {}
+  constructor(readonly options: RouterOptions) {
+    this.authorize = createAuthorize(options);
+  }
 
   /** the signed-in user's credentials; 401 for anyone else */
   async user(
@@ -59,23 +59,7 @@ export class RouterContext {
   }
 
   /** @throws NotAllowedError (403) unless the permission policy allows it */
-  async authorize(
-    permission: BasicPermission,
-    credentials: BackstageCredentials,
-  ): Promise<void> {
-    const [decision] = await this.options.permissions.authorize(
-      [{ permission }],
-      {
-        credentials,
-      },
-    );
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      const who = this.options.auth.isPrincipal(credentials, 'user')
-        ? credentials.principal.userEntityRef
-        : 'the caller';
-      throw new NotAllowedError(`${who} is not allowed ${permission.name}`);
-    }
-  }
+  readonly authorize: Authorize;
 
   /**
    * the signed-in user as commit author (name and email from the catalog), acting with their own

@@ -5,7 +5,6 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { createChangeRoutes } from './changeRoutes';
 import { errorResponses, unknownRoute } from './errorResponses';
-import { createGitRoutes } from './gitRoutes';
 import { createResourceRoutes } from './resourceRoutes';
 import { RouterContext, type RouterOptions } from './RouterContext';
 import { createSchemaRoutes } from './schemaRoutes';
@@ -20,8 +19,8 @@ export async function createRouter(
 ): Promise<express.Router> {
   const context = new RouterContext(options);
   const router = Router();
-  // git and webhooks read the raw body: mounted before the JSON parser
-  router.use('/git', createGitRoutes(context));
+  // webhooks read the raw body: mounted before the JSON parser (the local provider module
+  // mounts /git, which reads the raw body too, on the same plugin router)
   router.use('/webhooks', createWebhookRoutes(context));
   router.use('/schemas', createSchemaRoutes());
 

@@ -26,7 +26,7 @@ export function createResourceRoutes(context: RouterContext) {
         ...(repository.webUrl && { webUrl: repository.webUrl }),
         cloneUrl:
           repository.cloneUrl ??
-          (repositories.local(repository.id)
+          (repositories.isLocal(repository.id)
             ? `${base}/git/${repository.id}.git`
             : undefined),
         kinds: [...repository.kinds],

@@ -3,16 +3,7 @@
  * sign-in: the GitHub signature or GitLab token is verified on the raw body before anything is
  * parsed (a forged delivery gets 401), then the event goes out on the events service.
  */
-import {
-  AuthenticationError,
-  InputError,
-  NotFoundError,
-} from '@backstage/errors';
-import {
-  parseGithubWebhook,
-  parseGitlabWebhook,
-  type GitEvent,
-} from '@butler-portal/plugin-gitops-node';
+import { InputError, NotFoundError } from '@backstage/errors';
 import express from 'express';
 import Router from 'express-promise-router';
 import { publishGitEvent } from '../events/gitEvents';
@@ -38,42 +29,16 @@ export function createWebhookRoutes(context: RouterContext) {
         );
       }
       const { config } = repository;
-      if (config.provider === 'local') {
+      const parseWebhook = context.options.gitProviders.factoryOf(config.id)?.parseWebhook;
+      if (!parseWebhook) {
         throw new InputError(
-          `repository '${config.id}' is local; its events come from the portal itself`,
-        );
-      }
-      if (!config.webhookSecret) {
-        // an unverifiable delivery is as good as forged
-        throw new AuthenticationError(
-          `repository '${config.id}' has no webhookSecret configured; deliveries cannot be verified`,
+          `repository '${config.id}' is ${config.provider}; its events come from the portal itself`,
         );
       }
       const rawBody: Buffer = Buffer.isBuffer(req.body)
         ? req.body
         : Buffer.alloc(0);
-      let event: GitEvent | undefined;
-      if (config.provider === 'github') {
-        const fullName = `${config.owner}/${config.repo}`.toLowerCase();
-        event = parseGithubWebhook({
-          headers: req.headers,
-          rawBody,
-          secret: config.webhookSecret,
-          resolveRepository: name =>
-            name.toLowerCase() === fullName ? config.id : undefined,
-        });
-      } else {
-        const project = config.project.toLowerCase();
-        event = parseGitlabWebhook({
-          headers: req.headers,
-          rawBody,
-          secretToken: config.webhookSecret,
-          repository: p =>
-            p.pathWithNamespace.toLowerCase() === project
-              ? config.id
-              : undefined,
-        });
-      }
+      const event = parseWebhook(config, { headers: req.headers, rawBody });
       if (event) {
         await publishGitEvent(events, event, logger);
       }

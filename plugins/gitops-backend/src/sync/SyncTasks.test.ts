@@ -5,11 +5,15 @@ import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import type { SchedulerServiceTaskScheduleDefinition } from '@backstage/backend-plugin-api';
 import {
   DatabaseReconcilerStore,
-  ensureLocalRepository,
-  LocalGitProvider,
-  type ChangeRepository,
   type ReconcilerStore,
   type SyncTarget,
+} from '@butler-portal/plugin-reconciler-node';
+import {
+  ensureLocalRepository,
+  LocalGitProvider,
+} from '@butler-portal/plugin-gitops-backend-module-local';
+import {
+  type ChangeRepository,
 } from '@butler-portal/plugin-gitops-node';
 import {
   backoffMs,

@@ -18,12 +18,14 @@ import {
   DirectoryTarget,
   KubernetesTarget,
   Reconciler,
-  type ChangeRepository,
-  type GitEvent,
   type ReconcilerStatus,
   type ReconcilerStore,
   type SyncResult,
   type SyncTarget,
+} from '@butler-portal/plugin-reconciler-node';
+import {
+  type ChangeRepository,
+  type GitEvent,
 } from '@butler-portal/plugin-gitops-node';
 import { GITOPS_EVENTS_TOPIC } from '../events/gitEvents';
 import type { RepositorySyncConfig, SyncTargetConfig } from './readSyncConfig';

@@ -9,8 +9,10 @@ import { durationToMilliseconds } from '@backstage/types';
 import type { SchedulerServiceTaskScheduleDefinition } from '@backstage/backend-plugin-api';
 import {
   GitopsConfigError,
-  type KubeConfigSource,
 } from '@butler-portal/plugin-gitops-node';
+import {
+  type KubeConfigSource,
+} from '@butler-portal/kube-node';
 
 export type SyncTargetConfig =
   | { type: 'directory'; name: string; root: string }

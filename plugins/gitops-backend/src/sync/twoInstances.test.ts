@@ -13,13 +13,15 @@ import type { ResourceRef } from '@butler-portal/plugin-gitops-common';
 import {
   DatabaseReconcilerStore,
   DirectoryTarget,
-  ensureLocalRepository,
-  LocalGitProvider,
   Reconciler,
   type ApplyResult,
   type DesiredObject,
   type SyncTarget,
-} from '@butler-portal/plugin-gitops-node';
+} from '@butler-portal/plugin-reconciler-node';
+import {
+  ensureLocalRepository,
+  LocalGitProvider,
+} from '@butler-portal/plugin-gitops-backend-module-local';
 import { testDatabaseIds } from '../testing/testDatabaseIds';
 import { alice, bob, workspaceYaml } from '../__testUtils__/syncFixtures';
 

@@ -6,16 +6,16 @@ import {
   githubProviderOn,
   startFakeGithub,
   withGithubToken,
-} from '../__testUtils__/fakeGithub';
-import { createLocalRepository } from '../__testUtils__/localRepository';
-import { FakeGithubServer } from '../github/testing/fakeGithubServer';
-import { LocalGitProvider } from '../local/LocalGitProvider';
+} from '@butler-portal/plugin-gitops-backend-module-github/testUtils';
+import { createLocalRepository } from '@butler-portal/plugin-gitops-backend-module-local/testUtils';
+import { FakeGithubServer } from '@butler-portal/fake-github';
+import { LocalGitProvider } from '@butler-portal/plugin-gitops-backend-module-local';
 import {
   git,
   gitRefs,
   makeTempDir,
   removeTempDirs,
-} from '../local/testing/gitCli';
+} from '@butler-portal/plugin-gitops-backend-module-local/testUtils';
 import { ChangeService } from './ChangeService';
 import type { IdempotencyClaim, IdempotencyStore } from './IdempotencyStore';
 import { ResourceValidationError } from './ResourceValidationError';

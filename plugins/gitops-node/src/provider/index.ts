@@ -1,1 +1,21 @@
+/*
+ * The GitProvider interface and the rules every provider shares: repository names and paths,
+ * CODEOWNERS, the validation of change input, and when a change request counts as approved.
+ */
 export * from './types';
+export { CODEOWNERS_LOCATIONS, compilePattern, parseCodeOwners, ownersOf } from './codeOwners';
+export type { CodeOwnersRule } from './codeOwners';
+export {
+  isValidRefName,
+  validateBranchName,
+  validateRepoPath,
+  normalizePrefix,
+  isSha,
+} from './names';
+export {
+  DEFAULT_MAX_FILE_BYTES,
+  validateOpenChangeInput,
+  validateOpenChangeFromBranchInput,
+} from './validateOpenChangeInput';
+export { evaluateApproval } from './approvalRules';
+export type { ApprovalEvaluation, ApprovalPolicy, OwnerDirectory } from './approvalRules';

@@ -1,5 +1,5 @@
 import { InputError } from '@backstage/errors';
-import type { OpenChangeInput } from '../provider';
+import type { OpenChangeInput } from './index';
 import {
   validateOpenChangeFromBranchInput,
   validateOpenChangeInput,

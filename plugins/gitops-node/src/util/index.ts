@@ -1,1 +1,2 @@
 export { mapLimited } from './mapLimited';
+export { canonicalJson } from './canonicalJson';

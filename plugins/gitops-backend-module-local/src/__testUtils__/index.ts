@@ -1,0 +1,2 @@
+export * from './localRepository';
+export * from '../testing/gitCli';

@@ -1,0 +1,2 @@
+export { createAuthorize } from './authorize';
+export type { Authorize } from './authorize';

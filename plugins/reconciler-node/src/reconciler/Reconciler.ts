@@ -1,0 +1,358 @@
+/*
+ * Syncs the default branch of one repository to one target. Composes the parts (desiredState,
+ * diff/sync, the store, the target) and nothing more; scheduling (a global-scope task, push
+ * events, backoff) belongs to the backend plugin, which calls runOnce() and serves status().
+ */
+import { randomUUID } from 'crypto';
+import os from 'os';
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { KindName, RepoLayout } from '@butler-portal/plugin-gitops-common';
+import type { GitProvider } from '@butler-portal/plugin-gitops-node';
+import type { SyncTarget } from '../targets/types';
+import { desiredState, type DesiredStateCache } from './desiredState';
+import type { ReconcilerStore } from './store/ReconcilerStore';
+import { emptySyncResult, sync } from './sync';
+import type {
+  ResourceCondition,
+  ResourceStatus,
+  SyncResult,
+  TargetState,
+} from './types';
+
+export interface ReconcilerOptions {
+  provider: Pick<
+    GitProvider,
+    'head' | 'listTree' | 'readFile' | 'setCommitStatus'
+  >;
+  target: SyncTarget;
+  store: ReconcilerStore;
+  logger?: LoggerService;
+  layout?: RepoLayout;
+  /** kinds synced to this target; default the `applied` kinds of KINDS */
+  kinds?: readonly KindName[];
+  /** see SyncOptions; default 10 */
+  maxDeletionsPerSync?: number;
+  /** see SyncOptions; default true */
+  selfHeal?: boolean;
+  /**
+   * context of the commit status reported on each synced commit (default
+   * `butler-portal/sync-<target>`); `false` reports none
+   */
+  commitStatusContext?: string | false;
+  /**
+   * How often a poll at an unchanged, synced commit still does a full sync (re-reads and
+   * validates the tree, lists the target: finds drift). Between those, such a poll reads the
+   * head and the stored state and stops. Default 5 minutes.
+   */
+  driftCheckIntervalMs?: number;
+  /** who this replica is in the per-target lease; default host, pid and a random id */
+  leaseHolder?: string;
+  /** lease lifetime, renewed every third of it while a sync runs; default 60 s */
+  leaseTtlMs?: number;
+}
+
+export const DEFAULT_DRIFT_CHECK_INTERVAL_MS = 5 * 60 * 1000;
+const DEFAULT_LEASE_TTL_MS = 60 * 1000;
+
+/** What status() reports: the target's state and every object it owns. */
+export interface ReconcilerStatus {
+  target: string;
+  /** commit of the last sync, undefined before the first */
+  revision?: string;
+  condition: ResourceCondition;
+  lastError?: string;
+  updatedAt?: string;
+  resources: ResourceStatus[];
+}
+
+export class Reconciler {
+  readonly #options: ReconcilerOptions;
+  /**
+   * Runs are serialised within the process; across replicas a lease in the store does it (the
+   * scheduler's global scope alone is not enough: a run past the task timeout loses its claim
+   * while it still applies, and the next replica starts).
+   */
+  #queue: Promise<unknown> = Promise.resolve();
+  readonly #holder: string;
+  /** validated files by blob id: a new commit costs the files it changed, not the whole tree */
+  readonly #files: DesiredStateCache = new Map();
+  /**
+   * the last failure posted as a commit status (`<commit> <message>`): a sync retried with
+   * backoff while the target is down posts its error once, not on every attempt
+   */
+  #reportedFailure?: string;
+
+  constructor(options: ReconcilerOptions) {
+    this.#options = options;
+    this.#holder =
+      options.leaseHolder ?? `${os.hostname()}-${process.pid}-${randomUUID()}`;
+  }
+
+  /**
+   * Syncs the head of the default branch. Idempotent: when nothing changed in Git or in the
+   * target, it writes nothing to the target. At a commit already synced (and checked for drift
+   * within the drift interval) it reads nothing but the head and the stored state, unless
+   * `full` is set. Throws when the provider, the target or the store fails as a whole (after
+   * recording the error), so the caller's scheduler can back off.
+   */
+  runOnce(options: { full?: boolean } = {}): Promise<SyncResult> {
+    const run = this.#queue.then(() => this.#run(options.full ?? false));
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async status(): Promise<ReconcilerStatus> {
+    const { target, store } = this.#options;
+    const [state, inventory] = await Promise.all([
+      store.getTargetState(target.name),
+      store.listInventory(target.name),
+    ]);
+    const resources: ResourceStatus[] = await Promise.all(
+      inventory.map(async record => {
+        if (!target.health) return record;
+        try {
+          return { ...record, health: await target.health(record.ref) };
+        } catch (error) {
+          return {
+            ...record,
+            health: { status: 'Unknown' as const, message: String(error) },
+          };
+        }
+      }),
+    );
+    return {
+      target: target.name,
+      revision: state?.revision,
+      condition: state?.condition ?? {
+        type: 'Reconciling',
+        reason: 'NotSyncedYet',
+      },
+      lastError: state?.lastError,
+      updatedAt: state?.updatedAt,
+      resources,
+    };
+  }
+
+  /** a run that compares nothing: the stored state stands */
+  #skipped(
+    reason: NonNullable<SyncResult['skipped']>,
+    revision: string,
+    previous: TargetState | undefined,
+  ): SyncResult {
+    return {
+      ...emptySyncResult(this.#options.target.name, revision),
+      condition: previous?.condition ?? {
+        type: 'Reconciling',
+        reason: 'NotSyncedYet',
+      },
+      skipped: reason,
+    };
+  }
+
+  #upToDate(
+    state: TargetState | undefined,
+    commit: string,
+    now: number,
+  ): boolean {
+    const interval =
+      this.#options.driftCheckIntervalMs ?? DEFAULT_DRIFT_CHECK_INTERVAL_MS;
+    return (
+      state?.revision === commit &&
+      state.condition.type === 'Ready' &&
+      state.checkedAt !== undefined &&
+      now - Date.parse(state.checkedAt) < interval
+    );
+  }
+
+  async #run(full: boolean): Promise<SyncResult> {
+    const { target, store, logger } = this.#options;
+    let previous = await store.getTargetState(target.name);
+    const commit = await this.#head(previous);
+    if (!full && this.#upToDate(previous, commit, Date.now())) {
+      return this.#skipped('Unchanged', commit, previous);
+    }
+
+    const ttl = this.#options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
+    if (!(await store.acquireLease(target.name, this.#holder, ttl))) {
+      logger?.info(
+        `gitops sync of ${target.name}: another replica is syncing it; skipped`,
+      );
+      return this.#skipped('LeaseHeld', commit, previous);
+    }
+    const renewal = setInterval(() => {
+      store.acquireLease(target.name, this.#holder, ttl).then(
+        held => {
+          if (!held) {
+            logger?.error(
+              `gitops sync of ${target.name}: lost the lease while syncing (the store was unreachable longer than ${ttl} ms)`,
+            );
+          }
+        },
+        error =>
+          logger?.warn(
+            `gitops sync of ${target.name}: could not renew the lease: ${error}`,
+          ),
+      );
+    }, Math.max(1, Math.floor(ttl / 3)));
+    try {
+      // the replica that held the lease may just have synced this very commit
+      previous = await store.getTargetState(target.name);
+      if (!full && this.#upToDate(previous, commit, Date.now())) {
+        return this.#skipped('Unchanged', commit, previous);
+      }
+      return await this.#sync(commit, previous);
+    } finally {
+      clearInterval(renewal);
+      await store
+        .releaseLease(target.name, this.#holder)
+        .catch(error =>
+          logger?.warn(
+            `gitops sync of ${target.name}: could not release the lease (it expires in ${ttl} ms): ${error}`,
+          ),
+        );
+    }
+  }
+
+  /** the head of the default branch; a failure to read it is recorded like a failed sync */
+  async #head(previous: TargetState | undefined): Promise<string> {
+    try {
+      return await this.#options.provider.head();
+    } catch (error) {
+      await this.#recordFailure(previous, undefined, error);
+      throw error;
+    }
+  }
+
+  async #recordFailure(
+    previous: TargetState | undefined,
+    commit: string | undefined,
+    error: unknown,
+  ): Promise<void> {
+    const { target, store, logger } = this.#options;
+    const message = error instanceof Error ? error.message : String(error);
+    // the revision stays the last completed one: the next run starts from there
+    await store
+      .setTargetState({
+        target: target.name,
+        revision: previous?.revision,
+        condition: { type: 'Stalled', reason: 'SyncError', message },
+        lastError: message,
+      })
+      .catch(storeError =>
+        logger?.error(`gitops sync: could not record the error: ${storeError}`),
+      );
+    logger?.error(
+      `gitops sync of ${target.name} at ${
+        commit ?? 'unknown commit'
+      } failed: ${message}`,
+    );
+  }
+
+  async #sync(
+    commit: string,
+    previous: TargetState | undefined,
+  ): Promise<SyncResult> {
+    const { provider, target, store, logger } = this.#options;
+    try {
+      if (previous?.revision !== commit) {
+        // Flux's Reconciling: while a new commit is on its way (a first sync of thousands of
+        // objects takes a while), whoever looks sees that, not the old commit's Ready
+        const progressing: ResourceCondition = {
+          type: 'Reconciling',
+          reason: 'Progressing',
+          message: `syncing ${commit.slice(0, 12)}`,
+        };
+        await store.setTargetState({
+          target: target.name,
+          revision: previous?.revision,
+          condition: progressing,
+          lastError: previous?.lastError,
+        });
+        // a retry of a commit whose failure is posted leaves that failure standing
+        if (!this.#reportedFailure?.startsWith(`${commit} `)) {
+          await this.#reportCommitStatus(commit, progressing, 'pending');
+        }
+      }
+      const desired = await desiredState(provider, commit, {
+        layout: this.#options.layout,
+        kinds: this.#options.kinds,
+        cache: this.#files,
+      });
+      const result = await sync(
+        { target, store, desired },
+        {
+          maxDeletionsPerSync: this.#options.maxDeletionsPerSync,
+          selfHeal: this.#options.selfHeal,
+        },
+      );
+      const changed =
+        previous?.revision !== commit ||
+        previous.condition.type !== result.condition.type ||
+        previous.condition.reason !== result.condition.reason ||
+        previous.condition.message !== result.condition.message;
+      const checkedAt = new Date().toISOString();
+      if (changed) {
+        await store.setTargetState({
+          target: target.name,
+          revision: commit,
+          condition: result.condition,
+          lastError:
+            result.condition.type === 'Ready'
+              ? undefined
+              : result.condition.message,
+          checkedAt,
+        });
+        await this.#reportCommitStatus(commit, result.condition);
+      } else {
+        // updatedAt keeps saying when the state last changed; checkedAt lets the next polls skip
+        await store.markChecked(target.name, checkedAt);
+      }
+      logger?.info(
+        `gitops sync of ${target.name} at ${commit}: ${result.condition.type} (${result.condition.reason}); ` +
+          `applied ${result.applied.length}, pruned ${result.pruned.length}, failed ${result.failed.length}, ` +
+          `withheld ${result.withheldPrunes.length}, invalid files ${result.invalidFiles.length}`,
+      );
+      return result;
+    } catch (error) {
+      await this.#recordFailure(previous, commit, error);
+      // the person who merged must learn that their commit did not reach the target
+      const message = error instanceof Error ? error.message : String(error);
+      if (this.#reportedFailure !== `${commit} ${message}`) {
+        await this.#reportCommitStatus(
+          commit,
+          { type: 'Stalled', reason: 'SyncError', message },
+          'error',
+        );
+        this.#reportedFailure = `${commit} ${message}`;
+      }
+      throw error;
+    }
+  }
+
+  /** `state` defaults to success when Ready, failure otherwise */
+  async #reportCommitStatus(
+    commit: string,
+    condition: ResourceCondition,
+    state?: 'error' | 'pending',
+  ): Promise<void> {
+    const context =
+      this.#options.commitStatusContext ??
+      `butler-portal/sync-${this.#options.target.name}`;
+    if (context === false) return;
+    if (!state) this.#reportedFailure = undefined;
+    try {
+      await this.#options.provider.setCommitStatus(commit, {
+        context,
+        state: state ?? (condition.type === 'Ready' ? 'success' : 'failure'),
+        description: `${condition.reason}${
+          condition.message ? `: ${condition.message}` : ''
+        }`.slice(0, 140),
+      });
+    } catch (error) {
+      // a sync that worked stays a sync that worked; the status is a courtesy
+      this.#options.logger?.warn(
+        `gitops sync: could not report the commit status of ${commit}: ${error}`,
+      );
+    }
+  }
+}

@@ -1,0 +1,108 @@
+/*
+ * What the reconciler needs from a place it syncs to (the management cluster, a folder of
+ * rendered manifests, ...). Kept small on purpose, in the spirit of Argo CD's gitops-engine: the
+ * reconciler owns diffing, pruning rules and status; a target only writes, lists and deletes.
+ */
+import crypto from 'crypto';
+import type {
+  GitOpsResource,
+  ResourceRef,
+} from '@butler-portal/plugin-gitops-common';
+import { canonicalJson } from '@butler-portal/plugin-gitops-node';
+
+/** Label that marks an object as owned by the portal; only such objects are ever pruned. */
+export const MANAGED_BY_LABEL = 'portal.butlerlabs.dev/managed-by';
+/** Value of {@link MANAGED_BY_LABEL}. */
+export const MANAGED_BY_VALUE = 'butler-portal';
+/** Field manager of server-side apply. */
+export const FIELD_MANAGER = 'butler-portal';
+
+/** One object to apply: the resource as rendered from Git (managed-by label included). */
+export interface DesiredObject {
+  ref: ResourceRef;
+  object: GitOpsResource;
+  /** {@link contentHash} of `object` */
+  hash: string;
+}
+
+/** Outcome of applying one object; a target reports failures per object, it does not throw. */
+export type ApplyResult =
+  | { ref: ResourceRef; ok: true }
+  | { ref: ResourceRef; ok: false; error: string };
+
+/**
+ * An object the target holds that carries the managed-by label. A target gives `hash` when it
+ * can tell exactly what it holds (a file), or `live` (the object as the target returns it, with
+ * its own added fields) when it cannot; the reconciler then checks the desired fields are there.
+ */
+export interface ManagedObject {
+  ref: ResourceRef;
+  hash?: string;
+  live?: Record<string, unknown>;
+}
+
+/** Live health, named as in Argo CD (Suspended: deliberately stopped, e.g. a stopped workspace). */
+export type HealthStatus =
+  | 'Healthy'
+  | 'Progressing'
+  | 'Degraded'
+  | 'Suspended'
+  | 'Missing'
+  | 'Unknown';
+
+export interface ResourceHealth {
+  status: HealthStatus;
+  message?: string;
+}
+
+export interface SyncTarget {
+  /** id of the target, the key of its state in the reconciler store (e.g. `directory`) */
+  readonly name: string;
+  /** writes (server-side applies) each object; one result per object, in order */
+  apply(objects: DesiredObject[]): Promise<ApplyResult[]>;
+  /** every object of the portal's kinds that carries the managed-by label */
+  listManaged(): Promise<ManagedObject[]>;
+  /**
+   * removes an object, only when it carries the managed-by label; an absent object is not an
+   * error (deleting is idempotent), an unlabelled one is refused with an error
+   */
+  delete(ref: ResourceRef): Promise<void>;
+  /** live health of one object, when the target can tell */
+  health?(ref: ResourceRef): Promise<ResourceHealth>;
+}
+
+/** A copy of the resource carrying the managed-by label. */
+export function withManagedByLabel(resource: GitOpsResource): GitOpsResource {
+  return {
+    ...resource,
+    metadata: {
+      ...resource.metadata,
+      labels: {
+        ...resource.metadata.labels,
+        [MANAGED_BY_LABEL]: MANAGED_BY_VALUE,
+      },
+    },
+  };
+}
+
+/** True when an object (as parsed from anywhere) carries the managed-by label. */
+export function hasManagedByLabel(object: unknown): boolean {
+  const labels = (object as { metadata?: { labels?: unknown } } | undefined)
+    ?.metadata?.labels;
+  return (
+    typeof labels === 'object' &&
+    labels !== null &&
+    (labels as Record<string, unknown>)[MANAGED_BY_LABEL] === MANAGED_BY_VALUE
+  );
+}
+
+/**
+ * sha256 of an object's canonical JSON (keys sorted at every level), so the hash depends on the
+ * content only, not on key order or YAML formatting.
+ */
+export function contentHash(object: unknown): string {
+  return crypto
+    .createHash('sha256')
+    .update(canonicalJson(object))
+    .digest('hex');
+}
