@@ -1,0 +1,125 @@
+/*
+ * Each component's options against the JSON Schema the pinned Vector version publishes for its
+ * type (draft 2019-09: `unevaluatedProperties` is how Vector forbids unknown options). One ajv
+ * instance per process, created on first use; each component type's validator is compiled on
+ * first use and kept, never per call.
+ */
+import Ajv2019, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2019';
+import addFormats from 'ajv-formats';
+import {
+  describePointer,
+  schemaIssues,
+  type ParsedYaml,
+  type ValidationIssue,
+} from '@butler-portal/plugin-gitops-common';
+import { vectorCatalog } from '../catalog/catalog';
+import type { PipelineComponent } from '../graph/types';
+
+/** The catalog's base URI inside ajv; component schemas are reached by JSON Pointer. */
+const CATALOG_ID = 'urn:butler-portal:herald:vector-catalog';
+
+let ajv: Ajv2019 | undefined;
+const compiled = new Map<string, ValidateFunction>();
+
+function validatorFor(component: PipelineComponent): ValidateFunction {
+  const key = `${component.kind}:${component.type}`;
+  let validate = compiled.get(key);
+  if (!validate) {
+    if (!ajv) {
+      // strict: false, because Vector's schema carries `_metadata` annotations
+      ajv = new Ajv2019({ allErrors: true, verbose: true, strict: false });
+      addFormats(ajv);
+      ajv.addSchema({ $id: CATALOG_ID, ...vectorCatalog });
+    }
+    validate = ajv.compile({
+      $ref: `${CATALOG_ID}#/components/${encodeURIComponent(key)}/options`,
+    });
+    compiled.set(key, validate);
+  }
+  return validate;
+}
+
+/** Top-level option names a component type's schema declares (through allOf and $ref). */
+function knownOptions(schema: unknown, depth = 0): string[] {
+  if (!schema || typeof schema !== 'object' || depth > 4) return [];
+  const s = schema as Record<string, any>;
+  const names = Object.keys(s.properties ?? {});
+  if (typeof s.$ref === 'string' && s.$ref.startsWith('#/definitions/')) {
+    const name = s.$ref.slice('#/definitions/'.length);
+    names.push(...knownOptions(vectorCatalog.definitions[name], depth + 1));
+  }
+  for (const part of [...(s.allOf ?? [])]) {
+    names.push(...knownOptions(part, depth + 1));
+  }
+  return [...new Set(names)];
+}
+
+/** Edit distance, for "did you mean" on a misspelt option. */
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j];
+      row[j] = Math.min(
+        row[j] + 1,
+        row[j - 1] + 1,
+        previous + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+      previous = current;
+    }
+  }
+  return row[b.length];
+}
+
+function suggestion(name: string, known: string[]): string {
+  const close = known
+    .map(k => ({ k, d: distance(name, k) }))
+    .filter(({ d }) => d <= Math.max(1, Math.floor(name.length / 4)))
+    .sort((a, b) => a.d - b.d)[0];
+  return close ? `; did you mean ${JSON.stringify(close.k)}?` : '';
+}
+
+/**
+ * Issues for one component's options, located in the file. Messages name the option path, e.g.
+ * `spec.sinks.loki.options.endpoint: must be a string, found 5`.
+ */
+export function componentOptionIssues(
+  component: PipelineComponent,
+  yaml: ParsedYaml,
+): ValidationIssue[] {
+  if (!component.info) return []; // an unknown type: the kind's schema names the allowed ones
+  const validate = validatorFor(component);
+  if (validate(component.options)) return [];
+  const base = `${component.pointer}/options`;
+  const errors = (validate.errors ?? []).map(
+    (e): ErrorObject => ({ ...e, instancePath: `${base}${e.instancePath}` }),
+  );
+  // ajv's unevaluatedProperties error names no option; say which, and what was probably meant
+  const unknown = errors.filter(e => e.keyword === 'unevaluatedProperties');
+  const issues: ValidationIssue[] = unknown.map(e => {
+    const option = String(e.params.unevaluatedProperty);
+    const pointer = `${e.instancePath}/${option
+      .replace(/~/g, '~0')
+      .replace(/\//g, '~1')}`;
+    const atTop = e.instancePath === base;
+    const hint = atTop
+      ? suggestion(option, knownOptions(component.info!.options))
+      : '';
+    return {
+      path: pointer,
+      ...yaml.locate(pointer, 'key'),
+      message: `${describePointer(pointer)}: unknown option ${JSON.stringify(
+        option,
+      )}${atTop ? ` for the ${component.type} ${component.kind}` : ''}${hint}`,
+    };
+  });
+  const others = errors.filter(e => e.keyword !== 'unevaluatedProperties');
+  const root = {
+    ...component.info.options,
+    definitions: vectorCatalog.definitions,
+  };
+  issues.push(...schemaIssues(others, root, yaml));
+  return issues;
+}

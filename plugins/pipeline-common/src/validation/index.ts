@@ -1,0 +1,11 @@
+export {
+  validatePipeline,
+  type PipelineValidationOptions,
+  type PipelineValidationResult,
+} from './validatePipeline';
+export { SECRET_REFERENCE } from './inlineSecrets';
+export type {
+  IssueSeverity,
+  PipelineIssue,
+  PipelineRule,
+} from './types';
