@@ -11,11 +11,17 @@ import { loadButlerCrds } from './butlerCrds';
 import {
   KubeTestApiServerHandle,
   startKubeTestApiServer,
+  StartKubeTestApiServerOptions,
 } from './startKubeTestApiServer';
 
 export interface ClusterTestEnvironmentOptions {
   /** Butler CRDs the test server installs, by name (`workspaces.butler.butlerlabs.dev`) */
   crds: string[];
+  /** test server settings (watch history, bookmark interval); a real cluster has its own */
+  server?: Pick<
+    StartKubeTestApiServerOptions,
+    'watchHistorySize' | 'watchBookmarkIntervalMs'
+  >;
 }
 
 export interface ClusterTestEnvironment {
@@ -40,6 +46,7 @@ export async function startClusterTestEnvironment(
   const kubeconfigPath = process.env.TEST_KUBECONFIG;
   if (!kubeconfigPath) {
     const server = await startKubeTestApiServer({
+      ...options.server,
       crds: loadButlerCrds(options.crds),
       namespaces: SERVER_NAMESPACES,
     });
