@@ -1,4 +1,12 @@
-/*
- * Keeper backend: the Terraform/OpenTofu module registry protocol, a Helm chart repository and OPA bundles, served from merged versions; registry tokens
+/**
+ * Keeper backend: the Terraform/OpenTofu module registry protocol, a Helm chart repository and
+ * OPA bundles, served from merged versions; registry tokens.
+ *
+ * @packageDocumentation
  */
-export {};
+export { registryPlugin as default } from './plugin';
+export type {
+  MergedRecords,
+  RecordsSnapshot,
+  Located,
+} from './records/MergedRecords';

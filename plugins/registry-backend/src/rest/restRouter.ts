@@ -1,0 +1,247 @@
+/*
+ * The registry REST API for the portal's Registry pages (JSON, Backstage credentials, every
+ * route checked against a registry permission):
+ *
+ *   GET    /artifacts                         every artifact with its versions and their state
+ *   GET    /artifacts/:ns/:name[?version=x]   one artifact, the content of a version, usage
+ *   GET    /tokens                            the caller's registry tokens (never the secret)
+ *   POST   /tokens {name, namespaces}         a new token; the secret is in this answer only
+ *   DELETE /tokens/:id                        revoke
+ */
+import express from 'express';
+import Router from 'express-promise-router';
+import type {
+  HttpAuthService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { isDns1123Label } from '@butler-portal/plugin-gitops-common';
+import {
+  registryReadPermission,
+  registryTokenCreatePermission,
+  registryTokenRevokePermission,
+  usageSnippets,
+  versionProblem,
+  type ArtifactDetailResponse,
+  type ArtifactListResponse,
+  type GitSource,
+  type VersionContent,
+} from '@butler-portal/plugin-registry-common';
+import { terraformInterface } from '../content/terraformInterface';
+import { RegistryError } from '../errors';
+import {
+  chartOfArchive,
+  fetchChartArchive,
+  packageGitChart,
+} from '../protocols/helmCharts';
+import { regoPackages } from '../protocols/opaBundle';
+import {
+  artifactSummary,
+  isServed,
+  latestServed,
+  type ArtifactEntry,
+  type VersionEntry,
+} from '../records/RegistryIndex';
+import type { Registry } from '../Registry';
+import type { TokenStore } from '../tokens/TokenStore';
+
+export interface RestRouterOptions {
+  registry: Registry;
+  tokens: TokenStore;
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+  baseUrl: () => Promise<string>;
+  fetchImpl?: typeof fetch;
+}
+
+const MAX_TOKENS_NAMESPACES = 100;
+
+export function restRouter(options: RestRouterOptions) {
+  const { registry, tokens, httpAuth, permissions } = options;
+  const router = Router();
+  router.use(express.json({ limit: '16kb' }));
+
+  async function authorize(
+    req: express.Request,
+    permission: typeof registryReadPermission,
+  ) {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const [decision] = await permissions.authorize([{ permission }], {
+      credentials,
+    });
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(`you may not do this (${permission.name})`);
+    }
+    return credentials.principal.userEntityRef;
+  }
+
+  router.get('/artifacts', async (req, res) => {
+    await authorize(req, registryReadPermission);
+    const index = await registry.index();
+    const body = await registry.derived(index, 'rest:list', async () => {
+      const answer: ArtifactListResponse = {
+        revision: index.revision,
+        items: index.list().map(artifactSummary),
+      };
+      return answer;
+    });
+    res.json(body);
+  });
+
+  router.get('/artifacts/:ns/:name', async (req, res) => {
+    await authorize(req, registryReadPermission);
+    const { ns, name } = req.params;
+    if (!isDns1123Label(ns) || !isDns1123Label(name)) {
+      throw new InputError('namespace and name are DNS-1123 labels');
+    }
+    const index = await registry.index();
+    const entry = index.get(ns, name);
+    if (!entry) throw new NotFoundError(`artifact ${ns}/${name} not found`);
+    const requested = req.query.version;
+    let version: VersionEntry | undefined;
+    if (requested !== undefined) {
+      const problem = versionProblem(requested);
+      if (problem) throw new InputError(problem);
+      version = entry.versions.find(v => v.version === requested);
+      if (!version)
+        throw new NotFoundError(`${ns}/${name} has no version ${requested}`);
+    } else {
+      version = latestServed(entry);
+    }
+    let content: VersionContent | undefined;
+    let contentProblem: string | undefined;
+    if (version && isServed(version)) {
+      try {
+        content = await registry.derived(
+          index,
+          `rest:content:${ns}/${name}@${version.version}`,
+          () => readContent(registry, entry, version!, options.fetchImpl),
+        );
+      } catch (error) {
+        contentProblem =
+          error instanceof RegistryError ? error.message : String(error);
+      }
+    } else if (version) {
+      contentProblem = `version ${version.version} is ${version.state}${
+        version.reason ? `: ${version.reason}` : ''
+      }`;
+    }
+    const answer: ArtifactDetailResponse = {
+      revision: index.revision,
+      artifact: artifactSummary(entry),
+      ...(content && { content }),
+      ...(contentProblem && { contentProblem }),
+      usage: usageSnippets({
+        registryBaseUrl: await options.baseUrl(),
+        type: entry.located.record.spec.type,
+        namespace: ns,
+        name,
+        version: version?.version,
+      }),
+    };
+    res.json(answer);
+  });
+
+  router.get('/tokens', async (req, res) => {
+    const user = await authorize(req, registryReadPermission);
+    res.json({ items: await tokens.list(user) });
+  });
+
+  router.post('/tokens', async (req, res) => {
+    const user = await authorize(req, registryTokenCreatePermission);
+    const { name, namespaces } = req.body ?? {};
+    if (
+      typeof name !== 'string' ||
+      name.trim().length === 0 ||
+      name.length > 100
+    ) {
+      throw new InputError('name: a non-empty text of at most 100 characters');
+    }
+    if (
+      !Array.isArray(namespaces) ||
+      namespaces.length === 0 ||
+      namespaces.length > MAX_TOKENS_NAMESPACES
+    ) {
+      throw new InputError(
+        `namespaces: a list of 1 to ${MAX_TOKENS_NAMESPACES} namespaces`,
+      );
+    }
+    namespaces.forEach((ns: unknown, i: number) => {
+      if (!isDns1123Label(ns)) {
+        throw new InputError(
+          `namespaces[${i}]: ${JSON.stringify(ns)} is not a namespace`,
+        );
+      }
+    });
+    res
+      .status(201)
+      .json(
+        await tokens.create({ name: name.trim(), owner: user, namespaces }),
+      );
+  });
+
+  router.delete('/tokens/:id', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const token = await tokens.get(req.params.id);
+    if (!token) throw new NotFoundError(`no registry token ${req.params.id}`);
+    if (token.owner !== credentials.principal.userEntityRef) {
+      // someone else's token: only with the revoke permission
+      await authorize(req, registryTokenRevokePermission);
+    }
+    await tokens.revoke(token.id);
+    res.status(204).end();
+  });
+
+  return router;
+}
+
+async function readContent(
+  registry: Registry,
+  entry: ArtifactEntry,
+  version: VersionEntry,
+  fetchImpl?: typeof fetch,
+): Promise<VersionContent> {
+  const record = version.located.record;
+  const source = record.spec.source;
+  if ('chart' in source) {
+    const bytes = await fetchChartArchive(
+      source.chart.url,
+      source.chart.digest,
+      fetchImpl,
+    );
+    const { chart, values } = await chartOfArchive(bytes);
+    return {
+      version: version.version,
+      files: [],
+      helm: { chart: chart ?? {}, ...(values !== undefined && { values }) },
+    };
+  }
+  const content = await registry.sources.read(
+    (source as { git: GitSource }).git,
+  );
+  const readme = content.files.find(f => /^readme(\.md)?$/i.test(f.path));
+  const base: VersionContent = {
+    version: version.version,
+    files: content.files.map(f => f.path),
+    ...(readme && { readme: readme.content.toString('utf8') }),
+  };
+  switch (entry.located.record.spec.type) {
+    case 'terraform-module': {
+      const { inputs, outputs } = await terraformInterface(content.files);
+      return { ...base, terraform: { inputs, outputs } };
+    }
+    case 'helm-chart': {
+      const pkg = await packageGitChart(registry.sources, record);
+      return {
+        ...base,
+        helm: {
+          chart: pkg.chart ?? {},
+          ...(pkg.values !== undefined && { values: pkg.values }),
+        },
+      };
+    }
+    default:
+      return { ...base, opa: { packages: regoPackages(content.files) } };
+  }
+}

@@ -1,0 +1,191 @@
+/*
+ * The content of a version: the files of a git source at its pinned commit (under its
+ * subdirectory), checked against a pinned digest, and its deterministic archive. Content of a
+ * pinned commit never changes, so it is cached by repository, commit and subdirectory.
+ */
+import type { GitProvider } from '@butler-portal/plugin-gitops-node';
+import type { GitSource } from '@butler-portal/plugin-registry-common';
+import {
+  deterministicTarGz,
+  sha256Digest,
+  type ArchiveEntry,
+} from '../archive/deterministicTarGz';
+import { RegistryError } from '../errors';
+
+export interface SourceContent {
+  repository: string;
+  commit: string;
+  /** paths relative to the subdirectory, sorted */
+  files: ArchiveEntry[];
+  /** deterministic tar.gz of `files` */
+  archive: Buffer;
+  /** sha256 of `archive` */
+  digest: string;
+}
+
+/** Reads source files; GitProvider-backed in the portal, in memory in the benchmark. */
+export interface SourceReader {
+  read(source: GitSource): Promise<SourceContent>;
+}
+
+const COMMIT = /^[0-9a-f]{40}$/;
+const MAX_FILES = 2_000;
+const MAX_BYTES = 32 * 1024 * 1024;
+const MAX_CACHED = 256;
+
+export class GitSourceReader implements SourceReader {
+  readonly #providers: (id: string) => GitProvider | undefined;
+  readonly #repositoryIds: () => string[];
+  readonly #cache = new Map<string, Promise<SourceContent>>();
+
+  constructor(options: {
+    provider: (id: string) => GitProvider | undefined;
+    repositoryIds: () => string[];
+  }) {
+    this.#providers = options.provider;
+    this.#repositoryIds = options.repositoryIds;
+  }
+
+  /** the configured repository a source names (`repository`, or a url ending in `/<id>.git`) */
+  #repositoryOf(source: GitSource): string {
+    if (source.repository) return source.repository;
+    const match = /\/([a-z0-9]([-a-z0-9]*[a-z0-9])?)(\.git)?\/?$/.exec(
+      source.url,
+    );
+    const id = match?.[1];
+    if (id && this.#repositoryIds().includes(id)) return id;
+    throw new RegistryError(
+      502,
+      `the source ${
+        source.url
+      } is not one of the portal's repositories (${this.#repositoryIds().join(
+        ', ',
+      )}); name it with spec.source.git.repository`,
+    );
+  }
+
+  async #commitOf(provider: GitProvider, source: GitSource): Promise<string> {
+    if (source.commit) return source.commit;
+    if (!source.digest) {
+      throw new RegistryError(
+        502,
+        'the git source pins neither a commit nor a digest (spec.source.git.commit); Keeper serves only immutable content',
+      );
+    }
+    if (COMMIT.test(source.ref)) return source.ref;
+    // only a digest: the ref is resolved, and the digest check below keeps the content fixed
+    try {
+      return await provider.head(source.ref);
+    } catch (error) {
+      throw new RegistryError(
+        502,
+        `the ref ${JSON.stringify(source.ref)} of ${
+          source.url
+        } cannot be resolved: ${(error as Error).message}`,
+      );
+    }
+  }
+
+  async read(source: GitSource): Promise<SourceContent> {
+    const repository = this.#repositoryOf(source);
+    const provider = this.#providers(repository);
+    if (!provider) {
+      throw new RegistryError(
+        502,
+        `the repository "${repository}" of this version is not configured`,
+      );
+    }
+    const commit = await this.#commitOf(provider, source);
+    const subdirectory = (source.subdirectory ?? '').replace(/\/+$/, '');
+    if (subdirectory.split('/').some(s => s === '..' || s === '.')) {
+      throw new RegistryError(
+        400,
+        `the subdirectory ${JSON.stringify(
+          subdirectory,
+        )} climbs out of the repository`,
+      );
+    }
+    const key = `${repository}\n${commit}\n${subdirectory}`;
+    let content = this.#cache.get(key);
+    if (!content) {
+      content = this.#load(provider, repository, commit, subdirectory);
+      if (this.#cache.size >= MAX_CACHED) {
+        this.#cache.delete(this.#cache.keys().next().value!);
+      }
+      this.#cache.set(key, content);
+      // a failed read (e.g. a commit not fetched yet) is tried again next time
+      content.catch(() => this.#cache.delete(key));
+    }
+    const result = await content;
+    if (source.digest && result.digest !== source.digest) {
+      throw new RegistryError(
+        502,
+        `the content of ${repository}@${commit}${
+          subdirectory ? `:${subdirectory}` : ''
+        } has digest ${result.digest}, but the version pins ${
+          source.digest
+        }; nothing is served`,
+      );
+    }
+    return result;
+  }
+
+  async #load(
+    provider: GitProvider,
+    repository: string,
+    commit: string,
+    subdirectory: string,
+  ): Promise<SourceContent> {
+    const prefix = subdirectory ? `${subdirectory}/` : '';
+    let entries;
+    try {
+      entries = await provider.listTree(commit, prefix || undefined);
+    } catch (error) {
+      throw new RegistryError(
+        502,
+        `the pinned commit ${commit} cannot be read from repository "${repository}": ${
+          (error as Error).message
+        }`,
+      );
+    }
+    entries = entries.filter(e => e.path.startsWith(prefix));
+    if (entries.length === 0) {
+      throw new RegistryError(
+        502,
+        `repository "${repository}" has no files under "${
+          subdirectory || '/'
+        }" at commit ${commit}`,
+      );
+    }
+    if (entries.length > MAX_FILES) {
+      throw new RegistryError(
+        502,
+        `the source has ${entries.length} files, more than the ${MAX_FILES} Keeper packages`,
+      );
+    }
+    let total = 0;
+    const files: ArchiveEntry[] = [];
+    for (const entry of entries) {
+      const file = await provider.readFile(entry.path, commit);
+      if (!file) continue;
+      const content = Buffer.from(file.content, 'utf8');
+      total += content.length;
+      if (total > MAX_BYTES) {
+        throw new RegistryError(
+          502,
+          `the source is larger than ${MAX_BYTES} bytes`,
+        );
+      }
+      files.push({ path: entry.path.slice(prefix.length), content });
+    }
+    files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    const archive = await deterministicTarGz(files);
+    return {
+      repository,
+      commit,
+      files,
+      archive,
+      digest: sha256Digest(archive),
+    };
+  }
+}
