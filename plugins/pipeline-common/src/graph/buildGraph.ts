@@ -167,11 +167,21 @@ export function outputsOf(component: PipelineComponent): ComponentOutput[] {
     o => !o.name.startsWith('<'),
   );
   if (documented.length > 0) {
+    // opentelemetry with use_otlp_decoding keeps the OTLP shape, and then its metrics arrive
+    // as log events (Vector's reference says so): metric components cannot read them
+    const otlpMetricsAsLogs =
+      kind === 'source' &&
+      type === 'opentelemetry' &&
+      options.use_otlp_decoding === true;
     return documented.map(o =>
       named(
         o.name,
         kind === 'source' && EVENT_TYPE_NAMES.has(o.name)
-          ? [o.name as EventType]
+          ? [
+              otlpMetricsAsLogs && o.name === 'metrics'
+                ? 'logs'
+                : (o.name as EventType),
+            ]
           : undefined,
       ),
     );

@@ -231,7 +231,18 @@ export function analyseTypeFlow(graph: PipelineGraph): TypeFlow {
         ? intersect(out, output.fixedTypes)
         : out;
       outputTypes.set(output.ref, types);
-      origin.set(output.ref, originOf(component, edgesTo, origin));
+      origin.set(
+        output.ref,
+        output.fixedTypes && output.fixedTypes[0] !== output.name
+          ? `${originOf(
+              component,
+              edgesTo,
+              origin,
+            )} with use_otlp_decoding: true, which delivers ${
+              output.name
+            } as log events`
+          : originOf(component, edgesTo, origin),
+      );
     }
   }
   return { outputTypes, acceptedTypes, edges, findings };

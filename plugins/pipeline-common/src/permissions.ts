@@ -1,0 +1,24 @@
+/*
+ * Who may do what with Herald pipelines, in the gitops-common style. Approval and merging are
+ * code review (gitops-common's change permissions); these gate what the pipeline pages and the
+ * editor do on top of them.
+ */
+import { createPermission } from '@backstage/plugin-permission-common';
+
+/** See pipelines: graph, validation result, rendered Vector configuration, sync state, changes. */
+export const pipelineReadPermission = createPermission({
+  name: 'pipeline.read',
+  attributes: { action: 'read' },
+});
+
+/** Open a change request (pull request) that creates, edits or deletes one pipeline file. */
+export const pipelineChangeCreatePermission = createPermission({
+  name: 'pipeline.change.create',
+  attributes: { action: 'create' },
+});
+
+/** Every Herald permission, for registration with the permission framework. */
+export const pipelinePermissions = [
+  pipelineReadPermission,
+  pipelineChangeCreatePermission,
+];

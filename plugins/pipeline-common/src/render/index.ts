@@ -1,0 +1,8 @@
+export {
+  renderPipeline,
+  renderedComponentId,
+  renderedFileName,
+  RENDERED_ID_SEPARATOR,
+  type RenderPipelineOptions,
+  type RenderedPipeline,
+} from './renderPipeline';
