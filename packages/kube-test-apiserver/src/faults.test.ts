@@ -1,6 +1,6 @@
 /*
  * Fault injection, seen through @kubernetes/client-node and raw HTTP: errors for the next N
- * matching requests, conflicts, and requests that never get an answer.
+ * matching requests, conflicts, connection resets, and requests that never get an answer.
  */
 import http from 'http';
 import { CoreV1Api } from '@kubernetes/client-node';
@@ -146,6 +146,28 @@ describe('fault injection', () => {
     await waitForHang(2);
     await server.stop();
     await expect(second).rejects.toThrow(/socket hang up|ECONNRESET/);
+  });
+
+  it('resets the connection of a matching request (the client sees ECONNRESET), then serves it again', async () => {
+    const fault = server.inject({
+      match: { method: 'GET', path: '/api/v1/namespaces/kube-system' },
+      respond: 'reset',
+    });
+    const error: any = await core
+      .readNamespace({ name: 'kube-system' })
+      .then(() => undefined)
+      .catch(e => e);
+    expect(`${error?.code} ${error?.message}`).toMatch(/ECONNRESET/);
+    expect(fault).toMatchObject({ hits: 1, remaining: 0 });
+    expect(
+      (await core.readNamespace({ name: 'kube-system' })).metadata?.name,
+    ).toBe('kube-system');
+    expect(
+      server
+        .requests()
+        .filter(r => r.path === '/api/v1/namespaces/kube-system')
+        .map(r => r.fault ?? 'served'),
+    ).toEqual(['reset', 'served']);
   });
 
   it('refuses a fault that would never fire', () => {

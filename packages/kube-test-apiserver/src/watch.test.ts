@@ -3,6 +3,7 @@
  * watch from the list's resourceVersion).
  */
 import {
+  CoreV1Api,
   CustomObjectsApi,
   KubernetesObject,
   makeInformer,
@@ -10,47 +11,17 @@ import {
   setHeaderOptions,
   Watch,
 } from '@kubernetes/client-node';
-import { KubeTestApiServerHandle } from './startKubeTestApiServer';
-import { startWithWidgets, WIDGETS, WIDGETS_IN_DEFAULT } from './testUtils';
-
-/** Events as they arrive; next() waits for the following one. */
-class EventQueue {
-  private readonly events: Array<{ type: string; object: any }> = [];
-  private waiters: Array<() => void> = [];
-  done?: unknown;
-  closed = false;
-
-  push = (type: string, object: any) => {
-    this.events.push({ type, object });
-    this.wake();
-  };
-
-  finish = (err: unknown) => {
-    this.done = err;
-    this.closed = true;
-    this.wake();
-  };
-
-  private wake() {
-    const waiters = this.waiters;
-    this.waiters = [];
-    waiters.forEach(w => w());
-  }
-
-  async next(): Promise<{ type: string; object: any }> {
-    while (this.events.length === 0) {
-      if (this.closed) throw new Error(`watch ended: ${String(this.done)}`);
-      await new Promise<void>(resolve => this.waiters.push(resolve));
-    }
-    return this.events.shift()!;
-  }
-
-  async closedWith(): Promise<unknown> {
-    while (!this.closed)
-      await new Promise<void>(resolve => this.waiters.push(resolve));
-    return this.done;
-  }
-}
+import {
+  KubeTestApiServerHandle,
+  startKubeTestApiServer,
+} from './startKubeTestApiServer';
+import { EventQueue } from './__testUtils__/EventQueue';
+import {
+  startWithWidgets,
+  WIDGETS,
+  WIDGETS_CRD,
+  WIDGETS_IN_DEFAULT,
+} from './testUtils';
 
 const summary = (e: { type: string; object: any }) =>
   `${e.type} ${e.object.metadata?.name}`;
@@ -164,17 +135,137 @@ describe('watch', () => {
     expect(await events.closedWith()).toBeNull();
   });
 
-  it('ends the stream after timeoutSeconds, and sends a bookmark when asked', async () => {
-    const events = await start({
-      timeoutSeconds: 1,
-      allowWatchBookmarks: 'true',
+  it('names the last forgotten resourceVersion in the 410 message when the history window is full', async () => {
+    const small = await startKubeTestApiServer({
+      crds: [WIDGETS_CRD],
+      watchHistorySize: 3,
     });
-    const bookmark = await events.next();
-    expect(bookmark.type).toBe('BOOKMARK');
-    expect(bookmark.object.metadata.resourceVersion).toBe(
-      String(server.resourceVersion()),
-    );
+    try {
+      const api = small.kubeconfig.makeApiClient(CustomObjectsApi);
+      const created: any[] = [];
+      for (const name of ['a', 'b', 'c', 'd', 'e']) {
+        created.push(
+          await api.createNamespacedCustomObject({
+            ...WIDGETS_IN_DEFAULT,
+            body: {
+              apiVersion: 'example.com/v1',
+              kind: 'Widget',
+              metadata: { name },
+              spec: { size: 1 },
+            },
+          }),
+        );
+      }
+      const rv = (o: any) => Number(o.metadata.resourceVersion);
+      // the window holds c, d and e: b's resourceVersion is the last one forgotten
+      const events = new EventQueue();
+      const w = new Watch(small.kubeconfig);
+      controllers.push(
+        await w.watch(
+          WIDGETS,
+          { resourceVersion: String(rv(created[0])) },
+          events.push,
+          events.finish,
+        ),
+      );
+      expect((await events.next()).object.message).toBe(
+        `too old resource version: ${rv(created[0])} (${rv(created[1])})`,
+      );
+      // from b on, the history still reaches back
+      const resumed = new EventQueue();
+      controllers.push(
+        await w.watch(
+          WIDGETS,
+          { resourceVersion: String(rv(created[1])) },
+          resumed.push,
+          resumed.finish,
+        ),
+      );
+      expect(
+        [await resumed.next(), await resumed.next(), await resumed.next()].map(
+          summary,
+        ),
+      ).toEqual(['ADDED c', 'ADDED d', 'ADDED e']);
+    } finally {
+      controllers.splice(0).forEach(c => c.abort());
+      await small.stop();
+    }
+  });
+
+  it('ends the stream after timeoutSeconds', async () => {
+    const events = await start({ timeoutSeconds: 1 });
     expect(await events.closedWith()).toBeNull();
+    expect(events.pending).toBe(0);
+  });
+
+  it('sends bookmarks every watchBookmarkIntervalMs once the resourceVersion moved, not after the initial events', async () => {
+    const fast = await startKubeTestApiServer({
+      crds: [WIDGETS_CRD],
+      namespaces: ['default'],
+      watchBookmarkIntervalMs: 100,
+    });
+    try {
+      const events = new EventQueue();
+      controllers.push(
+        await new Watch(fast.kubeconfig).watch(
+          WIDGETS,
+          { allowWatchBookmarks: 'true' },
+          events.push,
+          events.finish,
+        ),
+      );
+      // nothing has been written since the watch started: no bookmark in three intervals
+      await new Promise(resolve => setTimeout(resolve, 350));
+      expect(events.pending).toBe(0);
+      // a write of another kind moves the resourceVersion: the next bookmark carries it
+      await fast.kubeconfig.makeApiClient(CoreV1Api).createNamespacedConfigMap({
+        namespace: 'default',
+        body: { metadata: { name: 'elsewhere' } },
+      });
+      const bookmark = await events.next();
+      expect(bookmark).toEqual({
+        type: 'BOOKMARK',
+        object: {
+          apiVersion: 'example.com/v1',
+          kind: 'Widget',
+          metadata: { resourceVersion: String(fast.resourceVersion()) },
+        },
+      });
+      expect((await events.next()).type).toBe('BOOKMARK');
+    } finally {
+      controllers.splice(0).forEach(c => c.abort());
+      await fast.stop();
+    }
+  });
+
+  it('drops watch connections with a reset; a watch resumed from the last resourceVersion seen gets exactly the missed events', async () => {
+    const a = await create('a');
+    const events = await start({ resourceVersion: a.metadata.resourceVersion });
+    await create('b');
+    const b = await events.next();
+    expect(summary(b)).toBe('ADDED b');
+
+    expect(server.resetWatches('/widgets')).toBe(1);
+    // the client sees a broken connection, not the clean end of a stream (done(null))
+    const error: any = await events.closedWith();
+    expect(error).not.toBeNull();
+    expect(`${error.code} ${error.message}`).toMatch(/ECONNRESET/);
+
+    // written while no watch was open
+    await patch('a', { spec: { size: 2 } });
+    await create('c');
+    await remove('b');
+    const resumed = await start({
+      resourceVersion: b.object.metadata.resourceVersion,
+    });
+    expect(
+      [await resumed.next(), await resumed.next(), await resumed.next()].map(
+        summary,
+      ),
+    ).toEqual(['MODIFIED a', 'ADDED c', 'DELETED b']);
+    await create('d');
+    expect(summary(await resumed.next())).toBe('ADDED d');
+    expect(resumed.pending).toBe(0);
   });
 
   it('feeds client-node informers (list, then watch from the list resourceVersion)', async () => {
