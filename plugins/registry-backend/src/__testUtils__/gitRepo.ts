@@ -1,0 +1,114 @@
+/*
+ * A real git repository driven by the git CLI, seen through the read side of the GitProvider
+ * interface (head, readFile, listTree): what Keeper uses of a provider. Tests commit, branch and
+ * move tags with git itself, so "merged" means exactly "on main".
+ */
+import { execFileSync } from 'child_process';
+import fs from 'fs';
+import path from 'path';
+import type { GitProvider } from '@butler-portal/plugin-gitops-node';
+
+const ENV = {
+  PATH: process.env.PATH,
+  HOME: '/tmp',
+  GIT_CONFIG_NOSYSTEM: '1',
+  GIT_CONFIG_GLOBAL: '/dev/null',
+  GIT_AUTHOR_NAME: 'Test',
+  GIT_AUTHOR_EMAIL: 'test@example.com',
+  GIT_COMMITTER_NAME: 'Test',
+  GIT_COMMITTER_EMAIL: 'test@example.com',
+};
+
+export class GitRepo {
+  constructor(readonly id: string, readonly dir: string) {}
+
+  static create(id: string, dir: string, seedDir?: string): GitRepo {
+    fs.mkdirSync(dir, { recursive: true });
+    const repo = new GitRepo(id, dir);
+    repo.git('init', '-q', '-b', 'main');
+    if (seedDir) fs.cpSync(seedDir, dir, { recursive: true });
+    else fs.writeFileSync(path.join(dir, '.keep'), '');
+    repo.git('add', '-A');
+    repo.git('commit', '-q', '-m', 'initial');
+    return repo;
+  }
+
+  git(...args: string[]): string {
+    return execFileSync('git', args, {
+      cwd: this.dir,
+      env: ENV,
+      maxBuffer: 64 * 1024 * 1024,
+    })
+      .toString('utf8')
+      .trim();
+  }
+
+  /** writes (or deletes, with `null`) files and commits them on the current branch */
+  commit(files: Record<string, string | null>, message = 'change'): string {
+    for (const [file, content] of Object.entries(files)) {
+      const full = path.join(this.dir, file);
+      if (content === null) fs.rmSync(full, { force: true });
+      else {
+        fs.mkdirSync(path.dirname(full), { recursive: true });
+        fs.writeFileSync(full, content);
+      }
+    }
+    this.git('add', '-A');
+    this.git('commit', '-q', '-m', message);
+    return this.git('rev-parse', 'HEAD');
+  }
+
+  headOf(ref = 'main'): string {
+    return this.git('rev-parse', `${ref}^{commit}`);
+  }
+
+  provider(): GitProvider {
+    const notUsed = (): never => {
+      throw new Error('not used by Keeper');
+    };
+    return {
+      repository: this.id,
+      type: 'local',
+      defaultBranch: async () => 'main',
+      head: async (branch?: string) => this.headOf(branch ?? 'main'),
+      readFile: async (file: string, ref = 'main') => {
+        try {
+          const sha = this.git('rev-parse', `${ref}:${file}`);
+          const content = execFileSync('git', ['cat-file', 'blob', sha], {
+            cwd: this.dir,
+            env: ENV,
+          }).toString('utf8');
+          return { path: file, content, sha };
+        } catch {
+          return undefined;
+        }
+      },
+      listTree: async (ref = 'main', prefix?: string) => {
+        const out = this.git(
+          'ls-tree',
+          '-r',
+          '--full-tree',
+          ref,
+          ...(prefix ? ['--', prefix] : []),
+        );
+        return out
+          .split('\n')
+          .filter(Boolean)
+          .map(line => {
+            const [meta, file] = line.split('\t');
+            return { path: file, sha: meta.split(' ')[2] };
+          })
+          .filter(e => !prefix || e.path.startsWith(prefix));
+      },
+      changedPaths: notUsed,
+      openChange: notUsed,
+      listChanges: notUsed,
+      getChange: notUsed,
+      getChangeFiles: notUsed,
+      review: notUsed,
+      merge: notUsed,
+      close: notUsed,
+      setCommitStatus: notUsed,
+    } as GitProvider;
+  }
+}
