@@ -306,6 +306,41 @@ describe('field ownership (conformance)', () => {
     );
   });
 
+  it('keeps at most 10 Update entries, merging the oldest into "ancient-changes"', async () => {
+    const { name } = await applied();
+    const managers = Array.from(
+      { length: 11 },
+      (_, i) => `manager-${String(i + 1).padStart(2, '0')}`,
+    );
+    let last: any;
+    for (const manager of managers) {
+      last = await cluster.patch(
+        name,
+        { metadata: { labels: { [manager]: 'x' } } },
+        PatchStrategy.MergePatch,
+        manager,
+      );
+    }
+    // 11 updaters: the two oldest (by time, then identifier) share one entry
+    expect(owners(last)).toEqual([
+      'ancient-changes/Update',
+      'butler-portal/Apply',
+      ...managers.slice(2).map(m => `${m}/Update`),
+    ]);
+    expect(managedEntry(last, 'ancient-changes')).toEqual({
+      manager: 'ancient-changes',
+      operation: 'Update',
+      apiVersion: WORKSPACE_API_VERSION,
+      time: expect.stringMatching(RFC3339_SECONDS),
+      fieldsType: 'FieldsV1',
+      fieldsV1: {
+        'f:metadata': {
+          'f:labels': { 'f:manager-01': {}, 'f:manager-02': {} },
+        },
+      },
+    });
+  });
+
   it('refuses a strategic merge patch on a custom resource with a bare 415 Status', async () => {
     const { name } = await applied();
     const { code, status } = await failure(

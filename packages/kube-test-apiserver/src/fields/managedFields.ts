@@ -50,6 +50,12 @@ export function decodeManagedFields(entries: unknown): Manager[] {
   }));
 }
 
+/** Byte order, as Go compares strings (localeCompare would not). */
+function compareStrings(a: string, b: string): number {
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
+}
+
 /**
  * The entries as the apiserver writes them: appliers first, then updaters; within each, oldest
  * first (by whole seconds), then by manager, apiVersion and subresource. An empty manager name
@@ -57,15 +63,14 @@ export function decodeManagedFields(entries: unknown): Manager[] {
  */
 export function encodeManagedFields(managers: Manager[]): ManagedFieldsEntry[] {
   const seconds = (m: Manager) => (m.time ? Date.parse(m.time) / 1000 : 0);
-  const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
   return [...managers]
     .sort(
       (p, q) =>
-        compare(p.operation, q.operation) ||
+        compareStrings(p.operation, q.operation) ||
         seconds(p) - seconds(q) ||
-        compare(p.manager, q.manager) ||
-        compare(p.apiVersion, q.apiVersion) ||
-        compare(p.subresource ?? '', q.subresource ?? ''),
+        compareStrings(p.manager, q.manager) ||
+        compareStrings(p.apiVersion, q.apiVersion) ||
+        compareStrings(p.subresource ?? '', q.subresource ?? ''),
     )
     .map(m => ({
       ...(m.manager ? { manager: m.manager } : {}),
@@ -181,9 +186,10 @@ function conflictMessage(
   }
   const lines: string[] = [];
   const sorted = [...conflicts].sort((a, b) => {
-    const x = managerIdentifier(a.manager);
-    const y = managerIdentifier(b.manager);
-    return x < y ? -1 : x > y ? 1 : 0;
+    return compareStrings(
+      managerIdentifier(a.manager),
+      managerIdentifier(b.manager),
+    );
   });
   for (const c of sorted) {
     lines.push(`conflicts with ${describeManager(c.manager)}:`);
@@ -356,9 +362,7 @@ export function capUpdateManagers(
   updaters.sort((a, b) => {
     const byTime = seconds(a) - seconds(b);
     if (byTime !== 0) return byTime;
-    const x = managerIdentifier(a);
-    const y = managerIdentifier(b);
-    return x < y ? -1 : x > y ? 1 : 0;
+    return compareStrings(managerIdentifier(a), managerIdentifier(b));
   });
   const out = [...managers];
   const bucketOf = (apiVersion: string) =>

@@ -103,13 +103,12 @@ export class KubeTestApiServer {
    * RegExp of the watched URL path) picks which; default all. Returns how many were reset.
    */
   resetWatches(path?: string | RegExp): number {
-    const picked = [...this.watches].filter(w =>
-      path === undefined
-        ? true
-        : typeof path === 'string'
+    const picked = [...this.watches].filter(w => {
+      if (path === undefined) return true;
+      return typeof path === 'string'
         ? w.path.includes(path)
-        : path.test(w.path),
-    );
+        : path.test(w.path);
+    });
     for (const w of picked) w.reset();
     return picked.length;
   }
