@@ -291,7 +291,9 @@ export function buildPipelineGraph(spec: unknown): PipelineGraph {
 
   for (const { section, kind } of SECTIONS) {
     if (kind === 'transform') continue;
-    const present = components.some(c => c.kind === kind);
+    // declared entries count, even one refused as a duplicate id
+    const entries = specObject[section];
+    const present = isObject(entries) && Object.keys(entries).length > 0;
     if (!present) {
       findings.push({
         pointer: `/spec/${section}`,

@@ -173,19 +173,45 @@ export function analyseTypeFlow(graph: PipelineGraph): TypeFlow {
     const accepted = acceptedTypesOf(component);
     acceptedTypes.set(component.id, accepted);
     const arriving = new Set<EventType>();
+    // one input as written may be several edges (a wildcard): judge them together, as the
+    // user wrote them, and keep each edge's own types for the badges
+    const groups = new Map<number, PipelineEdge[]>();
     for (const edge of edgesTo.get(component.id) ?? []) {
       const types = outputTypes.get(edge.from) ?? [];
       const meet = intersect(types, accepted);
-      const dropped = types.filter(t => !accepted.includes(t));
-      edges.push({ ...edge, types, accepted: meet, dropped });
+      edges.push({
+        ...edge,
+        types,
+        accepted: meet,
+        dropped: types.filter(t => !accepted.includes(t)),
+      });
       meet.forEach(t => arriving.add(t));
+      groups.set(edge.inputIndex, [
+        ...(groups.get(edge.inputIndex) ?? []),
+        edge,
+      ]);
+    }
+    for (const [inputIndex, group] of groups) {
+      const types = ordered(
+        group.flatMap(edge => outputTypes.get(edge.from) ?? []),
+      );
       if (types.length === 0) continue; // nothing arrives: reported upstream
-      const pointer = `${component.pointer}/inputs/${edge.inputIndex}`;
-      const via = edge.input === edge.from ? '' : ` (via ${JSON.stringify(edge.input)})`;
+      const meet = intersect(types, accepted);
+      const dropped = types.filter(t => !accepted.includes(t));
+      const pointer = `${component.pointer}/inputs/${inputIndex}`;
+      const [first] = group;
+      const what =
+        group.length === 1 && first.input === first.from
+          ? `${JSON.stringify(first.from)}${
+              origin.has(first.from) ? ` (${origin.get(first.from)})` : ''
+            }`
+          : `${JSON.stringify(first.input)} (${group
+              .map(edge => edge.from)
+              .join(', ')})`;
       const consumer = `${component.type} ${component.kind} ${JSON.stringify(
         component.id,
       )}`;
-      const codec = component.kind === 'sink' ? codecOf(component) : undefined;
+      const codec = codecOf(component);
       const acceptsWhat = `accepts only ${listTypes(accepted) || 'nothing'}${
         codec !== undefined && CODEC_EVENT_TYPES[codec]
           ? ` with codec ${JSON.stringify(codec)}`
@@ -202,11 +228,11 @@ export function analyseTypeFlow(graph: PipelineGraph): TypeFlow {
           target: 'value',
           severity: 'error',
           rule: 'type-mismatch',
-          message: `${describePointer(pointer)}: ${JSON.stringify(
-            edge.from,
-          )}${via} carries only ${listTypes(types)}${
-            origin.has(edge.from) ? ` (${origin.get(edge.from)})` : ''
-          }, but ${consumer} ${acceptsWhat}: every event would be dropped${
+          message: `${describePointer(
+            pointer,
+          )}: ${what} carries only ${listTypes(
+            types,
+          )}, but ${consumer} ${acceptsWhat}: every event would be dropped${
             hint ? ` (convert them first, e.g. with a ${hint} transform)` : ''
           }`,
         });
@@ -216,9 +242,9 @@ export function analyseTypeFlow(graph: PipelineGraph): TypeFlow {
           target: 'value',
           severity: 'warning',
           rule: 'type-dropped',
-          message: `${describePointer(pointer)}: ${JSON.stringify(
-            edge.from,
-          )}${via} carries ${listTypes(types)}, but ${consumer} ${acceptsWhat}: its ${listTypes(
+          message: `${describePointer(pointer)}: ${what} carries ${listTypes(
+            types,
+          )}, but ${consumer} ${acceptsWhat}: its ${listTypes(
             dropped,
           )} would be silently dropped`,
         });

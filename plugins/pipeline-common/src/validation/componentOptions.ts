@@ -39,20 +39,26 @@ function validatorFor(component: PipelineComponent): ValidateFunction {
   return validate;
 }
 
-/** Top-level option names a component type's schema declares (through allOf and $ref). */
-function knownOptions(schema: unknown, depth = 0): string[] {
-  if (!schema || typeof schema !== 'object' || depth > 4) return [];
+/**
+ * Option names a schema declares at its own level, through `allOf`/`oneOf`/`anyOf` and `$ref`
+ * (every alternative's, so that an option of another alternative is recognised as such).
+ */
+function optionNames(schema: unknown, depth = 0): string[] {
+  if (!schema || typeof schema !== 'object' || depth > 6) return [];
   const s = schema as Record<string, any>;
   const names = Object.keys(s.properties ?? {});
   if (typeof s.$ref === 'string' && s.$ref.startsWith('#/definitions/')) {
     const name = s.$ref.slice('#/definitions/'.length);
-    names.push(...knownOptions(vectorCatalog.definitions[name], depth + 1));
+    names.push(...optionNames(vectorCatalog.definitions[name], depth + 1));
   }
-  for (const part of [...(s.allOf ?? [])]) {
-    names.push(...knownOptions(part, depth + 1));
+  for (const part of [...(s.allOf ?? []), ...(s.oneOf ?? []), ...(s.anyOf ?? [])]) {
+    names.push(...optionNames(part, depth + 1));
   }
   return [...new Set(names)];
 }
+
+/** Options that choose between alternatives, and so rule out the other alternatives' options. */
+const DISCRIMINATORS = ['codec', 'strategy', 'mode', 'type', 'method', 'format'];
 
 /** Edit distance, for "did you mean" on a misspelt option. */
 function distance(a: string, b: string): number {
@@ -97,24 +103,48 @@ export function componentOptionIssues(
     (e): ErrorObject => ({ ...e, instancePath: `${base}${e.instancePath}` }),
   );
   // ajv's unevaluatedProperties error names no option; say which, and what was probably meant
-  const unknown = errors.filter(e => e.keyword === 'unevaluatedProperties');
-  const issues: ValidationIssue[] = unknown.map(e => {
+  const issues: ValidationIssue[] = [];
+  const failedBelow = (path: string) =>
+    errors.some(
+      e =>
+        e.keyword !== 'unevaluatedProperties' &&
+        (e.instancePath === path || e.instancePath.startsWith(`${path}/`)),
+    );
+  for (const e of errors) {
+    if (e.keyword !== 'unevaluatedProperties') continue;
     const option = String(e.params.unevaluatedProperty);
     const pointer = `${e.instancePath}/${option
       .replace(/~/g, '~0')
       .replace(/\//g, '~1')}`;
-    const atTop = e.instancePath === base;
-    const hint = atTop
-      ? suggestion(option, knownOptions(component.info!.options))
-      : '';
-    return {
+    const known = optionNames(e.parentSchema);
+    const data = (e.data ?? {}) as Record<string, unknown>;
+    const chosen = DISCRIMINATORS.find(
+      d => d !== option && typeof data[d] === 'string',
+    );
+    let message: string;
+    if (known.includes(option) && failedBelow(e.instancePath)) {
+      continue; // left unevaluated only because a sibling failed; that error explains it
+    } else if (known.includes(option) && chosen) {
+      // an option of another alternative: the two cannot be set together
+      message = `option ${JSON.stringify(option)} does not go with ${chosen} ${JSON.stringify(
+        data[chosen],
+      )}; it belongs to another ${chosen}`;
+    } else {
+      const where =
+        e.instancePath === base
+          ? ` for the ${component.type} ${component.kind}`
+          : '';
+      message = `unknown option ${JSON.stringify(option)}${where}${suggestion(
+        option,
+        known,
+      )}`;
+    }
+    issues.push({
       path: pointer,
       ...yaml.locate(pointer, 'key'),
-      message: `${describePointer(pointer)}: unknown option ${JSON.stringify(
-        option,
-      )}${atTop ? ` for the ${component.type} ${component.kind}` : ''}${hint}`,
-    };
-  });
+      message: `${describePointer(pointer)}: ${message}`,
+    });
+  }
   const others = errors.filter(e => e.keyword !== 'unevaluatedProperties');
   const root = {
     ...component.info.options,

@@ -88,7 +88,17 @@ function check(
   if (!parsed.ok) return { issues: tagged(parsed.issues, 'yaml') };
   const { yaml } = parsed;
   const value = yaml.value;
-  const issues: PipelineIssue[] = tagged(findSecrets(yaml, text), 'credential');
+  // gitops-common's credential scan, with the advice that fits a pipeline
+  const issues: PipelineIssue[] = tagged(
+    findSecrets(yaml, text).map(i => ({
+      ...i,
+      message: i.message.replace(
+        'reference a Kubernetes Secret instead',
+        'use a Vector secret reference, SECRET[backend.key], instead',
+      ),
+    })),
+    'credential',
+  );
 
   const kind = kindOf(value.apiVersion, value.kind);
   if (!kind || kind.kind !== 'Pipeline') {
