@@ -1,0 +1,20 @@
+import { isPermission } from '@backstage/plugin-permission-common';
+import {
+  pipelineChangeCreatePermission,
+  pipelinePermissions,
+  pipelineReadPermission,
+} from './permissions';
+
+describe('pipeline permissions', () => {
+  it('are basic permissions with the actions policies match on, each once', () => {
+    expect(
+      pipelinePermissions.map(p => [p.name, p.type, p.attributes.action]),
+    ).toEqual([
+      ['pipeline.read', 'basic', 'read'],
+      ['pipeline.change.create', 'basic', 'create'],
+    ]);
+    expect(
+      isPermission(pipelineReadPermission, pipelineChangeCreatePermission),
+    ).toBe(false);
+  });
+});
