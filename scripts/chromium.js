@@ -10,7 +10,11 @@ const { spawnSync } = require('child_process');
 const fs = require('fs');
 
 function candidates(env = process.env) {
-  return [env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(Boolean);
+  return [
+    env.CHROMIUM_PATH,
+    '/usr/bin/chromium',
+    '/usr/bin/chromium-browser',
+  ].filter(Boolean);
 }
 
 function findChromium(env = process.env, exists = fs.existsSync) {
@@ -18,7 +22,10 @@ function findChromium(env = process.env, exists = fs.existsSync) {
 }
 
 function onPath(cmd) {
-  return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
+  return (
+    spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status ===
+    0
+  );
 }
 
 /**
@@ -29,18 +36,32 @@ function onPath(cmd) {
  */
 function browserPlan({ found, isRoot, hasAptGet, ci, looked }) {
   if (found) return { action: 'run', reason: `chromium at ${found}` };
-  if (isRoot && hasAptGet) return { action: 'install', reason: `no chromium at ${looked.join(', ')}; installing Debian's chromium with apt-get` };
+  if (isRoot && hasAptGet)
+    return {
+      action: 'install',
+      reason: `no chromium at ${looked.join(
+        ', ',
+      )}; installing Debian's chromium with apt-get`,
+    };
   const why = `no chromium at ${looked.join(', ')} (CHROMIUM_PATH), and ${
-    hasAptGet ? 'installing it needs root (apt-get install chromium)' : 'no apt-get to install it with'
+    hasAptGet
+      ? 'installing it needs root (apt-get install chromium)'
+      : 'no apt-get to install it with'
   }`;
-  return ci ? { action: 'fail', reason: `${why}; CI requires the browser tests` } : { action: 'skip', reason: why };
+  return ci
+    ? { action: 'fail', reason: `${why}; CI requires the browser tests` }
+    : { action: 'skip', reason: why };
 }
 
 /**
  * Makes sure a chromium is there, installing it where possible. `ci`: a missing browser is fatal.
  * @returns {{ ok: true, path: string } | { ok: false, fatal: boolean, reason: string }}
  */
-function ensureChromium({ env = process.env, ci = false, log = () => {} } = {}) {
+function ensureChromium({
+  env = process.env,
+  ci = false,
+  log = () => {},
+} = {}) {
   const looked = candidates(env);
   const plan = browserPlan({
     found: findChromium(env),
@@ -50,19 +71,30 @@ function ensureChromium({ env = process.env, ci = false, log = () => {} } = {}) 
     looked,
   });
   if (plan.action === 'run') return { ok: true, path: findChromium(env) };
-  if (plan.action !== 'install') return { ok: false, fatal: plan.action === 'fail', reason: plan.reason };
+  if (plan.action !== 'install')
+    return { ok: false, fatal: plan.action === 'fail', reason: plan.reason };
   log(plan.reason);
   const aptEnv = { ...env, DEBIAN_FRONTEND: 'noninteractive' };
   for (const args of [['update'], ['install', '-y', 'chromium']]) {
     const res = spawnSync('apt-get', args, { stdio: 'inherit', env: aptEnv });
     if (res.status !== 0) {
-      const reason = `\`apt-get ${args.join(' ')}\` failed (exit ${res.status ?? res.error?.message}), so no chromium`;
-      return { ok: false, fatal: ci, reason: ci ? `${reason}; CI requires the browser tests` : reason };
+      const reason = `\`apt-get ${args.join(' ')}\` failed (exit ${
+        res.status ?? res.error?.message
+      }), so no chromium`;
+      return {
+        ok: false,
+        fatal: ci,
+        reason: ci ? `${reason}; CI requires the browser tests` : reason,
+      };
     }
   }
   const found = findChromium(env);
   if (found) return { ok: true, path: found };
-  return { ok: false, fatal: ci, reason: `apt-get installed chromium but none is at ${looked.join(', ')}` };
+  return {
+    ok: false,
+    fatal: ci,
+    reason: `apt-get installed chromium but none is at ${looked.join(', ')}`,
+  };
 }
 
 module.exports = { browserPlan, ensureChromium, findChromium, candidates };

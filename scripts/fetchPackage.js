@@ -15,7 +15,10 @@ const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
 /** `sha512-<base64>`, the form npm's `dist.integrity` and package-lock files use */
 function integrityOf(file) {
-  return `sha512-${crypto.createHash('sha512').update(fs.readFileSync(file)).digest('base64')}`;
+  return `sha512-${crypto
+    .createHash('sha512')
+    .update(fs.readFileSync(file))
+    .digest('base64')}`;
 }
 
 /**
@@ -27,27 +30,45 @@ function integrityOf(file) {
  */
 function fetchPackage(spec, dir, integrity) {
   if (!/^sha512-[A-Za-z0-9+/]{86}==$/.test(integrity ?? '')) {
-    throw new Error(`refusing to fetch ${spec} without a pinned sha512 integrity (got ${JSON.stringify(integrity)})`);
+    throw new Error(
+      `refusing to fetch ${spec} without a pinned sha512 integrity (got ${JSON.stringify(
+        integrity,
+      )})`,
+    );
   }
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'portal-fetch-'));
   try {
-    const packed = spawnSync(NPM, ['pack', spec, '--silent', '--pack-destination', tmp], {
-      cwd: tmp,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const packed = spawnSync(
+      NPM,
+      ['pack', spec, '--silent', '--pack-destination', tmp],
+      {
+        cwd: tmp,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     if (packed.error || packed.status !== 0) {
-      throw new Error(`npm pack ${spec} failed${packed.error ? `: ${packed.error.message}` : ''}; is the npm registry reachable?`);
+      throw new Error(
+        `npm pack ${spec} failed${
+          packed.error ? `: ${packed.error.message}` : ''
+        }; is the npm registry reachable?`,
+      );
     }
     const tarball = path.join(tmp, packed.stdout.trim().split('\n').pop());
     const actual = integrityOf(tarball);
     if (actual !== integrity) {
-      throw new Error(`${spec} from the registry is not the pinned release: integrity ${actual}, expected ${integrity}; nothing was installed`);
+      throw new Error(
+        `${spec} from the registry is not the pinned release: integrity ${actual}, expected ${integrity}; nothing was installed`,
+      );
     }
     const staging = `${dir}.partial-${process.pid}`;
     fs.rmSync(staging, { recursive: true, force: true });
     fs.mkdirSync(staging, { recursive: true });
-    const untar = spawnSync('tar', ['xzf', tarball, '-C', staging, '--strip-components=1'], { stdio: 'inherit' });
+    const untar = spawnSync(
+      'tar',
+      ['xzf', tarball, '-C', staging, '--strip-components=1'],
+      { stdio: 'inherit' },
+    );
     if (untar.error || untar.status !== 0) {
       fs.rmSync(staging, { recursive: true, force: true });
       throw new Error(`could not unpack ${spec}`);

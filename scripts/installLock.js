@@ -22,7 +22,10 @@ const UNWRITTEN_GRACE_MS = 10000;
 
 function bootId() {
   try {
-    return fs.readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() || undefined;
+    return (
+      fs.readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() ||
+      undefined
+    );
   } catch {
     return undefined; // not Linux: PID and start time (where available) have to do
   }
@@ -62,19 +65,30 @@ function pidExists(pid) {
  */
 function holderState(record) {
   const pid = Number(record?.pid);
-  if (!Number.isInteger(pid) || pid <= 0) return { alive: false, reason: 'the lock names no valid PID' };
+  if (!Number.isInteger(pid) || pid <= 0)
+    return { alive: false, reason: 'the lock names no valid PID' };
   if (!record.startTime && pid === process.pid) {
     // a bare-PID lock naming this very process: written by a previous life of the PID
-    return { alive: false, reason: `PID ${pid} is this process, which did not take the lock` };
+    return {
+      alive: false,
+      reason: `PID ${pid} is this process, which did not take the lock`,
+    };
   }
-  if (!pidExists(pid)) return { alive: false, reason: `PID ${pid} is not running` };
+  if (!pidExists(pid))
+    return { alive: false, reason: `PID ${pid} is not running` };
   const boot = bootId();
   if (record.bootId && boot && record.bootId !== boot) {
-    return { alive: false, reason: `PID ${pid} was recorded before a restart (boot id ${record.bootId}, now ${boot})` };
+    return {
+      alive: false,
+      reason: `PID ${pid} was recorded before a restart (boot id ${record.bootId}, now ${boot})`,
+    };
   }
   const started = processStartTime(pid);
   if (record.startTime && started && record.startTime !== started) {
-    return { alive: false, reason: `PID ${pid} now belongs to another process (started at tick ${started}, the holder at ${record.startTime})` };
+    return {
+      alive: false,
+      reason: `PID ${pid} now belongs to another process (started at tick ${started}, the holder at ${record.startTime})`,
+    };
   }
   return { alive: true, reason: `held by PID ${pid}` };
 }
@@ -87,7 +101,9 @@ function readRecord(lock) {
     /* not there (yet), or a legacy lock */
   }
   try {
-    const pid = Number(fs.readFileSync(path.join(lock, LEGACY_PID_FILE), 'utf8').trim());
+    const pid = Number(
+      fs.readFileSync(path.join(lock, LEGACY_PID_FILE), 'utf8').trim(),
+    );
     return pid > 0 ? { pid } : undefined;
   } catch {
     return undefined;
@@ -164,7 +180,9 @@ function withInstallLock(lock, fn, options = {}) {
         continue; // removed meanwhile: try again at once
       }
       if (age > UNWRITTEN_GRACE_MS) {
-        log(`taking over the install lock ${lock}: its owner never recorded itself`);
+        log(
+          `taking over the install lock ${lock}: its owner never recorded itself`,
+        );
         removeStale(lock, undefined);
         continue;
       }
@@ -181,7 +199,11 @@ function withInstallLock(lock, fn, options = {}) {
       }
     }
     if (Date.now() > deadline) {
-      throw new Error(`the install lock ${lock} is ${record ? holderState(record).reason : 'being taken'}; gave up after ${timeoutMs} ms`);
+      throw new Error(
+        `the install lock ${lock} is ${
+          record ? holderState(record).reason : 'being taken'
+        }; gave up after ${timeoutMs} ms`,
+      );
     }
     sleep(pollMs);
   }
@@ -192,4 +214,10 @@ function withInstallLock(lock, fn, options = {}) {
   }
 }
 
-module.exports = { withInstallLock, holderState, ownerRecord, processStartTime, bootId };
+module.exports = {
+  withInstallLock,
+  holderState,
+  ownerRecord,
+  processStartTime,
+  bootId,
+};

@@ -1,5 +1,11 @@
 import { parse } from 'yaml';
-import { findManifest, lintChart, renderChart, templateChart, type Manifest } from './helm';
+import {
+  findManifest,
+  lintChart,
+  renderChart,
+  templateChart,
+  type Manifest,
+} from './helm';
 
 /** secret values handed to the chart as values: they must reach only the chart's own Secret */
 const SECRETS = {
@@ -26,13 +32,17 @@ function container(deployment: Manifest) {
 }
 
 function envVar(deployment: Manifest, name: string) {
-  const found = container(deployment).env.find((e: { name: string }) => e.name === name);
+  const found = container(deployment).env.find(
+    (e: { name: string }) => e.name === name,
+  );
   if (!found) throw new Error(`the Deployment sets no ${name}`);
   return found;
 }
 
 function chartAppConfig(manifests: Manifest[]) {
-  return parse(findManifest(manifests, 'ConfigMap').data['app-config.chart.yaml']);
+  return parse(
+    findManifest(manifests, 'ConfigMap').data['app-config.chart.yaml'],
+  );
 }
 
 describe('charts/butler-portal', () => {
@@ -42,7 +52,11 @@ describe('charts/butler-portal', () => {
     expect(shipped.code).toBe(0);
 
     const full = lintChart({
-      set: { ...SECRETS_AS_VALUES, 'ingress.enabled': 'true', 'ingress.className': 'nginx' },
+      set: {
+        ...SECRETS_AS_VALUES,
+        'ingress.enabled': 'true',
+        'ingress.className': 'nginx',
+      },
     });
     expect(full.stdout).toContain('0 chart(s) failed');
     expect(full.code).toBe(0);
@@ -53,13 +67,23 @@ describe('charts/butler-portal', () => {
     const deployment = findManifest(manifests, 'Deployment');
     expect(deployment.spec.replicas).toBe(2);
     const c = container(deployment);
-    expect(c.ports).toEqual([{ name: 'http', containerPort: 7007, protocol: 'TCP' }]);
-    expect(c.readinessProbe.httpGet).toEqual({ path: '/.backstage/health/v1/readiness', port: 'http' });
-    expect(c.livenessProbe.httpGet).toEqual({ path: '/.backstage/health/v1/liveness', port: 'http' });
+    expect(c.ports).toEqual([
+      { name: 'http', containerPort: 7007, protocol: 'TCP' },
+    ]);
+    expect(c.readinessProbe.httpGet).toEqual({
+      path: '/.backstage/health/v1/readiness',
+      port: 'http',
+    });
+    expect(c.livenessProbe.httpGet).toEqual({
+      path: '/.backstage/health/v1/liveness',
+      port: 'http',
+    });
     // the Service and the PodDisruptionBudget select these pods
     const labels = deployment.spec.template.metadata.labels;
     expect(findManifest(manifests, 'Service').spec.selector).toEqual(labels);
-    expect(findManifest(manifests, 'PodDisruptionBudget').spec.selector.matchLabels).toEqual(labels);
+    expect(
+      findManifest(manifests, 'PodDisruptionBudget').spec.selector.matchLabels,
+    ).toEqual(labels);
   });
 
   it('runs the built backend on the production config, never the embedded one', () => {
@@ -86,15 +110,37 @@ describe('charts/butler-portal', () => {
       }).manifests,
       'Deployment',
     );
-    const ref = (name: string) => envVar(deployment, name).valueFrom?.secretKeyRef;
+    const ref = (name: string) =>
+      envVar(deployment, name).valueFrom?.secretKeyRef;
     // the default keys are CloudNativePG's <cluster>-app Secret's
-    expect(ref('POSTGRES_HOST')).toEqual({ name: 'portal-db-app', key: 'host' });
-    expect(ref('POSTGRES_PORT')).toEqual({ name: 'portal-db-app', key: 'port' });
-    expect(ref('POSTGRES_USER')).toEqual({ name: 'portal-db-app', key: 'username' });
-    expect(ref('POSTGRES_PASSWORD')).toEqual({ name: 'portal-db-app', key: 'password' });
-    expect(ref('BACKEND_SECRET')).toEqual({ name: 'portal-keys', key: 'backend-secret' });
-    expect(ref('AUTH_SESSION_SECRET')).toEqual({ name: 'portal-keys', key: 'session-secret' });
-    expect(ref('OIDC_CLIENT_SECRET')).toEqual({ name: 'portal-oidc', key: 'client-secret' });
+    expect(ref('POSTGRES_HOST')).toEqual({
+      name: 'portal-db-app',
+      key: 'host',
+    });
+    expect(ref('POSTGRES_PORT')).toEqual({
+      name: 'portal-db-app',
+      key: 'port',
+    });
+    expect(ref('POSTGRES_USER')).toEqual({
+      name: 'portal-db-app',
+      key: 'username',
+    });
+    expect(ref('POSTGRES_PASSWORD')).toEqual({
+      name: 'portal-db-app',
+      key: 'password',
+    });
+    expect(ref('BACKEND_SECRET')).toEqual({
+      name: 'portal-keys',
+      key: 'backend-secret',
+    });
+    expect(ref('AUTH_SESSION_SECRET')).toEqual({
+      name: 'portal-keys',
+      key: 'session-secret',
+    });
+    expect(ref('OIDC_CLIENT_SECRET')).toEqual({
+      name: 'portal-oidc',
+      key: 'client-secret',
+    });
   });
 
   it('keeps secret values given with --set out of plain text: only base64 in its own Secret', () => {
@@ -112,7 +158,10 @@ describe('charts/butler-portal', () => {
     const secret = findManifest(manifests, 'Secret');
     expect(secret.stringData).toBeUndefined();
     const decoded = Object.fromEntries(
-      Object.entries(secret.data as Record<string, string>).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]),
+      Object.entries(secret.data as Record<string, string>).map(([k, v]) => [
+        k,
+        Buffer.from(v, 'base64').toString('utf8'),
+      ]),
     );
     expect(decoded).toEqual({
       'postgres-password': SECRETS['postgresql.password'],
@@ -122,16 +171,29 @@ describe('charts/butler-portal', () => {
     });
     const deployment = findManifest(manifests, 'Deployment');
     const own = secret.metadata.name;
-    expect(envVar(deployment, 'POSTGRES_PASSWORD').valueFrom.secretKeyRef).toEqual({ name: own, key: 'postgres-password' });
-    expect(envVar(deployment, 'BACKEND_SECRET').valueFrom.secretKeyRef).toEqual({ name: own, key: 'backend-secret' });
-    expect(envVar(deployment, 'AUTH_SESSION_SECRET').valueFrom.secretKeyRef).toEqual({ name: own, key: 'session-secret' });
-    expect(envVar(deployment, 'OIDC_CLIENT_SECRET').valueFrom.secretKeyRef).toEqual({ name: own, key: 'oidc-client-secret' });
+    expect(
+      envVar(deployment, 'POSTGRES_PASSWORD').valueFrom.secretKeyRef,
+    ).toEqual({ name: own, key: 'postgres-password' });
+    expect(envVar(deployment, 'BACKEND_SECRET').valueFrom.secretKeyRef).toEqual(
+      { name: own, key: 'backend-secret' },
+    );
+    expect(
+      envVar(deployment, 'AUTH_SESSION_SECRET').valueFrom.secretKeyRef,
+    ).toEqual({ name: own, key: 'session-secret' });
+    expect(
+      envVar(deployment, 'OIDC_CLIENT_SECRET').valueFrom.secretKeyRef,
+    ).toEqual({ name: own, key: 'oidc-client-secret' });
     // the connection's non-secret parts are plain settings
-    expect(envVar(deployment, 'POSTGRES_HOST')).toEqual({ name: 'POSTGRES_HOST', value: 'db.butler.svc' });
+    expect(envVar(deployment, 'POSTGRES_HOST')).toEqual({
+      name: 'POSTGRES_HOST',
+      value: 'db.butler.svc',
+    });
   });
 
   it('renders no Secret when every secret comes from an existing one', () => {
-    expect(renderChart().manifests.filter(m => m.kind === 'Secret')).toEqual([]);
+    expect(renderChart().manifests.filter(m => m.kind === 'Secret')).toEqual(
+      [],
+    );
   });
 
   it('renders the GitOps and Butler values into the app-config ConfigMap, secrets as ${NAME} only', () => {
@@ -149,61 +211,115 @@ describe('charts/butler-portal', () => {
       ],
     };
     const butler = { managementCluster: { inCluster: true } };
-    const integrations = { gitlab: [{ host: 'gitlab.acme.dev', token: '${GITLAB_TOKEN}' }] };
+    const integrations = {
+      gitlab: [{ host: 'gitlab.acme.dev', token: '${GITLAB_TOKEN}' }],
+    };
     const { manifests } = renderChart({
       values: {
         gitops,
         butler,
         integrations,
         extraSecretEnv: [
-          { name: 'GITHUB_WEBHOOK_SECRET', secretName: 'portal-webhooks', key: 'github' },
+          {
+            name: 'GITHUB_WEBHOOK_SECRET',
+            secretName: 'portal-webhooks',
+            key: 'github',
+          },
           { name: 'GITLAB_TOKEN', secretName: 'portal-gitlab', key: 'token' },
         ],
       },
     });
     expect(chartAppConfig(manifests)).toEqual({ gitops, butler, integrations });
     const deployment = findManifest(manifests, 'Deployment');
-    expect(envVar(deployment, 'GITHUB_WEBHOOK_SECRET').valueFrom.secretKeyRef).toEqual({ name: 'portal-webhooks', key: 'github' });
-    expect(envVar(deployment, 'GITLAB_TOKEN').valueFrom.secretKeyRef).toEqual({ name: 'portal-gitlab', key: 'token' });
+    expect(
+      envVar(deployment, 'GITHUB_WEBHOOK_SECRET').valueFrom.secretKeyRef,
+    ).toEqual({ name: 'portal-webhooks', key: 'github' });
+    expect(envVar(deployment, 'GITLAB_TOKEN').valueFrom.secretKeyRef).toEqual({
+      name: 'portal-gitlab',
+      key: 'token',
+    });
     // the config is mounted where the third --config points
-    const mount = container(deployment).volumeMounts.find((m: { name: string }) => m.name === 'app-config');
-    expect(mount).toEqual({ name: 'app-config', mountPath: '/etc/butler-portal/config', readOnly: true });
+    const mount = container(deployment).volumeMounts.find(
+      (m: { name: string }) => m.name === 'app-config',
+    );
+    expect(mount).toEqual({
+      name: 'app-config',
+      mountPath: '/etc/butler-portal/config',
+      readOnly: true,
+    });
   });
 
   it('rolls the pods when the rendered config changes', () => {
     const checksum = (values: object) =>
-      findManifest(renderChart({ values }).manifests, 'Deployment').spec.template.metadata.annotations['checksum/config'];
+      findManifest(renderChart({ values }).manifests, 'Deployment').spec
+        .template.metadata.annotations['checksum/config'];
     const before = checksum({});
     expect(checksum({})).toBe(before);
-    expect(checksum({ butler: { managementCluster: { inCluster: true } } })).not.toBe(before);
+    expect(
+      checksum({ butler: { managementCluster: { inCluster: true } } }),
+    ).not.toBe(before);
   });
 
   it('refuses a literal secret in the config values, naming the key and not the value', () => {
     const literal = 'hunter2-literal-webhook-secret';
     const res = templateChart({
-      values: { gitops: { repositories: [{ id: 'w', provider: 'github', webhookSecret: literal }] } },
+      values: {
+        gitops: {
+          repositories: [
+            { id: 'w', provider: 'github', webhookSecret: literal },
+          ],
+        },
+      },
     });
     expect(res.code).not.toBe(0);
-    expect(res.stderr).toContain('gitops.repositories[0].webhookSecret holds a literal secret');
+    expect(res.stderr).toContain(
+      'gitops.repositories[0].webhookSecret holds a literal secret',
+    );
     expect(res.stderr).not.toContain(literal);
 
-    const token = templateChart({ values: { integrations: { gitlab: [{ host: 'gitlab.com', token: 'glpat-literal' }] } } });
-    expect(token.stderr).toContain('integrations.gitlab[0].token holds a literal secret');
+    const token = templateChart({
+      values: {
+        integrations: {
+          gitlab: [{ host: 'gitlab.com', token: 'glpat-literal' }],
+        },
+      },
+    });
+    expect(token.stderr).toContain(
+      'integrations.gitlab[0].token holds a literal secret',
+    );
   });
 
   it('refuses a guest sign-in provider slipped in through appConfig', () => {
-    const res = templateChart({ values: { appConfig: { auth: { providers: { guest: {} } } } } });
+    const res = templateChart({
+      values: { appConfig: { auth: { providers: { guest: {} } } } },
+    });
     expect(res.code).not.toBe(0);
-    expect(res.stderr).toContain('appConfig.auth.providers.guest: there is no guest sign-in in production');
+    expect(res.stderr).toContain(
+      'appConfig.auth.providers.guest: there is no guest sign-in in production',
+    );
   });
 
   it('fails to render, naming the value, when a required setting or secret source is missing', () => {
-    expect(templateChart({ set: { baseUrl: '' } }).stderr).toContain('baseUrl is required');
-    expect(templateChart({ set: { 'oidc.clientId': '' } }).stderr).toContain('oidc.clientId is required');
-    expect(templateChart({ set: { 'backend.existingSecret': '' } }).stderr).toContain(
+    expect(templateChart({ set: { baseUrl: '' } }).stderr).toContain(
+      'baseUrl is required',
+    );
+    expect(templateChart({ set: { 'oidc.clientId': '' } }).stderr).toContain(
+      'oidc.clientId is required',
+    );
+    expect(
+      templateChart({ set: { 'backend.existingSecret': '' } }).stderr,
+    ).toContain(
       'BACKEND_SECRET: set backend.existingSecret or backend.backendSecret',
     );
-    expect(templateChart({ set: { 'postgresql.existingSecret': '', 'postgresql.host': 'db' , 'postgresql.user': 'u' } }).stderr).toContain(
+    expect(
+      templateChart({
+        set: {
+          'postgresql.existingSecret': '',
+          'postgresql.host': 'db',
+          'postgresql.user': 'u',
+        },
+      }).stderr,
+    ).toContain(
       'POSTGRES_PASSWORD: set postgresql.existingSecret or postgresql.password',
     );
   });
@@ -211,7 +327,11 @@ describe('charts/butler-portal', () => {
   it('runs as non-root on a read-only root filesystem, with writable /tmp and resource bounds', () => {
     const deployment = findManifest(renderChart().manifests, 'Deployment');
     const pod = deployment.spec.template.spec;
-    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(pod.securityContext).toMatchObject({
+      runAsNonRoot: true,
+      runAsUser: 1000,
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
     const c = container(deployment);
     expect(c.securityContext).toEqual({
       allowPrivilegeEscalation: false,
@@ -219,7 +339,10 @@ describe('charts/butler-portal', () => {
       capabilities: { drop: ['ALL'] },
     });
     expect(c.volumeMounts).toContainEqual({ name: 'tmp', mountPath: '/tmp' });
-    expect(pod.volumes).toContainEqual({ name: 'tmp', emptyDir: { sizeLimit: '1Gi' } });
+    expect(pod.volumes).toContainEqual({
+      name: 'tmp',
+      emptyDir: { sizeLimit: '1Gi' },
+    });
     expect(c.resources.requests).toEqual({ cpu: '250m', memory: '512Mi' });
     expect(c.resources.limits.memory).toBe('1536Mi');
     expect(pod.automountServiceAccountToken).toBe(false);
@@ -228,14 +351,27 @@ describe('charts/butler-portal', () => {
   it('adds an ingress for the base URL host only when enabled', () => {
     expect(renderChart().manifests.some(m => m.kind === 'Ingress')).toBe(false);
     const ingress = findManifest(
-      renderChart({ set: { 'ingress.enabled': 'true', baseUrl: 'https://portal.acme.dev/' } }).manifests,
+      renderChart({
+        set: { 'ingress.enabled': 'true', baseUrl: 'https://portal.acme.dev/' },
+      }).manifests,
       'Ingress',
     );
     expect(ingress.spec.rules).toEqual([
       {
         host: 'portal.acme.dev',
         http: {
-          paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'portal-butler-portal', port: { name: 'http' } } } }],
+          paths: [
+            {
+              path: '/',
+              pathType: 'Prefix',
+              backend: {
+                service: {
+                  name: 'portal-butler-portal',
+                  port: { name: 'http' },
+                },
+              },
+            },
+          ],
         },
       },
     ]);

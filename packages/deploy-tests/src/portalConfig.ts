@@ -10,7 +10,10 @@ import { REPO_ROOT } from './repoRoot';
 /** what `npm start` and the browser tests' portals load */
 export const EMBEDDED_FILES = ['app-config.yaml', 'app-config.embedded.yaml'];
 /** what the Docker image and the Helm chart load (the chart adds its own third file) */
-export const PRODUCTION_FILES = ['app-config.yaml', 'app-config.production.yaml'];
+export const PRODUCTION_FILES = [
+  'app-config.yaml',
+  'app-config.production.yaml',
+];
 
 /**
  * @param files - paths relative to the repository root, or absolute
