@@ -36,8 +36,7 @@ function pipelineText(namespace: string, name: string, size: number): string {
   // each source feeds a chain of remaps and filters; every tenth transform turns to metrics
   const chainEnds: string[] = [];
   for (let i = 0; i < transforms; i++) {
-    const previous =
-      i < sources ? `src_${i}` : `t_${i - sources}`;
+    const previous = i < sources ? `src_${i}` : `t_${i - sources}`;
     const type = i % 2 === 0 ? 'remap' : 'filter';
     lines.push(
       `    t_${i}:`,
@@ -96,7 +95,9 @@ function time(label: string, run: () => void, repeat: number): number {
   const median = samples[Math.floor(samples.length / 2)];
   // eslint-disable-next-line no-console
   console.log(
-    `${label.padEnd(58)} median ${median.toFixed(1).padStart(8)} ms   min ${samples[0]
+    `${label.padEnd(58)} median ${median
+      .toFixed(1)
+      .padStart(8)} ms   min ${samples[0]
       .toFixed(1)
       .padStart(8)} ms   (${repeat} runs)`,
   );
@@ -112,28 +113,64 @@ function main() {
 
   log(`Herald benchmark (Node ${process.version})`);
   // the first call compiles the kind schema and each component type's validator (once per process)
-  time('first call (compiles validators once per process)', () => {
-    validateAndRender(pipelineText('team-a', 'warm', 10));
-  }, 1);
-  const t500 = time('1 pipeline of 500 components: validate + render', () => {
-    validateAndRender(single);
-  }, 15);
-  const t250 = time('1 pipeline of 250 components: validate + render', () => {
-    validateAndRender(pipelineText('team-a', 'half', 250));
-  }, 15);
-  const t1000 = time('1 pipeline of 1,000 components: validate + render', () => {
-    validateAndRender(pipelineText('team-a', 'double', 1000));
-  }, 9);
-  const t1000x10 = time('1,000 pipelines of 10 components: validate + render', () => {
-    for (const text of small) validateAndRender(text);
-  }, 5);
-  const t500x10 = time('500 pipelines of 10 components: validate + render', () => {
-    for (const text of small.slice(0, 500)) validateAndRender(text);
-  }, 5);
+  time(
+    'first call (compiles validators once per process)',
+    () => {
+      validateAndRender(pipelineText('team-a', 'warm', 10));
+    },
+    1,
+  );
+  const t500 = time(
+    '1 pipeline of 500 components: validate + render',
+    () => {
+      validateAndRender(single);
+    },
+    15,
+  );
+  const t250 = time(
+    '1 pipeline of 250 components: validate + render',
+    () => {
+      validateAndRender(pipelineText('team-a', 'half', 250));
+    },
+    15,
+  );
+  const t1000 = time(
+    '1 pipeline of 1,000 components: validate + render',
+    () => {
+      validateAndRender(pipelineText('team-a', 'double', 1000));
+    },
+    9,
+  );
+  const t1000x10 = time(
+    '1,000 pipelines of 10 components: validate + render',
+    () => {
+      for (const text of small) validateAndRender(text);
+    },
+    5,
+  );
+  const t500x10 = time(
+    '500 pipelines of 10 components: validate + render',
+    () => {
+      for (const text of small.slice(0, 500)) validateAndRender(text);
+    },
+    5,
+  );
   log('');
-  log(`500 components: ${t500.toFixed(1)} ms (goal < 100 ms: ${t500 < 100 ? 'met' : 'NOT met'})`);
-  log(`growth 250 -> 500 -> 1,000 components: x${(t500 / t250).toFixed(2)}, x${(t1000 / t500).toFixed(2)} (linear: x2)`);
-  log(`growth 500 -> 1,000 pipelines: x${(t1000x10 / t500x10).toFixed(2)} (linear: x2)`);
+  log(
+    `500 components: ${t500.toFixed(1)} ms (goal < 100 ms: ${
+      t500 < 100 ? 'met' : 'NOT met'
+    })`,
+  );
+  log(
+    `growth 250 -> 500 -> 1,000 components: x${(t500 / t250).toFixed(2)}, x${(
+      t1000 / t500
+    ).toFixed(2)} (linear: x2)`,
+  );
+  log(
+    `growth 500 -> 1,000 pipelines: x${(t1000x10 / t500x10).toFixed(
+      2,
+    )} (linear: x2)`,
+  );
 }
 
 main();

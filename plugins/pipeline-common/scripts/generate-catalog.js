@@ -63,12 +63,14 @@ const REF_PREFIX = '#/definitions/';
 
 /** The pinned versions, from the provenance table in vendor/README.md. */
 function readProvenance(readme) {
-  const schemaRow = /vector-config\.schema\.json`[^\n]*generated from Vector ([0-9][0-9.]*)/.exec(
-    readme,
-  );
-  const componentsRow = /components\.json`[^\n]*\(Vector HEAD ([0-9a-f]+), ([0-9-]+)\)/.exec(
-    readme,
-  );
+  const schemaRow =
+    /vector-config\.schema\.json`[^\n]*generated from Vector ([0-9][0-9.]*)/.exec(
+      readme,
+    );
+  const componentsRow =
+    /components\.json`[^\n]*\(Vector HEAD ([0-9a-f]+), ([0-9-]+)\)/.exec(
+      readme,
+    );
   if (!schemaRow || !componentsRow) {
     throw new Error(
       'vendor/README.md: cannot find the Vector versions of vector-config.schema.json and components.json in the provenance table',
@@ -245,7 +247,10 @@ function generateCatalogText(schemaText, componentsText, readmeText) {
 /** Reads the vendored files and returns the catalog text the committed file must equal. */
 function generateFromVendor() {
   return generateCatalogText(
-    fs.readFileSync(path.join(VENDOR, 'vector', 'vector-config.schema.json'), 'utf8'),
+    fs.readFileSync(
+      path.join(VENDOR, 'vector', 'vector-config.schema.json'),
+      'utf8',
+    ),
     fs.readFileSync(path.join(VENDOR, 'vector', 'components.json'), 'utf8'),
     fs.readFileSync(path.join(VENDOR, 'README.md'), 'utf8'),
   );

@@ -70,20 +70,18 @@ describe('the generated Vector catalog', () => {
       output: ['logs', 'metrics', 'traces'],
       outputs: [{ name: 'logs' }, { name: 'traces' }, { name: 'metrics' }],
     });
-    expect(findComponentType('sink', 'prometheus_remote_write')).toMatchObject(
-      {
-        input: ['metrics'],
-        inputMetricKinds: [
-          'counter',
-          'distribution',
-          'gauge',
-          'histogram',
-          'summary',
-        ],
-        output: [],
-        required: [{ option: 'endpoint', type: 'string' }],
-      },
-    );
+    expect(findComponentType('sink', 'prometheus_remote_write')).toMatchObject({
+      input: ['metrics'],
+      inputMetricKinds: [
+        'counter',
+        'distribution',
+        'gauge',
+        'histogram',
+        'summary',
+      ],
+      output: [],
+      required: [{ option: 'endpoint', type: 'string' }],
+    });
     expect(findComponentType('transform', 'remap')!.outputs[0].name).toBe(
       'dropped',
     );

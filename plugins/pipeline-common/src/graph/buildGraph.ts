@@ -3,15 +3,14 @@
  * named), and every input resolved to an output, with wildcards expanded as Vector expands them.
  * Each structural check Vector makes at load time is reported here, located in the spec.
  */
-import { describePointer, toPointer } from '@butler-portal/plugin-gitops-common';
+import {
+  describePointer,
+  toPointer,
+} from '@butler-portal/plugin-gitops-common';
 import { findComponentType } from '../catalog/catalog';
 import type { ComponentKind, EventType } from '../catalog/types';
 import type { Finding } from '../validation/types';
-import type {
-  ComponentOutput,
-  PipelineComponent,
-  PipelineEdge,
-} from './types';
+import type { ComponentOutput, PipelineComponent, PipelineEdge } from './types';
 
 /** The route output that receives what no route matched; no route may take its name. */
 export const UNMATCHED_OUTPUT = '_unmatched';
@@ -149,11 +148,16 @@ export function outputsOf(component: PipelineComponent): ComponentOutput[] {
     ...(fixedTypes ? { fixedTypes } : {}),
   });
   const defaultOutput: ComponentOutput = { component: id, ref: id };
-  if (kind === 'transform' && (type === 'route' || type === 'exclusive_route')) {
+  if (
+    kind === 'transform' &&
+    (type === 'route' || type === 'exclusive_route')
+  ) {
     const names = routeNames(component)
       .map(r => r.name)
       .filter(n => n !== UNMATCHED_OUTPUT);
-    const unmatched = !(type === 'route' && options.reroute_unmatched === false);
+    const unmatched = !(
+      type === 'route' && options.reroute_unmatched === false
+    );
     return [...names, ...(unmatched ? [UNMATCHED_OUTPUT] : [])].map(n =>
       named(n),
     );
@@ -163,9 +167,7 @@ export function outputsOf(component: PipelineComponent): ComponentOutput[] {
       ? [defaultOutput, named(DROPPED_OUTPUT)]
       : [defaultOutput];
   }
-  const documented = (info?.outputs ?? []).filter(
-    o => !o.name.startsWith('<'),
-  );
+  const documented = (info?.outputs ?? []).filter(o => !o.name.startsWith('<'));
   if (documented.length > 0) {
     // opentelemetry with use_otlp_decoding keeps the OTLP shape, and then its metrics arrive
     // as log events (Vector's reference says so): metric components cannot read them
@@ -212,9 +214,13 @@ function checkRouteNames(
         target,
         severity: 'error',
         rule: 'reserved-output',
-        message: `${at(pointer)}: route name "${UNMATCHED_OUTPUT}" is reserved; ${
+        message: `${at(
+          pointer,
+        )}: route name "${UNMATCHED_OUTPUT}" is reserved; ${
           component.type
-        } sends the events no route matches to ${component.id}.${UNMATCHED_OUTPUT}`,
+        } sends the events no route matches to ${
+          component.id
+        }.${UNMATCHED_OUTPUT}`,
       });
     } else if (name.includes('.') || name.includes('*') || name === '') {
       findings.push({
@@ -261,7 +267,9 @@ function unresolvedOutputMessage(
   if (producer.type === 'remap' && name === DROPPED_OUTPUT) {
     return {
       rule: 'disabled-output',
-      message: `input ${quote(input)}: ${what} has a "${DROPPED_OUTPUT}" output only with reroute_dropped: true`,
+      message: `input ${quote(
+        input,
+      )}: ${what} has a "${DROPPED_OUTPUT}" output only with reroute_dropped: true`,
     };
   }
   if (
@@ -271,7 +279,9 @@ function unresolvedOutputMessage(
   ) {
     return {
       rule: 'disabled-output',
-      message: `input ${quote(input)}: ${what} has no "${UNMATCHED_OUTPUT}" output while reroute_unmatched is false`,
+      message: `input ${quote(
+        input,
+      )}: ${what} has no "${UNMATCHED_OUTPUT}" output while reroute_unmatched is false`,
     };
   }
   return {
@@ -326,7 +336,9 @@ export function buildPipelineGraph(spec: unknown): PipelineGraph {
         target: 'key',
         severity: 'error',
         rule: 'missing-inputs',
-        message: `${at(inputsPointer)}: a ${component.kind} needs at least one input`,
+        message: `${at(inputsPointer)}: a ${
+          component.kind
+        } needs at least one input`,
       });
       continue;
     }
@@ -390,9 +402,7 @@ export function buildPipelineGraph(spec: unknown): PipelineGraph {
       if (!producer) {
         report(
           'unknown-input',
-          `input ${quote(
-            input,
-          )} is not a source or transform of this pipeline`,
+          `input ${quote(input)} is not a source or transform of this pipeline`,
         );
       } else if (producer.kind === 'sink') {
         report(

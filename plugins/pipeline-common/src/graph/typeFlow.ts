@@ -70,11 +70,15 @@ export function codecOf(component: PipelineComponent): string | undefined {
   if (!info?.required.some(r => r.option.endsWith('encoding.codec'))) {
     return undefined;
   }
-  const encoding = isObject(options.encoding)
-    ? options.encoding
-    : isObject(options.protocol) && isObject(options.protocol.encoding)
-    ? options.protocol.encoding
-    : undefined;
+  let encoding: Record<string, unknown> | undefined;
+  if (isObject(options.encoding)) {
+    encoding = options.encoding;
+  } else if (
+    isObject(options.protocol) &&
+    isObject(options.protocol.encoding)
+  ) {
+    encoding = options.protocol.encoding; // the opentelemetry sink
+  }
   return typeof encoding?.codec === 'string' ? encoding.codec : undefined;
 }
 
@@ -253,9 +257,7 @@ export function analyseTypeFlow(graph: PipelineGraph): TypeFlow {
     const out = ordered(emitted(component, ordered(arriving)));
     for (const output of graph.outputs.values()) {
       if (output.component !== component.id) continue;
-      const types = output.fixedTypes
-        ? intersect(out, output.fixedTypes)
-        : out;
+      const types = output.fixedTypes ? intersect(out, output.fixedTypes) : out;
       outputTypes.set(output.ref, types);
       origin.set(
         output.ref,

@@ -4,7 +4,10 @@
  * instance per process, created on first use; each component type's validator is compiled on
  * first use and kept, never per call.
  */
-import Ajv2019, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2019';
+import Ajv2019, {
+  type ErrorObject,
+  type ValidateFunction,
+} from 'ajv/dist/2019';
 import addFormats from 'ajv-formats';
 import {
   describePointer,
@@ -51,14 +54,25 @@ function optionNames(schema: unknown, depth = 0): string[] {
     const name = s.$ref.slice('#/definitions/'.length);
     names.push(...optionNames(vectorCatalog.definitions[name], depth + 1));
   }
-  for (const part of [...(s.allOf ?? []), ...(s.oneOf ?? []), ...(s.anyOf ?? [])]) {
+  for (const part of [
+    ...(s.allOf ?? []),
+    ...(s.oneOf ?? []),
+    ...(s.anyOf ?? []),
+  ]) {
     names.push(...optionNames(part, depth + 1));
   }
   return [...new Set(names)];
 }
 
 /** Options that choose between alternatives, and so rule out the other alternatives' options. */
-const DISCRIMINATORS = ['codec', 'strategy', 'mode', 'type', 'method', 'format'];
+const DISCRIMINATORS = [
+  'codec',
+  'strategy',
+  'mode',
+  'type',
+  'method',
+  'format',
+];
 
 /** Edit distance, for "did you mean" on a misspelt option. */
 function distance(a: string, b: string): number {
@@ -126,7 +140,9 @@ export function componentOptionIssues(
       continue; // left unevaluated only because a sibling failed; that error explains it
     } else if (known.includes(option) && chosen) {
       // an option of another alternative: the two cannot be set together
-      message = `option ${JSON.stringify(option)} does not go with ${chosen} ${JSON.stringify(
+      message = `option ${JSON.stringify(
+        option,
+      )} does not go with ${chosen} ${JSON.stringify(
         data[chosen],
       )}; it belongs to another ${chosen}`;
     } else {

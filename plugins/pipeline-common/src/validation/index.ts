@@ -4,8 +4,4 @@ export {
   type PipelineValidationResult,
 } from './validatePipeline';
 export { SECRET_REFERENCE } from './inlineSecrets';
-export type {
-  IssueSeverity,
-  PipelineIssue,
-  PipelineRule,
-} from './types';
+export type { IssueSeverity, PipelineIssue, PipelineRule } from './types';

@@ -58,7 +58,7 @@ const CASES: {
   warnings: string[];
 }[] = [
   {
-    name: "component-id: an id must not contain a dot",
+    name: 'component-id: an id must not contain a dot',
     body: `
   sources:
     app.logs:
@@ -70,15 +70,15 @@ const CASES: {
       type: blackhole
       inputs: [app]`.slice(1),
     errors: [
-      "9:5 /spec/sources/app.logs [component-id] spec.sources[\"app.logs\"]: component id \"app.logs\" must not contain \".\" (Vector names outputs <id>.<output>)",
-      "16:16 /spec/sinks/out/inputs/0 [unknown-input] spec.sinks.out.inputs[0]: input \"app\" is not a source or transform of this pipeline",
+      '9:5 /spec/sources/app.logs [component-id] spec.sources["app.logs"]: component id "app.logs" must not contain "." (Vector names outputs <id>.<output>)',
+      '16:16 /spec/sinks/out/inputs/0 [unknown-input] spec.sinks.out.inputs[0]: input "app" is not a source or transform of this pipeline',
     ],
     warnings: [
-      "9:5 /spec/sources/app.logs [no-consumers] spec.sources[\"app.logs\"]: source \"app.logs\" has no consumers; no transform or sink reads its events",
+      '9:5 /spec/sources/app.logs [no-consumers] spec.sources["app.logs"]: source "app.logs" has no consumers; no transform or sink reads its events',
     ],
   },
   {
-    name: "duplicate-id: ids are unique across sources, transforms and sinks",
+    name: 'duplicate-id: ids are unique across sources, transforms and sinks',
     body: `
   sources:
     app:
@@ -90,14 +90,14 @@ const CASES: {
       type: blackhole
       inputs: [app]`.slice(1),
     errors: [
-      "14:5 /spec/sinks/app [duplicate-id] spec.sinks.app: component id \"app\" is already used by a source; ids must be unique across sources, transforms and sinks",
+      '14:5 /spec/sinks/app [duplicate-id] spec.sinks.app: component id "app" is already used by a source; ids must be unique across sources, transforms and sinks',
     ],
     warnings: [
-      "9:5 /spec/sources/app [no-consumers] spec.sources.app: source \"app\" has no consumers; no transform or sink reads its events",
+      '9:5 /spec/sources/app [no-consumers] spec.sources.app: source "app" has no consumers; no transform or sink reads its events',
     ],
   },
   {
-    name: "no-source: at least one source",
+    name: 'no-source: at least one source',
     body: `
   sources: {}
   sinks:
@@ -105,13 +105,13 @@ const CASES: {
       type: blackhole
       inputs: [nothing]`.slice(1),
     errors: [
-      "8:3 /spec/sources [no-source] spec.sources: a pipeline needs at least one source",
-      "12:16 /spec/sinks/out/inputs/0 [unknown-input] spec.sinks.out.inputs[0]: input \"nothing\" is not a source or transform of this pipeline",
+      '8:3 /spec/sources [no-source] spec.sources: a pipeline needs at least one source',
+      '12:16 /spec/sinks/out/inputs/0 [unknown-input] spec.sinks.out.inputs[0]: input "nothing" is not a source or transform of this pipeline',
     ],
     warnings: [],
   },
   {
-    name: "no-sink: at least one sink",
+    name: 'no-sink: at least one sink',
     body: `
   sources:
     app:
@@ -120,14 +120,14 @@ const CASES: {
         format: json
   sinks: {}`.slice(1),
     errors: [
-      "13:3 /spec/sinks [no-sink] spec.sinks: a pipeline needs at least one sink",
+      '13:3 /spec/sinks [no-sink] spec.sinks: a pipeline needs at least one sink',
     ],
     warnings: [
-      "9:5 /spec/sources/app [no-consumers] spec.sources.app: source \"app\" has no consumers; no transform or sink reads its events",
+      '9:5 /spec/sources/app [no-consumers] spec.sources.app: source "app" has no consumers; no transform or sink reads its events',
     ],
   },
   {
-    name: "missing-inputs: a transform or sink needs inputs",
+    name: 'missing-inputs: a transform or sink needs inputs',
     body: `
   sources:
     app:
@@ -145,14 +145,14 @@ const CASES: {
       type: blackhole
       inputs: [app]`.slice(1),
     errors: [
-      "16:7 /spec/transforms/parse/inputs [missing-inputs] spec.transforms.parse.inputs: a transform needs at least one input",
+      '16:7 /spec/transforms/parse/inputs [missing-inputs] spec.transforms.parse.inputs: a transform needs at least one input',
     ],
     warnings: [
-      "14:5 /spec/transforms/parse [no-consumers] spec.transforms.parse: transform \"parse\" has no consumers; no transform or sink reads its events",
+      '14:5 /spec/transforms/parse [no-consumers] spec.transforms.parse: transform "parse" has no consumers; no transform or sink reads its events',
     ],
   },
   {
-    name: "unknown-input: an input names a component of the pipeline",
+    name: 'unknown-input: an input names a component of the pipeline',
     body: `
   sources:
     app:
@@ -164,12 +164,12 @@ const CASES: {
       type: blackhole
       inputs: [app, ap]`.slice(1),
     errors: [
-      "16:21 /spec/sinks/out/inputs/1 [unknown-input] spec.sinks.out.inputs[1]: input \"ap\" is not a source or transform of this pipeline",
+      '16:21 /spec/sinks/out/inputs/1 [unknown-input] spec.sinks.out.inputs[1]: input "ap" is not a source or transform of this pipeline',
     ],
     warnings: [],
   },
   {
-    name: "input-is-sink: sinks have no outputs",
+    name: 'input-is-sink: sinks have no outputs',
     body: `
   sources:
     app:
@@ -184,12 +184,12 @@ const CASES: {
       type: blackhole
       inputs: [first]`.slice(1),
     errors: [
-      "19:16 /spec/sinks/second/inputs/0 [input-is-sink] spec.sinks.second.inputs[0]: input \"first\" is a sink; only sources and transforms have outputs",
+      '19:16 /spec/sinks/second/inputs/0 [input-is-sink] spec.sinks.second.inputs[0]: input "first" is a sink; only sources and transforms have outputs',
     ],
     warnings: [],
   },
   {
-    name: "duplicate-input: an input is listed once",
+    name: 'duplicate-input: an input is listed once',
     body: `
   sources:
     app:
@@ -201,12 +201,12 @@ const CASES: {
       type: blackhole
       inputs: [app, app]`.slice(1),
     errors: [
-      "16:21 /spec/sinks/out/inputs/1 [duplicate-input] spec.sinks.out.inputs[1]: input \"app\" is listed twice (also at inputs[0])",
+      '16:21 /spec/sinks/out/inputs/1 [duplicate-input] spec.sinks.out.inputs[1]: input "app" is listed twice (also at inputs[0])',
     ],
     warnings: [],
   },
   {
-    name: "unknown-output: route outputs are its routes and _unmatched",
+    name: 'unknown-output: route outputs are its routes and _unmatched',
     body: `
   sources:
     app:
@@ -225,12 +225,12 @@ const CASES: {
       type: blackhole
       inputs: [split.errors, split.warnings, split._unmatched]`.slice(1),
     errors: [
-      "23:30 /spec/sinks/out/inputs/1 [unknown-output] spec.sinks.out.inputs[1]: input \"split.warnings\": route transform \"split\" has no output \"warnings\" (its outputs: split.errors, split._unmatched)",
+      '23:30 /spec/sinks/out/inputs/1 [unknown-output] spec.sinks.out.inputs[1]: input "split.warnings": route transform "split" has no output "warnings" (its outputs: split.errors, split._unmatched)',
     ],
     warnings: [],
   },
   {
-    name: "no-default-output: a route is read through its named outputs",
+    name: 'no-default-output: a route is read through its named outputs',
     body: `
   sources:
     app:
@@ -249,14 +249,14 @@ const CASES: {
       type: blackhole
       inputs: [split]`.slice(1),
     errors: [
-      "23:16 /spec/sinks/out/inputs/0 [no-default-output] spec.sinks.out.inputs[0]: input \"split\": route transform \"split\" has only named outputs; use split.errors, split._unmatched",
+      '23:16 /spec/sinks/out/inputs/0 [no-default-output] spec.sinks.out.inputs[0]: input "split": route transform "split" has only named outputs; use split.errors, split._unmatched',
     ],
     warnings: [
-      "14:5 /spec/transforms/split [no-consumers] spec.transforms.split: transform \"split\" has no consumers; no transform or sink reads its events",
+      '14:5 /spec/transforms/split [no-consumers] spec.transforms.split: transform "split" has no consumers; no transform or sink reads its events',
     ],
   },
   {
-    name: "no-default-output: the opentelemetry source has only .logs, .metrics and .traces",
+    name: 'no-default-output: the opentelemetry source has only .logs, .metrics and .traces',
     body: `
   sources:
     otlp:
@@ -271,15 +271,15 @@ const CASES: {
       type: blackhole
       inputs: [otlp, otlp.profiles]`.slice(1),
     errors: [
-      "19:16 /spec/sinks/out/inputs/0 [no-default-output] spec.sinks.out.inputs[0]: input \"otlp\": opentelemetry source \"otlp\" has only named outputs; use otlp.logs, otlp.traces, otlp.metrics",
-      "19:22 /spec/sinks/out/inputs/1 [unknown-output] spec.sinks.out.inputs[1]: input \"otlp.profiles\": opentelemetry source \"otlp\" has no output \"profiles\" (its outputs: otlp.logs, otlp.traces, otlp.metrics)",
+      '19:16 /spec/sinks/out/inputs/0 [no-default-output] spec.sinks.out.inputs[0]: input "otlp": opentelemetry source "otlp" has only named outputs; use otlp.logs, otlp.traces, otlp.metrics',
+      '19:22 /spec/sinks/out/inputs/1 [unknown-output] spec.sinks.out.inputs[1]: input "otlp.profiles": opentelemetry source "otlp" has no output "profiles" (its outputs: otlp.logs, otlp.traces, otlp.metrics)',
     ],
     warnings: [
-      "9:5 /spec/sources/otlp [no-consumers] spec.sources.otlp: source \"otlp\" has no consumers; no transform or sink reads its events",
+      '9:5 /spec/sources/otlp [no-consumers] spec.sources.otlp: source "otlp" has no consumers; no transform or sink reads its events',
     ],
   },
   {
-    name: "disabled-output: remap has .dropped only with reroute_dropped",
+    name: 'disabled-output: remap has .dropped only with reroute_dropped',
     body: `
   sources:
     app:
@@ -297,12 +297,12 @@ const CASES: {
       type: blackhole
       inputs: [parse, parse.dropped]`.slice(1),
     errors: [
-      "22:23 /spec/sinks/out/inputs/1 [disabled-output] spec.sinks.out.inputs[1]: input \"parse.dropped\": remap transform \"parse\" has a \"dropped\" output only with reroute_dropped: true",
+      '22:23 /spec/sinks/out/inputs/1 [disabled-output] spec.sinks.out.inputs[1]: input "parse.dropped": remap transform "parse" has a "dropped" output only with reroute_dropped: true',
     ],
     warnings: [],
   },
   {
-    name: "disabled-output: with reroute_dropped: true, .dropped is an output",
+    name: 'disabled-output: with reroute_dropped: true, .dropped is an output',
     body: `
   sources:
     app:
@@ -327,7 +327,7 @@ const CASES: {
     warnings: [],
   },
   {
-    name: "unmatched-glob: a wildcard must match something",
+    name: 'unmatched-glob: a wildcard must match something',
     body: `
   sources:
     app:
@@ -339,14 +339,14 @@ const CASES: {
       type: blackhole
       inputs: ["web*"]`.slice(1),
     errors: [
-      "16:16 /spec/sinks/out/inputs/0 [unmatched-glob] spec.sinks.out.inputs[0]: input \"web*\" matches no output of this pipeline's sources and transforms",
+      '16:16 /spec/sinks/out/inputs/0 [unmatched-glob] spec.sinks.out.inputs[0]: input "web*" matches no output of this pipeline\'s sources and transforms',
     ],
     warnings: [
-      "9:5 /spec/sources/app [no-consumers] spec.sources.app: source \"app\" has no consumers; no transform or sink reads its events",
+      '9:5 /spec/sources/app [no-consumers] spec.sources.app: source "app" has no consumers; no transform or sink reads its events',
     ],
   },
   {
-    name: "cycle: events must not loop",
+    name: 'cycle: events must not loop',
     body: `
   sources:
     app:
@@ -374,12 +374,12 @@ const CASES: {
       type: blackhole
       inputs: [c]`.slice(1),
     errors: [
-      "21:16 /spec/transforms/b/inputs/0 [cycle] spec.transforms.b.inputs[0]: input \"a\" closes a cycle (b -> c -> a -> b); events would loop forever",
+      '21:16 /spec/transforms/b/inputs/0 [cycle] spec.transforms.b.inputs[0]: input "a" closes a cycle (b -> c -> a -> b); events would loop forever',
     ],
     warnings: [],
   },
   {
-    name: "reserved-output: _unmatched is not a route name",
+    name: 'reserved-output: _unmatched is not a route name',
     body: `
   sources:
     app:
@@ -399,12 +399,12 @@ const CASES: {
       type: blackhole
       inputs: [split.errors, split._unmatched]`.slice(1),
     errors: [
-      "19:11 /spec/transforms/split/options/route/_unmatched [reserved-output] spec.transforms.split.options.route._unmatched: route name \"_unmatched\" is reserved; route sends the events no route matches to split._unmatched",
+      '19:11 /spec/transforms/split/options/route/_unmatched [reserved-output] spec.transforms.split.options.route._unmatched: route name "_unmatched" is reserved; route sends the events no route matches to split._unmatched',
     ],
     warnings: [],
   },
   {
-    name: "reserved-output: exclusive_route names are unique and not _unmatched",
+    name: 'reserved-output: exclusive_route names are unique and not _unmatched',
     body: `
   sources:
     app:
@@ -428,13 +428,13 @@ const CASES: {
       type: blackhole
       inputs: [split.errors, split._unmatched]`.slice(1),
     errors: [
-      "21:19 /spec/transforms/split/options/routes/1/name [reserved-output] spec.transforms.split.options.routes[1].name: route name \"errors\" is used twice",
-      "23:19 /spec/transforms/split/options/routes/2/name [reserved-output] spec.transforms.split.options.routes[2].name: route name \"_unmatched\" is reserved; exclusive_route sends the events no route matches to split._unmatched",
+      '21:19 /spec/transforms/split/options/routes/1/name [reserved-output] spec.transforms.split.options.routes[1].name: route name "errors" is used twice',
+      '23:19 /spec/transforms/split/options/routes/2/name [reserved-output] spec.transforms.split.options.routes[2].name: route name "_unmatched" is reserved; exclusive_route sends the events no route matches to split._unmatched',
     ],
     warnings: [],
   },
   {
-    name: "no-consumers: a source or transform nobody reads (warning)",
+    name: 'no-consumers: a source or transform nobody reads (warning)',
     body: `
   sources:
     app:
@@ -457,12 +457,12 @@ const CASES: {
       inputs: [app]`.slice(1),
     errors: [],
     warnings: [
-      "13:5 /spec/sources/unused [no-consumers] spec.sources.unused: source \"unused\" has no consumers; no transform or sink reads its events",
-      "18:5 /spec/transforms/parse [no-consumers] spec.transforms.parse: transform \"parse\" has no consumers; no transform or sink reads its events",
+      '13:5 /spec/sources/unused [no-consumers] spec.sources.unused: source "unused" has no consumers; no transform or sink reads its events',
+      '18:5 /spec/transforms/parse [no-consumers] spec.transforms.parse: transform "parse" has no consumers; no transform or sink reads its events',
     ],
   },
   {
-    name: "options-schema: unknown option, with the likely one",
+    name: 'options-schema: unknown option, with the likely one',
     body: `
   sources:
     app:
@@ -482,13 +482,13 @@ const CASES: {
         labels:
           app: demo`.slice(1),
     errors: [
-      "18:9 /spec/sinks/loki/options/endpont [options-schema] spec.sinks.loki.options.endpont: unknown option \"endpont\" for the loki sink; did you mean \"endpoint\"?",
-      "22:11 /spec/sinks/loki/options/encoding/colour [options-schema] spec.sinks.loki.options.encoding.colour: unknown option \"colour\"",
+      '18:9 /spec/sinks/loki/options/endpont [options-schema] spec.sinks.loki.options.endpont: unknown option "endpont" for the loki sink; did you mean "endpoint"?',
+      '22:11 /spec/sinks/loki/options/encoding/colour [options-schema] spec.sinks.loki.options.encoding.colour: unknown option "colour"',
     ],
     warnings: [],
   },
   {
-    name: "options-schema: wrong type",
+    name: 'options-schema: wrong type',
     body: `
   sources:
     app:
@@ -501,12 +501,12 @@ const CASES: {
       type: blackhole
       inputs: [app]`.slice(1),
     errors: [
-      "13:16 /spec/sources/app/options/count [options-schema] spec.sources.app.options.count: must be an integer, found the string \"many\"",
+      '13:16 /spec/sources/app/options/count [options-schema] spec.sources.app.options.count: must be an integer, found the string "many"',
     ],
     warnings: [],
   },
   {
-    name: "options-schema: missing required option",
+    name: 'options-schema: missing required option',
     body: `
   sources:
     app:
@@ -523,12 +523,12 @@ const CASES: {
         labels:
           app: demo`.slice(1),
     errors: [
-      "17:7 /spec/sinks/loki/options/endpoint [options-schema] spec.sinks.loki.options: missing required field \"endpoint\"",
+      '17:7 /spec/sinks/loki/options/endpoint [options-schema] spec.sinks.loki.options: missing required field "endpoint"',
     ],
     warnings: [],
   },
   {
-    name: "options-schema: mutually exclusive options (one codec, the options of another)",
+    name: 'options-schema: mutually exclusive options (one codec, the options of another)',
     body: `
   sources:
     app:
@@ -545,12 +545,12 @@ const CASES: {
           csv:
             fields: [message]`.slice(1),
     errors: [
-      "20:11 /spec/sinks/out/options/encoding/csv [options-schema] spec.sinks.out.options.encoding.csv: option \"csv\" does not go with codec \"json\"; it belongs to another codec",
+      '20:11 /spec/sinks/out/options/encoding/csv [options-schema] spec.sinks.out.options.encoding.csv: option "csv" does not go with codec "json"; it belongs to another codec',
     ],
     warnings: [],
   },
   {
-    name: "type-mismatch: Vector #25598, kubernetes_logs -> remap -> prometheus_remote_write",
+    name: 'type-mismatch: Vector #25598, kubernetes_logs -> remap -> prometheus_remote_write',
     body: `
   sources:
     pods:
@@ -568,12 +568,12 @@ const CASES: {
       options:
         endpoint: http://prometheus:9090/api/v1/write`.slice(1),
     errors: [
-      "20:16 /spec/sinks/prom/inputs/0 [type-mismatch] spec.sinks.prom.inputs[0]: \"parse\" (kubernetes_logs source \"pods\" through remap \"parse\") carries only logs, but prometheus_remote_write sink \"prom\" accepts only metrics: every event would be dropped (convert them first, e.g. with a log_to_metric transform)",
+      '20:16 /spec/sinks/prom/inputs/0 [type-mismatch] spec.sinks.prom.inputs[0]: "parse" (kubernetes_logs source "pods" through remap "parse") carries only logs, but prometheus_remote_write sink "prom" accepts only metrics: every event would be dropped (convert them first, e.g. with a log_to_metric transform)',
     ],
     warnings: [],
   },
   {
-    name: "type-mismatch: Vector #3273, metrics through a transform into a logs-only sink",
+    name: 'type-mismatch: Vector #3273, metrics through a transform into a logs-only sink',
     body: `
   sources:
     host:
@@ -595,12 +595,12 @@ const CASES: {
         labels:
           source: host`.slice(1),
     errors: [
-      "20:16 /spec/sinks/loki/inputs/0 [type-mismatch] spec.sinks.loki.inputs[0]: \"only_cpu\" (host_metrics source \"host\" through filter \"only_cpu\") carries only metrics, but loki sink \"loki\" accepts only logs with codec \"json\": every event would be dropped (convert them first, e.g. with a metric_to_log transform)",
+      '20:16 /spec/sinks/loki/inputs/0 [type-mismatch] spec.sinks.loki.inputs[0]: "only_cpu" (host_metrics source "host" through filter "only_cpu") carries only metrics, but loki sink "loki" accepts only logs with codec "json": every event would be dropped (convert them first, e.g. with a metric_to_log transform)',
     ],
     warnings: [],
   },
   {
-    name: "type-mismatch: a transform that cannot take what arrives",
+    name: 'type-mismatch: a transform that cannot take what arrives',
     body: `
   sources:
     app:
@@ -616,12 +616,12 @@ const CASES: {
       type: blackhole
       inputs: [agg]`.slice(1),
     errors: [
-      "16:16 /spec/transforms/agg/inputs/0 [type-mismatch] spec.transforms.agg.inputs[0]: \"app\" (demo_logs source \"app\") carries only logs, but aggregate transform \"agg\" accepts only metrics: every event would be dropped (convert them first, e.g. with a log_to_metric transform)",
+      '16:16 /spec/transforms/agg/inputs/0 [type-mismatch] spec.transforms.agg.inputs[0]: "app" (demo_logs source "app") carries only logs, but aggregate transform "agg" accepts only metrics: every event would be dropped (convert them first, e.g. with a log_to_metric transform)',
     ],
     warnings: [],
   },
   {
-    name: "type-mismatch: the codec decides what console accepts",
+    name: 'type-mismatch: the codec decides what console accepts',
     body: `
   sources:
     host:
@@ -634,12 +634,12 @@ const CASES: {
         encoding:
           codec: raw_message`.slice(1),
     errors: [
-      "14:16 /spec/sinks/out/inputs/0 [type-mismatch] spec.sinks.out.inputs[0]: \"host\" (host_metrics source \"host\") carries only metrics, but console sink \"out\" accepts only logs with codec \"raw_message\": every event would be dropped (convert them first, e.g. with a metric_to_log transform)",
+      '14:16 /spec/sinks/out/inputs/0 [type-mismatch] spec.sinks.out.inputs[0]: "host" (host_metrics source "host") carries only metrics, but console sink "out" accepts only logs with codec "raw_message": every event would be dropped (convert them first, e.g. with a metric_to_log transform)',
     ],
     warnings: [],
   },
   {
-    name: "type-mismatch: opentelemetry with use_otlp_decoding delivers metrics as logs",
+    name: 'type-mismatch: opentelemetry with use_otlp_decoding delivers metrics as logs',
     body: `
   sources:
     otlp:
@@ -657,12 +657,12 @@ const CASES: {
       options:
         endpoint: http://prometheus:9090/api/v1/write`.slice(1),
     errors: [
-      "20:16 /spec/sinks/prom/inputs/0 [type-mismatch] spec.sinks.prom.inputs[0]: \"otlp.metrics\" (opentelemetry source \"otlp\" with use_otlp_decoding: true, which delivers metrics as log events) carries only logs, but prometheus_remote_write sink \"prom\" accepts only metrics: every event would be dropped (convert them first, e.g. with a log_to_metric transform)",
+      '20:16 /spec/sinks/prom/inputs/0 [type-mismatch] spec.sinks.prom.inputs[0]: "otlp.metrics" (opentelemetry source "otlp" with use_otlp_decoding: true, which delivers metrics as log events) carries only logs, but prometheus_remote_write sink "prom" accepts only metrics: every event would be dropped (convert them first, e.g. with a log_to_metric transform)',
     ],
     warnings: [],
   },
   {
-    name: "type-dropped: types a sink would silently drop (warning)",
+    name: 'type-dropped: types a sink would silently drop (warning)',
     body: `
   sources:
     bus:
@@ -680,11 +680,11 @@ const CASES: {
           codec: text`.slice(1),
     errors: [],
     warnings: [
-      "18:16 /spec/sinks/out/inputs/0 [type-dropped] spec.sinks.out.inputs[0]: \"bus\" (kafka source \"bus\") carries logs, metrics and traces, but console sink \"out\" accepts only logs and metrics with codec \"text\": its traces would be silently dropped",
+      '18:16 /spec/sinks/out/inputs/0 [type-dropped] spec.sinks.out.inputs[0]: "bus" (kafka source "bus") carries logs, metrics and traces, but console sink "out" accepts only logs and metrics with codec "text": its traces would be silently dropped',
     ],
   },
   {
-    name: "type flow: converters make the #25598 pipeline valid",
+    name: 'type flow: converters make the #25598 pipeline valid',
     body: `
   sources:
     pods:
@@ -708,7 +708,7 @@ const CASES: {
     warnings: [],
   },
   {
-    name: "type flow: wildcards expand to named outputs, each edge typed",
+    name: 'type flow: wildcards expand to named outputs, each edge typed',
     body: `
   sources:
     otlp:
@@ -726,11 +726,11 @@ const CASES: {
         endpoint: http://prometheus:9090/api/v1/write`.slice(1),
     errors: [],
     warnings: [
-      "19:16 /spec/sinks/prom/inputs/0 [type-dropped] spec.sinks.prom.inputs[0]: \"otlp.*\" (otlp.logs, otlp.traces, otlp.metrics) carries logs, metrics and traces, but prometheus_remote_write sink \"prom\" accepts only metrics: its logs and traces would be silently dropped",
+      '19:16 /spec/sinks/prom/inputs/0 [type-dropped] spec.sinks.prom.inputs[0]: "otlp.*" (otlp.logs, otlp.traces, otlp.metrics) carries logs, metrics and traces, but prometheus_remote_write sink "prom" accepts only metrics: its logs and traces would be silently dropped',
     ],
   },
   {
-    name: "inline-secret: credentials only as SECRET[backend.key]",
+    name: 'inline-secret: credentials only as SECRET[backend.key]',
     body: `
   sources:
     app:
@@ -758,12 +758,12 @@ const CASES: {
           strategy: bearer
           token: SECRET[k8s.collector_token]`.slice(1),
     errors: [
-      "22:21 /spec/sinks/es/options/auth/password [inline-secret] spec.sinks.es.options.auth.password: holds a credential; write a Vector secret reference such as SECRET[backend.password] instead of the value",
+      '22:21 /spec/sinks/es/options/auth/password [inline-secret] spec.sinks.es.options.auth.password: holds a credential; write a Vector secret reference such as SECRET[backend.password] instead of the value',
     ],
     warnings: [],
   },
   {
-    name: "credential: a pasted token anywhere is refused (gitops-common rule)",
+    name: 'credential: a pasted token anywhere is refused (gitops-common rule)',
     body: `
   sources:
     app:
@@ -781,12 +781,12 @@ const CASES: {
       type: blackhole
       inputs: [tag]`.slice(1),
     errors: [
-      "18:17 /spec/transforms/tag/options/source [credential] spec.transforms.tag.options.source: looks like a secret; use a Vector secret reference, SECRET[backend.key], instead (a GitHub token)",
+      '18:17 /spec/transforms/tag/options/source [credential] spec.transforms.tag.options.source: looks like a secret; use a Vector secret reference, SECRET[backend.key], instead (a GitHub token)',
     ],
     warnings: [],
   },
   {
-    name: "location: the file is where its namespace and name put it",
+    name: 'location: the file is where its namespace and name put it',
     body: `
   sources:
     app:
@@ -797,9 +797,9 @@ const CASES: {
     out:
       type: blackhole
       inputs: [app]`.slice(1),
-    file: "pipelines/team-b/p.yaml",
+    file: 'pipelines/team-b/p.yaml',
     errors: [
-      "4:9 /metadata/name [location] file is at \"pipelines/team-b/p.yaml\", but Pipeline team-a/p belongs at \"pipelines/team-a/p.yaml\"; move the file, or change metadata.namespace and metadata.name",
+      '4:9 /metadata/name [location] file is at "pipelines/team-b/p.yaml", but Pipeline team-a/p belongs at "pipelines/team-a/p.yaml"; move the file, or change metadata.namespace and metadata.name',
     ],
     warnings: [],
   },
@@ -889,7 +889,9 @@ describe('Herald rules corpus', () => {
   });
 
   it('reports YAML and kind problems without running the pipeline rules', () => {
-    expect(show(validatePipeline('a: [').errors)[0]).toMatch(/^1:\d+  \[yaml\] /);
+    expect(show(validatePipeline('a: [').errors)[0]).toMatch(
+      /^1:\d+ {2}\[yaml\] /,
+    );
     expect(
       show(
         validatePipeline(
@@ -907,7 +909,9 @@ describe('Herald rules corpus', () => {
       '[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[',
       'x'.repeat(2 * 1024 * 1024),
       file('  sources: 5\n  sinks: [a]'),
-      file('  sources:\n    a: {type: demo_logs, options: [1]}\n  sinks:\n    b: {type: nope, inputs: ["../x", 5]}'),
+      file(
+        '  sources:\n    a: {type: demo_logs, options: [1]}\n  sinks:\n    b: {type: nope, inputs: ["../x", 5]}',
+      ),
     ]) {
       const result = validatePipeline(text);
       expect(result.ok).toBe(false);
