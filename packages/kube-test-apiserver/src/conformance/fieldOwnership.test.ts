@@ -254,6 +254,31 @@ describe('field ownership (conformance)', () => {
     expect(owners(forced)).toEqual(['butler-portal/Apply']);
   });
 
+  it('stamps an applier’s time only when its apply changes the object (a second applier of the same values gets none)', async () => {
+    const { name, object } = await applied();
+    const again = await cluster.apply(
+      cluster.workspace(name, { image: 'img:1', owner: 'alice@example.com' }),
+      'butler-portal',
+    );
+    expect(again.metadata.resourceVersion).toBe(object.metadata.resourceVersion);
+
+    const second = await cluster.apply(
+      cluster.workspace(name, { image: 'img:1', owner: 'alice@example.com' }),
+      'second-applier',
+    );
+    // the object's values did not change; ownership did (kubernetes/kubernetes#127938)
+    expect(managedEntry(second, 'second-applier')).toEqual({
+      manager: 'second-applier',
+      operation: 'Apply',
+      apiVersion: WORKSPACE_API_VERSION,
+      fieldsType: 'FieldsV1',
+      fieldsV1: managedEntry(object, 'butler-portal').fieldsV1,
+    });
+    expect(managedEntry(second, 'butler-portal').time).toBe(
+      managedEntry(object, 'butler-portal').time,
+    );
+  });
+
   it('leaves the other manager the fields a forced apply does not touch', async () => {
     const { name } = await applied();
     await cluster.patch(

@@ -274,20 +274,18 @@ export function applyConfiguration(input: ApplyInput): {
     throw new ApplyConflictError(conflicts);
   }
 
+  // The apiserver stamps an applier's time only when the apply changed the object: an apply
+  // that changes no value keeps the old time, and a new applier gets none (managedFieldsUpdater;
+  // kubernetes/kubernetes#127938).
+  const noop =
+    comparison.added.isEmpty() &&
+    comparison.modified.isEmpty() &&
+    comparison.removed.isEmpty();
+  const time = (before: string | undefined) => (noop ? before : input.now);
   const managers: Manager[] = [];
   for (const m of input.managers) {
     if (m === previous) {
-      managers.push({
-        ...m,
-        set,
-        time:
-          m.set.difference(set).isEmpty() &&
-          set.difference(m.set).isEmpty() &&
-          comparison.modified.isEmpty() &&
-          comparison.added.isEmpty()
-            ? m.time
-            : input.now,
-      });
+      managers.push({ ...m, set, time: time(m.time) });
       continue;
     }
     let kept = m.set.removeUnder(comparison.removed);
@@ -295,7 +293,10 @@ export function applyConfiguration(input: ApplyInput): {
     if (!kept.isEmpty()) managers.push({ ...m, set: kept });
   }
   if (!previous && !set.isEmpty()) {
-    managers.push({ ...identity, time: input.now, set });
+    const entry: Manager = { ...identity, set };
+    const stamped = time(undefined);
+    if (stamped) entry.time = stamped;
+    managers.push(entry);
   }
   return { object: merged, managers: capUpdateManagers(managers) };
 }
