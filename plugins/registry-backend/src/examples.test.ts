@@ -15,18 +15,16 @@ function filesUnder(
   dir: string,
   prefix = '',
 ): { path: string; content: Buffer }[] {
-  return fs
-    .readdirSync(dir, { withFileTypes: true })
-    .flatMap(e =>
-      e.isDirectory()
-        ? filesUnder(path.join(dir, e.name), `${prefix}${e.name}/`)
-        : [
-            {
-              path: `${prefix}${e.name}`,
-              content: fs.readFileSync(path.join(dir, e.name)),
-            },
-          ],
-    );
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap(e =>
+    e.isDirectory()
+      ? filesUnder(path.join(dir, e.name), `${prefix}${e.name}/`)
+      : [
+          {
+            path: `${prefix}${e.name}`,
+            content: fs.readFileSync(path.join(dir, e.name)),
+          },
+        ],
+  );
 }
 
 const versionsDir = path.join(

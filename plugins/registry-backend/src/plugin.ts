@@ -40,13 +40,20 @@ export const registryPlugin = createBackendPlugin({
       async init(deps) {
         const { gitProviders, logger } = deps;
         const config = readRegistryConfig(deps.rootConfig);
+        // the providers exist once the gitops plugin has created them (ready()); waited for
+        // per request, so that start-up never depends on the order plugins start in
+        const ready = () =>
+          (gitProviders as { ready?: () => Promise<void> }).ready?.() ??
+          Promise.resolve();
         const records = new GitMergedRecords({
+          ready,
           repositories: () => gitProviders.list(),
           headRefreshMs: config.headRefreshSeconds * 1000,
         });
         const registry = new Registry({
           records,
           sources: new GitSourceReader({
+            ready,
             provider: id => gitProviders.get(id)?.provider,
             repositoryIds: () => gitProviders.list().map(r => r.id),
           }),

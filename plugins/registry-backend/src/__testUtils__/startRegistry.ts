@@ -25,6 +25,7 @@ import { KINDS } from '@butler-portal/plugin-gitops-common';
 import {
   GITOPS_EVENTS_TOPIC,
   gitProvidersServiceRef,
+  type GitProvidersService,
 } from '@butler-portal/plugin-gitops-node';
 import { registryPlugin } from '../plugin';
 import { GitRepo } from './gitRepo';
@@ -89,11 +90,14 @@ export async function startRegistry(
       createServiceFactory({
         service: gitProvidersServiceRef,
         deps: {},
-        factory: () => ({
-          list: () => repositories as any,
-          get: (id: string) => repositories.find(r => r.id === id) as any,
-          onEvent: () => () => {},
-        }),
+        // the read side of the service Keeper uses; the rest belongs to the gitops plugin
+        factory: () =>
+          ({
+            ready: async () => {},
+            list: () => repositories,
+            get: (id: string) => repositories.find(r => r.id === id),
+            onEvent: () => () => {},
+          } as unknown as GitProvidersService),
       }),
       createServiceFactory({
         service: eventsServiceRef,

@@ -37,6 +37,7 @@ const KEEPER_KINDS = ['Artifact', 'ArtifactVersion'] as const;
 const MAX_BLOB_CACHE = 50_000;
 
 export class GitMergedRecords implements MergedRecords {
+  readonly #ready: () => Promise<void>;
   readonly #repositories: () => readonly RecordsRepository[];
   readonly #headRefreshMs: number;
   readonly #now: () => number;
@@ -45,10 +46,13 @@ export class GitMergedRecords implements MergedRecords {
   readonly #blobs = new Map<string, Parsed>();
 
   constructor(options: {
+    /** resolves when `repositories()` may be called */
+    ready?: () => Promise<void>;
     repositories: () => readonly RecordsRepository[];
     headRefreshMs: number;
     now?: () => number;
   }) {
+    this.#ready = options.ready ?? (() => Promise.resolve());
     this.#repositories = options.repositories;
     this.#headRefreshMs = options.headRefreshMs;
     this.#now = options.now ?? Date.now;
@@ -68,6 +72,7 @@ export class GitMergedRecords implements MergedRecords {
     const now = this.#now();
     if (!this.#heads || now - this.#heads.at > this.#headRefreshMs) {
       const promise = (async () => {
+        await this.#ready();
         const entries = await Promise.all(
           this.#keeperRepositories().map(
             async r => [r.id, await r.provider.head()] as const,

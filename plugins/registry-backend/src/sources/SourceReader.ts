@@ -34,14 +34,17 @@ const MAX_BYTES = 32 * 1024 * 1024;
 const MAX_CACHED = 256;
 
 export class GitSourceReader implements SourceReader {
+  readonly #ready: () => Promise<void>;
   readonly #providers: (id: string) => GitProvider | undefined;
   readonly #repositoryIds: () => string[];
   readonly #cache = new Map<string, Promise<SourceContent>>();
 
   constructor(options: {
+    ready?: () => Promise<void>;
     provider: (id: string) => GitProvider | undefined;
     repositoryIds: () => string[];
   }) {
+    this.#ready = options.ready ?? (() => Promise.resolve());
     this.#providers = options.provider;
     this.#repositoryIds = options.repositoryIds;
   }
@@ -87,6 +90,7 @@ export class GitSourceReader implements SourceReader {
   }
 
   async read(source: GitSource): Promise<SourceContent> {
+    await this.#ready();
     const repository = this.#repositoryOf(source);
     const provider = this.#providers(repository);
     if (!provider) {

@@ -1,0 +1,196 @@
+/*
+ * The REST API of the Registry pages: artifacts with versions and states, one artifact with its
+ * content (README, Terraform inputs/outputs from HCL, chart values, policy packages) and usage,
+ * registry tokens (secret shown once, listed without it, revoked), permissions on every route.
+ */
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { startRegistry, userAuth } from '../__testUtils__/startRegistry';
+import { mockCredentials } from '@backstage/backend-test-utils';
+
+jest.setTimeout(60_000);
+
+let registry: Awaited<ReturnType<typeof startRegistry>>;
+beforeAll(async () => {
+  registry = await startRegistry();
+});
+afterAll(() => registry.cleanup());
+
+const get = (path: string, headers: Record<string, string> = userAuth) =>
+  fetch(`${registry.baseUrl}${path}`, { headers });
+
+describe('registry REST API', () => {
+  it('lists the three examples with their versions and state', async () => {
+    const res = await get('/artifacts');
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body.revision).toMatch(/^platform@[0-9a-f]{40}$/);
+    expect(
+      body.items.map((a: any) => [
+        a.name,
+        a.type,
+        a.latest,
+        a.versions.map((v: any) => v.state),
+      ]),
+    ).toEqual([
+      ['opa-baseline', 'opa-bundle', '1.0.0', ['merged']],
+      ['terraform-aws-vpc', 'terraform-module', '1.4.0', ['merged']],
+      ['web-app', 'helm-chart', '0.1.0', ['merged']],
+    ]);
+  });
+
+  it('shows a module with README, inputs and outputs parsed from HCL, and usage', async () => {
+    const body = await (
+      await get('/artifacts/team-a/terraform-aws-vpc')
+    ).json();
+    expect(body.content.readme).toMatch(/^# AWS VPC/);
+    expect(body.content.terraform.inputs).toEqual([
+      {
+        name: 'azs',
+        type: 'list(string)',
+        description: 'Availability zones to spread the subnets over.',
+        default: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
+        required: false,
+      },
+      {
+        name: 'cidr',
+        type: 'string',
+        description: 'CIDR block of the VPC.',
+        default: '10.0.0.0/16',
+        required: false,
+      },
+      {
+        name: 'enable_nat_gateway',
+        type: 'bool',
+        description:
+          'One NAT gateway per availability zone for the private subnets.',
+        default: false,
+        required: false,
+      },
+      {
+        name: 'name',
+        type: 'string',
+        description: 'Name prefix of every resource.',
+        required: true,
+      },
+    ]);
+    expect(body.content.terraform.outputs.map((o: any) => o.name)).toEqual([
+      'private_subnet_ids',
+      'public_subnet_ids',
+      'vpc_id',
+    ]);
+    expect(body.usage[0].code).toBe(
+      `module "vpc" {\n  source  = "localhost:${registry.port}/team-a/vpc/aws"\n  version = "1.4.0"\n}`,
+    );
+  });
+
+  it('shows a chart with its values and a policy with its packages', async () => {
+    const chart = await (await get('/artifacts/team-a/web-app')).json();
+    expect(chart.content.helm.chart).toMatchObject({
+      name: 'web-app',
+      version: '0.1.0',
+    });
+    expect(chart.content.helm.values).toContain('replicaCount: 2');
+    const policy = await (
+      await get('/artifacts/team-a/opa-baseline?version=1.0.0')
+    ).json();
+    expect(policy.content.opa.packages).toEqual(['keeper.baseline']);
+  });
+
+  it('refuses bad versions and unknown artifacts clearly', async () => {
+    const vee = await get('/artifacts/team-a/web-app?version=v0.1.0');
+    expect(vee.status).toBe(400);
+    expect((await vee.json()).error.message).toMatch(/starts with "v"/);
+    const none = await get('/artifacts/team-a/web-app?version=9.9.9');
+    expect(none.status).toBe(404);
+    expect((await get('/artifacts/team-a/nothing')).status).toBe(404);
+    expect((await get('/artifacts', {})).status).toBe(401);
+  });
+
+  it('creates a token shown once, lists it without the secret, and revokes it', async () => {
+    const created = await fetch(`${registry.baseUrl}/tokens`, {
+      method: 'POST',
+      headers: { ...userAuth, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: 'ci', namespaces: ['team-a', 'team-a'] }),
+    });
+    expect(created.status).toBe(201);
+    const token = await created.json();
+    expect(token.token).toMatch(/^krt_[\w-]{43}$/);
+    expect(token.namespaces).toEqual(['team-a']);
+    const list = await (await get('/tokens')).json();
+    expect(list.items).toEqual([
+      expect.objectContaining({
+        id: token.id,
+        name: 'ci',
+        owner: 'user:default/guest',
+      }),
+    ]);
+    expect(JSON.stringify(list)).not.toContain(token.token);
+
+    // someone else's view does not include it
+    const other = {
+      Authorization: mockCredentials.user.header('user:default/other'),
+    };
+    expect((await (await get('/tokens', other)).json()).items).toEqual([]);
+
+    const bearer = { Authorization: `Bearer ${token.token}` };
+    expect((await get('/helm/team-a/index.yaml', bearer)).status).toBe(200);
+    expect(
+      (
+        await fetch(`${registry.baseUrl}/tokens/${token.id}`, {
+          method: 'DELETE',
+          headers: userAuth,
+        })
+      ).status,
+    ).toBe(204);
+    expect((await get('/helm/team-a/index.yaml', bearer)).status).toBe(401);
+    expect((await (await get('/tokens')).json()).items[0].revokedAt).toMatch(
+      /^\d{4}-/,
+    );
+  });
+
+  it('refuses token input that is not a name and namespaces', async () => {
+    for (const body of [
+      { name: '', namespaces: ['team-a'] },
+      { name: 'x', namespaces: [] },
+      { name: 'x', namespaces: ['../etc'] },
+    ]) {
+      const res = await fetch(`${registry.baseUrl}/tokens`, {
+        method: 'POST',
+        headers: { ...userAuth, 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      expect(res.status).toBe(400);
+    }
+  });
+});
+
+describe('registry REST API without permission', () => {
+  it('refuses every route with 403', async () => {
+    const denied = await startRegistry({ permission: AuthorizeResult.DENY });
+    try {
+      for (const path of [
+        '/artifacts',
+        '/artifacts/team-a/web-app',
+        '/tokens',
+      ]) {
+        const res = await fetch(`${denied.baseUrl}${path}`, {
+          headers: userAuth,
+        });
+        expect(res.status).toBe(403);
+      }
+      const create = await fetch(`${denied.baseUrl}/tokens`, {
+        method: 'POST',
+        headers: { ...userAuth, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ name: 'x', namespaces: ['team-a'] }),
+      });
+      expect(create.status).toBe(403);
+      // a Backstage token without registry.artifact.read cannot read through the protocols
+      const helm = await fetch(`${denied.baseUrl}/helm/team-a/index.yaml`, {
+        headers: userAuth,
+      });
+      expect(helm.status).toBe(403);
+    } finally {
+      denied.cleanup();
+    }
+  });
+});
