@@ -279,6 +279,33 @@ describe('field ownership (conformance)', () => {
     );
   });
 
+  it('takes a field another manager removes from every owner; applying it again is no conflict', async () => {
+    const { name } = await applied();
+    const removed = await cluster.patch(
+      name,
+      { metadata: { labels: { 'app.kubernetes.io/managed-by': null } } },
+      PatchStrategy.MergePatch,
+      'kubectl-patch',
+    );
+    expect(removed.metadata.labels ?? {}).toEqual({});
+    expect(
+      managedEntry(removed, 'butler-portal').fieldsV1['f:metadata'],
+    ).toBeUndefined();
+    // removing takes nothing: kubectl-patch owns no field for it
+    expect(managedEntry(removed, 'kubectl-patch')).toBeUndefined();
+
+    const reapplied = await cluster.apply(
+      cluster.workspace(name, { image: 'img:1', owner: 'alice@example.com' }),
+      'butler-portal',
+    );
+    expect(reapplied.metadata.labels).toEqual({
+      'app.kubernetes.io/managed-by': 'butler-portal',
+    });
+    expect(managedEntry(reapplied, 'butler-portal').fieldsV1).toMatchObject(
+      LABELS_OWNED,
+    );
+  });
+
   it('leaves the other manager the fields a forced apply does not touch', async () => {
     const { name } = await applied();
     await cluster.patch(
