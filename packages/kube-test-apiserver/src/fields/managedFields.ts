@@ -84,8 +84,8 @@ export function encodeManagedFields(managers: Manager[]): ManagedFieldsEntry[] {
 }
 
 /**
- * The apiserver's key for a manager (BuildManagerIdentifier): the entry as JSON without time
- * and fields, and without apiVersion for appliers. Conflict listings are sorted by it.
+ * The apiserver's key for a manager (BuildManagerIdentifier): the entry as JSON without time,
+ * fieldsType and fields, and without apiVersion for appliers. Conflict listings are sorted by it.
  */
 export function managerIdentifier(m: Omit<Manager, 'set'>): string {
   return JSON.stringify({
@@ -94,7 +94,6 @@ export function managerIdentifier(m: Omit<Manager, 'set'>): string {
     ...(m.operation === 'Update' && m.apiVersion
       ? { apiVersion: m.apiVersion }
       : {}),
-    fieldsType: 'FieldsV1',
     ...(m.subresource ? { subresource: m.subresource } : {}),
   });
 }
