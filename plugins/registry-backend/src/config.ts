@@ -2,7 +2,7 @@
  * The `registry:` section of app-config, read once at start; mistakes name their key.
  */
 import crypto from 'crypto';
-import type { Config } from '@backstage/config';
+import type { RootConfigService } from '@backstage/backend-plugin-api';
 
 export interface RegistryConfig {
   /** protocol routes answer without credentials (read only) */
@@ -22,7 +22,7 @@ export class RegistryConfigError extends Error {
   }
 }
 
-export function readRegistryConfig(root: Config): RegistryConfig {
+export function readRegistryConfig(root: RootConfigService): RegistryConfig {
   const config = root.getOptionalConfig('registry');
   const number = (key: string, fallback: number, min: number, max: number) => {
     const value = config?.getOptionalNumber(key) ?? fallback;
