@@ -11,3 +11,4 @@ export * from './catalog';
 export * from './service';
 export * from './util';
 export * from './auth';
+export * from './snapshot';

@@ -26,19 +26,18 @@ import type {
   EntityProviderConnection,
 } from '@backstage/plugin-catalog-node';
 import {
-  findKind,
   type GitOpsResource,
   type KindName,
   parseResourcePath,
   type RepoLayout,
   type ResourceRef,
-  validate,
   type ValidationIssue,
 } from '@butler-portal/plugin-gitops-common';
 import {
   formatChangeId,
   type GitProvider,
-  mapLimited,
+  snapshotReaderFor,
+  type SnapshotFile,
 } from '@butler-portal/plugin-gitops-node';
 import {
   type EntitySource,
@@ -69,8 +68,6 @@ export interface GitOpsEntityProviderOptions {
   schedule?: SchedulerServiceTaskRunner;
   /** how often a poll also re-reads the open change requests (default 5 minutes) */
   openChangesRefreshMs?: number;
-  /** files read at once during a full sync (default 16) */
-  readConcurrency?: number;
   now?: () => number;
 }
 
@@ -119,7 +116,6 @@ export class GitOpsEntityProvider implements EntityProvider {
   readonly #appBaseUrl: string;
   readonly #schedule?: SchedulerServiceTaskRunner;
   readonly #openChangesRefreshMs: number;
-  readonly #readConcurrency: number;
   readonly #now: () => number;
   readonly #runner: CoalescingRunner<SyncRequest>;
   readonly #kinds: ReadonlySet<KindName>;
@@ -140,7 +136,6 @@ export class GitOpsEntityProvider implements EntityProvider {
     this.#appBaseUrl = options.appBaseUrl.replace(/\/+$/, '');
     this.#schedule = options.schedule;
     this.#openChangesRefreshMs = options.openChangesRefreshMs ?? 5 * 60_000;
-    this.#readConcurrency = options.readConcurrency ?? 16;
     this.#now = options.now ?? Date.now;
     this.#kinds = new Set(options.repository.kinds);
     this.#runner = new CoalescingRunner<SyncRequest>({
@@ -330,29 +325,22 @@ export class GitOpsEntityProvider implements EntityProvider {
     };
   }
 
-  /** every resource file at `head`; files whose blob is unchanged are not read again */
+  /**
+   * every resource file at `head`, from the repository's shared commit snapshot (each blob read
+   * and validated once for the catalog, the resources API and the reconciler together)
+   */
   async #readAll(head: string): Promise<Map<string, FileRecord>> {
-    const { provider, layout } = this.#repository;
-    const root = layout?.root
-      ? `${layout.root.replace(/^\/+|\/+$/g, '')}/`
-      : '';
-    const folders = [...this.#kinds].map(
-      kind => `${root}${findKind(kind)!.folder}`,
-    );
-    const entries = (
-      await Promise.all(folders.map(folder => provider.listTree(head, folder)))
-    ).flat();
+    const snapshot = await snapshotReaderFor(this.#repository).at(head);
     const files = new Map<string, FileRecord>();
-    await mapLimited(entries, this.#readConcurrency, async entry => {
-      const ref = this.#resourceRef(entry.path);
-      if (!ref) return;
-      const known = this.#files.get(entry.path);
-      const record =
-        known?.sha === entry.sha
-          ? known
-          : await this.#read(entry.path, ref, head, known);
-      if (record) files.set(entry.path, record);
-    });
+    for (const kind of this.#kinds) {
+      for (const file of snapshot.ofKind(kind)) {
+        const known = this.#files.get(file.path);
+        files.set(
+          file.path,
+          known?.sha === file.blob ? known : this.#record(file, head, known),
+        );
+      }
+    }
     return files;
   }
 
@@ -361,21 +349,16 @@ export class GitOpsEntityProvider implements EntityProvider {
     from: string,
     head: string,
   ): Promise<Map<string, FileRecord | null>> {
-    const changed = await this.#repository.provider.changedPaths(from, head);
+    const [changed, snapshot] = await Promise.all([
+      this.#repository.provider.changedPaths(from, head),
+      snapshotReaderFor(this.#repository).at(head),
+    ]);
     const updates = new Map<string, FileRecord | null>();
-    await mapLimited(
-      changed,
-      this.#readConcurrency,
-      async ({ path, status }) => {
-        const ref = this.#resourceRef(path);
-        if (!ref) return;
-        const record =
-          status === 'deleted'
-            ? undefined
-            : await this.#read(path, ref, head, this.#files.get(path));
-        updates.set(path, record ?? null);
-      },
-    );
+    for (const { path } of changed) {
+      if (!this.#resourceRef(path)) continue;
+      const file = snapshot.get(path);
+      updates.set(path, file ? this.#record(file, head, this.#files.get(path)) : null);
+    }
     return updates;
   }
 
@@ -385,23 +368,18 @@ export class GitOpsEntityProvider implements EntityProvider {
     return ref && this.#kinds.has(ref.kind) ? ref : undefined;
   }
 
-  async #read(
-    path: string,
-    ref: ResourceRef,
+  #record(
+    file: SnapshotFile,
     head: string,
     previous: FileRecord | undefined,
-  ): Promise<FileRecord | undefined> {
-    const file = await this.#repository.provider.readFile(path, head);
-    if (!file) return undefined;
-    const result = validate(file.content, path, {
-      layout: this.#repository.layout,
-    });
-    if (result.ok) {
+  ): FileRecord {
+    const ref = file.ref!;
+    if (file.resource) {
       return {
         ref,
-        sha: file.sha,
+        sha: file.blob,
         commit: head,
-        resource: result.resource,
+        resource: file.resource,
         validCommit: head,
       };
     }
@@ -409,18 +387,18 @@ export class GitOpsEntityProvider implements EntityProvider {
       ? 'the catalog keeps its last valid version'
       : 'it is not in the catalog';
     this.#logger.warn(
-      `${path} at ${head.slice(
+      `${file.path} at ${head.slice(
         0,
         12,
-      )} is not a valid resource; ${kept}:\n${formatIssues(result.issues)}`,
+      )} is not a valid resource; ${kept}:\n${formatIssues(file.issues)}`,
     );
     return {
       ref,
-      sha: file.sha,
+      sha: file.blob,
       commit: head,
       resource: previous?.resource,
       validCommit: previous?.validCommit,
-      issues: result.issues,
+      issues: file.issues,
     };
   }
 

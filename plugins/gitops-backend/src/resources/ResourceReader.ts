@@ -7,7 +7,6 @@ import {
   describeInvalidName,
   findKind,
   KINDS,
-  parseResourcePath,
   parseResourceYaml,
   resourcePath,
   type GitOpsResource,
@@ -16,13 +15,14 @@ import {
   type ResourceDetail,
   type ResourceEntry,
 } from '@butler-portal/plugin-gitops-common';
-import type { ChangeRepository } from '@butler-portal/plugin-gitops-node';
+import {
+  isSha,
+  snapshotReaderFor,
+  type ChangeRepository,
+} from '@butler-portal/plugin-gitops-node';
 
 /** A resource file with its text: `GET /resources/:kind/:namespace/:name` without the changes. */
 export type ResourceFile = Omit<ResourceDetail, 'changes'>;
-
-/** Reads files a few at a time: GitHub and GitLab answer one file per request. */
-const READ_CONCURRENCY = 8;
 
 /** kind from a URL or query: the plural (`workspaces`) or the kind name, any case */
 export function kindFromParam(value: string): KindInfo {
@@ -66,75 +66,99 @@ function entryOf(
   };
 }
 
+/** Page sizes of `GET /resources`: enough for a form's picker, small enough to answer fast. */
+export const DEFAULT_RESOURCE_PAGE = 500;
+export const MAX_RESOURCE_PAGE = 1000;
+
+/** Where the next page starts: the commits the first page was read at, and an offset. */
+interface ResourceCursor {
+  revisions: Record<string, string>;
+  offset: number;
+}
+
+function encodeCursor(cursor: ResourceCursor): string {
+  return Buffer.from(JSON.stringify(cursor), 'utf8').toString('base64url');
+}
+
+function decodeCursor(value: string): ResourceCursor {
+  try {
+    const cursor = JSON.parse(Buffer.from(value, 'base64url').toString('utf8'));
+    if (
+      Number.isSafeInteger(cursor?.offset) &&
+      cursor.offset >= 0 &&
+      typeof cursor.revisions === 'object' &&
+      Object.values(cursor.revisions).every(r => typeof r === 'string' && isSha(r))
+    ) {
+      return cursor;
+    }
+  } catch {
+    // reported below
+  }
+  throw new InputError('cursor: not a cursor of this listing (pass nextCursor back unchanged)');
+}
+
+export interface ResourcePage {
+  items: ResourceEntry[];
+  /** present when there is more: pass it as `cursor` for the next page */
+  nextCursor?: string;
+}
+
 export class ResourceReader {
   constructor(
     private readonly repositories: () => readonly ChangeRepository[],
   ) {}
 
+  /**
+   * One page of the resources on the default branch of every repository, from the shared
+   * commit snapshots: a repeated request at an unchanged head reads no file. Later pages are
+   * read at the commits of the first, so a merge in between neither skips nor repeats a row.
+   */
   async list(
-    filter: { kind?: string; namespace?: string } = {},
-  ): Promise<ResourceEntry[]> {
+    filter: { kind?: string; namespace?: string; limit?: number; cursor?: string } = {},
+  ): Promise<ResourcePage> {
     const kind = filter.kind ? kindFromParam(filter.kind) : undefined;
     if (filter.namespace !== undefined) {
       const problem = describeInvalidName(filter.namespace, 'label');
       if (problem) throw new InputError(`namespace: ${problem}`);
     }
-    const lists = await Promise.all(
-      this.repositories().map(async repository => {
-        const kinds = KINDS.filter(
-          k => repository.kinds.includes(k.kind) && (!kind || k === kind),
-        );
-        if (kinds.length === 0) return [];
-        const revision = await repository.provider.head();
-        const root = (repository.layout?.root ?? '').replace(/^\/+|\/+$/g, '');
-        const found: Array<{
-          kind: KindName;
-          namespace: string;
-          name: string;
-          path: string;
-        }> = [];
-        for (const k of kinds) {
-          const prefix = [root, k.folder, filter.namespace]
-            .filter(Boolean)
-            .join('/');
-          for (const entry of await repository.provider.listTree(
-            revision,
-            prefix,
-          )) {
-            const ref = parseResourcePath(entry.path, repository.layout);
-            if (ref && ref.kind === k.kind)
-              found.push({ ...ref, path: entry.path });
-          }
+    const limit = filter.limit ?? DEFAULT_RESOURCE_PAGE;
+    const cursor = filter.cursor ? decodeCursor(filter.cursor) : undefined;
+    const revisions: Record<string, string> = {};
+    const all: ResourceEntry[] = [];
+    for (const repository of this.repositories()) {
+      const kinds = KINDS.filter(
+        k => repository.kinds.includes(k.kind) && (!kind || k === kind),
+      );
+      if (kinds.length === 0) continue;
+      const reader = snapshotReaderFor(repository);
+      const pinned = cursor?.revisions[repository.id];
+      const snapshot = pinned ? await reader.at(pinned) : await reader.head();
+      revisions[repository.id] = snapshot.commit;
+      for (const k of kinds) {
+        for (const file of snapshot.ofKind(k.kind)) {
+          const ref = file.ref!;
+          if (filter.namespace !== undefined && ref.namespace !== filter.namespace) continue;
+          all.push({
+            repository: repository.id,
+            kind: ref.kind,
+            namespace: ref.namespace,
+            name: ref.name,
+            path: file.path,
+            revision: snapshot.commit,
+            object: file.object as GitOpsResource | null,
+            ...(file.object === null && { issues: file.issues }),
+          });
         }
-        const entries: ResourceEntry[] = new Array(found.length);
-        let next = 0;
-        const worker = async () => {
-          while (next < found.length) {
-            const index = next++;
-            const f = found[index];
-            const file = await repository.provider.readFile(f.path, revision);
-            const { yaml: _text, ...entry } = entryOf(
-              repository,
-              f.kind,
-              f.namespace,
-              f.name,
-              f.path,
-              revision,
-              file?.content ?? '',
-            );
-            entries[index] = entry;
-          }
-        };
-        await Promise.all(
-          Array.from(
-            { length: Math.min(READ_CONCURRENCY, found.length) },
-            worker,
-          ),
-        );
-        return entries;
+      }
+    }
+    const offset = cursor?.offset ?? 0;
+    const items = all.slice(offset, offset + limit);
+    return {
+      items,
+      ...(offset + limit < all.length && {
+        nextCursor: encodeCursor({ revisions, offset: offset + limit }),
       }),
-    );
-    return lists.flat();
+    };
   }
 
   /** @throws NotFoundError when no repository holding the kind has the file */

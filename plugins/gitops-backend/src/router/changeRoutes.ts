@@ -49,7 +49,7 @@ export function createChangeRoutes(context: RouterContext) {
     const credentials = await context.user(req);
     await context.authorize(gitopsResourceReadPermission, credentials);
     const filter = parseRequest(changeListQuerySchema, req.query, 'query');
-    res.json({ items: await changes.listChanges(filter) });
+    res.json(await changes.listChangePage(filter));
   });
 
   router.get('/:id', async (req, res) => {

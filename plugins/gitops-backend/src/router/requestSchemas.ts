@@ -4,6 +4,8 @@
  */
 import { InputError } from '@backstage/errors';
 import type { ValidationIssue } from '@butler-portal/plugin-gitops-common';
+import { MAX_CHANGE_PAGE } from '@butler-portal/plugin-gitops-node';
+import { MAX_RESOURCE_PAGE } from '../resources/ResourceReader';
 import { z } from 'zod';
 
 const text = (max: number) => z.string().max(max, `at most ${max} characters`);
@@ -59,11 +61,15 @@ export const changeListQuerySchema = z.object({
   kind: text(100).optional(),
   author: text(512).optional(),
   repository: text(63).optional(),
+  limit: z.coerce.number().int().min(1).max(MAX_CHANGE_PAGE).optional(),
+  cursor: text(200).optional(),
 });
 
 export const resourceListQuerySchema = z.object({
   kind: text(100).optional(),
   namespace: text(63).optional(),
+  limit: z.coerce.number().int().min(1).max(MAX_RESOURCE_PAGE).optional(),
+  cursor: text(2000).optional(),
 });
 
 /** A request that does not fit its schema; `issues` locate each field by JSON Pointer. */

@@ -39,7 +39,7 @@ export function createResourceRoutes(context: RouterContext) {
     const credentials = await context.user(req);
     await context.authorize(gitopsResourceReadPermission, credentials);
     const filter = parseRequest(resourceListQuerySchema, req.query, 'query');
-    res.json({ items: await resources.list(filter) });
+    res.json(await resources.list(filter));
   });
 
   router.get('/resources/:kind/:namespace/:name', async (req, res) => {

@@ -152,6 +152,21 @@ export interface ChangeListFilter {
   repository?: string;
 }
 
+/** Paging of `GET /changes` (newest first): `limit` rows from where `cursor` says. */
+export interface ChangePageRequest extends ChangeListFilter {
+  /** 1 to 500; default 100 */
+  limit?: number;
+  /** `nextCursor` of the previous page, unchanged */
+  cursor?: string;
+}
+
+/** One page of `GET /changes`. */
+export interface ChangePage {
+  items: ChangeSummary[];
+  /** present when there is more */
+  nextCursor?: string;
+}
+
 /** The body of `POST /changes`: add, edit or delete the file of one resource. */
 export interface OpenChangeRequest {
   operation: ChangeOperation;

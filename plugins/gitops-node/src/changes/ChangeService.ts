@@ -56,6 +56,8 @@ import type {
   ChangeDetail,
   ChangeListFilter,
   ChangeOperation,
+  ChangePage,
+  ChangePageRequest,
   ChangeRepository,
   ChangeResourceRef,
   ChangeSubmission,
@@ -81,6 +83,25 @@ export interface SubmitOptions {
 
 /** How many providers calls a list runs at once (GitHub/GitLab rate limits). */
 const LIST_CONCURRENCY = 8;
+/** Page sizes of `GET /changes`. */
+export const DEFAULT_CHANGE_PAGE = 100;
+export const MAX_CHANGE_PAGE = 500;
+/** summaries' changed paths kept, by base and head commit */
+const CHANGED_PATHS_CACHE_SIZE = 5000;
+
+function encodeOffset(offset: number): string {
+  return Buffer.from(JSON.stringify({ offset }), 'utf8').toString('base64url');
+}
+
+function decodeOffset(cursor: string): number {
+  try {
+    const { offset } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Number.isSafeInteger(offset) && offset >= 0) return offset;
+  } catch {
+    // reported below
+  }
+  throw new RequestFieldError('cursor', 'not a cursor of this listing (pass nextCursor back unchanged)');
+}
 
 const OPERATION_OF_STATUS: Record<ChangedPath['status'], ChangeOperation> = {
   added: 'create',
@@ -143,6 +164,7 @@ function locatedPathOf(ref: ResourceRef, layout?: RepoLayout): string {
 
 export class ChangeService {
   private readonly repos = new Map<string, ChangeRepository>();
+  private readonly changedPathsCache = new Map<string, readonly ChangedPath[]>();
   private readonly idempotency?: IdempotencyStore;
   private readonly logger?: LoggerService;
   private readonly randomId: () => string;
@@ -671,41 +693,71 @@ export class ChangeService {
 
   // ---------------------------------------------------------------- reading
 
+  /** every change matching the filter, newest first */
   async listChanges(filter: ChangeListFilter = {}): Promise<ChangeSummary[]> {
-    const kind = filter.kind ? findKind(filter.kind) : undefined;
-    if (filter.kind && !kind) {
+    const items: ChangeSummary[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.listChangePage({ ...filter, cursor, limit: MAX_CHANGE_PAGE });
+      items.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return items;
+  }
+
+  /**
+   * One page of changes, newest first. Filters use what the providers' listings carry (the
+   * kind comes from the changed paths), so only the rows of the page are summarized, and a
+   * summary's changed paths are cached by base and head commit (a merged change never moves).
+   */
+  async listChangePage(request: ChangePageRequest = {}): Promise<ChangePage> {
+    const kind = request.kind ? findKind(request.kind) : undefined;
+    if (request.kind && !kind) {
       throw new RequestFieldError(
         'kind',
-        `${JSON.stringify(filter.kind.slice(0, 80))} is not a known kind`,
+        `${JSON.stringify(request.kind.slice(0, 80))} is not a known kind`,
       );
     }
-    const repositories = filter.repository
-      ? [this.repository(filter.repository)]
+    const offset = request.cursor ? decodeOffset(request.cursor) : 0;
+    const limit = request.limit ?? DEFAULT_CHANGE_PAGE;
+    const repositories = request.repository
+      ? [this.repository(request.repository)]
       : this.repositories();
-    const author = filter.author?.toLowerCase();
+    const author = request.author?.toLowerCase();
     const lists = await Promise.all(
-      repositories.map(async repository => {
-        const changes = (
-          await repository.provider.listChanges({ state: filter.state })
-        ).filter(
-          c =>
-            !author ||
-            [
-              c.author.userRef,
-              c.author.login,
-              c.author.email,
-              c.author.name,
-            ].some(v => v?.toLowerCase() === author),
-        );
-        const summaries = await mapLimited(changes, LIST_CONCURRENCY, c =>
-          this.summarize(repository, c),
-        );
-        return summaries.filter(
-          s => !kind || s.resources.some(r => r.kind === kind.kind),
-        );
-      }),
+      repositories.map(async repository =>
+        (await repository.provider.listChanges({ state: request.state }))
+          .filter(
+            c =>
+              !author ||
+              [c.author.userRef, c.author.login, c.author.email, c.author.name].some(
+                v => v?.toLowerCase() === author,
+              ),
+          )
+          .filter(
+            c =>
+              !kind ||
+              c.paths.some(p => parseResourcePath(p, repository.layout)?.kind === kind.kind),
+          )
+          .map(change => ({ repository, change })),
+      ),
     );
-    return lists.flat().sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
+    const all = lists
+      .flat()
+      .sort(
+        (a, b) =>
+          b.change.updatedAt.localeCompare(a.change.updatedAt) ||
+          a.repository.id.localeCompare(b.repository.id) ||
+          b.change.number - a.change.number,
+      );
+    const page = all.slice(offset, offset + limit);
+    const items = await mapLimited(page, LIST_CONCURRENCY, ({ repository, change }) =>
+      this.summarize(repository, change),
+    );
+    return {
+      items,
+      ...(offset + limit < all.length && { nextCursor: encodeOffset(offset + limit) }),
+    };
   }
 
   /** open change requests touching one file */
@@ -753,14 +805,29 @@ export class ChangeService {
     return { repository, change };
   }
 
+  /** changed paths between base and head, cached: both are commits, so the answer never changes */
+  private async changedPathsOf(
+    repository: ChangeRepository,
+    change: ChangeRequest,
+  ): Promise<readonly ChangedPath[]> {
+    const key = `${repository.id}\u0000${change.baseSha}\u0000${change.headSha}`;
+    let paths = this.changedPathsCache.get(key);
+    if (!paths) {
+      paths = await repository.provider.changedPaths(change.baseSha, change.headSha);
+      this.changedPathsCache.set(key, paths);
+      if (this.changedPathsCache.size > CHANGED_PATHS_CACHE_SIZE) {
+        this.changedPathsCache.delete(this.changedPathsCache.keys().next().value!);
+      }
+    }
+    return paths;
+  }
+
   private async summarize(
     repository: ChangeRepository,
     change: ChangeRequest,
     changed?: readonly ChangedPath[],
   ): Promise<ChangeSummary> {
-    const paths =
-      changed ??
-      (await repository.provider.changedPaths(change.baseSha, change.headSha));
+    const paths = changed ?? (await this.changedPathsOf(repository, change));
     const resources: ChangeResourceRef[] = [];
     for (const { path, status } of paths) {
       const ref = parseResourcePath(path, repository.layout);

@@ -15,6 +15,8 @@ import type { Actor, GitProvider } from '../provider/types';
 export type {
   ChangeDetail,
   ChangeListFilter,
+  ChangePage,
+  ChangePageRequest,
   ChangeOperation,
   ChangeSummary,
   ChangeValidation,

@@ -68,10 +68,17 @@ export class GitopsClient implements GitopsApi {
   async listResources(
     filter: { kind?: string; namespace?: string } = {},
   ): Promise<ResourceEntry[]> {
-    const body = await this.request<{ items: ResourceEntry[] }>(
-      `/resources${query(filter)}`,
-    );
-    return body.items;
+    // the API pages (GET /resources?cursor=…); the callers of this method want every entry
+    const items: ResourceEntry[] = [];
+    let cursor: string | undefined;
+    do {
+      const body: { items: ResourceEntry[]; nextCursor?: string } = await this.request(
+        `/resources${query({ ...filter, ...(cursor && { cursor }) })}`,
+      );
+      items.push(...body.items);
+      cursor = body.nextCursor;
+    } while (cursor);
+    return items;
   }
 
   async getResource(ref: {
@@ -124,10 +131,17 @@ export class GitopsClient implements GitopsApi {
   }
 
   async listChanges(filter: ChangeListFilter = {}): Promise<ChangeSummary[]> {
-    const body = await this.request<{ items: ChangeSummary[] }>(
-      `/changes${query({ ...filter })}`,
-    );
-    return body.items;
+    // the API pages (GET /changes?cursor=…); the callers of this method want every change
+    const items: ChangeSummary[] = [];
+    let cursor: string | undefined;
+    do {
+      const body: { items: ChangeSummary[]; nextCursor?: string } = await this.request(
+        `/changes${query({ ...filter, ...(cursor && { cursor }) })}`,
+      );
+      items.push(...body.items);
+      cursor = body.nextCursor;
+    } while (cursor);
+    return items;
   }
 
   async getChange(id: string): Promise<ChangeDetail> {

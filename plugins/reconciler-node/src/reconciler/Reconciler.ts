@@ -9,7 +9,8 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { KindName, RepoLayout } from '@butler-portal/plugin-gitops-common';
 import type { GitProvider } from '@butler-portal/plugin-gitops-node';
 import type { SyncTarget } from '../targets/types';
-import { desiredState, type DesiredStateCache } from './desiredState';
+import { desiredState } from './desiredState';
+import type { RenderStep } from '../render/renderStep';
 import type { ReconcilerStore } from './store/ReconcilerStore';
 import { emptySyncResult, sync } from './sync';
 import type {
@@ -30,6 +31,8 @@ export interface ReconcilerOptions {
   layout?: RepoLayout;
   /** kinds synced to this target; default the `applied` kinds of KINDS */
   kinds?: readonly KindName[];
+  /** what the target receives for a resource; default the manifest with the managed-by label */
+  render?: RenderStep;
   /** see SyncOptions; default 10 */
   maxDeletionsPerSync?: number;
   /** see SyncOptions; default true */
@@ -74,8 +77,6 @@ export class Reconciler {
    */
   #queue: Promise<unknown> = Promise.resolve();
   readonly #holder: string;
-  /** validated files by blob id: a new commit costs the files it changed, not the whole tree */
-  readonly #files: DesiredStateCache = new Map();
   /**
    * the last failure posted as a commit status (`<commit> <message>`): a sync retried with
    * backoff while the target is down posts its error once, not on every attempt
@@ -276,7 +277,7 @@ export class Reconciler {
       const desired = await desiredState(provider, commit, {
         layout: this.#options.layout,
         kinds: this.#options.kinds,
-        cache: this.#files,
+        render: this.#options.render,
       });
       const result = await sync(
         { target, store, desired },

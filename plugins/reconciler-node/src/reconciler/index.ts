@@ -4,12 +4,10 @@
  */
 export { Reconciler, DEFAULT_DRIFT_CHECK_INTERVAL_MS } from './Reconciler';
 export type { ReconcilerOptions, ReconcilerStatus } from './Reconciler';
-export { desiredState } from './desiredState';
-export type {
-  DesiredState,
-  DesiredStateCache,
-  DesiredStateOptions,
-} from './desiredState';
+export { desiredState, desiredStateOf } from './desiredState';
+export type { DesiredState, DesiredStateOptions } from './desiredState';
+export { renderManifest } from '../render/renderStep';
+export type { RenderStep } from '../render/renderStep';
 export { diff, containsFields, liveMatches } from './diff';
 export type { ApplyReason, DiffOptions, SyncPlan } from './diff';
 export { sync, DEFAULT_MAX_DELETIONS_PER_SYNC } from './sync';

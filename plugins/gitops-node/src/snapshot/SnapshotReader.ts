@@ -1,0 +1,232 @@
+/*
+ * One reader of a commit for everything that needs the resources in it: the resources API, the
+ * catalog's entity provider and the reconciler. A commit is read as one tree listing; each blob
+ * is read, parsed and validated once (cached by path and blob id, since the path is part of
+ * what is validated), so a commit that changes one file of thousands costs one blob read, and
+ * a second request at the same commit costs nothing but the head lookup.
+ *
+ * One reader exists per provider and process (snapshotReaderFor), so the three consumers share
+ * the work.
+ */
+import {
+  KINDS,
+  parseResourcePath,
+  parseResourceYaml,
+  validate,
+  type GitOpsResource,
+  type KindName,
+  type RepoLayout,
+  type ResourceRef,
+  type ValidationIssue,
+} from '@butler-portal/plugin-gitops-common';
+import type { GitProvider, TreeEntry } from '../provider/types';
+import { mapLimited } from '../util/mapLimited';
+
+/** One YAML file of a kind folder at a commit, read and validated. */
+export interface SnapshotFile {
+  path: string;
+  /** git blob id */
+  blob: string;
+  /** kind, namespace and name from the path; undefined when the path is not a resource path */
+  ref?: ResourceRef;
+  /** the validated resource; undefined when the file has issues */
+  resource?: GitOpsResource;
+  /** the object as written (also when invalid); null when the YAML does not parse */
+  object: Record<string, unknown> | null;
+  /** every issue of the file, located; empty when valid */
+  issues: ValidationIssue[];
+  content: string;
+}
+
+export interface CommitSnapshot {
+  repository: string;
+  commit: string;
+  /** every YAML file in a kind folder of the layout, in code-unit path order */
+  files: readonly SnapshotFile[];
+  /** the files whose path says they hold this kind */
+  ofKind(kind: KindName): readonly SnapshotFile[];
+  /** one file by path */
+  get(path: string): SnapshotFile | undefined;
+}
+
+export interface SnapshotReaderOptions {
+  /** `head` is needed for head() only (a checkout on disk, say, has none) */
+  provider: Pick<GitProvider, 'listTree' | 'readFile'> &
+    Partial<Pick<GitProvider, 'head' | 'repository'>>;
+  layout?: RepoLayout;
+  /** commits kept whole (the head, the reconciler's commit, one being read); default 4 */
+  keepCommits?: number;
+  /** blobs read at once; bounded so that a large repository does not open thousands of reads */
+  readConcurrency?: number;
+}
+
+/** How many blobs the reader has fetched from the provider; benchmarks and tests read it. */
+export interface SnapshotReaderStats {
+  blobReads: number;
+  treeListings: number;
+}
+
+export class SnapshotReader {
+  readonly stats: SnapshotReaderStats = { blobReads: 0, treeListings: 0 };
+  private readonly files = new Map<string, SnapshotFile>();
+  private readonly snapshots = new Map<string, Promise<CommitSnapshot>>();
+  private readonly resolved = new Map<string, CommitSnapshot>();
+  private readonly folders = new Set(KINDS.map(k => k.folder));
+
+  constructor(private readonly options: SnapshotReaderOptions) {}
+
+  /** the snapshot at the head of the default branch (or of `branch`) */
+  async head(branch?: string): Promise<CommitSnapshot> {
+    const { provider } = this.options;
+    if (!provider.head) throw new Error('this snapshot reader reads given commits only');
+    return this.at(await provider.head(branch));
+  }
+
+  /** the snapshot at a commit id; concurrent callers for one commit share one read */
+  at(commit: string): Promise<CommitSnapshot> {
+    let snapshot = this.snapshots.get(commit);
+    if (snapshot) {
+      // most recently used last
+      this.snapshots.delete(commit);
+      this.snapshots.set(commit, snapshot);
+      return snapshot;
+    }
+    snapshot = this.read(commit);
+    this.snapshots.set(commit, snapshot);
+    snapshot.catch(() => this.snapshots.delete(commit));
+    const keep = this.options.keepCommits ?? 4;
+    while (this.snapshots.size > keep) {
+      const oldest = this.snapshots.keys().next().value!;
+      this.snapshots.delete(oldest);
+      this.resolved.delete(oldest);
+    }
+    return snapshot.then(s => {
+      if (this.snapshots.has(commit)) this.resolved.set(commit, s);
+      // its blobs stay cached even if a prune ran while it was being read
+      for (const file of s.files) if (!unreadable.has(file)) this.files.set(keyOf(file.path, file.blob), file);
+      this.prune();
+      return s;
+    });
+  }
+
+  private async read(commit: string): Promise<CommitSnapshot> {
+    const { provider, layout } = this.options;
+    const root = (layout?.root ?? '').replace(/^\/+|\/+$/g, '');
+    const prefix = root ? `${root}/` : '';
+    this.stats.treeListings++;
+    const tree = (await provider.listTree(commit, root || undefined))
+      .filter(entry => {
+        if (!entry.path.startsWith(prefix) || !/\.ya?ml$/.test(entry.path)) return false;
+        return this.folders.has(entry.path.slice(prefix.length).split('/')[0]);
+      })
+      .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+
+    // what this read found, apart from the shared cache that a concurrent prune may thin out
+    const found = new Map<string, SnapshotFile>();
+    const missing: TreeEntry[] = [];
+    for (const entry of tree) {
+      const cached = this.files.get(keyOf(entry.path, entry.sha));
+      if (cached) found.set(entry.path, cached);
+      else missing.push(entry);
+    }
+    await mapLimited(missing, this.options.readConcurrency ?? 16, async entry => {
+      this.stats.blobReads++;
+      const file = await provider.readFile(entry.path, commit);
+      if (!file) {
+        // reported, never dropped (a reconciler must not delete what it could not read), and
+        // not cached: it may read next time
+        found.set(entry.path, unreadableFile(entry.path, entry.sha, layout));
+        return;
+      }
+      const parsed = readFile(entry.path, entry.sha, file.content, layout);
+      found.set(entry.path, parsed);
+      this.files.set(keyOf(entry.path, entry.sha), parsed);
+    });
+
+    const files = tree.map(entry => found.get(entry.path)!);
+    const byPath = new Map(files.map(f => [f.path, f]));
+    const byKind = new Map<KindName, SnapshotFile[]>();
+    for (const file of files) {
+      if (!file.ref) continue;
+      const list = byKind.get(file.ref.kind) ?? [];
+      list.push(file);
+      byKind.set(file.ref.kind, list);
+    }
+    return {
+      repository: provider.repository ?? '',
+      commit,
+      files,
+      ofKind: kind => byKind.get(kind) ?? [],
+      get: path => byPath.get(path),
+    };
+  }
+
+  /** drops parsed blobs that no kept snapshot refers to, so memory follows the repository */
+  private prune() {
+    const kept = new Set<string>();
+    for (const snapshot of this.resolved.values()) {
+      snapshot.files.forEach(f => kept.add(keyOf(f.path, f.blob)));
+    }
+    for (const key of this.files.keys()) if (!kept.has(key)) this.files.delete(key);
+  }
+}
+
+function keyOf(path: string, blob: string) {
+  return `${path}\u0000${blob}`;
+}
+
+function readFile(path: string, blob: string, content: string, layout?: RepoLayout): SnapshotFile {
+  const ref = parseResourcePath(path, layout);
+  const result = validate(content, path, { layout });
+  let object: Record<string, unknown> | null = null;
+  if (result.ok) {
+    object = result.resource as unknown as Record<string, unknown>;
+  } else {
+    const parsed = parseResourceYaml(content);
+    object = parsed.ok ? (parsed.yaml.value as Record<string, unknown>) : null;
+  }
+  return {
+    path,
+    blob,
+    ...(ref && { ref }),
+    ...(result.ok && { resource: result.resource }),
+    object,
+    issues: result.ok ? [] : result.issues,
+    content,
+  };
+}
+
+/** files that stand for a failed read: reported, never cached */
+const unreadable = new WeakSet<SnapshotFile>();
+
+function unreadableFile(path: string, blob: string, layout?: RepoLayout): SnapshotFile {
+  const ref = parseResourcePath(path, layout);
+  const file: SnapshotFile = {
+    path,
+    blob,
+    ...(ref && { ref }),
+    object: null,
+    issues: [{ file: path, path: '', line: 1, column: 1, message: 'listed but could not be read' }],
+    content: '',
+  };
+  unreadable.add(file);
+  return file;
+}
+
+const readers = new WeakMap<object, SnapshotReader>();
+
+/**
+ * The process-wide reader of a repository's provider: the resources API, the catalog provider
+ * and the reconciler get the same one, so a blob is parsed once for all of them.
+ */
+export function snapshotReaderFor(repository: {
+  provider: SnapshotReaderOptions['provider'];
+  layout?: RepoLayout;
+}): SnapshotReader {
+  let reader = readers.get(repository.provider);
+  if (!reader) {
+    reader = new SnapshotReader({ provider: repository.provider, layout: repository.layout });
+    readers.set(repository.provider, reader);
+  }
+  return reader;
+}
