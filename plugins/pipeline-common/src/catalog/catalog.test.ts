@@ -123,3 +123,25 @@ describe('the generated Vector catalog', () => {
     expect(Object.keys(CODEC_EVENT_TYPES).sort()).toEqual(codecs);
   });
 });
+
+describe('scripts/generate-catalog.js --check', () => {
+  it('exits 0 when the committed catalog is current', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { spawnSync } = require('node:child_process');
+    const run = spawnSync(
+      process.execPath,
+      [path.resolve(__dirname, '../../scripts/generate-catalog.js'), '--check'],
+      { encoding: 'utf8' },
+    );
+    expect({
+      status: run.status,
+      stdout: run.stdout,
+      stderr: run.stderr,
+    }).toEqual({
+      status: 0,
+      stdout:
+        'plugins/pipeline-common/src/catalog/vectorCatalog.generated.json is up to date\n',
+      stderr: '',
+    });
+  });
+});
