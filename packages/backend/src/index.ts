@@ -48,6 +48,8 @@ backend.add(import('@butler-portal/plugin-gitops-backend'));
 backend.add(import('@butler-portal/plugin-gitops-backend-module-local'));
 backend.add(import('@butler-portal/plugin-gitops-backend-module-github'));
 backend.add(import('@butler-portal/plugin-gitops-backend-module-gitlab'));
+// Keeper: Terraform/OpenTofu modules, Helm charts and OPA bundles from merged versions
+backend.add(import('@butler-portal/plugin-registry-backend'));
 
 // Butler management cluster: live workspace status (watch) and start/stop, when
 // butler.managementCluster is configured (503 with the reason otherwise)
