@@ -1,4 +1,9 @@
-export { validate, ResourceValidator, type ValidateOptions } from './validate';
+export {
+  validate,
+  createSchemaCompiler,
+  ResourceValidator,
+  type ValidateOptions,
+} from './validate';
 export { KIND_SCHEMAS } from './schemas';
 export { formatIssue } from './formatIssue';
 export {

@@ -2,7 +2,7 @@
  * The one validation every way in shares: portal forms, the change-request service, the
  * reconciler and the `butler-gitops validate` CLI all call `validate()` on the text of a file.
  */
-import Ajv, { type ValidateFunction } from 'ajv';
+import Ajv, { type Options as AjvOptions, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { KINDS, kindOf, type KindInfo, type KindName } from '../kinds/kinds';
 import type {
@@ -19,6 +19,7 @@ import {
 } from './portalRules';
 import { schemaIssues } from './schemaIssues';
 import { KIND_SCHEMAS } from './schemas';
+import { PRECOMPILED_VALIDATORS } from './precompiledValidators';
 import { findSecrets } from './secrets';
 import { sshPublicKeyIssues } from './sshPublicKeys';
 
@@ -31,22 +32,35 @@ export interface ValidateOptions {
 }
 
 /**
+ * The Ajv instance every kind's schema is compiled with: here on first use, and ahead of time by
+ * single-file builds (Ajv standalone code, see precompiledValidators.ts), so that both report
+ * the same errors.
+ * allErrors: report everything at once; verbose: messages quote the value and the schema.
+ * strict: false, because the schemas carry annotations (examples, x-*) for forms and IDEs.
+ *
+ * @param options - further Ajv options, e.g. `{ code: { source: true } }` for standalone code
+ */
+export function createSchemaCompiler(options: AjvOptions = {}): Ajv {
+  const ajv = new Ajv({
+    ...options,
+    allErrors: true,
+    verbose: true,
+    strict: false,
+  });
+  addFormats(ajv);
+  return ajv;
+}
+
+/**
  * Validates resource files against the kinds' JSON Schemas and the portal's rules.
  *
  * @remarks
- * Each kind's schema is compiled on first use and kept; an instance holds nothing else, so one
- * instance can serve any number of callers.
+ * Each kind's schema is compiled on first use and kept (or taken precompiled, when the build
+ * provides it); an instance holds nothing else, so one instance can serve any number of callers.
  */
 export class ResourceValidator {
-  readonly #ajv: Ajv;
+  #ajv: Ajv | undefined;
   readonly #compiled = new Map<KindName, ValidateFunction>();
-
-  constructor() {
-    // allErrors: report everything at once; verbose: messages quote the value and the schema.
-    // strict: false, because the schemas carry annotations (examples, x-*) for forms and IDEs.
-    this.#ajv = new Ajv({ allErrors: true, verbose: true, strict: false });
-    addFormats(this.#ajv);
-  }
 
   /**
    * Validates the text of one resource file.
@@ -142,10 +156,19 @@ export class ResourceValidator {
   #validatorFor(kind: KindInfo): ValidateFunction {
     let compiled = this.#compiled.get(kind.kind);
     if (!compiled) {
-      compiled = this.#ajv.compile(KIND_SCHEMAS[kind.kind]);
+      const schema = KIND_SCHEMAS[kind.kind] as { $id?: string };
+      compiled =
+        (schema.$id !== undefined && PRECOMPILED_VALIDATORS[schema.$id]) ||
+        this.#compiler().compile(schema);
       this.#compiled.set(kind.kind, compiled);
     }
     return compiled;
+  }
+
+  /** Ajv itself is only set up when a schema has to be compiled here. */
+  #compiler(): Ajv {
+    this.#ajv ??= createSchemaCompiler();
+    return this.#ajv;
   }
 }
 
