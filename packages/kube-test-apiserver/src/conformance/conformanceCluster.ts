@@ -58,11 +58,7 @@ export interface ConformanceCluster {
     force?: boolean,
   ): Promise<any>;
   /** PUT of the whole object (as read, then changed), as `fieldManager` or the User-Agent's */
-  replace(
-    object: any,
-    fieldManager?: string,
-    userAgent?: string,
-  ): Promise<any>;
+  replace(object: any, fieldManager?: string, userAgent?: string): Promise<any>;
   cleanup(): Promise<void>;
 }
 

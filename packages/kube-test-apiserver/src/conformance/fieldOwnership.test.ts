@@ -30,7 +30,9 @@ describe('field ownership (conformance)', () => {
 
   let seq = 0;
   /** a fresh Workspace applied by butler-portal, for each test */
-  async function applied(spec = { image: 'img:1', owner: 'alice@example.com' }) {
+  async function applied(
+    spec = { image: 'img:1', owner: 'alice@example.com' },
+  ) {
     const name = `ws-${++seq}`;
     const object = await cluster.apply(
       cluster.workspace(name, spec),
@@ -260,7 +262,9 @@ describe('field ownership (conformance)', () => {
       cluster.workspace(name, { image: 'img:1', owner: 'alice@example.com' }),
       'butler-portal',
     );
-    expect(again.metadata.resourceVersion).toBe(object.metadata.resourceVersion);
+    expect(again.metadata.resourceVersion).toBe(
+      object.metadata.resourceVersion,
+    );
 
     const second = await cluster.apply(
       cluster.workspace(name, { image: 'img:1', owner: 'alice@example.com' }),

@@ -125,9 +125,9 @@ describe('watch resume (conformance)', () => {
         metadata: { resourceVersion: expect.stringMatching(/^\d+$/) },
       },
     });
-    expect(Number(bookmark.object.metadata.resourceVersion)).toBeGreaterThanOrEqual(
-      Number(added.metadata.resourceVersion),
-    );
+    expect(
+      Number(bookmark.object.metadata.resourceVersion),
+    ).toBeGreaterThanOrEqual(Number(added.metadata.resourceVersion));
     expect(await events.closedWith()).toBeNull();
   });
 });

@@ -115,7 +115,8 @@ function sameManager(a: Manager, b: Omit<Manager, 'set'>): boolean {
  */
 export function describeManager(m: Omit<Manager, 'set'>): string {
   let out = JSON.stringify(m.manager);
-  if (m.subresource) out += ` with subresource ${JSON.stringify(m.subresource)}`;
+  if (m.subresource)
+    out += ` with subresource ${JSON.stringify(m.subresource)}`;
   return m.operation === 'Update' ? `${out} using ${m.apiVersion}` : out;
 }
 

@@ -151,7 +151,8 @@ export function startWatch(
     close();
     return open;
   }
-  const startedAt = from && from !== '0' ? Number(from) : store.currentResourceVersion();
+  const startedAt =
+    from && from !== '0' ? Number(from) : store.currentResourceVersion();
 
   // Everything below runs synchronously, so no write slips between replay and subscription.
   if (replay) {
