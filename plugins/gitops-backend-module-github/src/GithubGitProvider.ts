@@ -15,6 +15,7 @@ import {
   ScmIntegrationRegistry,
 } from '@backstage/integration';
 import { Octokit, RestEndpointMethodTypes } from '@octokit/rest';
+import { mapLimited } from '@butler-portal/plugin-gitops-node';
 import {
   CODEOWNERS_LOCATIONS,
   CodeOwnersRule,
@@ -120,26 +121,6 @@ function webUrlFor(baseUrl: string): string {
   return `${url.origin}${url.pathname
     .replace(/\/api\/v3\/?$/, '')
     .replace(/\/$/, '')}`;
-}
-
-async function mapLimit<T, R>(
-  items: T[],
-  limit: number,
-  fn: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const workers = Array.from(
-    { length: Math.min(limit, items.length) },
-    async () => {
-      while (next < items.length) {
-        const index = next++;
-        results[index] = await fn(items[index]);
-      }
-    },
-  );
-  await Promise.all(workers);
-  return results;
 }
 
 function stateOf(pull: {
@@ -1005,7 +986,7 @@ export class GithubGitProvider implements GitProvider {
         },
       );
       // the list omits mergeability; fetch each pull request (a handful at a time)
-      return mapLimit(pulls.slice(0, limit), 4, async summary =>
+      return mapLimited(pulls.slice(0, limit), 4, async summary =>
         this.describe(
           octokit,
           await this.requirePull(octokit, String(summary.number)),
@@ -1037,7 +1018,7 @@ export class GithubGitProvider implements GitProvider {
       ]);
       // the diff of a pull request is against the merge base, not the moving base branch
       const mergeBase = comparison.data.merge_base_commit.sha;
-      const result = await mapLimit(files, 4, async file => {
+      const result = await mapLimited(files, 4, async file => {
         const read = async (path: string, ref: string) =>
           (await this.readFileWith(octokit, path, ref))?.content;
         const changes = toChangedPaths([file]);

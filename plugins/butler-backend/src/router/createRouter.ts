@@ -5,15 +5,11 @@
  */
 import type {
   AuthService,
-  BackstageCredentials,
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { InputError, NotAllowedError } from '@backstage/errors';
-import {
-  AuthorizeResult,
-  type BasicPermission,
-} from '@backstage/plugin-permission-common';
+import { InputError } from '@backstage/errors';
+import { createAuthorize } from '@butler-portal/plugin-gitops-node';
 import {
   butlerWorkspaceOperatePermission,
   butlerWorkspaceReadPermission,
@@ -41,20 +37,7 @@ export async function createRouter(
   const user = (req: express.Request) =>
     httpAuth.credentials(req, { allow: ['user'] });
 
-  const authorize = async (
-    permission: BasicPermission,
-    credentials: BackstageCredentials,
-  ) => {
-    const [decision] = await permissions.authorize([{ permission }], {
-      credentials,
-    });
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      const who = auth.isPrincipal(credentials, 'user')
-        ? credentials.principal.userEntityRef
-        : 'the caller';
-      throw new NotAllowedError(`${who} is not allowed ${permission.name}`);
-    }
-  };
+  const authorize = createAuthorize({ permissions, auth });
 
   router.get('/status', async (req, res) => {
     await user(req);
