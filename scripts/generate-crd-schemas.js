@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /*
- * Generates the JSON Schemas of the Butler kinds (Workspace, WorkspaceTemplate, TenantAddon)
- * from the real Butler CRDs, so that the files in Git are checked against exactly what the
+ * Generates the JSON Schemas of the Butler kinds (Workspace, WorkspaceTemplate, TenantAddon,
+ * TenantCluster) from the real Butler CRDs, so that the files in Git are checked against exactly what the
  * management cluster will accept.
  *
  *   node scripts/generate-crd-schemas.js           write schemas/<kind>.schema.json
@@ -481,6 +481,25 @@ const BUTLER_KINDS = [
         properties: { addon: true },
         required: ['addon'],
       };
+    },
+  },
+  {
+    kind: 'TenantCluster',
+    apiVersion: 'butler.butlerlabs.dev/v1alpha1',
+    plural: 'tenantclusters',
+    crdName: 'tenantclusters.butler.butlerlabs.dev',
+    schemaFile: 'tenantcluster.schema.json',
+    name: {
+      dnsLabel: true,
+      maxLength: 63,
+      why: 'The cluster controller names the Cluster API Cluster, its tenant namespace and its machines after it and labels them with it, so it must be a DNS-1123 label (no dots), at most 63 characters.',
+    },
+    overlay(spec) {
+      // The GitOps repository URL ends up in a Flux GitRepository or an Argo CD Application,
+      // not in a shell; the CRD's own rules (kubernetesVersion pattern, enums, bounds) are
+      // all the portal needs. Checked here so a renamed field is noticed.
+      propertyAt(spec, ['kubernetesVersion'], 'TenantCluster');
+      propertyAt(spec, ['workers', 'replicas'], 'TenantCluster');
     },
   },
 ];

@@ -125,7 +125,12 @@ describe('butler-gitops render', () => {
       objectsOf(result.stdout)
         .map(o => o.kind)
         .sort(),
-    ).toEqual(['TenantAddon', 'Workspace', 'WorkspaceTemplate']);
+    ).toEqual([
+      'TenantAddon',
+      'TenantCluster',
+      'Workspace',
+      'WorkspaceTemplate',
+    ]);
   });
 
   it('exits 2 for an unknown kind', async () => {
@@ -133,7 +138,7 @@ describe('butler-gitops render', () => {
       code: 2,
       stdout: '',
       stderr:
-        'butler-gitops: unknown kind "Gadget"; known kinds: Workspace, WorkspaceTemplate, TenantAddon, Artifact, ArtifactVersion, Pipeline\n',
+        'butler-gitops: unknown kind "Gadget"; known kinds: Workspace, WorkspaceTemplate, TenantAddon, TenantCluster, Artifact, ArtifactVersion, Pipeline\n',
     });
   });
 });

@@ -13,6 +13,7 @@ export type KindName =
   | 'Workspace'
   | 'WorkspaceTemplate'
   | 'TenantAddon'
+  | 'TenantCluster'
   | 'Artifact'
   | 'ArtifactVersion'
   | 'Pipeline';
@@ -59,6 +60,15 @@ export const KINDS: readonly KindInfo[] = [
     folder: 'tenant-addons',
     applied: true,
     crdName: 'tenantaddons.butler.butlerlabs.dev',
+  },
+  {
+    kind: 'TenantCluster',
+    apiVersion: BUTLER_API_VERSION,
+    plural: 'tenantclusters',
+    schemaFile: 'tenantcluster.schema.json',
+    folder: 'tenant-clusters',
+    applied: true,
+    crdName: 'tenantclusters.butler.butlerlabs.dev',
   },
   {
     kind: 'Artifact',

@@ -134,7 +134,7 @@ describe('butler:gitops:change', () => {
     const error = await rejectionOf(action.handler(ctx as any));
 
     expect(error.message).toBe(
-      'kind: unknown kind "Pod"; known kinds: Workspace, WorkspaceTemplate, TenantAddon, Artifact, ArtifactVersion, Pipeline',
+      'kind: unknown kind "Pod"; known kinds: Workspace, WorkspaceTemplate, TenantAddon, TenantCluster, Artifact, ArtifactVersion, Pipeline',
     );
     expect(backend.requests).toEqual([]);
   });

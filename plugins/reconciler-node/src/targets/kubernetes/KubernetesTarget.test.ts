@@ -456,6 +456,7 @@ describe('KubernetesTarget on the test API server', () => {
     ).toEqual([
       'CRD workspacetemplates.butler.butlerlabs.dev not installed',
       'CRD tenantaddons.butler.butlerlabs.dev not installed',
+      'CRD tenantclusters.butler.butlerlabs.dev not installed',
     ]);
     // kinds without a CRD have no objects: listing skips them
     expect((await t.listManaged()).map(m => m.ref.name)).toEqual(['ws-1']);
