@@ -451,8 +451,11 @@ function findCycles(
 ): Set<string> {
   const upstream = new Map<string, PipelineEdge[]>();
   for (const edge of edges) {
-    upstream.set(edge.to, [...(upstream.get(edge.to) ?? []), edge]);
+    const list = upstream.get(edge.to);
+    if (list) list.push(edge);
+    else upstream.set(edge.to, [edge]);
   }
+  const pointerOf = new Map(components.map(c => [c.id, c.pointer]));
   const inCycle = new Set<string>();
   const state = new Map<string, 'active' | 'done'>();
   const stack: string[] = [];
@@ -479,9 +482,7 @@ function findCycles(
         loop.forEach(id => inCycle.add(id));
         // written in the direction events flow: from -> ... -> this component -> from
         const chain = [...loop].reverse();
-        const pointer = `${
-          components.find(c => c.id === frame.id)!.pointer
-        }/inputs/${edge.inputIndex}`;
+        const pointer = `${pointerOf.get(frame.id)}/inputs/${edge.inputIndex}`;
         findings.push({
           pointer,
           target: 'value',

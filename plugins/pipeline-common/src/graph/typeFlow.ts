@@ -102,6 +102,18 @@ function emitted(
   return intersect(arriving, declared);
 }
 
+/** Items grouped by a key, in their order (linear: no copying per item). */
+function groupBy<T>(items: Iterable<T>, key: (item: T) => string) {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}
+
 /** The longest account of where events come from a message carries. */
 const MAX_ORIGIN_LENGTH = 160;
 
@@ -137,10 +149,9 @@ function topologicalOrder(graph: PipelineGraph): PipelineComponent[] {
   for (const c of graph.components) indegree.set(c.id, 0);
   for (const edge of graph.edges) {
     indegree.set(edge.to, (indegree.get(edge.to) ?? 0) + 1);
-    downstream.set(edge.fromComponent, [
-      ...(downstream.get(edge.fromComponent) ?? []),
-      edge.to,
-    ]);
+    const list = downstream.get(edge.fromComponent);
+    if (list) list.push(edge.to);
+    else downstream.set(edge.fromComponent, [edge.to]);
   }
   const ready = graph.components.filter(c => indegree.get(c.id) === 0);
   const order: PipelineComponent[] = [];
@@ -166,10 +177,11 @@ export function analyseTypeFlow(graph: PipelineGraph): TypeFlow {
   const acceptedTypes = new Map<string, EventType[]>();
   const edges: TypedEdge[] = [];
   const findings: Finding[] = [];
-  const edgesTo = new Map<string, PipelineEdge[]>();
-  for (const edge of graph.edges) {
-    edgesTo.set(edge.to, [...(edgesTo.get(edge.to) ?? []), edge]);
-  }
+  const edgesTo = groupBy(graph.edges, edge => edge.to);
+  const outputsByComponent = groupBy(
+    graph.outputs.values(),
+    output => output.component,
+  );
   /** a short account of where an output's types come from, for messages */
   const origin = new Map<string, string>();
 
@@ -190,10 +202,9 @@ export function analyseTypeFlow(graph: PipelineGraph): TypeFlow {
         dropped: types.filter(t => !accepted.includes(t)),
       });
       meet.forEach(t => arriving.add(t));
-      groups.set(edge.inputIndex, [
-        ...(groups.get(edge.inputIndex) ?? []),
-        edge,
-      ]);
+      const group = groups.get(edge.inputIndex);
+      if (group) group.push(edge);
+      else groups.set(edge.inputIndex, [edge]);
     }
     for (const [inputIndex, group] of groups) {
       const types = ordered(
@@ -255,8 +266,7 @@ export function analyseTypeFlow(graph: PipelineGraph): TypeFlow {
       }
     }
     const out = ordered(emitted(component, ordered(arriving)));
-    for (const output of graph.outputs.values()) {
-      if (output.component !== component.id) continue;
+    for (const output of outputsByComponent.get(component.id) ?? []) {
       const types = output.fixedTypes ? intersect(out, output.fixedTypes) : out;
       outputTypes.set(output.ref, types);
       origin.set(

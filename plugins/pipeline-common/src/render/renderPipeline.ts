@@ -81,7 +81,9 @@ export function renderPipeline(
   };
   const inputsOf = new Map<string, string[]>();
   for (const edge of graph.edges) {
-    inputsOf.set(edge.to, [...(inputsOf.get(edge.to) ?? []), edge.from]);
+    const list = inputsOf.get(edge.to);
+    if (list) list.push(edge.from);
+    else inputsOf.set(edge.to, [edge.from]);
   }
   const config: RenderedPipeline['config'] = {
     sources: {},
