@@ -141,6 +141,8 @@ export const gitopsPlugin = createBackendPlugin({
           path: '/schemas',
           allow: 'unauthenticated',
         });
+        // the butler-gitops CLI for PR checks: `curl $PORTAL/api/gitops/cli/butler-gitops.mjs`
+        deps.httpRouter.addAuthPolicy({ path: '/cli', allow: 'unauthenticated' });
         deps.httpRouter.addAuthPolicy({
           path: '/webhooks',
           allow: 'unauthenticated',

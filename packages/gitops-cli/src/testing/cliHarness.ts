@@ -1,6 +1,9 @@
 /*
- * Test support: runs the real CLI in-process on throw-away checkouts.
+ * Test support: runs the real CLI on throw-away checkouts. By default in-process, from the
+ * sources. With BUTLER_GITOPS_BUNDLE=<file> (`yarn test:bundle`), every run spawns
+ * `node <file> ...args` instead, so the same suite checks the single-file build.
  */
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,11 +20,49 @@ export interface CliRun {
   stderr: string;
 }
 
+/** The single-file build the suite runs against, when BUTLER_GITOPS_BUNDLE names one. */
+export const BUNDLE = process.env.BUTLER_GITOPS_BUNDLE
+  ? path.resolve(
+      path.join(__dirname, '../..'),
+      process.env.BUTLER_GITOPS_BUNDLE,
+    )
+  : undefined;
+
+/** Runs `node <bundle> ...args` in `cwd`: only Node and the file, no node_modules involved. */
+export function runFile(
+  file: string,
+  cwd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [file, ...args], {
+      cwd,
+      // NODE_OPTIONS of the test runner (transforms, inspectors) must not leak into the CLI
+      env: { PATH: process.env.PATH, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', text => {
+      stdout += text;
+    });
+    child.stderr.setEncoding('utf8').on('data', text => {
+      stderr += text;
+    });
+    child.on('error', reject);
+    child.on('close', code => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
 /** Runs `butler-gitops ...args` in `cwd` and collects what it writes. */
 export async function runInDir(
   cwd: string,
   ...args: string[]
 ): Promise<CliRun> {
+  if (BUNDLE) {
+    return runFile(BUNDLE, cwd, args);
+  }
   let stdout = '';
   let stderr = '';
   const code = await runCli(['node', 'butler-gitops', ...args], {

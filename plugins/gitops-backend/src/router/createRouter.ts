@@ -4,6 +4,7 @@
 import express from 'express';
 import Router from 'express-promise-router';
 import { createChangeRoutes } from './changeRoutes';
+import { createCliRoutes } from './cliRoutes';
 import { errorResponses, unknownRoute } from './errorResponses';
 import { createResourceRoutes } from './resourceRoutes';
 import { RouterContext, type RouterOptions } from './RouterContext';
@@ -23,6 +24,7 @@ export async function createRouter(
   // mounts /git, which reads the raw body too, on the same plugin router)
   router.use('/webhooks', createWebhookRoutes(context));
   router.use('/schemas', createSchemaRoutes());
+  router.use('/cli', createCliRoutes());
 
   // strict: false lets a JSON number or null through to the body schema, which names what is
   // wrong ("body: expected object, received number") instead of a misleading parse error
