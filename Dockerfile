@@ -55,7 +55,11 @@ RUN --mount=type=cache,target=/home/node/.yarn/berry/cache,sharing=locked,uid=10
 COPY --chown=node:node . .
 
 RUN node scripts/portal.js yarn tsc
-RUN node scripts/portal.js yarn workspace backend build
+# `yarn build:all` rather than the documented `yarn workspace backend build`: the latter builds
+# the backend's workspace dependencies itself and stops at the role-less `schemas` workspace
+# (no build script; its JSON files are its content). This builds every package, the app, then
+# the backend bundle (packages/backend/dist/{bundle,skeleton}.tar.gz) with the app inside.
+RUN node scripts/portal.js yarn backstage-cli repo build --all
 
 RUN mkdir packages/backend/dist/skeleton packages/backend/dist/bundle \
     && tar xzf packages/backend/dist/skeleton.tar.gz -C packages/backend/dist/skeleton \

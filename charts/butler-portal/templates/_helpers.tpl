@@ -51,6 +51,7 @@ comes from an existingSecret). Each entry: the env var it feeds and the value.
 {{- if not .Values.backend.existingSecret -}}
 {{- if .Values.backend.backendSecret -}}{{- $_ := set $data "backend-secret" .Values.backend.backendSecret -}}{{- end -}}
 {{- if .Values.backend.sessionSecret -}}{{- $_ := set $data "session-secret" .Values.backend.sessionSecret -}}{{- end -}}
+{{- if .Values.backend.registrySigningSecret -}}{{- $_ := set $data "registry-signing-secret" .Values.backend.registrySigningSecret -}}{{- end -}}
 {{- end -}}
 {{- if and (not .Values.oidc.existingSecret) .Values.oidc.clientSecret -}}
 {{- $_ := set $data "oidc-client-secret" .Values.oidc.clientSecret -}}

@@ -12,6 +12,7 @@ const SECRETS = {
   'postgresql.password': 'pg-Pa55-d0e5-not-leak',
   'backend.backendSecret': 'backend-key-7f3c9a1e-not-leak',
   'backend.sessionSecret': 'session-key-0b4d2e8f-not-leak',
+  'backend.registrySigningSecret': 'registry-signing-key-5e6f7a8b9c0d-not-leak',
   'oidc.clientSecret': 'oidc-client-9a8b7c-not-leak',
 };
 
@@ -137,6 +138,10 @@ describe('charts/butler-portal', () => {
       name: 'portal-keys',
       key: 'session-secret',
     });
+    expect(ref('REGISTRY_SIGNING_SECRET')).toEqual({
+      name: 'portal-keys',
+      key: 'registry-signing-secret',
+    });
     expect(ref('OIDC_CLIENT_SECRET')).toEqual({
       name: 'portal-oidc',
       key: 'client-secret',
@@ -167,6 +172,7 @@ describe('charts/butler-portal', () => {
       'postgres-password': SECRETS['postgresql.password'],
       'backend-secret': SECRETS['backend.backendSecret'],
       'session-secret': SECRETS['backend.sessionSecret'],
+      'registry-signing-secret': SECRETS['backend.registrySigningSecret'],
       'oidc-client-secret': SECRETS['oidc.clientSecret'],
     });
     const deployment = findManifest(manifests, 'Deployment');
@@ -183,6 +189,9 @@ describe('charts/butler-portal', () => {
     expect(
       envVar(deployment, 'OIDC_CLIENT_SECRET').valueFrom.secretKeyRef,
     ).toEqual({ name: own, key: 'oidc-client-secret' });
+    expect(
+      envVar(deployment, 'REGISTRY_SIGNING_SECRET').valueFrom.secretKeyRef,
+    ).toEqual({ name: own, key: 'registry-signing-secret' });
     // the connection's non-secret parts are plain settings
     expect(envVar(deployment, 'POSTGRES_HOST')).toEqual({
       name: 'POSTGRES_HOST',

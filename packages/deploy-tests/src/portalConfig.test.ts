@@ -21,6 +21,7 @@ const PRODUCTION_ENV = {
   OIDC_METADATA_URL: 'https://idp.acme.dev/.well-known/openid-configuration',
   OIDC_CLIENT_ID: 'portal',
   OIDC_CLIENT_SECRET: 'test-oidc-secret',
+  REGISTRY_SIGNING_SECRET: 'test-registry-signing-secret-0123456789',
 };
 
 const configs: Array<{ close(): void }> = [];
@@ -56,6 +57,9 @@ function embeddedOnly(config: Config) {
     guestUserLocation: (
       config.getOptionalConfigArray('catalog.locations') ?? []
     ).some(l => l.getString('target').endsWith('examples/org.yaml')),
+    // Keeper lets anyone read on the embedded portal only, as it lets anyone in as the guest
+    anonymousRegistryRead:
+      config.getOptionalBoolean('registry.allowAnonymousRead') === true,
   };
 }
 
@@ -66,6 +70,7 @@ const NONE = {
   localRepositories: [],
   directoryTargets: [],
   guestUserLocation: false,
+  anonymousRegistryRead: false,
 };
 
 describe('app-config layers', () => {
@@ -80,11 +85,31 @@ describe('app-config layers', () => {
       Object.keys(config.getConfig('auth.providers').get() as object),
     ).toEqual(['oidc']);
     expect(config.getString('backend.database.client')).toBe('pg');
+    // every replica verifies the others' signed download URLs
+    expect(config.getString('registry.signingSecret')).toBe(
+      'test-registry-signing-secret-0123456789',
+    );
     expect(
       config.getConfigArray('backend.auth.keys')[0].getString('secret'),
     ).toBe('test-backend-secret');
     expect(config.getString('app.baseUrl')).toBe('https://portal.acme.dev');
     expect(config.getString('backend.baseUrl')).toBe('https://portal.acme.dev');
+  });
+
+  it('production writes only under /tmp, which the image has and the chart mounts writable', async () => {
+    // a workingDirectory that does not exist stops the scaffolder at start-up
+    const config = await load(PRODUCTION_FILES, PRODUCTION_ENV);
+    const pod = findManifest(renderChart().manifests, 'Deployment').spec
+      .template.spec;
+    const writable = pod.containers[0].volumeMounts
+      .filter((m: { readOnly?: boolean }) => !m.readOnly)
+      .map((m: { mountPath: string }) => m.mountPath);
+    expect(pod.containers[0].securityContext.readOnlyRootFilesystem).toBe(true);
+    expect(writable).toEqual(['/tmp']);
+    expect(config.getString('backend.workingDirectory')).toBe('/tmp');
+    expect(config.getString('butlerPortal.dataDir').startsWith('/tmp/')).toBe(
+      true,
+    );
   });
 
   it('the shared app-config.yaml alone lets nobody in and holds no store', async () => {
@@ -140,14 +165,16 @@ describe('app-config layers', () => {
 
   it('the embedded defaults (what npm start loads) keep guest, SQLite, the local repository and its directory target', async () => {
     const config = await load(EMBEDDED_FILES);
-    expect(embeddedOnly(config)).toEqual({
+    const embedded = embeddedOnly(config);
+    expect(embedded).toMatchObject({
       guest: true,
       guestOffered: true,
       sqlite: true,
-      localRepositories: ['platform'],
-      directoryTargets: ['platform'],
       guestUserLocation: true,
+      anonymousRegistryRead: true,
     });
+    expect(embedded.localRepositories).toContain('platform');
+    expect(embedded.directoryTargets).toContain('platform');
     expect(config.getString('auth.providers.guest.userEntityRef')).toBe(
       'user:default/guest',
     );
