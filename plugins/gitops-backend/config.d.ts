@@ -12,6 +12,8 @@ export interface Config {
     git?: {
       /** Largest pack one `git push` may send, in bytes; a larger push is refused before any ref moves. Default 104857600 (100 MiB). */
       maxPushBytes?: number;
+      /** Whether the author of an open change request may force-push its source branch. Default false: what reviewers saw stays in the history. */
+      allowForcePushToChanges?: boolean;
     };
     /** The GitOps repositories; each is served by one Git provider. */
     repositories?: Array<{

@@ -4,6 +4,7 @@
  * Bottleneck timers, which tests cannot replace; this hook takes `sleep` and `now` so tests can
  * assert the waits without waiting. Retries are bounded in count and in the length of one wait.
  */
+import { headerValue } from '@butler-portal/plugin-gitops-node';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { ServiceUnavailableError } from '@backstage/errors';
 import { Octokit } from '@octokit/rest';
@@ -28,14 +29,6 @@ export interface RetryDecision {
 
 const SECONDARY_LIMIT_WAIT_MS = 60_000;
 
-function header(
-  headers: Record<string, string | number | undefined> | undefined,
-  name: string,
-): string | undefined {
-  const value = headers?.[name];
-  return value === undefined ? undefined : String(value);
-}
-
 /**
  * How long to wait before retrying a failed request, or undefined when it must not be retried.
  * GitHub signals rate limits with 403 or 429 plus `retry-after` (secondary limits) or
@@ -52,7 +45,7 @@ export function retryDecision(
   const headers = error.response?.headers;
   const backoff = options.backoffMs * 2 ** attempt;
   if (error.status === 403 || error.status === 429) {
-    const retryAfter = header(headers, 'retry-after');
+    const retryAfter = headerValue(headers, 'retry-after');
     if (retryAfter !== undefined) {
       const seconds = Number(retryAfter);
       const waitMs = Number.isFinite(seconds)
@@ -60,8 +53,8 @@ export function retryDecision(
         : Date.parse(retryAfter) - options.now();
       return { waitMs: Math.max(0, waitMs), reason: 'rate limit' };
     }
-    const reset = header(headers, 'x-ratelimit-reset');
-    if (header(headers, 'x-ratelimit-remaining') === '0' && reset) {
+    const reset = headerValue(headers, 'x-ratelimit-reset');
+    if (headerValue(headers, 'x-ratelimit-remaining') === '0' && reset) {
       return {
         waitMs: Math.max(0, Number(reset) * 1000 - options.now()),
         reason: 'rate limit',

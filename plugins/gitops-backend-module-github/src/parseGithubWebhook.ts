@@ -4,6 +4,7 @@
  * refreshes). The signature is checked on the raw bytes before anything is parsed, so a forged or
  * unsigned delivery never reaches the rest of the portal.
  */
+import { headerValue } from '@butler-portal/plugin-gitops-node';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { AuthenticationError, InputError } from '@backstage/errors';
 import type { GitEvent } from '@butler-portal/plugin-gitops-node';
@@ -26,18 +27,6 @@ export interface GithubWebhookInput {
 }
 
 const ZERO_SHA = /^0{40}$/;
-
-function headerValue(
-  headers: GithubWebhookInput['headers'],
-  name: string,
-): string | undefined {
-  for (const [key, value] of Object.entries(headers)) {
-    if (key.toLowerCase() === name) {
-      return Array.isArray(value) ? value[0] : value;
-    }
-  }
-  return undefined;
-}
 
 /** Throws GithubWebhookSignatureError unless the body is signed with the secret (HMAC SHA-256). */
 export function verifyGithubSignature(

@@ -4,14 +4,16 @@
  * what blocks a merge — are readable in one place and tested without a server.
  */
 import { RestEndpointMethodTypes } from '@octokit/rest';
-import type {
-  Actor,
-  ApprovalState,
-  ChangedPath,
-  CheckState,
-  CommitCheck,
-  Review,
-  ReviewDecision,
+import {
+  decideApproval,
+  type Actor,
+  type ApprovalState,
+  type ChangedPath,
+  type CheckState,
+  type CommitCheck,
+  type Review,
+  type ReviewDecision,
+  type ReviewStance,
 } from '@butler-portal/plugin-gitops-node';
 
 type GithubReview =
@@ -170,46 +172,39 @@ export interface ApprovalInput {
   ownersByPath: Map<string, string[]>;
   /** whether an approver satisfies an owner token (`@user`, `@org/team`, email) */
   ownerApproved: (owner: string, approvers: string[]) => Promise<boolean>;
+  /** approvals that do not count (bots) */
+  counts?: (stance: ReviewStance) => boolean;
 }
 
 /**
- * Approvals count only on the current head (an approval of an older commit is stale), one per
- * reviewer; an outstanding change request blocks; code owners block when protection asks for them.
+ * GitHub's reviews under the portal's one approval rule (decideApproval): the stance of each
+ * reviewer is GitHub's latest decisive review; code owners block when branch protection asks.
  */
 export async function computeApproval(
   input: ApprovalInput,
 ): Promise<ApprovalState & { changesRequested: boolean }> {
-  const decisive = latestDecisiveReviews(input.reviews);
-  const approvers = decisive
-    .filter(r => r.state === 'APPROVED' && r.commit_id === input.headSha)
-    .map(r => r.user!.login);
-  const changesRequested = decisive.some(r => r.state === 'CHANGES_REQUESTED');
-
-  const missing = new Set<string>();
-  for (const owners of input.ownersByPath.values()) {
-    let satisfied = false;
-    for (const owner of owners) {
-      if (await input.ownerApproved(owner, approvers)) {
-        satisfied = true;
-        break;
-      }
-    }
-    if (!satisfied) {
-      owners.forEach(owner => missing.add(owner));
-    }
-  }
-  const missingOwners = [...missing];
-  const approved =
-    approvers.length >= input.requiredApprovals &&
-    !changesRequested &&
-    (!input.requireCodeOwnerReviews || missingOwners.length === 0);
-  return {
-    approved,
-    required: input.requiredApprovals,
-    received: approvers.length,
-    missingOwners,
-    changesRequested,
-  };
+  const stances: ReviewStance[] = latestDecisiveReviews(input.reviews).map(r => ({
+    reviewer: r.user!.login,
+    decision: r.state === 'APPROVED' ? 'approve' : 'request_changes',
+    commitSha: r.commit_id ?? undefined,
+  }));
+  const ownersByPath = new Map(
+    [...input.ownersByPath].map(([path, owners]) => [path, owners.map(ref => ({ ref }))]),
+  );
+  const { state, changesRequestedBy } = await decideApproval({
+    stances,
+    headSha: input.headSha,
+    requiredApprovals: input.requiredApprovals,
+    requireCodeOwners: input.requireCodeOwnerReviews,
+    ownersByPath,
+    ownerApproved: (owner, approvers) => input.ownerApproved(owner.ref, approvers),
+    counts: input.counts,
+  });
+  // GitHub lists owners in CODEOWNERS order; keep it
+  const missingOwners = [...new Set([...input.ownersByPath.values()].flat())].filter(o =>
+    state.missingOwners.includes(o),
+  );
+  return { ...state, missingOwners, changesRequested: changesRequestedBy.length > 0 };
 }
 
 export interface MergeabilityInput {

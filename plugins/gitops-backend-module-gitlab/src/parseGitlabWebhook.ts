@@ -3,6 +3,7 @@
  * secret token configured on the hook in `X-Gitlab-Token`, so the token is compared in constant
  * time before the body is even parsed.
  */
+import { headerValue } from '@butler-portal/plugin-gitops-node';
 import { createHash, timingSafeEqual } from 'crypto';
 import { AuthenticationError, InputError } from '@backstage/errors';
 import type { GitEvent } from '@butler-portal/plugin-gitops-node';
@@ -42,15 +43,6 @@ export interface ParseGitlabWebhookInput {
 const MAX_BODY_BYTES = 25 * 1024 * 1024;
 const ZERO_SHA = /^0+$/;
 
-function header(headers: ParseGitlabWebhookInput['headers'], name: string) {
-  const wanted = name.toLowerCase();
-  for (const [key, value] of Object.entries(headers)) {
-    if (key.toLowerCase() === wanted)
-      return Array.isArray(value) ? value[0] : value;
-  }
-  return undefined;
-}
-
 function tokensMatch(given: string, expected: string): boolean {
   // Hash both sides so the comparison takes the same time whatever the lengths.
   const a = createHash('sha256').update(given, 'utf8').digest();
@@ -86,7 +78,7 @@ export function parseGitlabWebhook(
       'GitLab webhook secret token is not configured; refusing every delivery',
     );
   }
-  const token = header(input.headers, 'x-gitlab-token');
+  const token = headerValue(input.headers, 'x-gitlab-token');
   if (!token) throw new GitlabWebhookTokenError('missing');
   if (!tokensMatch(token, input.secretToken))
     throw new GitlabWebhookTokenError('invalid');
@@ -115,7 +107,7 @@ export function parseGitlabWebhook(
       'Push Hook': 'push',
       'Merge Request Hook': 'merge_request',
       'Note Hook': 'note',
-    }[header(input.headers, 'x-gitlab-event') ?? ''];
+    }[headerValue(input.headers, 'x-gitlab-event') ?? ''];
 
   const project = body.project;
   const repository = resolveRepository(input.repository, project);

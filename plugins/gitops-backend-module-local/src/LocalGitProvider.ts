@@ -1031,7 +1031,7 @@ export class LocalGitProvider implements GitProvider {
    * of an open change moves its head (approvals of the old head stop counting) and emits
    * `updated`; a change of the default branch emits a `push` event.
    */
-  async handlePush(pushed: PushedRef[]): Promise<void> {
+  async handlePush(pushed: PushedRef[], pusher?: string): Promise<void> {
     const target = await this.defaultBranch();
     for (const update of pushed) {
       if (!update.ref.startsWith('refs/heads/')) continue;
@@ -1053,12 +1053,21 @@ export class LocalGitProvider implements GitProvider {
         m => m.state === 'open' && m.sourceBranch === branch,
       );
       for (const change of changes) {
-        await this.recordNewHead(change.number);
+        await this.recordNewHead(change.number, pusher);
       }
     }
   }
 
-  private async recordNewHead(n: number) {
+  /** the source branches of open change requests and their authors (the push rules) */
+  async openChangeBranches(): Promise<
+    Array<{ branch: string; number: number; author: string }>
+  > {
+    return (await this.listMetas())
+      .filter(m => m.state === 'open')
+      .map(m => ({ branch: m.sourceBranch, number: m.number, author: m.author.userRef }));
+  }
+
+  private async recordNewHead(n: number, pusher?: string) {
     await this.write(async () => {
       const found = await this.readMeta(n);
       if (!found || found.meta.state !== 'open')
@@ -1080,7 +1089,10 @@ export class LocalGitProvider implements GitProvider {
           metaCommit,
           actor: PORTAL_SIGNATURE,
           action: 'updated',
-          summary: `Source branch ${meta.sourceBranch} moved to ${head}`,
+          // who pushed is part of the change's history (only its author may push to it)
+          summary: `Source branch ${meta.sourceBranch} moved to ${head}${
+            pusher ? ` by a push of ${pusher}` : ''
+          }`,
           date: now,
         }),
         events: [this.changeEvent(n, 'updated')],

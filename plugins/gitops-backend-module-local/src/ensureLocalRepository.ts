@@ -33,21 +33,47 @@ export interface EnsureLocalRepositoryResult {
 /**
  * Pushes over smart HTTP (or to the folder directly) may create, update and delete branches,
  * never the default branch (it changes only by merging a change request) and never the refs the
- * portal keeps its own records in.
+ * portal keeps its own records in. Over smart HTTP the portal also hands the hook the source
+ * branches of open change requests (BUTLER_CHANGE_BRANCHES_FILE: branch, number and author per
+ * line, tab-separated) and the pusher (REMOTE_USER): only a change's author may push to its
+ * branch, never deleting it, and not rewriting its history unless BUTLER_ALLOW_FORCE_PUSH=true.
  */
 export const PRE_RECEIVE_HOOK = `#!/bin/sh
 # Installed by Butler Portal (local Git provider); rewritten on every start.
 # Only branches under refs/heads/ other than the default branch may be pushed: the default branch
 # changes by merging a change request, and refs/changes/*, refs/meta/* and refs/notes/* hold the
-# change requests, reviews and commit statuses the portal writes itself.
+# change requests, reviews and commit statuses the portal writes itself. The source branch of an
+# open change request takes pushes from its author only, fast-forward only.
 default_ref=$(git symbolic-ref -q HEAD)
+zero=0000000000000000000000000000000000000000
+pusher=$(printf '%s' "$REMOTE_USER" | tr 'A-Z' 'a-z')
+rules="$BUTLER_CHANGE_BRANCHES_FILE"
 status=0
 while read -r old new ref; do
   case "$ref" in
     "$default_ref")
       echo "butler: $ref is the default branch; it changes only by merging a change request" >&2
       status=1 ;;
-    refs/heads/*) ;;
+    refs/heads/*)
+      branch=\${ref#refs/heads/}
+      line=""
+      if [ -n "$rules" ] && [ -f "$rules" ]; then
+        line=$(awk -F '\\t' -v b="$branch" '$1 == b { print; exit }' "$rules")
+      fi
+      if [ -n "$line" ]; then
+        number=$(printf '%s' "$line" | cut -f2)
+        author=$(printf '%s' "$line" | cut -f3)
+        if [ "$pusher" != "$(printf '%s' "$author" | tr 'A-Z' 'a-z')" ]; then
+          echo "butler: $branch is the source branch of change request #$number by $author; only its author may push to it" >&2
+          status=1
+        elif [ "$new" = "$zero" ]; then
+          echo "butler: $branch is the source branch of open change request #$number; close the change request before deleting the branch" >&2
+          status=1
+        elif [ "$BUTLER_ALLOW_FORCE_PUSH" != "true" ] && [ "$old" != "$zero" ] && ! git merge-base --is-ancestor "$old" "$new" 2>/dev/null; then
+          echo "butler: a force-push to $branch (change request #$number) is refused; push new commits on top of it" >&2
+          status=1
+        fi
+      fi ;;
     *)
       echo "butler: $ref may not be pushed; only branches under refs/heads/ (refs/changes, refs/meta and refs/notes are managed by the portal)" >&2
       status=1 ;;

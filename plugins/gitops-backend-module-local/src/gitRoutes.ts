@@ -16,9 +16,9 @@ import {
   gitopsResourceReadPermission,
 } from '@butler-portal/plugin-gitops-common';
 import type { Authorize } from '@butler-portal/plugin-gitops-node';
-import type { Request, RequestHandler, Response } from 'express';
+import type { RequestHandler, Response } from 'express';
 import type { LocalGitProvider } from './LocalGitProvider';
-import { createSmartHttpHandler } from './smartHttp';
+import { classifyGitRequest, createSmartHttpHandler } from './smartHttp';
 
 export const GIT_REALM = 'Butler Portal';
 
@@ -48,20 +48,14 @@ function refuse(res: Response, status: 401 | 403, message: string) {
   res.status(status).type('text/plain').send(`${message}\n`);
 }
 
-/** a push (receive-pack) needs the create permission; a clone or fetch the read permission */
-function isPush(req: Request): boolean {
-  return (
-    req.path.endsWith('/git-receive-pack') ||
-    req.query.service === 'git-receive-pack'
-  );
-}
-
 export interface GitRoutesOptions {
   auth: AuthService;
   authorize: Authorize;
   logger: LoggerService;
   /** the local repository of an id (its provider and bare repository folder), if any */
   local(id: string): { provider: LocalGitProvider; dir: string } | undefined;
+  /** whether a change's author may force-push its branch (gitops.git.allowForcePushToChanges) */
+  allowForcePushToChanges?: boolean;
   /** largest pack a push may send (gitops.git.maxPushBytes) */
   maxPushBytes?: number;
 }
@@ -71,9 +65,13 @@ export function createGitRoutes(options: GitRoutesOptions): RequestHandler {
   const handler = createSmartHttpHandler({
     maxPushBytes,
     resolveRepoDir: name => local(name)?.dir,
-    onPush: async (name, refs) => {
-      await local(name)?.provider.handlePush(refs);
+    onPush: async (name, refs, pusher) => {
+      await local(name)?.provider.handlePush(refs, pusher);
     },
+    pushRules: async name => ({
+      changeBranches: (await local(name)?.provider.openChangeBranches()) ?? [],
+      allowForcePush: options.allowForcePushToChanges ?? false,
+    }),
     logger: logger.child({ type: 'git-smart-http' }),
   });
 
@@ -102,9 +100,17 @@ export function createGitRoutes(options: GitRoutesOptions): RequestHandler {
       refuse(res, 403, 'Git access is for signed-in users.');
       return;
     }
-    const permission = isPush(req)
-      ? gitopsChangeCreatePermission
-      : gitopsResourceReadPermission;
+    // push or fetch is decided exactly as the handler will serve the request: from the decoded
+    // path and a single service value, never from the raw path
+    const request = classifyGitRequest(req.url);
+    if ('error' in request) {
+      res.status(request.status).type('text/plain').send(`${request.error}\n`);
+      return;
+    }
+    const permission =
+      request.service === 'git-receive-pack'
+        ? gitopsChangeCreatePermission
+        : gitopsResourceReadPermission;
     try {
       await authorize(permission, credentials);
     } catch (error) {

@@ -47,6 +47,7 @@ export const gitopsModuleLocalProvider = createBackendModule({
             authorize: createAuthorize({ permissions, auth }),
             logger: logger.child({ type: 'git-smart-http' }),
             maxPushBytes: gitopsConfig.maxPushBytes,
+            allowForcePushToChanges: gitopsConfig.allowForcePushToChanges,
             local: id => {
               const dir = dirs.get(id);
               const provider = dir ? gitProviders.get(id)?.provider : undefined;

@@ -9,6 +9,9 @@
  * It must see the raw request body: mount it before any body parser.
  */
 import { spawn } from 'child_process';
+import crypto from 'crypto';
+import fs from 'fs';
+import os from 'os';
 import { IncomingMessage, ServerResponse } from 'http';
 import path from 'path';
 import zlib from 'zlib';
@@ -23,12 +26,69 @@ export interface SmartHttpOptions {
     name: string,
   ): string | undefined | Promise<string | undefined>;
   /** called after a push with the refs it actually changed (wire LocalGitProvider.handlePush) */
-  onPush?(repo: string, updatedRefs: PushedRef[]): void | Promise<void>;
+  onPush?(
+    repo: string,
+    updatedRefs: PushedRef[],
+    pusher: string | undefined,
+  ): void | Promise<void>;
+  /**
+   * the source branches of open change requests, for the pre-receive hook: only a change's
+   * author may push to its branch, fast-forward only unless `allowForcePush`
+   */
+  pushRules?(repo: string): Promise<PushRules>;
   logger?: LoggerService;
   /** the git executable (default `git` from PATH) */
   gitBinary?: string;
   /** largest pack a push may send, in bytes (git's receive.maxInputSize; default unlimited) */
   maxPushBytes?: number;
+}
+
+const ROUTE =
+  /^\/([A-Za-z0-9][A-Za-z0-9._-]*)\/(info\/refs|git-upload-pack|git-receive-pack)$/;
+
+export interface PushRules {
+  changeBranches: Array<{ branch: string; number: number; author: string }>;
+  allowForcePush: boolean;
+}
+
+/** What a smart HTTP request asks for, read from the decoded path and one `service` value. */
+export interface GitRequest {
+  /** repository name from the URL, without `.git` */
+  name: string;
+  endpoint: 'info/refs' | 'git-upload-pack' | 'git-receive-pack';
+  service: 'git-upload-pack' | 'git-receive-pack';
+}
+
+/**
+ * Reads a request the way the handler serves it: the path decoded once, the service from the
+ * endpoint or from exactly one `service` parameter. Authorization must use this same answer
+ * (a push is `service === 'git-receive-pack'`), never the raw path.
+ */
+export function classifyGitRequest(
+  rawUrl: string | undefined,
+): GitRequest | { error: string; status: 400 | 403 | 404 } {
+  const url = new URL(rawUrl ?? '/', 'http://localhost');
+  let pathname: string;
+  try {
+    pathname = decodeURIComponent(url.pathname);
+  } catch {
+    return { status: 400, error: 'the URL is not validly %-encoded' };
+  }
+  const route = pathname.match(ROUTE);
+  const name = route?.[1].replace(/\.git$/, '');
+  if (!route || !name || name.includes('..')) {
+    return { status: 404, error: 'not a git smart HTTP URL' };
+  }
+  const endpoint = route[2] as GitRequest['endpoint'];
+  const services = url.searchParams.getAll('service');
+  if (services.length > 1) {
+    return { status: 400, error: 'one service parameter, please' };
+  }
+  const service = endpoint === 'info/refs' ? services[0] : endpoint;
+  if (service !== 'git-upload-pack' && service !== 'git-receive-pack') {
+    return { status: 403, error: 'only the smart HTTP protocol is served' };
+  }
+  return { name, endpoint, service };
 }
 
 export type SmartHttpHandler = (
@@ -38,8 +98,6 @@ export type SmartHttpHandler = (
 ) => Promise<void>;
 
 const ZERO = '0'.repeat(40);
-const ROUTE =
-  /^\/([A-Za-z0-9][A-Za-z0-9._-]*)\/(info\/refs|git-upload-pack|git-receive-pack)$/;
 
 interface PushCommand {
   ref: string;
@@ -125,6 +183,7 @@ async function reportPush(
   repoDir: string,
   commands: PushCommand[],
   options: SmartHttpOptions,
+  pusher: string | undefined,
 ) {
   const refs = new RefStore(repoDir);
   const updated: PushedRef[] = [];
@@ -133,7 +192,7 @@ async function reportPush(
   }
   if (updated.length === 0) return;
   try {
-    await options.onPush!(name, updated);
+    await options.onPush!(name, updated, pusher);
   } catch (e) {
     options.logger?.error(
       `push handler for ${name} failed: ${(e as Error).message}`,
@@ -148,24 +207,17 @@ export function createSmartHttpHandler(
 
   return async (req, res, handlerOptions) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const route = decodeURIComponent(url.pathname).match(ROUTE);
-    const name = route?.[1].replace(/\.git$/, '');
     const fail = (status: number, message: string) => {
       res.statusCode = status;
       res.setHeader('Content-Type', 'text/plain; charset=utf-8');
       res.end(`${message}\n`);
     };
-    if (!route || !name || name.includes('..')) {
-      fail(404, 'not a git smart HTTP URL');
+    const request = classifyGitRequest(req.url);
+    if ('error' in request) {
+      fail(request.status, request.error);
       return;
     }
-    const endpoint = route[2];
-    const service =
-      endpoint === 'info/refs' ? url.searchParams.get('service') : endpoint;
-    if (service !== 'git-upload-pack' && service !== 'git-receive-pack') {
-      fail(403, 'only the smart HTTP protocol is served');
-      return;
-    }
+    const { name, endpoint } = request;
     if ((endpoint === 'info/refs') !== (req.method === 'GET')) {
       fail(405, `${req.method} is not allowed on ${endpoint}`);
       return;
@@ -204,6 +256,24 @@ export function createSmartHttpHandler(
     };
     if (req.headers['content-length'])
       env.CONTENT_LENGTH = header('content-length');
+    // the hook's view of open changes, fresh for this push (a file: the list may be long)
+    let rulesFile: string | undefined;
+    if (endpoint === 'git-receive-pack' && options.pushRules) {
+      const rules = await options.pushRules(name);
+      rulesFile = path.join(
+        os.tmpdir(),
+        `butler-push-rules-${process.pid}-${crypto.randomBytes(6).toString('hex')}`,
+      );
+      await fs.promises.writeFile(
+        rulesFile,
+        rules.changeBranches
+          .map(b => `${b.branch}\t${b.number}\t${b.author}\n`)
+          .join(''),
+        { mode: 0o600 },
+      );
+      env.BUTLER_CHANGE_BRANCHES_FILE = rulesFile;
+      env.BUTLER_ALLOW_FORCE_PUSH = rules.allowForcePush ? 'true' : 'false';
+    }
 
     const child = spawn(git, ['http-backend'], {
       env,
@@ -255,6 +325,7 @@ export function createSmartHttpHandler(
       });
       child.on('close', code => resolve(code ?? -1));
     });
+    if (rulesFile) await fs.promises.rm(rulesFile, { force: true });
     if (!headersSent) {
       options.logger?.warn(
         `git http-backend failed for ${name} (${exitCode}): ${stderr}`,
@@ -270,7 +341,7 @@ export function createSmartHttpHandler(
     // the push is recorded before the client hears it finished, so a `git push` that returned
     // is already reflected in the change requests
     if (parser && options.onPush && parser.commands.length > 0) {
-      await reportPush(name, absDir, parser.commands, options);
+      await reportPush(name, absDir, parser.commands, options, handlerOptions?.remoteUser);
     }
     res.end();
   };

@@ -12,3 +12,4 @@ export * from './service';
 export * from './util';
 export * from './auth';
 export * from './snapshot';
+export * from './http';

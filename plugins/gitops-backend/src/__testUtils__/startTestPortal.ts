@@ -9,7 +9,7 @@ import { execFile } from 'child_process';
 import path from 'path';
 import type { AddressInfo } from 'net';
 import type { Server } from 'http';
-import { createServiceFactory } from '@backstage/backend-plugin-api';
+import { coreServices, createServiceFactory } from '@backstage/backend-plugin-api';
 import {
   createMockDirectory,
   mockCredentials,
@@ -120,7 +120,11 @@ export async function refsOf(gitDir: string): Promise<string> {
 
 export async function startPortal(
   options: {
-    permission?: AuthorizeResult.ALLOW | AuthorizeResult.DENY;
+    /** the policy's answer for every permission, or per permission name */
+    permission?:
+      | AuthorizeResult.ALLOW
+      | AuthorizeResult.DENY
+      | ((name: string) => AuthorizeResult.ALLOW | AuthorizeResult.DENY);
     repositories?: object[];
     /** provider modules left out although a repository needs them (start-up errors) */
     withoutModules?: Array<'github' | 'gitlab'>;
@@ -151,9 +155,23 @@ export async function startPortal(
         knex: await databases.init(options.databaseId ?? 'SQLITE_3'),
       }),
       catalogServiceMock.factory({ entities }),
-      mockServices.permissions.factory({
-        result: options.permission ?? AuthorizeResult.ALLOW,
-      }),
+      typeof options.permission === 'function'
+        ? createServiceFactory({
+            service: coreServices.permissions,
+            deps: {},
+            factory: () => {
+              const decide = options.permission as (name: string) => AuthorizeResult.ALLOW | AuthorizeResult.DENY;
+              return {
+                authorize: async (requests: Array<{ permission: { name: string } }>) =>
+                  requests.map(r => ({ result: decide(r.permission.name) })),
+                authorizeConditional: async (requests: Array<{ permission: { name: string } }>) =>
+                  requests.map(r => ({ result: decide(r.permission.name) })),
+              } as any;
+            },
+          })
+        : mockServices.permissions.factory({
+            result: options.permission ?? AuthorizeResult.ALLOW,
+          }),
       // no Authorization header = not signed in (the mock would default to a user)
       mockServices.httpAuth.factory({
         defaultCredentials: mockCredentials.none(),

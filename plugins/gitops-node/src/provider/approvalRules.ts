@@ -76,12 +76,73 @@ async function isOwner(
   );
 }
 
+/** What one reviewer currently says (their latest approve or request for changes). */
+export interface ReviewStance {
+  reviewer: string;
+  decision: 'approve' | 'request_changes';
+  /** the commit an approval was given on; approvals of an older head are stale */
+  commitSha?: string;
+}
+
+/**
+ * The approval rule every provider applies (local, and GitHub's mapping of its own reviews):
+ * enough approvals on the current head, each approver counted once; no outstanding request for
+ * changes; and, where code owners are required, an approval by an owner of every changed path
+ * that has owners. Providers differ only in how they find stances and owners, so they pass those.
+ */
+export async function decideApproval<O extends { ref: string }>(input: {
+  stances: ReviewStance[];
+  headSha: string;
+  requiredApprovals: number;
+  requireCodeOwners: boolean;
+  /** owners of each changed path that has owners; a path with none left is skipped */
+  ownersByPath: Map<string, O[]>;
+  /** whether one of `approvers` is (or acts for) the owner */
+  ownerApproved: (owner: O, approvers: string[]) => Promise<boolean>;
+  /** approvals that do not count: the author's own (unless allowed), a bot's */
+  counts?: (stance: ReviewStance) => boolean;
+}): Promise<ApprovalEvaluation> {
+  const approvers = input.stances
+    .filter(s => s.decision === 'approve' && s.commitSha === input.headSha)
+    .filter(s => input.counts?.(s) ?? true)
+    .map(s => s.reviewer);
+  const changesRequestedBy = input.stances
+    .filter(s => s.decision === 'request_changes')
+    .map(s => s.reviewer);
+  const missing = new Set<string>();
+  for (const owners of input.ownersByPath.values()) {
+    if (owners.length === 0) continue;
+    let satisfied = false;
+    for (const owner of owners) {
+      if (await input.ownerApproved(owner, approvers)) {
+        satisfied = true;
+        break;
+      }
+    }
+    if (!satisfied) owners.forEach(o => missing.add(o.ref));
+  }
+  const missingOwners = [...missing].sort();
+  return {
+    state: {
+      required: input.requiredApprovals,
+      received: approvers.length,
+      missingOwners,
+      approved:
+        approvers.length >= input.requiredApprovals &&
+        changesRequestedBy.length === 0 &&
+        (!input.requireCodeOwners || missingOwners.length === 0),
+    },
+    changesRequestedBy,
+  };
+}
+
 export interface ApprovalEvaluation {
   state: ApprovalState;
   /** reviewers whose latest review requests changes */
   changesRequestedBy: string[];
 }
 
+/** The local provider's reading of the rule: reviews by catalog users, owners from the catalog. */
 export async function evaluateApproval(input: {
   reviews: Review[];
   headSha: string;
@@ -94,56 +155,42 @@ export async function evaluateApproval(input: {
   const { reviews, headSha, authorRef, policy, directory } = input;
 
   // a reviewer's latest approve / request_changes is their stance; comments do not change it
-  const stance = new Map<string, Review>();
+  const stance = new Map<string, ReviewStance>();
   for (const review of reviews) {
-    if (review.decision !== 'comment')
-      stance.set(review.author.toLocaleLowerCase('en-US'), review);
+    if (review.decision === 'comment') continue;
+    stance.set(review.author.toLocaleLowerCase('en-US'), {
+      reviewer: review.author,
+      decision: review.decision,
+      commitSha: review.commitSha,
+    });
   }
-  const approvers = [...stance.values()]
-    .filter(r => r.decision === 'approve' && r.commitSha === headSha)
-    .filter(
-      r =>
-        policy.allowSelfApproval || !authorRef || !sameRef(r.author, authorRef),
-    )
-    .map(r => r.author);
-  const changesRequestedBy = [...stance.values()]
-    .filter(r => r.decision === 'request_changes')
-    .map(r => r.author);
 
   const resolved = new Map<string, ResolvedOwner | undefined>();
-  const missing = new Set<string>();
+  const ownersByPath = new Map<string, ResolvedOwner[]>();
   for (const path of input.paths) {
     const rule = ownersOf(input.codeOwners, path);
     if (!rule) continue;
     const owners: ResolvedOwner[] = [];
     for (const token of rule.owners) {
-      if (!resolved.has(token))
-        resolved.set(token, await resolveOwner(token, directory));
+      if (!resolved.has(token)) resolved.set(token, await resolveOwner(token, directory));
       const owner = resolved.get(token);
       if (owner) owners.push(owner);
     }
-    if (owners.length === 0) continue;
-    let satisfied = false;
-    for (const approver of approvers) {
-      for (const owner of owners) {
-        if (await isOwner(owner, approver, directory)) {
-          satisfied = true;
-          break;
-        }
-      }
-      if (satisfied) break;
-    }
-    if (!satisfied) owners.forEach(o => missing.add(o.ref));
+    ownersByPath.set(path, owners);
   }
 
-  const state: ApprovalState = {
-    required: policy.requiredApprovals,
-    received: approvers.length,
-    missingOwners: [...missing].sort(),
-    approved:
-      approvers.length >= policy.requiredApprovals &&
-      missing.size === 0 &&
-      changesRequestedBy.length === 0,
-  };
-  return { state, changesRequestedBy };
+  return decideApproval({
+    stances: [...stance.values()],
+    headSha,
+    requiredApprovals: policy.requiredApprovals,
+    requireCodeOwners: true,
+    ownersByPath,
+    ownerApproved: async (owner, approvers) => {
+      for (const approver of approvers) {
+        if (await isOwner(owner, approver, directory)) return true;
+      }
+      return false;
+    },
+    counts: s => policy.allowSelfApproval || !authorRef || !sameRef(s.reviewer, authorRef),
+  });
 }

@@ -17,5 +17,5 @@ export {
   validateOpenChangeInput,
   validateOpenChangeFromBranchInput,
 } from './validateOpenChangeInput';
-export { evaluateApproval } from './approvalRules';
-export type { ApprovalEvaluation, ApprovalPolicy, OwnerDirectory } from './approvalRules';
+export { decideApproval, evaluateApproval } from './approvalRules';
+export type { ApprovalEvaluation, ApprovalPolicy, OwnerDirectory, ReviewStance } from './approvalRules';

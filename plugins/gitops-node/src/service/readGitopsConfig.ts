@@ -55,6 +55,11 @@ export interface GitopsConfig {
   repositories: GitopsRepositoryConfig[];
   /** largest pack a `git push` to a local repository may send (`gitops.git.maxPushBytes`) */
   maxPushBytes: number;
+  /**
+   * whether the author of an open change may force-push its source branch
+   * (`gitops.git.allowForcePushToChanges`; default false: history under review stays)
+   */
+  allowForcePushToChanges: boolean;
 }
 
 /** A mistake in the `gitops:` configuration, naming the key. */
@@ -105,7 +110,12 @@ export function readGitopsConfig(
     seen.add(repository.id);
     repositories.push(repository);
   });
-  return { repositories, maxPushBytes: readMaxPushBytes(config) };
+  return {
+    repositories,
+    maxPushBytes: readMaxPushBytes(config),
+    allowForcePushToChanges:
+      config.getOptionalBoolean('gitops.git.allowForcePushToChanges') ?? false,
+  };
 }
 
 function readMaxPushBytes(config: Config): number {

@@ -1,0 +1,2 @@
+export { headerValue } from './headerValue';
+export type { HeaderBag } from './headerValue';
