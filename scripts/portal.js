@@ -12,6 +12,7 @@
  *                                       app-config.yaml + app-config.embedded.yaml
  *   node scripts/portal.js test         type-check, lint, unit/backend tests (SQLite + PostgreSQL), browser test
  *   node scripts/portal.js yarn <args>  any yarn command with the same toolchain
+ *   node scripts/portal.js node <args>  Node 22 with the same environment (benchmark scripts)
  *
  * Re-running is quick: the install is skipped while a fingerprint of the lockfile, the
  * manifests and the Node version is unchanged.
@@ -291,8 +292,11 @@ async function main() {
     case 'yarn':
       process.exit(yarn(tc, rest));
     // eslint-disable-next-line no-fallthrough
+    case 'node':
+      process.exit(run(tc.node, rest, { env: toolchainEnv(tc) }));
+    // eslint-disable-next-line no-fallthrough
     default:
-      fail(`unknown command "${cmd}" (start | test | install | yarn <args>)`);
+      fail(`unknown command "${cmd}" (start | test | install | yarn <args> | node <args>)`);
   }
   return undefined;
 }
