@@ -1,4 +1,5 @@
 import { ConfigReader } from '@backstage/config';
+import { KINDS } from '@butler-portal/plugin-gitops-common';
 import { readGitopsConfig } from './readGitopsConfig';
 
 const read = (data: object) => readGitopsConfig(new ConfigReader(data), { workingDirectory: '/srv/portal/packages/backend' });
@@ -14,7 +15,7 @@ describe('readGitopsConfig', () => {
       {
         id: 'platform',
         provider: 'local',
-        kinds: ['Workspace', 'WorkspaceTemplate', 'TenantAddon', 'Artifact', 'ArtifactVersion', 'Pipeline'],
+        kinds: KINDS.map(k => k.kind),
         requiredApprovals: 1,
         dir: '/srv/portal/.data/repos/platform.git',
         layoutDir: '/srv/portal/repo-layouts/platform',
@@ -58,7 +59,12 @@ describe('readGitopsConfig', () => {
   });
 
   it('has no repositories without a gitops section', () => {
-    expect(read({})).toEqual({ repositories: [], maxPushBytes: 100 * 1024 * 1024 });
+    expect(read({})).toEqual({
+      repositories: [],
+      maxPushBytes: 100 * 1024 * 1024,
+      allowForcePushToChanges: false,
+    });
+    expect(read({ gitops: { git: { allowForcePushToChanges: true } } }).allowForcePushToChanges).toBe(true);
   });
 
   it('reads the push size limit of the git route and refuses a nonsense one', () => {
