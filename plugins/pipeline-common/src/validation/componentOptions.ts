@@ -109,6 +109,48 @@ function suggestion(name: string, known: string[]): string {
 }
 
 /**
+ * Options of which Vector wants exactly one, checked when it loads the component rather than
+ * by its schema (remap: "must provide exactly one of `source`, `file` or `files`").
+ */
+const EXACTLY_ONE_OF: Readonly<Record<string, readonly string[]>> = {
+  'transform:remap': ['source', 'file', 'files'],
+};
+
+function exactlyOneOfIssues(
+  component: PipelineComponent,
+  yaml: ParsedYaml,
+): ValidationIssue[] {
+  const names = EXACTLY_ONE_OF[`${component.kind}:${component.type}`];
+  if (!names) return [];
+  const base = `${component.pointer}/options`;
+  const list = names.map(n => JSON.stringify(n)).join(', ');
+  const set = names.filter(n => component.options[n] !== undefined);
+  if (set.length === 0) {
+    return [
+      {
+        path: base,
+        ...yaml.locate(base, 'key'),
+        message: `${describePointer(base)}: ${
+          component.type
+        } needs exactly one of ${list}; none is set`,
+      },
+    ];
+  }
+  return set.slice(1).map(name => {
+    const pointer = `${base}/${name}`;
+    return {
+      path: pointer,
+      ...yaml.locate(pointer, 'key'),
+      message: `${describePointer(pointer)}: ${JSON.stringify(
+        name,
+      )} cannot be set together with ${JSON.stringify(set[0])}; ${
+        component.type
+      } takes exactly one of ${list}`,
+    };
+  });
+}
+
+/**
  * Issues for one component's options, located in the file. Messages name the option path, e.g.
  * `spec.sinks.loki.options.endpoint: must be a string, found 5`.
  */
@@ -118,7 +160,8 @@ export function componentOptionIssues(
 ): ValidationIssue[] {
   if (!component.info) return []; // an unknown type: the kind's schema names the allowed ones
   const validate = validatorFor(component);
-  if (validate(component.options)) return [];
+  const exclusive = exactlyOneOfIssues(component, yaml);
+  if (validate(component.options)) return exclusive;
   const base = `${component.pointer}/options`;
   const errors = (validate.errors ?? []).map(
     (e): ErrorObject => ({ ...e, instancePath: `${base}${e.instancePath}` }),
@@ -173,6 +216,6 @@ export function componentOptionIssues(
     ...component.info.options,
     definitions: vectorCatalog.definitions,
   };
-  issues.push(...schemaIssues(others, root, yaml));
+  issues.push(...schemaIssues(others, root, yaml), ...exclusive);
   return issues;
 }

@@ -550,6 +550,36 @@ const CASES: {
     warnings: [],
   },
   {
+    name: 'options-schema: options Vector wants exactly one of (remap source, file, files)',
+    body: `
+  sources:
+    app:
+      type: demo_logs
+      options:
+        format: json
+  transforms:
+    both:
+      type: remap
+      inputs: [app]
+      options:
+        source: .x = 1
+        file: /etc/vector/x.vrl
+    none:
+      type: remap
+      inputs: [both]
+      options:
+        drop_on_error: true
+  sinks:
+    out:
+      type: blackhole
+      inputs: [none]`.slice(1),
+    errors: [
+      '19:9 /spec/transforms/both/options/file [options-schema] spec.transforms.both.options.file: "file" cannot be set together with "source"; remap takes exactly one of "source", "file", "files"',
+      '23:7 /spec/transforms/none/options [options-schema] spec.transforms.none.options: remap needs exactly one of "source", "file", "files"; none is set',
+    ],
+    warnings: [],
+  },
+  {
     name: 'type-mismatch: Vector #25598, kubernetes_logs -> remap -> prometheus_remote_write',
     body: `
   sources:
