@@ -7,7 +7,8 @@ import type { MergedRecords } from './records/MergedRecords';
 import { RegistryIndex } from './records/RegistryIndex';
 import type { SourceReader } from './sources/SourceReader';
 
-const MAX_DERIVED = 10_000;
+/** bounds memory under hostile request patterns; far above the number of distinct answers */
+const MAX_DERIVED = 100_000;
 
 export class Registry {
   readonly records: MergedRecords;
@@ -47,7 +48,10 @@ export class Registry {
     }
     let value = this.#derived.get(key) as Promise<T> | undefined;
     if (!value) {
-      if (this.#derived.size >= MAX_DERIVED) this.#derived.clear();
+      // dropping the oldest keeps the (early) list answers the protocols ask for most
+      if (this.#derived.size >= MAX_DERIVED) {
+        this.#derived.delete(this.#derived.keys().next().value!);
+      }
       value = compute();
       this.#derived.set(key, value);
       value.catch(() => {

@@ -13,7 +13,7 @@ import { ProtocolAccess } from './auth/ProtocolAccess';
 import type { RegistryConfig } from './config';
 import { helmRouter } from './protocols/helm';
 import { opaRouter } from './protocols/opa';
-import { terraformRouter } from './protocols/terraform';
+import { terraformDiscovery, terraformRouter } from './protocols/terraform';
 import type { Registry } from './Registry';
 import { restRouter } from './rest/restRouter';
 import type { TokenStore } from './tokens/TokenStore';
@@ -46,7 +46,13 @@ export function createRouter(options: CreateRouterOptions) {
     now: options.now,
   });
   const router = Router();
+  // each protocol under its own prefix, so a request only walks its own routes
+  router.get(
+    '/.well-known/terraform.json',
+    terraformDiscovery(options.baseUrl),
+  );
   router.use(
+    '/terraform',
     terraformRouter({
       registry: options.registry,
       access,
@@ -55,13 +61,14 @@ export function createRouter(options: CreateRouterOptions) {
     }),
   );
   router.use(
+    '/helm',
     helmRouter({
       registry: options.registry,
       access,
       fetchImpl: options.fetchImpl,
     }),
   );
-  router.use(opaRouter({ registry: options.registry, access }));
+  router.use('/opa', opaRouter({ registry: options.registry, access }));
   router.use(restRouter(options));
   return router;
 }

@@ -1,7 +1,7 @@
 /*
  * A Helm chart repository per namespace, read by the real helm client:
  *
- *   GET /helm/:ns/index.yaml             the merged, non-yanked chart versions with digests
+ *   GET /helm/:ns/index.yaml (this router is mounted at /helm)             the merged, non-yanked chart versions with digests
  *   GET /helm/:ns/charts/<name>-<version>.tgz
  *
  * helm parses index.yaml strictly (unknown keys fail `helm repo add`), so Keeper's own metadata
@@ -22,6 +22,8 @@ import {
   type ChartPackage,
 } from './helmCharts';
 import { labelParam, versionParam } from './params';
+import { cachedBody, sendCached } from './cachedBody';
+import { sha256Digest } from '../archive/deterministicTarGz';
 
 /** keys of a chart version helm 3 knows (chart.Metadata + urls, created, removed, digest) */
 const METADATA_KEYS = [
@@ -54,27 +56,28 @@ export function helmRouter(options: HelmRouterOptions) {
   const { registry, access } = options;
   const router = Router();
 
-  const chartPackage = (
+  const chartPackage = async (
     index: RegistryIndex,
     ns: string,
     v: VersionEntry,
-  ): Promise<ChartPackage> =>
-    registry.derived(
+  ): Promise<ChartPackage> => {
+    const source = v.located.record.spec.source;
+    // an archive URL's record already holds its digest: nothing to compute or keep
+    if ('chart' in source) return { digest: source.chart.digest };
+    if (!('git' in source)) {
+      throw new RegistryError(
+        502,
+        'a chart version needs a git or chart source',
+      );
+    }
+    return registry.derived(
       index,
       `helm-package:${ns}/${v.located.record.metadata.name}`,
-      async () => {
-        const source = v.located.record.spec.source;
-        if ('git' in source)
-          return packageGitChart(registry.sources, v.located.record);
-        if ('chart' in source) return { digest: source.chart.digest };
-        throw new RegistryError(
-          502,
-          'a chart version needs a git or chart source',
-        );
-      },
+      () => packageGitChart(registry.sources, v.located.record),
     );
+  };
 
-  router.get('/helm/:ns/index.yaml', async (req, res) => {
+  router.get('/:ns/index.yaml', async (req, res) => {
     const ns = labelParam(req.params.ns, 'namespace');
     ProtocolAccess.checkNamespace(await access.of(req), ns);
     const index = await registry.index();
@@ -123,12 +126,14 @@ export function helmRouter(options: HelmRouterOptions) {
         }
         if (versions.length > 0) entries[artifact.name] = versions;
       }
-      return Buffer.from(YAML.stringify({ apiVersion: 'v1', entries }));
+      return cachedBody(
+        Buffer.from(YAML.stringify({ apiVersion: 'v1', entries })),
+      );
     });
-    res.type('application/x-yaml').send(body);
+    sendCached(req, res, 'application/x-yaml', body);
   });
 
-  router.get('/helm/:ns/charts/:file', async (req, res) => {
+  router.get('/:ns/charts/:file', async (req, res) => {
     const ns = labelParam(req.params.ns, 'namespace');
     ProtocolAccess.checkNamespace(await access.of(req), ns);
     const match = /^(.+?)-(\d+\.\d+\.\d+(?:-[0-9a-z.-]+)?)\.tgz$/.exec(
@@ -166,16 +171,17 @@ export function helmRouter(options: HelmRouterOptions) {
       bytes = (await chartPackage(index, ns, v)).bytes!;
     }
     res.setHeader('Content-Type', 'application/gzip');
+    res.setHeader('ETag', `"${sha256Digest(bytes)}"`);
     res.send(bytes);
   });
 
   const errors: express.ErrorRequestHandler = (
     error,
-    req,
+    _req,
     res: Response,
     next,
   ) => {
-    if (res.headersSent || !req.path.startsWith('/helm/')) {
+    if (res.headersSent) {
       next(error);
       return;
     }

@@ -1,7 +1,7 @@
 /*
  * The OPA bundle service (OPA's `services` + `bundles` configuration):
  *
- *   GET /opa/bundles/:ns/:name      the newest served version of the policy, as a bundle
+ *   GET /opa/bundles/:ns/:name (mounted at /opa)     the newest served version of the policy, as a bundle
  *
  * Strong ETag of the bytes; `If-None-Match` with it answers 304, which is what OPA's polling
  * sends, so an unchanged bundle costs a header compare. A merge yields a new revision and a new
@@ -17,6 +17,7 @@ import { latestServed } from '../records/RegistryIndex';
 import type { Registry } from '../Registry';
 import { buildOpaBundle } from './opaBundle';
 import { labelParam } from './params';
+import { sendCached } from './cachedBody';
 
 export function opaRouter(options: {
   registry: Registry;
@@ -25,7 +26,7 @@ export function opaRouter(options: {
   const { registry, access } = options;
   const router = Router();
 
-  router.get('/opa/bundles/:ns/:name', async (req, res) => {
+  router.get('/bundles/:ns/:name', async (req, res) => {
     const ns = labelParam(req.params.ns, 'namespace');
     const name = labelParam(req.params.name, 'bundle name');
     ProtocolAccess.checkNamespace(await access.of(req), ns);
@@ -50,22 +51,15 @@ export function opaRouter(options: {
           .createHash('sha256')
           .update(built.bytes)
           .digest('hex')}"`;
-        return { ...built, etag, version: latest.version };
+        return { ...built, body: built.bytes, etag, version: latest.version };
       },
     );
-    res.setHeader('ETag', bundle.etag);
     res.setHeader('Cache-Control', 'no-cache');
-    const inm = req.headers['if-none-match'];
-    if (inm && inm.split(',').some(t => t.trim() === bundle.etag)) {
-      res.status(304).end();
-      return;
-    }
-    res.setHeader('Content-Type', 'application/gzip');
-    res.send(bundle.bytes);
+    sendCached(req, res, 'application/gzip', bundle);
   });
 
-  const errors: express.ErrorRequestHandler = (error, req, res, next) => {
-    if (res.headersSent || !req.path.startsWith('/opa/')) {
+  const errors: express.ErrorRequestHandler = (error, _req, res, next) => {
+    if (res.headersSent) {
       next(error);
       return;
     }

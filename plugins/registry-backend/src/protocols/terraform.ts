@@ -19,6 +19,7 @@ import { isServed, type ArtifactEntry } from '../records/RegistryIndex';
 import type { RegistryIndex } from '../records/RegistryIndex';
 import type { Registry } from '../Registry';
 import { labelParam, versionParam } from './params';
+import { cachedBody, sendCached } from './cachedBody';
 
 export interface TerraformRouterOptions {
   registry: Registry;
@@ -71,12 +72,6 @@ export function terraformRouter(options: TerraformRouterOptions) {
   const { registry, access, signedUrls } = options;
   const router = Router();
 
-  router.get('/.well-known/terraform.json', async (_req, res) => {
-    res.json({
-      'modules.v1': `${await options.baseUrl()}/terraform/v1/modules/`,
-    });
-  });
-
   const modules = Router();
   modules.get('/:ns/:name/:system/versions', async (req, res) => {
     const ns = labelParam(req.params.ns, 'namespace');
@@ -89,19 +84,21 @@ export function terraformRouter(options: TerraformRouterOptions) {
       index,
       `tf-versions:${ns}/${entry.name}`,
       async () =>
-        Buffer.from(
-          JSON.stringify({
-            modules: [
-              {
-                versions: entry.versions
-                  .filter(isServed)
-                  .map(v => ({ version: v.version })),
-              },
-            ],
-          }),
+        cachedBody(
+          Buffer.from(
+            JSON.stringify({
+              modules: [
+                {
+                  versions: entry.versions
+                    .filter(isServed)
+                    .map(v => ({ version: v.version })),
+                },
+              ],
+            }),
+          ),
         ),
     );
-    res.type('application/json').send(body);
+    sendCached(req, res, 'application/json; charset=utf-8', body);
   });
 
   modules.get('/:ns/:name/:system/:version/download', async (req, res) => {
@@ -132,11 +129,11 @@ export function terraformRouter(options: TerraformRouterOptions) {
   modules.use((_req, _res) => {
     throw notFound('no such module registry route');
   });
-  router.use('/terraform/v1/modules', modules);
+  router.use('/v1/modules', modules);
 
   // the archive: reachable without a token, through the signed URL only
   router.get(
-    '/terraform/archive/:ns/:artifact/:file',
+    '/archive/:ns/:artifact/:file',
     async (req: Request, res: Response) => {
       const ns = labelParam(req.params.ns, 'namespace');
       const artifact = labelParam(req.params.artifact, 'artifact');
@@ -167,8 +164,8 @@ export function terraformRouter(options: TerraformRouterOptions) {
     },
   );
 
-  const errors: express.ErrorRequestHandler = (error, req, res, next) => {
-    if (res.headersSent || !/^\/(terraform|\.well-known)\//.test(req.path)) {
+  const errors: express.ErrorRequestHandler = (error, _req, res, next) => {
+    if (res.headersSent) {
       next(error);
       return;
     }
@@ -176,6 +173,17 @@ export function terraformRouter(options: TerraformRouterOptions) {
   };
   router.use(errors);
   return router;
+}
+
+/** GET /.well-known/terraform.json: service discovery, public like the host's own */
+export function terraformDiscovery(
+  baseUrl: () => Promise<string>,
+): express.RequestHandler {
+  return (_req, res, next) => {
+    baseUrl()
+      .then(url => res.json({ 'modules.v1': `${url}/terraform/v1/modules/` }))
+      .catch(next);
+  };
 }
 
 export function archivePath(ns: string, artifact: string, version: string) {

@@ -68,8 +68,23 @@ export async function migrateRegistryDatabase(
   return knex;
 }
 
+/** a checked token is trusted this long without the database (revocation here is at once) */
+const CHECK_CACHE_MS = 10_000;
+/** the time of last use is written at most this often per token */
+const LAST_USED_WRITE_MS = 60_000;
+const MAX_CACHED = 10_000;
+
 export class TokenStore {
-  constructor(private readonly knex: Knex) {}
+  readonly #checked = new Map<
+    string,
+    { token: RegistryTokenInfo; at: number }
+  >();
+  readonly #lastUsedWrite = new Map<string, number>();
+
+  constructor(
+    private readonly knex: Knex,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   async create(input: {
     name: string;
@@ -108,6 +123,10 @@ export class TokenStore {
 
   /** @returns false when there is no such token */
   async revoke(id: string): Promise<boolean> {
+    // this process refuses the token from now on; other replicas within CHECK_CACHE_MS
+    for (const [hashed, entry] of this.#checked) {
+      if (entry.token.id === id) this.#checked.delete(hashed);
+    }
     const updated = await this.knex(TABLE)
       .where({ id })
       .whereNull('revoked_at')
@@ -116,8 +135,14 @@ export class TokenStore {
   }
 
   async check(token: string): Promise<TokenCheck> {
+    const hashed = hash(token);
+    const now = this.now();
+    const cached = this.#checked.get(hashed);
+    if (cached && now - cached.at < CHECK_CACHE_MS) {
+      return { ok: true, token: cached.token };
+    }
     const row = await this.knex<Row>(TABLE)
-      .where({ token_hash: hash(token) })
+      .where({ token_hash: hashed })
       .first();
     if (!row) {
       return { ok: false, reason: 'the registry token is not known' };
@@ -130,11 +155,17 @@ export class TokenStore {
         )}`,
       };
     }
-    // best effort: the time of use is information, not a gate
-    void this.knex(TABLE)
-      .where({ id: row.id })
-      .update({ last_used_at: new Date() })
-      .catch(() => undefined);
-    return { ok: true, token: toInfo(row) };
+    const info = toInfo(row);
+    if (this.#checked.size >= MAX_CACHED) this.#checked.clear();
+    this.#checked.set(hashed, { token: info, at: now });
+    // best effort and throttled: the time of use is information, not a gate
+    if (now - (this.#lastUsedWrite.get(row.id) ?? 0) >= LAST_USED_WRITE_MS) {
+      this.#lastUsedWrite.set(row.id, now);
+      void this.knex(TABLE)
+        .where({ id: row.id })
+        .update({ last_used_at: new Date(now) })
+        .catch(() => undefined);
+    }
+    return { ok: true, token: info };
   }
 }
