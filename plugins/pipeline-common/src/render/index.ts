@@ -6,3 +6,7 @@ export {
   type RenderPipelineOptions,
   type RenderedPipeline,
 } from './renderPipeline';
+export {
+  renderPipelineFile,
+  type PipelineFileRendering,
+} from './renderPipelineFile';
