@@ -427,6 +427,34 @@ describe('ArtifactVersion', () => {
       },
       '/spec/artifact pattern',
     ],
+    [
+      'the pinned commit is not a full SHA',
+      d => {
+        d.spec.source.git.commit = 'abc123';
+      },
+      '/spec/source/git/commit pattern',
+    ],
+    [
+      'the pinned digest is not sha256',
+      d => {
+        d.spec.source.git.digest = 'md5:abc';
+      },
+      '/spec/source/git/digest pattern',
+    ],
+    [
+      'the source repository is not a repository id',
+      d => {
+        d.spec.source.git.repository = '../platform';
+      },
+      '/spec/source/git/repository pattern',
+    ],
+    [
+      'a yanked version gives no reason',
+      d => {
+        d.spec.yanked = '';
+      },
+      '/spec/yanked minLength',
+    ],
   ])('rejects an ArtifactVersion where %s', (_what, mutate, expected) => {
     const doc = clone(minimal);
     mutate(doc);
