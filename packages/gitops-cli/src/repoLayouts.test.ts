@@ -15,6 +15,8 @@ import { REPO_LAYOUTS, REPO_ROOT, runInDir } from './testing/cliHarness';
 const BUTLER_CRDS = path.resolve(REPO_ROOT, 'vendor', 'butler-crds');
 const SCHEMA_URL = 'http://localhost:7007/api/gitops/schemas';
 const LAYOUTS = ['workspaces', 'registry', 'pipelines', 'platform'];
+// source repositories, no records: Keeper's example module, chart and policy (repo-layouts/modules)
+const SOURCE_LAYOUTS = ['modules'];
 
 function read(...parts: string[]): string {
   return fs.readFileSync(path.join(REPO_LAYOUTS, ...parts), 'utf8');
@@ -63,7 +65,7 @@ describe('repo-layouts', () => {
         .filter(e => e.isDirectory())
         .map(e => e.name)
         .sort(),
-    ).toEqual([...LAYOUTS].sort());
+    ).toEqual([...LAYOUTS, ...SOURCE_LAYOUTS].sort());
   });
 
   it('keeps every kind in the combined platform layout', () => {
