@@ -43,18 +43,19 @@ const PRECOMPILED_MODULES = [
 ];
 
 /**
- * Packages that must never end up in the CLI: the reconciler's database and cluster clients
- * (render only needs its pure desired-state computation) and the backend framework. The build
- * fails if an import pulls one in, rather than shipping megabytes nobody runs.
+ * The npm packages the portal's sources may bring into the CLI (their own dependencies follow).
+ * Any other package a workspace source imports is left out of the build: the CLI must not carry
+ * the reconciler's database and cluster clients (knex, @kubernetes/client-node) or the backend
+ * framework that the packages' indexes also export. Left out is only safe for code the CLI never
+ * reaches, so the build fails if the output still imports such a package.
  */
-const FORBIDDEN_PACKAGES = [
-  'knex',
-  '@kubernetes/client-node',
-  '@backstage/backend-plugin-api',
-  '@backstage/backend-defaults',
-  'better-sqlite3',
-  'pg',
-];
+const BUNDLED_PACKAGES = new Set([
+  '@backstage/errors',
+  'ajv',
+  'ajv-formats',
+  'commander',
+  'yaml',
+]);
 
 /** Runs at the top of the bundle: CommonJS dependencies (commander) require Node built-ins. */
 const BANNER = [
@@ -85,7 +86,10 @@ async function generatePrecompiledValidators(esbuild) {
     format: 'cjs',
     write: false,
     logLevel: 'silent',
+    metafile: true,
+    plugins: [workspaceSourcesPlugin()],
   });
+  assertNoExternalImports(result.metafile);
   const code = result.outputFiles[0].text;
   const filename = path.join(PACKAGE_DIR, 'src', 'bundle', '[precompile].js');
   const generator = new Module(filename);
@@ -115,26 +119,49 @@ function precompiledPlugin(source) {
   };
 }
 
+function packageNameOf(specifier) {
+  const parts = specifier.split('/');
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+}
+
+function isBare(specifier) {
+  return !/^(\.|\/|[A-Za-z]:[\\/]|node:)/.test(specifier);
+}
+
 /**
- * The portal's own packages (plugins/*, packages/*) are written without top-level side effects,
- * but do not say so in their manifests (`sideEffects: false`). Saying it here lets esbuild drop
- * every module whose exports the CLI does not use, together with what only those modules import:
- * importing desiredState from reconciler-node's index then brings desiredState, not the Reconciler
- * with its database store and Kubernetes target. FORBIDDEN_PACKAGES checks that it worked.
+ * Two rules for the portal's own sources (plugins/*, packages/*):
+ * - they are written without top-level side effects, but their manifests do not say so
+ *   (`sideEffects: false`); saying it here lets esbuild drop every module whose exports the CLI
+ *   does not use. Importing desiredState from reconciler-node's index then brings desiredState,
+ *   not the Reconciler with its store and Kubernetes target;
+ * - a package they import that is not in BUNDLED_PACKAGES is marked external, so it is not even
+ *   parsed (@kubernetes/client-node alone is 15 MB); assertNoExternalImports() checks that
+ *   nothing of it is reached.
  */
 function workspaceSourcesPlugin() {
-  const workspaceSource = new RegExp(
-    `^${REPO_ROOT.replace(
-      /[.*+?^${}()|[\]\\]/g,
-      '\\$&',
-    )}[\\/](plugins|packages)[\\/][^\\/]+[\\/]src[\\/]`,
-  );
+  const isWorkspaceSource = file => {
+    const relative = path.relative(REPO_ROOT, file).split(path.sep);
+    return (
+      (relative[0] === 'plugins' || relative[0] === 'packages') &&
+      relative[2] === 'src'
+    );
+  };
   return {
     name: 'butler-workspace-sources',
     setup(build) {
       build.onResolve({ filter: /.*/ }, async args => {
         if (args.kind === 'entry-point' || args.pluginData?.resolving) {
           return undefined;
+        }
+        const fromSource = args.importer && isWorkspaceSource(args.importer);
+        if (
+          fromSource &&
+          isBare(args.path) &&
+          !Module.isBuiltin(args.path) &&
+          !args.path.startsWith('@butler-portal/') &&
+          !BUNDLED_PACKAGES.has(packageNameOf(args.path))
+        ) {
+          return { path: args.path, external: true, sideEffects: false };
         }
         const result = await build.resolve(args.path, {
           kind: args.kind,
@@ -143,27 +170,30 @@ function workspaceSourcesPlugin() {
           pluginData: { resolving: true },
         });
         if (result.errors.length > 0 || result.external) return undefined;
-        if (!workspaceSource.test(result.path)) return undefined;
+        if (!isWorkspaceSource(result.path)) return undefined;
         return { path: result.path, sideEffects: false };
       });
     },
   };
 }
 
-/** Packages with code in the output (the metafile's inputs also list modules tree-shaken away). */
-function forbiddenInputs(metafile) {
-  const found = new Set();
-  const included = Object.values(metafile.outputs).flatMap(output =>
-    Object.entries(output.inputs)
-      .filter(([, use]) => use.bytesInOutput > 0)
-      .map(([input]) => input),
-  );
-  for (const input of included) {
-    for (const name of FORBIDDEN_PACKAGES) {
-      if (input.includes(`node_modules/${name}/`)) found.add(name);
+/** The output may import Node's built-ins only: everything else must be in the file. */
+function assertNoExternalImports(metafile) {
+  const external = new Set();
+  for (const output of Object.values(metafile.outputs)) {
+    for (const imported of output.imports) {
+      if (imported.external && !Module.isBuiltin(imported.path)) {
+        external.add(imported.path);
+      }
     }
   }
-  return [...found].sort();
+  if (external.size > 0) {
+    throw new Error(
+      `the butler-gitops bundle would import ${[...external].sort().join(', ')} at run time. ` +
+        'Either the CLI reaches code it should not (import the pure module by its own path), ' +
+        'or the package belongs in the CLI: add it to BUNDLED_PACKAGES in scripts/buildBundle.js',
+    );
+  }
 }
 
 /**
@@ -193,13 +223,7 @@ async function buildBundle() {
     logLevel: 'silent',
     plugins: [workspaceSourcesPlugin(), precompiledPlugin(precompiled)],
   });
-  const forbidden = forbiddenInputs(result.metafile);
-  if (forbidden.length > 0) {
-    throw new Error(
-      `the butler-gitops bundle must not contain ${forbidden.join(', ')}; ` +
-        'import the pure module by its own path instead of a package index that pulls it in',
-    );
-  }
+  assertNoExternalImports(result.metafile);
   const output = result.outputFiles.find(f => f.path.endsWith('.mjs'));
   const contents = Buffer.from(output.contents);
   return {

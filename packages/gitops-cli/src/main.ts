@@ -46,9 +46,19 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         .choices(OUTPUT_FORMATS)
         .default('human'),
     )
-    .action(async (paths: string[], options: { format: OutputFormat }) => {
-      exitCode = await runValidate(paths, options.format, io);
-    });
+    .option(
+      '--changed-since <rev>',
+      'check only the files changed since <rev> (its merge base with HEAD; uncommitted and ' +
+        'untracked files count) and the files that refer to them',
+    )
+    .action(
+      async (
+        paths: string[],
+        options: { format: OutputFormat; changedSince?: string },
+      ) => {
+        exitCode = await runValidate(paths, options, io);
+      },
+    );
 
   program
     .command('render')

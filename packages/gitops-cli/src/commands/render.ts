@@ -12,9 +12,7 @@ import {
   type KindInfo,
   type ValidationIssue,
 } from '@butler-portal/plugin-gitops-common';
-import {
-  desiredState,
-} from '@butler-portal/plugin-reconciler-node';
+import { desiredState } from '@butler-portal/plugin-reconciler-node';
 import { UsageError } from '../errors';
 import { collectYamlFiles } from '../files/collectYamlFiles';
 import { checkFiles, invalidCount, issuesOf } from '../check/checkFiles';

@@ -4,7 +4,7 @@
  * skipped because they hold tooling, never resources. Whether a found file is then checked is
  * decided later (see checkFiles), once its place in the layout and its kind are known.
  */
-import fs from 'node:fs/promises';
+import fs from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../errors';
 
@@ -47,15 +47,23 @@ function toDisplayPath(absolutePath: string, cwd: string): string {
   return shown.split(path.sep).join('/');
 }
 
-async function walk(dir: string, found: string[]): Promise<void> {
-  const entries = await fs.readdir(dir, { withFileTypes: true });
-  for (const entry of entries) {
+function statOrUndefined(file: string): fs.Stats | undefined {
+  try {
+    return fs.statSync(file);
+  } catch {
+    return undefined; // missing, or a path through a file (ENOTDIR): "path not found"
+  }
+}
+
+/** Synchronous, like the reads in checkFiles: the fastest way through many local folders. */
+function walk(dir: string, found: string[]): void {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     if (isSkipped(entry.name)) continue;
     const full = path.join(dir, entry.name);
     // Symlinks are not followed: a checkout's resources are its own files, and a link could
     // loop or point outside the repository.
     if (entry.isDirectory()) {
-      await walk(full, found);
+      walk(full, found);
     } else if (entry.isFile() && YAML_EXTENSION.test(entry.name)) {
       found.push(full);
     }
@@ -73,7 +81,7 @@ export async function collectYamlFiles(
   const byPath = new Map<string, YamlFile>();
   for (const given of paths.length ? paths : ['.']) {
     const absolute = path.resolve(cwd, given);
-    const stat = await fs.stat(absolute).catch(() => undefined);
+    const stat = statOrUndefined(absolute);
     if (!stat) {
       throw new UsageError(`path not found: ${given}`);
     }
@@ -84,7 +92,7 @@ export async function collectYamlFiles(
     if (stat.isDirectory()) {
       const base = insideCwd ? cwd : absolute;
       const found: string[] = [];
-      await walk(absolute, found);
+      walk(absolute, found);
       for (const file of found) {
         if (byPath.has(file)) continue;
         byPath.set(file, {
