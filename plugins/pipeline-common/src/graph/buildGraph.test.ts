@@ -124,3 +124,31 @@ describe('buildPipelineGraph', () => {
     }
   });
 });
+
+describe('buildPipelineGraph on hostile input', () => {
+  it('refuses wildcards that would expand beyond bounds, once, instead of working for seconds', () => {
+    const sources: Record<string, { type: string }> = {};
+    const sinks: Record<string, { type: string; inputs: string[] }> = {};
+    for (let i = 0; i < 3000; i++) {
+      sources[`s${i}`] = { type: 'demo_logs' };
+      sinks[`k${i}`] = { type: 'blackhole', inputs: ['s*'] };
+    }
+    const start = Date.now();
+    const graph = buildPipelineGraph({ sources, sinks });
+    const tooLarge = graph.findings.filter(f => f.rule === 'too-large');
+    expect(tooLarge).toEqual([
+      {
+        pointer: '/spec/sinks/k17/inputs/0',
+        target: 'value',
+        severity: 'error',
+        rule: 'too-large',
+        message:
+          'spec.sinks.k17.inputs[0]: input "s*": the pipeline\'s wildcards expand to more than 50000 inputs or take too long to expand; name the inputs, or split the pipeline',
+      },
+    ]);
+    // 17 sinks x 3,000 sources: the 17th goes past 50,000 edges, and no further one is linked
+    expect(graph.edges).toHaveLength(51_000);
+    // generous: only guards against the unbounded (minutes) case
+    expect(Date.now() - start).toBeLessThan(20_000);
+  });
+});

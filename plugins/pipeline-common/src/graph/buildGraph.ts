@@ -25,6 +25,11 @@ const SECTIONS: readonly { section: string; kind: ComponentKind }[] = [
 
 const EVENT_TYPE_NAMES = new Set<string>(['logs', 'metrics', 'traces']);
 
+/** Most edges a pipeline may have; a 1,000-component pipeline needs a few thousand. */
+export const MAX_EDGES = 50_000;
+/** Most wildcard-against-output comparisons spent on one pipeline (well under a second). */
+const MAX_WILDCARD_WORK = 2_000_000;
+
 /** The graph of a pipeline and what is structurally wrong with it. */
 export interface PipelineGraph {
   /** every component, sources first, then transforms, then sinks, each in file order */
@@ -327,6 +332,8 @@ export function buildPipelineGraph(spec: unknown): PipelineGraph {
 
   const edges: PipelineEdge[] = [];
   const consumed = new Set<string>();
+  let globWork = 0;
+  let tooLarge = false;
   for (const component of components) {
     if (component.kind === 'source') continue;
     const inputsPointer = `${component.pointer}/inputs`;
@@ -377,6 +384,20 @@ export function buildPipelineGraph(spec: unknown): PipelineGraph {
         });
       };
       if (input.includes('*')) {
+        // wildcards cost outputs x wildcards; files come from anyone who can push a branch
+        globWork += candidates.length;
+        if (globWork > MAX_WILDCARD_WORK || edges.length > MAX_EDGES) {
+          if (!tooLarge) {
+            tooLarge = true;
+            report(
+              'too-large',
+              `input ${quote(
+                input,
+              )}: the pipeline's wildcards expand to more than ${MAX_EDGES} inputs or take too long to expand; name the inputs, or split the pipeline`,
+            );
+          }
+          return;
+        }
         const matcher = globMatcher(input);
         // as Vector: a component never receives its own output through a wildcard
         const matches = candidates.filter(

@@ -24,6 +24,7 @@ export type PipelineRule =
   | 'no-default-output'
   | 'disabled-output'
   | 'unmatched-glob'
+  | 'too-large'
   | 'cycle'
   | 'reserved-output'
   | 'no-consumers'
