@@ -6,6 +6,7 @@
 import crypto from 'crypto';
 import zlib from 'zlib';
 import { pack } from 'tar-stream';
+import { byPath } from './byPath';
 
 export interface ArchiveEntry {
   /** path inside the archive, `/`-separated, no `..` */
@@ -30,9 +31,7 @@ function checkPath(path: string): void {
 export async function deterministicTarGz(
   entries: readonly ArchiveEntry[],
 ): Promise<Buffer> {
-  const sorted = [...entries].sort((a, b) =>
-    a.path < b.path ? -1 : a.path > b.path ? 1 : 0,
-  );
+  const sorted = [...entries].sort(byPath);
   const tar = pack();
   const chunks: Buffer[] = [];
   tar.on('data', (chunk: unknown) => chunks.push(chunk as Buffer));

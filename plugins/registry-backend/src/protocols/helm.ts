@@ -44,6 +44,8 @@ const METADATA_KEYS = [
   'type',
 ];
 
+const STRING_KEYS = ['appVersion', 'kubeVersion', 'apiVersion', 'description'];
+
 export const KEEPER_ANNOTATION = 'keeper.butlerlabs.dev';
 
 export interface HelmRouterOptions {
@@ -103,7 +105,8 @@ export function helmRouter(options: HelmRouterOptions) {
             ...Object.fromEntries(
               METADATA_KEYS.filter(k => chart[k] !== undefined).map(k => [
                 k,
-                chart[k],
+                // helm reads these as strings; `appVersion: 1.27` in YAML is a number
+                STRING_KEYS.includes(k) ? String(chart[k]) : chart[k],
               ]),
             ),
             name: artifact.name,

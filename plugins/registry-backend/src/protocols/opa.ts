@@ -19,6 +19,13 @@ import { buildOpaBundle } from './opaBundle';
 import { labelParam } from './params';
 import { sendCached } from './cachedBody';
 
+const ERROR_CODES: Record<number, string> = {
+  400: 'bad_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'bundle_not_found',
+};
+
 export function opaRouter(options: {
   registry: Registry;
   access: ProtocolAccess;
@@ -67,12 +74,7 @@ export function opaRouter(options: {
     if (status === 401)
       res.setHeader('WWW-Authenticate', 'Bearer realm="Keeper"');
     res.status(status).json({
-      code:
-        status === 404
-          ? 'bundle_not_found'
-          : status === 401
-          ? 'unauthorized'
-          : 'bundle_error',
+      code: ERROR_CODES[status] ?? 'bundle_error',
       message:
         error instanceof RegistryError ? error.message : 'internal error',
     });

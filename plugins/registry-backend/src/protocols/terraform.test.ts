@@ -139,7 +139,7 @@ describe('Terraform / OpenTofu module registry protocol', () => {
       'versions.tf',
     ]);
     expect(files.find(f => f.path === 'main.tf')!.content.toString()).toBe(
-      registry.modules.git('show', 'main:terraform/aws-vpc/main.tf') + '\n',
+      `${registry.modules.git('show', 'main:terraform/aws-vpc/main.tf')}\n`,
     );
   });
 

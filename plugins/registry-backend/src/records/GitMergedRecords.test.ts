@@ -36,13 +36,18 @@ describe('GitMergedRecords', () => {
     const calls = { head: 0, readFile: 0, listTree: 0 };
     const counted = {
       ...provider,
-      head: (b?: string) => (calls.head++, provider.head(b)),
-      readFile: (p: string, r?: string) => (
-        calls.readFile++, provider.readFile(p, r)
-      ),
-      listTree: (r?: string, p?: string) => (
-        calls.listTree++, provider.listTree(r, p)
-      ),
+      head: (b?: string) => {
+        calls.head++;
+        return provider.head(b);
+      },
+      readFile: (p: string, r?: string) => {
+        calls.readFile++;
+        return provider.readFile(p, r);
+      },
+      listTree: (r?: string, p?: string) => {
+        calls.listTree++;
+        return provider.listTree(r, p);
+      },
     };
     const records = new GitMergedRecords({
       repositories: () => [

@@ -10,6 +10,7 @@ import {
   sha256Digest,
   type ArchiveEntry,
 } from '../archive/deterministicTarGz';
+import { byPath } from '../archive/byPath';
 import { RegistryError } from '../errors';
 
 export interface SourceContent {
@@ -182,7 +183,7 @@ export class GitSourceReader implements SourceReader {
       }
       files.push({ path: entry.path.slice(prefix.length), content });
     }
-    files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    files.sort(byPath);
     const archive = await deterministicTarGz(files);
     return {
       repository,
