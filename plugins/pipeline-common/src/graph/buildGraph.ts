@@ -332,8 +332,8 @@ export function buildPipelineGraph(spec: unknown): PipelineGraph {
 
   const edges: PipelineEdge[] = [];
   const consumed = new Set<string>();
-  let globWork = 0;
-  let tooLarge = false;
+  // wildcard expansion spent so far (an object: the per-input callback updates it)
+  const budget = { work: 0, exceeded: false };
   for (const component of components) {
     if (component.kind === 'source') continue;
     const inputsPointer = `${component.pointer}/inputs`;
@@ -385,10 +385,10 @@ export function buildPipelineGraph(spec: unknown): PipelineGraph {
       };
       if (input.includes('*')) {
         // wildcards cost outputs x wildcards; files come from anyone who can push a branch
-        globWork += candidates.length;
-        if (globWork > MAX_WILDCARD_WORK || edges.length > MAX_EDGES) {
-          if (!tooLarge) {
-            tooLarge = true;
+        budget.work += candidates.length;
+        if (budget.work > MAX_WILDCARD_WORK || edges.length > MAX_EDGES) {
+          if (!budget.exceeded) {
+            budget.exceeded = true;
             report(
               'too-large',
               `input ${quote(
