@@ -1,29 +1,20 @@
 import fs from 'fs';
 import path from 'path';
 import { TestDatabases } from '@backstage/backend-test-utils';
-import type { Actor, FileOperation } from '@butler-portal/plugin-gitops-node';
+import type { FileOperation } from '@butler-portal/plugin-gitops-node';
 import { LocalGitProvider } from '@butler-portal/plugin-gitops-backend-module-local';
 import { ensureLocalRepository } from '@butler-portal/plugin-gitops-backend-module-local';
 import { makeTempDir, removeTempDirs } from '@butler-portal/plugin-gitops-backend-module-local/testUtils';
 import { DirectoryTarget } from '../targets/directory/DirectoryTarget';
 import { Reconciler, ReconcilerOptions } from './Reconciler';
 import { DatabaseReconcilerStore } from './store/DatabaseReconcilerStore';
+import { alice, mergeChanges } from './testing/mergeChange';
 import {
   CountingTarget,
   tenantAddonYaml,
   workspaceYaml,
 } from './testing/resources';
 
-const alice: Actor = {
-  userRef: 'user:default/alice',
-  name: 'Alice',
-  email: 'alice@example.com',
-};
-const bob: Actor = {
-  userRef: 'user:default/bob',
-  name: 'Bob',
-  email: 'bob@example.com',
-};
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 
@@ -57,21 +48,7 @@ async function setup(initial: Record<string, string> = {}) {
   const store = await DatabaseReconcilerStore.create(
     await databases.init('SQLITE_3'),
   );
-  let changes = 0;
-
-  /** opens a change with the operations, has it approved by a reviewer and merges it */
-  const merge = async (...operations: FileOperation[]) => {
-    changes += 1;
-    const change = await provider.openChange({
-      branch: `butler/test/${changes}`,
-      title: `Change ${changes}`,
-      description: '',
-      operations,
-      actor: alice,
-    });
-    await provider.review(change.id, { decision: 'approve', actor: bob });
-    return (await provider.merge(change.id, alice)).mergeCommitSha!;
-  };
+  const merge = mergeChanges(provider);
   const reconciler = (options: Partial<ReconcilerOptions> = {}) =>
     new Reconciler({ provider, target, store, ...options });
   /** the rendered files, relative to the target root */
@@ -378,8 +355,9 @@ describe('Reconciler', () => {
     const { provider, target, merge, reconciler } = await setup();
     const r = reconciler({ commitStatusContext: 'butler-portal/sync' });
     await r.runOnce();
-    const reportStatus = jest.spyOn(provider, 'setCommitStatus');
     const commit = await merge(create('bob-dev'));
+    // the reconciler's statuses only, not the validation status of the merge
+    const reportStatus = jest.spyOn(provider, 'setCommitStatus');
     target.failAfter = target.applied.length;
 
     // retried (with backoff, by the caller) while the target stays down: pending, then one

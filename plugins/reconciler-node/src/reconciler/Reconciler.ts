@@ -8,12 +8,33 @@ import os from 'os';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { KindName, RepoLayout } from '@butler-portal/plugin-gitops-common';
 import type { GitProvider } from '@butler-portal/plugin-gitops-node';
-import type { SyncTarget } from '../targets/types';
+import type {
+  DesiredObject,
+  HeldFieldDrift,
+  ManagedChange,
+  ManagedWatch,
+  SyncTarget,
+} from '../targets/types';
 import { desiredState } from './desiredState';
 import type { RenderStep } from '../render/renderStep';
 import type { ReconcilerStore } from './store/ReconcilerStore';
-import { emptySyncResult, sync } from './sync';
-import type {
+import {
+  degradedCondition,
+  driftCondition,
+  emptySyncResult,
+  sync,
+} from './sync';
+import { liveMatches } from './diff';
+import {
+  driftedRecord,
+  failedRecord,
+  ObjectRetryOptions,
+  recordChanged,
+  syncedRecord,
+} from './records';
+import {
+  InventoryRecord,
+  refKey,
   ResourceCondition,
   ResourceStatus,
   SyncResult,
@@ -52,6 +73,8 @@ export interface ReconcilerOptions {
   leaseHolder?: string;
   /** lease lifetime, renewed every third of it while a sync runs; default 60 s */
   leaseTtlMs?: number;
+  /** backoff of an object whose apply failed (default 10 s doubling to 10 min) */
+  objectRetry?: ObjectRetryOptions;
 }
 
 export const DEFAULT_DRIFT_CHECK_INTERVAL_MS = 5 * 60 * 1000;
@@ -82,6 +105,17 @@ export class Reconciler {
    * backoff while the target is down posts its error once, not on every attempt
    */
   #reportedFailure?: string;
+  /** the desired objects of the last commit synced or watched against, by refKey */
+  #desired?: { revision: string; byKey: Map<string, DesiredObject> };
+  /**
+   * the commit this process last synced, and when its earliest failed object is due: a
+   * Degraded or DriftDetected target at that commit needs no full sync before then
+   */
+  #settled?: { revision: string; nextRetryAt: number };
+  /** changes seen by the watch, latest per object, waiting for the queue */
+  readonly #pending = new Map<string, ManagedChange>();
+  #drainQueued = false;
+  #drainTimer?: NodeJS.Timeout;
 
   constructor(options: ReconcilerOptions) {
     this.#options = options;
@@ -100,6 +134,48 @@ export class Reconciler {
     const run = this.#queue.then(() => this.#run(options.full ?? false));
     this.#queue = run.catch(() => undefined);
     return run;
+  }
+
+  /**
+   * Watches the target (when it can be watched) and compares each managed object as it
+   * changes with the desired object of the last synced commit: someone else's change is
+   * healed at once (self-heal: forced apply of the fields Git sets) or recorded as Drifted,
+   * naming the fields and the managers that changed them; a change back to Git's values makes
+   * it Synced again. Runs between syncs, never during one. The periodic drift check stays the
+   * safety net for anything a watch misses. Returns undefined when the target cannot watch.
+   */
+  async watch(): Promise<ManagedWatch | undefined> {
+    const { target, logger } = this.#options;
+    if (!target.watchManaged) return undefined;
+    const watch = await target.watchManaged(change => this.#onChange(change), {
+      onError: error =>
+        logger?.warn(
+          `gitops sync of ${target.name}: watch of the target failed, trying again: ${error.message}`,
+        ),
+    });
+    return {
+      stop: async () => {
+        await watch.stop();
+        if (this.#drainTimer) clearTimeout(this.#drainTimer);
+        this.#pending.clear();
+      },
+    };
+  }
+
+  #onChange(change: ManagedChange): void {
+    this.#pending.set(refKey(change.ref), change);
+    this.#queueDrain();
+  }
+
+  #queueDrain(): void {
+    if (this.#drainQueued) return;
+    this.#drainQueued = true;
+    const drained = this.#queue.then(() => this.#drain());
+    this.#queue = drained.catch(error =>
+      this.#options.logger?.warn(
+        `gitops sync of ${this.#options.target.name}: could not compare watched changes: ${error}`,
+      ),
+    );
   }
 
   async status(): Promise<ReconcilerStatus> {
@@ -157,9 +233,16 @@ export class Reconciler {
   ): boolean {
     const interval =
       this.#options.driftCheckIntervalMs ?? DEFAULT_DRIFT_CHECK_INTERVAL_MS;
+    // a target with failed objects waiting for their backoff, or drift left alone, has
+    // nothing to do before the next retry is due (this process synced it, so it knows when)
+    const settled =
+      state?.condition.type === 'Ready' ||
+      (['Degraded', 'DriftDetected'].includes(state?.condition.reason ?? '') &&
+        this.#settled?.revision === commit &&
+        now < this.#settled.nextRetryAt);
     return (
       state?.revision === commit &&
-      state.condition.type === 'Ready' &&
+      settled &&
       state.checkedAt !== undefined &&
       now - Date.parse(state.checkedAt) < interval
     );
@@ -201,7 +284,7 @@ export class Reconciler {
       if (!full && this.#upToDate(previous, commit, Date.now())) {
         return this.#skipped('Unchanged', commit, previous);
       }
-      return await this.#sync(commit, previous);
+      return await this.#sync(commit, previous, full);
     } finally {
       clearInterval(renewal);
       await store
@@ -252,6 +335,7 @@ export class Reconciler {
   async #sync(
     commit: string,
     previous: TargetState | undefined,
+    full: boolean,
   ): Promise<SyncResult> {
     const { provider, target, store, logger } = this.#options;
     try {
@@ -284,8 +368,21 @@ export class Reconciler {
         {
           maxDeletionsPerSync: this.#options.maxDeletionsPerSync,
           selfHeal: this.#options.selfHeal,
+          objectRetry: this.#options.objectRetry,
+          // a sync someone asked for tries failed objects now
+          retryAll: full,
         },
       );
+      this.#desired = {
+        revision: commit,
+        byKey: new Map(desired.objects.map(d => [refKey(d.ref), d])),
+      };
+      this.#settled = {
+        revision: commit,
+        nextRetryAt: result.nextRetryAt
+          ? Date.parse(result.nextRetryAt)
+          : Infinity,
+      };
       const changed =
         previous?.revision !== commit ||
         previous.condition.type !== result.condition.type ||
@@ -310,7 +407,8 @@ export class Reconciler {
       }
       logger?.info(
         `gitops sync of ${target.name} at ${commit}: ${result.condition.type} (${result.condition.reason}); ` +
-          `applied ${result.applied.length}, pruned ${result.pruned.length}, failed ${result.failed.length}, ` +
+          `applied ${result.applied.length} (healed ${result.healed.length}), pruned ${result.pruned.length}, ` +
+          `failed ${result.failed.length} (waiting to retry ${result.retrying.length}), drifted ${result.drifted.length}, ` +
           `withheld ${result.withheldPrunes.length}, invalid files ${result.invalidFiles.length}`,
       );
       return result;
@@ -328,6 +426,198 @@ export class Reconciler {
       }
       throw error;
     }
+  }
+
+  /**
+   * Compares the objects the watch saw change with Git, under the target's lease (a replica
+   * syncing a newer commit must not be undone with the old one); when another replica holds
+   * it, the changes wait and are tried again in a second.
+   */
+  async #drain(): Promise<void> {
+    this.#drainQueued = false;
+    if (this.#pending.size === 0) return;
+    const { target, store, logger } = this.#options;
+    const changes = [...this.#pending.values()];
+    this.#pending.clear();
+    const ttl = this.#options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
+    if (!(await store.acquireLease(target.name, this.#holder, ttl))) {
+      for (const change of changes) {
+        const key = refKey(change.ref);
+        if (!this.#pending.has(key)) this.#pending.set(key, change);
+      }
+      if (!this.#drainTimer) {
+        this.#drainTimer = setTimeout(() => {
+          this.#drainTimer = undefined;
+          this.#queueDrain();
+        }, 1000);
+        this.#drainTimer.unref?.();
+      }
+      return;
+    }
+    try {
+      await this.#compareChanges(changes);
+    } finally {
+      await store
+        .releaseLease(target.name, this.#holder)
+        .catch(error =>
+          logger?.warn(
+            `gitops sync of ${target.name}: could not release the lease (it expires in ${ttl} ms): ${error}`,
+          ),
+        );
+    }
+  }
+
+  async #compareChanges(changes: ManagedChange[]): Promise<void> {
+    const { target, store, logger } = this.#options;
+    const state = await store.getTargetState(target.name);
+    // before the first sync, or while a commit is on its way, the sync compares everything
+    const revision = state?.revision;
+    if (!state || !revision || state.condition.reason === 'Progressing') return;
+    const desired = await this.#desiredAt(revision);
+    const inventory = await store.listInventory(target.name);
+    const recordByKey = new Map(inventory.map(r => [refKey(r.ref), r]));
+    const selfHeal = this.#options.selfHeal ?? true;
+    const updates: InventoryRecord[] = [];
+    const heal: Array<{
+      d: DesiredObject;
+      record: InventoryRecord;
+      fields: HeldFieldDrift[];
+      missing: boolean;
+    }> = [];
+    for (const { ref, held } of changes) {
+      const key = refKey(ref);
+      const record = recordByKey.get(key);
+      const d = desired.get(key);
+      // not ours, leaving Git, failed or not yet applied at this commit: the sync is in charge
+      if (!record || !d || record.hash !== d.hash) continue;
+      if (record.status === 'Failed' || record.status === 'OutOfSync') continue;
+      if (held && liveMatches(held, d)) {
+        // back to what Git says (someone undid their change)
+        if (record.status === 'Drifted') {
+          updates.push(syncedRecord(d, record.revision ?? revision));
+        }
+        continue;
+      }
+      const fields =
+        held && target.describeDrift ? target.describeDrift(d, held) : [];
+      // only the portal's own applies changed it: a newer commit, not someone else's change
+      if (fields.length > 0 && fields.every(f => f.ownManager)) continue;
+      if (selfHeal) {
+        heal.push({ d, record, fields, missing: !held });
+      } else {
+        const next = driftedRecord(record, fields, !held);
+        if (recordChanged(record, next)) updates.push(next);
+      }
+    }
+    if (heal.length > 0) {
+      const results = await target.apply(
+        heal.map(h => h.d),
+        { force: true },
+      );
+      heal.forEach(({ d, record, fields, missing }, i) => {
+        const outcome = results[i];
+        if (outcome?.ok) {
+          updates.push(
+            syncedRecord(d, record.revision ?? revision, {
+              fields,
+              missing,
+            }),
+          );
+          logger?.info(
+            `gitops sync of ${target.name}: ${refKey(d.ref)} ${
+              missing ? 're-created' : 'restored'
+            } (self-heal)`,
+          );
+        } else {
+          const error = outcome?.error ?? 'the target returned no result';
+          updates.push(
+            failedRecord(d, record, error, {
+              permanent: !!(outcome && !outcome.ok && outcome.permanent),
+              now: Date.now(),
+              retry: this.#options.objectRetry,
+            }),
+          );
+        }
+      });
+    }
+    if (updates.length === 0) return;
+    await store.upsertInventory(target.name, updates);
+    for (const u of updates) recordByKey.set(refKey(u.ref), u);
+    await this.#refreshCondition(state, [...recordByKey.values()], desired.size);
+  }
+
+  /**
+   * After the watch changed records: the target's summary follows (drift counted, failures
+   * named), unless something else holds it (withheld deletions, invalid files, a sync error).
+   */
+  async #refreshCondition(
+    state: TargetState,
+    records: InventoryRecord[],
+    total: number,
+  ): Promise<void> {
+    if (
+      state.condition.type !== 'Ready' &&
+      !['Degraded', 'DriftDetected'].includes(state.condition.reason)
+    ) {
+      return;
+    }
+    const failed = records.filter(r => r.status === 'Failed');
+    const drifted = records.filter(r => r.status === 'Drifted');
+    let condition: ResourceCondition;
+    if (failed.length > 0) {
+      condition = degradedCondition(
+        failed.map(r => ({
+          ref: r.ref,
+          error: r.lastError ?? r.condition.message ?? 'failed',
+          permanent: r.condition.type === 'Stalled',
+        })),
+        Math.max(total, failed.length),
+      );
+    } else if (drifted.length > 0) {
+      condition = driftCondition(drifted.length, Math.max(total, drifted.length));
+    } else {
+      condition = {
+        type: 'Ready',
+        reason: 'Synced',
+        message: `synced to ${state.revision}`,
+      };
+    }
+    if (
+      condition.type === state.condition.type &&
+      condition.reason === state.condition.reason &&
+      condition.message === state.condition.message
+    ) {
+      return;
+    }
+    await this.#options.store.setTargetState({
+      target: state.target,
+      revision: state.revision,
+      condition,
+      lastError: condition.type === 'Ready' ? undefined : condition.message,
+    });
+    const settled = this.#settled;
+    if (settled && settled.revision === state.revision) {
+      const retries = failed
+        .map(r => (r.retry ? Date.parse(r.retry.at) : Infinity))
+        .sort((a, b) => a - b);
+      settled.nextRetryAt = retries[0] ?? Infinity;
+    }
+  }
+
+  /** The desired objects at a commit, kept for the commit last used. */
+  async #desiredAt(revision: string): Promise<Map<string, DesiredObject>> {
+    if (this.#desired?.revision !== revision) {
+      const state = await desiredState(this.#options.provider, revision, {
+        layout: this.#options.layout,
+        kinds: this.#options.kinds,
+        render: this.#options.render,
+      });
+      this.#desired = {
+        revision,
+        byKey: new Map(state.objects.map(d => [refKey(d.ref), d])),
+      };
+    }
+    return this.#desired.byKey;
   }
 
   /** `state` defaults to success when Ready, failure otherwise */

@@ -23,11 +23,17 @@ export interface SyncPlan {
   unchanged: DesiredObject[];
   /** unchanged in Git but different in the target (only filled when not self-healing) */
   drifted: Array<{ desired: DesiredObject; reason: 'Drifted' | 'Missing' }>;
+  /** failed before with this very content, next attempt not due yet: left alone this time */
+  waiting: DesiredObject[];
 }
 
 export interface DiffOptions {
   /** re-apply objects changed or removed in the target behind the portal's back (default true) */
   selfHeal?: boolean;
+  /** the clock per-object retries are due by (default Date.now()) */
+  now?: number;
+  /** try failed objects now, whatever their backoff says (a sync someone asked for) */
+  retryAll?: boolean;
 }
 
 export function diff(
@@ -37,6 +43,7 @@ export function diff(
   options: DiffOptions = {},
 ): SyncPlan {
   const selfHeal = options.selfHeal ?? true;
+  const now = options.now ?? Date.now();
   const inventoryByKey = new Map(inventory.map(r => [refKey(r.ref), r]));
   const liveByKey = new Map(live.map(m => [refKey(m.ref), m]));
   const desiredKeys = new Set(desired.map(d => refKey(d.ref)));
@@ -46,6 +53,7 @@ export function diff(
     toPrune: [],
     unchanged: [],
     drifted: [],
+    waiting: [],
   };
 
   for (const d of desired) {
@@ -64,6 +72,14 @@ export function diff(
     } else if (matches) {
       // e.g. applied by a sync that died before recording it: nothing to write
       plan.toAdopt.push(d);
+    } else if (
+      record?.status === 'Failed' &&
+      record.retry?.hash === d.hash &&
+      !options.retryAll &&
+      now < Date.parse(record.retry.at)
+    ) {
+      // the same content failed a moment ago: its backoff decides, not the poll interval
+      plan.waiting.push(d);
     } else {
       let reason: ApplyReason = 'Created';
       if (record) reason = record.hash ? 'Changed' : 'Retry';

@@ -12,6 +12,7 @@ import {
   DesiredObject,
   ManagedObject,
   SyncTarget,
+  TargetApplyOptions,
   contentHash,
   withManagedByLabel,
 } from '../targets/types';
@@ -41,8 +42,13 @@ class MemoryTarget implements SyncTarget {
   readonly held = new Map<string, DesiredObject>();
   refuse = new Set<string>();
   failDeletes = false;
+  readonly forced: boolean[] = [];
 
-  async apply(objects: DesiredObject[]): Promise<ApplyResult[]> {
+  async apply(
+    objects: DesiredObject[],
+    options: TargetApplyOptions = {},
+  ): Promise<ApplyResult[]> {
+    this.forced.push(!!options.force);
     return objects.map(o => {
       if (this.refuse.has(o.ref.name)) {
         return {
@@ -65,7 +71,7 @@ class MemoryTarget implements SyncTarget {
 }
 
 describe('sync', () => {
-  it('records a per-object apply failure as Failed and retries it on the next sync', async () => {
+  it('records a per-object apply failure as Failed, summarises the target as Degraded, and retries it when its backoff is due', async () => {
     const store = await DatabaseReconcilerStore.create(
       await databases.init('SQLITE_3'),
     );
@@ -82,9 +88,10 @@ describe('sync', () => {
     expect(first.failed).toEqual([
       { ref: desired('bad').ref, error: 'admission webhook denied bad' },
     ]);
-    expect(first.condition).toMatchObject({
-      type: 'Stalled',
-      reason: 'ApplyFailed',
+    expect(first.condition).toEqual({
+      type: 'Reconciling',
+      reason: 'Degraded',
+      message: '1 of 2 failed; Workspace/team-a/bad: admission webhook denied bad',
     });
     const bad = (await store.listInventory('memory')).find(
       r => r.ref.name === 'bad',
@@ -92,16 +99,28 @@ describe('sync', () => {
     expect(bad).toMatchObject({
       hash: undefined,
       status: 'Failed',
-      condition: { type: 'Stalled', reason: 'ApplyFailed' },
+      condition: { type: 'Reconciling', reason: 'ApplyFailed' },
       lastError: 'admission webhook denied bad',
+      retry: { hash: desired('bad').hash, attempts: 1 },
     });
+    // first backoff: 10 s
+    expect(Date.parse(bad!.retry!.at) - Date.parse(first.nextRetryAt!)).toBe(0);
 
+    // before the backoff: not tried, still counted in the summary
     target.refuse.clear();
-    const second = await sync({
-      target,
-      store,
-      desired: { ...state, revision: 'r2' },
-    });
+    const early = await sync({ target, store, desired: state });
+    expect(early.applied).toEqual([]);
+    expect(early.retrying.map(r => r.name)).toEqual(['bad']);
+    expect(early.condition.reason).toBe('Degraded');
+
+    const second = await sync(
+      {
+        target,
+        store,
+        desired: { ...state, revision: 'r2' },
+      },
+      { now: () => Date.now() + 11_000 },
+    );
     expect(second.applied.map(r => r.name)).toEqual(['bad']);
     expect(second.unchanged.map(r => r.name)).toEqual(['good']);
     expect(second.condition.type).toBe('Ready');
@@ -115,6 +134,85 @@ describe('sync', () => {
       ['bad', 'Synced', 'r2'],
       ['good', 'Synced', 'r1'],
     ]);
+  });
+
+  it('keeps applying later commits while one object fails; a change to the failed object is tried at once', async () => {
+    const store = await DatabaseReconcilerStore.create(
+      await databases.init('SQLITE_3'),
+    );
+    const target = new MemoryTarget();
+    target.refuse.add('bad');
+    const objects = ['a', 'b', 'c', 'bad'].map(desired);
+    await sync({
+      target,
+      store,
+      desired: { revision: 'r1', objects, invalidFiles: [] },
+    });
+    // a later merge adds an object: applied, the failing one waits for its backoff
+    const later = await sync({
+      target,
+      store,
+      desired: {
+        revision: 'r2',
+        objects: [...objects, desired('d')],
+        invalidFiles: [],
+      },
+    });
+    expect(later.applied.map(r => r.name)).toEqual(['d']);
+    expect(later.retrying.map(r => r.name)).toEqual(['bad']);
+    expect(later.condition).toMatchObject({
+      type: 'Reconciling',
+      reason: 'Degraded',
+      message: expect.stringMatching(/^1 of 5 failed; Workspace\/team-a\/bad: /),
+    });
+    // every apply is forced: Git wins the fields it sets
+    expect(target.forced.every(Boolean)).toBe(true);
+
+    // a merge changing the failing object: tried now, its backoff starts over
+    const changed = withManagedByLabel({
+      ...desired('bad').object,
+      spec: { owner: 'fixed@example.com' },
+    } as GitOpsResource);
+    const fixed: DesiredObject = {
+      ref: desired('bad').ref,
+      object: changed,
+      hash: contentHash(changed),
+    };
+    target.refuse.clear();
+    const retried = await sync({
+      target,
+      store,
+      desired: {
+        revision: 'r3',
+        objects: [...objects.slice(0, 3), desired('d'), fixed],
+        invalidFiles: [],
+      },
+    });
+    expect(retried.applied.map(r => r.name)).toEqual(['bad']);
+    expect(retried.condition.type).toBe('Ready');
+    const record = (await store.listInventory('memory')).find(
+      r => r.ref.name === 'bad',
+    );
+    expect(record).toMatchObject({ status: 'Synced', hash: fixed.hash });
+    expect(record?.retry).toBeUndefined();
+  });
+
+  it('counts thousands of objects in the summary and names the first few failures', async () => {
+    const store = await DatabaseReconcilerStore.create(
+      await databases.init('SQLITE_3'),
+    );
+    const target = new MemoryTarget();
+    const objects = Array.from({ length: 1200 }, (_, i) => desired(`ws-${i}`));
+    for (let i = 0; i < 7; i++) target.refuse.add(`ws-${i}`);
+    const result = await sync({
+      target,
+      store,
+      desired: { revision: 'r1', objects, invalidFiles: [] },
+    });
+    expect(result.condition.message).toMatch(/^7 of 1,200 failed; /);
+    expect(result.condition.message).toContain('Workspace/team-a/ws-4: ');
+    expect(result.condition.message).not.toContain('Workspace/team-a/ws-5: ');
+    expect(result.condition.message).toMatch(/; and 2 more$/);
   });
 
   it('keeps an object whose deletion fails in the inventory as Failed', async () => {

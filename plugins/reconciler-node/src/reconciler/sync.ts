@@ -5,13 +5,28 @@
  *    must not wipe a cluster) and the target is Stalled until someone looks;
  *  - only objects in the inventory are pruned, and the target itself refuses unlabelled ones;
  *  - the inventory is written before the target (write-ahead), so an object applied by a sync
- *    that then dies is still known, and pruned if it leaves Git.
+ *    that then dies is still known, and pruned if it leaves Git;
+ *  - one object the target refuses is Failed on its own record and retried with a backoff of
+ *    its own; everything else goes on syncing, and the target reads `Degraded: 1 of N failed`;
+ *  - applies are forced for the fields Git sets (see below); drift left alone (self-heal off)
+ *    names the fields and the managers that changed them.
  */
 import type { ResourceRef } from '@butler-portal/plugin-gitops-common';
-import type { DesiredObject, SyncTarget } from '../targets/types';
+import type {
+  DesiredObject,
+  HeldFieldDrift,
+  SyncTarget,
+} from '../targets/types';
 import type { DesiredState } from './desiredState';
 import { diff } from './diff';
 import type { ReconcilerStore } from './store/ReconcilerStore';
+import {
+  driftedRecord,
+  failedRecord,
+  ObjectRetryOptions,
+  recordChanged,
+  syncedRecord,
+} from './records';
 import {
   InvalidFile,
   InventoryRecord,
@@ -28,6 +43,12 @@ export interface SyncOptions {
   maxDeletionsPerSync?: number;
   /** re-apply objects changed or removed in the target by someone else (default true) */
   selfHeal?: boolean;
+  /** per-object retry backoff of failed applies */
+  objectRetry?: ObjectRetryOptions;
+  /** try every failed object now, whatever its backoff says (a sync someone asked for) */
+  retryAll?: boolean;
+  /** the clock (default Date.now) */
+  now?: () => number;
 }
 
 export interface SyncInput {
@@ -37,6 +58,8 @@ export interface SyncInput {
 }
 
 const MAX_MESSAGE = 4000;
+/** failures named in the target's message; the rest are counted */
+const NAMED_FAILURES = 5;
 
 /** A run's result before it has done anything: every list empty, Ready/Synced. */
 export function emptySyncResult(target: string, revision: string): SyncResult {
@@ -48,6 +71,9 @@ export function emptySyncResult(target: string, revision: string): SyncResult {
     pruned: [],
     unchanged: [],
     failed: [],
+    retrying: [],
+    healed: [],
+    drifted: [],
     withheldPrunes: [],
     invalidFiles: [],
     condition: { type: 'Ready', reason: 'Synced' },
@@ -62,24 +88,28 @@ export async function sync(
   const maxDeletions =
     options.maxDeletionsPerSync ?? DEFAULT_MAX_DELETIONS_PER_SYNC;
   const revision = desired.revision;
+  const now = (options.now ?? Date.now)();
 
   const inventory = await store.listInventory(target.name);
   const live = await target.listManaged();
   const plan = diff(desired.objects, inventory, live, {
     selfHeal: options.selfHeal,
+    now,
+    retryAll: options.retryAll,
   });
   const recordByKey = new Map(inventory.map(r => [refKey(r.ref), r]));
+  const liveByKey = new Map(live.map(m => [refKey(m.ref), m]));
   const result: SyncResult = {
     ...emptySyncResult(target.name, revision),
     invalidFiles: desired.invalidFiles,
   };
-  const synced = (d: DesiredObject, reason: string): InventoryRecord => ({
-    ref: d.ref,
-    hash: d.hash,
-    revision,
-    status: 'Synced',
-    condition: { type: 'Ready', reason },
-  });
+  /** what differs in the target, field by field, when the target can tell */
+  const driftOf = (d: DesiredObject): HeldFieldDrift[] => {
+    const held = liveByKey.get(refKey(d.ref));
+    return held && target.describeDrift ? target.describeDrift(d, held) : [];
+  };
+  /** failures of this run and of earlier ones still waiting, for the target's summary */
+  const failures: Array<{ ref: ResourceRef; error: string; permanent: boolean }> = [];
 
   // write-ahead: the store knows every object before the target gets it
   await store.upsertInventory(
@@ -99,61 +129,84 @@ export async function sync(
           reason: 'Progressing',
           message: `${reason} at ${revision}`,
         },
+        retry: previous?.retry,
       };
     }),
   );
 
   const updates: InventoryRecord[] = [];
   if (plan.toApply.length > 0) {
-    const results = await target.apply(plan.toApply.map(a => a.desired));
-    plan.toApply.forEach(({ desired: d }, i) => {
+    // Git wins on the fields it sets: forced server-side apply, as Flux and Argo CD do, so a
+    // field another manager took (kubectl patch/edit) comes back instead of a 409 for good.
+    // Fields Git does not set are not in the apply configuration and keep their owners.
+    const healing = new Map(
+      plan.toApply
+        .filter(a => a.reason === 'Drifted')
+        .map(a => [refKey(a.desired.ref), driftOf(a.desired)]),
+    );
+    const results = await target.apply(
+      plan.toApply.map(a => a.desired),
+      { force: true },
+    );
+    plan.toApply.forEach(({ desired: d, reason }, i) => {
       const outcome = results[i];
+      const previous = recordByKey.get(refKey(d.ref));
       if (outcome?.ok) {
         result.applied.push(d.ref);
-        updates.push(synced(d, 'Applied'));
+        if (reason === 'Drifted' || reason === 'Missing') {
+          result.healed.push(d.ref);
+          updates.push(
+            syncedRecord(d, revision, {
+              fields: healing.get(refKey(d.ref)) ?? [],
+              missing: reason === 'Missing',
+            }),
+          );
+        } else {
+          updates.push(syncedRecord(d, revision));
+        }
         return;
       }
       const error = outcome
         ? outcome.error
         : 'the target returned no result for this object';
-      const previous = recordByKey.get(refKey(d.ref));
+      const permanent = !!(outcome && !outcome.ok && outcome.permanent);
       result.failed.push({ ref: d.ref, error });
-      updates.push({
-        ref: d.ref,
-        hash: previous?.hash,
-        revision: previous?.revision,
-        status: 'Failed',
-        condition: { type: 'Stalled', reason: 'ApplyFailed', message: error },
-        lastError: error,
-      });
+      failures.push({ ref: d.ref, error, permanent });
+      updates.push(
+        failedRecord(d, previous, error, {
+          permanent,
+          now,
+          retry: options.objectRetry,
+        }),
+      );
+    });
+  }
+  for (const d of plan.waiting) {
+    const previous = recordByKey.get(refKey(d.ref))!;
+    result.retrying.push(d.ref);
+    failures.push({
+      ref: d.ref,
+      error: previous.lastError ?? previous.condition.message ?? 'failed',
+      permanent: previous.condition.type === 'Stalled',
     });
   }
   for (const d of plan.toAdopt) {
     result.adopted.push(d.ref);
-    updates.push(synced(d, 'Applied'));
+    updates.push(syncedRecord(d, revision));
   }
   for (const d of plan.unchanged) {
     result.unchanged.push(d.ref);
     const previous = recordByKey.get(refKey(d.ref));
     // only touch the store when the record says something else: a no-op sync writes nothing
     if (previous?.status !== 'Synced' || previous.condition.type !== 'Ready') {
-      updates.push(synced(d, 'Applied'));
+      updates.push(syncedRecord(d, previous?.revision ?? revision));
     }
   }
   for (const { desired: d, reason } of plan.drifted) {
     const previous = recordByKey.get(refKey(d.ref))!;
-    updates.push({
-      ...previous,
-      status: 'Drifted',
-      condition: {
-        type: 'Stalled',
-        reason: 'DriftDetected',
-        message:
-          reason === 'Missing'
-            ? 'removed from the target'
-            : 'changed in the target',
-      },
-    });
+    result.drifted.push(d.ref);
+    const next = driftedRecord(previous, driftOf(d), reason === 'Missing');
+    if (recordChanged(previous, next)) updates.push(next);
   }
 
   // pruning
@@ -195,11 +248,10 @@ export async function sync(
       });
     }
   } else {
-    const liveKeys = new Set(live.map(m => refKey(m.ref)));
     const removed: ResourceRef[] = [];
     for (const ref of plan.toPrune) {
       try {
-        if (liveKeys.has(refKey(ref))) {
+        if (liveByKey.has(refKey(ref))) {
           await target.delete(ref);
         }
         removed.push(ref);
@@ -207,6 +259,7 @@ export async function sync(
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         result.failed.push({ ref, error: message });
+        failures.push({ ref, error: message, permanent: false });
         updates.push({
           ...recordByKey.get(refKey(ref))!,
           status: 'Failed',
@@ -219,16 +272,35 @@ export async function sync(
   }
   await store.upsertInventory(target.name, updates);
 
-  result.condition = overallCondition(result, withheld, plan.drifted.length);
+  const retries = [
+    ...updates.filter(u => u.status === 'Failed' && u.retry).map(u => u.retry!.at),
+    ...plan.waiting.map(d => recordByKey.get(refKey(d.ref))?.retry?.at),
+  ].filter((at): at is string => !!at);
+  if (retries.length > 0) result.nextRetryAt = retries.sort()[0];
+  result.condition = overallCondition(result, {
+    withheld,
+    failures,
+    total: Math.max(desired.objects.length, failures.length),
+    drifted: plan.drifted.map(({ desired: d }) => d.ref),
+  });
   return result;
 }
 
+/**
+ * The target's condition after a sync: what blocks it (withheld deletions, invalid files), else
+ * a summary of the objects that failed (`Degraded: 1 of 4,558 failed: ...`) while the others
+ * are synced, else drift left alone, else Ready.
+ */
 function overallCondition(
   result: SyncResult,
-  withheld: ResourceCondition | undefined,
-  drifted: number,
+  facts: {
+    withheld?: ResourceCondition;
+    failures: Array<{ ref: ResourceRef; error: string; permanent: boolean }>;
+    total: number;
+    drifted: ResourceRef[];
+  },
 ): ResourceCondition {
-  if (withheld) return withheld;
+  if (facts.withheld) return facts.withheld;
   if (result.invalidFiles.length > 0) {
     return {
       type: 'Stalled',
@@ -236,27 +308,58 @@ function overallCondition(
       message: describeInvalidFiles(result.invalidFiles),
     };
   }
-  if (result.failed.length > 0) {
-    return {
-      type: 'Stalled',
-      reason: 'ApplyFailed',
-      message: truncate(
-        result.failed.map(f => `${refKey(f.ref)}: ${f.error}`).join('; '),
-      ),
-    };
+  if (facts.failures.length > 0) {
+    return degradedCondition(facts.failures, facts.total);
   }
-  if (drifted > 0) {
-    return {
-      type: 'Stalled',
-      reason: 'DriftDetected',
-      message: `${drifted} objects differ in the target`,
-    };
+  if (facts.drifted.length > 0) {
+    return driftCondition(facts.drifted.length, facts.total);
   }
   return {
     type: 'Ready',
     reason: 'Synced',
     message: `synced to ${result.revision}`,
   };
+}
+
+/** `Degraded`: some objects failed, the rest is synced; Stalled only when no retry can help. */
+export function degradedCondition(
+  failures: Array<{ ref: ResourceRef; error: string; permanent: boolean }>,
+  total: number,
+): ResourceCondition {
+  const named = failures
+    .slice(0, NAMED_FAILURES)
+    .map(f => `${refKey(f.ref)}: ${f.error}`);
+  if (failures.length > NAMED_FAILURES) {
+    named.push(`and ${count(failures.length - NAMED_FAILURES)} more`);
+  }
+  return {
+    type: failures.every(f => f.permanent) ? 'Stalled' : 'Reconciling',
+    reason: 'Degraded',
+    message: truncate(
+      `${count(failures.length)} of ${count(total)} failed; ${named.join(
+        '; ',
+      )}`,
+    ),
+  };
+}
+
+/** `DriftDetected`: objects someone else changed, left so because self-heal is off. */
+export function driftCondition(
+  drifted: number,
+  total: number,
+): ResourceCondition {
+  return {
+    type: 'Stalled',
+    reason: 'DriftDetected',
+    message: `${count(drifted)} of ${count(
+      total,
+    )} changed in the target by someone else (self-heal is off)`,
+  };
+}
+
+/** 4558 → `4,558`, whatever the server's locale */
+function count(n: number): string {
+  return n.toLocaleString('en-US');
 }
 
 function describeIssues(file: InvalidFile): string {

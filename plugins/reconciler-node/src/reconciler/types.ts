@@ -22,6 +22,27 @@ export interface ResourceCondition {
   message?: string;
 }
 
+/** A field the target holds with another value than Git's, and who changed it. */
+export interface FieldDrift {
+  /** as the apiserver writes field paths: `.spec.image`, `.metadata.labels.team` */
+  path: string;
+  /**
+   * the field managers owning the field now (from `metadata.managedFields`), e.g.
+   * `kubectl-patch (Update)`; empty when nobody does (the field was removed)
+   */
+  managers: string[];
+}
+
+/** A failing apply waiting for its next attempt (per-object exponential backoff). */
+export interface RetryState {
+  /** content hash of the object that failed: a new commit changing it is tried at once */
+  hash: string;
+  /** failed attempts so far */
+  attempts: number;
+  /** ISO time of the next attempt */
+  at: string;
+}
+
 /** One object the reconciler owns (or is about to own) in a target; kept in the store. */
 export interface InventoryRecord {
   ref: ResourceRef;
@@ -34,6 +55,10 @@ export interface InventoryRecord {
   lastError?: string;
   /** ISO time of the last change of this record */
   updatedAt?: string;
+  /** status Drifted: the fields that differ from Git and who changed them */
+  drift?: FieldDrift[];
+  /** status Failed: when the apply is tried again */
+  retry?: RetryState;
 }
 
 /** {@link InventoryRecord} with the live health, as status() reports it. */
@@ -63,6 +88,17 @@ export interface SyncResult {
   pruned: ResourceRef[];
   unchanged: ResourceRef[];
   failed: Array<{ ref: ResourceRef; error: string }>;
+  /**
+   * objects that failed before and whose next attempt is not due yet (per-object backoff):
+   * not tried in this run, still counted as failed in the condition
+   */
+  retrying: ResourceRef[];
+  /** objects changed in the target by someone else and re-applied (self-heal) */
+  healed: ResourceRef[];
+  /** objects changed in the target by someone else and left so (self-heal off) */
+  drifted: ResourceRef[];
+  /** ISO time the earliest failed object is due to be tried again */
+  nextRetryAt?: string;
   /** objects gone from Git whose deletion was held back (invalid files, or the prune guard) */
   withheldPrunes: ResourceRef[];
   invalidFiles: InvalidFile[];

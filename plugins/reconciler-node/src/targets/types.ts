@@ -25,10 +25,46 @@ export interface DesiredObject {
   hash: string;
 }
 
-/** Outcome of applying one object; a target reports failures per object, it does not throw. */
+/**
+ * Outcome of applying one object; a target reports failures per object, it does not throw.
+ * `permanent`: the target refused this very content (schema, validation), so only a change in
+ * Git can help; the reconciler still retries it, but reports it Stalled rather than Reconciling.
+ */
 export type ApplyResult =
   | { ref: ResourceRef; ok: true }
-  | { ref: ResourceRef; ok: false; error: string };
+  | { ref: ResourceRef; ok: false; error: string; permanent?: boolean };
+
+export interface TargetApplyOptions {
+  /**
+   * take the fields the object sets from whoever owns them now (server-side apply with
+   * `force: true`); fields the object does not set stay with their owners
+   */
+  force?: boolean;
+}
+
+/** A field that differs from Git, and who owns it in the target now. */
+export interface HeldFieldDrift {
+  path: string;
+  /** who owns the field now, e.g. `kubectl-patch (Update)`; empty when nobody does */
+  managers: string[];
+  desired: unknown;
+  live: unknown;
+  /**
+   * only the portal's own field manager owns the field (by apply): not someone else's change
+   * but a newer commit applied (by another replica) than the one compared with
+   */
+  ownManager?: boolean;
+}
+
+/** A managed object that changed in the target; `held` undefined: deleted (or unlabelled). */
+export interface ManagedChange {
+  ref: ResourceRef;
+  held?: ManagedObject;
+}
+
+export interface ManagedWatch {
+  stop(): Promise<void>;
+}
 
 /**
  * An object the target holds that carries the managed-by label. A target gives `hash` when it
@@ -59,7 +95,10 @@ export interface SyncTarget {
   /** id of the target, the key of its state in the reconciler store (e.g. `directory`) */
   readonly name: string;
   /** writes (server-side applies) each object; one result per object, in order */
-  apply(objects: DesiredObject[]): Promise<ApplyResult[]>;
+  apply(
+    objects: DesiredObject[],
+    options?: TargetApplyOptions,
+  ): Promise<ApplyResult[]>;
   /** every object of the portal's kinds that carries the managed-by label */
   listManaged(): Promise<ManagedObject[]>;
   /**
@@ -69,6 +108,19 @@ export interface SyncTarget {
   delete(ref: ResourceRef): Promise<void>;
   /** live health of one object, when the target can tell */
   health?(ref: ResourceRef): Promise<ResourceHealth>;
+  /**
+   * the fields where a held object differs from the desired one and who changed them, when
+   * the target can tell (the Kubernetes target reads `metadata.managedFields`)
+   */
+  describeDrift?(desired: DesiredObject, held: ManagedObject): HeldFieldDrift[];
+  /**
+   * calls `onChange` for every managed object as it changes (and once per object held when
+   * the watch starts), for as long as the watch runs; keeps itself connected
+   */
+  watchManaged?(
+    onChange: (change: ManagedChange) => void,
+    options?: { onError?: (error: Error) => void },
+  ): Promise<ManagedWatch>;
 }
 
 /** A copy of the resource carrying the managed-by label. */

@@ -51,6 +51,11 @@ interface InventoryRow {
   message: string | null;
   last_error: string | null;
   updated_at: Date | string | number;
+  /** JSON of FieldDrift[] */
+  drift?: string | null;
+  retry_hash?: string | null;
+  retry_attempts?: number | null;
+  retry_at?: Date | string | number | null;
 }
 
 /** rows per statement: keeps well below SQLite's bound-parameter limit */
@@ -169,6 +174,15 @@ export class DatabaseReconcilerStore implements ReconcilerStore {
       },
       lastError: row.last_error ?? undefined,
       updatedAt: toIso(row.updated_at),
+      ...(row.drift && { drift: JSON.parse(row.drift) }),
+      ...(row.retry_hash &&
+        row.retry_at && {
+          retry: {
+            hash: row.retry_hash,
+            attempts: Number(row.retry_attempts ?? 1),
+            at: toIso(row.retry_at),
+          },
+        }),
     }));
   }
 
@@ -191,6 +205,10 @@ export class DatabaseReconcilerStore implements ReconcilerStore {
       message: r.condition.message ?? null,
       last_error: r.lastError ?? null,
       updated_at: now,
+      drift: r.drift ? JSON.stringify(r.drift) : null,
+      retry_hash: r.retry?.hash ?? null,
+      retry_attempts: r.retry?.attempts ?? null,
+      retry_at: r.retry ? new Date(r.retry.at) : null,
     }));
     await this.knex.transaction(async tx => {
       for (let i = 0; i < rows.length; i += CHUNK) {

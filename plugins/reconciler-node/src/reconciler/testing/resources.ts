@@ -9,6 +9,7 @@ import type {
   ManagedObject,
   ResourceHealth,
   SyncTarget,
+  TargetApplyOptions,
 } from '../../targets/types';
 
 export function workspaceYaml(
@@ -60,7 +61,10 @@ export class CountingTarget implements SyncTarget {
     return this.inner.name;
   }
 
-  async apply(objects: DesiredObject[]): Promise<ApplyResult[]> {
+  async apply(
+    objects: DesiredObject[],
+    options?: TargetApplyOptions,
+  ): Promise<ApplyResult[]> {
     const results: ApplyResult[] = [];
     for (const object of objects) {
       if (
@@ -69,7 +73,7 @@ export class CountingTarget implements SyncTarget {
       ) {
         throw new Error('target connection lost');
       }
-      const [result] = await this.inner.apply([object]);
+      const [result] = await this.inner.apply([object], options);
       this.applied.push(object.ref);
       results.push(result);
     }

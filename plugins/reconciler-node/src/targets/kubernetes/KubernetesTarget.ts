@@ -25,9 +25,12 @@ import {
   DesiredObject,
   FIELD_MANAGER,
   hasManagedByLabel,
+  HeldFieldDrift,
   MANAGED_BY_LABEL,
   MANAGED_BY_VALUE,
+  ManagedChange,
   ManagedObject,
+  ManagedWatch,
   ResourceHealth,
   SyncTarget,
   withManagedByLabel,
@@ -36,6 +39,7 @@ import {
   diffLiveObject,
   DriftOptions,
   DriftResult,
+  fieldManagers,
   SERVER_METADATA,
 } from './diffLiveObject';
 import {
@@ -99,6 +103,8 @@ export type KubernetesApplyResult<R = ObjectRef> =
       error: string;
       code?: number;
       attempts: number;
+      /** the apiserver refused this content (Invalid): only a change to it can help */
+      permanent?: boolean;
     };
 
 export interface ApplyOptions {
@@ -223,7 +229,11 @@ export class KubernetesTarget implements SyncTarget {
         unknown
       >;
       const result = await this.applyObject(rendered, options);
-      results.push({ ...result, ref: desired.ref });
+      results.push(
+        result.ok || result.reason !== 'Invalid'
+          ? { ...result, ref: desired.ref }
+          : { ...result, ref: desired.ref, permanent: true },
+      );
     }
     return results;
   }
@@ -545,6 +555,100 @@ export class KubernetesTarget implements SyncTarget {
         ...options,
       }),
       missing: false,
+    };
+  }
+
+  /**
+   * SyncTarget: the fields where a live object differs from the desired one (on the fields Git
+   * sets and those the portal owns), each with the managers that own it now — a field someone
+   * changed by `kubectl patch` or `kubectl edit` names that manager (operation `Update`).
+   */
+  describeDrift(desired: DesiredObject, held: ManagedObject): HeldFieldDrift[] {
+    if (!held.live) return [];
+    const wanted = withManagedByLabel(desired.object) as unknown as Record<
+      string,
+      unknown
+    >;
+    const { details } = diffLiveObject(wanted, held.live, {
+      fieldManager: this.#fieldManager,
+    });
+    return details.map(d => {
+      const owners = fieldManagers(held.live!, d.path);
+      return {
+        path: d.path,
+        desired: d.desired,
+        live: d.live,
+        managers: owners.map(o => o.label),
+        ownManager:
+          owners.length > 0 &&
+          owners.every(
+            o => o.manager === this.#fieldManager && o.operation === 'Apply',
+          ),
+      };
+    });
+  }
+
+  /**
+   * SyncTarget: watches every kind the portal applies, selecting the managed-by label, and
+   * reports each object as it changes (one report per object held when a kind's watch starts).
+   * Each kind's watch resumes from its last resourceVersion after a broken connection and
+   * relists when the apiserver answers 410 Gone (see watch()). A kind whose CRD is not
+   * installed is looked for again every `crdRecheckMs` (default 30 s) and watched once served.
+   */
+  async watchManaged(
+    onChange: (change: ManagedChange) => void,
+    options: { onError?: (error: Error) => void; crdRecheckMs?: number } = {},
+  ): Promise<ManagedWatch> {
+    const labelSelector = `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}`;
+    const watches: KubernetesWatch[] = [];
+    const timers = new Set<NodeJS.Timeout>();
+    let stopped = false;
+    const report = (event: KubernetesWatchEvent) => {
+      const info = kindOf(event.object.apiVersion, event.object.kind);
+      const metadata = event.object.metadata as
+        | { name?: string; namespace?: string }
+        | undefined;
+      if (!info || !metadata?.name) return;
+      const ref: ResourceRef = {
+        kind: info.kind,
+        namespace: metadata.namespace ?? '',
+        name: metadata.name,
+      };
+      onChange(
+        event.type === 'DELETED' || !hasManagedByLabel(event.object)
+          ? { ref }
+          : { ref, held: { ref, live: event.object } },
+      );
+    };
+    const start = async (kind: KindTarget): Promise<void> => {
+      if (stopped) return;
+      try {
+        const watch = await this.watch(kind, report, { labelSelector });
+        if (stopped) await watch.stop();
+        else watches.push(watch);
+      } catch (error) {
+        if (!(error instanceof CrdNotInstalledError)) {
+          options.onError?.(
+            error instanceof Error ? error : new Error(String(error)),
+          );
+        }
+        // not served (yet) or unreachable: look again later, for as long as the watch runs
+        const timer = setTimeout(() => {
+          timers.delete(timer);
+          void start(kind);
+        }, options.crdRecheckMs ?? 30_000);
+        timer.unref?.();
+        timers.add(timer);
+      }
+    };
+    await Promise.all(this.#kinds().map(start));
+    return {
+      stop: async () => {
+        stopped = true;
+        timers.forEach(clearTimeout);
+        timers.clear();
+        await Promise.all(watches.splice(0).map(w => w.stop()));
+      },
     };
   }
 

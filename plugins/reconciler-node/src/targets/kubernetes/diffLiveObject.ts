@@ -123,6 +123,49 @@ export function ownedFields(
     .flatMap(e => memberPaths(parseFieldsV1(e.fieldsV1)));
 }
 
+/**
+ * Who owns a field (a path as diffLiveObject writes it) in `metadata.managedFields`: every
+ * entry owning the field itself, a part of it, or an atomic value holding it. Named as
+ * `manager (Operation)`, with the subresource when there is one, e.g. `kubectl-patch (Update)`.
+ */
+export function fieldManagers(
+  live: { metadata?: { managedFields?: unknown } },
+  path: string,
+): Array<{ manager: string; operation: string; label: string }> {
+  const entries = Array.isArray(live.metadata?.managedFields)
+    ? (live.metadata!.managedFields as any[])
+    : [];
+  const owners: Array<{ manager: string; operation: string; label: string }> =
+    [];
+  for (const entry of entries) {
+    if (typeof entry?.manager !== 'string') continue;
+    const owns = memberPaths(parseFieldsV1(entry.fieldsV1)).some(
+      ({ path: member, leaf }) => {
+        const owned = pathToString(member);
+        return (
+          owned === path ||
+          // a part of the field (a key of a map, an item of a list)
+          owned.startsWith(`${path}.`) ||
+          owned.startsWith(`${path}[`) ||
+          // an atomic value (a list owned whole) holding the field
+          (leaf &&
+            (path.startsWith(`${owned}.`) || path.startsWith(`${owned}[`)))
+        );
+      },
+    );
+    if (!owns) continue;
+    const operation = String(entry.operation ?? 'Update');
+    owners.push({
+      manager: entry.manager,
+      operation,
+      label: `${entry.manager} (${operation}${
+        entry.subresource ? ` of ${entry.subresource}` : ''
+      })`,
+    });
+  }
+  return owners;
+}
+
 /** canonicalJson, with an absent value told apart from null: a field set to null is not absent. */
 function canonical(value: unknown): string {
   return value === undefined ? 'undefined' : canonicalJson(value);

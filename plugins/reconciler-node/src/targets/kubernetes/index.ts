@@ -17,6 +17,7 @@ export {
   DESIRED_STATE_ANNOTATION,
   RUNTIME_ANNOTATIONS,
   diffLiveObject,
+  fieldManagers,
   ownedFields,
 } from './diffLiveObject';
 export type {

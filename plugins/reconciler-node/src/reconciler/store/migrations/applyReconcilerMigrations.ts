@@ -45,6 +45,19 @@ export async function applyReconcilerMigrations(knex: Knex): Promise<void> {
     table.timestamp('updated_at', { useTz: true }).notNullable();
     table.primary(['target', 'kind', 'namespace', 'name']);
   });
+  // added later: who changed a Drifted object's fields, and the backoff of a Failed one
+  await addColumnOnce(knex, INVENTORY_TABLE, 'drift', table =>
+    table.text('drift').nullable(),
+  );
+  await addColumnOnce(knex, INVENTORY_TABLE, 'retry_hash', table =>
+    table.string('retry_hash', 64).nullable(),
+  );
+  await addColumnOnce(knex, INVENTORY_TABLE, 'retry_attempts', table =>
+    table.integer('retry_attempts').nullable(),
+  );
+  await addColumnOnce(knex, INVENTORY_TABLE, 'retry_at', table =>
+    table.timestamp('retry_at', { useTz: true }).nullable(),
+  );
   await createTableOnce(knex, LEASES_TABLE, table => {
     table.comment(
       'Who is syncing a target right now: one holder at a time across replicas',
