@@ -1,7 +1,8 @@
 /*
  * The butler backend plugin: authenticated access to the Butler management cluster for what
- * only the cluster knows (live Workspace status, kept by a watch) and the runtime operations
- * that are not Git changes (start/stop). Without `butler.managementCluster` it serves 503 with
+ * only the cluster knows (live Workspace status; tenant clusters, addons, the addon catalog,
+ * teams and users, each kept by a watch and shown per team) and the runtime operations that
+ * are not Git changes (start/stop). Without `butler.managementCluster` it serves 503 with
  * the reason; the watch starts with the backend and stops on shutdown.
  */
 import {
@@ -11,6 +12,8 @@ import {
 import { butlerPermissions } from '@butler-portal/plugin-butler-common';
 import { createWorkspaceRuntime } from './cluster/createWorkspaceRuntime';
 import { readButlerConfig } from './config/readButlerConfig';
+import { butlerInventoryServiceRef } from './inventory/butlerInventoryServiceRef';
+import { createInventoryRouter } from './router/inventoryRouter';
 import { createRouter } from './router/createRouter';
 
 export const butlerPlugin = createBackendPlugin({
@@ -26,6 +29,9 @@ export const butlerPlugin = createBackendPlugin({
         auth: coreServices.auth,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
+        userInfo: coreServices.userInfo,
+        // shared with the catalog module: one watch per kind per backend
+        inventory: butlerInventoryServiceRef,
       },
       async init(deps) {
         const runtime = createWorkspaceRuntime(
@@ -45,6 +51,15 @@ export const butlerPlugin = createBackendPlugin({
             httpAuth: deps.httpAuth,
             auth: deps.auth,
             permissions: deps.permissions,
+          }),
+        );
+        deps.httpRouter.use(
+          await createInventoryRouter({
+            inventory: deps.inventory,
+            httpAuth: deps.httpAuth,
+            auth: deps.auth,
+            permissions: deps.permissions,
+            userInfo: deps.userInfo,
           }),
         );
       },

@@ -1,6 +1,7 @@
 /*
- * Who may see and operate live workspaces on the management cluster. Desired state is Git's
- * (gitops permissions); these gate the runtime calls that never touch Git.
+ * Who may see and operate live objects on the management cluster. Desired state is Git's
+ * (gitops permissions: a cluster or addon change is a change request); these gate the runtime
+ * calls that never touch Git.
  */
 import { createPermission } from '@backstage/plugin-permission-common';
 
@@ -16,8 +17,32 @@ export const butlerWorkspaceOperatePermission = createPermission({
   attributes: { action: 'update' },
 });
 
+/**
+ * See tenant clusters (phase, version, workers, conditions). Which clusters is decided by Team
+ * membership (`Team.spec.access`) after the permission allows the call at all.
+ */
+export const butlerClusterReadPermission = createPermission({
+  name: 'butler.cluster.read',
+  attributes: { action: 'read' },
+});
+
+/** See TenantAddons (live status) and the addon catalog (AddonDefinitions). */
+export const butlerAddonReadPermission = createPermission({
+  name: 'butler.addon.read',
+  attributes: { action: 'read' },
+});
+
+/** See Teams: members, roles, limits and usage. */
+export const butlerTeamReadPermission = createPermission({
+  name: 'butler.team.read',
+  attributes: { action: 'read' },
+});
+
 /** Every Butler runtime permission, for registration with the permission framework. */
 export const butlerPermissions = [
   butlerWorkspaceReadPermission,
   butlerWorkspaceOperatePermission,
+  butlerClusterReadPermission,
+  butlerAddonReadPermission,
+  butlerTeamReadPermission,
 ];

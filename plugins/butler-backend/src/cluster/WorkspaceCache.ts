@@ -1,266 +1,56 @@
 /*
- * Every Workspace of the management cluster (all namespaces), kept current by a watch: a
- * client-node informer lists, then watches from the list's resourceVersion, and lists again
- * itself when the apiserver answers 410 Gone (history expired). Any other failure (cluster
- * unreachable, CRD missing, stream broken) stops the informer; it is started again here after
- * an exponential backoff, for as long as the cache runs. Until the first list succeeds, and
- * whenever the watch is down, `state()` says why, for ClusterStatus.
- *
- * A cluster that accepts the connection and never answers must not hold the cache at
- * "connecting" forever: the list and every watch request get requestTimeoutMs to be answered,
- * after which the attempt fails like any other and is retried with the backoff.
+ * Every Workspace of the management cluster (all namespaces), kept current by a watch: the
+ * generic KindInformer (list, watch, relist after 410 Gone, restart with backoff after any
+ * other failure, time-limited requests) for the Workspace kind, with the workspace runtime's
+ * namespace-first lookups. `state()` says why the watch is down, for ClusterStatus.
  */
 import {
-  CustomObjectsApi,
-  KubeConfig,
-  KubernetesListObject,
-  KubernetesObject,
-  ListWatch,
-  Watch,
-} from '@kubernetes/client-node';
-import type { LoggerService } from '@backstage/backend-plugin-api';
-import {
-  describeKubernetesError,
-  makeTimeLimitedApiClient,
-} from '@butler-portal/kube-node';
-import {
-  CRD_MISSING_REASON,
-  WORKSPACE_API_VERSION,
-  WORKSPACE_CRD,
-  WORKSPACE_GROUP,
-  WORKSPACE_KIND,
-  WORKSPACE_PLURAL,
-  WORKSPACE_RESOURCE,
-  WORKSPACE_VERSION,
-  type WorkspaceObject,
-} from './workspaceResource';
+  KindInformer,
+  type KindInformerEvent,
+  type KindInformerOptions,
+  type KindInformerState,
+} from '../informers/KindInformer';
+import type { WorkspaceObject } from './workspaceResource';
 
-export interface WorkspaceCacheOptions {
-  kubeConfig: KubeConfig;
-  logger?: LoggerService;
-  /** first wait before starting a failed watch again (default 1 s), doubled up to maxBackoffMs */
-  backoffMs?: number;
-  /** longest wait between attempts (default 30 s) */
-  maxBackoffMs?: number;
-  /**
-   * how long the management cluster may take to answer the list, and each watch request, before
-   * the attempt is abandoned and retried (default 30 s)
-   */
-  requestTimeoutMs?: number;
-}
+export type WorkspaceCacheOptions = KindInformerOptions;
 
-export interface WorkspaceCacheState {
-  /** the cache holds the cluster's Workspaces and the watch is up */
-  ready: boolean;
-  /** why not, when not */
-  reason?: string;
-  /** the cluster does not serve Workspaces */
-  crdMissing?: boolean;
-}
+export type WorkspaceCacheState = Omit<KindInformerState, 'synced'>;
 
-export type WorkspaceCacheEvent = {
-  type: 'add' | 'update' | 'delete';
-  object: WorkspaceObject;
-};
-
-const PATH = `/apis/${WORKSPACE_GROUP}/${WORKSPACE_VERSION}/${WORKSPACE_PLURAL}`;
-
-/**
- * A Watch whose request must be answered (response headers) within timeoutMs. client-node's Watch
- * builds a timeout signal and then replaces it with its own abort signal, so on its own it waits
- * forever; node-fetch's `timeout` bounds only the wait for the answer, not the event stream that
- * follows, which rightly stays quiet as long as no Workspace changes.
- */
-function answerTimeLimitedWatch(kc: KubeConfig, timeoutMs: number): Watch {
-  const config = Object.create(kc) as KubeConfig;
-  config.applyToFetchOptions = async opts => ({
-    ...(await kc.applyToFetchOptions(opts)),
-    timeout: timeoutMs,
-  });
-  return new Watch(config);
-}
-
-/** The request found no answer in time: the list's abort, or node-fetch's timeout of the watch. */
-function isTimeout(error: unknown): boolean {
-  return (
-    (error as { type?: string })?.type === 'request-timeout' ||
-    describeKubernetesError(error).timedOut === true
-  );
-}
-
-/** Why the watch is down, in words for ClusterStatus.reason. */
-function reasonOf(
-  error: unknown,
-  requestTimeoutMs: number,
-): { reason: string; crdMissing?: boolean } {
-  // Watch errors carry statusCode; list errors are ApiExceptions
-  const code =
-    (error as { statusCode?: number })?.statusCode ??
-    describeKubernetesError(error).code;
-  // a 404 for the cluster-wide collection: the resource is not served
-  if (code === 404) return { reason: CRD_MISSING_REASON, crdMissing: true };
-  if (isTimeout(error)) {
-    return {
-      reason: `the management cluster did not answer within ${
-        requestTimeoutMs / 1000
-      }s`,
-    };
-  }
-  const failure = describeKubernetesError(error);
-  if (failure.network || failure.timedOut) {
-    return { reason: `management cluster unreachable: ${failure.message}` };
-  }
-  if (code === 401 || code === 403) {
-    return {
-      reason: `the management cluster refused the portal's credentials (HTTP ${code}): ${failure.message}`,
-    };
-  }
-  return {
-    reason: `watching ${WORKSPACE_CRD} failed: ${code ? `HTTP ${code}: ` : ''}${
-      failure.message
-    }`,
-  };
-}
+export type WorkspaceCacheEvent = KindInformerEvent<WorkspaceObject>;
 
 export class WorkspaceCache {
-  readonly #informer: ListWatch<KubernetesObject>;
-  readonly #logger?: LoggerService;
-  readonly #requestTimeoutMs: number;
-  readonly #backoffMs: number;
-  readonly #maxBackoffMs: number;
-  readonly #listeners = new Set<(event: WorkspaceCacheEvent) => void>();
-  #state: WorkspaceCacheState = {
-    ready: false,
-    reason: 'connecting to the management cluster',
-  };
-  #running = false;
-  #failures = 0;
-  #errors = 0;
-  #listed = false;
-  #timer?: NodeJS.Timeout;
+  readonly #informer: KindInformer<WorkspaceObject>;
 
   constructor(options: WorkspaceCacheOptions) {
-    this.#logger = options.logger;
-    this.#backoffMs = options.backoffMs ?? 1000;
-    this.#maxBackoffMs = options.maxBackoffMs ?? 30_000;
-    this.#requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
-    const api = makeTimeLimitedApiClient(
-      options.kubeConfig,
-      CustomObjectsApi,
-      this.#requestTimeoutMs,
-    );
-    const list = async (): Promise<KubernetesListObject<KubernetesObject>> => {
-      const result = (await api.listClusterCustomObject(
-        WORKSPACE_RESOURCE,
-      )) as KubernetesListObject<KubernetesObject>;
-      // a full list: the cache now mirrors the cluster (the informer reconciles it)
-      this.#listed = true;
-      return result;
-    };
-    // what makeInformer builds, with a Watch that does not wait forever for its answer
-    this.#informer = new ListWatch<KubernetesObject>(
-      PATH,
-      answerTimeLimitedWatch(options.kubeConfig, this.#requestTimeoutMs),
-      list,
-      false,
-    );
-    const emit = (type: WorkspaceCacheEvent['type']) => (o: KubernetesObject) =>
-      this.#listeners.forEach(l => l({ type, object: this.#plain(o) }));
-    this.#informer.on('add', emit('add'));
-    this.#informer.on('update', emit('update'));
-    this.#informer.on('delete', emit('delete'));
-    this.#informer.on('error', error => this.#failed(error));
+    this.#informer = new KindInformer<WorkspaceObject>('Workspace', options);
   }
 
   /** Starts watching; resolves after the first attempt, whether it reached the cluster or not. */
-  async start(): Promise<void> {
-    if (this.#running) return;
-    this.#running = true;
-    await this.#attempt();
+  start(): Promise<void> {
+    return this.#informer.start();
   }
 
-  async stop(): Promise<void> {
-    this.#running = false;
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
-    await this.#informer.stop();
-    this.#state = { ready: false, reason: 'stopped' };
+  stop(): Promise<void> {
+    return this.#informer.stop();
   }
 
   state(): WorkspaceCacheState {
-    return { ...this.#state };
+    const { synced: _synced, ...state } = this.#informer.state();
+    return state;
   }
 
   /** The Workspace as last seen, undefined when the cluster has none of that name. */
   get(namespace: string, name: string): WorkspaceObject | undefined {
-    const found = this.#informer.get(name, namespace);
-    return found ? this.#plain(found) : undefined;
+    return this.#informer.get(name, namespace);
   }
 
   /** All Workspaces (of one namespace), sorted by namespace and name. */
   list(namespace?: string): WorkspaceObject[] {
-    return this.#informer
-      .list(namespace)
-      .map(o => this.#plain(o))
-      .sort(
-        (a, b) =>
-          a.metadata.namespace.localeCompare(b.metadata.namespace) ||
-          a.metadata.name.localeCompare(b.metadata.name),
-      );
+    return this.#informer.list(namespace);
   }
 
   /** Called on every change the cache takes in; returns the unsubscribe function. */
   onChange(listener: (event: WorkspaceCacheEvent) => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
-  }
-
-  async #attempt(): Promise<void> {
-    if (!this.#running) return;
-    const errorsBefore = this.#errors;
-    try {
-      await this.#informer.start();
-    } catch (error) {
-      this.#failed(error);
-      return;
-    }
-    // start() resolves once the watch request is answered; an error reported meanwhile
-    // means it is down again (and a retry is already scheduled)
-    if (this.#running && this.#errors === errorsBefore && this.#listed) {
-      if (!this.#state.ready) {
-        this.#logger?.info(
-          `watching ${WORKSPACE_KIND} objects (${WORKSPACE_API_VERSION}) on the management cluster`,
-        );
-      }
-      this.#failures = 0;
-      this.#state = { ready: true };
-    }
-  }
-
-  #failed(error: unknown): void {
-    this.#errors += 1;
-    if (!this.#running) return;
-    const { reason, crdMissing } = reasonOf(error, this.#requestTimeoutMs);
-    if (this.#state.reason !== reason) {
-      this.#logger?.warn(`Workspace watch down: ${reason}; retrying`);
-    }
-    this.#state = { ready: false, reason, ...(crdMissing && { crdMissing }) };
-    const wait = Math.min(
-      this.#backoffMs * 2 ** Math.min(this.#failures++, 16),
-      this.#maxBackoffMs,
-    );
-    clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined;
-      void this.#attempt();
-    }, wait);
-  }
-
-  #plain(object: KubernetesObject): WorkspaceObject {
-    return {
-      ...JSON.parse(JSON.stringify(object)),
-      apiVersion: WORKSPACE_API_VERSION,
-      kind: WORKSPACE_KIND,
-    };
+    return this.#informer.onChange(listener);
   }
 }
