@@ -73,12 +73,15 @@ describe('repo-layouts', () => {
   });
 
   describe.each(LAYOUTS)('%s', layout => {
-    it('has a README, CODEOWNERS, CI for GitHub and GitLab, and editor settings', () => {
+    it('has a README, CODEOWNERS, CI for GitHub and GitLab, git and pre-commit hooks, and editor settings', () => {
       for (const file of [
         'README.md',
         'CODEOWNERS',
         '.github/workflows/validate.yaml',
         '.gitlab-ci.yml',
+        '.pre-commit-hooks.yaml',
+        '.githooks/pre-push',
+        '.githooks/butler-gitops',
         '.vscode/settings.json',
       ]) {
         expect(fs.existsSync(path.join(REPO_LAYOUTS, layout, file))).toBe(true);
@@ -129,18 +132,33 @@ describe('repo-layouts', () => {
       expect(settings['yaml.schemas']).toEqual(expected);
     });
 
-    it('runs butler-gitops validate in CI, with annotations on GitHub', () => {
+    // ci/repoLayoutJobs.test.ts runs these jobs; this checks what they are written to do
+    it('runs the portal-served butler-gitops in CI, with annotations on GitHub', () => {
+      const served =
+        '"${BUTLER_PORTAL_URL%/}/api/gitops/cli/butler-gitops.mjs"';
       const github = parse(
         read(layout, '.github', 'workflows', 'validate.yaml'),
       );
+      // bash as a named shell runs with -o pipefail: a failed download fails the step
+      expect(github.defaults.run.shell).toBe('bash');
       const steps: Array<{ run?: string }> = github.jobs.validate.steps;
-      expect(steps.map(s => s.run).filter(Boolean)).toContain(
-        'node .butler-portal/packages/gitops-cli/bin/butler-gitops validate --format github',
+      expect(steps.map(s => s.run).join('\n')).toContain(
+        `curl -fsSL ${served} |\n  node --input-type=module - validate --format github`,
       );
       const gitlab = parse(read(layout, '.gitlab-ci.yml'));
-      expect(gitlab.validate.script).toContain(
-        'node .butler-portal/packages/gitops-cli/bin/butler-gitops validate',
+      expect(gitlab.validate.script).toEqual(
+        expect.arrayContaining([
+          'set -o pipefail',
+          `curl -fsSL ${served} | node --input-type=module - validate`,
+        ]),
       );
+      const [hook] = parse(read(layout, '.pre-commit-hooks.yaml'));
+      expect(hook).toMatchObject({
+        id: 'butler-gitops-validate',
+        language: 'script',
+        entry: '.githooks/butler-gitops validate --changed-since HEAD',
+        pass_filenames: false,
+      });
     });
 
     it('assigns owners in CODEOWNERS to folders that exist', () => {
