@@ -389,20 +389,30 @@ export class KubernetesTarget implements SyncTarget {
         // One list per kind, without `limit`: @kubernetes/client-node's typed list drops
         // `metadata.continue` from the answer, so a paged list would silently stop after the
         // first page — and every object past it would be re-applied and never pruned.
-        const page: KubernetesListObject<KubernetesObject> = await this.#call(
-          () =>
-            this.#api.list(
-              kind.apiVersion,
-              kind.kind,
-              options.namespace,
-              undefined,
-              undefined,
-              undefined,
-              undefined,
-              labelSelector,
-            ),
-        );
-        for (const item of page.items) {
+        const page: KubernetesListObject<KubernetesObject> | undefined =
+          await this.#call(async () => {
+            try {
+              return await this.#api.list(
+                kind.apiVersion,
+                kind.kind,
+                options.namespace,
+                undefined,
+                undefined,
+                undefined,
+                undefined,
+                labelSelector,
+              );
+            } catch (error) {
+              // discovery (cached) said served, the apiserver says not: the CRD was removed
+              // meanwhile; it holds no objects, and one missing kind must not fail the rest
+              if (describeKubernetesError(error).code === 404) {
+                this.#api.forgetDiscovery(kind.apiVersion);
+                return undefined;
+              }
+              throw error;
+            }
+          });
+        for (const item of page?.items ?? []) {
           out.push({
             ...plain(item),
             apiVersion: kind.apiVersion,
