@@ -157,9 +157,30 @@ export interface VersionContent {
   opa?: { packages: string[] };
 }
 
+/** A dependency of an artifact, its range resolved against the merged versions. */
+export interface ResolvedDependency extends ArtifactDependency {
+  namespace: string;
+  name: string;
+  /** the highest served version in the range */
+  resolved?: string;
+  /** why nothing resolved: unknown artifact, no version in range, bad range */
+  problem?: string;
+}
+
+/** An artifact that depends on this one. */
+export interface DependentArtifact {
+  namespace: string;
+  name: string;
+  versionRange: string;
+  /** whether the range accepts this artifact's latest version */
+  acceptsLatest: boolean;
+}
+
 export interface ArtifactDetailResponse {
   revision: string;
   artifact: ArtifactSummary;
+  dependencies: ResolvedDependency[];
+  usedBy: DependentArtifact[];
   /** content of the requested version (default: latest) when it is servable */
   content?: VersionContent;
   /** why the content could not be read */

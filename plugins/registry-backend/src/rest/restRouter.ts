@@ -44,6 +44,7 @@ import {
   type VersionEntry,
 } from '../records/RegistryIndex';
 import type { Registry } from '../Registry';
+import { dependentsOf, resolveDependencies } from '../records/dependencies';
 import type { TokenStore } from '../tokens/TokenStore';
 
 export interface RestRouterOptions {
@@ -130,6 +131,8 @@ export function restRouter(options: RestRouterOptions) {
     const answer: ArtifactDetailResponse = {
       revision: index.revision,
       artifact: artifactSummary(entry),
+      dependencies: resolveDependencies(index, entry),
+      usedBy: dependentsOf(index, entry),
       ...(content && { content }),
       ...(contentProblem && { contentProblem }),
       usage: usageSnippets({
