@@ -189,7 +189,9 @@ function assertNoExternalImports(metafile) {
   }
   if (external.size > 0) {
     throw new Error(
-      `the butler-gitops bundle would import ${[...external].sort().join(', ')} at run time. ` +
+      `the butler-gitops bundle would import ${[...external]
+        .sort()
+        .join(', ')} at run time. ` +
         'Either the CLI reaches code it should not (import the pure module by its own path), ' +
         'or the package belongs in the CLI: add it to BUNDLED_PACKAGES in scripts/buildBundle.js',
     );
