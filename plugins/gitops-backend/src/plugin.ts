@@ -51,6 +51,7 @@ export const gitopsPlugin = createBackendPlugin({
         logger: coreServices.logger,
         database: coreServices.database,
         scheduler: coreServices.scheduler,
+        lifecycle: coreServices.lifecycle,
         httpRouter: coreServices.httpRouter,
         httpAuth: coreServices.httpAuth,
         userInfo: coreServices.userInfo,
@@ -116,6 +117,7 @@ export const gitopsPlugin = createBackendPlugin({
           repositories: gitProviders.list(),
           store: await DatabaseReconcilerStore.create(knex),
           scheduler: deps.scheduler,
+          lifecycle: deps.lifecycle,
           events,
           logger,
         });

@@ -16,6 +16,7 @@ import {
   startKubeTestApiServer,
 } from '@butler-portal/kube-test-apiserver';
 import { KINDS } from '@butler-portal/plugin-gitops-common';
+import { VALIDATION_CHECK_CONTEXT } from '@butler-portal/plugin-gitops-node';
 import { alice, bob } from '@butler-portal/plugin-gitops-node/testUtils';
 import { LocalGitProvider } from '@butler-portal/plugin-gitops-backend-module-local';
 import { createLocalRepository } from '@butler-portal/plugin-gitops-backend-module-local/testUtils';
@@ -104,6 +105,10 @@ async function run(
           },
         ],
         actor: alice,
+      });
+      await provider.setCommitStatus(change.headSha, {
+        context: VALIDATION_CHECK_CONTEXT,
+        state: 'success',
       });
       await provider.review(change.id, { decision: 'approve', actor: bob });
       await provider.merge(change.id, alice);

@@ -1,3 +1,4 @@
+import { VALIDATION_CHECK_CONTEXT } from '@butler-portal/plugin-gitops-node';
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
@@ -189,6 +190,11 @@ describe('SyncTasks on a push', () => {
         actor: alice,
       });
       await provider.review(change.id, { decision: 'approve', actor: bob });
+      // the change service records the validation of every head before a merge
+      await provider.setCommitStatus(change.headSha, {
+        context: VALIDATION_CHECK_CONTEXT,
+        state: 'success',
+      });
       return (await provider.merge(change.id, alice)).mergeCommitSha!;
     };
     const manifest = (name: string) =>

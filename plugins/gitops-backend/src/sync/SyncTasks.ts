@@ -5,9 +5,12 @@
  * global task only starts when the scheduler next checks its table (every 5 s), too slow for
  * "merged → applied within 2 s". The reconciler's own lease keeps replicas from syncing a target
  * together either way. A run that throws backs off exponentially: further polls are skipped
- * until the backoff has elapsed, but a new push is always tried.
+ * until the backoff has elapsed, but a new push is always tried. Each target that can be watched
+ * (the Kubernetes target) is also watched from the start: drift is seen, and healed or reported,
+ * within seconds of someone else's change, not at the next drift check.
  */
 import type {
+  LifecycleService,
   LoggerService,
   SchedulerService,
 } from '@backstage/backend-plugin-api';
@@ -18,6 +21,7 @@ import {
   DirectoryTarget,
   KubernetesTarget,
   Reconciler,
+  type ManagedWatch,
   type ReconcilerStatus,
   type ReconcilerStore,
   type SyncResult,
@@ -57,6 +61,8 @@ interface SyncTask {
   pushed: boolean;
   /** someone asked for a sync (POST /sync/:repository): compare everything, even at an unchanged commit */
   full: boolean;
+  /** the watch of the target, while it runs */
+  watch?: ManagedWatch;
 }
 
 /** backoff after `failures` consecutive failed runs: 1 s, 2 s, 4 s, ... at most 5 min */
@@ -92,7 +98,11 @@ export class SyncTasks {
     scheduler: SchedulerService;
     events: EventsService;
     logger: LoggerService;
+    /** stops the targets' watches on shutdown */
+    lifecycle?: LifecycleService;
     createTarget?: (config: SyncTargetConfig, storeName: string) => SyncTarget;
+    /** watch the targets that can be watched (default true) */
+    watch?: boolean;
   }): Promise<SyncTasks> {
     const createTarget = options.createTarget ?? createSyncTarget;
     const tasks: SyncTask[] = [];
@@ -153,6 +163,19 @@ export class SyncTasks {
         },
       });
     }
+    if (options.watch ?? true) {
+      for (const task of tasks) {
+        try {
+          task.watch = await task.reconciler.watch();
+        } catch (error) {
+          // the polls and drift checks still run; only the quick drift detection is missing
+          options.logger.warn(
+            `gitops sync: cannot watch target ${task.target} of ${task.repository}: ${error}`,
+          );
+        }
+      }
+      options.lifecycle?.addShutdownHook(() => syncTasks.stop());
+    }
     if (tasks.length > 0) {
       await options.events.subscribe({
         id: 'gitops-sync',
@@ -209,6 +232,17 @@ export class SyncTasks {
       }),
     ).then(() => undefined);
     return { targets: tasks.map(t => t.target), done };
+  }
+
+  /** Stops the targets' watches (the scheduled polls stop with the scheduler). */
+  async stop(): Promise<void> {
+    await Promise.all(
+      this.#tasks.map(async task => {
+        const watch = task.watch;
+        task.watch = undefined;
+        await watch?.stop();
+      }),
+    );
   }
 
   async status(): Promise<SyncStatusItem[]> {

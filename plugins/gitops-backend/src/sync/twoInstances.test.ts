@@ -4,6 +4,7 @@
  * (when the test runner found one) two instances with their own connection pools race on the
  * same new commit.
  */
+import { VALIDATION_CHECK_CONTEXT } from '@butler-portal/plugin-gitops-node';
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
@@ -104,6 +105,10 @@ async function repository() {
       actor: alice,
     });
     await provider.review(change.id, { decision: 'approve', actor: bob });
+    await provider.setCommitStatus(change.headSha, {
+        context: VALIDATION_CHECK_CONTEXT,
+        state: 'success',
+      });
     await provider.merge(change.id, alice);
   };
   return { provider, target, mergeChange };

@@ -125,8 +125,13 @@ export interface ChangeFile {
   status: FileStatus;
   before?: string;
   after?: string;
-  /** unified diff of the file */
+  /** unified diff of the file; empty when `diffTooLarge` */
   diff: string;
+  /**
+   * the file is too large to diff or to send whole in this answer (`before`/`after` left out):
+   * view it in the repository instead
+   */
+  diffTooLarge?: boolean;
 }
 
 export interface ChangeValidation {
@@ -229,8 +234,14 @@ export interface ResourceSyncStatus {
   status: ResourceSyncState;
   /** commit of the last successful apply; null while never applied */
   revision: string | null;
-  /** CamelCase reason, e.g. `Applied`, `ApplyFailed`, `PruneGuard` */
+  /** CamelCase reason, e.g. `Applied`, `ApplyFailed`, `PruneGuard`, `DriftDetected`, `SelfHealed` */
   reason: string;
+  /** what happened, e.g. `.spec.image changed by kubectl-patch (Update): Git has …` */
+  message?: string;
+  /** status Drifted: each field that differs from Git and the managers that own it now */
+  drift?: Array<{ path: string; managers: string[] }>;
+  /** status Failed: when the apply is tried again */
+  retryAt?: string;
   lastError?: string;
   health?: ResourceHealth;
 }

@@ -16,7 +16,6 @@ import {
   loadButlerCrds,
   startKubeTestApiServer,
 } from '@butler-portal/kube-test-apiserver';
-import type { FileOperation } from '@butler-portal/plugin-gitops-node';
 import { LocalGitProvider } from '@butler-portal/plugin-gitops-backend-module-local';
 import { ensureLocalRepository } from '@butler-portal/plugin-gitops-backend-module-local';
 import { makeTempDir, removeTempDirs } from '@butler-portal/plugin-gitops-backend-module-local/testUtils';

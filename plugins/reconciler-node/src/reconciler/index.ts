@@ -11,14 +11,18 @@ export type { RenderStep } from '../render/renderStep';
 export { diff, containsFields, liveMatches } from './diff';
 export type { ApplyReason, DiffOptions, SyncPlan } from './diff';
 export { sync, DEFAULT_MAX_DELETIONS_PER_SYNC } from './sync';
+export { DEFAULT_OBJECT_RETRY, describeFieldDrift } from './records';
+export type { ObjectRetryOptions } from './records';
 export type { SyncInput, SyncOptions } from './sync';
 export { refKey } from './types';
 export type {
   ConditionType,
+  FieldDrift,
   InvalidFile,
   InventoryRecord,
   ResourceCondition,
   ResourceStatus,
+  RetryState,
   SyncResult,
   SyncStatus,
   TargetState,
