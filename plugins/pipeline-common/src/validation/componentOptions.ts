@@ -24,29 +24,147 @@ const CATALOG_ID = 'urn:butler-portal:herald:vector-catalog';
 let ajv: Ajv2019 | undefined;
 const compiled = new Map<string, ValidateFunction>();
 
+function getAjv(): Ajv2019 {
+  if (!ajv) {
+    // strict: false, because Vector's schema carries `_metadata` annotations
+    ajv = new Ajv2019({ allErrors: true, verbose: true, strict: false });
+    addFormats(ajv);
+    // generated from Vector's published schema and checked by its tests: skip the
+    // meta-schema pass over 600 KiB on the first validation (noticeable in the browser)
+    ajv.addSchema(
+      { $id: CATALOG_ID, ...vectorCatalog },
+      undefined,
+      undefined,
+      false,
+    );
+  }
+  return ajv;
+}
+
 function validatorFor(component: PipelineComponent): ValidateFunction {
   const key = `${component.kind}:${component.type}`;
   let validate = compiled.get(key);
   if (!validate) {
-    if (!ajv) {
-      // strict: false, because Vector's schema carries `_metadata` annotations
-      ajv = new Ajv2019({ allErrors: true, verbose: true, strict: false });
-      addFormats(ajv);
-      // generated from Vector's published schema and checked by its tests: skip the
-      // meta-schema pass over 600 KiB on the first validation (noticeable in the browser)
-      ajv.addSchema(
-        { $id: CATALOG_ID, ...vectorCatalog },
-        undefined,
-        undefined,
-        false,
-      );
-    }
-    validate = ajv.compile({
+    validate = getAjv().compile({
       $ref: `${CATALOG_ID}#/components/${encodeURIComponent(key)}/options`,
     });
     compiled.set(key, validate);
   }
   return validate;
+}
+
+type Schema = Record<string, any>;
+
+/** Validators of single alternatives of tagged unions, compiled when first needed. */
+const branchValidators = new WeakMap<Schema, ValidateFunction>();
+
+/** The const a union alternative gives its tag (`codec: json`), directly or in an allOf part. */
+function constOf(branch: Schema, tag: string): unknown {
+  const direct = branch?.properties?.[tag];
+  if (direct && 'const' in direct) return direct.const;
+  for (const part of branch?.allOf ?? []) {
+    const found = part?.properties?.[tag];
+    if (found && 'const' in found) return found.const;
+  }
+  return undefined;
+}
+
+/** The property that tells a union's alternatives apart (`codec`, `strategy`, `type`, ...). */
+function tagOf(union: Schema): string | undefined {
+  const branches: Schema[] = Array.isArray(union?.oneOf) ? union.oneOf : [];
+  if (branches.length < 2) return undefined;
+  const candidates = new Set<string>([
+    ...Object.keys(branches[0].properties ?? {}),
+    ...(branches[0].allOf ?? []).flatMap((p: Schema) =>
+      Object.keys(p?.properties ?? {}),
+    ),
+  ]);
+  return [...candidates].find(tag =>
+    branches.every(b => typeof constOf(b, tag) === 'string'),
+  );
+}
+
+/**
+ * Vector writes its enums (codecs, auth strategies, modes) as tagged unions: `oneOf` over
+ * alternatives that each fix a tag. ajv then reports every alternative's failures ("missing
+ * avro", "must be cef", ...). Here the tag picks the alternative: its own errors are reported,
+ * or, for a tag no alternative has, the tag's allowed values.
+ */
+function refineTaggedUnions(errors: ErrorObject[], depth = 0): ErrorObject[] {
+  let result = errors;
+  const unions = errors
+    .filter(e => e.keyword === 'oneOf' && tagOf(e.parentSchema as Schema))
+    .sort((a, b) => a.instancePath.length - b.instancePath.length);
+  const done = new Set<string>();
+  for (const union of unions) {
+    const path = union.instancePath;
+    if (depth > 8 || done.has(path) || !result.includes(union)) continue;
+    done.add(path);
+    const schema = union.parentSchema as Schema;
+    const tag = tagOf(schema)!;
+    const data = union.data;
+    if (!data || typeof data !== 'object' || Array.isArray(data)) continue;
+    const under = (e: ErrorObject) =>
+      e.instancePath === path || e.instancePath.startsWith(`${path}/`);
+    const kept = result.filter(e => !under(e));
+    const value = (data as Record<string, unknown>)[tag];
+    const branches: Schema[] = schema.oneOf;
+    const index = branches.findIndex(b => constOf(b, tag) === value);
+    if (value === undefined || index < 0) {
+      // no alternative chosen: what the union itself says about other options still holds
+      kept.push(
+        ...result.filter(
+          e =>
+            e.keyword === 'unevaluatedProperties' &&
+            e.instancePath === path &&
+            e.params.unevaluatedProperty !== tag,
+        ),
+      );
+    }
+    if (value === undefined) {
+      kept.push({
+        ...union,
+        keyword: 'required',
+        params: { missingProperty: tag },
+      });
+    } else if (index < 0) {
+      kept.push({
+        ...union,
+        keyword: 'enum',
+        instancePath: `${path}/${tag.replace(/~/g, '~0').replace(/\//g, '~1')}`,
+        params: { allowedValues: branches.map(b => constOf(b, tag)) },
+        data: value,
+      });
+    } else {
+      const branch = branches[index];
+      let validate = branchValidators.get(branch);
+      if (!validate) {
+        // the alternative, with the union's own rule on other options, refs resolved in the
+        // catalog's definitions (shared, not copied)
+        validate = getAjv().compile({
+          allOf: [branch],
+          ...(schema.unevaluatedProperties !== undefined
+            ? { unevaluatedProperties: schema.unevaluatedProperties }
+            : {}),
+          definitions: vectorCatalog.definitions,
+        });
+        branchValidators.set(branch, validate);
+      }
+      if (!validate(data)) {
+        const inner = (validate.errors ?? []).map(e => ({
+          ...e,
+          instancePath: `${path}${e.instancePath}`,
+          // an option left over belongs to the union: its other alternatives may know it
+          ...(e.keyword === 'unevaluatedProperties' && e.instancePath === ''
+            ? { parentSchema: schema }
+            : {}),
+        }));
+        kept.push(...refineTaggedUnions(inner, depth + 1));
+      }
+    }
+    result = kept;
+  }
+  return result;
 }
 
 /**
@@ -163,8 +281,10 @@ export function componentOptionIssues(
   const exclusive = exactlyOneOfIssues(component, yaml);
   if (validate(component.options)) return exclusive;
   const base = `${component.pointer}/options`;
-  const errors = (validate.errors ?? []).map(
-    (e): ErrorObject => ({ ...e, instancePath: `${base}${e.instancePath}` }),
+  const errors = refineTaggedUnions(
+    (validate.errors ?? []).map(
+      (e): ErrorObject => ({ ...e, instancePath: `${base}${e.instancePath}` }),
+    ),
   );
   // ajv's unevaluatedProperties error names no option; say which, and what was probably meant
   const issues: ValidationIssue[] = [];

@@ -550,6 +550,55 @@ const CASES: {
     warnings: [],
   },
   {
+    name: 'options-schema: a tagged choice (codec) with a value Vector does not have',
+    body: `
+  sources:
+    app:
+      type: demo_logs
+      options:
+        format: json
+  sinks:
+    out:
+      type: console
+      inputs: [app]
+      options:
+        encoding:
+          codec: jsn`.slice(1),
+    errors: [
+      '19:18 /spec/sinks/out/options/encoding/codec [options-schema] spec.sinks.out.options.encoding.codec: must be one of "avro", "cef", "csv", "gelf", "json", "logfmt", "native", "native_json", "otlp", "protobuf", "raw_message", "text", "syslog"; found the string "jsn"',
+    ],
+    warnings: [],
+  },
+  {
+    name: 'options-schema: what the chosen codec requires, and a misspelt tag',
+    body: `
+  sources:
+    app:
+      type: demo_logs
+      options:
+        format: json
+  sinks:
+    csv_file:
+      type: file
+      inputs: [app]
+      options:
+        path: /var/log/out.csv
+        encoding:
+          codec: csv
+    out:
+      type: console
+      inputs: [app]
+      options:
+        encoding:
+          codecc: json`.slice(1),
+    errors: [
+      '19:9 /spec/sinks/csv_file/options/encoding/csv [options-schema] spec.sinks.csv_file.options.encoding: missing required field "csv"',
+      '25:9 /spec/sinks/out/options/encoding/codec [options-schema] spec.sinks.out.options.encoding: missing required field "codec"',
+      '26:11 /spec/sinks/out/options/encoding/codecc [options-schema] spec.sinks.out.options.encoding.codecc: unknown option "codecc"; did you mean "codec"?',
+    ],
+    warnings: [],
+  },
+  {
     name: 'options-schema: options Vector wants exactly one of (remap source, file, files)',
     body: `
   sources:
