@@ -29,6 +29,7 @@ import type {
   RecordsSnapshot,
 } from '../src/records/MergedRecords';
 import { Registry } from '../src/Registry';
+import { OpenVersions } from '../src/records/OpenVersions';
 import type { SourceContent, SourceReader } from '../src/sources/SourceReader';
 import { migrateRegistryDatabase, TokenStore } from '../src/tokens/TokenStore';
 
@@ -230,6 +231,10 @@ async function main() {
     '/api/registry',
     createRouter({
       registry,
+      openVersions: new OpenVersions({
+        repositories: () => [],
+        refreshMs: 60_000,
+      }),
       tokens,
       config: {
         allowAnonymousRead: true,

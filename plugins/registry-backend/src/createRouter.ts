@@ -15,11 +15,13 @@ import { helmRouter } from './protocols/helm';
 import { opaRouter } from './protocols/opa';
 import { terraformDiscovery, terraformRouter } from './protocols/terraform';
 import type { Registry } from './Registry';
+import type { OpenVersions } from './records/OpenVersions';
 import { restRouter } from './rest/restRouter';
 import type { TokenStore } from './tokens/TokenStore';
 
 export interface CreateRouterOptions {
   registry: Registry;
+  openVersions: OpenVersions;
   tokens: TokenStore;
   config: RegistryConfig;
   auth: AuthService;

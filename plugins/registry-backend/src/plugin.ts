@@ -16,6 +16,7 @@ import { registryPermissions } from '@butler-portal/plugin-registry-common';
 import { readRegistryConfig } from './config';
 import { createRouter, PROTOCOL_PATHS } from './createRouter';
 import { GitMergedRecords } from './records/GitMergedRecords';
+import { OpenVersions } from './records/OpenVersions';
 import { Registry } from './Registry';
 import { GitSourceReader } from './sources/SourceReader';
 import { migrateRegistryDatabase, TokenStore } from './tokens/TokenStore';
@@ -58,14 +59,23 @@ export const registryPlugin = createBackendPlugin({
             repositoryIds: () => gitProviders.list().map(r => r.id),
           }),
         });
+        const openVersions = new OpenVersions({
+          ready,
+          repositories: () => gitProviders.list(),
+          refreshMs: config.headRefreshSeconds * 1000,
+        });
         // a merge (webhook or the local provider's own event) makes the next request look the
         // heads up again; the caches are keyed by commit, so nothing else needs clearing
+        const onGitEvent = () => {
+          records.invalidate();
+          openVersions.invalidate();
+        };
         await deps.events.subscribe({
           id: 'registry-merged-records',
           topics: [GITOPS_EVENTS_TOPIC],
-          onEvent: async () => records.invalidate(),
+          onEvent: async () => onGitEvent(),
         });
-        gitProviders.onEvent(() => records.invalidate());
+        gitProviders.onEvent(onGitEvent);
 
         const tokens = new TokenStore(
           await migrateRegistryDatabase(deps.database),
@@ -74,6 +84,7 @@ export const registryPlugin = createBackendPlugin({
         deps.httpRouter.use(
           createRouter({
             registry,
+            openVersions,
             tokens,
             config,
             auth: deps.auth,

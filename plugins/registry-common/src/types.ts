@@ -89,9 +89,25 @@ export interface ArtifactVersionRecord {
 /**
  * What a version is to clients: `merged` (served), `deprecated` (served, flagged), `yanked`
  * (left out of every client index), `unavailable` (merged but not servable, e.g. its source is
- * not pinned; `problem` says why).
+ * not pinned; `reason` says why), `open` (its file is in an open change request, not merged:
+ * no client sees it).
  */
-export type VersionState = 'merged' | 'deprecated' | 'yanked' | 'unavailable';
+export type VersionState =
+  | 'merged'
+  | 'deprecated'
+  | 'yanked'
+  | 'unavailable'
+  | 'open';
+
+/** The change request a version is in (state `open`), or that edits it (e.g. a yank). */
+export interface VersionChange {
+  repository: string;
+  id: string;
+  number: number;
+  title: string;
+  /** the review at the provider; absent for local repositories (the portal shows them) */
+  url?: string;
+}
 
 /** One version in the REST API. */
 export interface VersionInfo {
@@ -106,6 +122,8 @@ export interface VersionInfo {
   commit?: string;
   /** repository file of the record */
   file: string;
+  /** the open change request adding this version, or editing it */
+  change?: VersionChange;
 }
 
 /** One artifact in the REST API list. */
@@ -130,6 +148,8 @@ export interface ArtifactListResponse {
   /** commit(s) of the merged state the answer was computed from */
   revision: string;
   items: ArtifactSummary[];
+  /** why versions of open change requests are missing (the provider did not answer) */
+  openChangesProblem?: string;
 }
 
 export interface TerraformVariable {
@@ -181,6 +201,8 @@ export interface ArtifactDetailResponse {
   artifact: ArtifactSummary;
   dependencies: ResolvedDependency[];
   usedBy: DependentArtifact[];
+  /** why versions of open change requests are missing */
+  openChangesProblem?: string;
   /** content of the requested version (default: latest) when it is servable */
   content?: VersionContent;
   /** why the content could not be read */

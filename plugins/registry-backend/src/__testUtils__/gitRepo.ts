@@ -19,8 +19,41 @@ const ENV = {
   GIT_COMMITTER_EMAIL: 'test@example.com',
 };
 
+/** the fields of a change request Keeper reads */
+export interface TestChange {
+  id: string;
+  number: number;
+  repository: string;
+  title: string;
+  state: 'open' | 'merged' | 'closed';
+  headSha: string;
+  paths: string[];
+  url?: string;
+}
+
 export class GitRepo {
+  readonly changes: TestChange[] = [];
+
   constructor(readonly id: string, readonly dir: string) {}
+
+  /** a change request: a branch with one commit off main, not merged */
+  openChange(title: string, files: Record<string, string | null>): TestChange {
+    const number = this.changes.length + 1;
+    this.git('checkout', '-q', '-b', `change/${number}`, 'main');
+    const headSha = this.commit(files, title);
+    this.git('checkout', '-q', 'main');
+    const change: TestChange = {
+      id: String(number),
+      number,
+      repository: this.id,
+      title,
+      state: 'open',
+      headSha,
+      paths: Object.keys(files),
+    };
+    this.changes.push(change);
+    return change;
+  }
 
   static create(id: string, dir: string, seedDir?: string): GitRepo {
     fs.mkdirSync(dir, { recursive: true });
@@ -102,13 +135,14 @@ export class GitRepo {
       },
       changedPaths: notUsed,
       openChange: notUsed,
-      listChanges: notUsed,
+      listChanges: async (filter?: { state?: string }) =>
+        this.changes.filter(c => !filter?.state || c.state === filter.state),
       getChange: notUsed,
       getChangeFiles: notUsed,
       review: notUsed,
       merge: notUsed,
       close: notUsed,
       setCommitStatus: notUsed,
-    } as GitProvider;
+    } as unknown as GitProvider;
   }
 }

@@ -130,7 +130,8 @@ export async function startRegistry(
   /** a merge: commit on main, then the push event every provider raises */
   async function merge(repo: GitRepo, files: Record<string, string | null>) {
     const before = repo.headOf();
-    const after = repo.commit(files, 'merge');
+    const after =
+      Object.keys(files).length > 0 ? repo.commit(files, 'merge') : before;
     for (const s of subscribers) {
       if (s.topics.includes(GITOPS_EVENTS_TOPIC)) {
         await s.onEvent({

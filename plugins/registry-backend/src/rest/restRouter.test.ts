@@ -96,6 +96,63 @@ describe('registry REST API', () => {
     expect(policy.content.opa.packages).toEqual(['keeper.baseline']);
   });
 
+  it('shows versions of open change requests as open, and attaches a pending yank to its version', async () => {
+    const record = (
+      v: string,
+      extra = '',
+    ) => `apiVersion: keeper.butlerlabs.dev/v1alpha1
+kind: ArtifactVersion
+metadata:
+  name: web-app-${v}
+  namespace: team-a
+spec:
+  artifact: web-app
+  version: ${v}
+  source:
+    git:
+      repository: modules
+      url: http://localhost:7007/api/gitops/git/modules.git
+      ref: main
+      commit: ${registry.modules.headOf()}
+      subdirectory: charts/web-app
+${extra}`;
+    const publish = registry.platform.openChange('Publish web-app 0.3.0', {
+      'artifact-versions/team-a/web-app-0.3.0.yaml': record('0.3.0'),
+    });
+    const current = registry.platform.git(
+      'show',
+      'main:artifact-versions/team-a/web-app-0.1.0.yaml',
+    );
+    const yank = registry.platform.openChange('Yank web-app 0.1.0', {
+      'artifact-versions/team-a/web-app-0.1.0.yaml': `${current}  yanked: renders no probes\n`,
+    });
+    await registry.merge(registry.platform, {}); // any event: the open changes are read again
+    const body = await (await get('/artifacts/team-a/web-app')).json();
+    expect(body.artifact.versions).toEqual([
+      expect.objectContaining({
+        version: '0.3.0',
+        state: 'open',
+        change: {
+          repository: 'platform',
+          id: publish.id,
+          number: publish.number,
+          title: 'Publish web-app 0.3.0',
+        },
+      }),
+      expect.objectContaining({
+        version: '0.1.0',
+        state: 'merged',
+        change: expect.objectContaining({
+          id: yank.id,
+          title: 'Yank web-app 0.1.0',
+        }),
+      }),
+    ]);
+    // clients see merged state only
+    const index = await (await get('/helm/team-a/index.yaml')).text();
+    expect(index).not.toContain('0.3.0');
+  });
+
   it('refuses bad versions and unknown artifacts clearly', async () => {
     const vee = await get('/artifacts/team-a/web-app?version=v0.1.0');
     expect(vee.status).toBe(400);

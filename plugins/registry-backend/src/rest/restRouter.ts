@@ -44,11 +44,14 @@ import {
   type VersionEntry,
 } from '../records/RegistryIndex';
 import type { Registry } from '../Registry';
+import type { OpenVersion, OpenVersions } from '../records/OpenVersions';
+import { withOpenVersions } from '../records/withOpenVersions';
 import { dependentsOf, resolveDependencies } from '../records/dependencies';
 import type { TokenStore } from '../tokens/TokenStore';
 
 export interface RestRouterOptions {
   registry: Registry;
+  openVersions: OpenVersions;
   tokens: TokenStore;
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
@@ -80,14 +83,16 @@ export function restRouter(options: RestRouterOptions) {
   router.get('/artifacts', async (req, res) => {
     await authorize(req, registryReadPermission);
     const index = await registry.index();
-    const body = await registry.derived(index, 'rest:list', async () => {
-      const answer: ArtifactListResponse = {
-        revision: index.revision,
-        items: index.list().map(artifactSummary),
-      };
-      return answer;
-    });
-    res.json(body);
+    const merged = await registry.derived(index, 'rest:list', async () =>
+      index.list().map(artifactSummary),
+    );
+    const { open, problem } = await openVersionsOf(options.openVersions);
+    const answer: ArtifactListResponse = {
+      revision: index.revision,
+      items: merged.map(s => withOpenVersions(s, open)),
+      ...(problem && { openChangesProblem: problem }),
+    };
+    res.json(answer);
   });
 
   router.get('/artifacts/:ns/:name', async (req, res) => {
@@ -128,9 +133,13 @@ export function restRouter(options: RestRouterOptions) {
         version.reason ? `: ${version.reason}` : ''
       }`;
     }
+    const { open, problem: openProblem } = await openVersionsOf(
+      options.openVersions,
+    );
     const answer: ArtifactDetailResponse = {
       revision: index.revision,
-      artifact: artifactSummary(entry),
+      artifact: withOpenVersions(artifactSummary(entry), open),
+      ...(openProblem && { openChangesProblem: openProblem }),
       dependencies: resolveDependencies(index, entry),
       usedBy: dependentsOf(index, entry),
       ...(content && { content }),
@@ -197,6 +206,22 @@ export function restRouter(options: RestRouterOptions) {
   });
 
   return router;
+}
+
+/** open versions, or why they could not be read (the merged state is shown either way) */
+async function openVersionsOf(
+  openVersions: OpenVersions,
+): Promise<{ open: OpenVersion[]; problem?: string }> {
+  try {
+    return { open: await openVersions.list() };
+  } catch (error) {
+    return {
+      open: [],
+      problem: `open change requests could not be read: ${
+        (error as Error).message
+      }`,
+    };
+  }
 }
 
 async function readContent(
