@@ -15,7 +15,13 @@ import type {
   GitOpsResource,
   ResourceRef,
 } from '@butler-portal/plugin-gitops-common';
-import { contentHash, DesiredObject, MANAGED_BY_LABEL } from '../types';
+import { KubernetesObjectApi } from '@kubernetes/client-node';
+import {
+  contentHash,
+  DesiredObject,
+  MANAGED_BY_LABEL,
+  ManagedChange,
+} from '../types';
 import { DESIRED_STATE_ANNOTATION } from './diffLiveObject';
 import {
   CrdNotInstalledError,
@@ -474,6 +480,121 @@ describe('KubernetesTarget on the test API server', () => {
       server.createObject(crd);
     const [installed] = await t.apply([desired]);
     expect(installed).toMatchObject({ ok: true, outcome: 'created' });
+  });
+
+  it('watches the managed objects of every kind: resumes after a reset, relists after 410 Gone, picks up a CRD installed later', async () => {
+    // reconnects wait on `gate` (the retry backoff's sleep), so the test can change the
+    // cluster while the watch is down
+    let gate: Promise<void> = Promise.resolve();
+    const t = new KubernetesTarget({
+      kubeConfig: server.kubeconfig,
+      retry: { sleep: () => gate },
+    });
+    await t.apply([workspace('team-a', 'ws-1')]);
+    // an object without the managed-by label is not the portal's: never reported
+    await KubernetesObjectApi.makeApiClient(server.kubeconfig).create({
+      apiVersion: 'butler.butlerlabs.dev/v1alpha1',
+      kind: 'Workspace',
+      metadata: { name: 'by-hand', namespace: 'team-a' },
+      spec: {
+        owner: 'bob@example.com',
+        clusterRef: { name: 'x' },
+        image: 'golang:1.23',
+      },
+    } as any);
+    const changes: ManagedChange[] = [];
+    const next = async (name: string): Promise<ManagedChange> => {
+      for (;;) {
+        const index = changes.findIndex(c => c.ref.name === name);
+        if (index >= 0) return changes.splice(index, 1)[0];
+        await new Promise(resolve => setTimeout(resolve, 10));
+      }
+    };
+    const watch = await t.watchManaged(change => changes.push(change), {
+      crdRecheckMs: 50,
+    });
+    const watchRequests = () =>
+      server
+        .requests()
+        .filter(
+          r =>
+            r.path.endsWith('/workspaces') &&
+            r.query.includes('watch=true'),
+        );
+    try {
+      const first = await next('ws-1');
+      expect(first.held?.live?.metadata).toMatchObject({ name: 'ws-1' });
+      // every kind's watch selects the managed-by label
+      expect(watchRequests()[0].query).toContain(
+        `labelSelector=${encodeURIComponent(`${MANAGED_BY_LABEL}=butler-portal`)}`,
+      );
+
+      // the connection breaks: the watch resumes from its resourceVersion, without a list
+      const lists = () =>
+        server
+          .requests()
+          .filter(
+            r =>
+              r.path.endsWith('/workspaces') && !r.query.includes('watch=true'),
+          ).length;
+      const listsBefore = lists();
+      server.resetWatches('/workspaces');
+      await t.apply([workspace('team-a', 'ws-1', { image: 'next:1' })]);
+      const modified = await next('ws-1');
+      expect((modified.held?.live as any).spec.image).toBe('next:1');
+      expect(lists()).toBe(listsBefore);
+      expect(watchRequests().at(-1)?.query).toMatch(/resourceVersion=\d+/);
+
+      // the history it would resume from is gone (410): it lists again and reports the change
+      await t.apply([workspace('team-a', 'ws-2')]);
+      await next('ws-2');
+      let reopen!: () => void;
+      gate = new Promise(resolve => {
+        reopen = resolve;
+      });
+      const refused = server.inject({
+        match: r => r.query.get('watch') === 'true',
+        respond: { code: 503 },
+      });
+      server.closeWatches();
+      while (refused.hits === 0) {
+        await new Promise(resolve => setTimeout(resolve, 10));
+      }
+      await t.apply([workspace('team-a', 'ws-3')]);
+      server.compactWatchHistory();
+      reopen();
+      expect((await next('ws-3')).held).toBeDefined();
+      expect(lists()).toBe(listsBefore + 1);
+
+      // a deletion is reported without a held object
+      await t.delete({ kind: 'Workspace', namespace: 'team-a', name: 'ws-2' });
+      expect((await next('ws-2')).held).toBeUndefined();
+      expect(changes.some(c => c.ref.name === 'by-hand')).toBe(false);
+
+      // TenantAddon was not served when the watch started: watched once its CRD is installed
+      for (const crd of loadButlerCrds(['tenantaddons.butler.butlerlabs.dev']))
+        server.createObject(crd);
+      const addon: GitOpsResource = {
+        apiVersion: 'butler.butlerlabs.dev/v1alpha1',
+        kind: 'TenantAddon',
+        metadata: { name: 'metrics', namespace: 'team-a' },
+        spec: {
+          addon: 'metrics-server',
+          version: '3.12.1',
+          clusterRef: { name: 'tenant-1' },
+        },
+      };
+      await t.apply([
+        {
+          ref: { kind: 'TenantAddon', namespace: 'team-a', name: 'metrics' },
+          object: addon,
+          hash: contentHash(addon),
+        },
+      ]);
+      expect((await next('metrics')).ref.kind).toBe('TenantAddon');
+    } finally {
+      await watch.stop();
+    }
   });
 
   it('retries 500s with backoff and converges', async () => {

@@ -1,6 +1,7 @@
 import {
   DESIRED_STATE_ANNOTATION,
   diffLiveObject,
+  fieldManagers,
   ownedFields,
   pathToString,
   valueAt,
@@ -204,5 +205,62 @@ describe('diffLiveObject', () => {
         { field: 'deeper' },
       ]),
     ).toBeUndefined();
+  });
+});
+
+describe('fieldManagers', () => {
+  const object = {
+    metadata: {
+      managedFields: [
+        {
+          manager: 'butler-portal',
+          operation: 'Apply',
+          fieldsV1: { 'f:spec': { 'f:owner': {}, 'f:ports': {} } },
+        },
+        {
+          manager: 'kubectl-patch',
+          operation: 'Update',
+          fieldsV1: { 'f:spec': { 'f:image': {} } },
+        },
+        {
+          manager: 'kubectl-edit',
+          operation: 'Update',
+          fieldsV1: {
+            'f:metadata': { 'f:labels': { '.': {}, 'f:team': {} } },
+          },
+        },
+        {
+          manager: 'controller',
+          operation: 'Update',
+          subresource: 'status',
+          fieldsV1: { 'f:status': { 'f:phase': {} } },
+        },
+      ],
+    },
+  };
+  const labels = (path: string) =>
+    fieldManagers(object, path).map(o => o.label);
+
+  it('names the manager owning a field, as `manager (Operation)`', () => {
+    expect(labels('.spec.image')).toEqual(['kubectl-patch (Update)']);
+    expect(labels('.spec.owner')).toEqual(['butler-portal (Apply)']);
+    expect(labels('.status.phase')).toEqual([
+      'controller (Update of status)',
+    ]);
+  });
+
+  it('counts owners of a part of the field, and of an atomic value holding it', () => {
+    expect(labels('.metadata.labels')).toEqual(['kubectl-edit (Update)']);
+    expect(labels('.spec')).toEqual([
+      'butler-portal (Apply)',
+      'kubectl-patch (Update)',
+    ]);
+    // ports is owned whole (an atomic list): its items are too
+    expect(labels('.spec.ports[0]')).toEqual(['butler-portal (Apply)']);
+  });
+
+  it('finds nobody for a field nobody owns (it was removed)', () => {
+    expect(fieldManagers(object, '.spec.size')).toEqual([]);
+    expect(fieldManagers({ metadata: {} }, '.spec.image')).toEqual([]);
   });
 });
