@@ -15,6 +15,7 @@
  *     with the catalog's processing backlog at that moment (entities overdue for processing,
  *     which the catalog handles before a newly merged one)
  */
+import { VALIDATION_CHECK_CONTEXT } from '@butler-portal/plugin-gitops-node';
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
@@ -250,6 +251,10 @@ async function main() {
         actor,
       });
       const overdue = await backlog();
+      await portalProvider.setCommitStatus(change.headSha, {
+        context: VALIDATION_CHECK_CONTEXT,
+        state: 'success',
+      });
       const merged = await portalProvider.merge(change.id, actor);
       const eventAt = mergeEvents.get(merged.mergeCommitSha!)!;
       // polled every 10 ms: the wait is the latency measured

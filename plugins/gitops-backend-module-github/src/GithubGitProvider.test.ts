@@ -7,6 +7,7 @@ import {
 } from '@backstage/errors';
 import * as people from '@butler-portal/plugin-gitops-node/testUtils';
 import {
+  BOT_TOKEN,
   githubProviderOn,
   startFakeGithub,
   withGithubToken,
@@ -519,6 +520,7 @@ describe('GithubGitProvider', () => {
     async function openWorkspaceChange(
       github: GithubGitProvider,
       branch = 'butler/ws/1',
+      actor = jane,
     ) {
       return github.openChange({
         branch,
@@ -531,7 +533,7 @@ describe('GithubGitProvider', () => {
             content: 'kind: Workspace\n',
           },
         ],
-        actor: jane,
+        actor,
       });
     }
 
@@ -607,35 +609,36 @@ describe('GithubGitProvider', () => {
       expect(server.branchExists('butler/ws/1')).toBe(false);
     });
 
-    it('names the reviewer in the review body when acting with the portal identity', async () => {
+    it("refuses reviews and merges without the user's own token, asking GitHub nothing", async () => {
       const github = provider();
       const opened = await openWorkspaceChange(github, 'butler/ws/own');
-      server.failNext(
-        { method: 'POST', path: /\/reviews$/ },
-        {
-          status: 422,
-          body: {
-            message: 'Unprocessable Entity',
-            errors: ['Can not approve your own pull request'],
-          },
-        },
-      );
-      await expect(
-        github.review(opened.id, { decision: 'approve', actor: jane }),
-      ).rejects.toThrow(NotAllowedError);
-      const commented = await github.review(opened.id, {
-        decision: 'comment',
-        comment: 'Looks odd',
-        actor: jane,
+      const before = server.requests.length;
+      for (const decision of ['approve', 'request_changes', 'comment'] as const) {
+        await expect(
+          github.review(opened.id, { decision, comment: 'x', actor: jane }),
+        ).rejects.toThrow(
+          "To review a change request on GitHub the portal acts as you: sign in to GitHub in the portal so that your own token is used. The portal's GitHub App does not review a change request on anyone's behalf.",
+        );
+      }
+      await expect(github.merge(opened.id, jane)).rejects.toThrow(NotAllowedError);
+      expect(server.requests.length).toBe(before);
+    });
+
+    it("never counts an App's or bot's approval", async () => {
+      const github = provider({ requiredApprovals: 1 });
+      const opened = await openWorkspaceChange(github, 'butler/ws/bot', janeWithToken);
+      const head = (await github.getChange(opened.id))!.headSha;
+      // the portal's App approves through the API directly (as a misconfigured workflow might)
+      const res = await fetch(`${server.baseUrl}/repos/butlerlabs/platform/pulls/${opened.number}/reviews`, {
+        method: 'POST',
+        headers: { authorization: `token ${BOT_TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ event: 'APPROVE', commit_id: head, body: 'lgtm' }),
       });
-      expect(commented.comment).toBe(
-        'Looks odd\n\n---\nReviewed by Jane Doe <jane@example.com> (user:default/jane) via Butler Portal',
-      );
-      await expect(
-        github.review(opened.id, { decision: 'request_changes', actor: bob }),
-      ).rejects.toThrow(
-        'comment: required when the decision is request_changes',
-      );
+      expect(res.status).toBe(200);
+      const change = (await github.getChange(opened.id))!;
+      expect(change.reviews.map(r => r.decision)).toContain('approve');
+      expect(change.approval).toMatchObject({ received: 0, approved: false });
+      await expect(github.merge(opened.id, janeWithToken)).rejects.toThrow('0 of 1 required approvals');
     });
 
     it('refuses to merge without the required approvals, without asking GitHub to merge', async () => {

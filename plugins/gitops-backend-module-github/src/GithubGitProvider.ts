@@ -8,7 +8,12 @@
  * PAT) and names the requester in the pull-request body.
  */
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import {
+  ConflictError,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
 import {
   DefaultGithubCredentialsProvider,
   GithubCredentialsProvider,
@@ -250,6 +255,19 @@ export class GithubGitProvider implements GitProvider {
       url: `${this.webUrl}/${this.slug}`,
     });
     return { octokit: this.client(credentials?.token), asUser: false };
+  }
+
+  /**
+   * Reviews and merges act as the user, with their own GitHub token: the portal's App must not
+   * approve or merge on anyone's behalf (its approval would count like a reviewer's).
+   */
+  private async userIdentity(actor: Actor, action: string): Promise<Octokit> {
+    if (!actor.scmToken) {
+      throw new NotAllowedError(
+        `To ${action} on GitHub the portal acts as you: sign in to GitHub in the portal so that your own token is used. The portal's GitHub App does not ${action} on anyone's behalf.`,
+      );
+    }
+    return this.client(actor.scmToken);
   }
 
   private async integration(): Promise<GithubRepoRef> {
@@ -1061,7 +1079,7 @@ export class GithubGitProvider implements GitProvider {
         `comment: required when the decision is ${input.decision}`,
       );
     }
-    const { octokit, asUser } = await this.identity(input.actor);
+    const octokit = await this.userIdentity(input.actor, 'review a change request');
     return this.run(`review change #${id}`, async () => {
       const pull = await this.requirePull(octokit, id);
       if (pull.state !== 'open') {
@@ -1078,9 +1096,7 @@ export class GithubGitProvider implements GitProvider {
         // pin the review to the head the reviewer saw; a newer push needs a new review
         commit_id: pull.head.sha,
         event,
-        body: asUser
-          ? comment
-          : appendActorTrailer(comment, 'Reviewed', input.actor),
+        body: comment,
       });
       const review = toReview(data);
       if (!review) {
@@ -1093,7 +1109,7 @@ export class GithubGitProvider implements GitProvider {
   }
 
   async merge(id: string, actor: Actor): Promise<ChangeRequest> {
-    const { octokit, asUser } = await this.identity(actor);
+    const octokit = await this.userIdentity(actor, 'merge a change request');
     const change = await this.run(`read change #${id}`, async () =>
       this.describe(octokit, await this.requirePull(octokit, id)),
     );
@@ -1110,11 +1126,6 @@ export class GithubGitProvider implements GitProvider {
         // merge exactly what was reviewed: GitHub answers 409 if the head moved meanwhile
         sha: change.headSha,
         merge_method: this.options.mergeMethod ?? 'merge',
-        ...(asUser
-          ? {}
-          : {
-              commit_message: appendActorTrailer(change.title, 'Merged', actor),
-            }),
       }),
     );
     if (this.options.deleteBranchOnMerge ?? true) {

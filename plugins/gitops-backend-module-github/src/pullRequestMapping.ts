@@ -176,6 +176,11 @@ export interface ApprovalInput {
   counts?: (stance: ReviewStance) => boolean;
 }
 
+/** A review by a GitHub App or bot account (type Bot, or a `…[bot]` login). */
+function isBot(review: GithubReview): boolean {
+  return review.user?.type === 'Bot' || /\[bot\]$/.test(review.user?.login ?? '');
+}
+
 /**
  * GitHub's reviews under the portal's one approval rule (decideApproval): the stance of each
  * reviewer is GitHub's latest decisive review; code owners block when branch protection asks.
@@ -183,11 +188,14 @@ export interface ApprovalInput {
 export async function computeApproval(
   input: ApprovalInput,
 ): Promise<ApprovalState & { changesRequested: boolean }> {
-  const stances: ReviewStance[] = latestDecisiveReviews(input.reviews).map(r => ({
+  const decisive = latestDecisiveReviews(input.reviews);
+  const stances: ReviewStance[] = decisive.map(r => ({
     reviewer: r.user!.login,
     decision: r.state === 'APPROVED' ? 'approve' : 'request_changes',
     commitSha: r.commit_id ?? undefined,
   }));
+  // an App's or bot's approval never counts: approval is a person's review
+  const bots = new Set(decisive.filter(isBot).map(r => r.user!.login));
   const ownersByPath = new Map(
     [...input.ownersByPath].map(([path, owners]) => [path, owners.map(ref => ({ ref }))]),
   );
@@ -198,7 +206,7 @@ export async function computeApproval(
     requireCodeOwners: input.requireCodeOwnerReviews,
     ownersByPath,
     ownerApproved: (owner, approvers) => input.ownerApproved(owner.ref, approvers),
-    counts: input.counts,
+    counts: stance => !bots.has(stance.reviewer) && (input.counts?.(stance) ?? true),
   });
   // GitHub lists owners in CODEOWNERS order; keep it
   const missingOwners = [...new Set([...input.ownersByPath.values()].flat())].filter(o =>

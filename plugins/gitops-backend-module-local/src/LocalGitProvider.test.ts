@@ -8,7 +8,7 @@ import {
 } from '@backstage/errors';
 import { alice, bob, carol, guest } from '@butler-portal/plugin-gitops-node/testUtils';
 import { createLocalRepository } from './__testUtils__/localRepository';
-import { GitEvent } from '@butler-portal/plugin-gitops-node';
+import { GitEvent, VALIDATION_CHECK_CONTEXT } from '@butler-portal/plugin-gitops-node';
 import { LocalGitProvider, LocalGitProviderOptions } from './LocalGitProvider';
 import {
   fsck,
@@ -44,6 +44,21 @@ function makeProvider(
     onEvent: e => events.push(e),
     ...options,
   });
+  // The change service validates every head before a merge and records the result as the
+  // butler-portal/validate status; without one the provider holds the merge (checks_pending).
+  // Here the provider is used alone, so the tests record a passing validation as the service
+  // would, unless a test set that status itself.
+  const merge = provider.merge.bind(provider);
+  provider.merge = async (id, actor) => {
+    const change = await provider.getChange(id);
+    if (change && !change.checks.some(c => c.context === VALIDATION_CHECK_CONTEXT)) {
+      await provider.setCommitStatus(change.headSha, {
+        context: VALIDATION_CHECK_CONTEXT,
+        state: 'success',
+      });
+    }
+    return merge(id, actor);
+  };
   return { provider, events };
 }
 
@@ -377,6 +392,14 @@ describe('LocalGitProvider', () => {
       received: 1,
       missingOwners: [],
     });
+    // approved, but no validation status yet: that is pending, not a pass
+    expect(current.mergeable).toBe(false);
+    expect(current.mergeableReason).toBe('checks_pending');
+    await provider.setCommitStatus(current.headSha, {
+      context: VALIDATION_CHECK_CONTEXT,
+      state: 'success',
+    });
+    current = (await provider.getChange('1'))!;
     expect(current.mergeable).toBe(true);
 
     // a new head pushed with git: the old approval no longer counts
@@ -593,8 +616,9 @@ describe('LocalGitProvider', () => {
       },
     ]);
 
-    // the second change was made on the old base and touches another file
-    expect((await provider.getChange('2'))!.mergeable).toBe(true);
+    // the second change was made on the old base and touches another file (only the missing
+    // validation status holds it)
+    expect((await provider.getChange('2'))!.mergeableReason).toBe('checks_pending');
     await provider.merge('2', carol);
     const tree = (await provider.listTree()).map(e => e.path);
     expect(tree).toEqual(

@@ -32,6 +32,7 @@ import {
   ReviewInput,
   TreeEntry,
 } from '@butler-portal/plugin-gitops-node';
+import { VALIDATION_CHECK_CONTEXT } from '@butler-portal/plugin-gitops-node';
 import {
   CHANGE_FILE,
   CHANGE_REF_PREFIX,
@@ -411,7 +412,11 @@ export class LocalGitProvider implements GitProvider {
       mergeableReason = 'not_approved';
     } else if (checks.some(c => c.state === 'failure' || c.state === 'error')) {
       mergeableReason = 'checks_failed';
-    } else if (checks.some(c => c.state === 'pending')) {
+    } else if (
+      checks.some(c => c.state === 'pending') ||
+      // no validation status yet is not a pass: it is still to come
+      !checks.some(c => c.context === VALIDATION_CHECK_CONTEXT)
+    ) {
       mergeableReason = 'checks_pending';
     }
 

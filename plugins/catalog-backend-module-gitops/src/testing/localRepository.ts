@@ -2,6 +2,7 @@
  * Test and benchmark helpers: a real local provider repository in a temporary folder, changed
  * the way the portal changes it (a change request with one commit, then a merge).
  */
+import { VALIDATION_CHECK_CONTEXT } from '@butler-portal/plugin-gitops-node';
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
@@ -165,6 +166,11 @@ export async function createTestRepository(
     open,
     async merge(operations, title) {
       const number = await open(operations, title);
+      const head = (await provider.getChange(String(number)))!.headSha;
+      await provider.setCommitStatus(head, {
+        context: VALIDATION_CHECK_CONTEXT,
+        state: 'success',
+      });
       const merged = await provider.merge(String(number), author);
       return merged.mergeCommitSha!;
     },

@@ -4,7 +4,10 @@
  * sync is triggered. The verified deliveries beside them show the same route does accept.
  */
 import { createHmac } from 'crypto';
+import type { AddressInfo } from 'net';
+import net from 'net';
 import request from 'supertest';
+import { MAX_CONCURRENT_DELIVERIES } from './webhookRoutes';
 import { GITOPS_EVENTS_TOPIC } from '../events/gitEvents';
 import { startPortal } from '../__testUtils__/startTestPortal';
 
@@ -59,7 +62,7 @@ async function portal() {
       .post(`/api/gitops/webhooks/${repository}`)
       .set({ 'Content-Type': 'application/json', ...headers })
       .send(body);
-  return { deliver, published };
+  return { deliver, published, server };
 }
 
 function expectRefused(res: request.Response, status: number, reason: RegExp) {
@@ -196,18 +199,60 @@ describe('webhooks', () => {
       /missing/,
     );
 
+    // GitHub allows 25 MB; a GitOps delivery is kilobytes, and nobody is known yet
     const huge = await deliver(
       'gh',
       { 'X-GitHub-Event': 'push' },
       'x'.repeat(26 * 1024 * 1024),
     );
-    expectRefused(
-      huge,
-      413,
-      /^request body of 26 MiB is over the limit of 25 MiB$/,
-    );
+    expectRefused(huge, 413, /^request body of 26 MiB is over the limit of 1 MiB$/);
     expect(huge.body.error.name).toBe('PayloadTooLargeError');
+    const justOver = await deliver(
+      'gh',
+      { 'X-GitHub-Event': 'push', 'X-Hub-Signature-256': sign('x') },
+      'x'.repeat(1024 * 1024 + 1),
+    );
+    expectRefused(justOver, 413, /over the limit of 1 MiB$/);
 
     expect(published).toEqual([]);
+  });
+
+  it('reads at most a few unauthenticated deliveries at once; the rest get 503 with Retry-After', async () => {
+    const { server, published } = await portal();
+    const { port } = server.address() as AddressInfo;
+    // slow senders: each declares a body and trickles it, holding a slot
+    const sockets = Array.from({ length: MAX_CONCURRENT_DELIVERIES }, () => {
+      const socket = net.connect(port, '127.0.0.1');
+      socket.write(
+        'POST /api/gitops/webhooks/gh HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nX-GitHub-Event: push\r\nContent-Length: 1000\r\n\r\n{',
+      );
+      return socket;
+    });
+    try {
+      let refused: request.Response | undefined;
+      for (let i = 0; i < 50 && refused?.status !== 503; i++) {
+        await new Promise(r => setTimeout(r, 50));
+        refused = await request(server)
+          .post('/api/gitops/webhooks/gh')
+          .set({ 'Content-Type': 'application/json', 'X-GitHub-Event': 'push', 'X-Hub-Signature-256': sign(PUSH) })
+          .send(PUSH);
+      }
+      expect(refused!.status).toBe(503);
+      expect(refused!.headers['retry-after']).toBe('5');
+      expect(refused!.body.error.message).toContain('webhook deliveries are being read already');
+    } finally {
+      sockets.forEach(s => s.destroy());
+    }
+    // the slots come back once those connections are gone
+    let accepted: request.Response | undefined;
+    for (let i = 0; i < 50 && accepted?.status !== 202; i++) {
+      await new Promise(r => setTimeout(r, 50));
+      accepted = await request(server)
+        .post('/api/gitops/webhooks/gh')
+        .set({ 'Content-Type': 'application/json', 'X-GitHub-Event': 'push', 'X-Hub-Signature-256': sign(PUSH) })
+        .send(PUSH);
+    }
+    expect(accepted!.status).toBe(202);
+    expect(published.length).toBeGreaterThan(0);
   });
 });

@@ -703,9 +703,84 @@ spec:
       path: '/spec/image',
     });
     await service.review(summary.id, { decision: 'approve' }, jane);
-    await expect(service.merge(summary.id, jane)).rejects.toThrow(
-      /checks_failed/,
-    );
+    const refused = await service.merge(summary.id, jane).catch(e => e);
+    expect(refused).toBeInstanceOf(ResourceValidationError);
+    expect(refused.message).toContain('workspaces/team-a/alice-dev.yaml');
+    expect(refused.issues[0]).toMatchObject({ path: '/spec/image' });
+  });
+
+  it('says "diff too large" instead of diffing or sending a huge file', async () => {
+    const { provider, service } = await setup();
+    const huge = `# ${'x'.repeat(600 * 1024)}\n`;
+    const opened = await provider.openChange({
+      branch: 'direct/huge',
+      title: 'Huge',
+      description: '',
+      operations: [
+        { action: 'create', path: 'docs/huge.md', content: huge },
+        { action: 'create', path: 'docs/small.md', content: 'small\n' },
+      ],
+      actor: jane,
+    });
+    const detail = await service.getChange(`platform:${opened.number}`);
+    const byPath = Object.fromEntries(detail.files.map(f => [f.path, f]));
+    expect(byPath['docs/huge.md']).toEqual({
+      path: 'docs/huge.md',
+      status: 'added',
+      diff: '',
+      diffTooLarge: true,
+    });
+    expect(byPath['docs/small.md'].diff).toContain('+small');
+    expect(JSON.stringify(detail).length).toBeLessThan(100 * 1024);
+  });
+
+  it('counts a missing validation status as pending, and validates the head itself inside merge', async () => {
+    const { provider, service } = await setup();
+    // opened behind the service's back: no butler-portal/validate status at all
+    const opened = await provider.openChange({
+      branch: 'direct/no-status',
+      title: 'No status',
+      description: '',
+      operations: [
+        {
+          action: 'update',
+          path: 'workspaces/team-a/alice-dev.yaml',
+          content: EXISTING.replace('image: golang:1.23-bookworm', 'image: [1, 2]'),
+        },
+      ],
+      actor: jane,
+    });
+    await provider.review(opened.id, { decision: 'approve', actor: jane });
+    const before = (await provider.getChange(opened.id))!;
+    expect(before.checks).toEqual([]);
+    expect(before.mergeable).toBe(false);
+    expect(before.mergeableReason).toBe('checks_pending');
+
+    const id = `platform:${opened.number}`;
+    await expect(service.merge(id, jane)).rejects.toBeInstanceOf(ResourceValidationError);
+    const after = (await provider.getChange(opened.id))!;
+    expect(after.state).toBe('open');
+    expect(after.checks).toEqual([
+      expect.objectContaining({ context: VALIDATION_CHECK_CONTEXT, state: 'failure' }),
+    ]);
+
+    // a valid change without a status: merge validates, records the status, then merges
+    const fine = await provider.openChange({
+      branch: 'direct/valid',
+      title: 'Valid, no status',
+      description: '',
+      operations: [
+        {
+          action: 'update',
+          path: 'workspaces/team-a/alice-dev.yaml',
+          content: EXISTING.replace('golang:1.23-bookworm', 'golang:1.24-bookworm'),
+        },
+      ],
+      actor: jane,
+    });
+    await provider.review(fine.id, { decision: 'approve', actor: jane });
+    const merged = await service.merge(`platform:${fine.number}`, jane);
+    expect(merged.state).toBe('merged');
   });
 
   it('lists changes by state, kind and author', async () => {

@@ -35,6 +35,7 @@ import {
 } from '@butler-portal/plugin-gitops-common';
 import type {
   Actor,
+  ChangedFile,
   ChangedPath,
   ChangeRequest,
   FileOperation,
@@ -65,7 +66,11 @@ import type {
   SubmittedChange,
 } from './types';
 import { unifiedDiff } from './unifiedDiff';
-import { validateChangeFiles, validationCheck } from './validateChangeFiles';
+import {
+  validateChangeFiles,
+  validationCheck,
+  VALIDATION_CHECK_CONTEXT,
+} from './validateChangeFiles';
 
 export interface ChangeServiceOptions {
   repositories: readonly ChangeRepository[];
@@ -83,6 +88,31 @@ export interface SubmitOptions {
 
 /** How many providers calls a list runs at once (GitHub/GitLab rate limits). */
 const LIST_CONCURRENCY = 8;
+/** A file above this (both sides together) is not diffed or sent: diffing is quadratic at worst. */
+export const MAX_DIFF_FILE_BYTES = 512 * 1024;
+/** What one change's files may add to an answer; later files are listed without content. */
+export const MAX_DIFF_TOTAL_BYTES = 4 * 1024 * 1024;
+
+/** The files of a change with their diffs, within the size caps (`diffTooLarge` beyond them). */
+function boundedDiffs(files: readonly ChangedFile[]): ChangeDetail['files'] {
+  let budget = MAX_DIFF_TOTAL_BYTES;
+  return files.map(f => {
+    const size = Buffer.byteLength(f.before ?? '') + Buffer.byteLength(f.after ?? '');
+    if (size > MAX_DIFF_FILE_BYTES || size * 2 > budget) {
+      return { path: f.path, status: f.status, diff: '', diffTooLarge: true };
+    }
+    const diff = unifiedDiff(f.path, f.before, f.after);
+    budget -= size + Buffer.byteLength(diff);
+    return {
+      path: f.path,
+      status: f.status,
+      ...(f.before !== undefined && { before: f.before }),
+      ...(f.after !== undefined && { after: f.after }),
+      diff,
+    };
+  });
+}
+
 /** Page sizes of `GET /changes`. */
 export const DEFAULT_CHANGE_PAGE = 100;
 export const MAX_CHANGE_PAGE = 500;
@@ -784,13 +814,7 @@ export class ChangeService {
       ...summary,
       description: change.description,
       reviews: change.reviews,
-      files: files.map(f => ({
-        path: f.path,
-        status: f.status,
-        ...(f.before !== undefined && { before: f.before }),
-        ...(f.after !== undefined && { after: f.after }),
-        diff: unifiedDiff(f.path, f.before, f.after),
-      })),
+      files: boundedDiffs(files),
       validation: validateChangeFiles(files, repository.layout),
     };
   }
@@ -877,6 +901,23 @@ export class ChangeService {
   /** @throws ConflictError (409) with the reason when it cannot merge */
   async merge(id: string, actor: Actor): Promise<ChangeSummary> {
     const { repository, change } = await this.requireChange(id);
+    // the head is validated again here, whatever its checks say: a missing (or forged) status
+    // must not let an invalid file onto the default branch
+    if (change.state === 'open') {
+      const files = await repository.provider.getChangeFiles(String(change.number));
+      const validation = validateChangeFiles(files, repository.layout);
+      const recorded = change.checks.find(c => c.context === VALIDATION_CHECK_CONTEXT);
+      const expected = validationCheck(validation);
+      if (recorded?.state !== expected.state) {
+        await this.reportCheck(repository, change.headSha, validation);
+      }
+      if (!validation.ok) {
+        throw new ResourceValidationError(
+          validation.issues[0]?.file ?? id,
+          validation.issues,
+        );
+      }
+    }
     const merged = await repository.provider.merge(
       String(change.number),
       actor,

@@ -1,7 +1,13 @@
 /*
  * The change-request service: portal writes as one-file change requests on any GitProvider.
  */
-export { ChangeService, DEFAULT_CHANGE_PAGE, MAX_CHANGE_PAGE } from './ChangeService';
+export {
+  ChangeService,
+  DEFAULT_CHANGE_PAGE,
+  MAX_CHANGE_PAGE,
+  MAX_DIFF_FILE_BYTES,
+  MAX_DIFF_TOTAL_BYTES,
+} from './ChangeService';
 export type { ChangeServiceOptions, SubmitOptions } from './ChangeService';
 export { formatChangeId, parseChangeId } from './changeIds';
 export type { ChangeIdParts } from './changeIds';

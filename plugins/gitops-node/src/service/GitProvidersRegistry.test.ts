@@ -16,6 +16,7 @@ import {
   localProviderFactory,
 } from '@butler-portal/plugin-gitops-backend-module-local';
 import type { GitEvent } from '../provider/types';
+import { VALIDATION_CHECK_CONTEXT } from '../changes/validateChangeFiles';
 import { createGitProviders, GitProvidersRegistry } from './GitProvidersRegistry';
 
 const factories = [localProviderFactory, githubProviderFactory, gitlabProviderFactory];
@@ -140,6 +141,11 @@ describe('GitProvidersRegistry', () => {
         },
       ],
       actor,
+    });
+    // as the change service would after validating the head
+    await provider.setCommitStatus(change.headSha, {
+      context: VALIDATION_CHECK_CONTEXT,
+      state: 'success',
     });
     const merged = await provider.merge(change.id, actor);
 

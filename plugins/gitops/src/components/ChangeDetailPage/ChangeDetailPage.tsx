@@ -177,7 +177,13 @@ function ChangeBody({
         {change.files.map(file => (
           <Box key={file.path} mt={3}>
             <InfoCard title={file.path} subheader={file.status}>
-              <DiffView diff={file.diff} />
+              {file.diffTooLarge ? (
+                <Typography variant="body2" color="textSecondary">
+                  Diff too large to show here; open the file in the repository to review it.
+                </Typography>
+              ) : (
+                <DiffView diff={file.diff} />
+              )}
             </InfoCard>
           </Box>
         ))}
