@@ -41,6 +41,8 @@ backend.add(import('@backstage/plugin-catalog-backend-module-github'));
 backend.add(import('@backstage/plugin-catalog-backend-module-github-org'));
 // the resources of the GitOps repositories, about a second after each merge
 backend.add(import('@butler-portal/plugin-catalog-backend-module-gitops'));
+// live TenantClusters, Teams and Users of the Butler management cluster (shares butler's watches)
+backend.add(import('@butler-portal/plugin-catalog-backend-module-butler'));
 
 // GitOps: change requests over the Git providers, webhooks, the reconciler; one module per
 // provider type (local adds git smart HTTP for local repositories)

@@ -63,13 +63,10 @@ export function resolveViewer(
   if (user?.spec?.disabled === true) {
     return { userEntityRef: identity.userEntityRef, user, platformAdmin: false, teams };
   }
-  const email = (
-    typeof user?.spec?.email === 'string'
-      ? user.spec.email
-      : userName.includes('@')
-      ? userName
-      : undefined
-  )?.toLowerCase();
+  // the User's email; without a User, a sign-in that names users by email
+  let email: string | undefined;
+  if (typeof user?.spec?.email === 'string') email = user.spec.email.toLowerCase();
+  else if (userName.includes('@')) email = userName.toLowerCase();
   const groups = new Set(
     identity.ownershipEntityRefs
       .filter(r => r.toLowerCase().startsWith('group:'))
