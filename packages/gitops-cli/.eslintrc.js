@@ -1,1 +1,4 @@
-module.exports = require('@backstage/cli/config/eslint-factory')(__dirname);
+module.exports = require('@backstage/cli/config/eslint-factory')(__dirname, {
+  // the single-file build (scripts/buildBundle.js) is generated code
+  ignorePatterns: ['dist-bundle/**'],
+});

@@ -26,8 +26,7 @@ const REPO_ROOT = path.resolve(PACKAGE_DIR, '../..');
 const ENTRY = path.join(PACKAGE_DIR, 'src', 'index.ts');
 const PRECOMPILE_ENTRY = path.join(
   PACKAGE_DIR,
-  'src',
-  'bundle',
+  'scripts',
   'precompiledValidatorsSource.ts',
 );
 /** where the build writes; the portal serves this file (plugins/gitops-backend cliRoutes.ts) */
@@ -67,6 +66,8 @@ const BANNER = [
 
 function loadEsbuild() {
   try {
+    // the repository's root devDependency: the build runs in the portal repository only
+    // eslint-disable-next-line @backstage/no-undeclared-imports
     return require('esbuild');
   } catch (error) {
     throw new Error(
@@ -75,7 +76,7 @@ function loadEsbuild() {
   }
 }
 
-/** Compiles src/bundle/precompiledValidatorsSource.ts in memory and runs it. */
+/** Compiles scripts/precompiledValidatorsSource.ts in memory and runs it. */
 async function generatePrecompiledValidators(esbuild) {
   const result = await esbuild.build({
     entryPoints: [PRECOMPILE_ENTRY],
@@ -91,7 +92,7 @@ async function generatePrecompiledValidators(esbuild) {
   });
   assertNoExternalImports(result.metafile);
   const code = result.outputFiles[0].text;
-  const filename = path.join(PACKAGE_DIR, 'src', 'bundle', '[precompile].js');
+  const filename = path.join(PACKAGE_DIR, 'scripts', '[precompile].js');
   const generator = new Module(filename);
   generator.filename = filename;
   generator.paths = Module._nodeModulePaths(path.dirname(filename));

@@ -23,6 +23,8 @@ export interface CliRun {
 /** The single-file build the suite runs against, when BUTLER_GITOPS_BUNDLE names one. */
 export const BUNDLE = process.env.BUTLER_GITOPS_BUNDLE
   ? path.resolve(
+      // relative to the package, as `yarn test:bundle` names it; test support only
+      // eslint-disable-next-line no-restricted-syntax
       path.join(__dirname, '../..'),
       process.env.BUTLER_GITOPS_BUNDLE,
     )

@@ -46,6 +46,21 @@ function run(file: string, args: string[], cwd: string) {
   );
 }
 
+/** the routes alone, with the status Backstage's error handler gives the errors they throw */
+function appWith(options: Parameters<typeof createCliRoutes>[0]) {
+  const statuses: Record<string, number> = {
+    NotFoundError: 404,
+    ServiceUnavailableError: 503,
+  };
+  return express()
+    .use('/cli', createCliRoutes(options))
+    .use(errorResponses)
+    .use(((error, _req, res, _next) => {
+      res.status(statuses[error.name] ?? 500);
+      res.json({ error: { name: error.name, message: error.message } });
+    }) as express.ErrorRequestHandler);
+}
+
 describe('GET /api/gitops/cli/butler-gitops.mjs', () => {
   let tmp: string;
 
@@ -112,13 +127,7 @@ describe('GET /api/gitops/cli/butler-gitops.mjs', () => {
   });
 
   it('answers 503 naming the build command when the file is neither built nor buildable', async () => {
-    const app = express()
-      .use('/cli', createCliRoutes({ bundle: async () => undefined }))
-      .use(errorResponses)
-      .use(((error, _req, res, _next) => {
-        res.status(error.name === 'ServiceUnavailableError' ? 503 : 500);
-        res.json({ error: { name: error.name, message: error.message } });
-      }) as express.ErrorRequestHandler);
+    const app = appWith({ bundle: async () => undefined });
     const response = await request(app).get('/cli/butler-gitops.mjs');
     expect(response.status).toBe(503);
     expect(response.body.error.message).toContain(CLI_BUILD_COMMAND);
@@ -129,9 +138,7 @@ describe('GET /api/gitops/cli/butler-gitops.mjs', () => {
       contents: Buffer.from('x'),
       sha256: 'ab',
     }));
-    const app = express()
-      .use('/cli', createCliRoutes({ bundle, portalVersion: '1.2.3' }))
-      .use(errorResponses);
+    const app = appWith({ bundle, portalVersion: '1.2.3' });
     for (const url of [
       '/cli/butler-gitops.js',
       '/cli/..%2Fpackage.json',

@@ -15,6 +15,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { NotFoundError, ServiceUnavailableError } from '@backstage/errors';
 import Router from 'express-promise-router';
 
@@ -41,7 +42,9 @@ export interface CliRoutesOptions {
 }
 
 /** The portal repository: the nearest folder above `from` holding packages/gitops-cli. */
-export function findPortalRoot(from: string = __dirname): string | undefined {
+export function findPortalRoot(
+  from: string = resolvePackagePath('@butler-portal/plugin-gitops-backend'),
+): string | undefined {
   for (let dir = path.resolve(from); ; dir = path.dirname(dir)) {
     if (
       fs.existsSync(path.join(dir, 'packages', 'gitops-cli', 'package.json'))
