@@ -129,13 +129,17 @@ async function main() {
         commitStatusContext: false,
       });
       const [first, syncMs] = await timed(() => reconciler.runOnce());
-      const [watch, watchMs] = await timed(async () => (await reconciler.watch())!);
+      const [watch, watchMs] = await timed(
+        async () => (await reconciler.watch())!,
+      );
       // the watch's first list reports every object once; let that settle before measuring
       await new Promise(resolve => setTimeout(resolve, 2000));
       console.log(
-        `\nself-heal ${selfHeal ? 'on' : 'off'}, ${COUNT} Workspaces: first sync ${ms(
-          syncMs,
-        )} (${first.applied.length} applied, ${first.adopted.length} adopted, ${
+        `\nself-heal ${
+          selfHeal ? 'on' : 'off'
+        }, ${COUNT} Workspaces: first sync ${ms(syncMs)} (${
+          first.applied.length
+        } applied, ${first.adopted.length} adopted, ${
           first.condition.reason
         }), watch started in ${ms(watchMs)}`,
       );
@@ -167,22 +171,26 @@ async function main() {
             } else {
               samples.push(
                 await until(async () =>
-                  (await store.listInventory(target.name)).some(
-                    r => r.ref.name === name && r.status === 'Drifted',
-                  ),
+                  (
+                    await store.listInventory(target.name)
+                  ).some(r => r.ref.name === name && r.status === 'Drifted'),
                 ),
               );
               // put it back, so the next sample starts from a synced target
               await writes.patch(name, 'golang:1.23');
               await until(async () =>
-                (await store.listInventory(target.name)).some(
-                  r => r.ref.name === name && r.status === 'Synced',
-                ),
+                (
+                  await store.listInventory(target.name)
+                ).some(r => r.ref.name === name && r.status === 'Synced'),
               );
             }
           }
           console.log(
-            `  ${how === 'patch' ? 'merge patch (kubectl-patch)' : 'update (kubectl-edit)  '} → ${
+            `  ${
+              how === 'patch'
+                ? 'merge patch (kubectl-patch)'
+                : 'update (kubectl-edit)  '
+            } → ${
               selfHeal ? 'healed, owned by butler-portal' : 'Drifted'
             }: ${summary(samples)}`,
           );

@@ -13,9 +13,7 @@ import {
   ensureLocalRepository,
   LocalGitProvider,
 } from '@butler-portal/plugin-gitops-backend-module-local';
-import {
-  type ChangeRepository,
-} from '@butler-portal/plugin-gitops-node';
+import { type ChangeRepository } from '@butler-portal/plugin-gitops-node';
 import {
   backoffMs,
   MAX_BACKOFF_MS,

@@ -7,12 +7,8 @@ import path from 'path';
 import { readDurationFromConfig, type Config } from '@backstage/config';
 import { durationToMilliseconds } from '@backstage/types';
 import type { SchedulerServiceTaskScheduleDefinition } from '@backstage/backend-plugin-api';
-import {
-  GitopsConfigError,
-} from '@butler-portal/plugin-gitops-node';
-import {
-  type KubeConfigSource,
-} from '@butler-portal/kube-node';
+import { GitopsConfigError } from '@butler-portal/plugin-gitops-node';
+import { type KubeConfigSource } from '@butler-portal/kube-node';
 
 export type SyncTargetConfig =
   | { type: 'directory'; name: string; root: string }

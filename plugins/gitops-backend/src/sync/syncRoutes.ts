@@ -1,23 +1,87 @@
 /*
  * /sync: what the reconciler holds in each target, and a button to sync a repository now.
- * Reading needs a signed-in user; triggering needs the merge permission, because whoever may
- * put a commit on the default branch may also ask for it to be applied.
+ * Reading needs the resource read permission and can be narrowed (repository, kind, namespace)
+ * and paged (each target's resources, `limit` at a time); triggering needs the merge permission,
+ * because whoever may put a commit on the default branch may also ask for it to be applied.
  */
 import {
+  findKind,
   gitopsChangeMergePermission,
+  gitopsResourceReadPermission,
   type SyncTargetStatus,
 } from '@butler-portal/plugin-gitops-common';
+import { InputError } from '@backstage/errors';
+import { z } from 'zod';
+import { parseRequest } from '../router/requestSchemas';
 import Router from 'express-promise-router';
 import type { RouterContext } from '../router/RouterContext';
 import type { SyncTasks } from './SyncTasks';
 
+/** Resources per target in one answer: 5,000 workspaces were 1.4 MB in one go. */
+export const DEFAULT_SYNC_PAGE = 500;
+export const MAX_SYNC_PAGE = 5000;
+
+const syncQuerySchema = z.object({
+  repository: z.string().max(63).optional(),
+  kind: z.string().max(100).optional(),
+  namespace: z.string().max(63).optional(),
+  limit: z.coerce.number().int().min(1).max(MAX_SYNC_PAGE).optional(),
+  cursor: z.string().max(200).optional(),
+});
+
+function encodeOffset(offset: number): string {
+  return Buffer.from(JSON.stringify({ offset }), 'utf8').toString('base64url');
+}
+
+function decodeOffset(cursor: string): number {
+  try {
+    const { offset } = JSON.parse(
+      Buffer.from(cursor, 'base64url').toString('utf8'),
+    );
+    if (Number.isSafeInteger(offset) && offset >= 0) return offset;
+  } catch {
+    // reported below
+  }
+  throw new InputError(
+    'cursor: not a cursor of this listing (pass nextCursor back unchanged)',
+  );
+}
+
 export function createSyncRoutes(context: RouterContext, sync: SyncTasks) {
   const router = Router();
   router.get('/', async (req, res) => {
-    await context.user(req);
-    const items = await sync.status();
-    const body: { items: SyncTargetStatus[] } = {
+    const credentials = await context.user(req);
+    await context.authorize(gitopsResourceReadPermission, credentials);
+    const query = parseRequest(syncQuerySchema, req.query, 'query');
+    const kind = query.kind ? findKind(query.kind) : undefined;
+    if (query.kind && !kind) {
+      throw new InputError(
+        `kind: ${JSON.stringify(query.kind.slice(0, 80))} is not a known kind`,
+      );
+    }
+    const offset = query.cursor ? decodeOffset(query.cursor) : 0;
+    const limit = query.limit ?? DEFAULT_SYNC_PAGE;
+    let more = false;
+    const items = (await sync.status())
+      .filter(item => !query.repository || item.repository === query.repository)
+      .map(item => {
+        const matching = item.resources.filter(
+          r =>
+            (!kind || r.ref.kind === kind.kind) &&
+            (!query.namespace || r.ref.namespace === query.namespace),
+        );
+        if (offset + limit < matching.length) more = true;
+        return {
+          ...item,
+          resourceCount: matching.length,
+          resources: matching.slice(offset, offset + limit),
+        };
+      });
+    const nextCursor = more ? encodeOffset(offset + limit) : undefined;
+    const body: { items: SyncTargetStatus[]; nextCursor?: string } = {
+      ...(nextCursor !== undefined && { nextCursor }),
       items: items.map(item => ({
+        resourceCount: item.resourceCount,
         repository: item.repository,
         target: item.target,
         condition: item.condition.type,

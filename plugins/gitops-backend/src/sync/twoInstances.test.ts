@@ -106,9 +106,9 @@ async function repository() {
     });
     await provider.review(change.id, { decision: 'approve', actor: bob });
     await provider.setCommitStatus(change.headSha, {
-        context: VALIDATION_CHECK_CONTEXT,
-        state: 'success',
-      });
+      context: VALIDATION_CHECK_CONTEXT,
+      state: 'success',
+    });
     await provider.merge(change.id, alice);
   };
   return { provider, target, mergeChange };

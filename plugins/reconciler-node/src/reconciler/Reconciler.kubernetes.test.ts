@@ -18,7 +18,10 @@ import {
 } from '@butler-portal/kube-test-apiserver';
 import { LocalGitProvider } from '@butler-portal/plugin-gitops-backend-module-local';
 import { ensureLocalRepository } from '@butler-portal/plugin-gitops-backend-module-local';
-import { makeTempDir, removeTempDirs } from '@butler-portal/plugin-gitops-backend-module-local/testUtils';
+import {
+  makeTempDir,
+  removeTempDirs,
+} from '@butler-portal/plugin-gitops-backend-module-local/testUtils';
 import { KubernetesTarget } from '../targets/kubernetes/KubernetesTarget';
 import {
   APPLIED_CRDS,
@@ -29,7 +32,6 @@ import { DatabaseReconcilerStore } from './store/DatabaseReconcilerStore';
 import { alice, mergeChanges } from './testing/mergeChange';
 import { tenantAddonYaml } from './testing/resources';
 import type { ResourceStatus } from './types';
-
 
 const noWait = async () => {};
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
@@ -587,7 +589,11 @@ describe('Reconciler with one object the server refuses, on the test API server'
       expect(degraded.applied.map(r => r.name)).toEqual(['ws-3']);
       expect(degraded.failed).toEqual([
         {
-          ref: { kind: 'TenantAddon', namespace: 'team-a', name: 'cert-manager' },
+          ref: {
+            kind: 'TenantAddon',
+            namespace: 'team-a',
+            name: 'cert-manager',
+          },
           error: missing,
         },
       ]);
@@ -601,7 +607,11 @@ describe('Reconciler with one object the server refuses, on the test API server'
       );
       expect(failed).toMatchObject({
         status: 'Failed',
-        condition: { type: 'Reconciling', reason: 'ApplyFailed', message: missing },
+        condition: {
+          type: 'Reconciling',
+          reason: 'ApplyFailed',
+          message: missing,
+        },
         retry: { attempts: 1 },
       });
 

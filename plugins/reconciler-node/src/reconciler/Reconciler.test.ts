@@ -4,7 +4,10 @@ import { TestDatabases } from '@backstage/backend-test-utils';
 import type { FileOperation } from '@butler-portal/plugin-gitops-node';
 import { LocalGitProvider } from '@butler-portal/plugin-gitops-backend-module-local';
 import { ensureLocalRepository } from '@butler-portal/plugin-gitops-backend-module-local';
-import { makeTempDir, removeTempDirs } from '@butler-portal/plugin-gitops-backend-module-local/testUtils';
+import {
+  makeTempDir,
+  removeTempDirs,
+} from '@butler-portal/plugin-gitops-backend-module-local/testUtils';
 import { DirectoryTarget } from '../targets/directory/DirectoryTarget';
 import { Reconciler, ReconcilerOptions } from './Reconciler';
 import { DatabaseReconcilerStore } from './store/DatabaseReconcilerStore';
@@ -14,7 +17,6 @@ import {
   tenantAddonYaml,
   workspaceYaml,
 } from './testing/resources';
-
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 

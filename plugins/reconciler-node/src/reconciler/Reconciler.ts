@@ -173,7 +173,9 @@ export class Reconciler {
     const drained = this.#queue.then(() => this.#drain());
     this.#queue = drained.catch(error =>
       this.#options.logger?.warn(
-        `gitops sync of ${this.#options.target.name}: could not compare watched changes: ${error}`,
+        `gitops sync of ${
+          this.#options.target.name
+        }: could not compare watched changes: ${error}`,
       ),
     );
   }
@@ -543,7 +545,11 @@ export class Reconciler {
     if (updates.length === 0) return;
     await store.upsertInventory(target.name, updates);
     for (const u of updates) recordByKey.set(refKey(u.ref), u);
-    await this.#refreshCondition(state, [...recordByKey.values()], desired.size);
+    await this.#refreshCondition(
+      state,
+      [...recordByKey.values()],
+      desired.size,
+    );
   }
 
   /**
@@ -574,7 +580,10 @@ export class Reconciler {
         Math.max(total, failed.length),
       );
     } else if (drifted.length > 0) {
-      condition = driftCondition(drifted.length, Math.max(total, drifted.length));
+      condition = driftCondition(
+        drifted.length,
+        Math.max(total, drifted.length),
+      );
     } else {
       condition = {
         type: 'Ready',

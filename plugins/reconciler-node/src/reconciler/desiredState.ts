@@ -8,6 +8,7 @@ import {
   KINDS,
   type KindName,
   type RepoLayout,
+  type ValidationIssue,
 } from '@butler-portal/plugin-gitops-common';
 import {
   snapshotReaderFor,
@@ -15,7 +16,11 @@ import {
   type GitProvider,
   type SnapshotReader,
 } from '@butler-portal/plugin-gitops-node';
-import { renderManifest, type RenderStep } from '../render/renderStep';
+import {
+  RenderRefusedError,
+  renderManifest,
+  type RenderStep,
+} from '../render/renderStep';
 import { DesiredObject, contentHash } from '../targets/types';
 import type { InvalidFile } from './types';
 
@@ -54,7 +59,9 @@ export function desiredStateOf(
   snapshot: CommitSnapshot,
   options: Pick<DesiredStateOptions, 'kinds' | 'render'> = {},
 ): DesiredState {
-  const kinds = new Set(options.kinds ?? KINDS.filter(k => k.applied).map(k => k.kind));
+  const kinds = new Set(
+    options.kinds ?? KINDS.filter(k => k.applied).map(k => k.kind),
+  );
   const render = options.render ?? renderManifest;
   const objects: DesiredObject[] = [];
   const invalidFiles: InvalidFile[] = [];
@@ -62,12 +69,53 @@ export function desiredStateOf(
   // the layout makes the commit one we do not delete from
   for (const file of snapshot.files) {
     if (!file.resource) {
-      invalidFiles.push({ path: file.path, ref: file.ref, issues: file.issues });
+      invalidFiles.push({
+        path: file.path,
+        ref: file.ref,
+        issues: file.issues,
+      });
       continue;
     }
     if (!file.ref || !kinds.has(file.resource.kind as KindName)) continue;
-    const object = render(file.resource, file.ref);
-    objects.push({ ref: file.ref, object, hash: contentHash(object) });
+    let object;
+    try {
+      object = render(file.resource, file.ref, {
+        path: file.path,
+        content: file.content,
+        blob: file.blob,
+      });
+    } catch (error) {
+      // a step that refuses the resource (a Pipeline failing the Herald rules, say) makes the
+      // file invalid: the target keeps what it holds for it, and the commit deletes nothing
+      invalidFiles.push({
+        path: file.path,
+        ref: file.ref,
+        issues: renderIssues(file.path, error),
+      });
+      continue;
+    }
+    objects.push({
+      ref: file.ref,
+      object,
+      hash: contentHash(object),
+      revision: snapshot.commit,
+    });
   }
   return { revision: snapshot.commit, objects, invalidFiles };
+}
+
+function renderIssues(path: string, error: unknown): ValidationIssue[] {
+  if (error instanceof RenderRefusedError && error.issues.length > 0) {
+    return error.issues.map(issue => ({ ...issue, file: issue.file ?? path }));
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return [
+    {
+      file: path,
+      path: '',
+      line: 1,
+      column: 1,
+      message: `cannot be rendered: ${message}`,
+    },
+  ];
 }

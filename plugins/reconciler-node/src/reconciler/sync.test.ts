@@ -91,7 +91,8 @@ describe('sync', () => {
     expect(first.condition).toEqual({
       type: 'Reconciling',
       reason: 'Degraded',
-      message: '1 of 2 failed; Workspace/team-a/bad: admission webhook denied bad',
+      message:
+        '1 of 2 failed; Workspace/team-a/bad: admission webhook denied bad',
     });
     const bad = (await store.listInventory('memory')).find(
       r => r.ref.name === 'bad',
@@ -163,7 +164,9 @@ describe('sync', () => {
     expect(later.condition).toMatchObject({
       type: 'Reconciling',
       reason: 'Degraded',
-      message: expect.stringMatching(/^1 of 5 failed; Workspace\/team-a\/bad: /),
+      message: expect.stringMatching(
+        /^1 of 5 failed; Workspace\/team-a\/bad: /,
+      ),
     });
     // every apply is forced: Git wins the fields it sets
     expect(target.forced.every(Boolean)).toBe(true);

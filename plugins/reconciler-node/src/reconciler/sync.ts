@@ -109,7 +109,11 @@ export async function sync(
     return held && target.describeDrift ? target.describeDrift(d, held) : [];
   };
   /** failures of this run and of earlier ones still waiting, for the target's summary */
-  const failures: Array<{ ref: ResourceRef; error: string; permanent: boolean }> = [];
+  const failures: Array<{
+    ref: ResourceRef;
+    error: string;
+    permanent: boolean;
+  }> = [];
 
   // write-ahead: the store knows every object before the target gets it
   await store.upsertInventory(
@@ -273,7 +277,9 @@ export async function sync(
   await store.upsertInventory(target.name, updates);
 
   const retries = [
-    ...updates.filter(u => u.status === 'Failed' && u.retry).map(u => u.retry!.at),
+    ...updates
+      .filter(u => u.status === 'Failed' && u.retry)
+      .map(u => u.retry!.at),
     ...plan.waiting.map(d => recordByKey.get(refKey(d.ref))?.retry?.at),
   ].filter((at): at is string => !!at);
   if (retries.length > 0) result.nextRetryAt = retries.sort()[0];

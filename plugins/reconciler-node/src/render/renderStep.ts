@@ -3,11 +3,44 @@
  * directory targets receive the resource itself with the managed-by label; another kind of
  * target (Vector configuration, say) brings its own step, so adding one changes nothing here.
  */
-import type { GitOpsResource, ResourceRef } from '@butler-portal/plugin-gitops-common';
+import type {
+  GitOpsResource,
+  ResourceRef,
+  ValidationIssue,
+} from '@butler-portal/plugin-gitops-common';
 import { withManagedByLabel } from '../targets/types';
 
-/** Turns a validated resource into the object a target applies (a GitOpsResource-shaped object). */
-export type RenderStep = (resource: GitOpsResource, ref: ResourceRef) => GitOpsResource;
+/** The file a resource was read from, for steps that check more than the kind's schema. */
+export interface RenderSource {
+  /** repository-relative path */
+  path: string;
+  content: string;
+  /** git blob id: the same id is the same content */
+  blob?: string;
+}
+
+/**
+ * Turns a validated resource into the object a target applies (a GitOpsResource-shaped object).
+ * A step that refuses a resource throws {@link RenderRefusedError}: the file then counts as
+ * invalid, so the target keeps what it holds for it and nothing is deleted in that sync.
+ */
+export type RenderStep = (
+  resource: GitOpsResource,
+  ref: ResourceRef,
+  source?: RenderSource,
+) => GitOpsResource;
+
+/** A render step's refusal of a resource, with the located issues that explain it. */
+export class RenderRefusedError extends Error {
+  readonly issues: ValidationIssue[];
+
+  constructor(message: string, issues: ValidationIssue[]) {
+    super(message);
+    this.name = 'RenderRefusedError';
+    this.issues = issues;
+  }
+}
 
 /** Butler kinds: the file in Git is the object the cluster gets, plus the managed-by label. */
-export const renderManifest: RenderStep = resource => withManagedByLabel(resource);
+export const renderManifest: RenderStep = resource =>
+  withManagedByLabel(resource);

@@ -23,6 +23,8 @@ export interface DesiredObject {
   object: GitOpsResource;
   /** {@link contentHash} of `object` */
   hash: string;
+  /** the commit the object was read at (not part of the hash); targets may record it */
+  revision?: string;
 }
 
 /**

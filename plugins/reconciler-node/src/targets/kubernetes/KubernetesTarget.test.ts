@@ -517,16 +517,16 @@ describe('KubernetesTarget on the test API server', () => {
       server
         .requests()
         .filter(
-          r =>
-            r.path.endsWith('/workspaces') &&
-            r.query.includes('watch=true'),
+          r => r.path.endsWith('/workspaces') && r.query.includes('watch=true'),
         );
     try {
       const first = await next('ws-1');
       expect(first.held?.live?.metadata).toMatchObject({ name: 'ws-1' });
       // every kind's watch selects the managed-by label
       expect(watchRequests()[0].query).toContain(
-        `labelSelector=${encodeURIComponent(`${MANAGED_BY_LABEL}=butler-portal`)}`,
+        `labelSelector=${encodeURIComponent(
+          `${MANAGED_BY_LABEL}=butler-portal`,
+        )}`,
       );
 
       // the connection breaks: the watch resumes from its resourceVersion, without a list

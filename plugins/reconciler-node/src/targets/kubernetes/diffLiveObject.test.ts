@@ -244,9 +244,7 @@ describe('fieldManagers', () => {
   it('names the manager owning a field, as `manager (Operation)`', () => {
     expect(labels('.spec.image')).toEqual(['kubectl-patch (Update)']);
     expect(labels('.spec.owner')).toEqual(['butler-portal (Apply)']);
-    expect(labels('.status.phase')).toEqual([
-      'controller (Update of status)',
-    ]);
+    expect(labels('.status.phase')).toEqual(['controller (Update of status)']);
   });
 
   it('counts owners of a part of the field, and of an atomic value holding it', () => {
