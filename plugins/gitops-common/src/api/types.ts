@@ -250,6 +250,8 @@ export interface ResourceSyncStatus {
 export interface SyncTargetStatus {
   repository: string;
   target: string;
+  /** resources of the target matching the request's filters (the page holds at most `limit`) */
+  resourceCount?: number;
   condition: SyncCondition;
   reason: string;
   message?: string;

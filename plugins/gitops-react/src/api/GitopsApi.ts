@@ -61,7 +61,11 @@ export interface GitopsApi {
    * What the reconciler holds in each target; undefined when this backend runs no reconciler
    * (the endpoint is not there).
    */
-  getSyncStatus(): Promise<SyncTargetStatus[] | undefined>;
+  getSyncStatus(filter?: {
+    repository?: string;
+    kind?: string;
+    namespace?: string;
+  }): Promise<SyncTargetStatus[] | undefined>;
   /** URL of a kind's JSON Schema (served without sign-in, for editors and forms). */
   getSchemaUrl(kind: string): Promise<string>;
 }

@@ -170,16 +170,31 @@ export class GitopsClient implements GitopsApi {
     });
   }
 
-  async getSyncStatus(): Promise<SyncTargetStatus[] | undefined> {
+  async getSyncStatus(
+    filter: { repository?: string; kind?: string; namespace?: string } = {},
+  ): Promise<SyncTargetStatus[] | undefined> {
     const baseUrl = await this.discoveryApi.getBaseUrl('gitops');
-    const response = await this.fetchApi.fetch(`${baseUrl}/sync`, {
-      method: 'GET',
-    });
-    // a backend without a reconciler has no /sync route: nothing to report, not a failure
-    if (response.status === 404) return undefined;
-    if (!response.ok) throw await gitopsRequestError(response);
-    const body = (await response.json()) as { items: SyncTargetStatus[] };
-    return body.items;
+    // the API pages each target's resources; the callers of this method want them all
+    const targets = new Map<string, SyncTargetStatus>();
+    let cursor: string | undefined;
+    do {
+      const response = await this.fetchApi.fetch(
+        `${baseUrl}/sync${query({ ...filter, limit: '5000', ...(cursor && { cursor }) })}`,
+        { method: 'GET' },
+      );
+      // a backend without a reconciler has no /sync route: nothing to report, not a failure
+      if (response.status === 404) return undefined;
+      if (!response.ok) throw await gitopsRequestError(response);
+      const body = (await response.json()) as { items: SyncTargetStatus[]; nextCursor?: string };
+      for (const item of body.items) {
+        const key = `${item.repository}\u0000${item.target}`;
+        const known = targets.get(key);
+        if (known) known.resources.push(...item.resources);
+        else targets.set(key, item);
+      }
+      cursor = body.nextCursor;
+    } while (cursor);
+    return [...targets.values()];
   }
 
   async getSchemaUrl(kind: string): Promise<string> {
