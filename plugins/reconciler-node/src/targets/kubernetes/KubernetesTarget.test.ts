@@ -522,6 +522,19 @@ describe('KubernetesTarget on the test API server', () => {
     try {
       const first = await next('ws-1');
       expect(first.held?.live?.metadata).toMatchObject({ name: 'ws-1' });
+      // health comes from the watch's copy: no request per object
+      const reads = () =>
+        server.requests().filter(r => r.path.endsWith('/workspaces/ws-1'))
+          .length;
+      const readsBefore = reads();
+      expect(
+        await t.health({
+          kind: 'Workspace',
+          namespace: 'team-a',
+          name: 'ws-1',
+        }),
+      ).toMatchObject({ status: expect.any(String) });
+      expect(reads()).toBe(readsBefore);
       // every kind's watch selects the managed-by label
       expect(watchRequests()[0].query).toContain(
         `labelSelector=${encodeURIComponent(

@@ -178,6 +178,13 @@ export class KubernetesTarget implements SyncTarget {
   readonly #api: ObjectApi;
   readonly #fieldManager: string;
   readonly #retry: KubernetesRetryOptions;
+  /**
+   * while watchManaged runs: the managed objects as last seen, by `Kind/namespace/name`, and
+   * the kinds whose watch has listed them all — health() reads these instead of one GET per
+   * object (GET /sync of 5,000 objects would otherwise make 5,000 requests)
+   */
+  readonly #seen = new Map<string, Record<string, unknown>>();
+  readonly #seenKinds = new Set<string>();
 
   /** A target for the cluster of a kubeconfig file or context, in-cluster, or the default kubeconfig. */
   static fromConfig(
@@ -541,9 +548,17 @@ export class KubernetesTarget implements SyncTarget {
     }
   }
 
-  /** SyncTarget: live health as the shared ResourceHealth. */
+  /**
+   * SyncTarget: live health as the shared ResourceHealth; from the watch's copy when a watch
+   * of the kind is running and holds the object, else read.
+   */
   async health(ref: ResourceRef): Promise<ResourceHealth> {
-    return toResourceHealth(await this.liveHealth(ref));
+    const seen = this.#seenKinds.has(ref.kind)
+      ? this.#seen.get(`${ref.kind}/${ref.namespace}/${ref.name}`)
+      : undefined;
+    return toResourceHealth(
+      seen ? liveHealth(seen) : await this.liveHealth(ref),
+    );
   }
 
   /** Drift of the live object from a desired one, on the fields the portal owns or sets. */
@@ -624,6 +639,12 @@ export class KubernetesTarget implements SyncTarget {
         namespace: metadata.namespace ?? '',
         name: metadata.name,
       };
+      const key = `${ref.kind}/${ref.namespace}/${ref.name}`;
+      if (event.type === 'DELETED' || !hasManagedByLabel(event.object)) {
+        this.#seen.delete(key);
+      } else {
+        this.#seen.set(key, event.object);
+      }
       onChange(
         event.type === 'DELETED' || !hasManagedByLabel(event.object)
           ? { ref }
@@ -634,8 +655,13 @@ export class KubernetesTarget implements SyncTarget {
       if (stopped) return;
       try {
         const watch = await this.watch(kind, report, { labelSelector });
-        if (stopped) await watch.stop();
-        else watches.push(watch);
+        if (stopped) {
+          await watch.stop();
+        } else {
+          watches.push(watch);
+          // the watch has listed every object of the kind by now
+          this.#seenKinds.add(kind.kind);
+        }
       } catch (error) {
         if (!(error instanceof CrdNotInstalledError)) {
           options.onError?.(
@@ -657,6 +683,8 @@ export class KubernetesTarget implements SyncTarget {
         stopped = true;
         timers.forEach(clearTimeout);
         timers.clear();
+        this.#seenKinds.clear();
+        this.#seen.clear();
         await Promise.all(watches.splice(0).map(w => w.stop()));
       },
     };
