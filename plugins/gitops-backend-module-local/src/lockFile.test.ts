@@ -3,7 +3,8 @@ import fs from 'fs';
 import os from 'os';
 import path from 'path';
 import { ConflictError } from '@backstage/errors';
-import { LockFile } from './lockFile';
+import { LockFile, parseOwner } from './lockFile';
+import { currentProcess } from './processIdentity';
 import { makeTempDir, removeTempDirs } from './testing/gitCli';
 
 afterEach(removeTempDirs);
@@ -63,6 +64,30 @@ describe('LockFile', () => {
     await lock.release();
     // nothing but the lock itself was ever there
     expect(await fs.promises.readdir(dir)).toEqual([]);
+  });
+
+  it('breaks a lock whose live PID now belongs to another process (a restart reused it)', async () => {
+    const dir = await makeTempDir();
+    const lockPath = path.join(dir, 'x.lock');
+    // PID 1 is alive in every container, but it is not the process that wrote this lock:
+    // one written before a restart (another boot), and one by a process that started later
+    const me = currentProcess();
+    for (const line of [
+      `butler-portal-lock pid=1 host=${os.hostname()} boot=another-boot start=1 at=x\n`,
+      `butler-portal-lock pid=${process.pid} host=${os.hostname()} boot=${me.boot || '-'} start=${
+        Number(me.start || 0) + 1
+      } at=x\n`,
+    ]) {
+      await fs.promises.writeFile(lockPath, line);
+      const lock = await LockFile.acquire(lockPath, { timeoutMs: 50 });
+      expect(await fs.promises.readFile(lockPath, 'utf8')).toContain(`pid=${process.pid}`);
+      await lock.release();
+    }
+    // while the true owner (this process, same boot and start) holds it, it is not broken
+    const held = await LockFile.acquire(lockPath);
+    expect(parseOwner(await fs.promises.readFile(lockPath, 'utf8'))).toMatchObject(me);
+    await expect(LockFile.acquire(lockPath, { timeoutMs: 50 })).rejects.toThrow(ConflictError);
+    await held.release();
   });
 
   it('breaks a lock of unknown origin only once it is older than staleMs', async () => {

@@ -4,7 +4,8 @@
  * `git receive-pack` behind smart HTTP and an administrator's git CLI alike.
  *
  * A process killed while holding a lock leaves the file behind. Our lock files name their owner
- * (pid + host), so a lock whose owner is dead on this host is broken at once; a lock of unknown
+ * (pid, boot id and start time, host), so a lock whose owner is gone on this host is broken at
+ * once, also when its PID was reused by another process after a restart; a lock of unknown
  * origin (git's own, or a half-written one) is broken once it is older than `staleMs`.
  */
 import fs from 'fs';
@@ -12,6 +13,11 @@ import os from 'os';
 import path from 'path';
 import crypto from 'crypto';
 import { ConflictError } from '@backstage/errors';
+import {
+  currentProcess,
+  isSameLiveProcess,
+  type ProcessIdentity,
+} from './processIdentity';
 
 export interface LockOptions {
   /** how long to wait for a held lock before giving up (default 10 s) */
@@ -23,25 +29,19 @@ export interface LockOptions {
 const MARKER = 'butler-portal-lock';
 
 function ownerLine(): string {
-  return `${MARKER} pid=${
-    process.pid
-  } host=${os.hostname()} at=${new Date().toISOString()}\n`;
+  const me = currentProcess();
+  return `${MARKER} pid=${me.pid} host=${os.hostname()} boot=${me.boot || '-'} start=${
+    me.start || '-'
+  } at=${new Date().toISOString()}\n`;
 }
 
-function parseOwner(
+export function parseOwner(
   content: string,
-): { pid: number; host: string } | undefined {
-  const m = content.match(/^butler-portal-lock pid=(\d+) host=(\S+)/);
-  return m ? { pid: Number(m[1]), host: m[2] } : undefined;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
+): (ProcessIdentity & { host: string }) | undefined {
+  const m = content.match(/^butler-portal-lock pid=(\d+) host=(\S+)(?: boot=(\S+) start=(\S+))?/);
+  if (!m) return undefined;
+  const known = (v?: string) => (v && v !== '-' ? v : '');
+  return { pid: Number(m[1]), host: m[2], boot: known(m[3]), start: known(m[4]) };
 }
 
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
@@ -132,7 +132,7 @@ export async function breakIfStale(
   const owner = parseOwner(content);
   const stale =
     owner && owner.host === os.hostname()
-      ? !isAlive(owner.pid)
+      ? !isSameLiveProcess(owner)
       : Date.now() - mtimeMs > staleMs;
   if (!stale) return false;
 

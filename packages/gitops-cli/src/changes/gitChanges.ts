@@ -55,34 +55,32 @@ export async function gitChangesSince(
       `--changed-since: not a revision: ${JSON.stringify(rev)}`,
     );
   }
-  let top: string;
-  try {
-    top = (await git(cwd, ['rev-parse', '--show-toplevel'])).trim();
-  } catch (error) {
-    const missing = (error as { code?: unknown }).code === 'ENOENT';
-    throw new UsageError(
-      missing
-        ? '--changed-since needs git, which was not found on PATH'
-        : `--changed-since needs a git repository: ${(error as Error).message}`,
-    );
-  }
-  let base: string;
-  try {
-    const commit = (
-      await git(cwd, [
-        'rev-parse',
-        '--verify',
-        '--quiet',
-        '--end-of-options',
-        `${rev}^{commit}`,
-      ])
-    ).trim();
-    base = (await git(cwd, ['merge-base', commit, 'HEAD'])).trim();
-  } catch {
+  // two rounds of git, each of two commands at once: where the repository is and where the
+  // branch left `rev`; then what differs from there, and the new files
+  const [top, base] = await Promise.all([
+    git(cwd, ['rev-parse', '--show-toplevel']).then(
+      out => out.trim(),
+      error => {
+        const missing = (error as { code?: unknown }).code === 'ENOENT';
+        throw new UsageError(
+          missing
+            ? '--changed-since needs git, which was not found on PATH'
+            : `--changed-since needs a git repository: ${
+                (error as Error).message
+              }`,
+        );
+      },
+    ),
+    git(cwd, ['merge-base', rev, 'HEAD']).then(
+      out => out.trim(),
+      () => undefined,
+    ),
+  ]);
+  if (!base) {
     throw new UsageError(
       `--changed-since: unknown revision ${JSON.stringify(
         rev,
-      )} (in a shallow clone, fetch it first: git fetch origin ${rev})`,
+      )}, or no history shared with HEAD (in a shallow clone, fetch it first: git fetch origin ${rev})`,
     );
   }
   const [diff, untracked] = await Promise.all([

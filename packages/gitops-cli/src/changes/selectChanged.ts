@@ -47,6 +47,21 @@ function resourceIn(text: string): GitOpsResource | undefined {
   return value as GitOpsResource;
 }
 
+/** characters of a Kubernetes name: a match next to one of them is part of a longer name */
+const NAME_CHARACTER = /[A-Za-z0-9._-]/;
+
+/** True when `word` occurs in `text` as a whole name (`ws-1` is not in `ws-10`). */
+export function mentionsWord(text: string, word: string): boolean {
+  for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + 1)) {
+    const before = at > 0 ? text[at - 1] : '';
+    const after = text[at + word.length] ?? '';
+    if (!NAME_CHARACTER.test(before) && !NAME_CHARACTER.test(after)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 /** synchronous, as in checkFiles: many small local files read fastest that way */
 function readText(file: string): string | undefined {
   try {
@@ -124,7 +139,11 @@ export function selectChanged(
     if (text === undefined) return;
     // cheap test first, so that few files are parsed: a file that refers to a resource, or
     // declares it again, spells out its name and namespace (its own, or the one it names)
-    if (!keys.some(k => text.includes(k.name) && text.includes(k.namespace))) {
+    if (
+      !keys.some(
+        k => mentionsWord(text, k.name) && mentionsWord(text, k.namespace),
+      )
+    ) {
       return;
     }
     const resource = resourceIn(text);
