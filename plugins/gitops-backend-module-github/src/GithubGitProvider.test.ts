@@ -981,6 +981,31 @@ describe('GithubGitProvider', () => {
     });
   });
 
+  describe('user tokens', () => {
+    it('keeps per-token clients under the hash of the token, for minutes only', async () => {
+      let now = 1_000_000;
+      const github = provider({ now: () => now });
+      const opened = await github.openChange({
+        branch: 'butler/ws/tokens',
+        title: 'Add workspace',
+        description: '',
+        operations: [{ action: 'create', path: 'workspaces/team-a/t.yaml', content: 'kind: Workspace\n' }],
+        actor: janeWithToken,
+      });
+      await github.getChange(opened.id);
+      const clients = (github as any).clients as Map<string, { expiresAt: number }>;
+      expect(clients.size).toBeGreaterThan(0);
+      for (const key of clients.keys()) {
+        expect(key).toMatch(/^[0-9a-f]{64}$/);
+        expect(key).not.toContain(janeWithToken.scmToken!);
+      }
+      // after the lifetime, a new client is made and the old one is gone
+      now += 6 * 60 * 1000;
+      await github.review(opened.id, { decision: 'comment', comment: 'later', actor: bob });
+      for (const { expiresAt } of clients.values()) expect(expiresAt).toBeGreaterThan(now);
+    });
+  });
+
   describe('reading', () => {
     it('reads the default branch, heads, files and folders', async () => {
       const github = provider();

@@ -7,6 +7,7 @@
  * supplied one, otherwise with the integration's credentials (GitHub App installation token or
  * PAT) and names the requester in the pull-request body.
  */
+import { createHash } from 'crypto';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import {
   ConflictError,
@@ -128,6 +129,10 @@ function webUrlFor(baseUrl: string): string {
     .replace(/\/$/, '')}`;
 }
 
+/** Clients kept per token (hashed), and for how long. */
+const CLIENT_CACHE_SIZE = 16;
+const CLIENT_TTL_MS = 5 * 60 * 1000;
+
 function stateOf(pull: {
   merged_at: string | null;
   state: string;
@@ -151,7 +156,8 @@ export class GithubGitProvider implements GitProvider {
   private readonly options: GithubGitProviderOptions;
   private readonly baseUrl: string;
   private readonly webUrl: string;
-  private readonly clients = new Map<string, Octokit>();
+  /** clients by the sha256 of their token (a token is never a key or a logged value) */
+  private readonly clients = new Map<string, { octokit: Octokit; expiresAt: number }>();
   private readonly codeOwnersCache = new Map<string, CodeOwnersRule[]>();
   private defaultBranchPromise?: Promise<string>;
   private knownDefaultBranch?: string;
@@ -208,8 +214,10 @@ export class GithubGitProvider implements GitProvider {
   // ---------------------------------------------------------------- identity
 
   private client(token: string | undefined): Octokit {
-    const key = token ?? '';
-    let octokit = this.clients.get(key);
+    const key = createHash('sha256').update(token ?? '').digest('hex');
+    const now = (this.options.now ?? Date.now)();
+    const cached = this.clients.get(key);
+    let octokit = cached && cached.expiresAt > now ? cached.octokit : undefined;
     if (!octokit) {
       const factory =
         this.options.octokitFactory ??
@@ -235,11 +243,12 @@ export class GithubGitProvider implements GitProvider {
           logger: this.options.logger,
         },
       );
-      // installation tokens rotate hourly; keep only a few clients around
-      if (this.clients.size >= 16) {
+      // installation tokens rotate hourly and a user's token is theirs: keep a few clients, briefly
+      for (const [k, v] of this.clients) if (v.expiresAt <= now) this.clients.delete(k);
+      if (this.clients.size >= CLIENT_CACHE_SIZE) {
         this.clients.delete(this.clients.keys().next().value as string);
       }
-      this.clients.set(key, octokit);
+      this.clients.set(key, { octokit, expiresAt: now + CLIENT_TTL_MS });
     }
     return octokit;
   }
