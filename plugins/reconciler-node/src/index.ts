@@ -9,3 +9,6 @@
 export * from './reconciler';
 export * from './targets/directory';
 export * from './targets/kubernetes';
+export * from './targets/vector';
+export { RenderRefusedError } from './render/renderStep';
+export type { RenderSource } from './render/renderStep';
