@@ -153,6 +153,30 @@ ${extra}`;
     expect(index).not.toContain('0.3.0');
   });
 
+  it('resolves a range to the newest merged version, and refuses a malformed range', async () => {
+    const ok = await get(
+      '/artifacts/team-a/terraform-aws-vpc/resolve?range=%5E1.0.0',
+    );
+    expect(await ok.json()).toEqual({ range: '^1.0.0', version: '1.4.0' });
+    const none = await get(
+      '/artifacts/team-a/terraform-aws-vpc/resolve?range=%3E%3D2',
+    );
+    expect(none.status).toBe(404);
+    expect((await none.json()).error.message).toBe(
+      'no merged version of team-a/terraform-aws-vpc is in ">=2"',
+    );
+    const bad = await get(
+      '/artifacts/team-a/terraform-aws-vpc/resolve?range=%5E%5E1..x',
+    );
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error.message).toBe(
+      'range: version range "^^1..x" is not a valid range (e.g. "^1.2.0", ">=1.2.0 <2.0.0", "~1.4")',
+    );
+    expect(
+      (await get('/artifacts/team-a/terraform-aws-vpc/resolve')).status,
+    ).toBe(400);
+  });
+
   it('refuses bad versions and unknown artifacts clearly', async () => {
     const vee = await get('/artifacts/team-a/web-app?version=v0.1.0');
     expect(vee.status).toBe(400);

@@ -4,6 +4,7 @@
  *
  *   GET    /artifacts                         every artifact with its versions and their state
  *   GET    /artifacts/:ns/:name[?version=x]   one artifact, the content of a version, usage
+ *   GET    /artifacts/:ns/:name/resolve?range the newest merged version in a semver range
  *   GET    /tokens                            the caller's registry tokens (never the secret)
  *   POST   /tokens {name, namespaces}         a new token; the secret is in this answer only
  *   DELETE /tokens/:id                        revoke
@@ -21,6 +22,8 @@ import {
   registryReadPermission,
   registryTokenCreatePermission,
   registryTokenRevokePermission,
+  rangeProblem,
+  resolveRange,
   usageSnippets,
   versionProblem,
   type ArtifactDetailResponse,
@@ -153,6 +156,30 @@ export function restRouter(options: RestRouterOptions) {
       }),
     };
     res.json(answer);
+  });
+
+  // which merged version a range picks, as a client would: the newest served one in it
+  router.get('/artifacts/:ns/:name/resolve', async (req, res) => {
+    await authorize(req, registryReadPermission);
+    const { ns, name } = req.params;
+    if (!isDns1123Label(ns) || !isDns1123Label(name)) {
+      throw new InputError('namespace and name are DNS-1123 labels');
+    }
+    const range = req.query.range;
+    const problem = rangeProblem(range);
+    if (problem) throw new InputError(`range: ${problem}`);
+    const entry = (await registry.index()).get(ns, name);
+    if (!entry) throw new NotFoundError(`artifact ${ns}/${name} not found`);
+    const version = resolveRange(
+      range as string,
+      entry.versions.filter(isServed).map(v => v.version),
+    );
+    if (!version) {
+      throw new NotFoundError(
+        `no merged version of ${ns}/${name} is in ${JSON.stringify(range)}`,
+      );
+    }
+    res.json({ range, version });
   });
 
   router.get('/tokens', async (req, res) => {
