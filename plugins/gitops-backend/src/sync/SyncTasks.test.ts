@@ -79,6 +79,8 @@ describe('SyncTasks', () => {
       },
       logger: mockServices.logger.mock(),
       createTarget: (_config, name) => ({ name } as SyncTarget),
+      // this test counts the runs it starts itself
+      resumeOnStart: false,
     });
     expect(subscribed).toEqual([['butler.gitops']]);
     const poll = fns.get('gitops-sync-platform-directory')!;

@@ -39,6 +39,10 @@ export const MAX_BACKOFF_MS = 5 * 60 * 1000;
 const FIRST_BACKOFF_MS = 1000;
 /** pushes arriving while a run is under way make it run again, this many times at most */
 const MAX_ROUNDS_PER_RUN = 3;
+/** How often the resume after start asks again for a lease someone else holds. */
+const RESUME_RETRY_MS = 5_000;
+/** The reconciler's default lease lifetime (ReconcilerOptions.leaseTtlMs). */
+const DEFAULT_LEASE_TTL_MS = 60_000;
 
 /** What GET /sync reports per (repository, target). */
 export interface SyncStatusItem extends Omit<ReconcilerStatus, 'target'> {
@@ -72,6 +76,7 @@ export function backoffMs(failures: number): number {
 }
 
 export class SyncTasks {
+  #stopped = false;
   readonly #tasks: SyncTask[];
   readonly #scheduler: SchedulerService;
   readonly #logger: LoggerService;
@@ -103,6 +108,14 @@ export class SyncTasks {
     createTarget?: (config: SyncTargetConfig, storeName: string) => SyncTarget;
     /** watch the targets that can be watched (default true) */
     watch?: boolean;
+    /**
+     * sync every target once right after start, retrying while another (possibly dead) holder's
+     * lease runs out (default true): after a crash the global scheduled task can stay claimed by
+     * the dead worker until its timeout, and nothing else would resume the sync
+     */
+    resumeOnStart?: boolean;
+    /** the reconciler lease's lifetime (default the reconciler's, 60 s) */
+    leaseTtlMs?: number;
   }): Promise<SyncTasks> {
     const createTarget = options.createTarget ?? createSyncTarget;
     const tasks: SyncTask[] = [];
@@ -136,6 +149,7 @@ export class SyncTasks {
             maxDeletionsPerSync: sync.maxDeletionsPerSync,
             selfHeal: sync.selfHeal,
             driftCheckIntervalMs: sync.driftIntervalMs,
+            leaseTtlMs: options.leaseTtlMs,
             commitStatusContext: syncStatusContext(
               targetConfig.name,
               sync.targets.length,
@@ -175,6 +189,17 @@ export class SyncTasks {
         }
       }
       options.lifecycle?.addShutdownHook(() => syncTasks.stop());
+    }
+    if (options.resumeOnStart ?? true) {
+      const ttl = options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
+      for (const task of tasks) {
+        syncTasks.#resume(task, ttl).catch(error =>
+          options.logger.warn(`gitops sync: resuming ${task.id} failed: ${error}`),
+        );
+      }
+      options.lifecycle?.addShutdownHook(() => {
+        syncTasks.#stopped = true;
+      });
     }
     if (tasks.length > 0) {
       await options.events.subscribe({
@@ -234,8 +259,25 @@ export class SyncTasks {
     return { targets: tasks.map(t => t.target), done };
   }
 
+  /**
+   * The first run after start, in this process: a sync a crash cut short (its lease still held by
+   * the dead process, its scheduled task still claimed) is taken up again as soon as the lease
+   * expires, within its lifetime, with no manual step.
+   */
+  async #resume(task: SyncTask, leaseTtlMs: number): Promise<void> {
+    const deadline = Date.now() + 2 * leaseTtlMs;
+    const retryMs = Math.max(50, Math.min(RESUME_RETRY_MS, leaseTtlMs / 4));
+    while (!this.#stopped) {
+      task.pushed = true;
+      task.full = true;
+      if ((await this.#run(task)) !== 'LeaseHeld' || Date.now() > deadline) return;
+      await new Promise(resolve => setTimeout(resolve, retryMs).unref?.());
+    }
+  }
+
   /** Stops the targets' watches (the scheduled polls stop with the scheduler). */
   async stop(): Promise<void> {
+    this.#stopped = true;
     await Promise.all(
       this.#tasks.map(async task => {
         const watch = task.watch;
