@@ -34,9 +34,13 @@ export interface DirectoryTargetOptions {
   name?: string;
 }
 
+/** the temporary files #writeAtomically makes; one left behind means a write was cut short */
+const TEMP_FILE = /^\..+\.[0-9a-f]{12}\.tmp$/;
+
 export class DirectoryTarget implements SyncTarget {
   readonly name: string;
   readonly #root: string;
+  #sweep: Promise<void> | undefined;
 
   constructor(options: DirectoryTargetOptions) {
     if (!options.root || typeof options.root !== 'string') {
@@ -60,7 +64,35 @@ export class DirectoryTarget implements SyncTarget {
     return file;
   }
 
+  /**
+   * Removes the temporary files of writes a crash cut short (`.<name>.yaml.<hash>.tmp`), once per
+   * process, before the first write or listing: they are never a manifest, only litter.
+   */
+  sweepTemporaryFiles(): Promise<void> {
+    this.#sweep ??= (async () => {
+      const walk = async (dir: string, depth: number): Promise<void> => {
+        let entries: fs.Dirent[];
+        try {
+          entries = await fs.promises.readdir(dir, { withFileTypes: true });
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+          throw error;
+        }
+        for (const entry of entries) {
+          const full = path.join(dir, entry.name);
+          if (entry.isDirectory() && depth < 3) await walk(full, depth + 1);
+          else if (entry.isFile() && TEMP_FILE.test(entry.name)) {
+            await fs.promises.rm(full, { force: true });
+          }
+        }
+      };
+      await walk(this.#root, 0);
+    })();
+    return this.#sweep;
+  }
+
   async apply(objects: DesiredObject[]): Promise<ApplyResult[]> {
+    await this.sweepTemporaryFiles();
     const results: ApplyResult[] = [];
     for (const { ref, object } of objects) {
       try {
@@ -81,6 +113,7 @@ export class DirectoryTarget implements SyncTarget {
   }
 
   async listManaged(): Promise<ManagedObject[]> {
+    await this.sweepTemporaryFiles();
     const managed: ManagedObject[] = [];
     for (const relative of await this.#listYamlFiles()) {
       const ref = parseResourcePath(relative);
