@@ -9,7 +9,10 @@ import {
   validate,
   type RepoLayout,
 } from '@butler-portal/plugin-gitops-common';
-import type { GitProvider } from '@butler-portal/plugin-gitops-node';
+import {
+  mapLimited,
+  type GitProvider,
+} from '@butler-portal/plugin-gitops-node';
 import type {
   ArtifactRecord,
   ArtifactVersionRecord,
@@ -35,6 +38,7 @@ type Parsed =
 
 const KEEPER_KINDS = ['Artifact', 'ArtifactVersion'] as const;
 const MAX_BLOB_CACHE = 50_000;
+const READ_CONCURRENCY = 8;
 
 export class GitMergedRecords implements MergedRecords {
   readonly #ready: () => Promise<void>;
@@ -119,9 +123,13 @@ export class GitMergedRecords implements MergedRecords {
           findKind(kindName)!.folder
         }/`;
         const entries = await repository.provider.listTree(commit, folder);
-        for (const entry of entries) {
-          if (!entry.path.endsWith('.yaml')) continue;
-          const parsed = await this.#parse(repository, commit, entry);
+        const files = entries.filter(e => e.path.endsWith('.yaml'));
+        // blobs not seen before are read a few at a time (a remote provider's rate limits)
+        const parsedFiles = await mapLimited(files, READ_CONCURRENCY, entry =>
+          this.#parse(repository, commit, entry),
+        );
+        for (const [i, entry] of files.entries()) {
+          const parsed = parsedFiles[i];
           if (!parsed.ok) {
             problems.push({
               repository: repository.id,
