@@ -3,7 +3,10 @@
  * subdirectory), checked against a pinned digest, and its deterministic archive. Content of a
  * pinned commit never changes, so it is cached by repository, commit and subdirectory.
  */
-import type { GitProvider } from '@butler-portal/plugin-gitops-node';
+import {
+  mapLimited,
+  type GitProvider,
+} from '@butler-portal/plugin-gitops-node';
 import type { GitSource } from '@butler-portal/plugin-registry-common';
 import {
   deterministicTarGz,
@@ -33,6 +36,7 @@ const COMMIT = /^[0-9a-f]{40}$/;
 const MAX_FILES = 2_000;
 const MAX_BYTES = 32 * 1024 * 1024;
 const MAX_CACHED = 256;
+const READ_CONCURRENCY = 8;
 
 export class GitSourceReader implements SourceReader {
   readonly #ready: () => Promise<void>;
@@ -170,9 +174,9 @@ export class GitSourceReader implements SourceReader {
     }
     let total = 0;
     const files: ArchiveEntry[] = [];
-    for (const entry of entries) {
+    await mapLimited(entries, READ_CONCURRENCY, async entry => {
       const file = await provider.readFile(entry.path, commit);
-      if (!file) continue;
+      if (!file) return;
       const content = Buffer.from(file.content, 'utf8');
       total += content.length;
       if (total > MAX_BYTES) {
@@ -182,7 +186,7 @@ export class GitSourceReader implements SourceReader {
         );
       }
       files.push({ path: entry.path.slice(prefix.length), content });
-    }
+    });
     files.sort(byPath);
     const archive = await deterministicTarGz(files);
     return {
