@@ -53,13 +53,26 @@ export interface Config {
       sync?: {
         /** One scheduled task (global scope) per target. */
         targets?: Array<{
-          /** `directory`: rendered manifests in a folder; `kubernetes`: server-side apply to a cluster. */
-          type: 'directory' | 'kubernetes';
+          /**
+           * `directory`: rendered manifests in a folder; `kubernetes`: server-side apply to a cluster;
+           * `vector-directory`: Pipelines rendered to a Vector config directory (one file per pipeline);
+           * `vector-configmap`: Pipelines rendered into one ConfigMap for the Vector Helm chart's `existingConfigMaps`.
+           */
+          type: 'directory' | 'kubernetes' | 'vector-directory' | 'vector-configmap';
           /** Target name in /sync and the task id (DNS-1123 label). Default the type. */
           name?: string;
-          /** directory: the folder. Default `<butlerPortal.dataDir>/manifests/<repository id>`. */
+          /**
+           * directory: the folder. Default `<butlerPortal.dataDir>/manifests/<repository id>`.
+           * vector-directory: the Vector config directory. Default `<butlerPortal.dataDir>/vector/<repository id>`.
+           */
           root?: string;
-          /** kubernetes: a kubeconfig file. Default the usual kubeconfig lookup. */
+          /** vector-*: Vector's API (e.g. `http://127.0.0.1:8686`), for per-pipeline health; without it health is Unknown. */
+          vectorApiUrl?: string;
+          /** vector-configmap: the ConfigMap (listed in the Vector Helm chart's `existingConfigMaps`). */
+          configMap?: { name: string; namespace: string };
+          /** vector-configmap: name of a `kubernetes` target of this repository whose connection to use. */
+          connection?: string;
+          /** kubernetes, vector-configmap: a kubeconfig file. Default the usual kubeconfig lookup. */
           kubeconfigPath?: string;
           /** kubernetes: the kubeconfig context. Default the current context. */
           context?: string;

@@ -33,6 +33,7 @@ import {
 } from '@butler-portal/plugin-gitops-node';
 import { GITOPS_EVENTS_TOPIC } from '../events/gitEvents';
 import type { RepositorySyncConfig, SyncTargetConfig } from './readSyncConfig';
+import { createVectorSyncTarget, vectorDelivery } from './vectorTargets';
 
 /** Longest wait after repeated failures. */
 export const MAX_BACKOFF_MS = 5 * 60 * 1000;
@@ -146,6 +147,8 @@ export class SyncTasks {
             }),
             layout: repository.layout,
             kinds,
+            // Vector targets: the repository's Pipelines, rendered for Vector
+            ...vectorDelivery(targetConfig, repository.kinds, repository.layout),
             maxDeletionsPerSync: sync.maxDeletionsPerSync,
             selfHeal: sync.selfHeal,
             driftCheckIntervalMs: sync.driftIntervalMs,
@@ -349,8 +352,13 @@ export function createSyncTarget(
   config: SyncTargetConfig,
   storeName: string,
 ): SyncTarget {
+  const vector = createVectorSyncTarget(config, storeName);
+  if (vector) return vector;
   if (config.type === 'directory') {
     return new DirectoryTarget({ root: config.root, name: storeName });
+  }
+  if (config.type !== 'kubernetes') {
+    throw new Error(`unknown sync target type ${config.type}`);
   }
   const { type: _type, name: _name, ...source } = config;
   return KubernetesTarget.fromConfig({ ...source, name: storeName });

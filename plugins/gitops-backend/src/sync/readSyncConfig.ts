@@ -9,10 +9,18 @@ import { durationToMilliseconds } from '@backstage/types';
 import type { SchedulerServiceTaskScheduleDefinition } from '@backstage/backend-plugin-api';
 import { GitopsConfigError } from '@butler-portal/plugin-gitops-node';
 import { type KubeConfigSource } from '@butler-portal/kube-node';
+import {
+  VECTOR_TARGET_KEYS,
+  isVectorTargetType,
+  readVectorTarget,
+  resolveVectorConnections,
+  type VectorTargetConfig,
+} from './vectorTargets';
 
 export type SyncTargetConfig =
   | { type: 'directory'; name: string; root: string }
-  | ({ type: 'kubernetes'; name: string } & KubeConfigSource);
+  | ({ type: 'kubernetes'; name: string } & KubeConfigSource)
+  | VectorTargetConfig;
 
 export interface RepositorySyncConfig {
   /** `gitops.repositories[].id` */
@@ -39,6 +47,7 @@ const SYNC_KEYS = [
 const TARGET_KEYS: Record<SyncTargetConfig['type'], string[]> = {
   directory: ['type', 'name', 'root'],
   kubernetes: ['type', 'name', 'kubeconfigPath', 'context', 'inCluster'],
+  ...VECTOR_TARGET_KEYS,
 };
 
 /**
@@ -71,12 +80,16 @@ export function readSyncConfig(
           );
         }
       }
-      const targets = (sync.getOptionalConfigArray('targets') ?? []).map(
-        (target, i) =>
+      const targets = resolveVectorConnections(
+        (sync.getOptionalConfigArray('targets') ?? []).map((target, i) =>
           readTarget(target, `${key}.targets[${i}]`, {
             cwd,
             defaultRoot: path.join(dataDir, 'manifests', repository),
+            dataDir,
+            repository,
           }),
+        ),
+        key,
       );
       const names = new Set<string>();
       targets.forEach((target, i) => {
@@ -142,11 +155,14 @@ export function readSyncConfig(
 function readTarget(
   target: Config,
   key: string,
-  dirs: { cwd: string; defaultRoot: string },
+  dirs: { cwd: string; defaultRoot: string; dataDir: string; repository: string },
 ): SyncTargetConfig {
   const type = target.getString('type');
-  if (type !== 'directory' && type !== 'kubernetes') {
-    throw new GitopsConfigError(`${key}.type`, 'must be directory|kubernetes');
+  if (type !== 'directory' && type !== 'kubernetes' && !isVectorTargetType(type)) {
+    throw new GitopsConfigError(
+      `${key}.type`,
+      'must be directory|kubernetes|vector-directory|vector-configmap',
+    );
   }
   for (const k of target.keys()) {
     if (!TARGET_KEYS[type].includes(k)) {
@@ -164,6 +180,9 @@ function readTarget(
       `${key}.name`,
       `'${name}' must be a DNS-1123 label`,
     );
+  }
+  if (isVectorTargetType(type)) {
+    return readVectorTarget(target, key, type, name, dirs);
   }
   if (type === 'directory') {
     const root = target.getOptionalString('root');
