@@ -62,6 +62,8 @@ const BANNER = [
   '// butler-gitops: single-file build of @butler-portal/gitops-cli (scripts/buildBundle.js)',
   "import { createRequire as __butlerCreateRequire } from 'node:module';",
   'const require = __butlerCreateRequire(import.meta.url);',
+  // where validation workers start from (src/check/validateInParallel.ts)
+  'const __butlerBundleUrl = import.meta.url;',
 ].join('\n');
 
 function loadEsbuild() {

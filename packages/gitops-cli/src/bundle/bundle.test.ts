@@ -11,6 +11,10 @@ import path from 'node:path';
 import { KIND_SCHEMAS } from '@butler-portal/plugin-gitops-common';
 import { runFile, runInDir } from '../testing/cliHarness';
 
+// plain CommonJS scripts of this package
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { generateRepository } = require('../../scripts/benchmark.js');
+
 jest.setTimeout(240_000);
 
 // plain CommonJS build script of this package
@@ -99,5 +103,45 @@ describe('the single-file build', () => {
     expect(built.code).toBe(1);
     expect(JSON.parse(built.stdout).summary.invalidFiles).toBeGreaterThan(50);
     expect(built).toEqual(sources);
+  });
+
+  it('validates a large repository in 4 threads exactly as in one and as the sources (no worker failing)', async () => {
+    const repo = path.join(tmp, 'large');
+    generateRepository(repo, 620);
+    // problems spread over the batch, so that each thread's share has some
+    for (const [changed, from, to] of [
+      [
+        'workspaces/team-0/ws-0-1.yaml',
+        'image: golang:1.23-bookworm',
+        'image: 42',
+      ],
+      [
+        'workspaces/team-3/ws-3-60.yaml',
+        'owner: ws-3-60@example.com',
+        'owner: 7',
+      ],
+      ['workspace-templates/team-5/tpl-2.yaml', 'scope: team', 'scope: galaxy'],
+    ]) {
+      const full = path.join(repo, changed);
+      fs.writeFileSync(full, fs.readFileSync(full, 'utf8').replace(from, to));
+    }
+    // a duplicate across the threads' shares: found after the workers answered
+    fs.mkdirSync(path.join(repo, 'docs'));
+    fs.copyFileSync(
+      path.join(repo, 'artifacts/team-0/app-0.yaml'),
+      path.join(repo, 'docs/app-0.yaml'),
+    );
+    const args = ['validate', '--format', 'json'];
+    const [one, four, sources] = await Promise.all([
+      runFile(file, repo, args, { BUTLER_GITOPS_THREADS: '1' }),
+      runFile(file, repo, args, { BUTLER_GITOPS_THREADS: '4' }),
+      runInDir(repo, ...args),
+    ]);
+    expect(JSON.parse(one.stdout).summary).toEqual({
+      filesChecked: 621,
+      invalidFiles: 4,
+    });
+    expect(four).toEqual(one);
+    expect(one).toEqual(sources);
   });
 });

@@ -8,13 +8,13 @@ import {
   DEFAULT_MAX_BYTES,
   kindOf,
   parseResourceYaml,
-  validate,
   type ValidationIssue,
   type ValidationResult,
 } from '@butler-portal/plugin-gitops-common';
 import type { YamlFile } from '../files/collectYamlFiles';
 import { layoutLocationOf, type LayoutLocation } from '../files/layoutLocation';
 import { findDuplicates } from './findDuplicates';
+import { validateInParallel, type ValidationJob } from './validateInParallel';
 import type { CheckedFile, CheckReport } from './types';
 
 /** True when the text parses as a resource of one of the known kinds. */
@@ -71,30 +71,38 @@ function readFile(file: YamlFile): ReadResult {
 export async function checkFiles(
   files: readonly YamlFile[],
 ): Promise<CheckReport> {
-  const checked: CheckedFile[] = [];
-  const read = files.map(readFile);
-  for (const { file, location, mustCheck, size, text } of read) {
-    let result: ValidationResult;
-    if (text === undefined) {
-      if (!mustCheck) continue; // cannot be a resource the portal reads
-      result = tooLarge(size);
+  // read everything and decide what to check, then validate (in parallel where it pays off)
+  const toCheck: Array<ReadResult & { result?: ValidationResult }> = [];
+  const jobs: ValidationJob[] = [];
+  for (const read of files.map(readFile)) {
+    if (read.text === undefined) {
+      if (!read.mustCheck) continue; // cannot be a resource the portal reads
+      toCheck.push({ ...read, result: tooLarge(read.size) });
     } else {
-      if (!mustCheck && !declaresKnownKind(text)) continue;
+      if (!read.mustCheck && !declaresKnownKind(read.text)) continue;
       // With a repository path the validator also checks that the file is where the layout
       // puts its resource; a resource kept elsewhere (docs, examples) is checked as content.
-      result = validate(text, location.repoPath);
+      toCheck.push(read);
+      jobs.push({ text: read.text, repoPath: read.location.repoPath });
     }
-    checked.push({
-      file,
-      location,
-      text: text ?? '',
-      resource: result.ok ? result.resource : undefined,
-      issues: result.issues.map(issue => ({
-        ...issue,
-        file: file.displayPath,
-      })),
-    });
   }
+  const results = await validateInParallel(jobs);
+  let next = 0;
+  const checked: CheckedFile[] = toCheck.map(
+    ({ file, location, text, result }) => {
+      const outcome = result ?? results[next++];
+      return {
+        file,
+        location,
+        text: text ?? '',
+        resource: outcome.ok ? outcome.resource : undefined,
+        issues: outcome.issues.map(issue => ({
+          ...issue,
+          file: file.displayPath,
+        })),
+      };
+    },
+  );
   for (const { checked: entry, issue } of findDuplicates(checked)) {
     entry.issues.push(issue);
   }
