@@ -27,6 +27,8 @@ import { KubernetesTarget } from '../src/targets/kubernetes/KubernetesTarget';
 import type { SyncTarget } from '../src/targets/types';
 
 const COUNT = Number(process.env.COUNT ?? 5000);
+/** which targets to run, e.g. TARGETS=directory (default both) */
+const TARGETS = (process.env.TARGETS ?? 'kubernetes,directory').split(',');
 
 function workspaceYaml(name: string, image = 'golang:1.23') {
   return `apiVersion: butler.butlerlabs.dev/v1alpha1
@@ -92,6 +94,7 @@ async function run(
     const checkedWrites = writes() - before - idleWrites;
 
     const edited = `ws-${Math.floor(COUNT / 2)}`;
+    let syncMs = 0;
     const [applied, latencyMs] = await timed(async () => {
       const change = await provider.openChange({
         branch: `butler/bench/${label}`,
@@ -112,7 +115,9 @@ async function run(
       });
       await provider.review(change.id, { decision: 'approve', actor: bob });
       await provider.merge(change.id, alice);
-      return reconciler.runOnce();
+      const [result, took] = await timed(() => reconciler.runOnce());
+      syncMs = took;
+      return result;
     });
     console.log(`\n${label} target, ${COUNT} Workspaces`);
     console.log(
@@ -138,6 +143,9 @@ async function run(
         .map(r => r.name)
         .join(', ')}${applied.applied.length > 3 ? ', ...' : ''})`,
     );
+    console.log(
+      `    of which the sync:      ${ms(syncMs)} (the rest: open, approve, merge)`,
+    );
   } finally {
     await knex.destroy();
   }
@@ -156,13 +164,16 @@ async function main() {
     console.log(`repository of ${COUNT} files created in ${ms(setupMs)}`);
     const apiWrites = () =>
       server.requests().filter(r => r.method !== 'GET').length;
-    await run(
-      'kubernetes',
-      provider,
-      new KubernetesTarget({ kubeConfig: server.kubeconfig }),
-      apiWrites,
-    );
-    console.log(`  API requests in all:      ${server.requests().length}`);
+    if (TARGETS.includes('kubernetes')) {
+      await run(
+        'kubernetes',
+        provider,
+        new KubernetesTarget({ kubeConfig: server.kubeconfig }),
+        apiWrites,
+      );
+      console.log(`  API requests in all:      ${server.requests().length}`);
+    }
+    if (!TARGETS.includes('directory')) return;
 
     let fileWrites = 0;
     const directory = new DirectoryTarget({

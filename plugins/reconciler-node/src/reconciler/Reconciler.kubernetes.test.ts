@@ -33,6 +33,9 @@ import { alice, mergeChanges } from './testing/mergeChange';
 import { tenantAddonYaml } from './testing/resources';
 import type { ResourceStatus } from './types';
 
+// end-to-end runs against a server on a shared, loaded machine: limits are generous
+jest.setTimeout(120_000);
+
 const noWait = async () => {};
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 

@@ -365,9 +365,20 @@ export class Reconciler {
         kinds: this.#options.kinds,
         render: this.#options.render,
       });
+      // the whole target is compared (read) when asked, at the first sync, and every drift
+      // interval; in between a sync reads only what the commit changed (and what is not
+      // Synced), so a one-file merge costs the same in a repository of 50 or 50,000 files
+      const now = Date.now();
+      const interval =
+        this.#options.driftCheckIntervalMs ?? DEFAULT_DRIFT_CHECK_INTERVAL_MS;
+      const compareAll =
+        full ||
+        !previous?.checkedAt ||
+        now - Date.parse(previous.checkedAt) >= interval;
       const result = await sync(
         { target, store, desired },
         {
+          compare: compareAll ? 'all' : 'changed',
           maxDeletionsPerSync: this.#options.maxDeletionsPerSync,
           selfHeal: this.#options.selfHeal,
           objectRetry: this.#options.objectRetry,
@@ -390,7 +401,8 @@ export class Reconciler {
         previous.condition.type !== result.condition.type ||
         previous.condition.reason !== result.condition.reason ||
         previous.condition.message !== result.condition.message;
-      const checkedAt = new Date().toISOString();
+      // only a sync that compared everything counts as a drift check
+      const checkedAt = compareAll ? new Date().toISOString() : undefined;
       if (changed) {
         await store.setTargetState({
           target: target.name,
@@ -403,7 +415,7 @@ export class Reconciler {
           checkedAt,
         });
         await this.#reportCommitStatus(commit, result.condition);
-      } else {
+      } else if (checkedAt) {
         // updatedAt keeps saying when the state last changed; checkedAt lets the next polls skip
         await store.markChecked(target.name, checkedAt);
       }

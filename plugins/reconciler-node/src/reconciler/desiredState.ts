@@ -14,6 +14,7 @@ import {
   snapshotReaderFor,
   type CommitSnapshot,
   type GitProvider,
+  type SnapshotFile,
   type SnapshotReader,
 } from '@butler-portal/plugin-gitops-node';
 import {
@@ -77,6 +78,11 @@ export function desiredStateOf(
       continue;
     }
     if (!file.ref || !kinds.has(file.resource.kind as KindName)) continue;
+    const cached = renderedFiles(render).get(file);
+    if (cached) {
+      objects.push({ ...cached, revision: snapshot.commit });
+      continue;
+    }
     let object;
     try {
       object = render(file.resource, file.ref, {
@@ -94,14 +100,32 @@ export function desiredStateOf(
       });
       continue;
     }
-    objects.push({
-      ref: file.ref,
-      object,
-      hash: contentHash(object),
-      revision: snapshot.commit,
-    });
+    const rendered = { ref: file.ref, object, hash: contentHash(object) };
+    renderedFiles(render).set(file, rendered);
+    objects.push({ ...rendered, revision: snapshot.commit });
   }
   return { revision: snapshot.commit, objects, invalidFiles };
+}
+
+/**
+ * Rendered and hashed objects by snapshot file, per render step. The snapshot reader hands out
+ * the same file object for the same path and blob at every commit, so a commit that changes one
+ * file of thousands renders and hashes one object, not all of them.
+ */
+const rendered = new WeakMap<
+  RenderStep,
+  WeakMap<SnapshotFile, Omit<DesiredObject, 'revision'>>
+>();
+
+function renderedFiles(
+  render: RenderStep,
+): WeakMap<SnapshotFile, Omit<DesiredObject, 'revision'>> {
+  let files = rendered.get(render);
+  if (!files) {
+    files = new WeakMap();
+    rendered.set(render, files);
+  }
+  return files;
 }
 
 function renderIssues(path: string, error: unknown): ValidationIssue[] {

@@ -15,6 +15,7 @@ import type { ResourceRef } from '@butler-portal/plugin-gitops-common';
 import type {
   DesiredObject,
   HeldFieldDrift,
+  ManagedObject,
   SyncTarget,
 } from '../targets/types';
 import type { DesiredState } from './desiredState';
@@ -49,6 +50,13 @@ export interface SyncOptions {
   retryAll?: boolean;
   /** the clock (default Date.now) */
   now?: () => number;
+  /**
+   * `all` (default): every object is compared with what the target holds (the drift check).
+   * `changed`: an object the inventory records as Synced with the hash Git has now is taken as
+   * it is, without reading the target; only the others (new, changed, failed, drifted, leaving
+   * Git) are read — the cost of a sync then grows with the change, not with the repository.
+   */
+  compare?: 'all' | 'changed';
 }
 
 export interface SyncInput {
@@ -91,7 +99,7 @@ export async function sync(
   const now = (options.now ?? Date.now)();
 
   const inventory = await store.listInventory(target.name);
-  const live = await target.listManaged();
+  const live = await listLive(target, desired, inventory, options.compare);
   const plan = diff(desired.objects, inventory, live, {
     selfHeal: options.selfHeal,
     now,
@@ -290,6 +298,41 @@ export async function sync(
     drifted: plan.drifted.map(({ desired: d }) => d.ref),
   });
   return result;
+}
+
+/**
+ * What the target holds. Comparing `changed` only, the objects recorded as Synced at the hash
+ * Git has are taken as held by that hash (not read); the target reads the rest.
+ */
+async function listLive(
+  target: SyncTarget,
+  desired: DesiredState,
+  inventory: readonly InventoryRecord[],
+  compare: SyncOptions['compare'] = 'all',
+): Promise<ManagedObject[]> {
+  if (compare === 'all') return target.listManaged();
+  const recordByKey = new Map(inventory.map(r => [refKey(r.ref), r]));
+  const trusted: ManagedObject[] = [];
+  const refs: ResourceRef[] = [];
+  const desiredKeys = new Set<string>();
+  for (const d of desired.objects) {
+    const key = refKey(d.ref);
+    desiredKeys.add(key);
+    const record = recordByKey.get(key);
+    if (record?.status === 'Synced' && record.hash === d.hash) {
+      trusted.push({ ref: d.ref, hash: d.hash });
+    } else {
+      refs.push(d.ref);
+    }
+  }
+  // leaving Git: whether the target still holds them decides between delete and forget
+  for (const record of inventory) {
+    if (!desiredKeys.has(refKey(record.ref))) refs.push(record.ref);
+  }
+  const read =
+    refs.length > 0 ? await target.listManaged({ refs }) : [];
+  const trustedKeys = new Set(trusted.map(m => refKey(m.ref)));
+  return [...trusted, ...read.filter(m => !trustedKeys.has(refKey(m.ref)))];
 }
 
 /**

@@ -23,6 +23,8 @@ export interface RenderSource {
  * Turns a validated resource into the object a target applies (a GitOpsResource-shaped object).
  * A step that refuses a resource throws {@link RenderRefusedError}: the file then counts as
  * invalid, so the target keeps what it holds for it and nothing is deleted in that sync.
+ * A step depends on its arguments only: the reconciler keeps what it returns per file (path and
+ * blob) and does not call it again for a file that did not change.
  */
 export type RenderStep = (
   resource: GitOpsResource,

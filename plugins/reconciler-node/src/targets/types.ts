@@ -64,6 +64,11 @@ export interface ManagedChange {
   held?: ManagedObject;
 }
 
+export interface ListManagedOptions {
+  /** the objects the caller needs; default all */
+  refs?: readonly ResourceRef[];
+}
+
 export interface ManagedWatch {
   stop(): Promise<void>;
 }
@@ -101,8 +106,11 @@ export interface SyncTarget {
     objects: DesiredObject[],
     options?: TargetApplyOptions,
   ): Promise<ApplyResult[]>;
-  /** every object of the portal's kinds that carries the managed-by label */
-  listManaged(): Promise<ManagedObject[]>;
+  /**
+   * every object of the portal's kinds that carries the managed-by label; with `refs`, only
+   * those objects are needed (a target that cannot read them one by one may return more)
+   */
+  listManaged(options?: ListManagedOptions): Promise<ManagedObject[]>;
   /**
    * removes an object, only when it carries the managed-by label; an absent object is not an
    * error (deleting is idempotent), an unlabelled one is refused with an error

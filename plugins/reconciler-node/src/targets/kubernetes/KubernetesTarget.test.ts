@@ -30,6 +30,9 @@ import {
 } from './KubernetesTarget';
 import { startKubernetesTestEnvironment } from './__testUtils__/kubernetesTestEnvironment';
 
+// end-to-end runs against a server on a shared, loaded machine: limits are generous
+jest.setTimeout(120_000);
+
 const noWait = async () => {};
 
 function workspace(

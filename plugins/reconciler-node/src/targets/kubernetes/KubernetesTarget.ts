@@ -26,6 +26,7 @@ import {
   FIELD_MANAGER,
   hasManagedByLabel,
   HeldFieldDrift,
+  ListManagedOptions,
   MANAGED_BY_LABEL,
   MANAGED_BY_VALUE,
   ManagedChange,
@@ -433,8 +434,28 @@ export class KubernetesTarget implements SyncTarget {
     return out;
   }
 
-  /** SyncTarget: every object of the portal's kinds carrying the managed-by label. */
-  async listManaged(): Promise<ManagedObject[]> {
+  /**
+   * SyncTarget: every object of the portal's kinds carrying the managed-by label. With a few
+   * `refs` (at most 100), only those are read, one GET each; with more, everything is listed
+   * (one list per kind costs less than thousands of GETs).
+   */
+  async listManaged(
+    options: ListManagedOptions = {},
+  ): Promise<ManagedObject[]> {
+    if (options.refs && options.refs.length <= 100) {
+      const read: ManagedObject[] = [];
+      for (const ref of options.refs) {
+        let live: Record<string, unknown> | undefined;
+        try {
+          live = await this.get(ref);
+        } catch (error) {
+          if (error instanceof CrdNotInstalledError) continue;
+          throw error;
+        }
+        if (live && hasManagedByLabel(live)) read.push({ ref, live });
+      }
+      return read;
+    }
     const managed: ManagedObject[] = [];
     for (const live of await this.list()) {
       const info = kindOf(live.apiVersion, live.kind);
