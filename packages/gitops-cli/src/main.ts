@@ -74,9 +74,18 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       collectRepeated,
       [],
     )
-    .action(async (paths: string[], options: { kind: string[] }) => {
-      exitCode = await runRender(paths, options.kind, io);
-    });
+    .option(
+      '--vector',
+      'print the Vector configuration the reconciler delivers for the Pipelines instead: one ' +
+        'YAML document per pipeline, the bytes of its file in a Vector config directory',
+    )
+    .action(
+      async (paths: string[], options: { kind: string[]; vector?: boolean }) => {
+        exitCode = await runRender(paths, options.kind, io, {
+          vector: options.vector,
+        });
+      },
+    );
 
   try {
     await program.parseAsync(argv);

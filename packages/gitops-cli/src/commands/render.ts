@@ -19,6 +19,7 @@ import { checkFiles, invalidCount, issuesOf } from '../check/checkFiles';
 import { formatHuman } from '../report/formatHuman';
 import { checkoutProvider } from '../render/checkoutProvider';
 import { renderResources } from '../render/renderResources';
+import { renderVectorFiles, vectorRenderOptions } from '../render/renderVector';
 import type { CliIo } from '../io';
 import { EXIT_INVALID, EXIT_OK } from '../exitCodes';
 
@@ -59,8 +60,11 @@ export async function runRender(
   paths: string[],
   requestedKinds: string[],
   io: CliIo,
+  options: { vector?: boolean } = {},
 ): Promise<number> {
-  const kinds = selectKinds(requestedKinds).map(k => k.kind);
+  // --vector: Pipelines through the reconciler's Vector render step (renderVector.ts)
+  const vector = options.vector ? vectorRenderOptions(requestedKinds) : undefined;
+  const kinds = vector?.kinds ?? selectKinds(requestedKinds).map(k => k.kind);
   const report = await checkFiles(await collectYamlFiles(paths, io.cwd));
   if (invalidCount(report) > 0) {
     return refuse(
@@ -85,6 +89,7 @@ export async function runRender(
   for (const root of roots) {
     const state = await desiredState(checkoutProvider(root), 'working tree', {
       kinds,
+      render: vector?.render,
     });
     if (state.invalidFiles.length > 0) {
       // Files of the checkout outside the paths given, or changed since they were checked.
@@ -105,6 +110,6 @@ export async function runRender(
         .filter(object => wanted.has(refKey(root, object))),
     );
   }
-  io.stdout(renderResources(objects));
+  io.stdout(vector ? renderVectorFiles(objects) : renderResources(objects));
   return EXIT_OK;
 }

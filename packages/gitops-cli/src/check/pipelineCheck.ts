@@ -1,0 +1,50 @@
+/*
+ * Herald's rules in `butler-gitops validate`: a Pipeline file is checked with pipeline-common's
+ * validatePipeline (which runs the generic checks of every GitOps file first, then Vector's
+ * structural checks, options against the pinned Vector schema, event-type flow and inline
+ * secrets), so the CLI reports exactly the located messages the portal and the reconciler give.
+ * Every other file keeps gitops-common's validate().
+ */
+import {
+  HERALD_API_VERSION,
+  validate,
+  type GitOpsResource,
+  type ValidationResult,
+} from '@butler-portal/plugin-gitops-common';
+import { validatePipeline } from '@butler-portal/plugin-pipeline-common';
+
+/**
+ * Whether a file is a Pipeline: under `pipelines/` in a checkout, or declaring the kind at the
+ * top level (a cheap look at the text; validatePipeline parses it properly).
+ */
+export function isPipelineFile(text: string, repoPath?: string): boolean {
+  if (repoPath?.startsWith('pipelines/')) return true;
+  return (
+    /^kind:\s*["']?Pipeline["']?\s*(#.*)?$/m.test(text) &&
+    text.includes(HERALD_API_VERSION)
+  );
+}
+
+/**
+ * validate() for any file, the Herald rules for Pipelines. Warnings (components nobody reads,
+ * event types a sink drops) do not make a file invalid and are not reported here.
+ */
+export function validateResourceFile(
+  text: string,
+  repoPath?: string,
+): ValidationResult {
+  if (!isPipelineFile(text, repoPath)) return validate(text, repoPath);
+  const result = validatePipeline(text, repoPath ? { file: repoPath } : {});
+  if (result.ok && result.resource) {
+    return {
+      ok: true,
+      resource: result.resource as unknown as GitOpsResource,
+      issues: [],
+    };
+  }
+  // the CLI's report has no severity or rule: the located issue as gitops-common gives it
+  return {
+    ok: false,
+    issues: result.errors.map(({ severity: _s, rule: _r, ...issue }) => issue),
+  };
+}
