@@ -144,10 +144,19 @@ export interface ArtifactSummary {
   file: string;
 }
 
+/** A merged file Keeper could not use, and why (it is left out, never guessed). */
+export interface RecordProblemInfo {
+  repository: string;
+  file: string;
+  message: string;
+}
+
 export interface ArtifactListResponse {
   /** commit(s) of the merged state the answer was computed from */
   revision: string;
   items: ArtifactSummary[];
+  /** merged record files that are invalid, duplicated or name an unknown artifact */
+  problems: RecordProblemInfo[];
   /** why versions of open change requests are missing (the provider did not answer) */
   openChangesProblem?: string;
 }

@@ -177,6 +177,43 @@ ${extra}`;
     ).toBe(400);
   });
 
+  it('names merged record files it cannot use, and leaves them out', async () => {
+    await registry.merge(registry.platform, {
+      'artifact-versions/team-a/ghost-1.0.0.yaml': `apiVersion: keeper.butlerlabs.dev/v1alpha1
+kind: ArtifactVersion
+metadata:
+  name: ghost-1.0.0
+  namespace: team-a
+spec:
+  artifact: ghost
+  version: 1.0.0
+  source:
+    git:
+      url: https://example.com/ghost.git
+      ref: v1.0.0
+`,
+      'artifact-versions/team-a/web-app-9.9.9.yaml': 'kind: ArtifactVersion\n',
+    });
+    const body = await (await get('/artifacts')).json();
+    expect(body.problems).toEqual([
+      expect.objectContaining({
+        repository: 'platform',
+        file: 'artifact-versions/team-a/web-app-9.9.9.yaml',
+        message: expect.stringContaining('apiVersion'),
+      }),
+      {
+        repository: 'platform',
+        file: 'artifact-versions/team-a/ghost-1.0.0.yaml',
+        message: 'version 1.0.0 of unknown artifact team-a/ghost',
+      },
+    ]);
+    expect(body.items.map((a: any) => a.name)).not.toContain('ghost');
+    await registry.merge(registry.platform, {
+      'artifact-versions/team-a/ghost-1.0.0.yaml': null,
+      'artifact-versions/team-a/web-app-9.9.9.yaml': null,
+    });
+  });
+
   it('refuses bad versions and unknown artifacts clearly', async () => {
     const vee = await get('/artifacts/team-a/web-app?version=v0.1.0');
     expect(vee.status).toBe(400);

@@ -93,6 +93,7 @@ export function restRouter(options: RestRouterOptions) {
     const answer: ArtifactListResponse = {
       revision: index.revision,
       items: merged.map(s => withOpenVersions(s, open)),
+      problems: index.problems,
       ...(problem && { openChangesProblem: problem }),
     };
     res.json(answer);
