@@ -22,13 +22,14 @@ describe('App with the discovered plugins', () => {
     expect(names).toEqual(
       expect.arrayContaining([
         '@backstage/plugin-catalog/alpha',
+        '@butler-portal/plugin-butler',
         '@butler-portal/plugin-gitops',
         '@butler-portal/plugin-workspaces',
       ]),
     );
   });
 
-  it('starts without an app error: sign-in, then the catalog with every plugin in the sidebar', async () => {
+  it('starts without an app error: sign-in, then the home page with every plugin in the sidebar', async () => {
     const modules = await installDiscoveredFeatures();
     // each discovered package gives createApp a feature (its main or its alpha entry point);
     // one that gave none would be left out silently and tested by nothing here
@@ -72,7 +73,9 @@ describe('App with the discovered plugins', () => {
       await screen.findByRole('link', { name: 'Workspaces' }),
     ).toBeInTheDocument();
     expect(screen.getByRole('link', { name: 'Changes' })).toBeInTheDocument();
-    // the redirect from / to the catalog follows the sidebar on a slow machine
-    await waitFor(() => expect(window.location.pathname).toBe('/catalog'));
+    expect(screen.getByRole('link', { name: 'Clusters' })).toBeInTheDocument();
+    // `/` is the home page (plugins/butler), each card with its own empty or error state
+    expect(await screen.findByText("My teams' clusters")).toBeInTheDocument();
+    expect(window.location.pathname).toBe('/');
   });
 });

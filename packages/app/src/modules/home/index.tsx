@@ -2,17 +2,17 @@ import {
   createFrontendModule,
   PageBlueprint,
 } from '@backstage/frontend-plugin-api';
-import { Navigate } from 'react-router-dom';
 
 /*
- * The portal has no dashboard of its own yet: `/` sends people to the catalog, where their
- * workspaces, artifacts and pipelines appear.
+ * `/` is the portal's home page (plugins/butler): my workspaces, my open changes and the
+ * reviews waiting for me, my teams' clusters, recent registry versions and pipelines.
  */
 const landingPage = PageBlueprint.make({
   name: 'landing',
   params: {
     path: '/',
-    loader: async () => <Navigate to="/catalog" replace />,
+    loader: () =>
+      import('@butler-portal/plugin-butler').then(m => <m.HomePage />),
   },
 });
 

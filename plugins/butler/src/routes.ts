@@ -1,0 +1,4 @@
+import { createRouteRef } from '@backstage/frontend-plugin-api';
+
+/** The Clusters pages (`/butler`). */
+export const rootRouteRef = createRouteRef();
