@@ -80,7 +80,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         'YAML document per pipeline, the bytes of its file in a Vector config directory',
     )
     .action(
-      async (paths: string[], options: { kind: string[]; vector?: boolean }) => {
+      async (
+        paths: string[],
+        options: { kind: string[]; vector?: boolean },
+      ) => {
         exitCode = await runRender(paths, options.kind, io, {
           vector: options.vector,
         });

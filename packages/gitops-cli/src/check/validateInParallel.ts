@@ -15,16 +15,10 @@ import {
   Worker,
   workerData,
 } from 'node:worker_threads';
-import {
-  validate,
-  type ValidationResult,
-} from '@butler-portal/plugin-gitops-common';
+import type { ValidationResult } from '@butler-portal/plugin-gitops-common';
+import { validateFile, type ValidationJob } from './validateFile';
 
-/** One file to validate: its text and, in a kind folder, its repository path. */
-export interface ValidationJob {
-  text: string;
-  repoPath?: string;
-}
+export type { ValidationJob } from './validateFile';
 
 /** the key of a worker's workerData; see runValidationWorker */
 export const WORKER_JOBS = 'butlerGitopsValidationJobs';
@@ -73,7 +67,7 @@ export function threadCount(
 }
 
 function validateJobs(jobs: readonly ValidationJob[]): ValidationResult[] {
-  return jobs.map(job => validate(job.text, job.repoPath));
+  return jobs.map(validateFile);
 }
 
 function inWorker(

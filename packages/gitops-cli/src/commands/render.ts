@@ -63,7 +63,9 @@ export async function runRender(
   options: { vector?: boolean } = {},
 ): Promise<number> {
   // --vector: Pipelines through the reconciler's Vector render step (renderVector.ts)
-  const vector = options.vector ? vectorRenderOptions(requestedKinds) : undefined;
+  const vector = options.vector
+    ? vectorRenderOptions(requestedKinds)
+    : undefined;
   const kinds = vector?.kinds ?? selectKinds(requestedKinds).map(k => k.kind);
   const report = await checkFiles(await collectYamlFiles(paths, io.cwd));
   if (invalidCount(report) > 0) {

@@ -37,7 +37,13 @@ spec:
 function vectorSchemaValidator() {
   const schema = JSON.parse(
     fs.readFileSync(
-      path.join(REPO_LAYOUTS, '..', 'vendor', 'vector', 'vector-config.schema.json'),
+      path.join(
+        REPO_LAYOUTS,
+        '..',
+        'vendor',
+        'vector',
+        'vector-config.schema.json',
+      ),
       'utf8',
     ),
   );
@@ -58,7 +64,10 @@ describe('butler-gitops render --vector', () => {
     checkout.write('pipelines/team-a/logs.yaml', PIPELINE_YAML);
     checkout.write(
       'pipelines/team-b/audit.yaml',
-      PIPELINE_YAML.replace('name: logs', 'name: audit').replace(/team-a/g, 'team-b'),
+      PIPELINE_YAML.replace('name: logs', 'name: audit').replace(
+        /team-a/g,
+        'team-b',
+      ),
     );
     const result = await checkout.run('render', '--vector');
     expect(result.stderr).toBe('');
@@ -68,7 +77,9 @@ describe('butler-gitops render --vector', () => {
       ['# team-a_logs.yaml', MARKER],
       ['# team-b_audit.yaml', MARKER],
     ]);
-    const documents = parseAllDocuments(result.stdout).map((d: any) => d.toJS());
+    const documents = parseAllDocuments(result.stdout).map((d: any) =>
+      d.toJS(),
+    );
     expect(documents[0]).toEqual({
       sources: { 'team-a_logs_in': { type: 'demo_logs', format: 'json' } },
       sinks: {
@@ -96,7 +107,12 @@ describe('butler-gitops render --vector', () => {
   });
 
   it('renders the example pipelines of the repo layouts', async () => {
-    const result = await runInDir(REPO_LAYOUTS, 'render', '--vector', 'pipelines');
+    const result = await runInDir(
+      REPO_LAYOUTS,
+      'render',
+      '--vector',
+      'pipelines',
+    );
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout.match(/^# [a-z0-9-]+_[a-z0-9-]+\.yaml$/gm)).toEqual([
@@ -108,7 +124,12 @@ describe('butler-gitops render --vector', () => {
   });
 
   it('takes no --kind', async () => {
-    const result = await checkout.run('render', '--vector', '--kind', 'Workspace');
+    const result = await checkout.run(
+      'render',
+      '--vector',
+      '--kind',
+      'Workspace',
+    );
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(
       'butler-gitops: --vector renders Pipelines only; leave out --kind\n',

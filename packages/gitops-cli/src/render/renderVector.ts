@@ -6,7 +6,10 @@
  * value of its key in a `vector-configmap`), in file name order.
  */
 import type { GitOpsResource } from '@butler-portal/plugin-gitops-common';
-import { VECTOR_KINDS, vectorRenderStep } from '@butler-portal/plugin-reconciler-node';
+import {
+  VECTOR_KINDS,
+  vectorRenderStep,
+} from '@butler-portal/plugin-reconciler-node';
 import { UsageError } from '../errors';
 
 /** The desiredState() options of `render --vector`. */
@@ -21,7 +24,9 @@ export function vectorRenderOptions(requestedKinds: string[]) {
 export function renderVectorFiles(objects: readonly GitOpsResource[]): string {
   return objects
     .map(o => o.spec as { fileName: string; content: string })
-    .sort((a, b) => (a.fileName < b.fileName ? -1 : a.fileName > b.fileName ? 1 : 0))
+    .sort((a, b) =>
+      a.fileName < b.fileName ? -1 : a.fileName > b.fileName ? 1 : 0,
+    )
     .map(file => `---\n# ${file.fileName}\n${file.content}`)
     .join('');
 }
