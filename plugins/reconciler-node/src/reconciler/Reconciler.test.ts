@@ -442,6 +442,33 @@ describe('Reconciler', () => {
     expect(target.applied).toHaveLength(3);
   });
 
+  it('reads only what a merge changed between drift checks, and the whole target at the drift check', async () => {
+    const many: Record<string, string> = {};
+    for (let i = 0; i < 30; i++) {
+      many[`workspaces/team-a/ws-${i}.yaml`] = workspaceYaml(`ws-${i}`);
+    }
+    const { target, merge, reconciler, out } = await setup(many);
+    const r = reconciler();
+    await r.runOnce();
+    expect(target.listings).toEqual([undefined]);
+
+    // someone edits a file the merge does not touch: not read until the drift check
+    const edited = path.join(out, 'workspaces/team-a/ws-7.yaml');
+    const original = await fs.promises.readFile(edited, 'utf8');
+    await fs.promises.writeFile(edited, original.replace('alice@', 'mallory@'));
+    await merge(update('ws-3', 'carol@example.com'));
+    const merged = await r.runOnce();
+    expect(merged.applied.map(ref => ref.name)).toEqual(['ws-3']);
+    expect(target.listings[1]?.map(ref => ref.name)).toEqual(['ws-3']);
+    expect(await fs.promises.readFile(edited, 'utf8')).not.toBe(original);
+
+    // the drift check (here asked for) reads everything and repairs it
+    const checked = await r.runOnce({ full: true });
+    expect(target.listings[2]).toBeUndefined();
+    expect(checked.healed.map(ref => ref.name)).toEqual(['ws-7']);
+    expect(await fs.promises.readFile(edited, 'utf8')).toBe(original);
+  });
+
   it('polls an unchanged, synced commit cheaply, and compares in full every drift interval', async () => {
     const { provider, target, merge, reconciler, out } = await setup();
     const reads = { listTree: 0, readFile: 0 };

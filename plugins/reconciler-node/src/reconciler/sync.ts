@@ -329,8 +329,7 @@ async function listLive(
   for (const record of inventory) {
     if (!desiredKeys.has(refKey(record.ref))) refs.push(record.ref);
   }
-  const read =
-    refs.length > 0 ? await target.listManaged({ refs }) : [];
+  const read = refs.length > 0 ? await target.listManaged({ refs }) : [];
   const trustedKeys = new Set(trusted.map(m => refKey(m.ref)));
   return [...trusted, ...read.filter(m => !trustedKeys.has(refKey(m.ref)))];
 }

@@ -6,6 +6,7 @@ import type { ResourceRef } from '@butler-portal/plugin-gitops-common';
 import type {
   ApplyResult,
   DesiredObject,
+  ListManagedOptions,
   ManagedObject,
   ResourceHealth,
   SyncTarget,
@@ -80,8 +81,12 @@ export class CountingTarget implements SyncTarget {
     return results;
   }
 
-  listManaged(): Promise<ManagedObject[]> {
-    return this.inner.listManaged();
+  /** the `refs` of each listManaged call; undefined for a listing of everything */
+  readonly listings: Array<readonly ResourceRef[] | undefined> = [];
+
+  listManaged(options?: ListManagedOptions): Promise<ManagedObject[]> {
+    this.listings.push(options?.refs);
+    return this.inner.listManaged(options);
   }
 
   async health(ref: ResourceRef): Promise<ResourceHealth> {

@@ -70,6 +70,25 @@ describe('DirectoryTarget', () => {
     expect(await target.health(a.ref)).toEqual({ status: 'Healthy' });
   });
 
+  it('reads only the files named when given refs', async () => {
+    const target = new DirectoryTarget({ root });
+    const a = desired('dev');
+    const b = desired('prod', { owner: 'b@example.com' });
+    await target.apply([a, b]);
+    const read = jest.spyOn(fs.promises, 'readFile');
+    try {
+      const managed = await target.listManaged({
+        refs: [b.ref, { ...a.ref, name: 'absent' }],
+      });
+      expect(managed.map(m => [m.ref.name, m.hash])).toEqual([
+        ['prod', b.hash],
+      ]);
+      expect(read).toHaveBeenCalledTimes(1);
+    } finally {
+      read.mockRestore();
+    }
+  });
+
   it('replaces a file whole and reports an edit made outside as a different hash', async () => {
     const target = new DirectoryTarget({ root });
     await target.apply([desired('dev')]);
@@ -162,7 +181,9 @@ describe('DirectoryTarget', () => {
   });
 
   it('removes the temporary files of writes a crash cut short, and nothing else', async () => {
-    const root = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'butler-dir-sweep-'));
+    const root = await fs.promises.mkdtemp(
+      path.join(os.tmpdir(), 'butler-dir-sweep-'),
+    );
     try {
       const folder = path.join(root, 'workspaces', 'team-a');
       await fs.promises.mkdir(folder, { recursive: true });

@@ -19,6 +19,7 @@ import {
 import {
   ApplyResult,
   DesiredObject,
+  ListManagedOptions,
   ManagedObject,
   ResourceHealth,
   SyncTarget,
@@ -112,9 +113,24 @@ export class DirectoryTarget implements SyncTarget {
     return results;
   }
 
-  async listManaged(): Promise<ManagedObject[]> {
+  /**
+   * The labelled manifests under the root; with `refs`, only those files are read (what a sync
+   * of a one-file change needs), not the whole folder.
+   */
+  async listManaged(
+    options: ListManagedOptions = {},
+  ): Promise<ManagedObject[]> {
     await this.sweepTemporaryFiles();
     const managed: ManagedObject[] = [];
+    if (options.refs) {
+      for (const ref of options.refs) {
+        const object = await this.#readObject(this.filePath(ref));
+        if (object && hasManagedByLabel(object)) {
+          managed.push({ ref, hash: contentHash(object), live: object });
+        }
+      }
+      return managed;
+    }
     for (const relative of await this.#listYamlFiles()) {
       const ref = parseResourcePath(relative);
       if (!ref) {
