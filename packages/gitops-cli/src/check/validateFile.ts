@@ -2,11 +2,13 @@
  * The one place the CLI validates a file's text, in the main thread and in validation workers
  * alike (validateInParallel.ts), so a rule added here applies everywhere the CLI checks.
  *
- * Seam for Herald: when `@butler-portal/plugin-pipeline-common` provides its pipeline validation
- * (graph, event types, component options), call it here for `kind: Pipeline` after gitops-common's
- * validate() and merge its issues, as the portal's change service does. Its JSON Schemas then
- * belong in the precompiled set (scripts/buildBundle.js, PRECOMPILED_MODULES and
- * precompiledValidatorsSource's extraSchemas), so that the bundle still compiles none at start.
+ * Seam for Herald: pipeline-common's rules for `kind: Pipeline` plug in here; pipelineCheck.ts
+ * already has the dispatch (`validateResourceFile(text, repoPath)`: validatePipeline for
+ * Pipelines, gitops-common's validate() for the rest), so wiring it is making this function
+ * return `validateResourceFile(job.text, job.repoPath)`. Any JSON Schema it compiles with Ajv at
+ * run time then belongs in the precompiled set too (scripts/buildBundle.js: PRECOMPILED_MODULES,
+ * and precompiledValidatorsSource's extraSchemas), so that the bundle still compiles none at
+ * start-up.
  */
 import {
   validate,
