@@ -9,7 +9,7 @@
  * Scenarios (goals from the issue, on a 2-core machine):
  *   one file                      validate workspaces/team-0/ws-0-0.yaml   <= 300 ms
  *   whole repository              validate (1,000 files)                   <= 2 s
- *     (threads picked by the CLI, then 1 and 2 threads forced with BUTLER_GITOPS_THREADS)
+ *     (threads as the CLI picks them, then 1 and 2 threads set with BUTLER_GITOPS_THREADS)
  *   --changed-since, 3 changed    validate --changed-since main            <= 400 ms
  *     (a WorkspaceTemplate and two Workspaces changed on a branch; the Workspaces that use the
  *     template are checked too)
@@ -326,7 +326,7 @@ async function main() {
       ['validate', 'workspaces/team-0/ws-0-0.yaml'],
       runs,
     );
-    // threads as the CLI picks them (one per idle core by the load average), then each way
+    // threads as the CLI picks them (one per core), then each way
     for (const [threads, env] of [
       ['auto', {}],
       ['1 thread', { BUTLER_GITOPS_THREADS: '1' }],
