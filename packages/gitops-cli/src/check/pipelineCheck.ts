@@ -14,11 +14,11 @@ import {
 import { validatePipeline } from '@butler-portal/plugin-pipeline-common';
 
 /**
- * Whether a file is a Pipeline: under `pipelines/` in a checkout, or declaring the kind at the
- * top level (a cheap look at the text; validatePipeline parses it properly).
+ * Whether a file declares a Pipeline (a cheap look at the text; validatePipeline parses it
+ * properly). By what it declares, not where it lies: another kind's file in `pipelines/` gets
+ * gitops-common's message that it is in the wrong folder.
  */
-export function isPipelineFile(text: string, repoPath?: string): boolean {
-  if (repoPath?.startsWith('pipelines/')) return true;
+export function isPipelineFile(text: string): boolean {
   return (
     /^kind:\s*["']?Pipeline["']?\s*(#.*)?$/m.test(text) &&
     text.includes(HERALD_API_VERSION)
@@ -33,7 +33,7 @@ export function validateResourceFile(
   text: string,
   repoPath?: string,
 ): ValidationResult {
-  if (!isPipelineFile(text, repoPath)) return validate(text, repoPath);
+  if (!isPipelineFile(text)) return validate(text, repoPath);
   const result = validatePipeline(text, repoPath ? { file: repoPath } : {});
   if (result.ok && result.resource) {
     return {

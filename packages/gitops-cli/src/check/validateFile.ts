@@ -10,10 +10,8 @@
  * and precompiledValidatorsSource's extraSchemas), so that the bundle still compiles none at
  * start-up.
  */
-import {
-  validate,
-  type ValidationResult,
-} from '@butler-portal/plugin-gitops-common';
+import type { ValidationResult } from '@butler-portal/plugin-gitops-common';
+import { validateResourceFile } from './pipelineCheck';
 
 /** One file to validate: its text and, in a kind folder, its repository path. */
 export interface ValidationJob {
@@ -22,5 +20,6 @@ export interface ValidationJob {
 }
 
 export function validateFile(job: ValidationJob): ValidationResult {
-  return validate(job.text, job.repoPath);
+  // Herald's rules for Pipelines, gitops-common's validate() for everything else
+  return validateResourceFile(job.text, job.repoPath);
 }

@@ -9,6 +9,7 @@ import {
   PIPELINE_YAML,
   WORKSPACE_YAML,
 } from '../testing/cliHarness';
+import { heraldExpectation } from '../check/pipelineCheck.testUtils';
 
 /** gitops-common's invalid corpus: one file per mistake, and where each must be reported. */
 const INVALID_CORPUS = path.join(
@@ -157,7 +158,14 @@ describe('butler-gitops validate', () => {
       .filter(([, expected]) => !expected.layout?.root)
       .map(([name, expected]) => ({
         name,
-        expected,
+        // a Pipeline file gets the Herald rules' messages (pipelineCheck.ts)
+        expected: {
+          ...expected,
+          ...heraldExpectation(
+            fs.readFileSync(path.join(INVALID_CORPUS, name), 'utf8'),
+            expected.file,
+          ),
+        },
         // files with a repository path go there, so the layout rule applies; the rest are
         // named on the command line, which checks them whatever they hold
         target: expected.file ?? `corpus/${name}`,
