@@ -2,13 +2,12 @@
  * The one place the CLI validates a file's text, in the main thread and in validation workers
  * alike (validateInParallel.ts), so a rule added here applies everywhere the CLI checks.
  *
- * Seam for Herald: pipeline-common's rules for `kind: Pipeline` plug in here; pipelineCheck.ts
- * already has the dispatch (`validateResourceFile(text, repoPath)`: validatePipeline for
- * Pipelines, gitops-common's validate() for the rest), so wiring it is making this function
- * return `validateResourceFile(job.text, job.repoPath)`. Any JSON Schema it compiles with Ajv at
- * run time then belongs in the precompiled set too (scripts/buildBundle.js: PRECOMPILED_MODULES,
- * and precompiledValidatorsSource's extraSchemas), so that the bundle still compiles none at
- * start-up.
+ * Herald: Pipelines get pipeline-common's rules through pipelineCheck.ts
+ * (`validateResourceFile`: validatePipeline for `kind: Pipeline`, gitops-common's validate()
+ * for the rest). pipeline-common compiles its Ajv validators (the Pipeline schema, each used
+ * component type's options) on the first Pipeline, not at start-up; moving them into the
+ * precompiled set (scripts/buildBundle.js: PRECOMPILED_MODULES, precompiledValidatorsSource's
+ * extraSchemas) would spare that first compile in the single-file build.
  */
 import type { ValidationResult } from '@butler-portal/plugin-gitops-common';
 import { validateResourceFile } from './pipelineCheck';
