@@ -56,15 +56,15 @@ export function CreatePipelinePage() {
               The file goes to <code>pipelines/{namespace || '<namespace>'}/{name || '<name>'}.yaml</code>; the name also
               names the rendered Vector components.
             </Typography>
-            <TextField label="Namespace" required variant="outlined" size="small" value={namespace}
+            <TextField id="pipeline-namespace" label="Namespace" required variant="outlined" size="small" value={namespace}
               onChange={e => setNamespace(e.target.value.trim())}
               error={!!namespace && !!errors.namespace} helperText={namespace ? errors.namespace : 'the team namespace'} />
-            <TextField label="Name" required variant="outlined" size="small" value={name}
+            <TextField id="pipeline-name" label="Name" required variant="outlined" size="small" value={name}
               onChange={e => setName(e.target.value.trim())}
               error={!!name && !!errors.name} helperText={name ? errors.name : 'e.g. app-logs'} />
-            <TextField label="Owner" required variant="outlined" size="small" value={owner}
+            <TextField id="pipeline-owner" label="Owner" required variant="outlined" size="small" value={owner}
               onChange={e => setOwner(e.target.value.trim())} helperText="group:default/<team>" />
-            <TextField label="Description" variant="outlined" size="small" value={description}
+            <TextField id="pipeline-description" label="Description" variant="outlined" size="small" value={description}
               onChange={e => setDescription(e.target.value)} />
             <Button variant="contained" color="primary" disabled={!ok}
               onClick={() => setStarted(newPipelineText({ namespace, name, owner, description: description.trim() || undefined }))}>

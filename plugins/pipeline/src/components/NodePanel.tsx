@@ -13,7 +13,7 @@ import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import DeleteIcon from '@material-ui/icons/Delete';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useId, useMemo, useState } from 'react';
 import { SECTION_OF } from '../lib/graphOps';
 import type { FlowModel } from '../lib/flowModel';
 import { componentSchema, optionsForm } from '../lib/optionFields';
@@ -43,6 +43,7 @@ export function ComponentPanel(props: ComponentPanelProps) {
   const component = (resource.spec as any)[SECTION_OF[kind]]?.[id] as
     | { type: string; inputs?: string[]; options?: Record<string, unknown> }
     | undefined;
+  const fieldId = useId();
   const [name, setName] = useState(id);
   useEffect(() => setName(id), [id]);
   const options = useMemo(() => component?.options ?? {}, [component?.options]);
@@ -62,6 +63,7 @@ export function ComponentPanel(props: ComponentPanelProps) {
         {kind} · {component.type}
       </Typography>
       <TextField
+        id={`${fieldId}-id`}
         label="Component id"
         size="small"
         variant="outlined"
@@ -91,6 +93,7 @@ export function ComponentPanel(props: ComponentPanelProps) {
           </div>
           {available.length > 0 && (
             <TextField
+              id={`${fieldId}-add-input`}
               select
               label="Add input"
               size="small"

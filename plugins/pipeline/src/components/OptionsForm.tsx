@@ -9,7 +9,7 @@ import FormControlLabel from '@material-ui/core/FormControlLabel';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
-import { useEffect, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import {
   chooseTag,
@@ -61,6 +61,7 @@ function DraftField(props: {
   error?: string;
   onCommit: (text: string) => void;
 }) {
+  const id = useId();
   const [draft, setDraft] = useState(props.value);
   useEffect(() => setDraft(props.value), [props.value]);
   const commit = () => {
@@ -68,6 +69,7 @@ function DraftField(props: {
   };
   return (
     <TextField
+      id={id}
       label={props.label}
       required={props.required}
       size="small"
@@ -130,6 +132,7 @@ function FieldInput(props: {
 }) {
   const { field, value, onChange } = props;
   const classes = useStyles();
+  const id = useId();
   const helper = short(field.description);
   const input = field.input;
   switch (input.control) {
@@ -182,6 +185,7 @@ function FieldInput(props: {
     case 'select':
       return (
         <TextField
+          id={id}
           select
           label={field.key}
           required={field.required}
@@ -251,6 +255,7 @@ export interface OptionsFormProps {
 
 export function OptionsForm(props: OptionsFormProps) {
   const classes = useStyles();
+  const id = useId();
   const { form, value, onChange, schema } = props;
   const prefix = props.path ? `${props.path}.` : '';
   const field = (f: OptionField) => (
@@ -270,6 +275,7 @@ export function OptionsForm(props: OptionsFormProps) {
       {form.tags.map(tag => (
         <TextField
           key={tag.key}
+          id={`${id}-${tag.key}`}
           select
           required
           label={tag.key}

@@ -13,11 +13,10 @@ import ListItem from '@material-ui/core/ListItem';
 import ListItemSecondaryAction from '@material-ui/core/ListItemSecondaryAction';
 import ListItemText from '@material-ui/core/ListItemText';
 import ListSubheader from '@material-ui/core/ListSubheader';
-import MenuItem from '@material-ui/core/MenuItem';
 import TextField from '@material-ui/core/TextField';
 import { makeStyles } from '@material-ui/core/styles';
 import AddIcon from '@material-ui/icons/Add';
-import { memo, useMemo, useState } from 'react';
+import { memo, useId, useMemo, useState } from 'react';
 import { PALETTE_MIME } from './PipelineCanvas';
 
 const KINDS: ComponentKind[] = ['source', 'transform', 'sink'];
@@ -48,12 +47,14 @@ export function filterComponentTypes(search: string, kind: ComponentKind | 'all'
 
 function PaletteView(props: { onAdd: (kind: ComponentKind, type: string) => void }) {
   const classes = useStyles();
+  const id = useId();
   const [search, setSearch] = useState('');
   const [kind, setKind] = useState<ComponentKind | 'all'>('all');
   const shown = useMemo(() => filterComponentTypes(search, kind), [search, kind]);
   return (
     <div className={classes.root} aria-label="Component palette" role="region">
       <TextField
+        id={`${id}-search`}
         label="Search components"
         size="small"
         variant="outlined"
@@ -61,18 +62,19 @@ function PaletteView(props: { onAdd: (kind: ComponentKind, type: string) => void
         onChange={e => setSearch(e.target.value)}
       />
       <TextField
+        id={`${id}-kind`}
         select
         label="Kind"
         size="small"
         variant="outlined"
         value={kind}
         onChange={e => setKind(e.target.value as ComponentKind | 'all')}
-        SelectProps={{ SelectDisplayProps: { 'aria-label': 'Kind filter' } as any }}
+        SelectProps={{ native: true }}
       >
-        <MenuItem value="all">All kinds</MenuItem>
-        <MenuItem value="source">Sources</MenuItem>
-        <MenuItem value="transform">Transforms</MenuItem>
-        <MenuItem value="sink">Sinks</MenuItem>
+        <option value="all">All kinds</option>
+        <option value="source">Sources</option>
+        <option value="transform">Transforms</option>
+        <option value="sink">Sinks</option>
       </TextField>
       <List dense className={classes.list}>
         {KINDS.map(k => {

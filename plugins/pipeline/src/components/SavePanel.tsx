@@ -17,7 +17,7 @@ import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import SaveIcon from '@material-ui/icons/Save';
-import { useMemo, useRef, useState } from 'react';
+import { useId, useMemo, useRef, useState } from 'react';
 import { changedHunks, diffLines, type DiffLine } from '../lib/diffLines';
 import { readPipelineText } from '../lib/pipelineText';
 
@@ -94,6 +94,7 @@ export function SavePanel(props: SavePanelProps) {
   const resource = useMemo(() => readPipelineText(props.text), [props.text]);
   const ref = resource?.metadata;
   const defaultTitle = `${props.mode === 'create' ? 'Create' : 'Edit'} pipeline ${ref?.namespace}/${ref?.name}`;
+  const titleId = useId();
   const [title, setTitle] = useState<string>();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<GitopsRequestError | Error>();
@@ -155,6 +156,7 @@ export function SavePanel(props: SavePanelProps) {
       {hunks.length > 0 && <DiffView hunks={props.mode === 'create' ? [diffLines('', props.text)] : hunks} />}
       <div className={classes.row}>
         <TextField
+          id={titleId}
           label="Title"
           size="small"
           variant="outlined"
