@@ -33,6 +33,7 @@ import {
   TreeEntry,
 } from '@butler-portal/plugin-gitops-node';
 import { VALIDATION_CHECK_CONTEXT } from '@butler-portal/plugin-gitops-node';
+import { readBlobsWithGit } from './catFileBatch';
 import {
   CHANGE_FILE,
   CHANGE_REF_PREFIX,
@@ -261,6 +262,11 @@ export class LocalGitProvider implements GitProvider {
   async readFile(path: string, ref?: string): Promise<FileContent | undefined> {
     validateRepoPath(path);
     return this.readText(await this.resolveCommit(ref), path);
+  }
+
+  /** many blobs at once, by id (one `git cat-file --batch`); for the commit snapshot's bulk reads */
+  async readBlobs(ids: readonly string[]): Promise<Map<string, string>> {
+    return readBlobsWithGit(this.options.dir, ids);
   }
 
   async listTree(ref?: string, prefix?: string): Promise<TreeEntry[]> {

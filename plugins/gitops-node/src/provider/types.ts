@@ -168,6 +168,11 @@ export interface GitProvider {
   readFile(path: string, ref?: string): Promise<FileContent | undefined>;
   /** every blob under `prefix` (whole tree when omitted) at a revision */
   listTree(ref?: string, prefix?: string): Promise<TreeEntry[]>;
+  /**
+   * many blobs by id at once, where the provider can do better than one readFile each (the
+   * local provider streams them from one git process); ids it lacks are left out
+   */
+  readBlobs?(ids: readonly string[]): Promise<Map<string, string>>;
   /** paths that differ between two commits; the cost grows with the change, not the repo */
   changedPaths(fromCommit: string, toCommit: string): Promise<ChangedPath[]>;
   /** web URL to view (or edit) a file on the default branch; undefined for the local provider */

@@ -52,7 +52,7 @@ export interface CommitSnapshot {
 export interface SnapshotReaderOptions {
   /** `head` is needed for head() only (a checkout on disk, say, has none) */
   provider: Pick<GitProvider, 'listTree' | 'readFile'> &
-    Partial<Pick<GitProvider, 'head' | 'repository'>>;
+    Partial<Pick<GitProvider, 'head' | 'repository' | 'readBlobs'>>;
   layout?: RepoLayout;
   /** commits kept whole (the head, the reconciler's commit, one being read); default 4 */
   keepCommits?: number;
@@ -129,9 +129,19 @@ export class SnapshotReader {
       if (cached) found.set(entry.path, cached);
       else missing.push(entry);
     }
+    // blobs in bulk where the provider can (in batches, so memory stays bounded)
+    const bulk = new Map<string, string>();
+    if (provider.readBlobs) {
+      for (let i = 0; i < missing.length; i += BLOB_BATCH) {
+        const ids = [...new Set(missing.slice(i, i + BLOB_BATCH).map(e => e.sha))];
+        for (const [id, text] of await provider.readBlobs(ids)) bulk.set(id, text);
+      }
+    }
     await mapLimited(missing, this.options.readConcurrency ?? 16, async entry => {
       this.stats.blobReads++;
-      const file = await provider.readFile(entry.path, commit);
+      const text = bulk.get(entry.sha);
+      const file =
+        text !== undefined ? { content: text } : await provider.readFile(entry.path, commit);
       if (!file) {
         // reported, never dropped (a reconciler must not delete what it could not read), and
         // not cached: it may read next time
@@ -170,6 +180,9 @@ export class SnapshotReader {
     for (const key of this.files.keys()) if (!kept.has(key)) this.files.delete(key);
   }
 }
+
+/** blobs asked for in one bulk read */
+const BLOB_BATCH = 2000;
 
 function keyOf(path: string, blob: string) {
   return `${path}\u0000${blob}`;

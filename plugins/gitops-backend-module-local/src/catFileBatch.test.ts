@@ -1,0 +1,28 @@
+import { createLocalRepository } from './__testUtils__/localRepository';
+import { readBlobsWithGit } from './catFileBatch';
+import { LocalGitProvider } from './LocalGitProvider';
+import { removeTempDirs } from './testing/gitCli';
+
+afterEach(removeTempDirs);
+
+describe('readBlobsWithGit', () => {
+  it('reads many blobs in one git process, byte for byte, leaving unknown ids out', async () => {
+    const files: Record<string, string> = {
+      'a.yaml': 'a: 1\n',
+      'b/c.yaml': 'emoji: "🚀"\nlines: |\n  one\n  two\n',
+      'empty.yaml': '',
+    };
+    const { dir } = await createLocalRepository(files);
+    const provider = new LocalGitProvider({ repository: 'platform', dir });
+    const tree = await provider.listTree();
+    const ids = tree.filter(e => e.path in files).map(e => e.sha);
+    const unknown = '0'.repeat(40);
+    const blobs = await readBlobsWithGit(dir, [...ids, unknown]);
+    expect(blobs.has(unknown)).toBe(false);
+    for (const entry of tree.filter(e => e.path in files)) {
+      expect(blobs.get(entry.sha)).toBe(files[entry.path]);
+    }
+    await expect(provider.readBlobs(ids)).resolves.toEqual(blobs);
+    await expect(readBlobsWithGit(dir, [])).resolves.toEqual(new Map());
+  });
+});
