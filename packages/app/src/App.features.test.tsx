@@ -24,6 +24,7 @@ describe('App with the discovered plugins', () => {
         '@backstage/plugin-catalog/alpha',
         '@butler-portal/plugin-butler',
         '@butler-portal/plugin-gitops',
+        '@butler-portal/plugin-pipeline',
         '@butler-portal/plugin-workspaces',
       ]),
     );
@@ -73,6 +74,7 @@ describe('App with the discovered plugins', () => {
       await screen.findByRole('link', { name: 'Workspaces' }),
     ).toBeInTheDocument();
     expect(screen.getByRole('link', { name: 'Changes' })).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'Pipelines' })).toBeInTheDocument();
     expect(screen.getByRole('link', { name: 'Clusters' })).toBeInTheDocument();
     // `/` is the home page (plugins/butler), each card with its own empty or error state
     expect(await screen.findByText("My teams' clusters")).toBeInTheDocument();

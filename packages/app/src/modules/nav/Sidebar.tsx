@@ -32,6 +32,7 @@ export const SidebarContent = NavContentBlueprint.make({
           <SidebarGroup label="Menu" icon={<MenuIcon />}>
             {nav.take('page:catalog')}
             {nav.take('page:workspaces')}
+            {nav.take('page:pipeline')}
             {nav.take('page:gitops')}
             {nav.take('page:scaffolder')}
             <SidebarDivider />
