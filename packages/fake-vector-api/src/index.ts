@@ -3,7 +3,10 @@
  *
  * @packageDocumentation
  */
-export { startFakeVectorApi, componentsOfConfigDir } from './startFakeVectorApi';
+export {
+  startFakeVectorApi,
+  componentsOfConfigDir,
+} from './startFakeVectorApi';
 export type {
   FakeVectorApi,
   FakeVectorApiOptions,

@@ -44,7 +44,10 @@ describe('startFakeVectorApi', () => {
       })),
     });
     try {
-      const first = await graphql(api.url, { query: QUERY, variables: { first: 2 } });
+      const first = await graphql(api.url, {
+        query: QUERY,
+        variables: { first: 2 },
+      });
       expect(first.status).toBe(200);
       const connection = first.body.data.components;
       expect(connection.edges.map((e: any) => e.node)).toEqual([
@@ -56,7 +59,9 @@ describe('startFakeVectorApi', () => {
         query: QUERY,
         variables: { first: 2, after: connection.pageInfo.endCursor },
       });
-      expect(second.body.data.components.edges.map((e: any) => e.node.componentId)).toEqual(['c']);
+      expect(
+        second.body.data.components.edges.map((e: any) => e.node.componentId),
+      ).toEqual(['c']);
       expect(second.body.data.components.pageInfo.hasNextPage).toBe(false);
     } finally {
       await api.stop();
@@ -66,9 +71,13 @@ describe('startFakeVectorApi', () => {
   it('answers an unknown query with GraphQL errors and 200', async () => {
     const api = await startFakeVectorApi();
     try {
-      const response = await graphql(api.url, { query: '{ sources { name } }' });
+      const response = await graphql(api.url, {
+        query: '{ sources { name } }',
+      });
       expect(response.status).toBe(200);
-      expect(response.body.errors[0].message).toMatch(/answers only "components" and "health"/);
+      expect(response.body.errors[0].message).toMatch(
+        /answers only "components" and "health"/,
+      );
     } finally {
       await api.stop();
     }
@@ -88,10 +97,18 @@ describe('startFakeVectorApi', () => {
         { componentId: 'a_in', kind: 'Source', componentType: 'demo_logs' },
         { componentId: 'a_out', kind: 'Sink', componentType: 'console' },
       ]);
-      fs.writeFileSync(path.join(dir, 'b.yaml'), 'sources:\n  a_in:\n    type: stdin\n');
+      fs.writeFileSync(
+        path.join(dir, 'b.yaml'),
+        'sources:\n  a_in:\n    type: stdin\n',
+      );
       expect(api.loadConfigDir(dir)).toBe(false);
-      expect(api.lastReloadError()).toBe('duplicate component id "a_in" (a.yaml and b.yaml)');
-      expect(api.components().map(c => c.componentId)).toEqual(['a_in', 'a_out']);
+      expect(api.lastReloadError()).toBe(
+        'duplicate component id "a_in" (a.yaml and b.yaml)',
+      );
+      expect(api.components().map(c => c.componentId)).toEqual([
+        'a_in',
+        'a_out',
+      ]);
     } finally {
       await api.stop();
       fs.rmSync(dir, { recursive: true, force: true });

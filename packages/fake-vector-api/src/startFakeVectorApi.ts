@@ -136,7 +136,10 @@ export async function startFakeVectorApi(
 
 /** The components of a config directory's .yaml files; throws what Vector would refuse. */
 export function componentsOfConfigDir(dir: string): FakeVectorComponent[] {
-  const found = new Map<string, { component: FakeVectorComponent; file: string }>();
+  const found = new Map<
+    string,
+    { component: FakeVectorComponent; file: string }
+  >();
   const files = fs
     .readdirSync(dir, { withFileTypes: true })
     .filter(e => e.isFile() && /\.ya?ml$/.test(e.name))
@@ -192,7 +195,14 @@ function answer(
   }
   if (!/^components\b/.test(selection)) {
     return {
-      errors: [{ message: `the fake Vector API answers only "components" and "health": ${query.slice(0, 80)}` }],
+      errors: [
+        {
+          message: `the fake Vector API answers only "components" and "health": ${query.slice(
+            0,
+            80,
+          )}`,
+        },
+      ],
     };
   }
   const first = argument(query, variables, 'first');
@@ -240,7 +250,9 @@ function argument(
   variables: Record<string, unknown>,
   name: string,
 ): unknown {
-  const match = new RegExp(`\\b${name}\\s*:\\s*(\\$\\w+|"[^"]*"|\\d+|null)`).exec(query);
+  const match = new RegExp(
+    `\\b${name}\\s*:\\s*(\\$\\w+|"[^"]*"|\\d+|null)`,
+  ).exec(query);
   if (!match) return undefined;
   const value = match[1];
   if (value.startsWith('$')) return variables[value.slice(1)] ?? undefined;

@@ -15,7 +15,10 @@ import fs from 'fs';
 import os from 'os';
 import path from 'path';
 import knexFactory from 'knex';
-import { parseResourceYaml, type GitOpsResource } from '@butler-portal/plugin-gitops-common';
+import {
+  parseResourceYaml,
+  type GitOpsResource,
+} from '@butler-portal/plugin-gitops-common';
 import { VALIDATION_CHECK_CONTEXT } from '@butler-portal/plugin-gitops-node';
 import { alice, bob } from '@butler-portal/plugin-gitops-node/testUtils';
 import { LocalGitProvider } from '@butler-portal/plugin-gitops-backend-module-local';
@@ -23,7 +26,10 @@ import { createLocalRepository } from '@butler-portal/plugin-gitops-backend-modu
 import { Reconciler } from '../src/reconciler/Reconciler';
 import { DatabaseReconcilerStore } from '../src/reconciler/store/DatabaseReconcilerStore';
 import { VectorDirectoryTarget } from '../src/targets/vector/VectorDirectoryTarget';
-import { VECTOR_KINDS, vectorRenderStep } from '../src/targets/vector/vectorRenderStep';
+import {
+  VECTOR_KINDS,
+  vectorRenderStep,
+} from '../src/targets/vector/vectorRenderStep';
 
 const COUNT = Number(process.env.COUNT ?? 1000);
 
@@ -89,7 +95,10 @@ async function main() {
     vectorRenderStep()(
       warm.yaml.value as unknown as GitOpsResource,
       { kind: 'Pipeline', namespace: 'team-a', name: 'p-0' },
-      { path: 'pipelines/team-a/p-0.yaml', content: files['pipelines/team-a/p-0.yaml'] },
+      {
+        path: 'pipelines/team-a/p-0.yaml',
+        content: files['pipelines/team-a/p-0.yaml'],
+      },
     );
 
     const step = vectorRenderStep();
@@ -111,7 +120,9 @@ async function main() {
       initialAuthor: alice,
     });
     const provider = new LocalGitProvider({ repository: 'platform', dir });
-    const target = new VectorDirectoryTarget({ root: path.join(root, 'vector') });
+    const target = new VectorDirectoryTarget({
+      root: path.join(root, 'vector'),
+    });
     const reconciler = new Reconciler({
       provider,
       target,
@@ -121,7 +132,9 @@ async function main() {
       commitStatusContext: false,
     });
     const [first, firstMs] = await timed(() => reconciler.runOnce());
-    const [checked, checkedMs] = await timed(() => reconciler.runOnce({ full: true }));
+    const [checked, checkedMs] = await timed(() =>
+      reconciler.runOnce({ full: true }),
+    );
 
     const edited = `p-${Math.floor(COUNT / 2)}`;
     let syncMs = 0;
@@ -150,12 +163,35 @@ async function main() {
       return result;
     });
 
-    const load = os.loadavg().map(n => n.toFixed(1)).join(' ');
-    console.log(`${COUNT} pipelines of 10 components, Vector directory target (load ${load}, ${os.cpus().length} CPUs)`);
-    console.log(`  validation + rendering (render step, cold): ${ms(renderMs)} (${(renderMs / COUNT).toFixed(2)} ms per pipeline)`);
-    console.log(`  first sync (full pass, files written):      ${ms(firstMs)} (applied ${first.applied.length}, ${first.condition.type})`);
-    console.log(`  full drift check, same commit:               ${ms(checkedMs)} (applied ${checked.applied.length})`);
-    console.log(`  merge-to-delivered, 1 pipeline:              ${ms(latencyMs)} (sync ${ms(syncMs)}, applied ${applied.applied.length})`);
+    const load = os
+      .loadavg()
+      .map(n => n.toFixed(1))
+      .join(' ');
+    console.log(
+      `${COUNT} pipelines of 10 components, Vector directory target (load ${load}, ${
+        os.cpus().length
+      } CPUs)`,
+    );
+    console.log(
+      `  validation + rendering (render step, cold): ${ms(renderMs)} (${(
+        renderMs / COUNT
+      ).toFixed(2)} ms per pipeline)`,
+    );
+    console.log(
+      `  first sync (full pass, files written):      ${ms(firstMs)} (applied ${
+        first.applied.length
+      }, ${first.condition.type})`,
+    );
+    console.log(
+      `  full drift check, same commit:               ${ms(
+        checkedMs,
+      )} (applied ${checked.applied.length})`,
+    );
+    console.log(
+      `  merge-to-delivered, 1 pipeline:              ${ms(
+        latencyMs,
+      )} (sync ${ms(syncMs)}, applied ${applied.applied.length})`,
+    );
   } finally {
     await knex.destroy();
     fs.rmSync(root, { recursive: true, force: true });

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Ajv2019 from 'ajv/dist/2019';
-import addFormats from 'ajv-formats';
 import { parseAllDocuments } from 'yaml';
 import {
   REPO_LAYOUTS,
@@ -47,8 +46,12 @@ function vectorSchemaValidator() {
       'utf8',
     ),
   );
-  const ajv = new Ajv2019({ allErrors: true, strict: false });
-  addFormats(ajv);
+  // formats (uint, int64, ...) not checked: the structure is what this test is about
+  const ajv = new Ajv2019({
+    allErrors: true,
+    strict: false,
+    validateFormats: false,
+  });
   return ajv.compile(schema);
 }
 

@@ -24,9 +24,8 @@ export function vectorRenderOptions(requestedKinds: string[]) {
 export function renderVectorFiles(objects: readonly GitOpsResource[]): string {
   return objects
     .map(o => o.spec as { fileName: string; content: string })
-    .sort((a, b) =>
-      a.fileName < b.fileName ? -1 : a.fileName > b.fileName ? 1 : 0,
-    )
+    // code-unit order; file names are unique (one per namespace and name)
+    .sort((a, b) => (a.fileName < b.fileName ? -1 : 1))
     .map(file => `---\n# ${file.fileName}\n${file.content}`)
     .join('');
 }

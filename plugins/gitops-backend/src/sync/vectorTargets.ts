@@ -9,7 +9,6 @@ import path from 'path';
 import type { Config } from '@backstage/config';
 import type { KindName, RepoLayout } from '@butler-portal/plugin-gitops-common';
 import { GitopsConfigError } from '@butler-portal/plugin-gitops-node';
-import type { KubeConfigSource } from '@butler-portal/kube-node';
 import {
   VECTOR_KINDS,
   VectorConfigMapTarget,
@@ -19,8 +18,20 @@ import {
   type SyncTarget,
 } from '@butler-portal/plugin-reconciler-node';
 
+/** as kube-node's KubeConfigSource (the kubernetes target's connection settings) */
+interface KubeConfigSource {
+  kubeconfigPath?: string;
+  context?: string;
+  inCluster?: boolean;
+}
+
 export type VectorTargetConfig =
-  | { type: 'vector-directory'; name: string; root: string; vectorApiUrl?: string }
+  | {
+      type: 'vector-directory';
+      name: string;
+      root: string;
+      vectorApiUrl?: string;
+    }
   | ({
       type: 'vector-configmap';
       name: string;
@@ -30,23 +41,29 @@ export type VectorTargetConfig =
       connection?: string;
     } & KubeConfigSource);
 
-export const VECTOR_TARGET_TYPES = ['vector-directory', 'vector-configmap'] as const;
+export const VECTOR_TARGET_TYPES = [
+  'vector-directory',
+  'vector-configmap',
+] as const;
 
-export const VECTOR_TARGET_KEYS: Record<VectorTargetConfig['type'], string[]> = {
-  'vector-directory': ['type', 'name', 'root', 'vectorApiUrl'],
-  'vector-configmap': [
-    'type',
-    'name',
-    'configMap',
-    'vectorApiUrl',
-    'connection',
-    'kubeconfigPath',
-    'context',
-    'inCluster',
-  ],
-};
+export const VECTOR_TARGET_KEYS: Record<VectorTargetConfig['type'], string[]> =
+  {
+    'vector-directory': ['type', 'name', 'root', 'vectorApiUrl'],
+    'vector-configmap': [
+      'type',
+      'name',
+      'configMap',
+      'vectorApiUrl',
+      'connection',
+      'kubeconfigPath',
+      'context',
+      'inCluster',
+    ],
+  };
 
-export function isVectorTargetType(type: string): type is VectorTargetConfig['type'] {
+export function isVectorTargetType(
+  type: string,
+): type is VectorTargetConfig['type'] {
   return (VECTOR_TARGET_TYPES as readonly string[]).includes(type);
 }
 
@@ -66,7 +83,12 @@ export function readVectorTarget(
     } catch {
       url = undefined;
     }
-    if (!url || !['http:', 'https:'].includes(url.protocol) || url.username || url.password) {
+    if (
+      !url ||
+      !['http:', 'https:'].includes(url.protocol) ||
+      url.username ||
+      url.password
+    ) {
       throw new GitopsConfigError(
         `${key}.vectorApiUrl`,
         `'${vectorApiUrl}' must be an http(s) URL of Vector's API without credentials, e.g. http://127.0.0.1:8686`,
@@ -89,33 +111,56 @@ export function readVectorTarget(
   if (!configMap) {
     throw new GitopsConfigError(
       `${key}.configMap`,
-      'is required: the { name, namespace } of the ConfigMap listed in the Vector Helm chart\'s existingConfigMaps',
+      "is required: the { name, namespace } of the ConfigMap listed in the Vector Helm chart's existingConfigMaps",
     );
   }
   for (const k of configMap.keys()) {
     if (k !== 'name' && k !== 'namespace') {
-      throw new GitopsConfigError(`${key}.configMap.${k}`, 'is not a setting (allowed: name, namespace)');
+      throw new GitopsConfigError(
+        `${key}.configMap.${k}`,
+        'is not a setting (allowed: name, namespace)',
+      );
     }
   }
   const cmName = configMap.getString('name');
   const cmNamespace = configMap.getString('namespace');
-  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(cmName) || cmName.length > 253) {
-    throw new GitopsConfigError(`${key}.configMap.name`, `'${cmName}' must be a DNS-1123 subdomain`);
+  if (
+    !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(
+      cmName,
+    ) ||
+    cmName.length > 253
+  ) {
+    throw new GitopsConfigError(
+      `${key}.configMap.name`,
+      `'${cmName}' must be a DNS-1123 subdomain`,
+    );
   }
-  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(cmNamespace) || cmNamespace.length > 63) {
-    throw new GitopsConfigError(`${key}.configMap.namespace`, `'${cmNamespace}' must be a DNS-1123 label`);
+  if (
+    !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(cmNamespace) ||
+    cmNamespace.length > 63
+  ) {
+    throw new GitopsConfigError(
+      `${key}.configMap.namespace`,
+      `'${cmNamespace}' must be a DNS-1123 label`,
+    );
   }
   const connection = target.getOptionalString('connection');
   const kubeconfigPath = target.getOptionalString('kubeconfigPath');
   const inCluster = target.getOptionalBoolean('inCluster');
-  if (connection && (kubeconfigPath || inCluster !== undefined || target.has('context'))) {
+  if (
+    connection &&
+    (kubeconfigPath || inCluster !== undefined || target.has('context'))
+  ) {
     throw new GitopsConfigError(
       `${key}.connection`,
       'takes the connection of that kubernetes target; do not also set kubeconfigPath, context or inCluster',
     );
   }
   if (inCluster && kubeconfigPath) {
-    throw new GitopsConfigError(`${key}.inCluster`, 'cannot be combined with kubeconfigPath; choose one');
+    throw new GitopsConfigError(
+      `${key}.inCluster`,
+      'cannot be combined with kubeconfigPath; choose one',
+    );
   }
   return {
     type,
@@ -123,7 +168,9 @@ export function readVectorTarget(
     configMap: { name: cmName, namespace: cmNamespace },
     ...api,
     ...(connection && { connection }),
-    ...(kubeconfigPath && { kubeconfigPath: path.resolve(dirs.cwd, kubeconfigPath) }),
+    ...(kubeconfigPath && {
+      kubeconfigPath: path.resolve(dirs.cwd, kubeconfigPath),
+    }),
     ...(target.has('context') && { context: target.getString('context') }),
     ...(inCluster !== undefined && { inCluster }),
   };
@@ -139,14 +186,18 @@ export function resolveVectorConnections<
   return targets.map((target, i) => {
     const connection = (target as { connection?: string }).connection;
     if (target.type !== 'vector-configmap' || !connection) return target;
-    const cluster = targets.find(t => t.type === 'kubernetes' && t.name === connection);
+    const cluster = targets.find(
+      t => t.type === 'kubernetes' && t.name === connection,
+    );
     if (!cluster) {
       throw new GitopsConfigError(
         `${key}.targets[${i}].connection`,
         `'${connection}' is not a kubernetes target of this repository`,
       );
     }
-    const { connection: _connection, ...rest } = target as T & { connection?: string };
+    const { connection: _connection, ...rest } = target as T & {
+      connection?: string;
+    };
     return {
       ...rest,
       ...(cluster.kubeconfigPath && { kubeconfigPath: cluster.kubeconfigPath }),
@@ -162,14 +213,19 @@ export function createVectorSyncTarget(
   storeName: string,
 ): SyncTarget | undefined {
   if (config.type === 'vector-directory') {
-    const { root, vectorApiUrl } = config as Extract<VectorTargetConfig, { type: 'vector-directory' }>;
+    const { root, vectorApiUrl } = config as Extract<
+      VectorTargetConfig,
+      { type: 'vector-directory' }
+    >;
     return new VectorDirectoryTarget({ root, vectorApiUrl, name: storeName });
   }
   if (config.type === 'vector-configmap') {
-    const { type: _t, name: _n, connection: _c, ...rest } = config as Extract<
-      VectorTargetConfig,
-      { type: 'vector-configmap' }
-    >;
+    const {
+      type: _t,
+      name: _n,
+      connection: _c,
+      ...rest
+    } = config as Extract<VectorTargetConfig, { type: 'vector-configmap' }>;
     return VectorConfigMapTarget.fromConfig({ ...rest, name: storeName });
   }
   return undefined;

@@ -42,8 +42,12 @@ afterEach(removeTempDirs);
 async function setup(target: SyncTarget) {
   const root = await makeTempDir('butler-reconciler-vector-');
   const template = path.join(root, 'layout');
-  await fs.promises.mkdir(path.join(template, 'pipelines', 'team-a'), { recursive: true });
-  await fs.promises.mkdir(path.join(template, 'workspaces', 'team-a'), { recursive: true });
+  await fs.promises.mkdir(path.join(template, 'pipelines', 'team-a'), {
+    recursive: true,
+  });
+  await fs.promises.mkdir(path.join(template, 'workspaces', 'team-a'), {
+    recursive: true,
+  });
   await fs.promises.writeFile(
     path.join(template, 'pipelines', 'team-a', 'one.yaml'),
     pipelineYaml('team-a', 'one'),
@@ -53,17 +57,30 @@ async function setup(target: SyncTarget) {
     workspaceYaml('dev'),
   );
   const dir = path.join(root, 'platform.git');
-  await ensureLocalRepository({ dir, templateDir: template, initialAuthor: alice });
-  const provider = new LocalGitProvider({ repository: 'platform', dir });
-  const store = await DatabaseReconcilerStore.create(await databases.init('SQLITE_3'));
-  const statuses: Array<{ sha: string; state: string; description?: string }> = [];
-  const setCommitStatus = provider.setCommitStatus.bind(provider);
-  jest.spyOn(provider, 'setCommitStatus').mockImplementation(async (sha, check) => {
-    if (check.context === 'butler-portal/sync') {
-      statuses.push({ sha, state: check.state, description: check.description });
-    }
-    return setCommitStatus(sha, check);
+  await ensureLocalRepository({
+    dir,
+    templateDir: template,
+    initialAuthor: alice,
   });
+  const provider = new LocalGitProvider({ repository: 'platform', dir });
+  const store = await DatabaseReconcilerStore.create(
+    await databases.init('SQLITE_3'),
+  );
+  const statuses: Array<{ sha: string; state: string; description?: string }> =
+    [];
+  const setCommitStatus = provider.setCommitStatus.bind(provider);
+  jest
+    .spyOn(provider, 'setCommitStatus')
+    .mockImplementation(async (sha, check) => {
+      if (check.context === 'butler-portal/sync') {
+        statuses.push({
+          sha,
+          state: check.state,
+          description: check.description,
+        });
+      }
+      return setCommitStatus(sha, check);
+    });
   const reconciler = new Reconciler({
     provider,
     target,
@@ -100,11 +117,20 @@ async function convergeScenario(
   expectValidVectorConfig(files);
 
   // create
-  await merge({ action: 'create', path: file('two'), content: pipelineYaml('team-a', 'two') });
+  await merge({
+    action: 'create',
+    path: file('two'),
+    content: pipelineYaml('team-a', 'two'),
+  });
   result = await reconciler.runOnce();
-  expect(result.applied).toEqual([{ kind: 'Pipeline', namespace: 'team-a', name: 'two' }]);
+  expect(result.applied).toEqual([
+    { kind: 'Pipeline', namespace: 'team-a', name: 'two' },
+  ]);
   files = await delivered();
-  expect(Object.keys(files).sort()).toEqual(['team-a_one.yaml', 'team-a_two.yaml']);
+  expect(Object.keys(files).sort()).toEqual([
+    'team-a_one.yaml',
+    'team-a_two.yaml',
+  ]);
   expectValidVectorConfig(files);
 
   // edit
@@ -145,7 +171,9 @@ async function convergeScenario(
   expect(statuses.at(-1)).toEqual({
     sha: broken,
     state: 'failure',
-    description: expect.stringMatching(/^ValidationFailed: nothing is deleted while 1 file\(s\) are invalid: pipelines\/team-a\/two\.yaml:15:11/),
+    description: expect.stringMatching(
+      /^ValidationFailed: nothing is deleted while 1 file\(s\) are invalid: pipelines\/team-a\/two\.yaml:15:11/,
+    ),
   });
 
   // a deletion while a pipeline is invalid is held back too
@@ -170,12 +198,16 @@ async function convergeScenario(
   expect(Object.keys(files)).toEqual(['team-a_two.yaml']);
   expect(files['team-a_two.yaml']).toContain('.pipeline = "fixed"');
   expectValidVectorConfig(files);
-  expect(statuses.at(-1)).toEqual(expect.objectContaining({ sha: fixed, state: 'success' }));
+  expect(statuses.at(-1)).toEqual(
+    expect.objectContaining({ sha: fixed, state: 'success' }),
+  );
 
   // idempotent: another run writes nothing
   result = await reconciler.runOnce({ full: true });
   expect(result.applied).toEqual([]);
-  expect(result.unchanged).toEqual([{ kind: 'Pipeline', namespace: 'team-a', name: 'two' }]);
+  expect(result.unchanged).toEqual([
+    { kind: 'Pipeline', namespace: 'team-a', name: 'two' },
+  ]);
   return reconciler;
 }
 
@@ -193,7 +225,10 @@ describe('Reconciler with the Vector targets', () => {
       const read = async () => {
         const files: Record<string, string> = {};
         for (const name of (await fs.promises.readdir(root)).sort()) {
-          files[name] = await fs.promises.readFile(path.join(root, name), 'utf8');
+          files[name] = await fs.promises.readFile(
+            path.join(root, name),
+            'utf8',
+          );
         }
         return files;
       };
@@ -210,9 +245,14 @@ describe('Reconciler with the Vector targets', () => {
   }, 60_000);
 
   it('converges the same merges on a ConfigMap of the test API server, annotated with hash and commit', async () => {
-    const server = await startKubeTestApiServer({ namespaces: ['default', 'observability'] });
+    const server = await startKubeTestApiServer({
+      namespaces: ['default', 'observability'],
+    });
     try {
-      const configMap = { name: 'vector-pipelines', namespace: 'observability' };
+      const configMap = {
+        name: 'vector-pipelines',
+        namespace: 'observability',
+      };
       const target = new VectorConfigMapTarget({
         kubeConfig: server.kubeconfig,
         configMap,
@@ -223,7 +263,11 @@ describe('Reconciler with the Vector targets', () => {
       const live = async () =>
         JSON.parse(
           JSON.stringify(
-            await api.read({ apiVersion: 'v1', kind: 'ConfigMap', metadata: configMap }),
+            await api.read({
+              apiVersion: 'v1',
+              kind: 'ConfigMap',
+              metadata: configMap,
+            }),
           ),
         );
       const reconciler = await convergeScenario(target, async () => {
@@ -238,8 +282,12 @@ describe('Reconciler with the Vector targets', () => {
         'portal.butlerlabs.dev/managed-by': 'butler-portal',
       });
       const status = await reconciler.status();
-      expect(object.metadata.annotations['portal.butlerlabs.dev/commit']).toBe(status.revision);
-      expect(object.metadata.annotations['portal.butlerlabs.dev/content-hash']).toMatch(/^[0-9a-f]{64}$/);
+      expect(object.metadata.annotations['portal.butlerlabs.dev/commit']).toBe(
+        status.revision,
+      );
+      expect(
+        object.metadata.annotations['portal.butlerlabs.dev/content-hash'],
+      ).toMatch(/^[0-9a-f]{64}$/);
       expect(
         object.metadata.managedFields.map((m: any) => [m.manager, m.operation]),
       ).toEqual([['butler-portal', 'Apply']]);

@@ -5,7 +5,11 @@ import { VectorConfigMapTarget } from './VectorConfigMapTarget';
 import { desiredPipeline } from './__testUtils__/pipelines';
 
 const configMap = { name: 'vector-pipelines', namespace: 'observability' };
-const ref = (name: string) => ({ kind: 'Pipeline' as const, namespace: 'team-a', name });
+const ref = (name: string) => ({
+  kind: 'Pipeline' as const,
+  namespace: 'team-a',
+  name,
+});
 const noWait = async () => {};
 
 async function withServer(
@@ -13,10 +17,14 @@ async function withServer(
     target: VectorConfigMapTarget;
     api: KubernetesObjectApi;
     live: () => Promise<any>;
-    kubeConfig: Awaited<ReturnType<typeof startKubeTestApiServer>>['kubeconfig'];
+    kubeConfig: Awaited<
+      ReturnType<typeof startKubeTestApiServer>
+    >['kubeconfig'];
   }) => Promise<void>,
 ) {
-  const server = await startKubeTestApiServer({ namespaces: ['default', 'observability'] });
+  const server = await startKubeTestApiServer({
+    namespaces: ['default', 'observability'],
+  });
   try {
     const target = new VectorConfigMapTarget({
       kubeConfig: server.kubeconfig,
@@ -28,7 +36,11 @@ async function withServer(
     const live = async () =>
       JSON.parse(
         JSON.stringify(
-          await api.read({ apiVersion: 'v1', kind: 'ConfigMap', metadata: configMap }),
+          await api.read({
+            apiVersion: 'v1',
+            kind: 'ConfigMap',
+            metadata: configMap,
+          }),
         ),
       );
     await run({ target, api, live, kubeConfig: server.kubeconfig });
@@ -45,9 +57,14 @@ describe('VectorConfigMapTarget', () => {
       expect(await target.apply([one])).toEqual([{ ref: one.ref, ok: true }]);
       expect(await target.apply([two])).toEqual([{ ref: two.ref, ok: true }]);
       const object = await live();
-      expect(Object.keys(object.data)).toEqual(['team-a_one.yaml', 'team-a_two.yaml']);
+      expect(Object.keys(object.data)).toEqual([
+        'team-a_one.yaml',
+        'team-a_two.yaml',
+      ]);
       expect(object.data['team-a_one.yaml']).toBe(one.object.spec.content);
-      expect(object.metadata.annotations['portal.butlerlabs.dev/commit']).toBe('c0ffee');
+      expect(object.metadata.annotations['portal.butlerlabs.dev/commit']).toBe(
+        'c0ffee',
+      );
       expect(await target.listManaged()).toEqual([
         { ref: one.ref, hash: one.hash },
         { ref: two.ref, hash: two.hash },
@@ -83,7 +100,9 @@ describe('VectorConfigMapTarget', () => {
       await expect(target.delete(ref('one'))).rejects.toThrow(
         "ConfigMap observability/vector-pipelines does not carry the portal's managed-by label; not deleting team-a_one.yaml from it",
       );
-      expect((await live()).data).toEqual({ 'team-a_one.yaml': 'sources: {}\n' });
+      expect((await live()).data).toEqual({
+        'team-a_one.yaml': 'sources: {}\n',
+      });
     }));
 
   it('reports every pipeline of a failed apply as failed, with the apiserver reason', () =>
@@ -133,9 +152,17 @@ describe('VectorConfigMapTarget', () => {
             '3 of 3 components not running in Vector: team-a_one_app, team-a_one_tag, team-a_one_out',
         });
         vector.setComponents(
-          ['app:Source:demo_logs', 'tag:Transform:remap', 'out:Sink:console'].map(s => {
+          [
+            'app:Source:demo_logs',
+            'tag:Transform:remap',
+            'out:Sink:console',
+          ].map(s => {
             const [id, kind, type] = s.split(':');
-            return { componentId: `team-a_one_${id}`, kind: kind as any, componentType: type };
+            return {
+              componentId: `team-a_one_${id}`,
+              kind: kind as any,
+              componentType: type,
+            };
           }),
         );
         const fresh = new VectorConfigMapTarget({

@@ -71,7 +71,8 @@ export interface VectorConfigMapTargetOptions {
 }
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const DNS_SUBDOMAIN =
+  /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 interface LiveConfigMap {
   metadata?: {
@@ -92,7 +93,8 @@ export class VectorConfigMapTarget implements SyncTarget {
 
   /** A target on the cluster of a kubeconfig file or context, in-cluster, or the default kubeconfig. */
   static fromConfig(
-    options: KubeConfigSource & Omit<VectorConfigMapTargetOptions, 'kubeConfig'>,
+    options: KubeConfigSource &
+      Omit<VectorConfigMapTargetOptions, 'kubeConfig'>,
   ): VectorConfigMapTarget {
     const { kubeconfigPath, context, inCluster, ...rest } = options;
     return new VectorConfigMapTarget({
@@ -103,18 +105,35 @@ export class VectorConfigMapTarget implements SyncTarget {
 
   constructor(options: VectorConfigMapTargetOptions) {
     const { name, namespace } = options.configMap ?? {};
-    if (typeof name !== 'string' || !DNS_SUBDOMAIN.test(name) || name.length > 253) {
-      throw new InputError(`configMap.name: '${name}' must be a DNS-1123 subdomain`);
+    if (
+      typeof name !== 'string' ||
+      !DNS_SUBDOMAIN.test(name) ||
+      name.length > 253
+    ) {
+      throw new InputError(
+        `configMap.name: '${name}' must be a DNS-1123 subdomain`,
+      );
     }
-    if (typeof namespace !== 'string' || !DNS_LABEL.test(namespace) || namespace.length > 63) {
-      throw new InputError(`configMap.namespace: '${namespace}' must be a DNS-1123 label`);
+    if (
+      typeof namespace !== 'string' ||
+      !DNS_LABEL.test(namespace) ||
+      namespace.length > 63
+    ) {
+      throw new InputError(
+        `configMap.namespace: '${namespace}' must be a DNS-1123 label`,
+      );
     }
     this.configMap = { name, namespace };
     this.name = options.name ?? 'vector-configmap';
-    this.#api = ObjectApi.create(options.kubeConfig, options.requestTimeoutMs ?? 30_000);
+    this.#api = ObjectApi.create(
+      options.kubeConfig,
+      options.requestTimeoutMs ?? 30_000,
+    );
     this.#vector =
       options.vectorApi ??
-      (options.vectorApiUrl ? new VectorApiClient({ url: options.vectorApiUrl }) : undefined);
+      (options.vectorApiUrl
+        ? new VectorApiClient({ url: options.vectorApiUrl })
+        : undefined);
     this.#graceMs = options.healthGraceMs ?? 120_000;
     this.#retry = options.retry ?? {};
     this.#fieldManager = options.fieldManager ?? FIELD_MANAGER;
@@ -127,7 +146,9 @@ export class VectorConfigMapTarget implements SyncTarget {
       for (const { ref, object } of objects) {
         const { fileName, content } = asVectorPipeline(object);
         if (fileName !== renderedFileName(ref.namespace, ref.name)) {
-          throw new InputError(`${fileName} is not the file of ${ref.namespace}/${ref.name}`);
+          throw new InputError(
+            `${fileName} is not the file of ${ref.namespace}/${ref.name}`,
+          );
         }
         data[fileName] = content;
       }
@@ -136,7 +157,11 @@ export class VectorConfigMapTarget implements SyncTarget {
       return objects.map(({ ref }) => ({ ref, ok: true as const }));
     } catch (error) {
       const message = errorMessage(error);
-      return objects.map(({ ref }) => ({ ref, ok: false as const, error: message }));
+      return objects.map(({ ref }) => ({
+        ref,
+        ok: false as const,
+        error: message,
+      }));
     }
   }
 
@@ -163,21 +188,36 @@ export class VectorConfigMapTarget implements SyncTarget {
     }
     const data = await this.#ownedData(live);
     delete data[key];
-    await this.#applyData(data, live.metadata?.annotations?.[COMMIT_ANNOTATION]);
+    await this.#applyData(
+      data,
+      live.metadata?.annotations?.[COMMIT_ANNOTATION],
+    );
   }
 
   async health(ref: ResourceRef): Promise<ResourceHealth> {
     const live = await this.#read();
     const content = live?.data?.[renderedFileName(ref.namespace, ref.name)];
-    if (live && content !== undefined && (!hasManagedByLabel(live) || !isDelivered(content))) {
-      return { status: 'Degraded', message: `ConfigMap ${this.#describe()} is no longer the portal's` };
+    if (
+      live &&
+      content !== undefined &&
+      (!hasManagedByLabel(live) || !isDelivered(content))
+    ) {
+      return {
+        status: 'Degraded',
+        message: `ConfigMap ${this.#describe()} is no longer the portal's`,
+      };
     }
-    const appliedAt = Date.parse(live?.metadata?.annotations?.[APPLIED_AT_ANNOTATION] ?? '');
+    const appliedAt = Date.parse(
+      live?.metadata?.annotations?.[APPLIED_AT_ANNOTATION] ?? '',
+    );
     return deliveredPipelineHealth(
       this.#vector,
       content === undefined
         ? undefined
-        : { content, ...(Number.isFinite(appliedAt) && { deliveredAt: appliedAt }) },
+        : {
+            content,
+            ...(Number.isFinite(appliedAt) && { deliveredAt: appliedAt }),
+          },
       this.#graceMs,
     );
   }
@@ -215,7 +255,10 @@ export class VectorConfigMapTarget implements SyncTarget {
     return data;
   }
 
-  async #applyData(data: Record<string, string>, revision: string | undefined): Promise<void> {
+  async #applyData(
+    data: Record<string, string>,
+    revision: string | undefined,
+  ): Promise<void> {
     const sorted = Object.fromEntries(
       Object.keys(data)
         .sort()

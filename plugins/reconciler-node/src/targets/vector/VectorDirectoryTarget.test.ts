@@ -1,7 +1,10 @@
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
-import { startFakeVectorApi, type FakeVectorApi } from '@butler-portal/fake-vector-api';
+import {
+  startFakeVectorApi,
+  type FakeVectorApi,
+} from '@butler-portal/fake-vector-api';
 import { VectorDirectoryTarget } from './VectorDirectoryTarget';
 import { VECTOR_FILE_MARKER } from './vectorObject';
 import { desiredPipeline, pipelineYaml } from './__testUtils__/pipelines';
@@ -12,7 +15,11 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
 
-const ref = (name: string) => ({ kind: 'Pipeline' as const, namespace: 'team-a', name });
+const ref = (name: string) => ({
+  kind: 'Pipeline' as const,
+  namespace: 'team-a',
+  name,
+});
 
 describe('VectorDirectoryTarget', () => {
   it('writes one file per pipeline and lists it with the desired hash', async () => {
@@ -23,7 +30,10 @@ describe('VectorDirectoryTarget', () => {
       { ref: one.ref, ok: true },
       { ref: two.ref, ok: true },
     ]);
-    expect(fs.readdirSync(root).sort()).toEqual(['team-a_one.yaml', 'team-b_two.yaml']);
+    expect(fs.readdirSync(root).sort()).toEqual([
+      'team-a_one.yaml',
+      'team-b_two.yaml',
+    ]);
     const text = fs.readFileSync(path.join(root, 'team-a_one.yaml'), 'utf8');
     expect(text).toBe(one.object.spec.content);
     expect(text.startsWith(`${VECTOR_FILE_MARKER}\n`)).toBe(true);
@@ -48,7 +58,10 @@ describe('VectorDirectoryTarget', () => {
   it('leaves files it did not write alone: not listed, not overwritten, not deleted', async () => {
     const target = new VectorDirectoryTarget({ root });
     fs.writeFileSync(path.join(root, 'team-a_one.yaml'), 'sources: {}\n');
-    fs.writeFileSync(path.join(root, 'global.yaml'), 'data_dir: /var/lib/vector\n');
+    fs.writeFileSync(
+      path.join(root, 'global.yaml'),
+      'data_dir: /var/lib/vector\n',
+    );
     expect(await target.listManaged()).toEqual([]);
     const [result] = await target.apply([desiredPipeline('team-a', 'one')]);
     expect(result).toEqual({
@@ -59,7 +72,9 @@ describe('VectorDirectoryTarget', () => {
     await expect(target.delete(ref('one'))).rejects.toThrow(
       'team-a_one.yaml was not written by the portal (no marker line); not deleting it',
     );
-    expect(fs.readFileSync(path.join(root, 'team-a_one.yaml'), 'utf8')).toBe('sources: {}\n');
+    expect(fs.readFileSync(path.join(root, 'team-a_one.yaml'), 'utf8')).toBe(
+      'sources: {}\n',
+    );
     expect(fs.existsSync(path.join(root, 'global.yaml'))).toBe(true);
   });
 
@@ -72,7 +87,10 @@ describe('VectorDirectoryTarget', () => {
   });
 
   it('removes temp files a crash left behind, and nothing else, when it first runs', async () => {
-    fs.writeFileSync(path.join(root, '.team-a_one.yaml.0123456789ab.tmp'), 'half');
+    fs.writeFileSync(
+      path.join(root, '.team-a_one.yaml.0123456789ab.tmp'),
+      'half',
+    );
     fs.writeFileSync(path.join(root, '.keep.tmp'), 'not ours');
     const target = new VectorDirectoryTarget({ root });
     expect(await target.listManaged()).toEqual([]);
@@ -88,7 +106,8 @@ describe('VectorDirectoryTarget', () => {
     expect(result).toEqual({
       ref: one.ref,
       ok: false,
-      error: 'Pipeline team-a/one is not a rendered Vector pipeline (the target needs the Vector render step)',
+      error:
+        'Pipeline team-a/one is not a rendered Vector pipeline (the target needs the Vector render step)',
     });
   });
 
@@ -113,8 +132,14 @@ describe('VectorDirectoryTarget', () => {
     afterEach(() => vector.stop());
 
     it('is Healthy when Vector runs every delivered component, Progressing then Degraded when not', async () => {
-      const fresh = new VectorDirectoryTarget({ root, vectorApiUrl: vector.url });
-      await fresh.apply([desiredPipeline('team-a', 'one'), desiredPipeline('team-a', 'two')]);
+      const fresh = new VectorDirectoryTarget({
+        root,
+        vectorApiUrl: vector.url,
+      });
+      await fresh.apply([
+        desiredPipeline('team-a', 'one'),
+        desiredPipeline('team-a', 'two'),
+      ]);
       // Vector has not reloaded yet: within the grace period
       expect(await fresh.health(ref('one'))).toEqual({
         status: 'Progressing',
@@ -132,14 +157,23 @@ describe('VectorDirectoryTarget', () => {
         message: 'Vector runs all 3 components',
       });
       // Vector lost a component (e.g. refused a reload): Degraded after the grace period
-      vector.setComponents(vector.components().filter(c => c.componentId !== 'team-a_two_out'));
-      const later = new VectorDirectoryTarget({ root, vectorApiUrl: vector.url, healthGraceMs: 0 });
+      vector.setComponents(
+        vector.components().filter(c => c.componentId !== 'team-a_two_out'),
+      );
+      const later = new VectorDirectoryTarget({
+        root,
+        vectorApiUrl: vector.url,
+        healthGraceMs: 0,
+      });
       expect(await later.health(ref('two'))).toEqual({
         status: 'Degraded',
         message: '1 of 3 components not running in Vector: team-a_two_out',
       });
       vector.setHealthy(false);
-      const unhealthy = new VectorDirectoryTarget({ root, vectorApiUrl: vector.url });
+      const unhealthy = new VectorDirectoryTarget({
+        root,
+        vectorApiUrl: vector.url,
+      });
       expect(await unhealthy.health(ref('one'))).toEqual({
         status: 'Degraded',
         message: `Vector at ${vector.url} reports itself unhealthy`,
@@ -154,13 +188,21 @@ describe('VectorDirectoryTarget', () => {
       await target.apply([desiredPipeline('team-a', 'one')]);
       const health = await target.health(ref('one'));
       expect(health.status).toBe('Unknown');
-      expect(health.message).toMatch(new RegExp(`^Vector API ${url}/health unreachable: `));
+      expect(health.message).toMatch(
+        new RegExp(`^Vector API ${url}/health unreachable: `),
+      );
     });
 
     it('asks Vector once for many pipelines, paging through the component list', async () => {
-      const target = new VectorDirectoryTarget({ root, vectorApiUrl: vector.url, healthGraceMs: 0 });
+      const target = new VectorDirectoryTarget({
+        root,
+        vectorApiUrl: vector.url,
+        healthGraceMs: 0,
+      });
       const names = Array.from({ length: 40 }, (_, i) => `p${i}`);
-      await target.apply(names.map(n => desiredPipeline('team-a', n, pipelineYaml('team-a', n))));
+      await target.apply(
+        names.map(n => desiredPipeline('team-a', n, pipelineYaml('team-a', n))),
+      );
       vector.loadConfigDir(root);
       const healths = await Promise.all(names.map(n => target.health(ref(n))));
       expect(new Set(healths.map(h => h.status))).toEqual(new Set(['Healthy']));

@@ -56,13 +56,17 @@ export class VectorDirectoryTarget implements SyncTarget {
 
   constructor(options: VectorDirectoryTargetOptions) {
     if (!options.root || typeof options.root !== 'string') {
-      throw new InputError('root: the folder of the vector-directory target is required');
+      throw new InputError(
+        'root: the folder of the vector-directory target is required',
+      );
     }
     this.root = path.resolve(options.root);
     this.name = options.name ?? 'vector-directory';
     this.#api =
       options.vectorApi ??
-      (options.vectorApiUrl ? new VectorApiClient({ url: options.vectorApiUrl }) : undefined);
+      (options.vectorApiUrl
+        ? new VectorApiClient({ url: options.vectorApiUrl })
+        : undefined);
     this.#graceMs = options.healthGraceMs ?? 30_000;
   }
 
@@ -85,7 +89,9 @@ export class VectorDirectoryTarget implements SyncTarget {
         const { fileName, content } = asVectorPipeline(object);
         const file = this.filePath(ref);
         if (path.basename(file) !== fileName) {
-          throw new InputError(`${fileName} is not the file of ${ref.namespace}/${ref.name}`);
+          throw new InputError(
+            `${fileName} is not the file of ${ref.namespace}/${ref.name}`,
+          );
         }
         const held = await this.#read(file);
         if (held !== undefined && !isDelivered(held.content)) {
@@ -120,7 +126,10 @@ export class VectorDirectoryTarget implements SyncTarget {
       if (!ref) continue;
       const held = await this.#read(path.join(this.root, entry.name));
       if (held && isDelivered(held.content)) {
-        managed.push({ ref, hash: deliveredHash(ref, entry.name, held.content) });
+        managed.push({
+          ref,
+          hash: deliveredHash(ref, entry.name, held.content),
+        });
       }
     }
     return managed;
@@ -132,7 +141,9 @@ export class VectorDirectoryTarget implements SyncTarget {
     if (held === undefined) return;
     if (!isDelivered(held.content)) {
       throw new ConflictError(
-        `${path.basename(file)} was not written by the portal (no marker line); not deleting it`,
+        `${path.basename(
+          file,
+        )} was not written by the portal (no marker line); not deleting it`,
       );
     }
     await fs.promises.rm(file, { force: true });
@@ -142,7 +153,10 @@ export class VectorDirectoryTarget implements SyncTarget {
   async health(ref: ResourceRef): Promise<ResourceHealth> {
     const held = await this.#read(this.filePath(ref));
     if (held && !isDelivered(held.content)) {
-      return { status: 'Degraded', message: 'the file lost the portal marker line' };
+      return {
+        status: 'Degraded',
+        message: 'the file lost the portal marker line',
+      };
     }
     return deliveredPipelineHealth(this.#api, held, this.#graceMs);
   }
@@ -151,9 +165,13 @@ export class VectorDirectoryTarget implements SyncTarget {
   #prepare(): Promise<void> {
     this.#ready ??= (async () => {
       await fs.promises.mkdir(this.root, { recursive: true });
-      for (const entry of await fs.promises.readdir(this.root, { withFileTypes: true })) {
+      for (const entry of await fs.promises.readdir(this.root, {
+        withFileTypes: true,
+      })) {
         if (entry.isFile() && TEMP_FILE.test(entry.name)) {
-          await fs.promises.rm(path.join(this.root, entry.name), { force: true });
+          await fs.promises.rm(path.join(this.root, entry.name), {
+            force: true,
+          });
         }
       }
     })().catch(error => {

@@ -49,7 +49,9 @@ export class VectorApiClient {
       throw new Error(`vectorApiUrl: "${options.url}" is not a URL`);
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      throw new Error(`vectorApiUrl: "${options.url}" must be an http or https URL`);
+      throw new Error(
+        `vectorApiUrl: "${options.url}" must be an http or https URL`,
+      );
     }
     if (url.username || url.password) {
       throw new Error('vectorApiUrl: must not carry credentials');
@@ -83,7 +85,9 @@ export class VectorApiClient {
         | undefined;
       healthy = health.status === 200 && body?.ok === true;
     } else {
-      throw new Error(`Vector API ${this.url}/health answered ${health.status}`);
+      throw new Error(
+        `Vector API ${this.url}/health answered ${health.status}`,
+      );
     }
     const components = new Map<string, { kind: string; type: string }>();
     let after: string | undefined;
@@ -93,21 +97,30 @@ export class VectorApiClient {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({
           query: VECTOR_COMPONENTS_QUERY,
-          variables: { first: this.#options.pageSize ?? 500, after: after ?? null },
+          variables: {
+            first: this.#options.pageSize ?? 500,
+            after: after ?? null,
+          },
         }),
       });
       if (response.status !== 200) {
-        throw new Error(`Vector API ${this.url}/graphql answered ${response.status}`);
+        throw new Error(
+          `Vector API ${this.url}/graphql answered ${response.status}`,
+        );
       }
       const body = (await response.json()) as GraphQlComponents;
       if (body.errors?.length) {
         throw new Error(
-          `Vector API ${this.url}/graphql: ${body.errors.map(e => e.message).join('; ')}`,
+          `Vector API ${this.url}/graphql: ${body.errors
+            .map(e => e.message)
+            .join('; ')}`,
         );
       }
       const connection = body.data?.components;
       if (!connection || !Array.isArray(connection.edges)) {
-        throw new Error(`Vector API ${this.url}/graphql: no components in the answer`);
+        throw new Error(
+          `Vector API ${this.url}/graphql: no components in the answer`,
+        );
       }
       for (const edge of connection.edges) {
         const node = edge?.node;
@@ -121,7 +134,9 @@ export class VectorApiClient {
       after = connection.pageInfo.endCursor ?? undefined;
       if (!after) break;
     }
-    throw new Error(`Vector API ${this.url}/graphql: the component list did not end`);
+    throw new Error(
+      `Vector API ${this.url}/graphql: the component list did not end`,
+    );
   }
 
   async #request(path: string, init: RequestInit): Promise<Response> {
@@ -134,7 +149,9 @@ export class VectorApiClient {
     } catch (error) {
       const cause = (error as { cause?: { code?: string } }).cause?.code;
       throw new Error(
-        `Vector API ${this.url}${path} unreachable: ${cause ?? (error as Error).message}`,
+        `Vector API ${this.url}${path} unreachable: ${
+          cause ?? (error as Error).message
+        }`,
       );
     }
   }
@@ -145,7 +162,11 @@ interface GraphQlComponents {
     components?: {
       edges: Array<{
         cursor?: string;
-        node?: { __typename?: string; componentId?: string; componentType?: string };
+        node?: {
+          __typename?: string;
+          componentId?: string;
+          componentType?: string;
+        };
       }>;
       pageInfo?: { hasNextPage?: boolean; endCursor?: string | null };
     };

@@ -31,12 +31,21 @@ export async function deliveredPipelineHealth(
   for (const component of wanted) {
     const running = state.components.get(component.id);
     if (!running) missing.push(component.id);
-    else if (running.type && component.type && running.type !== component.type) {
-      wrongType.push(`${component.id} (runs ${running.type}, delivered ${component.type})`);
+    else if (
+      running.type &&
+      component.type &&
+      running.type !== component.type
+    ) {
+      wrongType.push(
+        `${component.id} (runs ${running.type}, delivered ${component.type})`,
+      );
     }
   }
   if (!state.healthy) {
-    return { status: 'Degraded', message: `Vector at ${api.url} reports itself unhealthy` };
+    return {
+      status: 'Degraded',
+      message: `Vector at ${api.url} reports itself unhealthy`,
+    };
   }
   if (missing.length === 0 && wrongType.length === 0) {
     return {
@@ -46,15 +55,21 @@ export async function deliveredPipelineHealth(
   }
   const problems = [
     missing.length > 0 &&
-      `${missing.length} of ${wanted.length} components not running in Vector: ${list(missing)}`,
+      `${missing.length} of ${
+        wanted.length
+      } components not running in Vector: ${list(missing)}`,
     wrongType.length > 0 && `other type running: ${list(wrongType)}`,
   ]
     .filter(Boolean)
     .join('; ');
   const recent =
-    delivered.deliveredAt !== undefined && Date.now() - delivered.deliveredAt < graceMs;
+    delivered.deliveredAt !== undefined &&
+    Date.now() - delivered.deliveredAt < graceMs;
   return recent
-    ? { status: 'Progressing', message: `${problems} (delivered moments ago; Vector may not have loaded it yet)` }
+    ? {
+        status: 'Progressing',
+        message: `${problems} (delivered moments ago; Vector may not have loaded it yet)`,
+      }
     : { status: 'Degraded', message: problems };
 }
 

@@ -61,7 +61,9 @@ describe('vectorRenderStep', () => {
         path: '/spec/sinks/out/inputs/0',
         line: 15,
         column: 11,
-        message: expect.stringMatching(/^spec\.sinks\.out\.inputs\[0\]: "host" .* carries only metrics, but console sink "out" accepts only logs/),
+        message: expect.stringMatching(
+          /^spec\.sinks\.out\.inputs\[0\]: "host" .* carries only metrics, but console sink "out" accepts only logs/,
+        ),
       }),
     ]);
   });
@@ -71,16 +73,22 @@ describe('vectorRenderStep', () => {
     const text = pipelineYaml('team-a', 'app');
     const first = step(resourceOf(text), ref, source(text));
     // same path and blob: the cached object, whatever content is passed
-    expect(step(resourceOf(text), ref, { ...source('ignored'), blob: 'b1' })).toBe(first);
+    expect(
+      step(resourceOf(text), ref, { ...source('ignored'), blob: 'b1' }),
+    ).toBe(first);
     const bad = typeMismatchPipelineYaml('team-a', 'app');
-    const refused = () => step(resourceOf(bad), ref, { ...source(bad), blob: 'b2' });
+    const refused = () =>
+      step(resourceOf(bad), ref, { ...source(bad), blob: 'b2' });
     expect(refused).toThrow(RenderRefusedError);
     expect(refused).toThrow(RenderRefusedError);
   });
 
   it('refuses kinds other than Pipeline', () => {
     const text = pipelineYaml('team-a', 'app');
-    const resource = { ...resourceOf(text), kind: 'Workspace' } as GitOpsResource;
+    const resource = {
+      ...resourceOf(text),
+      kind: 'Workspace',
+    } as GitOpsResource;
     expect(() => vectorRenderStep()(resource, ref, source(text))).toThrow(
       'Workspace is not delivered to Vector; only Pipelines are',
     );

@@ -62,7 +62,10 @@ ${
 }
 
 /** passes the Pipeline schema, fails Herald's type flow: metrics into a logs-only codec */
-export function typeMismatchPipelineYaml(namespace: string, name: string): string {
+export function typeMismatchPipelineYaml(
+  namespace: string,
+  name: string,
+): string {
   return `apiVersion: herald.butlerlabs.dev/v1alpha1
 kind: Pipeline
 metadata:
@@ -84,7 +87,15 @@ spec:
 `;
 }
 
-export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..', '..', '..', '..');
+export const REPO_ROOT = path.resolve(
+  __dirname,
+  '..',
+  '..',
+  '..',
+  '..',
+  '..',
+  '..',
+);
 
 let validator: ValidateFunction | undefined;
 
