@@ -20,6 +20,7 @@ describe('scaffolderModuleButler', () => {
     expect(ids).toEqual([
       'butler:gitops:change',
       'butler:workspace:create',
+      'butler:pipeline:create',
       'butler:layout:fetch',
     ]);
     for (const action of addActions.mock.calls.flat()) {

@@ -11,6 +11,7 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { createGitopsChangeAction } from './actions/gitopsChange';
 import { createLayoutFetchAction, layoutsDirOf } from './actions/layoutFetch';
+import { createPipelineCreateAction } from './actions/pipelineCreate';
 import { createWorkspaceCreateAction } from './actions/workspaceCreate';
 import { GitopsClient } from './gitops/GitopsClient';
 
@@ -31,6 +32,7 @@ export const scaffolderModuleButler = createBackendModule({
         scaffolder.addActions(
           createGitopsChangeAction({ client }),
           createWorkspaceCreateAction({ client, catalog }),
+          createPipelineCreateAction({ client }),
           createLayoutFetchAction({ layoutsDir: layoutsDirOf(config) }),
         );
       },

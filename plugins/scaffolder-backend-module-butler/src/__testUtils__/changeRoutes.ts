@@ -28,7 +28,12 @@ export function serveChanges(
       state: 'open',
     };
     byKey.set(key, change);
-    const folder = kind === 'Workspace' ? 'workspaces' : 'workspace-templates';
+    const folder =
+      kind === 'Workspace'
+        ? 'workspaces'
+        : kind === 'Pipeline'
+        ? 'pipelines'
+        : 'workspace-templates';
     paths.set(id, [`gitops/${folder}/${namespace}/${name}.yaml`]);
     backend.on('GET', `/changes/${encodeURIComponent(id)}`, () => ({
       status: 200,
