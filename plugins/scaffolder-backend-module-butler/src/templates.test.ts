@@ -21,6 +21,13 @@ import {
   layoutFetchInputSchema,
 } from './actions/layoutFetch';
 import {
+  buildPipeline,
+  PIPELINE_CREATE_ACTION_ID,
+  pipelineCreateInputSchema,
+} from './actions/pipelineCreate';
+import { validatePipeline } from '@butler-portal/plugin-pipeline-common';
+import { resourcePath, stringifyResource } from '@butler-portal/plugin-gitops-common';
+import {
   WORKSPACE_CREATE_ACTION_ID,
   workspaceCreateInputSchema,
 } from './actions/workspaceCreate';
@@ -33,6 +40,7 @@ const OUR_ACTIONS: Record<string, z.ZodTypeAny> = {
   [GITOPS_CHANGE_ACTION_ID]: gitopsChangeInputSchema(z),
   [WORKSPACE_CREATE_ACTION_ID]: workspaceCreateInputSchema(z),
   [LAYOUT_FETCH_ACTION_ID]: layoutFetchInputSchema(z),
+  [PIPELINE_CREATE_ACTION_ID]: pipelineCreateInputSchema(z),
 };
 
 // built into @backstage/plugin-scaffolder-backend, and the GitHub module the backend adds
@@ -92,6 +100,24 @@ const SAMPLES: Record<string, Record<string, Record<string, unknown>>> = {
       sshPublicKeys: [ED25519_KEY],
       idleTimeout: '2h',
       autoStopAfter: '0',
+    },
+  },
+  'create-pipeline': {
+    minimal: { name: 'app-logs', namespace: 'team-a', starter: 'kubernetes-logs-to-loki' },
+    otlp: {
+      name: 'otel',
+      namespace: 'team-a',
+      owner: 'group:default/team-a',
+      description: 'OTLP of the team',
+      starter: 'otlp-to-tempo-mimir',
+      tempoUri: 'http://tempo.example:4318/v1/traces',
+      mimirUri: 'http://mimir.example:8080/otlp/v1/metrics',
+    },
+    host: {
+      name: 'host',
+      namespace: 'team-a',
+      starter: 'host-metrics-to-prometheus',
+      prometheusEndpoint: 'http://prometheus.example:9090/api/v1/write',
     },
   },
   'bootstrap-gitops-repo': {
@@ -159,6 +185,7 @@ describe('templates/', () => {
   it('has the templates this package documents', () => {
     expect(templateNames).toEqual([
       'bootstrap-gitops-repo',
+      'create-pipeline',
       'create-workspace',
     ]);
   });
@@ -243,6 +270,39 @@ describe('templates/', () => {
       });
       expect(rendered.repositories).toHaveLength(2);
     });
+  });
+
+  describe('create-pipeline', () => {
+    const template = loadTemplate('create-pipeline');
+    // the defaults the form fills in when the user leaves the destinations alone
+    const defaults = Object.fromEntries(
+      template.spec.parameters.flatMap((page: any) =>
+        Object.entries(page.properties)
+          .filter(([, p]: [string, any]) => p.default !== undefined)
+          .map(([k, p]: [string, any]) => [k, p.default]),
+      ),
+    );
+
+    it.each(Object.entries(SAMPLES['create-pipeline']))(
+      'runs exactly one step for the %s sample, a pipeline the Herald rules accept without warning',
+      (_sample, answers) => {
+        const parameters = { ...defaults, ...answers };
+        const chosen = template.spec.steps.filter(
+          (step: any) => renderInput(step.if, parameters) === true || renderInput(step.if, parameters) === 'true',
+        );
+        expect(chosen).toHaveLength(1);
+        const input = pipelineCreateInputSchema(z).parse(renderInput(chosen[0].input, parameters));
+        const text = stringifyResource(buildPipeline(input, input.owner ?? 'user:default/jane'));
+        const result = validatePipeline(text, {
+          file: resourcePath({ kind: 'Pipeline', namespace: input.namespace, name: input.name }),
+        });
+        expect([...result.errors, ...result.warnings].map(i => i.message)).toEqual([]);
+        if (parameters.starter === 'kubernetes-logs-to-loki') {
+          // Vector's own templates survive the scaffolder's rendering
+          expect((input.sinks.loki.options as any).labels.app).toBe('{{ kubernetes.pod_labels.app }}');
+        }
+      },
+    );
   });
 
   describe('bootstrap-gitops-repo', () => {
