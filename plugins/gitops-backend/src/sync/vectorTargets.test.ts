@@ -2,6 +2,7 @@ import fs from 'fs';
 import os from 'os';
 import path from 'path';
 import { ConfigReader } from '@backstage/config';
+import type { JsonObject } from '@backstage/types';
 import {
   VectorConfigMapTarget,
   VectorDirectoryTarget,
@@ -10,7 +11,7 @@ import { readSyncConfig } from './readSyncConfig';
 import { createSyncTarget } from './SyncTasks';
 import { vectorDelivery } from './vectorTargets';
 
-const read = (targets: unknown[]) =>
+const read = (targets: JsonObject[]) =>
   readSyncConfig(
     new ConfigReader({
       butlerPortal: { dataDir: '/data' },
