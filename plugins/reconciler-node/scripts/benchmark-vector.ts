@@ -2,7 +2,8 @@
  * Benchmark of Herald's delivery (a script that prints numbers, not a test): COUNT pipelines
  * of 10 components each (demo_logs → 8 remaps → console) in a local repository, synced by the
  * Reconciler to a VectorDirectoryTarget. Prints
- *  - validation + rendering alone (the Vector render step over every file, cold: a new step),
+ *  - validation + rendering alone (a new Vector render step over every file: nothing cached;
+ *    best of RUNS, default 3),
  *  - the reconciler's full pass at the first sync (read the tree, validate with the Herald
  *    rules, render, write COUNT files atomically, record the inventory),
  *  - a full drift check at the same commit (renders come from the step's cache),
@@ -32,6 +33,7 @@ import {
 } from '../src/targets/vector/vectorRenderStep';
 
 const COUNT = Number(process.env.COUNT ?? 1000);
+const RUNS = Number(process.env.RUNS ?? 3);
 
 function pipelineYaml(name: string, tag = name): string {
   const remaps = Array.from(
@@ -101,19 +103,31 @@ async function main() {
       },
     );
 
-    const step = vectorRenderStep();
-    const [, renderMs] = await timed(() => {
-      for (const [file, text] of Object.entries(files)) {
-        const parsed = parseResourceYaml(text);
-        if (!parsed.ok) throw new Error(`${file} does not parse`);
-        const name = path.basename(file, '.yaml');
-        step(
-          parsed.yaml.value as unknown as GitOpsResource,
-          { kind: 'Pipeline', namespace: 'team-a', name },
-          { path: file, content: text },
-        );
-      }
+    // the resources parsed beforehand (the snapshot reader does that in the reconciler); each
+    // run a new step, so nothing is cached; best of RUNS (a shared machine mostly adds waiting)
+    const inputs = Object.entries(files).map(([file, text]) => {
+      const parsed = parseResourceYaml(text);
+      if (!parsed.ok) throw new Error(`${file} does not parse`);
+      return {
+        resource: parsed.yaml.value as unknown as GitOpsResource,
+        ref: {
+          kind: 'Pipeline' as const,
+          namespace: 'team-a',
+          name: path.basename(file, '.yaml'),
+        },
+        source: { path: file, content: text },
+      };
     });
+    const renderRuns: number[] = [];
+    for (let run = 0; run < RUNS; run++) {
+      const step = vectorRenderStep();
+      const [, took] = await timed(() => {
+        for (const { resource, ref, source } of inputs)
+          step(resource, ref, source);
+      });
+      renderRuns.push(took);
+    }
+    const renderMs = Math.min(...renderRuns);
 
     const { dir } = await createLocalRepository(files, {
       root: path.join(root, 'repo'),
@@ -173,9 +187,11 @@ async function main() {
       } CPUs)`,
     );
     console.log(
-      `  validation + rendering (render step, cold): ${ms(renderMs)} (${(
-        renderMs / COUNT
-      ).toFixed(2)} ms per pipeline)`,
+      `  validation + rendering (render step, uncached, best of ${RUNS}): ${ms(
+        renderMs,
+      )} (${(renderMs / COUNT).toFixed(2)} ms per pipeline; runs ${renderRuns
+        .map(ms)
+        .join(', ')})`,
     );
     console.log(
       `  first sync (full pass, files written):      ${ms(firstMs)} (applied ${
