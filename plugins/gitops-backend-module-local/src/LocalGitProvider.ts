@@ -156,6 +156,11 @@ interface ViewContext {
   codeOwners: Map<string, Promise<CodeOwnersRule[]>>;
 }
 
+/** parsed change records kept, by meta commit */
+const META_CACHE_SIZE = 20_000;
+/** how long a computed change request view is reused for the same refs (catalog answers age) */
+const VIEW_TTL_MS = 15_000;
+
 export class LocalGitProvider implements GitProvider {
   readonly type = 'local' as const;
   readonly repository: string;
@@ -163,6 +168,8 @@ export class LocalGitProvider implements GitProvider {
   private readonly refs: RefStore;
   private readonly objects: ObjectStore;
   private readonly queue = new SerialQueue();
+  private readonly metaByCommit = new Map<string, ChangeMeta>();
+  private readonly views = new Map<string, { view: ChangeRequest; until: number }>();
   private staleLocksSwept = false;
   private readonly requiredApprovals: number;
   private readonly allowSelfApproval: boolean;
@@ -302,14 +309,25 @@ export class LocalGitProvider implements GitProvider {
 
   private async readMeta(
     n: number,
+    knownCommit?: string,
   ): Promise<{ meta: ChangeMeta; metaCommit: string } | undefined> {
-    const metaCommit = await this.refs.read(changeMetaRef(n));
+    const metaCommit = knownCommit ?? (await this.refs.read(changeMetaRef(n)));
     if (!metaCommit) return undefined;
-    const file = await this.readText(metaCommit, CHANGE_FILE);
-    const where = `repository '${this.repository}' ${changeMetaRef(n)}`;
-    if (!file)
-      throw new Error(`${where}: commit ${metaCommit} has no ${CHANGE_FILE}`);
-    return { meta: parseChangeMeta(file.content, where), metaCommit };
+    // a meta commit never changes: its parsed record is kept (a listing of every change request
+    // then costs the ref list, not one object walk per change)
+    let meta = this.metaByCommit.get(metaCommit);
+    if (!meta) {
+      const file = await this.readText(metaCommit, CHANGE_FILE);
+      const where = `repository '${this.repository}' ${changeMetaRef(n)}`;
+      if (!file)
+        throw new Error(`${where}: commit ${metaCommit} has no ${CHANGE_FILE}`);
+      meta = parseChangeMeta(file.content, where);
+      if (this.metaByCommit.size >= META_CACHE_SIZE) {
+        this.metaByCommit.delete(this.metaByCommit.keys().next().value!);
+      }
+      this.metaByCommit.set(metaCommit, meta);
+    }
+    return { meta: structuredClone(meta), metaCommit };
   }
 
   private async requireMeta(id: string) {
@@ -324,10 +342,11 @@ export class LocalGitProvider implements GitProvider {
   }
 
   private async listMetas(): Promise<ChangeMeta[]> {
-    const numbers = [...(await this.refs.list(CHANGE_REF_PREFIX)).keys()]
-      .map(numberOfMetaRef)
-      .filter((n): n is number => n !== undefined);
-    const metas = await Promise.all(numbers.map(n => this.readMeta(n)));
+    const listed = [...(await this.refs.list(CHANGE_REF_PREFIX))].flatMap(([ref, sha]) => {
+      const n = numberOfMetaRef(ref);
+      return n === undefined ? [] : [{ n, sha }];
+    });
+    const metas = await Promise.all(listed.map(({ n, sha }) => this.readMeta(n, sha)));
     return metas.filter(m => m !== undefined).map(m => m!.meta);
   }
 
@@ -375,7 +394,32 @@ export class LocalGitProvider implements GitProvider {
     };
   }
 
+  /**
+   * The change request as it stands now. Its inputs are the record (number and update time), the
+   * tips of both branches and the status notes; for the same inputs the answer is kept for a
+   * little while (group membership, read from the catalog, may change meanwhile), so that a
+   * listing of every change request does not merge-test each one again.
+   */
   private async view(
+    meta: ChangeMeta,
+    ctx: ViewContext,
+  ): Promise<ChangeRequest> {
+    const [targetTip, branchTip] = await Promise.all([
+      this.refs.read(`refs/heads/${meta.targetBranch}`),
+      meta.state === 'open' ? this.refs.read(`refs/heads/${meta.sourceBranch}`) : undefined,
+    ]);
+    const key = [meta.number, meta.updatedAt, targetTip, branchTip, ctx.notesCommit].join('\u0000');
+    const now = Date.now();
+    const cached = this.views.get(key);
+    if (cached && cached.until > now) return structuredClone(cached.view);
+    const view = await this.computeView(meta, ctx);
+    for (const [k, v] of this.views) if (v.until <= now) this.views.delete(k);
+    if (this.views.size >= META_CACHE_SIZE) this.views.delete(this.views.keys().next().value!);
+    this.views.set(key, { view, until: now + VIEW_TTL_MS });
+    return structuredClone(view);
+  }
+
+  private async computeView(
     meta: ChangeMeta,
     ctx: ViewContext,
   ): Promise<ChangeRequest> {
@@ -707,6 +751,27 @@ export class LocalGitProvider implements GitProvider {
   async openChange(input: OpenChangeInput): Promise<ChangeRequest> {
     const opening = await this.validateOpenInput(input);
     const { actor, title, branch, target } = opening;
+    // the change's own commit (blobs, trees) is built outside the write queue: objects are
+    // content-addressed, so concurrent creates build theirs at once and only the ref updates
+    // (compare-and-swap) take turns
+    const base = await this.resolveCommit(input.baseCommit ?? target);
+    const baseTree = (await this.objects.readCommit(base)).tree;
+    const tree = await applyFileOperations(
+      this.objects,
+      baseTree,
+      input.operations,
+    );
+    if (tree === baseTree) {
+      throw new InputError('operations: the change does not modify any file');
+    }
+    const now = new Date();
+    const head = await this.objects.writeCommit({
+      tree,
+      parents: [base],
+      message: input.message?.trim() ? input.message : title,
+      author: actor,
+      date: now,
+    });
     const number = await this.write(async () => {
       const branchRef = `refs/heads/${branch}`;
       if (await this.refs.read(branchRef)) {
@@ -714,24 +779,6 @@ export class LocalGitProvider implements GitProvider {
           `branch '${branch}' already exists in repository '${this.repository}'`,
         );
       }
-      const base = await this.resolveCommit(input.baseCommit ?? target);
-      const baseTree = (await this.objects.readCommit(base)).tree;
-      const tree = await applyFileOperations(
-        this.objects,
-        baseTree,
-        input.operations,
-      );
-      if (tree === baseTree) {
-        throw new InputError('operations: the change does not modify any file');
-      }
-      const now = new Date();
-      const head = await this.objects.writeCommit({
-        tree,
-        parents: [base],
-        message: input.message?.trim() ? input.message : title,
-        author: actor,
-        date: now,
-      });
       return this.planOpened({
         ...opening,
         base,

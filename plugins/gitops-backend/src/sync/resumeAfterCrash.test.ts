@@ -16,7 +16,7 @@ import {
 import { SyncTasks } from './SyncTasks';
 import { alice, workspaceYaml } from '../__testUtils__/syncFixtures';
 
-jest.setTimeout(60_000);
+jest.setTimeout(120_000);
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3'], disableDocker: true });
 
@@ -61,7 +61,7 @@ it('resumes a sync cut short by a crash once the dead holder’s lease expires, 
     try {
       const head = await provider.head();
       let status = (await tasks.status())[0];
-      while (status.revision !== head && Date.now() - started < 30_000) {
+      while (status.revision !== head && Date.now() - started < 90_000) {
         await new Promise(r => setTimeout(r, 50));
         status = (await tasks.status())[0];
       }
