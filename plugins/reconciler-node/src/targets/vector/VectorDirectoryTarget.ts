@@ -84,6 +84,7 @@ export class VectorDirectoryTarget implements SyncTarget {
   async apply(objects: DesiredObject[]): Promise<ApplyResult[]> {
     await this.#prepare();
     const results: ApplyResult[] = [];
+    let written = false;
     for (const { ref, object } of objects) {
       try {
         const { fileName, content } = asVectorPipeline(object);
@@ -103,11 +104,15 @@ export class VectorDirectoryTarget implements SyncTarget {
           continue;
         }
         await this.#writeAtomically(file, content);
+        written = true;
         results.push({ ref, ok: true });
       } catch (error) {
         results.push({ ref, ok: false, error: errorMessage(error) });
       }
     }
+    // the renames made durable once for the batch (each file's content is fsynced before its
+    // rename, so a crash shows the old file or the new one; listManaged reads what is there)
+    if (written) await fsyncDir(this.root);
     return results;
   }
 
@@ -216,7 +221,6 @@ export class VectorDirectoryTarget implements SyncTarget {
       await fs.promises.rm(temp, { force: true });
       throw error;
     }
-    await fsyncDir(this.root);
   }
 }
 
