@@ -7,7 +7,7 @@ import { Handle, Position, type NodeProps } from '@xyflow/react';
 import Tooltip from '@material-ui/core/Tooltip';
 import { makeStyles } from '@material-ui/core/styles';
 import { memo } from 'react';
-import { DEFAULT_HANDLE, type ComponentNodeData } from '../lib/flowModel';
+import { DEFAULT_HANDLE, issueState, type ComponentNodeData } from '../lib/flowModel';
 import { NODE_HEIGHT, NODE_WIDTH } from '../lib/autoLayout';
 
 const KIND_COLOURS: Record<string, string> = {
@@ -77,14 +77,12 @@ function ComponentNodeView({ data, selected }: NodeProps) {
   const classes = useStyles();
   const d = data as ComponentNodeData;
   const errors = d.issues.filter(i => i.severity === 'error');
-  const warnings = d.issues.filter(i => i.severity === 'warning');
-  const state = errors.length ? 'error' : warnings.length ? 'warning' : 'ok';
+  const state = issueState(d.issues);
+  const stateClass = { error: classes.error, warning: classes.warning, ok: '' }[state];
   const named = d.outputs.length > 1 || d.outputs.some(o => o.handle !== DEFAULT_HANDLE);
   return (
     <div
-      className={`${classes.node} ${selected ? classes.selected : ''} ${
-        state === 'error' ? classes.error : state === 'warning' ? classes.warning : ''
-      }`}
+      className={`${classes.node} ${selected ? classes.selected : ''} ${stateClass}`}
       data-testid={`node-${d.id}`}
       data-state={state}
       aria-label={`${d.kind} ${d.id} (${d.type})${

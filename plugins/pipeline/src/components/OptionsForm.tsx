@@ -160,7 +160,8 @@ function FieldInput(props: {
             if (t.trim() === '') onChange(undefined);
             else {
               const n = Number(t);
-              onChange(Number.isFinite(n) ? (input.integer ? Math.trunc(n) : n) : t);
+              if (!Number.isFinite(n)) onChange(t); // kept as typed: validation says what is wrong
+              else onChange(input.integer ? Math.trunc(n) : n);
             }
           }}
         />

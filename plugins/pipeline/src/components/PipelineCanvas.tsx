@@ -19,7 +19,7 @@ import {
   type NodeChange,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { useCallback, useEffect, useState, type DragEvent, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type DragEvent } from 'react';
 import type { ComponentKind } from '@butler-portal/plugin-pipeline-common';
 import { connectionRef, type EdgeData, type FlowModel } from '../lib/flowModel';
 import { ComponentNode } from './ComponentNode';
@@ -55,6 +55,8 @@ function Canvas(props: PipelineCanvasProps) {
   const { model, editable, selection, onSelect, onMove, onDropComponent } = props;
   const flow = useReactFlow();
   const [nodes, setNodes] = useState<Node[]>(model.nodes);
+  // fit once, to what the canvas opened with; later drops must not move the view
+  const [fitOnOpen] = useState(model.nodes.length > 0);
 
   // the text is the truth: a new model replaces the nodes, keeping the selection
   useEffect(() => {
@@ -93,7 +95,9 @@ function Canvas(props: PipelineCanvasProps) {
     onDropComponent(kind as ComponentKind, type, position);
   };
 
-  const onKeyDown = (event: KeyboardEvent) => {
+  const wrapper = useRef<HTMLDivElement>(null);
+  const keys = useRef<(event: KeyboardEvent) => void>();
+  keys.current = (event: KeyboardEvent) => {
     if (!editable) return;
     const target = event.target as HTMLElement;
     if (target.closest('input, textarea, [contenteditable="true"]')) return;
@@ -106,6 +110,13 @@ function Canvas(props: PipelineCanvasProps) {
       props.onRedo?.();
     }
   };
+  // undo/redo while the focus is anywhere in the canvas (React Flow handles Delete itself)
+  useEffect(() => {
+    const element = wrapper.current;
+    const listener = (event: KeyboardEvent) => keys.current?.(event);
+    element?.addEventListener('keydown', listener);
+    return () => element?.removeEventListener('keydown', listener);
+  }, []);
 
   return (
     <div
@@ -117,7 +128,7 @@ function Canvas(props: PipelineCanvasProps) {
         }
       }}
       onDrop={onDrop}
-      onKeyDown={onKeyDown}
+      ref={wrapper}
       data-testid="pipeline-canvas"
       role="application"
       aria-label={editable ? 'Pipeline builder canvas' : 'Pipeline graph'}
@@ -159,7 +170,10 @@ function Canvas(props: PipelineCanvasProps) {
         onPaneClick={() => onSelect?.({})}
         // a 200-component pipeline: draw only what is on screen
         onlyRenderVisibleElements={model.nodes.length > 60}
-        fitView
+        // an empty canvas starts at 100%: fitting nothing would zoom in on the first drop
+        fitView={fitOnOpen}
+        fitViewOptions={{ maxZoom: 1 }}
+        defaultViewport={{ x: 40, y: 40, zoom: 1 }}
         minZoom={0.1}
         proOptions={{ hideAttribution: true }}
       >

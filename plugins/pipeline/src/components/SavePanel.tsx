@@ -37,6 +37,20 @@ const useStyles = makeStyles(theme => ({
   row: { display: 'flex', gap: theme.spacing(1), alignItems: 'center', flexWrap: 'wrap' },
 }));
 
+function lineClass(classes: Record<'add' | 'del', string>, line: string) {
+  if (line.startsWith('+') && !line.startsWith('+++')) return classes.add;
+  if (line.startsWith('-') && !line.startsWith('---')) return classes.del;
+  return undefined;
+}
+
+function saveState(p: { pending: boolean; errors: number; warnings: number }): string {
+  if (p.pending) return 'validating…';
+  const plural = (n: number, what: string) => `${n} ${what}${n > 1 ? 's' : ''}`;
+  if (p.errors > 0) return `Fix ${plural(p.errors, 'error')} before saving.`;
+  if (p.warnings > 0) return `Valid, with ${plural(p.warnings, 'warning')}.`;
+  return 'Valid.';
+}
+
 function DiffView({ hunks }: { hunks: DiffLine[][] }) {
   const classes = useStyles();
   return (
@@ -45,7 +59,7 @@ function DiffView({ hunks }: { hunks: DiffLine[][] }) {
         <div key={h}>
           {h > 0 && <div>…</div>}
           {hunk.map((l, i) => (
-            <div key={i} className={l.op === '+' ? classes.add : l.op === '-' ? classes.del : undefined}>
+            <div key={i} className={lineClass(classes, `${l.op}${l.text}`)}>
               {l.op}
               {l.text}
             </div>
@@ -61,7 +75,7 @@ function ServerDiff({ diff }: { diff: string }) {
   return (
     <pre className={classes.diff} data-testid="change-diff">
       {diff.split('\n').map((l, i) => (
-        <div key={i} className={l.startsWith('+') && !l.startsWith('+++') ? classes.add : l.startsWith('-') && !l.startsWith('---') ? classes.del : undefined}>
+        <div key={i} className={lineClass(classes, l)}>
           {l}
         </div>
       ))}
@@ -147,11 +161,10 @@ export function SavePanel(props: SavePanelProps) {
     <Paper variant="outlined" className={classes.paper} aria-label="Save" role="region">
       <Typography variant="h6">Save as a change request</Typography>
       <Typography variant="body2" color="textSecondary">
-        {unchanged
-          ? 'Nothing changed yet.'
-          : hunks.length > 0
-          ? `Changes to ${props.mode === 'create' ? 'the new file' : 'the file on the default branch'}:`
-          : ''}
+        {unchanged && 'Nothing changed yet.'}
+        {!unchanged &&
+          hunks.length > 0 &&
+          `Changes to ${props.mode === 'create' ? 'the new file' : 'the file on the default branch'}:`}
       </Typography>
       {hunks.length > 0 && <DiffView hunks={props.mode === 'create' ? [diffLines('', props.text)] : hunks} />}
       <div className={classes.row}>
@@ -174,13 +187,7 @@ export function SavePanel(props: SavePanelProps) {
           {busy ? 'Opening…' : 'Save'}
         </Button>
         <Typography variant="body2" color={props.errors > 0 ? 'error' : 'textSecondary'} data-testid="save-state">
-          {pending
-            ? 'validating…'
-            : props.errors > 0
-            ? `Fix ${props.errors} error${props.errors > 1 ? 's' : ''} before saving.`
-            : props.warnings > 0
-            ? `Valid, with ${props.warnings} warning${props.warnings > 1 ? 's' : ''}.`
-            : 'Valid.'}
+          {saveState({ pending, errors: props.errors, warnings: props.warnings })}
         </Typography>
       </div>
       {error && (

@@ -10,7 +10,13 @@ import {
 } from '@xyflow/react';
 import Tooltip from '@material-ui/core/Tooltip';
 import { memo } from 'react';
-import type { EdgeData } from '../lib/flowModel';
+import { issueState, type EdgeData } from '../lib/flowModel';
+
+const COLOURS = {
+  error: { line: '#d32f2f', background: '#fdecea', text: '#b71c1c' },
+  warning: { line: '#ed6c02', background: '#fff4e5', text: '#333' },
+  ok: { line: '#777', background: '#f0f0f0', text: '#333' },
+};
 
 const SHORT: Record<string, string> = { logs: 'logs', metrics: 'metrics', traces: 'traces' };
 
@@ -26,8 +32,8 @@ function TypedEdgeView(props: EdgeProps) {
     targetPosition,
   });
   const errors = data.issues.filter(i => i.severity === 'error');
-  const warnings = data.issues.filter(i => i.severity === 'warning');
-  const colour = errors.length ? '#d32f2f' : warnings.length ? '#ed6c02' : '#777';
+  const state = issueState(data.issues);
+  const colour = COLOURS[state].line;
   const label =
     data.types.length === 0
       ? 'no events'
@@ -49,7 +55,7 @@ function TypedEdgeView(props: EdgeProps) {
         >
           <div
             data-testid={`edge-${data.to}-${data.inputIndex}`}
-            data-state={errors.length ? 'error' : warnings.length ? 'warning' : 'ok'}
+            data-state={state}
             aria-label={`${data.from} to ${data.to}: ${label}${
               errors.length ? `; error: ${errors[0].message}` : ''
             }`}
@@ -61,8 +67,8 @@ function TypedEdgeView(props: EdgeProps) {
               fontSize: 10,
               padding: '1px 6px',
               borderRadius: 8,
-              background: errors.length ? '#fdecea' : warnings.length ? '#fff4e5' : '#f0f0f0',
-              color: errors.length ? '#b71c1c' : '#333',
+              background: COLOURS[state].background,
+              color: COLOURS[state].text,
               border: `1px solid ${colour}`,
               whiteSpace: 'nowrap',
             }}

@@ -16,20 +16,20 @@ export function diffLines(before: string, after: string): DiffLine[] {
   const max = n + m;
   const v = new Map<number, number>([[1, 0]]);
   const trace: Map<number, number>[] = [];
-  outer: for (let d = 0; d <= max; d++) {
+  const down = (vd: Map<number, number>, k: number, d: number) =>
+    k === -d || (k !== d && (vd.get(k - 1) ?? -1) < (vd.get(k + 1) ?? -1));
+  let done = false;
+  for (let d = 0; d <= max && !done; d++) {
     trace.push(new Map(v));
-    for (let k = -d; k <= d; k += 2) {
-      let x =
-        k === -d || (k !== d && (v.get(k - 1) ?? -1) < (v.get(k + 1) ?? -1))
-          ? v.get(k + 1) ?? 0
-          : (v.get(k - 1) ?? 0) + 1;
+    for (let k = -d; k <= d && !done; k += 2) {
+      let x = down(v, k, d) ? v.get(k + 1) ?? 0 : (v.get(k - 1) ?? 0) + 1;
       let y = x - k;
       while (x < n && y < m && a[x] === b[y]) {
         x++;
         y++;
       }
       v.set(k, x);
-      if (x >= n && y >= m) break outer;
+      done = x >= n && y >= m;
     }
   }
   // walk back through the trace

@@ -133,7 +133,9 @@ describe('graph edits written into the YAML', () => {
     resource = connect(sink.resource, source.id, sink.id);
     const next = writePipelineText(text, resource);
     expect(next).toContain('  sources:\n    demo_logs:\n      type: demo_logs\n');
-    expect(next).not.toContain('transforms:');
+    // sections stay in reading order; the unused one stays empty
+    expect(next.indexOf('  sources:')).toBeLessThan(next.indexOf('  transforms: {}'));
+    expect(next.indexOf('  transforms: {}')).toBeLessThan(next.indexOf('  sinks:'));
     expect(validatePipeline(next).errors).toEqual([]);
   });
 });

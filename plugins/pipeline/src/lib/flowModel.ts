@@ -72,6 +72,13 @@ export interface FlowModel {
   pipelineIssues: NodeIssue[];
 }
 
+/** The worst severity among issues, as the views colour them. */
+export function issueState(issues: readonly NodeIssue[]): 'error' | 'warning' | 'ok' {
+  if (issues.some(i => i.severity === 'error')) return 'error';
+  if (issues.some(i => i.severity === 'warning')) return 'warning';
+  return 'ok';
+}
+
 /** The key issues about one input use: `<consumer>#<inputIndex>`. */
 export const edgeKey = (to: string, inputIndex: number) => `${to}#${inputIndex}`;
 

@@ -138,14 +138,19 @@ function collect(schema: Schema, value: Record<string, unknown>): Collected {
   return result;
 }
 
+function exampleText(example: unknown): string | undefined {
+  if (example === undefined) return undefined;
+  return typeof example === 'string' ? example : JSON.stringify(example);
+}
+
 function labelOf(schema: Schema | undefined, key: string): string {
   return schema?._metadata?.['docs::human_name'] ?? key;
 }
 
 function typesOf(s: Schema): string[] {
   const t = s.type;
-  const list: string[] = Array.isArray(t) ? t : t ? [t] : [];
-  return list.filter(x => x !== 'null');
+  if (!t) return [];
+  return (Array.isArray(t) ? t : [t]).filter((x: string) => x !== 'null');
 }
 
 function controlFor(
@@ -220,12 +225,7 @@ function objectForm(
         (depth === 0 && KIND_ADDED.has(key)) ||
         raw._metadata?.['docs::advanced'] === true ||
         s._metadata?.['docs::advanced'] === true,
-      example:
-        example === undefined
-          ? undefined
-          : typeof example === 'string'
-          ? example
-          : JSON.stringify(example),
+      example: exampleText(example),
       default: raw.default ?? s.default,
       input: controlFor(raw, value[key], depth),
     });

@@ -104,7 +104,9 @@ export function newPipelineText(ref: {
     spec: {
       owner: ref.owner,
       ...(ref.description ? { description: ref.description } : {}),
+      // all three sections from the start: a transform added later lands between the others
       sources: {},
+      transforms: {},
       sinks: {},
     },
   });
