@@ -2,10 +2,12 @@
  * Benchmark of the Reconciler (a script that prints numbers, not a test): 5,000 Workspaces in a
  * local repository synced to the kube test API server (counting its requests) and to a
  * DirectoryTarget. Prints the first sync time, a no-op sync's time and API writes (goal: 0) both
- * as a poll (skips at an unchanged commit) and as a full drift check, and the merge-to-applied latency of a one-file change (open + approve + merge, then runOnce).
+ * as a poll (skips at an unchanged commit) and as a full drift check, and the merge-to-applied
+ * latency of a one-file change (open + approve + merge, then runOnce), with the sync's share.
  *
  *   node scripts/portal.js yarn workspace @butler-portal/plugin-reconciler-node run benchmark
- *   (COUNT=500 for a quick run)
+ *   (COUNT=500 for a quick run; TARGETS=directory for one target; COMPARE_ALL=1 to compare the
+ *   whole target on every sync, as before syncs between drift checks read only what changed)
  */
 import fs from 'fs';
 import os from 'os';
@@ -27,6 +29,11 @@ import { KubernetesTarget } from '../src/targets/kubernetes/KubernetesTarget';
 import type { SyncTarget } from '../src/targets/types';
 
 const COUNT = Number(process.env.COUNT ?? 5000);
+/**
+ * COMPARE_ALL=1: every sync compares the whole target (drift interval 0), as the reconciler
+ * did before syncs between drift checks read only what changed; for before/after figures
+ */
+const COMPARE_ALL = process.env.COMPARE_ALL === '1';
 /** which targets to run, e.g. TARGETS=directory (default both) */
 const TARGETS = (process.env.TARGETS ?? 'kubernetes,directory').split(',');
 
@@ -81,6 +88,7 @@ async function run(
       target,
       store: await DatabaseReconcilerStore.create(knex),
       commitStatusContext: false,
+      ...(COMPARE_ALL && { driftCheckIntervalMs: 0 }),
     });
     const [first, firstMs] = await timed(() => reconciler.runOnce());
     const before = writes();
@@ -119,7 +127,11 @@ async function run(
       syncMs = took;
       return result;
     });
-    console.log(`\n${label} target, ${COUNT} Workspaces`);
+    console.log(
+      `\n${label} target, ${COUNT} Workspaces${
+        COMPARE_ALL ? ' (every sync compares the whole target)' : ''
+      }`,
+    );
     console.log(
       `  first sync:               ${ms(firstMs)} (applied ${
         first.applied.length
@@ -144,7 +156,9 @@ async function run(
         .join(', ')}${applied.applied.length > 3 ? ', ...' : ''})`,
     );
     console.log(
-      `    of which the sync:      ${ms(syncMs)} (the rest: open, approve, merge)`,
+      `    of which the sync:      ${ms(
+        syncMs,
+      )} (the rest: open, approve, merge)`,
     );
   } finally {
     await knex.destroy();
@@ -181,11 +195,11 @@ async function main() {
     });
     const counting: SyncTarget = {
       name: directory.name,
-      apply: objects => {
+      apply: (objects, options) => {
         fileWrites += objects.length;
-        return directory.apply(objects);
+        return directory.apply(objects, options);
       },
-      listManaged: () => directory.listManaged(),
+      listManaged: options => directory.listManaged(options),
       delete: ref => {
         fileWrites += 1;
         return directory.delete(ref);
