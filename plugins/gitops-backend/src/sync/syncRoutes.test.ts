@@ -171,6 +171,28 @@ describe.each(testDatabaseIds())(
         broken.resources.find((r: { name: string }) => r.name === 'alice-dev'),
       ).toBeDefined();
 
+      // someone edits a rendered file: a sync someone asks for puts Git's content back (self-heal
+      // is on by default), and GET /sync says so on the resource
+      const certManager = path.join(
+        root,
+        'tenant-addons/team-a/cert-manager.yaml',
+      );
+      const asRendered = fs.readFileSync(certManager, 'utf8');
+      fs.writeFileSync(certManager, `${asRendered}extra: edited by hand\n`);
+      await api.post('/api/gitops/sync/platform').set(auth).expect(202);
+      const healed = await eventually(async () => {
+        const item = await syncItem();
+        const resource = item.resources.find(
+          (r: { name: string }) => r.name === 'cert-manager',
+        );
+        return resource?.reason === 'SelfHealed' ? resource : undefined;
+      }, 'cert-manager healed');
+      expect(healed).toMatchObject({
+        status: 'Synced',
+        message: 'restored from Git: changed in the target',
+      });
+      expect(fs.readFileSync(certManager, 'utf8')).toBe(asRendered);
+
       await api.post('/api/gitops/sync/nope').set(auth).expect(404);
     });
   },
