@@ -68,11 +68,10 @@ backend.add(import('@backstage/plugin-events-backend'));
 backend.add(import('@backstage/plugin-events-backend-module-github'));
 backend.add(import('@backstage/plugin-events-backend-module-gitlab'));
 
-// permission
+// permission: Butler's roles (Team access, platform admins) from the management cluster, else
+// from catalog Groups; conditional decisions on workspaces (plugins/permission-backend-module-butler)
 backend.add(import('@backstage/plugin-permission-backend'));
-backend.add(
-  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
-);
+backend.add(import('@butler-portal/plugin-permission-backend-module-butler'));
 
 // search: Postgres engine when the database is PostgreSQL, in-memory Lunr otherwise
 backend.add(import('@backstage/plugin-search-backend'));

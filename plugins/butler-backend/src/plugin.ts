@@ -51,6 +51,7 @@ export const butlerPlugin = createBackendPlugin({
             httpAuth: deps.httpAuth,
             auth: deps.auth,
             permissions: deps.permissions,
+            inventory: deps.inventory,
           }),
         );
         deps.httpRouter.use(

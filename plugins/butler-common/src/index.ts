@@ -4,5 +4,6 @@
  * @packageDocumentation
  */
 export * from './permissions';
+export * from './permissionRules';
 export * from './types';
 export * from './inventory';

@@ -4,17 +4,24 @@
  * calls that never touch Git.
  */
 import { createPermission } from '@backstage/plugin-permission-common';
+import { BUTLER_WORKSPACE_RESOURCE_TYPE } from './permissionRules';
 
-/** Read the live status of workspaces (phase, conditions, SSH endpoint). */
+/**
+ * Read the live status of workspaces (phase, conditions, SSH endpoint). A resource permission
+ * (resourceRef `<namespace>/<name>`): the policy may allow it only for some workspaces (owner,
+ * owning team), and lists are filtered by the same conditions.
+ */
 export const butlerWorkspaceReadPermission = createPermission({
   name: 'butler.workspace.read',
   attributes: { action: 'read' },
+  resourceType: BUTLER_WORKSPACE_RESOURCE_TYPE,
 });
 
 /** Start or stop a workspace (a runtime annotation on the live object, not a Git change). */
 export const butlerWorkspaceOperatePermission = createPermission({
   name: 'butler.workspace.operate',
   attributes: { action: 'update' },
+  resourceType: BUTLER_WORKSPACE_RESOURCE_TYPE,
 });
 
 /**

@@ -41,6 +41,8 @@ export interface LiveWorkspace {
   /** `IP:port` for SSH when connected */
   sshEndpoint?: string;
   lastActivityTime?: string;
+  /** `spec.owner`: the owner's email (what the permission policy's owner rule compares) */
+  owner?: string;
   /** the runtime annotation, when set */
   desiredState?: WorkspaceDesiredState;
   observedGeneration?: number;

@@ -78,6 +78,7 @@ export function toLiveWorkspace(object: WorkspaceObject): LiveWorkspace {
     ...(str(status.lastActivityTime) && {
       lastActivityTime: str(status.lastActivityTime),
     }),
+    ...(str(object.spec?.owner) && { owner: str(object.spec?.owner) }),
     ...(desired && { desiredState: desired }),
     ...(Number.isInteger(status.observedGeneration) && {
       observedGeneration: status.observedGeneration as number,

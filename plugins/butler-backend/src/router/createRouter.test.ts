@@ -32,14 +32,17 @@ const auth = { Authorization: mockCredentials.user.header() };
 
 /** An app with the router; `allowed` lists the permissions the policy grants (default all). */
 async function appFor(runtime: WorkspaceRuntime, allowed?: string[]) {
+  const decide = async (requests: Array<{ permission: { name: string } }>) =>
+    requests.map(r => ({
+      result:
+        !allowed || allowed.includes(r.permission.name)
+          ? AuthorizeResult.ALLOW
+          : AuthorizeResult.DENY,
+    })) as any;
+  // workspace permissions are resource permissions: the routes ask authorizeConditional
   const permissions = mockServices.permissions.mock({
-    authorize: async requests =>
-      requests.map(r => ({
-        result:
-          !allowed || allowed.includes(r.permission.name)
-            ? AuthorizeResult.ALLOW
-            : AuthorizeResult.DENY,
-      })) as any,
+    authorize: decide,
+    authorizeConditional: decide,
   });
   const app = express();
   app.use(
@@ -113,6 +116,7 @@ describe('butler routes on a cluster', () => {
           phase: 'Running',
           connected: true,
           sshEndpoint: '10.0.0.7:2222',
+          owner: 'jane@example.com',
           conditions: [],
         },
       ],
@@ -123,7 +127,7 @@ describe('butler routes on a cluster', () => {
       .expect(200);
     expect(one.body).toEqual(list.body.items[0]);
     // the permission is asked on each call, with the caller's credentials
-    expect(permissions.authorize).toHaveBeenCalledWith(
+    expect(permissions.authorizeConditional).toHaveBeenCalledWith(
       [
         {
           permission: expect.objectContaining({

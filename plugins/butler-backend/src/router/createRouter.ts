@@ -1,7 +1,8 @@
 /*
  * The REST API of the butler plugin, mounted at /api/butler (contract in README.md and
  * @butler-portal/plugin-butler-common). Every route needs a signed-in user; reading live
- * workspaces and starting/stopping them each ask the permission framework on every call.
+ * workspaces and starting/stopping them each ask the permission framework on every call, as
+ * resource permissions applied to the workspace in hand (access/workspaceAccess).
  */
 import type {
   AuthService,
@@ -9,7 +10,6 @@ import type {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
-import { createAuthorize } from '@butler-portal/plugin-gitops-node';
 import {
   butlerWorkspaceOperatePermission,
   butlerWorkspaceReadPermission,
@@ -19,6 +19,8 @@ import {
 import type express from 'express';
 import Router from 'express-promise-router';
 import type { WorkspaceRuntime } from '../cluster/WorkspaceRuntime';
+import { createWorkspaceAccess } from '../access/workspaceAccess';
+import type { ButlerInventory } from '../inventory/ButlerInventory';
 import { requireDns1123Label } from './names';
 
 export interface RouterOptions {
@@ -26,18 +28,21 @@ export interface RouterOptions {
   httpAuth: HttpAuthService;
   auth: AuthService;
   permissions: PermissionsService;
+  /** the Teams, for the owning team of a workspace's namespace (permission conditions) */
+  inventory?: ButlerInventory;
 }
 
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { runtime, httpAuth, auth, permissions } = options;
+  const { runtime, httpAuth, auth, permissions, inventory } = options;
   const router = Router();
 
   const user = (req: express.Request) =>
     httpAuth.credentials(req, { allow: ['user'] });
 
-  const authorize = createAuthorize({ permissions, auth });
+  // resource permissions: the policy may allow only some workspaces (owner, owning team)
+  const access = createWorkspaceAccess({ permissions, auth, inventory });
 
   router.get('/status', async (req, res) => {
     await user(req);
@@ -48,9 +53,13 @@ export async function createRouter(
     const credentials = await user(req);
     const { namespace } = req.query;
     if (namespace !== undefined) requireDns1123Label('namespace', namespace);
-    await authorize(butlerWorkspaceReadPermission, credentials);
+    // filtered by the policy's conditions before it is sent, never fetched and hidden later
     const body: LiveWorkspaceList = {
-      items: runtime.listWorkspaces(namespace as string | undefined),
+      items: await access.filter(
+        butlerWorkspaceReadPermission,
+        credentials,
+        runtime.listWorkspaces(namespace as string | undefined),
+      ),
     };
     res.json(body);
   });
@@ -59,8 +68,12 @@ export async function createRouter(
     const credentials = await user(req);
     const namespace = requireDns1123Label('namespace', req.params.namespace);
     const name = requireDns1123Label('name', req.params.name);
-    await authorize(butlerWorkspaceReadPermission, credentials);
-    res.json(runtime.getWorkspace(namespace, name));
+    const workspace = runtime.getWorkspace(namespace, name);
+    // one the caller may not read is "not found": a 403 would confirm that it exists
+    await access.require(butlerWorkspaceReadPermission, credentials, workspace, {
+      hide: true,
+    });
+    res.json(workspace);
   });
 
   const operation =
@@ -69,7 +82,11 @@ export async function createRouter(
       const credentials = await user(req);
       const namespace = requireDns1123Label('namespace', req.params.namespace);
       const name = requireDns1123Label('name', req.params.name);
-      await authorize(butlerWorkspaceOperatePermission, credentials);
+      const workspace = runtime.getWorkspace(namespace, name);
+      await access.require(butlerWorkspaceReadPermission, credentials, workspace, {
+        hide: true,
+      });
+      await access.require(butlerWorkspaceOperatePermission, credentials, workspace);
       res
         .status(202)
         .json(await runtime.setDesiredState(namespace, name, desiredState));

@@ -1,0 +1,106 @@
+/*
+ * The permission rules of Butler workspaces, declared here (isomorphic) so that the permission
+ * policy (which writes conditions) and the butler backend (which applies them to live objects)
+ * share one definition: the rule names, their parameters and what they mean. A condition is
+ * plain data ({ rule, resourceType, params }), so the policy builds it without importing the
+ * backend, and the backend evaluates it without a second round trip to the permission backend.
+ *
+ * The team role is not a rule of its own: the policy knows the user's role in each team and
+ * passes only the teams where that role suffices (e.g. admin and operator for start/stop).
+ */
+import type {
+  PermissionCondition,
+  PermissionCriteria,
+} from '@backstage/plugin-permission-common';
+
+/** Resource type of a Workspace on the management cluster; resourceRef `<namespace>/<name>`. */
+export const BUTLER_WORKSPACE_RESOURCE_TYPE = 'butler-workspace';
+
+/** What the rules look at: the Workspace's place, owner and owning team. */
+export interface ButlerWorkspaceResource {
+  namespace: string;
+  name: string;
+  /** `spec.owner`: the owner's email (the CRD: "the email of the Butler user who owns it") */
+  owner?: string;
+  /** the Team whose `status.namespace` is the workspace's namespace */
+  team?: string;
+}
+
+/** Rule names (stable: they travel in conditional decisions). */
+export const BUTLER_WORKSPACE_RULES = {
+  /** the workspace's owner is one of `owners` (emails, compared case-insensitively) */
+  isOwner: 'IS_WORKSPACE_OWNER',
+  /** the workspace's owning team is one of `teams` */
+  isTeamMember: 'IS_MEMBER_OF_OWNING_TEAM',
+} as const;
+
+export type ButlerWorkspaceRuleParams = {
+  IS_WORKSPACE_OWNER: { owners: string[] };
+  IS_MEMBER_OF_OWNING_TEAM: { teams: string[] };
+};
+
+export type ButlerWorkspaceCondition = PermissionCondition<
+  typeof BUTLER_WORKSPACE_RESOURCE_TYPE
+>;
+
+/** Conditions for the policy to return (see createConditionExports for the Backstage pattern). */
+export const butlerWorkspaceConditions = {
+  isOwner: (params: { owners: string[] }): ButlerWorkspaceCondition => ({
+    rule: BUTLER_WORKSPACE_RULES.isOwner,
+    resourceType: BUTLER_WORKSPACE_RESOURCE_TYPE,
+    params: { owners: params.owners.map(o => o.toLowerCase()) },
+  }),
+  isTeamMember: (params: { teams: string[] }): ButlerWorkspaceCondition => ({
+    rule: BUTLER_WORKSPACE_RULES.isTeamMember,
+    resourceType: BUTLER_WORKSPACE_RESOURCE_TYPE,
+    params: { teams: [...params.teams] },
+  }),
+};
+
+const stringList = (value: unknown): string[] =>
+  Array.isArray(value)
+    ? value.filter((v): v is string => typeof v === 'string')
+    : [];
+
+/** Whether one rule holds for a workspace. An unknown rule never holds (fail closed). */
+export function applyButlerWorkspaceRule(
+  rule: string,
+  params: Record<string, unknown> | undefined,
+  resource: ButlerWorkspaceResource,
+): boolean {
+  switch (rule) {
+    case BUTLER_WORKSPACE_RULES.isOwner: {
+      const owner = resource.owner?.toLowerCase();
+      return (
+        !!owner &&
+        stringList(params?.owners).some(o => o.toLowerCase() === owner)
+      );
+    }
+    case BUTLER_WORKSPACE_RULES.isTeamMember:
+      return (
+        !!resource.team && stringList(params?.teams).includes(resource.team)
+      );
+    default:
+      return false;
+  }
+}
+
+/** Evaluates a conditional decision's criteria (allOf / anyOf / not) against one workspace. */
+export function matchesButlerWorkspace(
+  criteria: PermissionCriteria<PermissionCondition>,
+  resource: ButlerWorkspaceResource,
+): boolean {
+  if ('allOf' in criteria) {
+    return criteria.allOf.every(c => matchesButlerWorkspace(c, resource));
+  }
+  if ('anyOf' in criteria) {
+    return criteria.anyOf.some(c => matchesButlerWorkspace(c, resource));
+  }
+  if ('not' in criteria) return !matchesButlerWorkspace(criteria.not, resource);
+  if (criteria.resourceType !== BUTLER_WORKSPACE_RESOURCE_TYPE) return false;
+  return applyButlerWorkspaceRule(
+    criteria.rule,
+    criteria.params as Record<string, unknown> | undefined,
+    resource,
+  );
+}

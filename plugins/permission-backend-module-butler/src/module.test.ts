@@ -1,0 +1,558 @@
+/*
+ * The role × action matrix: six roles (platform admin, team admin, operator, viewer, another
+ * team's member, no team) against every permission the portal declares, each decision asserted
+ * through real HTTP routes of a backend running the permission backend with this policy:
+ * the butler plugin's workspace routes (list filtered, read, start/stop), and the permission
+ * backend's /authorize for the others (the route gitops, registry and pipeline backends call).
+ */
+import {
+  butlerAddonReadPermission,
+  butlerClusterReadPermission,
+  butlerPermissions,
+  butlerTeamReadPermission,
+  butlerWorkspaceOperatePermission,
+  butlerWorkspaceReadPermission,
+} from '@butler-portal/plugin-butler-common';
+import {
+  gitopsChangeClosePermission,
+  gitopsChangeCreatePermission,
+  gitopsChangeMergePermission,
+  gitopsChangeReviewPermission,
+  gitopsPermissions,
+  gitopsResourceReadPermission,
+} from '@butler-portal/plugin-gitops-common';
+import {
+  pipelineChangeCreatePermission,
+  pipelinePermissions,
+  pipelineReadPermission,
+} from '@butler-portal/plugin-pipeline-common';
+import {
+  registryPermissions,
+  registryReadPermission,
+  registryTokenCreatePermission,
+  registryTokenRevokePermission,
+} from '@butler-portal/plugin-registry-common';
+import { createPermission } from '@backstage/plugin-permission-common';
+import { butlerClient } from '@butler-portal/plugin-butler-backend/testUtils';
+import { PORTAL_RULES } from './policy/portalRules';
+import {
+  CAST,
+  ROLES,
+  startCatalogMatrix,
+  startClusterMatrix,
+  type MatrixBackend,
+  type Role,
+} from './__testUtils__/matrixBackend';
+
+jest.setTimeout(60_000);
+
+const ALL_PORTAL_PERMISSIONS = [
+  ...butlerPermissions,
+  ...gitopsPermissions,
+  ...pipelinePermissions,
+  ...registryPermissions,
+];
+
+/** The expected basic decisions: role → permission → ALLOW or DENY. */
+const A = 'ALLOW';
+const D = 'DENY';
+const BASIC: Array<[{ name: string }, Record<Role, string>]> = [
+  [
+    butlerClusterReadPermission,
+    {
+      platformAdmin: A,
+      teamAdmin: A,
+      operator: A,
+      viewer: A,
+      otherTeam: A,
+      noTeam: A,
+    },
+  ],
+  [
+    butlerAddonReadPermission,
+    {
+      platformAdmin: A,
+      teamAdmin: A,
+      operator: A,
+      viewer: A,
+      otherTeam: A,
+      noTeam: A,
+    },
+  ],
+  [
+    butlerTeamReadPermission,
+    {
+      platformAdmin: A,
+      teamAdmin: A,
+      operator: A,
+      viewer: A,
+      otherTeam: A,
+      noTeam: A,
+    },
+  ],
+  [
+    gitopsResourceReadPermission,
+    {
+      platformAdmin: A,
+      teamAdmin: A,
+      operator: A,
+      viewer: A,
+      otherTeam: A,
+      noTeam: A,
+    },
+  ],
+  [
+    gitopsChangeCreatePermission,
+    {
+      platformAdmin: A,
+      teamAdmin: A,
+      operator: A,
+      viewer: D,
+      otherTeam: A,
+      noTeam: D,
+    },
+  ],
+  [
+    gitopsChangeReviewPermission,
+    {
+      platformAdmin: A,
+      teamAdmin: A,
+      operator: D,
+      viewer: D,
+      otherTeam: A,
+      noTeam: D,
+    },
+  ],
+  [
+    gitopsChangeMergePermission,
+    {
+      platformAdmin: A,
+      teamAdmin: A,
+      operator: D,
+      viewer: D,
+      otherTeam: A,
+      noTeam: D,
+    },
+  ],
+  [
+    gitopsChangeClosePermission,
+    {
+      platformAdmin: A,
+      teamAdmin: A,
+      operator: D,
+      viewer: D,
+      otherTeam: A,
+      noTeam: D,
+    },
+  ],
+  [
+    pipelineReadPermission,
+    {
+      platformAdmin: A,
+      teamAdmin: A,
+      operator: A,
+      viewer: A,
+      otherTeam: A,
+      noTeam: A,
+    },
+  ],
+  [
+    pipelineChangeCreatePermission,
+    {
+      platformAdmin: A,
+      teamAdmin: A,
+      operator: A,
+      viewer: D,
+      otherTeam: A,
+      noTeam: D,
+    },
+  ],
+  [
+    registryReadPermission,
+    {
+      platformAdmin: A,
+      teamAdmin: A,
+      operator: A,
+      viewer: A,
+      otherTeam: A,
+      noTeam: A,
+    },
+  ],
+  [
+    registryTokenCreatePermission,
+    {
+      platformAdmin: A,
+      teamAdmin: A,
+      operator: A,
+      viewer: D,
+      otherTeam: A,
+      noTeam: D,
+    },
+  ],
+  [
+    registryTokenRevokePermission,
+    {
+      platformAdmin: A,
+      teamAdmin: D,
+      operator: D,
+      viewer: D,
+      otherTeam: D,
+      noTeam: D,
+    },
+  ],
+];
+
+/** Workspaces each role sees in the list (GET /api/butler/workspaces), in the server's order. */
+const VISIBLE: Record<Role, string[]> = {
+  platformAdmin: [
+    'team-a/alice-dev',
+    'team-a/nina-dev',
+    'team-a/oscar-dev',
+    'team-b/bob-dev',
+  ],
+  teamAdmin: ['team-a/alice-dev', 'team-a/nina-dev', 'team-a/oscar-dev'],
+  operator: ['team-a/alice-dev', 'team-a/nina-dev', 'team-a/oscar-dev'],
+  viewer: ['team-a/alice-dev', 'team-a/nina-dev', 'team-a/oscar-dev'],
+  otherTeam: ['team-b/bob-dev'],
+  // the owner rule alone: nina owns team-a/nina-dev (spec.owner compared case-insensitively)
+  noTeam: ['team-a/nina-dev'],
+};
+
+/** POST start on team-a/oscar-dev (owned by the operator): the status each role gets. */
+const START_OSCAR: Record<Role, number> = {
+  platformAdmin: 202,
+  teamAdmin: 202,
+  operator: 202,
+  viewer: 403, // reads it, may not operate it
+  otherTeam: 404, // may not even read it: not found, its existence is not confirmed
+  noTeam: 404,
+};
+
+/** POST stop on team-a/nina-dev (owned by nina, who has no team). */
+const STOP_NINA: Record<Role, number> = {
+  platformAdmin: 202,
+  teamAdmin: 202,
+  operator: 202,
+  viewer: 403,
+  otherTeam: 404,
+  noTeam: 202, // the owner operates their own workspace
+};
+
+const sorted = (items: Array<{ namespace: string; name: string }>) =>
+  items.map(w => `${w.namespace}/${w.name}`).sort();
+
+describe('permission-backend-module-butler with a management cluster', () => {
+  let backend: Awaited<ReturnType<typeof startClusterMatrix>>;
+
+  beforeAll(async () => {
+    backend = await startClusterMatrix();
+    // the policy reads the inventory's watches: wait until Teams, Users and Workspaces are in
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const res = await backend.api
+        .get('/api/butler/workspaces')
+        .set(backend.as(CAST.platformAdmin));
+      const teams = await backend.api
+        .get('/api/butler/teams')
+        .set(backend.as(CAST.platformAdmin));
+      if (
+        res.status === 200 &&
+        res.body.items.length === 4 &&
+        teams.status === 200 &&
+        (teams.body.items ?? teams.body).length === 2
+      ) {
+        break;
+      }
+      if (Date.now() > deadline) {
+        throw new Error(
+          `the test cluster was not synced: ${res.status} ${JSON.stringify(
+            res.body,
+          )}`,
+        );
+      }
+      await new Promise(r => setTimeout(r, 100));
+    }
+  });
+
+  afterAll(() => backend?.stop());
+
+  it('has a rule for every permission the portal declares', () => {
+    for (const p of ALL_PORTAL_PERMISSIONS) {
+      expect([p.name, PORTAL_RULES.has(p.name)]).toEqual([p.name, true]);
+    }
+    // and the matrix covers every basic one plus the two workspace ones
+    expect(
+      [
+        ...BASIC.map(([p]) => p.name),
+        butlerWorkspaceReadPermission.name,
+        butlerWorkspaceOperatePermission.name,
+      ].sort(),
+    ).toEqual(ALL_PORTAL_PERMISSIONS.map(p => p.name).sort());
+  });
+
+  it.each(BASIC.map(([p, row]) => [p.name, p, row] as const))(
+    'decides %s for each role through /api/permission/authorize',
+    async (_name, permission, row) => {
+      for (const role of ROLES) {
+        const decision = await backend.decide(CAST[role], permission);
+        expect([role, decision.result]).toEqual([role, row[role]]);
+      }
+    },
+  );
+
+  it.each(ROLES)(
+    'lists only the workspaces %s may read (filtered before sending)',
+    async role => {
+      const res = await backend.api
+        .get('/api/butler/workspaces')
+        .set(backend.as(CAST[role]))
+        .expect(200);
+      expect(sorted(res.body.items)).toEqual(VISIBLE[role]);
+    },
+  );
+
+  it.each(ROLES)(
+    'reads a single workspace as %s only where it may',
+    async role => {
+      for (const ref of ['team-a/oscar-dev', 'team-b/bob-dev']) {
+        const res = await backend.api
+          .get(`/api/butler/workspaces/${ref}`)
+          .set(backend.as(CAST[role]));
+        const expected = VISIBLE[role].includes(ref) ? 200 : 404;
+        expect([ref, res.status]).toEqual([ref, expected]);
+      }
+    },
+  );
+
+  it.each(ROLES)(
+    'starts and stops workspaces as %s only where allowed',
+    async role => {
+      const start = await backend.api
+        .post('/api/butler/workspaces/team-a/oscar-dev/start')
+        .set(backend.as(CAST[role]));
+      expect([role, 'start oscar-dev', start.status]).toEqual([
+        role,
+        'start oscar-dev',
+        START_OSCAR[role],
+      ]);
+      const stop = await backend.api
+        .post('/api/butler/workspaces/team-a/nina-dev/stop')
+        .set(backend.as(CAST[role]));
+      expect([role, 'stop nina-dev', stop.status]).toEqual([
+        role,
+        'stop nina-dev',
+        STOP_NINA[role],
+      ]);
+      // team b's admin operates team b's workspace; nobody of team a does (except the platform admin)
+      const stopBob = await backend.api
+        .post('/api/butler/workspaces/team-b/bob-dev/stop')
+        .set(backend.as(CAST[role]));
+      const bobExpected =
+        role === 'platformAdmin' || role === 'otherTeam' ? 202 : 404;
+      expect([role, 'stop bob-dev', stopBob.status]).toEqual([
+        role,
+        'stop bob-dev',
+        bobExpected,
+      ]);
+    },
+  );
+
+  it('returns the workspace decision as a condition (owner, owning team) to the backend', async () => {
+    const decision = await backend.decide(
+      CAST.operator,
+      butlerWorkspaceOperatePermission,
+    );
+    expect(decision).toEqual({
+      id: '1',
+      result: 'CONDITIONAL',
+      pluginId: 'butler',
+      resourceType: 'butler-workspace',
+      conditions: {
+        anyOf: [
+          {
+            rule: 'IS_WORKSPACE_OWNER',
+            resourceType: 'butler-workspace',
+            params: { owners: ['oscar@example.com'] },
+          },
+          {
+            rule: 'IS_MEMBER_OF_OWNING_TEAM',
+            resourceType: 'butler-workspace',
+            params: { teams: ['team-a'] },
+          },
+        ],
+      },
+    });
+    // what the backend makes of it: the workspace's owner, its team, and a 403 naming both
+    const read = await backend.api
+      .get('/api/butler/workspaces/team-a/oscar-dev')
+      .set(backend.as(CAST.viewer))
+      .expect(200);
+    expect(read.body.owner).toBe('oscar@example.com');
+    const refused = await backend.api
+      .post('/api/butler/workspaces/team-a/oscar-dev/start')
+      .set(backend.as(CAST.viewer))
+      .expect(403);
+    expect(refused.body.error.message).toBe(
+      'user:default/vera is not allowed butler.workspace.operate on workspace team-a/oscar-dev',
+    );
+    // the viewer reads team a's workspaces, but operates only their own (they own none)
+    const viewerOperate = await backend.decide(
+      CAST.viewer,
+      butlerWorkspaceOperatePermission,
+    );
+    expect(viewerOperate.conditions).toEqual({
+      anyOf: [
+        {
+          rule: 'IS_WORKSPACE_OWNER',
+          resourceType: 'butler-workspace',
+          params: { owners: ['vera@example.com'] },
+        },
+      ],
+    });
+  });
+
+  it('refuses a disabled User everything, and portal permissions without a rule', async () => {
+    for (const p of [
+      gitopsResourceReadPermission,
+      butlerWorkspaceReadPermission,
+    ]) {
+      expect((await backend.decide('user:default/mallory', p)).result).toBe(
+        'DENY',
+      );
+    }
+    await backend.api
+      .get('/api/butler/workspaces')
+      .set(backend.as('user:default/mallory'))
+      .expect(403);
+    // a portal permission without a row is refused to everyone, platform admins included
+    const unknown = createPermission({
+      name: 'gitops.unheard.of',
+      attributes: {},
+    });
+    expect((await backend.decide(CAST.platformAdmin, unknown)).result).toBe(
+      'DENY',
+    );
+    // not the portal's: Backstage's own permissions stay allowed for signed-in users
+    const catalogRead = createPermission({
+      name: 'catalog.entity.read',
+      attributes: { action: 'read' },
+      resourceType: 'catalog-entity',
+    });
+    expect((await backend.decide(CAST.noTeam, catalogRead)).result).toBe(
+      'ALLOW',
+    );
+  });
+
+  it('follows a change of role on the cluster without a restart', async () => {
+    const client = butlerClient(backend.kube.kubeconfig);
+    await client.mergePatch('User', 'nina', {
+      spec: { platformRole: 'admin' },
+    });
+    const deadline = Date.now() + 5_000;
+    let result = '';
+    while (Date.now() < deadline) {
+      result = (
+        await backend.decide(CAST.noTeam, registryTokenRevokePermission)
+      ).result;
+      if (result === 'ALLOW') break;
+      await new Promise(r => setTimeout(r, 50));
+    }
+    expect(result).toBe('ALLOW');
+    await client.mergePatch('User', 'nina', { spec: { platformRole: '' } });
+  });
+});
+
+describe('permission-backend-module-butler without a cluster (catalog Groups)', () => {
+  const group = (name: string, annotations: Record<string, string> = {}) => ({
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Group',
+    metadata: { name, namespace: 'default', annotations },
+    spec: { type: 'team', children: [] },
+  });
+  const catalogUser = (
+    name: string,
+    annotations: Record<string, string> = {},
+  ) => ({
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'User',
+    metadata: { name, namespace: 'default', annotations },
+    spec: { profile: { email: `${name}@example.com` }, memberOf: [] },
+  });
+  let backend: MatrixBackend;
+
+  beforeAll(async () => {
+    backend = await startCatalogMatrix({
+      entities: [
+        group('platform', { 'butler.butlerlabs.dev/platform-admin': 'true' }),
+        group('team-a', {
+          'butler.butlerlabs.dev/member-roles':
+            'alice@example.com=admin, oscar=operator, broken, x=superuser',
+        }),
+        group('team-b', { 'butler.butlerlabs.dev/default-role': 'admin' }),
+        ...['root', 'alice', 'oscar', 'vera', 'bob', 'nina'].map(n =>
+          catalogUser(n),
+        ),
+        catalogUser('guest'),
+      ],
+      groups: {
+        [CAST.platformAdmin]: ['group:default/platform'],
+        [CAST.teamAdmin]: ['group:default/team-a'],
+        [CAST.operator]: ['group:default/team-a'],
+        [CAST.viewer]: ['group:default/team-a'],
+        [CAST.otherTeam]: ['group:default/team-b'],
+      },
+      config: {
+        permission: {
+          enabled: true,
+          butler: { platformAdmins: ['user:default/guest'] },
+        },
+      },
+    });
+  });
+
+  afterAll(() => backend?.stop());
+
+  it.each(BASIC.map(([p, row]) => [p.name, p, row] as const))(
+    'decides %s for each role from catalog Groups',
+    async (_name, permission, row) => {
+      for (const role of ROLES) {
+        const decision = await backend.decide(CAST[role], permission);
+        expect([role, decision.result]).toEqual([role, row[role]]);
+      }
+    },
+  );
+
+  it('makes the configured guest a platform admin (the embedded default)', async () => {
+    for (const p of ALL_PORTAL_PERMISSIONS) {
+      expect([
+        p.name,
+        (await backend.decide('user:default/guest', p)).result,
+      ]).toEqual([p.name, 'ALLOW']);
+    }
+  });
+
+  it('answers the workspace routes with the reason when no cluster is configured', async () => {
+    const res = await backend.api
+      .get('/api/butler/workspaces')
+      .set(backend.as(CAST.teamAdmin));
+    expect(res.status).toBe(503);
+    const decision = await backend.decide(
+      CAST.viewer,
+      butlerWorkspaceReadPermission,
+    );
+    expect(decision.conditions).toEqual({
+      anyOf: [
+        {
+          rule: 'IS_WORKSPACE_OWNER',
+          resourceType: 'butler-workspace',
+          params: { owners: ['vera@example.com'] },
+        },
+        {
+          rule: 'IS_MEMBER_OF_OWNING_TEAM',
+          resourceType: 'butler-workspace',
+          params: { teams: ['team-a'] },
+        },
+      ],
+    });
+  });
+});

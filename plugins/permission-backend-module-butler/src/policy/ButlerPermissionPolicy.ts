@@ -1,0 +1,129 @@
+/*
+ * The portal's permission policy: Butler's roles (RoleSource) applied to the rows of
+ * portalRules. Definitive answers (ALLOW / DENY) where the role alone decides; a conditional
+ * answer for workspaces, whose owner and owning team only the butler backend knows when it
+ * holds the object (rules in butler-common's permissionRules, applied there).
+ *
+ * Permissions that are not the portal's (catalog, scaffolder, search...) keep Backstage's
+ * behaviour under the previous allow-all policy: allowed for every signed-in user who is not
+ * disabled. The GitOps write path is the portal's, and it is checked above.
+ */
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  AuthorizeResult,
+  isResourcePermission,
+  type PolicyDecision,
+} from '@backstage/plugin-permission-common';
+import type {
+  PermissionPolicy,
+  PolicyQuery,
+  PolicyQueryUser,
+} from '@backstage/plugin-permission-node';
+import {
+  BUTLER_WORKSPACE_RESOURCE_TYPE,
+  butlerWorkspaceConditions,
+} from '@butler-portal/plugin-butler-common';
+import {
+  teamsWithRole,
+  type PortalRoles,
+  type RoleSource,
+} from '../roles/PortalRoles';
+import { PORTAL_PERMISSION_PREFIXES, PORTAL_RULES } from './portalRules';
+
+const ALLOW: PolicyDecision = { result: AuthorizeResult.ALLOW };
+const DENY: PolicyDecision = { result: AuthorizeResult.DENY };
+
+export interface ButlerPermissionPolicyOptions {
+  /** roles from the management cluster (connected) or the catalog */
+  roles: () => RoleSource;
+  /** user entity refs that are platform admins whatever the source says (config) */
+  platformAdmins?: string[];
+  logger?: LoggerService;
+}
+
+export class ButlerPermissionPolicy implements PermissionPolicy {
+  readonly #admins: Set<string>;
+
+  constructor(private readonly options: ButlerPermissionPolicyOptions) {
+    this.#admins = new Set(
+      (options.platformAdmins ?? []).map(r => r.toLowerCase()),
+    );
+  }
+
+  async handle(
+    request: PolicyQuery,
+    user?: PolicyQueryUser,
+  ): Promise<PolicyDecision> {
+    // no user: the permission backend asks on behalf of a user only (services are allowed
+    // before the policy is asked); anything else is refused
+    if (!user) return DENY;
+    const name = request.permission.name;
+    const rule = PORTAL_RULES.get(name);
+    const portal = PORTAL_PERMISSION_PREFIXES.some(p => name.startsWith(p));
+
+    let roles: PortalRoles;
+    try {
+      roles = await this.options.roles().rolesOf(user.info);
+    } catch (error) {
+      // roles cannot be read (catalog down): refuse portal permissions, keep the rest
+      this.options.logger?.warn(
+        `permission ${name} for ${
+          user.info.userEntityRef
+        } refused: roles could not be read: ${(error as Error).message}`,
+      );
+      return portal ? DENY : ALLOW;
+    }
+    if (roles.disabled) return DENY;
+    if (!portal) return ALLOW;
+    if (!rule) {
+      this.options.logger?.warn(
+        `permission ${name} is the portal's but has no rule in permission-backend-module-butler; refused`,
+      );
+      return DENY;
+    }
+    const platformRole = this.#admins.has(user.info.userEntityRef.toLowerCase())
+      ? 'admin'
+      : roles.platformRole;
+    if (platformRole === 'admin') return ALLOW;
+
+    switch (rule.kind) {
+      case 'read':
+        return ALLOW;
+      case 'platform':
+        return DENY;
+      case 'teamRole':
+        return teamsWithRole(roles, rule.roles).length > 0 ? ALLOW : DENY;
+      case 'workspace': {
+        if (rule.read && platformRole === 'viewer') return ALLOW;
+        if (
+          !isResourcePermission(
+            request.permission,
+            BUTLER_WORKSPACE_RESOURCE_TYPE,
+          )
+        ) {
+          return DENY;
+        }
+        const teams = teamsWithRole(roles, rule.roles);
+        const conditions = [
+          ...(roles.emails.length > 0
+            ? [butlerWorkspaceConditions.isOwner({ owners: roles.emails })]
+            : []),
+          ...(teams.length > 0
+            ? [butlerWorkspaceConditions.isTeamMember({ teams })]
+            : []),
+        ];
+        // neither an email nor a team: no workspace can be theirs
+        const [first, ...rest] = conditions;
+        if (!first) return DENY;
+        return {
+          result: AuthorizeResult.CONDITIONAL,
+          pluginId: 'butler',
+          resourceType: BUTLER_WORKSPACE_RESOURCE_TYPE,
+          conditions: { anyOf: [first, ...rest] },
+        };
+      }
+      default:
+        return DENY;
+    }
+  }
+}

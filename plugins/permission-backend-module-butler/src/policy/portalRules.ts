@@ -1,0 +1,87 @@
+/*
+ * Who may do what, per permission the portal declares (the *-common packages). One row per
+ * permission, so that the README's table, the policy and the role × action test read the same
+ * source; a portal permission without a row is refused (and a test fails) rather than allowed.
+ *
+ *   read       every signed-in user who is not disabled (what they see is still limited: the
+ *              butler routes show only their teams' clusters, addons and teams)
+ *   teamRole   a platform admin, or a user with one of `roles` in at least one team
+ *   workspace  conditional: the workspace's owner, or a member of its owning team with one of
+ *              `roles` (rules in butler-common's permissionRules)
+ *   platform   platform admins only
+ * Platform admins are allowed everything; platform viewers every `read` and workspace read.
+ */
+import {
+  butlerAddonReadPermission,
+  butlerClusterReadPermission,
+  butlerTeamReadPermission,
+  butlerWorkspaceOperatePermission,
+  butlerWorkspaceReadPermission,
+  type TeamRole,
+} from '@butler-portal/plugin-butler-common';
+import {
+  gitopsChangeClosePermission,
+  gitopsChangeCreatePermission,
+  gitopsChangeMergePermission,
+  gitopsChangeReviewPermission,
+  gitopsResourceReadPermission,
+} from '@butler-portal/plugin-gitops-common';
+import {
+  pipelineChangeCreatePermission,
+  pipelineReadPermission,
+} from '@butler-portal/plugin-pipeline-common';
+import {
+  registryReadPermission,
+  registryTokenCreatePermission,
+  registryTokenRevokePermission,
+} from '@butler-portal/plugin-registry-common';
+
+export type PortalRule =
+  | { kind: 'read' }
+  | { kind: 'teamRole'; roles: readonly TeamRole[] }
+  | { kind: 'workspace'; roles: readonly TeamRole[]; read: boolean }
+  | { kind: 'platform' };
+
+const WRITERS: readonly TeamRole[] = ['admin', 'operator'];
+const ADMINS: readonly TeamRole[] = ['admin'];
+const MEMBERS: readonly TeamRole[] = ['admin', 'operator', 'viewer'];
+
+/** permission name → rule */
+export const PORTAL_RULES: ReadonlyMap<string, PortalRule> = new Map<
+  string,
+  PortalRule
+>([
+  // Butler runtime: workspaces per owner and owning team; the rest filtered per team by the routes
+  [
+    butlerWorkspaceReadPermission.name,
+    { kind: 'workspace', roles: MEMBERS, read: true },
+  ],
+  [
+    butlerWorkspaceOperatePermission.name,
+    { kind: 'workspace', roles: WRITERS, read: false },
+  ],
+  [butlerClusterReadPermission.name, { kind: 'read' }],
+  [butlerAddonReadPermission.name, { kind: 'read' }],
+  [butlerTeamReadPermission.name, { kind: 'read' }],
+  // GitOps: anyone reads the repository; operators propose; team admins review, merge, close
+  [gitopsResourceReadPermission.name, { kind: 'read' }],
+  [gitopsChangeCreatePermission.name, { kind: 'teamRole', roles: WRITERS }],
+  [gitopsChangeReviewPermission.name, { kind: 'teamRole', roles: ADMINS }],
+  [gitopsChangeMergePermission.name, { kind: 'teamRole', roles: ADMINS }],
+  [gitopsChangeClosePermission.name, { kind: 'teamRole', roles: ADMINS }],
+  // Herald pipelines
+  [pipelineReadPermission.name, { kind: 'read' }],
+  [pipelineChangeCreatePermission.name, { kind: 'teamRole', roles: WRITERS }],
+  // Keeper: tokens for CI are an operator's tool; revoking someone else's is the platform's
+  [registryReadPermission.name, { kind: 'read' }],
+  [registryTokenCreatePermission.name, { kind: 'teamRole', roles: WRITERS }],
+  [registryTokenRevokePermission.name, { kind: 'platform' }],
+]);
+
+/** Prefixes of the permissions the portal declares (a name with one and no row is refused). */
+export const PORTAL_PERMISSION_PREFIXES = [
+  'butler.',
+  'gitops.',
+  'pipeline.',
+  'registry.',
+];
