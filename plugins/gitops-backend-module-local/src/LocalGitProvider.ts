@@ -32,8 +32,10 @@ import {
   ReviewInput,
   TreeEntry,
 } from '@butler-portal/plugin-gitops-node';
-import { VALIDATION_CHECK_CONTEXT } from '@butler-portal/plugin-gitops-node';
 import { readBlobsWithGit } from './catFileBatch';
+import { validateActor, validateDescription, validateTitle } from './changeInput';
+import { findTreeEntry, readTextAt } from './readTree';
+import { ChangeViews, type ViewContext } from './changeView';
 import {
   CHANGE_FILE,
   CHANGE_REF_PREFIX,
@@ -52,15 +54,9 @@ import { SerialQueue } from './serialQueue';
 import { applyFileOperations } from './treeEdit';
 import { diffPaths } from './treeDiff';
 import { mergeTrees } from './treeMerge';
-import {
-  CODEOWNERS_LOCATIONS,
-  CodeOwnersRule,
-  parseCodeOwners,
-} from '@butler-portal/plugin-gitops-node';
-import { evaluateApproval, OwnerDirectory } from '@butler-portal/plugin-gitops-node';
+import type { OwnerDirectory } from '@butler-portal/plugin-gitops-node';
 import {
   COMMIT_STATUS_NOTES_REF,
-  readCommitChecks,
   validateCheck,
   writeCommitCheck,
 } from './commitStatusNotes';
@@ -114,35 +110,6 @@ const sameRef = (a: string, b: string) =>
   a.toLocaleLowerCase('en-US') === b.toLocaleLowerCase('en-US');
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
-function validateActor(actor: Actor): Actor {
-  if (!actor || typeof actor.userRef !== 'string' || !actor.userRef.trim()) {
-    throw new InputError(
-      'actor.userRef: the acting user entity ref is required',
-    );
-  }
-  if (typeof actor.name !== 'string' || typeof actor.email !== 'string') {
-    throw new InputError('actor: name and email must be strings');
-  }
-  return actor;
-}
-
-function validateTitle(title: string): string {
-  if (typeof title !== 'string' || !title.trim()) {
-    throw new InputError('title: a non-empty title is required');
-  }
-  if (title.length > 256) throw new InputError('title: at most 256 characters');
-  return title.replace(/\s*[\r\n]+\s*/g, ' ').trim();
-}
-
-function validateDescription(description: string | undefined): string {
-  if (description === undefined) return '';
-  if (typeof description !== 'string')
-    throw new InputError('description: must be a string');
-  if (description.length > 65536)
-    throw new InputError('description: at most 65536 characters');
-  return description;
-}
-
 /** One planned write: refs to move atomically, and what to report once they moved. */
 interface Plan<T> {
   updates: RefUpdate[];
@@ -150,16 +117,8 @@ interface Plan<T> {
   result: T;
 }
 
-/** Per-call cache so that listing many changes reads each shared thing once. */
-interface ViewContext {
-  notesCommit?: string;
-  codeOwners: Map<string, Promise<CodeOwnersRule[]>>;
-}
-
 /** parsed change records kept, by meta commit */
 const META_CACHE_SIZE = 20_000;
-/** how long a computed change request view is reused for the same refs (catalog answers age) */
-const VIEW_TTL_MS = 15_000;
 
 export class LocalGitProvider implements GitProvider {
   readonly type = 'local' as const;
@@ -169,7 +128,7 @@ export class LocalGitProvider implements GitProvider {
   private readonly objects: ObjectStore;
   private readonly queue = new SerialQueue();
   private readonly metaByCommit = new Map<string, ChangeMeta>();
-  private readonly views = new Map<string, { view: ChangeRequest; until: number }>();
+  private readonly views: ChangeViews;
   private staleLocksSwept = false;
   private readonly requiredApprovals: number;
   private readonly allowSelfApproval: boolean;
@@ -198,6 +157,14 @@ export class LocalGitProvider implements GitProvider {
       isGroup: options.isGroup ?? (async () => false),
       resolveEmail: options.resolveEmail ?? (async () => undefined),
     };
+    this.views = new ChangeViews({
+      repository: this.repository,
+      objects: this.objects,
+      refs: this.refs,
+      directory: this.directory,
+      requiredApprovals: this.requiredApprovals,
+      allowSelfApproval: this.allowSelfApproval,
+    });
   }
 
   // ---------------------------------------------------------------- reading the repository
@@ -236,34 +203,12 @@ export class LocalGitProvider implements GitProvider {
     return this.head(ref);
   }
 
-  /** the tree entry at `path` below a commit or tree, undefined when absent */
-  private async findEntry(
-    treeish: string,
-    path: string,
-  ): Promise<TreeItem | undefined> {
-    let entry: TreeItem | undefined = {
-      mode: '040000',
-      path: '',
-      oid: treeish,
-      type: 'tree',
-    };
-    for (const part of path ? path.split('/') : []) {
-      if (entry?.type !== 'tree') return undefined;
-      entry = (await this.objects.readTree(entry.oid)).find(
-        e => e.path === part,
-      );
-    }
-    return entry;
+  private readText(treeish: string, path: string): Promise<FileContent | undefined> {
+    return readTextAt(this.objects, treeish, path);
   }
 
-  private async readText(
-    treeish: string,
-    path: string,
-  ): Promise<FileContent | undefined> {
-    const entry = await this.findEntry(treeish, path);
-    if (entry?.type !== 'blob') return undefined;
-    const content = (await this.objects.readBlob(entry.oid)).toString('utf8');
-    return { path, content, sha: entry.oid };
+  private findEntry(treeish: string, path: string): Promise<TreeItem | undefined> {
+    return findTreeEntry(this.objects, treeish, path);
   }
 
   async readFile(path: string, ref?: string): Promise<FileContent | undefined> {
@@ -350,152 +295,16 @@ export class LocalGitProvider implements GitProvider {
     return metas.filter(m => m !== undefined).map(m => m!.meta);
   }
 
-  /** head and merge base as they are now: an open change follows its source branch */
-  private async currentSides(meta: ChangeMeta) {
-    const targetTip = await this.refs.read(`refs/heads/${meta.targetBranch}`);
-    if (meta.state !== 'open') {
-      return {
-        targetTip,
-        head: meta.headSha,
-        base: meta.baseSha,
-        branchTip: undefined,
-      };
-    }
-    const branchTip = await this.refs.read(`refs/heads/${meta.sourceBranch}`);
-    const head = branchTip ?? meta.headSha;
-    const base =
-      (targetTip && (await this.objects.mergeBase(head, targetTip))) ||
-      meta.baseSha;
-    return { targetTip, head, base, branchTip };
+  private currentSides(meta: ChangeMeta) {
+    return this.views.currentSides(meta);
   }
 
-  private codeOwnersAt(
-    commit: string,
-    ctx: ViewContext,
-  ): Promise<CodeOwnersRule[]> {
-    let rules = ctx.codeOwners.get(commit);
-    if (!rules) {
-      rules = (async () => {
-        for (const location of CODEOWNERS_LOCATIONS) {
-          const file = await this.readText(commit, location);
-          if (file) return parseCodeOwners(file.content);
-        }
-        return [];
-      })();
-      ctx.codeOwners.set(commit, rules);
-    }
-    return rules;
+  private view(meta: ChangeMeta, ctx: ViewContext): Promise<ChangeRequest> {
+    return this.views.view(meta, ctx);
   }
 
-  private async newViewContext(): Promise<ViewContext> {
-    return {
-      notesCommit: await this.refs.read(COMMIT_STATUS_NOTES_REF),
-      codeOwners: new Map(),
-    };
-  }
-
-  /**
-   * The change request as it stands now. Its inputs are the record (number and update time), the
-   * tips of both branches and the status notes; for the same inputs the answer is kept for a
-   * little while (group membership, read from the catalog, may change meanwhile), so that a
-   * listing of every change request does not merge-test each one again.
-   */
-  private async view(
-    meta: ChangeMeta,
-    ctx: ViewContext,
-  ): Promise<ChangeRequest> {
-    const [targetTip, branchTip] = await Promise.all([
-      this.refs.read(`refs/heads/${meta.targetBranch}`),
-      meta.state === 'open' ? this.refs.read(`refs/heads/${meta.sourceBranch}`) : undefined,
-    ]);
-    const key = [meta.number, meta.updatedAt, targetTip, branchTip, ctx.notesCommit].join('\u0000');
-    const now = Date.now();
-    const cached = this.views.get(key);
-    if (cached && cached.until > now) return structuredClone(cached.view);
-    const view = await this.computeView(meta, ctx);
-    for (const [k, v] of this.views) if (v.until <= now) this.views.delete(k);
-    if (this.views.size >= META_CACHE_SIZE) this.views.delete(this.views.keys().next().value!);
-    this.views.set(key, { view, until: now + VIEW_TTL_MS });
-    return structuredClone(view);
-  }
-
-  private async computeView(
-    meta: ChangeMeta,
-    ctx: ViewContext,
-  ): Promise<ChangeRequest> {
-    const { targetTip, head, base } = await this.currentSides(meta);
-    const paths = (await diffPaths(this.objects, base, head)).map(c => c.path);
-    const checks = await readCommitChecks(this.objects, ctx.notesCommit, head);
-    const { state: approval, changesRequestedBy } = await evaluateApproval({
-      reviews: meta.reviews,
-      headSha: head,
-      authorRef: meta.author.userRef,
-      paths,
-      // the rules of the branch the change goes into, as on GitHub
-      codeOwners: targetTip ? await this.codeOwnersAt(targetTip, ctx) : [],
-      policy: {
-        requiredApprovals: this.requiredApprovals,
-        allowSelfApproval: this.allowSelfApproval,
-      },
-      directory: this.directory,
-    });
-
-    let mergeableReason: string | undefined;
-    if (meta.state !== 'open') {
-      mergeableReason = meta.state;
-    } else if (!targetTip) {
-      mergeableReason = 'target_missing';
-    } else if (
-      (
-        await mergeTrees(this.objects, {
-          base,
-          ours: targetTip,
-          theirs: head,
-          write: false,
-        })
-      ).conflicts.length > 0
-    ) {
-      mergeableReason = 'conflict';
-    } else if (changesRequestedBy.length > 0) {
-      mergeableReason = 'changes_requested';
-    } else if (!approval.approved) {
-      mergeableReason = 'not_approved';
-    } else if (checks.some(c => c.state === 'failure' || c.state === 'error')) {
-      mergeableReason = 'checks_failed';
-    } else if (
-      checks.some(c => c.state === 'pending') ||
-      // no validation status yet is not a pass: it is still to come
-      !checks.some(c => c.context === VALIDATION_CHECK_CONTEXT)
-    ) {
-      mergeableReason = 'checks_pending';
-    }
-
-    return {
-      id: String(meta.number),
-      number: meta.number,
-      repository: this.repository,
-      title: meta.title,
-      description: meta.description,
-      state: meta.state,
-      sourceBranch: meta.sourceBranch,
-      targetBranch: meta.targetBranch,
-      headSha: head,
-      baseSha: base,
-      ...(meta.mergeCommitSha && { mergeCommitSha: meta.mergeCommitSha }),
-      author: {
-        name: meta.author.name,
-        email: meta.author.email,
-        userRef: meta.author.userRef,
-      },
-      createdAt: meta.createdAt,
-      updatedAt: meta.updatedAt,
-      reviews: meta.reviews,
-      checks,
-      approval,
-      mergeable: mergeableReason === undefined,
-      ...(mergeableReason && { mergeableReason }),
-      paths,
-    };
+  private newViewContext(): Promise<ViewContext> {
+    return this.views.newContext();
   }
 
   async listChanges(filter?: ChangeFilter): Promise<ChangeRequest[]> {

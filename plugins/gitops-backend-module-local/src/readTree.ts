@@ -1,0 +1,36 @@
+/*
+ * Reading paths out of git trees: the entry at a path below a commit or tree, and a file's text.
+ */
+import type { FileContent } from '@butler-portal/plugin-gitops-node';
+import type { ObjectStore, TreeItem } from './objectStore';
+
+/** the tree entry at `path` below a commit or tree, undefined when absent */
+export async function findTreeEntry(
+  objects: ObjectStore,
+  treeish: string,
+  path: string,
+): Promise<TreeItem | undefined> {
+  let entry: TreeItem | undefined = {
+    mode: '040000',
+    path: '',
+    oid: treeish,
+    type: 'tree',
+  };
+  for (const part of path ? path.split('/') : []) {
+    if (entry?.type !== 'tree') return undefined;
+    entry = (await objects.readTree(entry.oid)).find(e => e.path === part);
+  }
+  return entry;
+}
+
+/** a file's text at a commit or tree, undefined when there is no such file */
+export async function readTextAt(
+  objects: ObjectStore,
+  treeish: string,
+  path: string,
+): Promise<FileContent | undefined> {
+  const entry = await findTreeEntry(objects, treeish, path);
+  if (entry?.type !== 'blob') return undefined;
+  const content = (await objects.readBlob(entry.oid)).toString('utf8');
+  return { path, content, sha: entry.oid };
+}
