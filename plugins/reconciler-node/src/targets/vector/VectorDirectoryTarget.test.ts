@@ -97,6 +97,31 @@ describe('VectorDirectoryTarget', () => {
     expect(fs.readdirSync(root).sort()).toEqual(['.keep.tmp']);
   });
 
+  it('refuses names that could leave the folder', async () => {
+    const target = new VectorDirectoryTarget({ root });
+    for (const hostile of [
+      { kind: 'Pipeline' as const, namespace: '..', name: 'x' },
+      {
+        kind: 'Pipeline' as const,
+        namespace: 'team-a',
+        name: '../../etc/passwd',
+      },
+      { kind: 'Pipeline' as const, namespace: 'team-a', name: 'a%2F..' },
+      { kind: 'Workspace' as const, namespace: 'team-a', name: 'dev' },
+    ]) {
+      expect(() => target.filePath(hostile)).toThrow(
+        `${hostile.kind} ${hostile.namespace}/${hostile.name} is not a pipeline name a Vector directory can hold`,
+      );
+      await expect(target.delete(hostile)).rejects.toThrow(
+        'is not a pipeline name',
+      );
+      expect(await target.health(hostile).catch(e => e.message)).toMatch(
+        /is not a pipeline name/,
+      );
+    }
+    expect(fs.readdirSync(root)).toEqual([]);
+  });
+
   it('refuses an object that is not a rendered pipeline', async () => {
     const target = new VectorDirectoryTarget({ root });
     const one = desiredPipeline('team-a', 'one');

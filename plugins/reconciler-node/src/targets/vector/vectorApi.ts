@@ -90,6 +90,8 @@ export class VectorApiClient {
       );
     }
     const components = new Map<string, { kind: string; type: string }>();
+    // a Vector shutting down says so; its component list is not worth waiting for
+    if (!healthy) return { healthy, components };
     let after: string | undefined;
     for (let page = 0; page < MAX_PAGES; page++) {
       const response = await this.#request('/graphql', {
