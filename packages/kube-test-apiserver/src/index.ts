@@ -30,3 +30,5 @@ export type {
 } from './server/faults';
 export type { RecordedRequest } from './server/KubeTestApiServer';
 export type { KubeStatus } from './api/status';
+export { EXEC_PROTOCOLS } from './exec/execServer';
+export type { ExecProcess } from './exec/execServer';

@@ -2,6 +2,7 @@
  * Starts a test API server on 127.0.0.1 with an ephemeral port, with CRDs installed through
  * its own API (so they are validated like any CRD sent to it).
  */
+import type { ExecProcess } from './exec/execServer';
 import { KubeConfig } from '@kubernetes/client-node';
 import { readCrds } from './butlerCrds';
 import { kubeConfigFor, kubeconfigYamlFor } from './kubeconfig';
@@ -17,6 +18,8 @@ export interface StartKubeTestApiServerOptions {
   watchHistorySize?: number;
   /** time between periodic watch bookmarks, ms (default 60000, as the apiserver) */
   watchBookmarkIntervalMs?: number;
+  /** where `pods/exec` runs its processes, one folder per pod (default a fresh temporary folder) */
+  execSandboxRoot?: string;
 }
 
 export interface KubeTestApiServerHandle {
@@ -47,6 +50,10 @@ export interface KubeTestApiServerHandle {
   ): Record<string, any>;
   /** the current global resourceVersion */
   resourceVersion(): number;
+  /** every `pods/exec` session so far: its process, what reached its stdin, its exit */
+  execProcesses(): readonly ExecProcess[];
+  /** the folder under which each pod's exec'd processes run (`<root>/<namespace>/<pod>`) */
+  execSandboxRoot: string;
   stop(): Promise<void>;
 }
 
@@ -56,6 +63,7 @@ export async function startKubeTestApiServer(
   const server = new KubeTestApiServer({
     watchHistorySize: options.watchHistorySize,
     watchBookmarkIntervalMs: options.watchBookmarkIntervalMs,
+    execSandboxRoot: options.execSandboxRoot,
   });
   const url = await server.listen();
   try {
@@ -86,6 +94,8 @@ export async function startKubeTestApiServer(
     createObject: (object, fieldManager) =>
       server.createObject(object, fieldManager),
     resourceVersion: () => server.store.currentResourceVersion(),
+    execProcesses: () => server.exec.processes(),
+    execSandboxRoot: server.exec.sandboxRoot,
     stop: () => server.stop(),
   };
 }

@@ -1,5 +1,5 @@
 /*
- * The built-in kinds the portal touches: Namespace and ConfigMap (core/v1) and
+ * The built-in kinds the portal touches: Namespace, ConfigMap, Pod and Secret (core/v1) and
  * CustomResourceDefinition (apiextensions.k8s.io/v1). Their schemas are written here in the
  * same OpenAPI form as a CRD's, covering the fields the portal and its tests use.
  */
@@ -246,8 +246,68 @@ export const CUSTOM_RESOURCE_DEFINITION = builtinKind({
   },
 });
 
+/**
+ * Pods exist so that `pods/exec` has a target (execServer): spec and status are kept as given;
+ * no container runs. An exec runs a real process in the pod's sandbox folder instead.
+ */
+export const POD = builtinKind({
+  group: '',
+  kind: 'Pod',
+  listKind: 'PodList',
+  plural: 'pods',
+  singular: 'pod',
+  shortNames: ['po'],
+  namespaced: true,
+  nameRule: 'dns1123Subdomain',
+  allowUnconditionalUpdate: true,
+  tracksGeneration: false,
+  v1: {
+    schema: {
+      type: 'object',
+      properties: {
+        spec: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
+        status: {
+          type: 'object',
+          'x-kubernetes-preserve-unknown-fields': true,
+        },
+      },
+    },
+    statusSubresource: true,
+  },
+});
+
+/** Secrets hold e.g. a tenant cluster's kubeconfig (TenantCluster kubeconfigSecretRef). */
+export const SECRET = builtinKind({
+  group: '',
+  kind: 'Secret',
+  listKind: 'SecretList',
+  plural: 'secrets',
+  singular: 'secret',
+  shortNames: [],
+  namespaced: true,
+  nameRule: 'dns1123Subdomain',
+  allowUnconditionalUpdate: true,
+  tracksGeneration: false,
+  v1: {
+    schema: {
+      type: 'object',
+      properties: {
+        type: { type: 'string' },
+        data: {
+          type: 'object',
+          additionalProperties: { type: 'string', format: 'byte' },
+        },
+        immutable: { type: 'boolean' },
+      },
+    },
+    statusSubresource: false,
+  },
+});
+
 export const BUILTIN_RESOURCES: ResourceType[] = [
   NAMESPACE,
   CONFIG_MAP,
   CUSTOM_RESOURCE_DEFINITION,
+  POD,
+  SECRET,
 ];

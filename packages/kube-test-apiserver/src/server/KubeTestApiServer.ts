@@ -11,7 +11,12 @@ import {
   resourceNotServed,
   internalError,
 } from '../api/status';
-import { ResourceType, servedVersion } from '../resources/ResourceType';
+import { ExecServer } from '../exec/execServer';
+import {
+  ResourceType,
+  servedVersion,
+  storageKey,
+} from '../resources/ResourceType';
 import { ObjectStore } from '../store/ObjectStore';
 import {
   FaultInjector,
@@ -46,6 +51,8 @@ export interface KubeTestApiServerOptions {
   watchHistorySize?: number;
   /** time between periodic watch bookmarks, ms (default 60000, the apiserver's) */
   watchBookmarkIntervalMs?: number;
+  /** where exec'd processes run, one folder per pod (default a fresh temporary folder) */
+  execSandboxRoot?: string;
   /** namespaces that exist from the start (default: default, kube-system) */
   namespaces?: string[];
 }
@@ -61,6 +68,8 @@ export class KubeTestApiServer {
   private readonly server: http.Server;
   private readonly bookmarkIntervalMs: number;
   private address = '';
+  /** `pods/exec` over WebSocket: a real process per session in the pod's sandbox folder */
+  readonly exec: ExecServer;
 
   constructor(options: KubeTestApiServerOptions = {}) {
     this.store = new ObjectStore(options.watchHistorySize ?? 10000);
@@ -68,6 +77,27 @@ export class KubeTestApiServer {
     this.handler = new ResourceHandler(this.store, this.registry);
     this.server = http.createServer((req, res) => {
       this.handle(req, res).catch(e => this.fail(res, e));
+    });
+    this.exec = new ExecServer({
+      podExists: (namespace, pod) =>
+        !!this.store.get(
+          storageKey({ group: '', plural: 'pods' }),
+          namespace,
+          pod,
+        ),
+      sandboxRoot: options.execSandboxRoot,
+    });
+    this.server.on('upgrade', (req, socket, head) => {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      this.recorded.push({
+        method: 'GET',
+        path: url.pathname,
+        query: url.search.replace(/^\?/, ''),
+        contentType: '',
+      });
+      if (!this.exec.handleUpgrade(req, socket, head)) {
+        socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      }
     });
     this.server.on('connection', socket => {
       this.sockets.add(socket);
@@ -88,6 +118,7 @@ export class KubeTestApiServer {
   /** Ends watches, drops hanging requests and closes the listener. */
   async stop(): Promise<void> {
     for (const w of [...this.watches]) w.close();
+    this.exec.stop();
     for (const s of this.sockets) s.destroy();
     await new Promise<void>(resolve => this.server.close(() => resolve()));
   }
