@@ -16,6 +16,7 @@ import {
   workerData,
 } from 'node:worker_threads';
 import type { ValidationResult } from '@butler-portal/plugin-gitops-common';
+import { isPipelineFile } from './pipelineCheck';
 import { validateFile, type ValidationJob } from './validateFile';
 
 export type { ValidationJob } from './validateFile';
@@ -82,6 +83,46 @@ function inWorker(
   });
 }
 
+/**
+ * Rough cost of validating a job, in units of an ordinary resource file. A Pipeline costs more
+ * (Herald's rules), and the first one in a thread far more: pipeline-common compiles the Vector
+ * component schemas it needs with Ajv, once per thread (about 400 ms in scripts/benchmark.js).
+ */
+const PIPELINE_COST = 5;
+const PIPELINE_SET_UP_COST = 400;
+
+/**
+ * Splits the jobs (by index) between the threads: every Pipeline to the main thread, so the
+ * Vector schemas are compiled once, then the other files so that the estimated costs even out.
+ */
+export function planThreads(
+  jobs: readonly ValidationJob[],
+  threads: number,
+): number[][] {
+  const pipelines: number[] = [];
+  const others: number[] = [];
+  jobs.forEach((job, i) =>
+    (isPipelineFile(job.text) ? pipelines : others).push(i),
+  );
+  const pipelineCost =
+    pipelines.length > 0
+      ? PIPELINE_SET_UP_COST + pipelines.length * PIPELINE_COST
+      : 0;
+  const target = (pipelineCost + others.length) / threads;
+  const ownOthers = Math.max(0, Math.round(target - pipelineCost));
+  const own = [...pipelines, ...others.slice(0, ownOthers)].sort(
+    (a, b) => a - b,
+  );
+  const rest = others.slice(ownOthers);
+  const size = Math.ceil(rest.length / (threads - 1));
+  return [
+    own,
+    ...Array.from({ length: threads - 1 }, (_, i) =>
+      rest.slice(i * size, (i + 1) * size),
+    ),
+  ].filter((chunk, i) => i === 0 || chunk.length > 0);
+}
+
 /** Validates every job; results in the order of `jobs`, as `validate()` gives them. */
 export async function validateInParallel(
   jobs: readonly ValidationJob[],
@@ -89,22 +130,30 @@ export async function validateInParallel(
   const entry = workerEntry();
   const threads = entry ? threadCount(jobs.length, true) : 1;
   if (!entry || threads === 1) return validateJobs(jobs);
-  const size = Math.ceil(jobs.length / threads);
-  const chunks = Array.from({ length: threads }, (_, i) =>
-    jobs.slice(i * size, (i + 1) * size),
-  );
+  const [own, ...shares] = planThreads(jobs, threads).map(indexes => ({
+    indexes,
+    jobs: indexes.map(i => jobs[i]),
+  }));
   // workers first, so they load while the main thread validates its own share
-  const others = chunks.slice(1).map(chunk =>
-    inWorker(entry, chunk).catch(error => {
+  const others = shares.map(share =>
+    inWorker(entry, share.jobs).catch(error => {
       // never a reason to give no answer: say so (on stderr) and do the share here
       process.emitWarning(
         `butler-gitops: a validation worker failed (${error}); validating in the main thread`,
       );
-      return validateJobs(chunk);
+      return validateJobs(share.jobs);
     }),
   );
-  const own = validateJobs(chunks[0]);
-  return [own, ...(await Promise.all(others))].flat();
+  const results = new Array<ValidationResult>(jobs.length);
+  const place = (indexes: number[], outcomes: ValidationResult[]) =>
+    indexes.forEach((index, k) => {
+      results[index] = outcomes[k];
+    });
+  place(own.indexes, validateJobs(own.jobs));
+  (await Promise.all(others)).forEach((outcomes, k) =>
+    place(shares[k].indexes, outcomes),
+  );
+  return results;
 }
 
 /**
