@@ -157,6 +157,12 @@ describe('PipelineEditor', () => {
     fireEvent.click(await screen.findByTestId('node-console'));
     fireEvent.click(screen.getByRole('button', { name: 'Delete component console' }));
     await waitFor(() => expect(screen.queryByTestId('node-console')).not.toBeInTheDocument());
+    // Ctrl+Z in the canvas undoes, Ctrl+Shift+Z redoes; the toolbar does the same
+    const canvas = screen.getByTestId('pipeline-canvas');
+    fireEvent.keyDown(canvas, { key: 'z', ctrlKey: true });
+    expect(await screen.findByTestId('node-console')).toBeInTheDocument();
+    fireEvent.keyDown(canvas, { key: 'Z', ctrlKey: true, shiftKey: true });
+    await waitFor(() => expect(screen.queryByTestId('node-console')).not.toBeInTheDocument());
     fireEvent.click(screen.getByRole('button', { name: 'Undo' }));
     expect(await screen.findByTestId('node-console')).toBeInTheDocument();
   });
