@@ -195,9 +195,9 @@ async function main() {
     });
     const counting: SyncTarget = {
       name: directory.name,
-      apply: (objects, options) => {
+      apply: objects => {
         fileWrites += objects.length;
-        return directory.apply(objects, options);
+        return directory.apply(objects);
       },
       listManaged: options => directory.listManaged(options),
       delete: ref => {

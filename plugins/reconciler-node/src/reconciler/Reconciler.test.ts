@@ -9,6 +9,7 @@ import {
   removeTempDirs,
 } from '@butler-portal/plugin-gitops-backend-module-local/testUtils';
 import { DirectoryTarget } from '../targets/directory/DirectoryTarget';
+import type { ManagedChange, SyncTarget } from '../targets/types';
 import { Reconciler, ReconcilerOptions } from './Reconciler';
 import { DatabaseReconcilerStore } from './store/DatabaseReconcilerStore';
 import { alice, mergeChanges } from './testing/mergeChange';
@@ -469,6 +470,88 @@ describe('Reconciler', () => {
     expect(await fs.promises.readFile(edited, 'utf8')).toBe(original);
   });
 
+  it('compares a watched change once a commit on its way is applied, not halfway', async () => {
+    const { target, store, provider } = await setup();
+    let emit!: (change: ManagedChange) => void;
+    // the directory target, watchable: the test plays the watch
+    const watchable: SyncTarget = {
+      name: target.name,
+      apply: (objects, options) => target.apply(objects, options),
+      listManaged: options => target.listManaged(options),
+      delete: ref => target.delete(ref),
+      describeDrift: () => [
+        {
+          path: '.spec.owner',
+          managers: ['kubectl-edit (Update)'],
+          desired: 'alice@example.com',
+          live: 'mallory@example.com',
+        },
+      ],
+      watchManaged: async onChange => {
+        emit = onChange;
+        return { stop: async () => {} };
+      },
+    };
+    const r = new Reconciler({
+      provider,
+      target: watchable,
+      store,
+      selfHeal: false,
+      commitStatusContext: false,
+    });
+    await r.runOnce();
+    const watch = await r.watch();
+    try {
+      const state = (await store.getTargetState(target.name))!;
+      // another replica is applying a commit: what the watch sees may be halfway
+      await store.setTargetState({
+        ...state,
+        condition: { type: 'Reconciling', reason: 'Progressing' },
+      });
+      const ref = {
+        kind: 'Workspace' as const,
+        namespace: 'team-a',
+        name: 'alice-dev',
+      };
+      const reads = jest.spyOn(store, 'getTargetState');
+      emit({ ref, held: { ref, hash: 'what someone else wrote' } });
+      const record = async () =>
+        (await store.listInventory(target.name)).find(
+          x => x.ref.name === 'alice-dev',
+        );
+      // the watch has looked, seen the commit on its way, and left the record alone
+      await eventually(async () =>
+        reads.mock.calls.length > 0 ? true : undefined,
+      );
+      await reads.mock.results[0].value;
+      expect((await record())?.status).toBe('Synced');
+      reads.mockRestore();
+      // the replica is done: the change is compared now
+      await store.setTargetState(state);
+      const drifted = await eventually(async () => {
+        const found = await record();
+        return found?.status === 'Drifted' ? found : undefined;
+      });
+      expect(drifted).toMatchObject({
+        condition: {
+          type: 'Stalled',
+          reason: 'DriftDetected',
+          message:
+            '.spec.owner changed by kubectl-edit (Update): Git has "alice@example.com", the target "mallory@example.com"',
+        },
+        drift: [{ path: '.spec.owner', managers: ['kubectl-edit (Update)'] }],
+      });
+      expect((await store.getTargetState(target.name))?.condition).toEqual({
+        type: 'Stalled',
+        reason: 'DriftDetected',
+        message:
+          '1 of 2 changed in the target by someone else (self-heal is off)',
+      });
+    } finally {
+      await watch?.stop();
+    }
+  });
+
   it('polls an unchanged, synced commit cheaply, and compares in full every drift interval', async () => {
     const { provider, target, merge, reconciler, out } = await setup();
     const reads = { listTree: 0, readFile: 0 };
@@ -543,3 +626,14 @@ describe('Reconciler', () => {
     );
   });
 });
+
+/** polls until `check` gives a value; generous limit, the machine is shared */
+async function eventually<T>(check: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise(resolve => setTimeout(resolve, 50));
+  }
+}

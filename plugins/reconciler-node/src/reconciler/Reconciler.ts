@@ -455,21 +455,11 @@ export class Reconciler {
     this.#pending.clear();
     const ttl = this.#options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
     if (!(await store.acquireLease(target.name, this.#holder, ttl))) {
-      for (const change of changes) {
-        const key = refKey(change.ref);
-        if (!this.#pending.has(key)) this.#pending.set(key, change);
-      }
-      if (!this.#drainTimer) {
-        this.#drainTimer = setTimeout(() => {
-          this.#drainTimer = undefined;
-          this.#queueDrain();
-        }, 1000);
-        this.#drainTimer.unref?.();
-      }
+      this.#retryLater(changes);
       return;
     }
     try {
-      await this.#compareChanges(changes);
+      if (!(await this.#compareChanges(changes))) this.#retryLater(changes);
     } finally {
       await store
         .releaseLease(target.name, this.#holder)
@@ -481,12 +471,31 @@ export class Reconciler {
     }
   }
 
-  async #compareChanges(changes: ManagedChange[]): Promise<void> {
+  /** puts changes back (unless newer ones came) and drains again in a second */
+  #retryLater(changes: ManagedChange[]): void {
+    for (const change of changes) {
+      const key = refKey(change.ref);
+      if (!this.#pending.has(key)) this.#pending.set(key, change);
+    }
+    if (!this.#drainTimer) {
+      this.#drainTimer = setTimeout(() => {
+        this.#drainTimer = undefined;
+        this.#queueDrain();
+      }, 1000);
+      this.#drainTimer.unref?.();
+    }
+  }
+
+  /** false when the changes cannot be compared yet (a commit is being applied elsewhere) */
+  async #compareChanges(changes: ManagedChange[]): Promise<boolean> {
     const { target, store, logger } = this.#options;
     const state = await store.getTargetState(target.name);
-    // before the first sync, or while a commit is on its way, the sync compares everything
     const revision = state?.revision;
-    if (!state || !revision || state.condition.reason === 'Progressing') return;
+    // before the first sync, the first sync compares everything
+    if (!state || !revision) return true;
+    // a commit on its way (another replica applying it, or one that died doing so): the
+    // objects may be halfway between two commits; compare once it is done
+    if (state.condition.reason === 'Progressing') return false;
     const desired = await this.#desiredAt(revision);
     const inventory = await store.listInventory(target.name);
     const recordByKey = new Map(inventory.map(r => [refKey(r.ref), r]));
@@ -554,7 +563,7 @@ export class Reconciler {
         }
       });
     }
-    if (updates.length === 0) return;
+    if (updates.length === 0) return true;
     await store.upsertInventory(target.name, updates);
     for (const u of updates) recordByKey.set(refKey(u.ref), u);
     await this.#refreshCondition(
@@ -562,6 +571,7 @@ export class Reconciler {
       [...recordByKey.values()],
       desired.size,
     );
+    return true;
   }
 
   /**
