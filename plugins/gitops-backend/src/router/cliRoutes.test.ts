@@ -15,6 +15,7 @@ import {
   createCliRoutes,
   findPortalRoot,
   ifNoneMatchHits,
+  repositoryCliBundle,
 } from './cliRoutes';
 import { errorResponses } from './errorResponses';
 
@@ -151,6 +152,29 @@ describe('GET /api/gitops/cli/butler-gitops.mjs', () => {
     const ok = await request(app).get('/cli/butler-gitops.mjs');
     expect(ok.status).toBe(200);
     expect(ok.headers['x-butler-portal-version']).toBe('1.2.3');
+  });
+});
+
+describe('repositoryCliBundle', () => {
+  it('serves the file the build wrote where it cannot build, and looks again until there is one', async () => {
+    // a "portal repository" with the package but neither the build script nor esbuild
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'gitops-cli-root-'));
+    try {
+      const dir = path.join(root, 'packages/gitops-cli');
+      fs.mkdirSync(path.join(dir, 'dist-bundle'), { recursive: true });
+      fs.writeFileSync(path.join(dir, 'package.json'), '{}');
+      const source = repositoryCliBundle(root);
+      expect(await source()).toBeUndefined();
+      fs.writeFileSync(path.join(dir, 'dist-bundle/butler-gitops.mjs'), 'ok');
+      expect(await source()).toEqual({
+        contents: Buffer.from('ok'),
+        // printf ok | sha256sum
+        sha256:
+          '2689367b205c16ce32ed4200942b8b8b1e262dfc70d9bc9fbc77c49699a4f1df',
+      });
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 });
 

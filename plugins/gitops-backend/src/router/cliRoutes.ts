@@ -62,7 +62,8 @@ function sha256(contents: Buffer): string {
 /**
  * The bundle of the portal repository at `root`: built in memory by its build script when
  * esbuild is installed, else read from the file the build wrote. The outcome (or the failure)
- * is kept, so the build runs once per process; a failed build is retried on the next request.
+ * is kept, so the build runs once per process; a failed build, or a file not written yet, is
+ * looked for again on the next request.
  */
 export function repositoryCliBundle(
   root: string | undefined = findPortalRoot(),
@@ -84,10 +85,17 @@ export function repositoryCliBundle(
     return contents && { contents, sha256: sha256(contents) };
   };
   return () => {
-    pending ??= load().catch(error => {
-      pending = undefined;
-      throw error;
-    });
+    pending ??= load().then(
+      bundle => {
+        // not built yet: look again next time, an operator may be running the build now
+        if (!bundle) pending = undefined;
+        return bundle;
+      },
+      error => {
+        pending = undefined;
+        throw error;
+      },
+    );
     return pending;
   };
 }
