@@ -38,8 +38,8 @@ import { GitOpsEntityProvider } from '../src/provider/GitOpsEntityProvider';
 import {
   fixedGitProviders,
   gitEventsRelay,
-} from '../src/testing/gitEventsRelay';
-import { workspaceYaml } from '../src/testing/localRepository';
+} from '../src/__testUtils__/gitEventsRelay';
+import { workspaceYaml } from '../src/__testUtils__/localRepository';
 
 const FILES = Number(process.argv[2] ?? 10_000);
 const MERGES = Number(process.argv[3] ?? 5);

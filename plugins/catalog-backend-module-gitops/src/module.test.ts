@@ -19,7 +19,7 @@ import {
   ANNOTATION_SOURCE_REPOSITORY,
 } from './entity/annotations';
 import catalogModuleGitOps from './index';
-import { fixedGitProviders, gitEventsRelay } from './testing/gitEventsRelay';
+import { fixedGitProviders, gitEventsRelay } from './__testUtils__/gitEventsRelay';
 import {
   asProviderType,
   createTestRepository,
@@ -28,7 +28,7 @@ import {
   type TestRepository,
   workspaceYaml,
   writeFiles,
-} from './testing/localRepository';
+} from './__testUtils__/localRepository';
 
 const GITHUB_SECRET = 'github-webhook-secret';
 const GITLAB_SECRET = 'gitlab-webhook-secret';

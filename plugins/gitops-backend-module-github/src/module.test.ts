@@ -1,34 +1,11 @@
-import { createBackendPlugin } from '@backstage/backend-plugin-api';
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import {
-  gitopsProvidersExtensionPoint,
-  type GitProviderFactory,
-} from '@butler-portal/plugin-gitops-node';
+import { factoriesRegisteredBy } from '@butler-portal/plugin-gitops-node/testUtils';
 import { gitopsModuleGithubProvider } from './module';
 import { githubProviderFactory } from './githubProviderFactory';
 
 describe('gitopsModuleGithubProvider', () => {
   it('registers the `github` provider type through the gitops extension point', async () => {
-    const registered: GitProviderFactory<any>[] = [];
-    // stands in for the gitops backend plugin: owns the extension point, nothing else
-    const gitops = createBackendPlugin({
-      pluginId: 'gitops',
-      register(env) {
-        env.registerExtensionPoint(gitopsProvidersExtensionPoint, {
-          addProviderFactory: factory => registered.push(factory),
-        });
-        env.registerInit({ deps: {}, async init() {} });
-      },
-    });
-    const backend = await startTestBackend({
-      features: [
-        gitops,
-        gitopsModuleGithubProvider,
-        mockServices.rootConfig.factory({ data: { gitops: { repositories: [] } } }),
-      ],
-    });
+    const registered = await factoriesRegisteredBy(gitopsModuleGithubProvider);
     expect(registered).toEqual([githubProviderFactory]);
     expect(registered[0].type).toBe('github');
-    await backend.stop();
   });
 });

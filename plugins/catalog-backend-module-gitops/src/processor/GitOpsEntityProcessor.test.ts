@@ -3,7 +3,7 @@ import type { CatalogProcessorResult } from '@backstage/plugin-catalog-node';
 import { validate } from '@butler-portal/plugin-gitops-common';
 import { ANNOTATION_SOURCE_ERROR } from '../entity/annotations';
 import { resourceToEntity } from '../entity/resourceToEntity';
-import { artifactYaml, workspaceYaml } from '../testing/localRepository';
+import { artifactYaml, workspaceYaml } from '../__testUtils__/localRepository';
 import { GitOpsEntityProcessor } from './GitOpsEntityProcessor';
 
 const location = {

@@ -18,7 +18,7 @@ import {
   removeTempDirs,
   type TestRepository,
   workspaceYaml,
-} from '../testing/localRepository';
+} from '../__testUtils__/localRepository';
 import { GitOpsEntityProvider } from './GitOpsEntityProvider';
 
 const ALL_KINDS = KINDS.map(k => k.kind);

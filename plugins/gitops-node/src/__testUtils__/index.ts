@@ -1,1 +1,2 @@
 export * from './actors';
+export * from './providerModules';

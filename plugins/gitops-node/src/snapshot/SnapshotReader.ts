@@ -22,6 +22,9 @@ import {
 import type { GitProvider, TreeEntry } from '../provider/types';
 import { mapLimited } from '../util/mapLimited';
 
+/** blobs asked for in one bulk read */
+const BLOB_BATCH = 2000;
+
 /** One YAML file of a kind folder at a commit, read and validated. */
 export interface SnapshotFile {
   path: string;
@@ -65,6 +68,15 @@ export interface SnapshotReaderStats {
   blobReads: number;
   treeListings: number;
 }
+
+/** code-unit order of paths, the same on every machine */
+function byCodeUnitPath(a: { path: string }, b: { path: string }): number {
+  if (a.path === b.path) return 0;
+  return a.path < b.path ? -1 : 1;
+}
+
+/** files that stand for a failed read: reported, never cached */
+const unreadable = new WeakSet<SnapshotFile>();
 
 export class SnapshotReader {
   readonly stats: SnapshotReaderStats = { blobReads: 0, treeListings: 0 };
@@ -119,7 +131,7 @@ export class SnapshotReader {
         if (!entry.path.startsWith(prefix) || !/\.ya?ml$/.test(entry.path)) return false;
         return this.folders.has(entry.path.slice(prefix.length).split('/')[0]);
       })
-      .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+      .sort(byCodeUnitPath);
 
     // what this read found, apart from the shared cache that a concurrent prune may thin out
     const found = new Map<string, SnapshotFile>();
@@ -181,9 +193,6 @@ export class SnapshotReader {
   }
 }
 
-/** blobs asked for in one bulk read */
-const BLOB_BATCH = 2000;
-
 function keyOf(path: string, blob: string) {
   return `${path}\u0000${blob}`;
 }
@@ -208,9 +217,6 @@ function readFile(path: string, blob: string, content: string, layout?: RepoLayo
     content,
   };
 }
-
-/** files that stand for a failed read: reported, never cached */
-const unreadable = new WeakSet<SnapshotFile>();
 
 function unreadableFile(path: string, blob: string, layout?: RepoLayout): SnapshotFile {
   const ref = parseResourcePath(path, layout);

@@ -181,22 +181,22 @@ describe('DirectoryTarget', () => {
   });
 
   it('removes the temporary files of writes a crash cut short, and nothing else', async () => {
-    const root = await fs.promises.mkdtemp(
+    const sweepRoot = await fs.promises.mkdtemp(
       path.join(os.tmpdir(), 'butler-dir-sweep-'),
     );
     try {
-      const folder = path.join(root, 'workspaces', 'team-a');
+      const folder = path.join(sweepRoot, 'workspaces', 'team-a');
       await fs.promises.mkdir(folder, { recursive: true });
       const stray = path.join(folder, '.dev.yaml.0123456789ab.tmp');
       const kept = path.join(folder, 'notes.tmp');
       await fs.promises.writeFile(stray, 'half a manif');
       await fs.promises.writeFile(kept, 'not ours');
-      const target = new DirectoryTarget({ root });
+      const target = new DirectoryTarget({ root: sweepRoot });
       await target.listManaged();
       expect(fs.existsSync(stray)).toBe(false);
       expect(fs.existsSync(kept)).toBe(true);
     } finally {
-      await fs.promises.rm(root, { recursive: true, force: true });
+      await fs.promises.rm(sweepRoot, { recursive: true, force: true });
     }
   });
 });
