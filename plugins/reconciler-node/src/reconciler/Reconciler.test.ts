@@ -552,6 +552,74 @@ describe('Reconciler', () => {
     }
   });
 
+  it('backs off healing an object that keeps being changed, showing it Drifted meanwhile', async () => {
+    const { target, store, provider } = await setup();
+    let emit!: (change: ManagedChange) => void;
+    const watchable: SyncTarget = {
+      name: target.name,
+      apply: (objects, options) => target.apply(objects, options),
+      listManaged: options => target.listManaged(options),
+      delete: ref => target.delete(ref),
+      watchManaged: async onChange => {
+        emit = onChange;
+        return { stop: async () => {} };
+      },
+    };
+    const r = new Reconciler({
+      provider,
+      target: watchable,
+      store,
+      commitStatusContext: false,
+    });
+    await r.runOnce();
+    const watch = await r.watch();
+    const ref = {
+      kind: 'Workspace' as const,
+      namespace: 'team-a',
+      name: 'alice-dev',
+    };
+    const record = async () =>
+      (await store.listInventory(target.name)).find(
+        x => x.ref.name === 'alice-dev',
+      );
+    try {
+      // a controller changes it back each time: the first three heals come at once
+      for (let i = 1; i <= 3; i++) {
+        const before = target.applied.length;
+        emit({ ref, held: { ref, hash: `changed ${i}` } });
+        await eventually(async () =>
+          target.applied.length > before ? true : undefined,
+        );
+      }
+      expect((await record())?.condition.reason).toBe('SelfHealed');
+      const applies = target.applied.length;
+      emit({ ref, held: { ref, hash: 'changed 4' } });
+      const backingOff = await eventually(async () => {
+        const found = await record();
+        return found?.status === 'Drifted' ? found : undefined;
+      });
+      expect(backingOff.condition.message).toMatch(
+        /changed again soon after being healed, healed again in 1 s$/,
+      );
+      expect(target.applied).toHaveLength(applies);
+      expect((await store.getTargetState(target.name))?.condition).toEqual({
+        type: 'Stalled',
+        reason: 'DriftDetected',
+        message:
+          '1 of 2 changed in the target by someone else (self-heal backing off)',
+      });
+      // then healed after the wait
+      const healed = await eventually(async () => {
+        const found = await record();
+        return found?.condition.reason === 'SelfHealed' ? found : undefined;
+      });
+      expect(healed.status).toBe('Synced');
+      expect(target.applied).toHaveLength(applies + 1);
+    } finally {
+      await watch?.stop();
+    }
+  });
+
   it('polls an unchanged, synced commit cheaply, and compares in full every drift interval', async () => {
     const { provider, target, merge, reconciler, out } = await setup();
     const reads = { listTree: 0, readFile: 0 };

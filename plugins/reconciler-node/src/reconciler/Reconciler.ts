@@ -78,6 +78,10 @@ export interface ReconcilerOptions {
 }
 
 export const DEFAULT_DRIFT_CHECK_INTERVAL_MS = 5 * 60 * 1000;
+/** self-heals of one object within this window count towards its backoff */
+const HEAL_WINDOW_MS = 60_000;
+/** heals within the window before the backoff starts */
+const FREE_HEALS = 3;
 const DEFAULT_LEASE_TTL_MS = 60 * 1000;
 
 /** What status() reports: the target's state and every object it owns. */
@@ -116,6 +120,13 @@ export class Reconciler {
   readonly #pending = new Map<string, ManagedChange>();
   #drainQueued = false;
   #drainTimer?: NodeJS.Timeout;
+  /**
+   * times of the recent self-heals per object, and the changes held back meanwhile: something
+   * that keeps changing a field Git sets (a controller fighting the portal) gets healed with a
+   * growing delay instead of in a tight loop, as Argo CD backs off its self-heal
+   */
+  readonly #heals = new Map<string, number[]>();
+  readonly #heldBack = new Map<string, NodeJS.Timeout>();
 
   constructor(options: ReconcilerOptions) {
     this.#options = options;
@@ -157,6 +168,8 @@ export class Reconciler {
       stop: async () => {
         await watch.stop();
         if (this.#drainTimer) clearTimeout(this.#drainTimer);
+        this.#heldBack.forEach(clearTimeout);
+        this.#heldBack.clear();
         this.#pending.clear();
       },
     };
@@ -471,6 +484,38 @@ export class Reconciler {
     }
   }
 
+  /**
+   * How long to wait before healing an object again: nothing for its first heals within a
+   * minute, then 1 s, 2 s, 4 s, ... at most a minute.
+   */
+  #healBackoff(key: string, now: number): number {
+    const recent = (this.#heals.get(key) ?? []).filter(
+      at => now - at < HEAL_WINDOW_MS,
+    );
+    if (recent.length > 0) this.#heals.set(key, recent);
+    else this.#heals.delete(key);
+    if (recent.length < FREE_HEALS) return 0;
+    const wait = Math.min(
+      1000 * 2 ** (recent.length - FREE_HEALS),
+      HEAL_WINDOW_MS,
+    );
+    // counted from the last heal
+    return Math.max(0, recent[recent.length - 1] + wait - now);
+  }
+
+  /** compares a change again after `ms`, unless a newer change of the object comes first */
+  #holdBack(change: ManagedChange, ms: number): void {
+    const key = refKey(change.ref);
+    const previous = this.#heldBack.get(key);
+    if (previous) clearTimeout(previous);
+    const timer = setTimeout(() => {
+      this.#heldBack.delete(key);
+      if (!this.#pending.has(key)) this.#onChange(change);
+    }, ms);
+    timer.unref?.();
+    this.#heldBack.set(key, timer);
+  }
+
   /** puts changes back (unless newer ones came) and drains again in a second */
   #retryLater(changes: ManagedChange[]): void {
     for (const change of changes) {
@@ -526,6 +571,19 @@ export class Reconciler {
       // only the portal's own applies changed it: a newer commit, not someone else's change
       if (fields.length > 0 && fields.every(f => f.ownManager)) continue;
       if (selfHeal) {
+        const wait = this.#healBackoff(key, Date.now());
+        if (wait > 0) {
+          // shown as the drift it is until the next heal
+          this.#holdBack({ ref, held }, wait);
+          const next = driftedRecord(record, fields, !held);
+          next.condition.message = `${
+            next.condition.message
+          }; changed again soon after being healed, healed again in ${Math.ceil(
+            wait / 1000,
+          )} s`;
+          updates.push(next);
+          continue;
+        }
         heal.push({ d, record, fields, missing: !held });
       } else {
         const next = driftedRecord(record, fields, !held);
@@ -540,6 +598,8 @@ export class Reconciler {
       heal.forEach(({ d, record, fields, missing }, i) => {
         const outcome = results[i];
         if (outcome?.ok) {
+          const key = refKey(d.ref);
+          this.#heals.set(key, [...(this.#heals.get(key) ?? []), Date.now()]);
           updates.push(
             syncedRecord(d, record.revision ?? revision, {
               fields,
@@ -605,6 +665,7 @@ export class Reconciler {
       condition = driftCondition(
         drifted.length,
         Math.max(total, drifted.length),
+        this.#options.selfHeal ?? true,
       );
     } else {
       condition = {

@@ -395,13 +395,16 @@ export function degradedCondition(
 export function driftCondition(
   drifted: number,
   total: number,
+  selfHeal = false,
 ): ResourceCondition {
   return {
     type: 'Stalled',
     reason: 'DriftDetected',
     message: `${count(drifted)} of ${count(
       total,
-    )} changed in the target by someone else (self-heal is off)`,
+    )} changed in the target by someone else (${
+      selfHeal ? 'self-heal backing off' : 'self-heal is off'
+    })`,
   };
 }
 
