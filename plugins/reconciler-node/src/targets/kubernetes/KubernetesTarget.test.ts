@@ -613,6 +613,32 @@ describe('KubernetesTarget on the test API server', () => {
     }
   });
 
+  it('reads only the named objects with listManaged({ refs }), one GET each, skipping kinds not served', async () => {
+    const t = target();
+    await t.apply([
+      workspace('team-a', 'ws-1'),
+      workspace('team-a', 'ws-2'),
+      workspace('team-a', 'ws-3'),
+    ]);
+    const before = server.requests().length;
+    const managed = await t.listManaged({
+      refs: [
+        { kind: 'Workspace', namespace: 'team-a', name: 'ws-2' },
+        { kind: 'Workspace', namespace: 'team-a', name: 'absent' },
+        { kind: 'TenantAddon', namespace: 'team-a', name: 'not-served' },
+      ],
+    });
+    expect(managed.map(m => m.ref.name)).toEqual(['ws-2']);
+    const reads = server.requests().slice(before);
+    // no list of the kind, only the objects named
+    expect(reads.filter(r => r.path.endsWith('/workspaces')).length).toBe(0);
+    expect(
+      reads
+        .filter(r => r.path.includes('/workspaces/'))
+        .map(r => r.path.split('/').pop()),
+    ).toEqual(['ws-2', 'absent']);
+  });
+
   it('retries 500s with backoff and converges', async () => {
     server.inject({
       match: { method: 'PATCH', path: '/workspaces/ws-1' },

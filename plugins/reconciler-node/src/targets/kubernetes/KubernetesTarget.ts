@@ -449,7 +449,12 @@ export class KubernetesTarget implements SyncTarget {
         try {
           live = await this.get(ref);
         } catch (error) {
-          if (error instanceof CrdNotInstalledError) continue;
+          // a kind not served, or not one the portal applies, holds nothing of ours
+          if (
+            error instanceof CrdNotInstalledError ||
+            error instanceof InputError
+          )
+            continue;
           throw error;
         }
         if (live && hasManagedByLabel(live)) read.push({ ref, live });
