@@ -56,6 +56,8 @@ backend.add(import('@butler-portal/plugin-registry-backend'));
 // Butler management cluster: live workspace status (watch) and start/stop, when
 // butler.managementCluster is configured (503 with the reason otherwise)
 backend.add(import('@butler-portal/plugin-butler-backend'));
+// a terminal into a workspace's pod over WebSocket (single-use tickets, audited)
+backend.add(import('@butler-portal/plugin-terminal-backend'));
 
 // scaffolder with the GitHub actions (publish:github, github:* ...)
 backend.add(import('@backstage/plugin-scaffolder-backend'));

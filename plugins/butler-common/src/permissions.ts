@@ -45,6 +45,29 @@ export const butlerTeamReadPermission = createPermission({
   attributes: { action: 'read' },
 });
 
+/**
+ * Open a terminal into a workspace's pod (plugins/terminal-backend). Allowed alone, the session
+ * is read-only: the output is shown, keystrokes are dropped.
+ */
+export const butlerWorkspaceTerminalPermission = createPermission({
+  name: 'butler.workspace.terminal',
+  attributes: { action: 'read' },
+  resourceType: BUTLER_WORKSPACE_RESOURCE_TYPE,
+});
+
+/** Type into a workspace terminal (keystrokes reach the process). */
+export const butlerWorkspaceTerminalWritePermission = createPermission({
+  name: 'butler.workspace.terminal.write',
+  attributes: { action: 'update' },
+  resourceType: BUTLER_WORKSPACE_RESOURCE_TYPE,
+});
+
+/** The terminal's permissions, registered by the terminal backend. */
+export const butlerTerminalPermissions = [
+  butlerWorkspaceTerminalPermission,
+  butlerWorkspaceTerminalWritePermission,
+];
+
 /** Every Butler runtime permission, for registration with the permission framework. */
 export const butlerPermissions = [
   butlerWorkspaceReadPermission,

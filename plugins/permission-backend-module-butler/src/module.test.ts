@@ -9,6 +9,9 @@ import {
   butlerAddonReadPermission,
   butlerClusterReadPermission,
   butlerPermissions,
+  butlerTerminalPermissions,
+  butlerWorkspaceTerminalPermission,
+  butlerWorkspaceTerminalWritePermission,
   butlerTeamReadPermission,
   butlerWorkspaceOperatePermission,
   butlerWorkspaceReadPermission,
@@ -48,6 +51,7 @@ jest.setTimeout(60_000);
 
 const ALL_PORTAL_PERMISSIONS = [
   ...butlerPermissions,
+  ...butlerTerminalPermissions,
   ...gitopsPermissions,
   ...pipelinePermissions,
   ...registryPermissions,
@@ -286,6 +290,8 @@ describe('permission-backend-module-butler with a management cluster', () => {
         ...BASIC.map(([p]) => p.name),
         butlerWorkspaceReadPermission.name,
         butlerWorkspaceOperatePermission.name,
+        butlerWorkspaceTerminalPermission.name,
+        butlerWorkspaceTerminalWritePermission.name,
       ].sort(),
     ).toEqual(ALL_PORTAL_PERMISSIONS.map(p => p.name).sort());
   });

@@ -17,6 +17,8 @@ import {
   butlerTeamReadPermission,
   butlerWorkspaceOperatePermission,
   butlerWorkspaceReadPermission,
+  butlerWorkspaceTerminalPermission,
+  butlerWorkspaceTerminalWritePermission,
   type TeamRole,
 } from '@butler-portal/plugin-butler-common';
 import {
@@ -60,6 +62,9 @@ export const PORTAL_RULES: ReadonlyMap<string, PortalRule> = new Map<
     butlerWorkspaceOperatePermission.name,
     { kind: 'workspace', roles: WRITERS, read: false },
   ],
+  // the terminal: members of the owning team watch (read-only), the owner and writers type
+  [butlerWorkspaceTerminalPermission.name, { kind: 'workspace', roles: MEMBERS, read: true }],
+  [butlerWorkspaceTerminalWritePermission.name, { kind: 'workspace', roles: WRITERS, read: false }],
   [butlerClusterReadPermission.name, { kind: 'read' }],
   [butlerAddonReadPermission.name, { kind: 'read' }],
   [butlerTeamReadPermission.name, { kind: 'read' }],

@@ -1,0 +1,305 @@
+/*
+ * The terminal end to end: a ticket over HTTP with the user's identity, the WebSocket upgrade,
+ * the permission (the portal's real policy over Teams on the test API server), and a real
+ * /bin/sh behind pods/exec on the test API server.
+ */
+import request from 'supertest';
+import WebSocket from 'ws';
+import {
+  APP_ORIGIN,
+  USERS,
+  startTerminalBackend,
+} from '../__testUtils__/terminalBackend';
+import { TERMINAL_PROTOCOL } from './createRouter';
+
+jest.setTimeout(60_000);
+
+type Backend = Awaited<ReturnType<typeof startTerminalBackend>>;
+
+async function waitFor<T>(
+  what: string,
+  f: () => T | undefined | Promise<T | undefined>,
+  ms = 10_000,
+): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await f();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise(r => setTimeout(r, 25));
+  }
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+async function ticketFor(b: Backend, ref: string, ws = 'team-a/alice-dev') {
+  const [namespace, name] = ws.split('/');
+  const res = await request(b.server)
+    .post('/api/terminal/tickets')
+    .set(b.as(ref))
+    .send({ namespace, name });
+  return res;
+}
+
+/** Opens the socket; resolves with the HTTP status of a refusal, or the open socket. */
+function connect(
+  b: Backend,
+  options: { ticket?: string; origin?: string },
+): Promise<{
+  status: number;
+  ws?: WebSocket;
+  output: () => string;
+  controls: any[];
+}> {
+  const protocols = [
+    TERMINAL_PROTOCOL,
+    ...(options.ticket ? [`ticket.${options.ticket}`] : []),
+  ];
+  const ws = new WebSocket(b.wsUrl, protocols, {
+    headers: { Origin: options.origin ?? APP_ORIGIN },
+  });
+  let output = '';
+  const controls: any[] = [];
+  ws.on('message', (data: Buffer, isBinary) => {
+    if (isBinary) output += data.toString('utf8');
+    else controls.push(JSON.parse(data.toString('utf8')));
+  });
+  return new Promise(resolve => {
+    ws.on('unexpected-response', (_req, res) =>
+      resolve({ status: res.statusCode ?? 0, output: () => output, controls }),
+    );
+    ws.on('open', () =>
+      resolve({ status: 101, ws, output: () => output, controls }),
+    );
+    ws.on('error', () => {});
+  });
+}
+
+const closed = (ws: WebSocket) =>
+  new Promise<{ code: number; reason: string }>(resolve =>
+    ws.on('close', (code, reason) =>
+      resolve({ code, reason: reason.toString() }),
+    ),
+  );
+
+describe('terminal over WebSocket', () => {
+  let b: Backend;
+
+  beforeAll(async () => {
+    b = await startTerminalBackend({
+      idleTimeoutSeconds: 30,
+      keepAliveSeconds: 1,
+    });
+    // the policy's roles come from the inventory's watches: wait until they are in
+    await waitFor(
+      'the owner to be allowed',
+      async () => (await ticketFor(b, USERS.owner)).status === 201 || undefined,
+    );
+  });
+  afterAll(() => b?.stop());
+
+  it('runs echo hello for the owner and ends the process when the socket closes', async () => {
+    const t = await ticketFor(b, USERS.owner);
+    expect(t.status).toBe(201);
+    expect(t.body.protocol).toBe(TERMINAL_PROTOCOL);
+    const c = await connect(b, { ticket: t.body.ticket });
+    expect(c.status).toBe(101);
+    // the ticket is never echoed: the chosen subprotocol is the terminal's
+    expect(c.ws!.protocol).toBe(TERMINAL_PROTOCOL);
+    await waitFor('the session frame', () =>
+      c.controls.find(m => m.type === 'session'),
+    );
+    expect(c.controls[0]).toEqual({ type: 'session', mode: 'read-write' });
+    c.ws!.send(JSON.stringify({ type: 'resize', cols: 120, rows: 40 }));
+    c.ws!.send(Buffer.from('echo hello\n'), { binary: true });
+    await waitFor('hello', () => c.output().includes('hello\n') || undefined);
+    expect(c.output()).toBe('hello\n');
+    const session = b.kube.execProcesses().slice(-1)[0];
+    expect(session).toMatchObject({
+      namespace: 'workspaces',
+      pod: 'alice-dev-pod',
+      command: ['/bin/sh'],
+    });
+    await waitFor(
+      'the resize',
+      () =>
+        session.resizes.some((r: any) => r.width === 120 && r.height === 40) ||
+        undefined,
+    );
+    expect(alive(session.pid)).toBe(true);
+    c.ws!.close();
+    await session.exited;
+    await waitFor(
+      'the process to be gone',
+      () => !alive(session.pid) || undefined,
+    );
+    // one audit event per session: who, where, how, how long
+    const audit = await waitFor('the audit outcome', () =>
+      b.audits.find(
+        a => a.outcome && a.options.meta?.pod === 'workspaces/alice-dev-pod',
+      ),
+    );
+    expect(audit.options).toMatchObject({
+      eventId: 'terminal-session',
+      meta: {
+        actor: USERS.owner,
+        workspace: 'team-a/alice-dev',
+        mode: 'read-write',
+      },
+    });
+    expect(audit.outcome).toMatchObject({
+      kind: 'success',
+      meta: { reason: 'closed', bytesIn: 11, droppedKeystrokes: 0 },
+    });
+    expect(typeof audit.outcome!.meta!.durationMs).toBe('number');
+  });
+
+  it('refuses an upgrade without a ticket (401)', async () => {
+    expect((await connect(b, {})).status).toBe(401);
+    expect((await connect(b, { ticket: 'made-up' })).status).toBe(401);
+  });
+
+  it('refuses a used ticket (401)', async () => {
+    const t = await ticketFor(b, USERS.owner);
+    const first = await connect(b, { ticket: t.body.ticket });
+    expect(first.status).toBe(101);
+    first.ws!.close();
+    expect((await connect(b, { ticket: t.body.ticket })).status).toBe(401);
+  });
+
+  it('refuses a foreign Origin (403) and the ticket is not spent by it', async () => {
+    const t = await ticketFor(b, USERS.owner);
+    expect(
+      (
+        await connect(b, {
+          ticket: t.body.ticket,
+          origin: 'https://evil.example.com',
+        })
+      ).status,
+    ).toBe(403);
+    const c = await connect(b, { ticket: t.body.ticket });
+    expect(c.status).toBe(101);
+    c.ws!.close();
+  });
+
+  it("refuses another team's workspace (403) before any ticket or exec", async () => {
+    // the sessions of the tests before have started their execs by now
+    await new Promise(r => setTimeout(r, 300));
+    const before = b.kube.execProcesses().length;
+    const t = await ticketFor(b, USERS.otherTeam);
+    expect(t.status).toBe(403);
+    expect(t.body.error.message).toBe(
+      'user:default/bob is not allowed butler.workspace.terminal on workspace team-a/alice-dev',
+    );
+    expect(b.kube.execProcesses().length).toBe(before);
+  });
+
+  it('gives a viewer a read-only session: keystrokes never reach the process', async () => {
+    const t = await ticketFor(b, USERS.viewer);
+    expect(t.status).toBe(201);
+    const c = await connect(b, { ticket: t.body.ticket });
+    expect(c.status).toBe(101);
+    await waitFor('the session frame', () =>
+      c.controls.find(m => m.type === 'session'),
+    );
+    expect(c.controls[0]).toEqual({ type: 'session', mode: 'read-only' });
+    const session = await waitFor('the exec', () =>
+      b.kube
+        .execProcesses()
+        .find(
+          p =>
+            p.pod === 'alice-dev-pod' &&
+            alive(p.pid) &&
+            p.exitCode === undefined,
+        ),
+    );
+    c.ws!.send(Buffer.from('echo pwned > pwned.txt\n'), { binary: true });
+    await new Promise(r => setTimeout(r, 300));
+    expect(session.stdin()).toBe('');
+    expect(c.output()).toBe('');
+    const done = closed(c.ws!);
+    c.ws!.close();
+    await done;
+    const audit = await waitFor('the audit outcome', () =>
+      b.audits.find(a => a.outcome && a.options.meta?.actor === USERS.viewer),
+    );
+    expect(audit.outcome!.meta).toMatchObject({
+      droppedKeystrokes: 23,
+      bytesIn: 0,
+    });
+  });
+
+  it('refuses an expired ticket (401)', async () => {
+    const short = await startTerminalBackend({ ticketTtlSeconds: 0.2 });
+    try {
+      const t = await waitFor('a ticket', async () => {
+        const r = await ticketFor(short, USERS.owner);
+        return r.status === 201 ? r : undefined;
+      });
+      await new Promise(r => setTimeout(r, 400));
+      expect((await connect(short, { ticket: t.body.ticket })).status).toBe(
+        401,
+      );
+    } finally {
+      await short.stop();
+    }
+  });
+
+  it('ends an idle session and one past its maximum length, killing the process', async () => {
+    const limited = await startTerminalBackend({
+      idleTimeoutSeconds: 0.5,
+      maxSessionSeconds: 30,
+    });
+    try {
+      const t = await waitFor('a ticket', async () => {
+        const r = await ticketFor(limited, USERS.owner);
+        return r.status === 201 ? r : undefined;
+      });
+      const c = await connect(limited, { ticket: t.body.ticket });
+      const end = await closed(c.ws!);
+      expect(end).toEqual({ code: 4000, reason: 'idle-timeout' });
+      const session = limited.kube.execProcesses().slice(-1)[0];
+      await session.exited;
+      expect(alive(session.pid)).toBe(false);
+    } finally {
+      await limited.stop();
+    }
+    const capped = await startTerminalBackend({ maxSessionSeconds: 0.5 });
+    try {
+      const t = await waitFor('a ticket', async () => {
+        const r = await ticketFor(capped, USERS.owner);
+        return r.status === 201 ? r : undefined;
+      });
+      const c = await connect(capped, { ticket: t.body.ticket });
+      expect(await closed(c.ws!)).toEqual({
+        code: 4001,
+        reason: 'max-session',
+      });
+    } finally {
+      await capped.stop();
+    }
+  });
+
+  it('answers a plain GET with 426 and a bad ticket request with 400 naming the field', async () => {
+    await request(b.server).get('/api/terminal/connect').expect(426);
+    const res = await request(b.server)
+      .post('/api/terminal/tickets')
+      .set(b.as(USERS.owner))
+      .send({ namespace: '../x', name: 'alice-dev' })
+      .expect(400);
+    expect(res.body.error.message).toMatch(
+      /^body\.namespace: must be a DNS-1123 label/,
+    );
+    await request(b.server)
+      .post('/api/terminal/tickets')
+      .send({ namespace: 'team-a', name: 'alice-dev' })
+      .expect(401);
+  });
+});
