@@ -680,7 +680,10 @@ export class KubernetesTarget implements SyncTarget {
     const start = async (kind: KindTarget): Promise<void> => {
       if (stopped) return;
       try {
-        const watch = await this.watch(kind, report, { labelSelector });
+        const watch = await this.watch(kind, report, {
+          labelSelector,
+          onError: options.onError,
+        });
         if (stopped) {
           await watch.stop();
         } else {
@@ -724,7 +727,12 @@ export class KubernetesTarget implements SyncTarget {
   async watch(
     kind: KindName | CustomKind,
     onEvent: (event: KubernetesWatchEvent) => void,
-    options: { namespace?: string; labelSelector?: string } = {},
+    options: {
+      namespace?: string;
+      labelSelector?: string;
+      /** each failure of the watch (it starts again by itself after a backoff) */
+      onError?: (error: Error) => void;
+    } = {},
   ): Promise<KubernetesWatch> {
     const [target] = this.#kinds([kind]);
     let served;
@@ -793,7 +801,12 @@ export class KubernetesTarget implements SyncTarget {
         await restart();
       }
     };
-    informer.on('error', () => {
+    informer.on('error', (error: unknown) => {
+      if (!stopped) {
+        options.onError?.(
+          error instanceof Error ? error : new Error(String(error)),
+        );
+      }
       restart();
     });
     informer.on('connect', () => {
