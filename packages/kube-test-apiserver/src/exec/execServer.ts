@@ -60,13 +60,13 @@ function reject(socket: Duplex, code: number, message: string) {
     message,
     code,
   });
-  socket.end(
-    `HTTP/1.1 ${code} ${code === 404 ? 'Not Found' : 'Bad Request'}\r\n` +
-      'Content-Type: application/json\r\n' +
-      `Content-Length: ${Buffer.byteLength(body)}\r\n` +
-      'Connection: close\r\n\r\n' +
-      body,
-  );
+  const head = [
+    `HTTP/1.1 ${code} ${code === 404 ? 'Not Found' : 'Bad Request'}`,
+    'Content-Type: application/json',
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    'Connection: close',
+  ];
+  socket.end(`${head.join('\r\n')}\r\n\r\n${body}`);
 }
 
 const frame = (channel: number, data: Buffer | string) =>

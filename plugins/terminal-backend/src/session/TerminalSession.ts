@@ -81,7 +81,11 @@ export function startTerminalSession(options: {
   const end = (reason: SessionSummary['reason'], error?: string) => {
     if (ended) return;
     ended = true;
-    for (const t of timers) clearTimeout(t), clearInterval(t);
+    for (const t of timers) {
+      // timeouts and intervals share one id space in Node; both calls are safe on either
+      clearTimeout(t);
+      clearInterval(t);
+    }
     if (idle) clearTimeout(idle);
     stdin.end();
     execSocket?.close();
