@@ -143,9 +143,27 @@ describe('GitopsClient', () => {
     );
 
     await expect(client.getSyncStatus()).resolves.toEqual([item]);
-    expect(fetch.mock.calls[0][0]).toBe(`${BASE}/sync`);
+    expect(fetch.mock.calls[0][0]).toBe(`${BASE}/sync?limit=5000`);
     await expect(client.getSyncStatus()).resolves.toBeUndefined();
     await expect(client.getSyncStatus()).rejects.toThrow('store down');
+  });
+
+  it('follows the pages of /sync and of /resources, joining each target\'s resources', async () => {
+    const resource = (name: string) => ({ kind: 'Workspace', namespace: 'team-a', name, status: 'Synced' });
+    const target = { repository: 'platform', target: 'directory', condition: 'Ready', reason: 'Synced', revision: 'abc' };
+    const { client, fetch } = setup(
+      jsonResponse(200, { items: [{ ...target, resources: [resource('a')] }], nextCursor: 'c1' }),
+      jsonResponse(200, { items: [{ ...target, resources: [resource('b')] }] }),
+      jsonResponse(200, { items: [{ name: 'x' }], nextCursor: 'r1' }),
+      jsonResponse(200, { items: [{ name: 'y' }] }),
+    );
+    const sync = await client.getSyncStatus({ kind: 'workspaces' });
+    expect(sync).toEqual([{ ...target, resources: [resource('a'), resource('b')] }]);
+    expect(fetch.mock.calls[0][0]).toBe(`${BASE}/sync?kind=workspaces&limit=5000`);
+    expect(fetch.mock.calls[1][0]).toBe(`${BASE}/sync?kind=workspaces&limit=5000&cursor=c1`);
+    const resources = await client.listResources({ kind: 'workspaces' });
+    expect(resources).toEqual([{ name: 'x' }, { name: 'y' }]);
+    expect(fetch.mock.calls[3][0]).toBe(`${BASE}/resources?kind=workspaces&cursor=r1`);
   });
 
   it('gives the schema URL of a kind', async () => {

@@ -100,7 +100,7 @@ describe('ChangeListPage', () => {
   it('lists all kinds, and says so, for a kind in the URL that does not exist', async () => {
     const api = mockGitopsApi();
     api.listChanges.mockResolvedValue([aChange()]);
-    renderPage(api, '/changes?kind=TenantCluster');
+    renderPage(api, '/changes?kind=Gizmo');
 
     expect(
       await screen.findByText('Create workspace team-a/jane-dev'),
@@ -109,7 +109,7 @@ describe('ChangeListPage', () => {
       expect.objectContaining({ kind: undefined }),
     );
     expect(
-      screen.getByText('Unknown kind "TenantCluster": showing all kinds'),
+      screen.getByText('Unknown kind "Gizmo": showing all kinds'),
     ).toBeInTheDocument();
   });
 });
