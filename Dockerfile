@@ -60,6 +60,8 @@ RUN node scripts/portal.js yarn tsc
 # (no build script; its JSON files are its content). This builds every package, the app, then
 # the backend bundle (packages/backend/dist/{bundle,skeleton}.tar.gz) with the app inside.
 RUN node scripts/portal.js yarn backstage-cli repo build --all
+# the single-file butler-gitops CLI the portal serves at /api/gitops/cli/butler-gitops.mjs
+RUN node scripts/portal.js yarn workspace @butler-portal/gitops-cli run build:bundle
 
 RUN mkdir packages/backend/dist/skeleton packages/backend/dist/bundle \
     && tar xzf packages/backend/dist/skeleton.tar.gz -C packages/backend/dist/skeleton \
@@ -104,6 +106,10 @@ WORKDIR /app
 COPY --from=deps --chown=node:node /app ./
 # the built backend and the built frontend it serves (packages/app/dist, via plugin-app-backend)
 COPY --from=build --chown=node:node /app/packages/backend/dist/bundle/ ./
+
+# the built CLI file, where the gitops backend looks for it (packages/gitops-cli/dist-bundle)
+COPY --from=build --chown=node:node /app/packages/gitops-cli/package.json ./packages/gitops-cli/package.json
+COPY --from=build --chown=node:node /app/packages/gitops-cli/dist-bundle/ ./packages/gitops-cli/dist-bundle/
 
 COPY --chown=node:node app-config.yaml app-config.production.yaml ./
 COPY --chown=node:node repo-layouts ./repo-layouts
