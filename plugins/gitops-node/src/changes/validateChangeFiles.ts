@@ -11,6 +11,7 @@ import {
   type RepoLayout,
   type ValidationIssue,
 } from '@butler-portal/plugin-gitops-common';
+import { validatePipeline } from '@butler-portal/plugin-pipeline-common';
 import type { ChangedFile, CommitCheck } from '../provider/types';
 import type { ChangeValidation } from './types';
 
@@ -31,7 +32,14 @@ export function validateChangeFiles(
   const root = layoutRoot(layout);
   for (const file of files) {
     if (file.status === 'deleted' || file.after === undefined) continue;
-    if (parseResourcePath(file.path, layout)) {
+    const ref = parseResourcePath(file.path, layout);
+    if (ref?.kind === 'Pipeline') {
+      // Herald's rules (topology, options, event-type flow) include the generic ones; only its
+      // errors fail the check, its warnings are for the editor
+      issues.push(...validatePipeline(file.after, { file: file.path, layout }).errors);
+      continue;
+    }
+    if (ref) {
       issues.push(...validate(file.after, file.path, { layout }).issues);
       continue;
     }
