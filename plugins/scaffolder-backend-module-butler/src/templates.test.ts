@@ -297,12 +297,17 @@ describe('templates/', () => {
           file: resourcePath({ kind: 'Pipeline', namespace: input.namespace, name: input.name }),
         });
         expect([...result.errors, ...result.warnings].map(i => i.message)).toEqual([]);
-        if (parameters.starter === 'kubernetes-logs-to-loki') {
-          // Vector's own templates survive the scaffolder's rendering
-          expect((input.sinks.loki.options as any).labels.app).toBe('{{ kubernetes.pod_labels.app }}');
-        }
       },
     );
+
+    it("keeps Vector's own {{ }} templates (the scaffolder only renders ${{ }})", () => {
+      const step = template.spec.steps.find((s: any) => s.id === 'pipeline-loki');
+      const input = renderInput(step.input, { ...defaults, ...SAMPLES['create-pipeline'].minimal });
+      expect(input.sinks.loki.options.labels).toEqual({
+        namespace: '{{ kubernetes.pod_namespace }}',
+        app: '{{ kubernetes.pod_labels.app }}',
+      });
+    });
   });
 
   describe('bootstrap-gitops-repo', () => {

@@ -28,12 +28,11 @@ export function serveChanges(
       state: 'open',
     };
     byKey.set(key, change);
-    const folder =
-      kind === 'Workspace'
-        ? 'workspaces'
-        : kind === 'Pipeline'
-        ? 'pipelines'
-        : 'workspace-templates';
+    const folders: Record<string, string> = {
+      Workspace: 'workspaces',
+      Pipeline: 'pipelines',
+    };
+    const folder = folders[kind] ?? 'workspace-templates';
     paths.set(id, [`gitops/${folder}/${namespace}/${name}.yaml`]);
     backend.on('GET', `/changes/${encodeURIComponent(id)}`, () => ({
       status: 200,
