@@ -38,13 +38,13 @@ export const pipelineCreateInputSchema = (z: typeof zImpl) =>
         .string()
         .optional()
         .describe('owning team or user as an entity ref; default: the user running the template'),
-      description: z.string().optional().describe('what the pipeline is for'),
       sources: z.record(z.string(), component(z, false)).describe('Vector sources by component id'),
       transforms: z
         .record(z.string(), component(z, true))
         .optional()
         .describe('Vector transforms by component id'),
       sinks: z.record(z.string(), component(z, true)).describe('Vector sinks by component id'),
+      // `description` (from changeRequestInputs) is also the pipeline's spec.description
       ...changeRequestInputs(z, 'the first one holding Pipelines'),
     })
     .strict();
