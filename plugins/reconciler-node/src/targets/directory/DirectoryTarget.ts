@@ -5,10 +5,15 @@
  * the root. Files are replaced atomically (temp file in the same folder, fsync, rename): a
  * reader, or a crash, sees the old file or the new one, never half of one.
  */
-import crypto from 'crypto';
 import fs from 'fs';
 import path from 'path';
 import { ConflictError, InputError } from '@backstage/errors';
+import {
+  errorMessage,
+  fsyncDir,
+  sweepTemporaryFiles,
+  writeFileAtomically,
+} from '../atomicFiles';
 import {
   parseResourcePath,
   parseResourceYaml,
@@ -34,9 +39,6 @@ export interface DirectoryTargetOptions {
   /** target id in the reconciler store (default `directory`) */
   name?: string;
 }
-
-/** the temporary files #writeAtomically makes; one left behind means a write was cut short */
-const TEMP_FILE = /^\..+\.[0-9a-f]{12}\.tmp$/;
 
 export class DirectoryTarget implements SyncTarget {
   readonly name: string;
@@ -70,25 +72,8 @@ export class DirectoryTarget implements SyncTarget {
    * process, before the first write or listing: they are never a manifest, only litter.
    */
   sweepTemporaryFiles(): Promise<void> {
-    this.#sweep ??= (async () => {
-      const walk = async (dir: string, depth: number): Promise<void> => {
-        let entries: fs.Dirent[];
-        try {
-          entries = await fs.promises.readdir(dir, { withFileTypes: true });
-        } catch (error) {
-          if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-          throw error;
-        }
-        for (const entry of entries) {
-          const full = path.join(dir, entry.name);
-          if (entry.isDirectory() && depth < 3) await walk(full, depth + 1);
-          else if (entry.isFile() && TEMP_FILE.test(entry.name)) {
-            await fs.promises.rm(full, { force: true });
-          }
-        }
-      };
-      await walk(this.#root, 0);
-    })();
+    // the files live three folders down: <kind folder>/<namespace>/<name>.yaml
+    this.#sweep ??= sweepTemporaryFiles(this.#root, 3);
     return this.#sweep;
   }
 
@@ -198,23 +183,7 @@ export class DirectoryTarget implements SyncTarget {
   async #writeAtomically(file: string, content: string): Promise<void> {
     const dir = path.dirname(file);
     await fs.promises.mkdir(dir, { recursive: true });
-    const temp = path.join(
-      dir,
-      `.${path.basename(file)}.${crypto.randomBytes(6).toString('hex')}.tmp`,
-    );
-    const handle = await fs.promises.open(temp, 'wx', 0o644);
-    try {
-      await handle.writeFile(content, 'utf8');
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    try {
-      await fs.promises.rename(temp, file);
-    } catch (error) {
-      await fs.promises.rm(temp, { force: true });
-      throw error;
-    }
+    await writeFileAtomically(file, content);
     await fsyncDir(dir);
   }
 
@@ -248,21 +217,4 @@ export class DirectoryTarget implements SyncTarget {
     await walk(this.#root, [], 0);
     return files.sort();
   }
-}
-
-async function fsyncDir(dir: string): Promise<void> {
-  // makes the rename or unlink itself durable; not every platform lets a folder be fsynced
-  let handle: fs.promises.FileHandle | undefined;
-  try {
-    handle = await fs.promises.open(dir, 'r');
-    await handle.sync();
-  } catch {
-    // best effort
-  } finally {
-    await handle?.close();
-  }
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -9,10 +9,15 @@
  * Only files that start with the portal's marker line are listed, pruned or overwritten; any
  * other file in the folder (a hand-written global config, say) is left alone.
  */
-import crypto from 'crypto';
 import fs from 'fs';
 import path from 'path';
 import { ConflictError, InputError } from '@backstage/errors';
+import {
+  errorMessage,
+  fsyncDir,
+  sweepTemporaryFiles,
+  writeFileAtomically,
+} from '../atomicFiles';
 import type { ResourceRef } from '@butler-portal/plugin-gitops-common';
 import { renderedFileName } from '@butler-portal/plugin-pipeline-common';
 import type {
@@ -45,7 +50,6 @@ export interface VectorDirectoryTargetOptions {
 }
 
 /** `.<file>.<12 hex>.tmp`: the temp files this target writes and removes after a crash */
-const TEMP_FILE = /^\..+\.[0-9a-f]{12}\.tmp$/;
 
 export class VectorDirectoryTarget implements SyncTarget {
   readonly name: string;
@@ -103,7 +107,7 @@ export class VectorDirectoryTarget implements SyncTarget {
           });
           continue;
         }
-        await this.#writeAtomically(file, content);
+        await writeFileAtomically(file, content);
         written = true;
         results.push({ ref, ok: true });
       } catch (error) {
@@ -170,15 +174,7 @@ export class VectorDirectoryTarget implements SyncTarget {
   #prepare(): Promise<void> {
     this.#ready ??= (async () => {
       await fs.promises.mkdir(this.root, { recursive: true });
-      for (const entry of await fs.promises.readdir(this.root, {
-        withFileTypes: true,
-      })) {
-        if (entry.isFile() && TEMP_FILE.test(entry.name)) {
-          await fs.promises.rm(path.join(this.root, entry.name), {
-            force: true,
-          });
-        }
-      }
+      await sweepTemporaryFiles(this.root);
     })().catch(error => {
       this.#ready = undefined;
       throw error;
@@ -202,41 +198,4 @@ export class VectorDirectoryTarget implements SyncTarget {
       throw error;
     }
   }
-
-  async #writeAtomically(file: string, content: string): Promise<void> {
-    const temp = path.join(
-      this.root,
-      `.${path.basename(file)}.${crypto.randomBytes(6).toString('hex')}.tmp`,
-    );
-    const handle = await fs.promises.open(temp, 'wx', 0o644);
-    try {
-      await handle.writeFile(content, 'utf8');
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    try {
-      await fs.promises.rename(temp, file);
-    } catch (error) {
-      await fs.promises.rm(temp, { force: true });
-      throw error;
-    }
-  }
-}
-
-async function fsyncDir(dir: string): Promise<void> {
-  // makes the rename or unlink itself durable; not every platform lets a folder be fsynced
-  let handle: fs.promises.FileHandle | undefined;
-  try {
-    handle = await fs.promises.open(dir, 'r');
-    await handle.sync();
-  } catch {
-    // best effort
-  } finally {
-    await handle?.close();
-  }
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,0 +1,68 @@
+/*
+ * Files that appear whole or not at all, for the targets that write a folder (manifests, Vector
+ * configuration): the content goes to a temporary file beside the target, is fsynced and renamed
+ * over it. A reader, or a crash, sees the old file or the new one, never half of one; the
+ * temporary files a crash leaves behind are recognised by their name and swept.
+ */
+import crypto from 'crypto';
+import fs from 'fs';
+import path from 'path';
+
+/** the temporary files writeFileAtomically makes: `.<name>.<12 hex>.tmp` */
+export const TEMP_FILE = /^\..+\.[0-9a-f]{12}\.tmp$/;
+
+/** writes `content` to `file` atomically; the folder must exist; does not fsync the folder */
+export async function writeFileAtomically(file: string, content: string): Promise<void> {
+  const temp = path.join(
+    path.dirname(file),
+    `.${path.basename(file)}.${crypto.randomBytes(6).toString('hex')}.tmp`,
+  );
+  const handle = await fs.promises.open(temp, 'wx', 0o644);
+  try {
+    await handle.writeFile(content, 'utf8');
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  try {
+    await fs.promises.rename(temp, file);
+  } catch (error) {
+    await fs.promises.rm(temp, { force: true });
+    throw error;
+  }
+}
+
+/** makes a rename or unlink in `dir` durable; not every platform lets a folder be fsynced */
+export async function fsyncDir(dir: string): Promise<void> {
+  let handle: fs.promises.FileHandle | undefined;
+  try {
+    handle = await fs.promises.open(dir, 'r');
+    await handle.sync();
+  } catch {
+    // best effort
+  } finally {
+    await handle?.close();
+  }
+}
+
+/** removes the temporary files of cut-short writes in `dir` and `depth` levels of folders below */
+export async function sweepTemporaryFiles(dir: string, depth = 0): Promise<void> {
+  let entries: fs.Dirent[];
+  try {
+    entries = await fs.promises.readdir(dir, { withFileTypes: true });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
+  }
+  for (const entry of entries) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory() && depth > 0) await sweepTemporaryFiles(full, depth - 1);
+    else if (entry.isFile() && TEMP_FILE.test(entry.name)) {
+      await fs.promises.rm(full, { force: true });
+    }
+  }
+}
+
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
