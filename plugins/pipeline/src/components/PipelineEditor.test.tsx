@@ -43,6 +43,14 @@ describe('PipelineEditor', () => {
     // Save waits for a valid pipeline
     expect(screen.getByRole('button', { name: 'Save' })).toBeDisabled();
     expect(screen.getByTestId('save-state')).toHaveTextContent('Fix 1 error before saving.');
+
+    // the issue in the list selects its edge; the edge's panel removes the connection
+    fireEvent.click(screen.getByText(/^spec\.sinks\.loki\.inputs\[0\]: "parse_json" \(host_metrics/));
+    const panel = await screen.findByRole('region', { name: 'Connection parse_json to loki' });
+    expect(panel).toHaveTextContent('parse_json: carries metrics; loki drops metrics');
+    fireEvent.click(within(panel).getByRole('button', { name: 'Remove connection' }));
+    await waitFor(() => expect(screen.queryByTestId('edge-loki-0')).not.toBeInTheDocument());
+    expect(screen.getByText(/^spec\.sinks\.loki\.inputs: a sink needs at least one input/)).toBeInTheDocument();
   });
 
   it('an option changed in the form is a one-line change request, based on the revision read', async () => {
@@ -121,6 +129,9 @@ describe('PipelineEditor', () => {
     });
     expect(screen.getByTestId('palette-sink-console')).toBeInTheDocument();
     expect(screen.queryByTestId('palette-sink-loki')).not.toBeInTheDocument();
+    fireEvent.change(screen.getByRole('combobox', { name: 'Kind' }), { target: { value: 'source' } });
+    expect(screen.getByText('No component type matches')).toBeInTheDocument();
+    fireEvent.change(screen.getByRole('combobox', { name: 'Kind' }), { target: { value: 'sink' } });
     fireEvent.click(screen.getByRole('button', { name: 'Add sink console' }));
 
     // the new sink is selected; it has no inputs and no encoding yet: issues on the node
