@@ -78,7 +78,7 @@ for (const n of [50, 200, 500]) {
   const edit = best(5, () =>
     writePipelineText(text, setOptions(resource, { kind: 'sink', id: 'k0' }, { encoding: { codec: 'text' } })),
   );
-  console.log(
-    `${String(n).padStart(4)} components (${text.split('\n').length} lines): settle ${settled.toFixed(1)} ms (validate ${validate.toFixed(1)} ms, flow model with dagre layout ${model.toFixed(1)} ms), one option written back ${edit.toFixed(1)} ms`,
+  process.stdout.write(
+    `${String(n).padStart(4)} components (${text.split('\n').length} lines): settle ${settled.toFixed(1)} ms (validate ${validate.toFixed(1)} ms, flow model with dagre layout ${model.toFixed(1)} ms), one option written back ${edit.toFixed(1)} ms\n`,
   );
 }
