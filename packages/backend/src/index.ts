@@ -30,6 +30,8 @@ backend.add(
 );
 backend.add(import('@backstage/plugin-auth-backend-module-github-provider'));
 backend.add(import('@backstage/plugin-auth-backend-module-oidc-provider'));
+// OIDC from the management cluster's IdentityProvider, where auth.providers.butler is listed
+backend.add(import('@butler-portal/plugin-auth-backend-module-butler-oidc'));
 
 // catalog; the GitHub modules only act when catalog.providers.github / githubOrg are configured
 backend.add(import('@backstage/plugin-catalog-backend'));

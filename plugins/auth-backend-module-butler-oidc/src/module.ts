@@ -43,7 +43,14 @@ export const authModuleButlerOidc = createBackendModule({
           `auth.providers.${PROVIDER_ID}`,
         );
         let source: SettingsSource;
-        if (config.has('butler.managementCluster')) {
+        if (!providerConfig) {
+          // not enabled: no polling of the cluster; the status says how to enable it
+          const status: IdentityProviderStatus = {
+            phase: 'NotFound',
+            reason: `sign-in from the IdentityProvider is not enabled (auth.providers.${PROVIDER_ID})`,
+          };
+          source = { settings: () => undefined, status: () => status };
+        } else if (config.has('butler.managementCluster')) {
           const c = config.getConfig('butler.managementCluster');
           const kubeconfigPath = c.getOptionalString('kubeconfigPath');
           const cluster: KubeConfigSource = {
