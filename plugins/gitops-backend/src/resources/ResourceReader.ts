@@ -4,6 +4,7 @@
  */
 import { InputError, NotFoundError } from '@backstage/errors';
 import {
+  ANNOTATION_OWNER,
   describeInvalidName,
   findKind,
   KINDS,
@@ -97,6 +98,14 @@ function decodeCursor(value: string): ResourceCursor {
   throw new InputError('cursor: not a cursor of this listing (pass nextCursor back unchanged)');
 }
 
+/** whether a resource's owner (spec.owner, or the owner annotation) is `owner` (lower case) */
+function ownedBy(object: Record<string, unknown> | null, owner: string): boolean {
+  const spec = object?.spec as { owner?: unknown } | undefined;
+  const metadata = object?.metadata as { annotations?: Record<string, unknown> } | undefined;
+  const candidates = [spec?.owner, metadata?.annotations?.[ANNOTATION_OWNER]];
+  return candidates.some(c => typeof c === 'string' && c.toLowerCase() === owner);
+}
+
 export interface ResourcePage {
   items: ResourceEntry[];
   /** present when there is more: pass it as `cursor` for the next page */
@@ -114,7 +123,14 @@ export class ResourceReader {
    * read at the commits of the first, so a merge in between neither skips nor repeats a row.
    */
   async list(
-    filter: { kind?: string; namespace?: string; limit?: number; cursor?: string } = {},
+    filter: {
+      kind?: string;
+      namespace?: string;
+      /** the owner: spec.owner (an email on Butler kinds, an entity ref on portal kinds) or the owner annotation, any case */
+      owner?: string;
+      limit?: number;
+      cursor?: string;
+    } = {},
   ): Promise<ResourcePage> {
     const kind = filter.kind ? kindFromParam(filter.kind) : undefined;
     if (filter.namespace !== undefined) {
@@ -122,6 +138,7 @@ export class ResourceReader {
       if (problem) throw new InputError(`namespace: ${problem}`);
     }
     const limit = filter.limit ?? DEFAULT_RESOURCE_PAGE;
+    const owner = filter.owner?.toLowerCase();
     const cursor = filter.cursor ? decodeCursor(filter.cursor) : undefined;
     const revisions: Record<string, string> = {};
     const all: ResourceEntry[] = [];
@@ -138,6 +155,7 @@ export class ResourceReader {
         for (const file of snapshot.ofKind(k.kind)) {
           const ref = file.ref!;
           if (filter.namespace !== undefined && ref.namespace !== filter.namespace) continue;
+          if (owner !== undefined && !ownedBy(file.object, owner)) continue;
           all.push({
             repository: repository.id,
             kind: ref.kind,

@@ -68,6 +68,7 @@ export const changeListQuerySchema = z.object({
 export const resourceListQuerySchema = z.object({
   kind: text(100).optional(),
   namespace: text(63).optional(),
+  owner: text(320).optional(),
   limit: z.coerce.number().int().min(1).max(MAX_RESOURCE_PAGE).optional(),
   cursor: text(2000).optional(),
 });

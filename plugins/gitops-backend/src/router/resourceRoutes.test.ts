@@ -44,4 +44,18 @@ describe('GET /resources', () => {
     const bad = await api.get(`/api/gitops/resources?cursor=${forged}`).set(auth).expect(400);
     expect(bad.body.error.message).toContain('cursor: not a cursor of this listing');
   });
+
+  it('filters by owner on the server, whatever the case', async () => {
+    const { server } = await startPortal();
+    const api = request(server);
+    const all = (await api.get('/api/gitops/resources?kind=workspaces').set(auth).expect(200)).body.items;
+    const owner = String(all[0].object.spec.owner);
+    const mine = (
+      await api.get('/api/gitops/resources').query({ kind: 'workspaces', owner: owner.toUpperCase() }).set(auth).expect(200)
+    ).body.items;
+    expect(mine.length).toBeGreaterThan(0);
+    expect(mine.every((r: any) => String(r.object.spec.owner).toLowerCase() === owner.toLowerCase())).toBe(true);
+    const nobody = await api.get('/api/gitops/resources?kind=workspaces&owner=nobody@example.com').set(auth).expect(200);
+    expect(nobody.body.items).toEqual([]);
+  });
 });

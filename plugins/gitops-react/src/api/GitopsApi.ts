@@ -34,6 +34,8 @@ export interface GitopsApi {
   listResources(filter?: {
     kind?: string;
     namespace?: string;
+    /** spec.owner (email or entity ref) or the owner annotation; filtered on the server */
+    owner?: string;
   }): Promise<ResourceEntry[]>;
   getResource(ref: {
     kind: string;

@@ -66,7 +66,7 @@ export class GitopsClient implements GitopsApi {
   }
 
   async listResources(
-    filter: { kind?: string; namespace?: string } = {},
+    filter: { kind?: string; namespace?: string; owner?: string } = {},
   ): Promise<ResourceEntry[]> {
     // the API pages (GET /resources?cursor=…); the callers of this method want every entry
     const items: ResourceEntry[] = [];

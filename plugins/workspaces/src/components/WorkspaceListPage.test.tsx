@@ -78,7 +78,8 @@ function withWorkspaces() {
 
 describe('WorkspaceListPage', () => {
   it('lists my workspaces, with a create still in review, and says why live status is missing', async () => {
-    renderPage(withWorkspaces());
+    const gitopsApi = withWorkspaces();
+    renderPage(gitopsApi);
 
     const table = await screen.findByRole('table', { name: 'Workspaces' });
     const rows = within(table).getAllByRole('row').slice(1);
@@ -86,6 +87,11 @@ describe('WorkspaceListPage', () => {
       'Workspace team-a/jane-dev',
       'Workspace team-a/jane-new',
     ]);
+    // mine are filtered on the server, not fetched all and hidden
+    expect(gitopsApi.listResources).toHaveBeenCalledWith({
+      kind: 'Workspace',
+      owner: 'Jane@Example.com',
+    });
     const jane = within(table).getByRole('row', {
       name: 'Workspace team-a/jane-dev',
     });

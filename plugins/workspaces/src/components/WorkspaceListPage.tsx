@@ -103,14 +103,21 @@ export function WorkspaceListPage() {
   const me = useCurrentUser();
   const runtime = useRuntimeAvailability();
 
+  // My workspaces are filtered on the server (by owner email): at thousands of workspaces the
+  // page must not fetch them all to show a few
+  const ownerFilter = showAll ? undefined : me.value?.email;
   const data = useAsync(async () => {
+    if (!showAll && me.loading) return undefined;
     const [resources, changes, sync] = await Promise.all([
-      gitopsApi.listResources({ kind: 'Workspace' }),
+      gitopsApi.listResources({
+        kind: 'Workspace',
+        ...(ownerFilter && { owner: ownerFilter }),
+      }),
       gitopsApi.listChanges({ state: 'open', kind: 'Workspace' }),
-      gitopsApi.getSyncStatus(),
+      gitopsApi.getSyncStatus({ kind: 'Workspace' }),
     ]);
     return { resources, changes, sync };
-  }, [gitopsApi]);
+  }, [gitopsApi, ownerFilter, showAll, me.loading]);
 
   const live = useAsync(async () => {
     if (!runtime.value?.available) return new Map<string, LiveWorkspace>();
@@ -138,7 +145,7 @@ export function WorkspaceListPage() {
   ) : null;
 
   let body: JSX.Element;
-  if (data.loading || me.loading) {
+  if (data.loading || me.loading || (!data.error && !data.value)) {
     body = <Progress />;
   } else if (data.error) {
     body = <ResponseErrorPanel error={data.error} />;
