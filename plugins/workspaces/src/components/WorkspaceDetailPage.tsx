@@ -51,6 +51,7 @@ import {
 } from '../lib/workspaces';
 import { rootRouteRef, workspaceRouteRef } from '../routes';
 import { ConnectPanel } from './ConnectPanel';
+import { WorkspaceTerminal } from '../terminal/WorkspaceTerminal';
 import { EditWorkspaceDialog } from './EditWorkspaceDialog';
 import { useOpenChange } from './useOpenChange';
 import {
@@ -145,6 +146,7 @@ function WorkspaceDetail(props: {
   const available = runtime.value?.available === true;
   const [editing, setEditing] = useState(false);
   const [deleting, setDeleting] = useState(false);
+  const [terminalOpen, setTerminalOpen] = useState(false);
   const [opened, setOpened] = useState<{
     change: OpenedChange;
     what: string;
@@ -318,6 +320,27 @@ function WorkspaceDetail(props: {
               spec={spec}
               sshEndpoint={live.value?.sshEndpoint}
             />
+          </InfoCard>
+        </Grid>
+        <Grid item xs={12}>
+          <InfoCard title="Terminal">
+            {terminalOpen ? (
+              <WorkspaceTerminal namespace={ref.namespace} name={ref.name} />
+            ) : (
+              <Button
+                variant="outlined"
+                onClick={() => setTerminalOpen(true)}
+                disabled={!runtime.value?.available}
+              >
+                Open terminal
+              </Button>
+            )}
+            {!runtime.value?.available && (
+              <Typography variant="body2" color="textSecondary">
+                The terminal needs the management cluster (butler.managementCluster); a viewer's
+                session is read-only.
+              </Typography>
+            )}
           </InfoCard>
         </Grid>
       </Grid>
