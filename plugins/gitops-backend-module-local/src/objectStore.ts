@@ -20,9 +20,29 @@ function cleanIdentity(value: string, fallback: string): string {
   return cleaned || fallback;
 }
 
+/** parsed trees and commits kept per store: objects never change, and each read is a file */
+const PARSED_CACHE_SIZE = 50_000;
+
+/** a bounded map that forgets the oldest entry first */
+class BoundedCache<V> {
+  private readonly entries = new Map<string, V>();
+  constructor(private readonly size: number) {}
+  get(key: string): V | undefined {
+    return this.entries.get(key);
+  }
+  set(key: string, value: V) {
+    if (this.entries.size >= this.size) {
+      this.entries.delete(this.entries.keys().next().value!);
+    }
+    this.entries.set(key, value);
+  }
+}
+
 export class ObjectStore {
   private readonly fs = createGitFs();
   private readonly cache = {};
+  private readonly trees = new BoundedCache<TreeItem[]>(PARSED_CACHE_SIZE);
+  private readonly commits = new BoundedCache<CommitObject>(PARSED_CACHE_SIZE);
 
   constructor(readonly gitdir: string) {}
 
@@ -41,8 +61,12 @@ export class ObjectStore {
   }
 
   async readCommit(oid: string): Promise<CommitObject> {
+    const cached = this.commits.get(oid);
+    if (cached) return structuredClone(cached);
     try {
-      return (await git.readCommit({ ...this.base, oid })).commit;
+      const { commit } = await git.readCommit({ ...this.base, oid });
+      this.commits.set(oid, structuredClone(commit));
+      return commit;
     } catch (e) {
       throw new NotFoundError(
         `commit ${oid} not found: ${(e as Error).message}`,
@@ -52,7 +76,11 @@ export class ObjectStore {
 
   /** entries of a tree (a commit id is peeled to its tree) */
   async readTree(oid: string): Promise<TreeItem[]> {
-    return (await git.readTree({ ...this.base, oid })).tree;
+    const cached = this.trees.get(oid);
+    if (cached) return cached.map(item => ({ ...item }));
+    const { tree } = await git.readTree({ ...this.base, oid });
+    this.trees.set(oid, tree.map(item => ({ ...item })));
+    return tree;
   }
 
   async readBlob(oid: string): Promise<Buffer> {
