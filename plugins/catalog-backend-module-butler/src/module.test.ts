@@ -68,7 +68,9 @@ describe('catalog module butler', () => {
   });
 
   const entity = (kind: string, namespace: string, name: string) =>
-    request(server).get(`/api/catalog/entities/by-name/${kind}/${namespace}/${name}`);
+    request(server).get(
+      `/api/catalog/entities/by-name/${kind}/${namespace}/${name}`,
+    );
 
   const relationsOf = (body: any, type: string) =>
     (body.relations ?? [])
@@ -79,7 +81,9 @@ describe('catalog module butler', () => {
   it('holds the clusters as Resources owned by the teams, the teams as Groups with members', async () => {
     const cluster = await eventually(async () => {
       const res = await entity('resource', 'team-a', 'a-dev');
-      return res.status === 200 && res.body.relations?.length ? res.body : undefined;
+      return res.status === 200 && res.body.relations?.length
+        ? res.body
+        : undefined;
     }, 'the cluster entity');
     expect(cluster.spec).toEqual({
       type: 'kubernetes-cluster',
@@ -103,10 +107,17 @@ describe('catalog module butler', () => {
 
   it('follows a phase change of one cluster, and a Team deleted leaves the catalog', async () => {
     const client = butlerClient(kube.kubeconfig);
-    await client.setStatus('TenantCluster', 'a-prod', { phase: 'Failed' }, 'team-a');
+    await client.setStatus(
+      'TenantCluster',
+      'a-prod',
+      { phase: 'Failed' },
+      'team-a',
+    );
     await eventually(async () => {
       const res = await entity('resource', 'team-a', 'a-prod');
-      return res.body?.metadata?.annotations?.['butler.butlerlabs.dev/phase'] === 'Failed'
+      return res.body?.metadata?.annotations?.[
+        'butler.butlerlabs.dev/phase'
+      ] === 'Failed'
         ? true
         : undefined;
     }, 'the phase in the catalog');

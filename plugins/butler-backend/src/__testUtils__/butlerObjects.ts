@@ -175,7 +175,12 @@ export function tenantCluster(
           nodes: Array.from({ length: ready }, (_, i) => `${name}-worker-${i}`),
         },
         addons: [
-          { name: 'cilium', version: '1.16.5', status: 'Healthy', managedBy: 'butler' },
+          {
+            name: 'cilium',
+            version: '1.16.5',
+            status: 'Healthy',
+            managedBy: 'butler',
+          },
         ],
       },
     },
@@ -293,7 +298,11 @@ export function twoTeams(nsA = 'team-a', nsB = 'team-b') {
     addonDefinition('prometheus'),
     addonDefinition('cilium', { platform: true, category: 'cni' }),
     tenantCluster(nsA, 'a-dev', { team: 'team-a' }),
-    tenantCluster(nsA, 'a-prod', { team: 'team-a', phase: 'Provisioning', ready: 1 }),
+    tenantCluster(nsA, 'a-prod', {
+      team: 'team-a',
+      phase: 'Provisioning',
+      ready: 1,
+    }),
     tenantCluster(nsB, 'b-dev', { team: 'team-b' }),
     tenantAddon(nsA, 'prometheus', 'a-dev'),
     tenantAddon(nsB, 'prometheus', 'b-dev'),

@@ -121,7 +121,9 @@ export class InventoryQueries {
     const namespaces = this.#namespaces();
     return this.inventory
       .list('TenantAddon', filter.namespace)
-      .filter(a => !filter.cluster || a.spec?.clusterRef?.name === filter.cluster)
+      .filter(
+        a => !filter.cluster || a.spec?.clusterRef?.name === filter.cluster,
+      )
       .filter(a => this.#sees(viewer, this.#teamOfAddon(a, namespaces)))
       .map(toAddonInfo);
   }
@@ -209,7 +211,10 @@ export class InventoryQueries {
       case 'TenantCluster':
         return this.#sees(viewer, this.#teamOf(object, this.#namespaces()));
       case 'TenantAddon':
-        return this.#sees(viewer, this.#teamOfAddon(object, this.#namespaces()));
+        return this.#sees(
+          viewer,
+          this.#teamOfAddon(object, this.#namespaces()),
+        );
       case 'Team':
         return this.#sees(viewer, object.metadata.name);
       case 'AddonDefinition':
@@ -231,7 +236,9 @@ export class InventoryQueries {
     return {
       kind,
       type,
-      ...(object.metadata.namespace && { namespace: object.metadata.namespace }),
+      ...(object.metadata.namespace && {
+        namespace: object.metadata.namespace,
+      }),
       name: object.metadata.name,
     };
   }

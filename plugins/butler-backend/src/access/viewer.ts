@@ -61,11 +61,17 @@ export function resolveViewer(
   const user = userName ? findButlerUser(inventory, userName) : undefined;
   const teams = new Map<string, TeamRole>();
   if (user?.spec?.disabled === true) {
-    return { userEntityRef: identity.userEntityRef, user, platformAdmin: false, teams };
+    return {
+      userEntityRef: identity.userEntityRef,
+      user,
+      platformAdmin: false,
+      teams,
+    };
   }
   // the User's email; without a User, a sign-in that names users by email
   let email: string | undefined;
-  if (typeof user?.spec?.email === 'string') email = user.spec.email.toLowerCase();
+  if (typeof user?.spec?.email === 'string')
+    email = user.spec.email.toLowerCase();
   else if (userName.includes('@')) email = userName.toLowerCase();
   const groups = new Set(
     identity.ownershipEntityRefs

@@ -66,7 +66,10 @@ describe('KindInformer when the watch drops', () => {
     await informer.start();
     await client.create(tenantCluster('team-a', 'c2', { replicas: 2 }));
     // created, then its status written (a second change)
-    await eventually(() => informer.get('c2', 'team-a')?.status, 'c2 with its status');
+    await eventually(
+      () => informer.get('c2', 'team-a')?.status,
+      'c2 with its status',
+    );
     const listsBefore = lists();
     events.length = 0;
 
@@ -78,7 +81,12 @@ describe('KindInformer when the watch drops', () => {
     );
     expect(informer.state().reason).toMatch(/unreachable|failed/);
     await client.create(tenantCluster('team-a', 'c3', { replicas: 3 }));
-    await client.mergePatch('TenantCluster', 'c1', { spec: { workers: { replicas: 4 } } }, 'team-a');
+    await client.mergePatch(
+      'TenantCluster',
+      'c1',
+      { spec: { workers: { replicas: 4 } } },
+      'team-a',
+    );
     await client.delete('TenantCluster', 'c2', 'team-a');
 
     await eventually(
@@ -115,7 +123,11 @@ describe('KindInformer when the watch drops', () => {
     server.inject({
       match: r => r.query.get('watch') === 'true',
       times: 1,
-      respond: { code: 503, reason: 'ServiceUnavailable', message: 'restarting' },
+      respond: {
+        code: 503,
+        reason: 'ServiceUnavailable',
+        message: 'restarting',
+      },
     });
     server.closeWatches();
     await eventually(
@@ -123,7 +135,12 @@ describe('KindInformer when the watch drops', () => {
       'the watch to be down',
     );
     await client.delete('TenantCluster', 'gone', 'team-a');
-    await client.mergePatch('TenantCluster', 'change', { spec: { workers: { replicas: 5 } } }, 'team-a');
+    await client.mergePatch(
+      'TenantCluster',
+      'change',
+      { spec: { workers: { replicas: 5 } } },
+      'team-a',
+    );
     await client.create(tenantCluster('team-a', 'new', { replicas: 6 }));
     server.compactWatchHistory();
 
@@ -132,7 +149,11 @@ describe('KindInformer when the watch drops', () => {
       'the relist',
     );
     expect(held()).toEqual({ keep: 1, change: 5, new: 6 });
-    expect([...events].sort()).toEqual(['add new 6', 'delete gone 3', 'update change 5']);
+    expect([...events].sort()).toEqual([
+      'add new 6',
+      'delete gone 3',
+      'update change 5',
+    ]);
     expect(lists()).toBeGreaterThan(listsBefore);
   });
 

@@ -118,7 +118,8 @@ function reasonOf(
     (error as { statusCode?: number })?.statusCode ??
     describeKubernetesError(error).code;
   // a 404 for the cluster-wide collection: the resource is not served
-  if (code === 404) return { reason: `CRD ${crd} not installed`, crdMissing: true };
+  if (code === 404)
+    return { reason: `CRD ${crd} not installed`, crdMissing: true };
   if (isTimeout(error)) {
     return {
       reason: `the management cluster did not answer within ${
@@ -193,11 +194,12 @@ export class KindInformer<T extends ButlerObject = ButlerObject> {
       list,
       false,
     );
-    const emit = (type: KindInformerEvent<T>['type']) => (o: KubernetesObject) => {
-      if (this.#listeners.size === 0) return;
-      const object = this.#plain(o);
-      this.#listeners.forEach(l => l({ type, object }));
-    };
+    const emit =
+      (type: KindInformerEvent<T>['type']) => (o: KubernetesObject) => {
+        if (this.#listeners.size === 0) return;
+        const object = this.#plain(o);
+        this.#listeners.forEach(l => l({ type, object }));
+      };
     this.#informer.on('add', emit('add'));
     this.#informer.on('update', emit('update'));
     this.#informer.on('delete', emit('delete'));

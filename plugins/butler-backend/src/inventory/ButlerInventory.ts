@@ -31,7 +31,11 @@ export interface ButlerInventory {
   status(): InventoryStatus;
   /** every object of a kind; empty until that kind is synced */
   list(kind: InventoryKind, namespace?: string): ButlerObject[];
-  get(kind: InventoryKind, name: string, namespace?: string): ButlerObject | undefined;
+  get(
+    kind: InventoryKind,
+    name: string,
+    namespace?: string,
+  ): ButlerObject | undefined;
   /** whether a kind has been listed at least once (its answers are complete) */
   synced(kind: InventoryKind): boolean;
   onChange(listener: (event: InventoryEvent) => void): () => void;
@@ -116,10 +120,7 @@ export class ClusterInventory implements ButlerInventory {
 
 /** No cluster configured, or its kubeconfig cannot be loaded: empty, with the reason. */
 export class UnavailableInventory implements ButlerInventory {
-  constructor(
-    readonly configured: boolean,
-    private readonly reason: string,
-  ) {}
+  constructor(readonly configured: boolean, private readonly reason: string) {}
 
   status(): InventoryStatus {
     return {

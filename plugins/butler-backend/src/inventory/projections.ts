@@ -49,7 +49,9 @@ const oneOf = <T extends string>(
 const quantity = (v: unknown): string | undefined =>
   typeof v === 'number' ? String(v) : str(v);
 const strings = (v: unknown): string[] | undefined =>
-  Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string') : undefined;
+  Array.isArray(v)
+    ? v.filter((s): s is string => typeof s === 'string')
+    : undefined;
 
 export function conditionsOf(object: ButlerObject): ButlerCondition[] {
   const list = object.status?.conditions;
@@ -58,7 +60,8 @@ export function conditionsOf(object: ButlerObject): ButlerCondition[] {
     .filter(c => c && typeof c.type === 'string')
     .map(c => ({
       type: c.type,
-      status: oneOf(['True', 'False', 'Unknown'] as const, c.status) ?? 'Unknown',
+      status:
+        oneOf(['True', 'False', 'Unknown'] as const, c.status) ?? 'Unknown',
       ...(str(c.reason) && { reason: c.reason }),
       ...(str(c.message) && { message: c.message }),
       ...(str(c.lastTransitionTime) && {

@@ -75,7 +75,10 @@ describe('inventory routes: visibility by team', () => {
 
   it('lists the clusters of the teams the user belongs to, all of them for a platform admin', async () => {
     const list = async (who: string) =>
-      names((await request(app).get('/clusters').set(as(who)).expect(200)).body.items);
+      names(
+        (await request(app).get('/clusters').set(as(who)).expect(200)).body
+          .items,
+      );
     expect(await list(ALICE)).toEqual(['team-a/a-dev', 'team-a/a-prod']);
     expect(await list(BOB)).toEqual(['team-b/b-dev']);
     expect(await list(SRE)).toEqual(['team-a/a-dev', 'team-a/a-prod']);
@@ -108,12 +111,16 @@ describe('inventory routes: visibility by team', () => {
       answers.push({
         route,
         status: res.status,
-        leaks: res.status === 200 && /b-dev|team-b|bob@/.test(JSON.stringify(res.body)),
+        leaks:
+          res.status === 200 &&
+          /b-dev|team-b|bob@/.test(JSON.stringify(res.body)),
         // a 404 is "not among yours", whether it exists or not: only what was asked is named
         message: res.status === 404 ? res.body.error.message : undefined,
       });
     }
-    expect(answers.filter(a => a.status !== 200 && a.status !== 404)).toEqual([]);
+    expect(answers.filter(a => a.status !== 200 && a.status !== 404)).toEqual(
+      [],
+    );
     expect(answers.filter(a => a.leaks)).toEqual([]);
     expect(answers.filter(a => a.status === 404).map(a => a.message)).toEqual([
       'no TenantCluster team-b/b-dev among the clusters of your teams',
@@ -122,7 +129,10 @@ describe('inventory routes: visibility by team', () => {
     ]);
     // and the same routes do show them to their own team
     await request(app).get('/clusters/team-b/b-dev').set(as(BOB)).expect(200);
-    await request(app).get('/addons/team-b/prometheus').set(as(BOB)).expect(200);
+    await request(app)
+      .get('/addons/team-b/prometheus')
+      .set(as(BOB))
+      .expect(200);
     await request(app).get('/teams/team-b').set(as(BOB)).expect(200);
   });
 
@@ -143,13 +153,25 @@ describe('inventory routes: visibility by team', () => {
       nodes: ['a-prod-worker-0'],
       message: 'Ready=False (WorkersNotReady): 1/3 workers ready',
       observedAddons: [
-        { name: 'cilium', version: '1.16.5', status: 'Healthy', managedBy: 'butler' },
+        {
+          name: 'cilium',
+          version: '1.16.5',
+          status: 'Healthy',
+          managedBy: 'butler',
+        },
       ],
       conditions: [
-        expect.objectContaining({ type: 'Ready', status: 'False', reason: 'WorkersNotReady' }),
+        expect.objectContaining({
+          type: 'Ready',
+          status: 'False',
+          reason: 'WorkersNotReady',
+        }),
       ],
     });
-    const dev = await request(app).get('/clusters/team-a/a-dev').set(as(ALICE)).expect(200);
+    const dev = await request(app)
+      .get('/clusters/team-a/a-dev')
+      .set(as(ALICE))
+      .expect(200);
     expect(dev.body.tenantAddons).toEqual([
       expect.objectContaining({
         name: 'prometheus',
@@ -167,10 +189,18 @@ describe('inventory routes: visibility by team', () => {
       .set(as(ROOT))
       .expect(200);
     expect(names(res.body.items)).toEqual(['team-a/a-dev', 'team-b/b-dev']);
-    const byTeam = await request(app).get('/clusters?team=team-b').set(as(ROOT)).expect(200);
+    const byTeam = await request(app)
+      .get('/clusters?team=team-b')
+      .set(as(ROOT))
+      .expect(200);
     expect(names(byTeam.body.items)).toEqual(['team-b/b-dev']);
-    const bad = await request(app).get('/clusters?phase=Running').set(as(ROOT)).expect(400);
-    expect(bad.body.error.message).toMatch(/phase "Running" is not a TenantCluster phase/);
+    const bad = await request(app)
+      .get('/clusters?phase=Running')
+      .set(as(ROOT))
+      .expect(400);
+    expect(bad.body.error.message).toMatch(
+      /phase "Running" is not a TenantCluster phase/,
+    );
   });
 
   it('shows teams with members, roles, limits and usage, and who the caller is', async () => {
@@ -182,7 +212,12 @@ describe('inventory routes: visibility by team', () => {
         description: "The team-a team's clusters",
         namespace: 'team-a',
         members: [
-          { name: 'alice@example.com', role: 'admin', user: 'alice', displayName: 'Alice' },
+          {
+            name: 'alice@example.com',
+            role: 'admin',
+            user: 'alice',
+            displayName: 'Alice',
+          },
         ],
         groups: [{ name: 'sre', role: 'operator' }],
         limits: {
@@ -196,7 +231,9 @@ describe('inventory routes: visibility by team', () => {
         myRole: 'admin',
       },
     ]);
-    expect((await request(app).get('/me').set(as(ALICE)).expect(200)).body).toEqual({
+    expect(
+      (await request(app).get('/me').set(as(ALICE)).expect(200)).body,
+    ).toEqual({
       user: {
         name: 'alice',
         email: 'alice@example.com',
@@ -207,18 +244,28 @@ describe('inventory routes: visibility by team', () => {
       platformAdmin: false,
       teams: [{ name: 'team-a', role: 'admin' }],
     });
-    expect((await request(app).get('/me').set(as(SRE)).expect(200)).body).toEqual({
+    expect(
+      (await request(app).get('/me').set(as(SRE)).expect(200)).body,
+    ).toEqual({
       platformAdmin: false,
       teams: [{ name: 'team-a', role: 'operator' }],
     });
     const all = await request(app).get('/teams').set(as(ROOT)).expect(200);
-    expect(all.body.items.map((t: any) => t.name)).toEqual(['team-a', 'team-b']);
+    expect(all.body.items.map((t: any) => t.name)).toEqual([
+      'team-a',
+      'team-b',
+    ]);
     expect(all.body.items[0].myRole).toBeUndefined();
   });
 
   it('offers the addon catalog to everyone who may read addons, platform addons marked', async () => {
-    const res = await request(app).get('/addon-definitions').set(as(BOB)).expect(200);
-    expect(res.body.items.map((d: any) => [d.name, d.platform, d.category])).toEqual([
+    const res = await request(app)
+      .get('/addon-definitions')
+      .set(as(BOB))
+      .expect(200);
+    expect(
+      res.body.items.map((d: any) => [d.name, d.platform, d.category]),
+    ).toEqual([
       ['cilium', true, 'cni'],
       ['prometheus', false, 'observability'],
     ]);
@@ -237,7 +284,10 @@ describe('inventory routes: visibility by team', () => {
       ['/clusters?team=../x', /team "\.\.\/x" is not a DNS-1123 subdomain/],
       ['/addons?cluster=a%20b', /cluster "a b" is not a DNS-1123 label/],
       ['/teams/x%2F..', /name "x\/\.\." is not a DNS-1123 subdomain/],
-      [`/clusters?namespace=${'a'.repeat(64)}`, /namespace "a{64}" is not a DNS-1123 label/],
+      [
+        `/clusters?namespace=${'a'.repeat(64)}`,
+        /namespace "a{64}" is not a DNS-1123 label/,
+      ],
     ] as const) {
       const res = await request(app).get(route).set(as(ROOT));
       expect({ route, status: res.status }).toEqual({ route, status: 400 });
@@ -250,26 +300,23 @@ describe('inventory routes: visibility by team', () => {
     const port = (listen.address() as AddressInfo).port;
     const stream = (who: string) => {
       const events: string[] = [];
-      const req = http.get(
-        { port, path: '/events', headers: as(who) },
-        res => {
-          res.setEncoding('utf8');
-          let buffer = '';
-          res.on('data', chunk => {
-            buffer += chunk;
-            const parts = buffer.split('\n\n');
-            buffer = parts.pop()!;
-            for (const part of parts) {
-              const event = /^event: (\w+)/m.exec(part)?.[1];
-              const data = /^data: (.*)$/m.exec(part)?.[1];
-              if (event === 'change') {
-                const e = JSON.parse(data!);
-                events.push(`${e.type} ${e.kind} ${e.namespace ?? ''}/${e.name}`);
-              }
+      const req = http.get({ port, path: '/events', headers: as(who) }, res => {
+        res.setEncoding('utf8');
+        let buffer = '';
+        res.on('data', chunk => {
+          buffer += chunk;
+          const parts = buffer.split('\n\n');
+          buffer = parts.pop()!;
+          for (const part of parts) {
+            const event = /^event: (\w+)/m.exec(part)?.[1];
+            const data = /^data: (.*)$/m.exec(part)?.[1];
+            if (event === 'change') {
+              const e = JSON.parse(data!);
+              events.push(`${e.type} ${e.kind} ${e.namespace ?? ''}/${e.name}`);
             }
-          });
-        },
-      );
+          }
+        });
+      });
       return { events, close: () => req.destroy() };
     };
     const alice = stream(ALICE);
@@ -277,10 +324,15 @@ describe('inventory routes: visibility by team', () => {
     try {
       await new Promise(resolve => setTimeout(resolve, 200));
       const client = butlerClient(server.kubeconfig);
-      await client.create(tenantCluster('team-b', 'b-live', { team: 'team-b' }));
-      await client.create(tenantCluster('team-a', 'a-live', { team: 'team-a' }));
+      await client.create(
+        tenantCluster('team-b', 'b-live', { team: 'team-b' }),
+      );
+      await client.create(
+        tenantCluster('team-a', 'a-live', { team: 'team-a' }),
+      );
       await eventually(
-        () => (alice.events.length >= 2 && bob.events.length >= 2 ? true : undefined),
+        () =>
+          alice.events.length >= 2 && bob.events.length >= 2 ? true : undefined,
         'the change events',
       );
       expect(alice.events.every(e => !/team-b|b-live/.test(e))).toBe(true);
@@ -290,11 +342,17 @@ describe('inventory routes: visibility by team', () => {
       await client.delete('TenantCluster', 'b-live', 'team-b');
       await client.delete('TenantCluster', 'a-live', 'team-a');
       await eventually(
-        () => (alice.events.includes('delete TenantCluster team-a/a-live') ? true : undefined),
+        () =>
+          alice.events.includes('delete TenantCluster team-a/a-live')
+            ? true
+            : undefined,
         'the deletion event',
       );
       await eventually(
-        () => (bob.events.includes('delete TenantCluster team-b/b-live') ? true : undefined),
+        () =>
+          bob.events.includes('delete TenantCluster team-b/b-live')
+            ? true
+            : undefined,
         'the deletion event of team B',
       );
       expect(alice.events.every(e => !/team-b|b-live/.test(e))).toBe(true);
@@ -338,10 +396,31 @@ describe('inventory routes follow the cluster', () => {
 
   it('follows create, update and delete of a TenantCluster', async () => {
     const client = butlerClient(server.kubeconfig);
-    await client.create(tenantCluster('team-a', 'a-new', { team: 'team-a', phase: 'Pending', ready: 0 }));
-    await within2s(ALICE, '/clusters/team-a/a-new', b => b.phase === 'Pending', 'the create');
-    await client.mergePatch('TenantCluster', 'a-new', { spec: { workers: { replicas: 5 } } }, 'team-a');
-    await client.setStatus('TenantCluster', 'a-new', { phase: 'Ready' }, 'team-a');
+    await client.create(
+      tenantCluster('team-a', 'a-new', {
+        team: 'team-a',
+        phase: 'Pending',
+        ready: 0,
+      }),
+    );
+    await within2s(
+      ALICE,
+      '/clusters/team-a/a-new',
+      b => b.phase === 'Pending',
+      'the create',
+    );
+    await client.mergePatch(
+      'TenantCluster',
+      'a-new',
+      { spec: { workers: { replicas: 5 } } },
+      'team-a',
+    );
+    await client.setStatus(
+      'TenantCluster',
+      'a-new',
+      { phase: 'Ready' },
+      'team-a',
+    );
     await within2s(
       ALICE,
       '/clusters/team-a/a-new',
@@ -349,23 +428,46 @@ describe('inventory routes follow the cluster', () => {
       'the update',
     );
     await client.delete('TenantCluster', 'a-new', 'team-a');
-    const gone = await within2s(ALICE, '/clusters/team-a/a-new', (_b, s) => s === 404, 'the delete');
+    const gone = await within2s(
+      ALICE,
+      '/clusters/team-a/a-new',
+      (_b, s) => s === 404,
+      'the delete',
+    );
     expect(gone.error.name).toBe('NotFoundError');
   });
 
   it('follows create, update and delete of a TenantAddon', async () => {
     const client = butlerClient(server.kubeconfig);
-    await client.create(tenantAddon('team-a', 'loki', 'a-dev', { phase: 'Installing' }));
-    await within2s(ALICE, '/addons/team-a/loki', b => b.phase === 'Installing', 'the create');
-    await client.setStatus('TenantAddon', 'loki', { phase: 'Degraded', message: 'pod crashloop' }, 'team-a');
+    await client.create(
+      tenantAddon('team-a', 'loki', 'a-dev', { phase: 'Installing' }),
+    );
+    await within2s(
+      ALICE,
+      '/addons/team-a/loki',
+      b => b.phase === 'Installing',
+      'the create',
+    );
+    await client.setStatus(
+      'TenantAddon',
+      'loki',
+      { phase: 'Degraded', message: 'pod crashloop' },
+      'team-a',
+    );
     await within2s(
       ALICE,
       '/addons?cluster=a-dev',
-      b => b.items.some((a: any) => a.name === 'loki' && a.phase === 'Degraded'),
+      b =>
+        b.items.some((a: any) => a.name === 'loki' && a.phase === 'Degraded'),
       'the update',
     );
     await client.delete('TenantAddon', 'loki', 'team-a');
-    const gone = await within2s(ALICE, '/addons/team-a/loki', (_b, s) => s === 404, 'the delete');
+    const gone = await within2s(
+      ALICE,
+      '/addons/team-a/loki',
+      (_b, s) => s === 404,
+      'the delete',
+    );
     expect(gone.error.name).toBe('NotFoundError');
   });
 
@@ -373,8 +475,15 @@ describe('inventory routes follow the cluster', () => {
     const client = butlerClient(server.kubeconfig);
     await client.create(addonDefinition('velero', { category: 'backup' }));
     const has = (b: any, f: (d: any) => boolean) => b.items?.some(f);
-    await within2s(ALICE, '/addon-definitions', b => has(b, d => d.name === 'velero'), 'the create');
-    await client.mergePatch('AddonDefinition', 'velero', { spec: { description: 'Backups of tenant clusters' } });
+    await within2s(
+      ALICE,
+      '/addon-definitions',
+      b => has(b, d => d.name === 'velero'),
+      'the create',
+    );
+    await client.mergePatch('AddonDefinition', 'velero', {
+      spec: { description: 'Backups of tenant clusters' },
+    });
     await within2s(
       ALICE,
       '/addon-definitions',
@@ -382,24 +491,51 @@ describe('inventory routes follow the cluster', () => {
       'the update',
     );
     await client.delete('AddonDefinition', 'velero');
-    const after = await within2s(ALICE, '/addon-definitions', b => !has(b, d => d.name === 'velero'), 'the delete');
-    expect(after.items.map((d: any) => d.name)).toEqual(['cilium', 'prometheus']);
+    const after = await within2s(
+      ALICE,
+      '/addon-definitions',
+      b => !has(b, d => d.name === 'velero'),
+      'the delete',
+    );
+    expect(after.items.map((d: any) => d.name)).toEqual([
+      'cilium',
+      'prometheus',
+    ]);
   });
 
   it('follows create, update and delete of a Team, and membership with it', async () => {
     const client = butlerClient(server.kubeconfig);
     const CAROL = 'user:default/carol';
     await client.create(user('carol', 'carol@example.com'));
-    await client.create(team('team-c', { namespace: 'team-b', members: [{ email: 'carol@example.com' }] }));
+    await client.create(
+      team('team-c', {
+        namespace: 'team-b',
+        members: [{ email: 'carol@example.com' }],
+      }),
+    );
     // team-c owns no cluster by teamRef; through its namespace it sees none of team-b's (teamRef wins)
-    await within2s(CAROL, '/me', b => b.teams?.[0]?.name === 'team-c', 'the create');
+    await within2s(
+      CAROL,
+      '/me',
+      b => b.teams?.[0]?.name === 'team-c',
+      'the create',
+    );
     await client.mergePatch('Team', 'team-c', {
-      spec: { access: { users: [{ name: 'carol@example.com', role: 'operator' }] } },
+      spec: {
+        access: { users: [{ name: 'carol@example.com', role: 'operator' }] },
+      },
     });
-    await within2s(CAROL, '/teams/team-c', b => b.myRole === 'operator', 'the update');
+    await within2s(
+      CAROL,
+      '/teams/team-c',
+      b => b.myRole === 'operator',
+      'the update',
+    );
     await client.delete('Team', 'team-c');
     await within2s(CAROL, '/teams/team-c', (_b, s) => s === 404, 'the delete');
-    expect((await request(app).get('/me').set(as(CAROL)).expect(200)).body.teams).toEqual([]);
+    expect(
+      (await request(app).get('/me').set(as(CAROL)).expect(200)).body.teams,
+    ).toEqual([]);
   });
 
   it('follows create, update and delete of a User (platform admin)', async () => {
@@ -407,10 +543,17 @@ describe('inventory routes follow the cluster', () => {
     const DAVE = 'user:default/dave';
     await client.create(user('dave', 'dave@example.com'));
     await within2s(DAVE, '/me', b => b.user?.name === 'dave', 'the create');
-    await client.mergePatch('User', 'dave', { spec: { isPlatformAdmin: true } });
+    await client.mergePatch('User', 'dave', {
+      spec: { isPlatformAdmin: true },
+    });
     await within2s(DAVE, '/clusters', b => b.items?.length === 3, 'the update');
     await client.delete('User', 'dave');
-    const after = await within2s(DAVE, '/clusters', b => b.items?.length === 0, 'the delete');
+    const after = await within2s(
+      DAVE,
+      '/clusters',
+      b => b.items?.length === 0,
+      'the delete',
+    );
     expect(after).toEqual({ items: [] });
   });
 
@@ -418,13 +561,18 @@ describe('inventory routes follow the cluster', () => {
     await server.stop();
     const status = await eventually(
       async () => {
-        const res = await request(app).get('/inventory/status').set(as(ALICE)).expect(200);
+        const res = await request(app)
+          .get('/inventory/status')
+          .set(as(ALICE))
+          .expect(200);
         return res.body.reachable ? undefined : res.body;
       },
       'the outage',
       { timeoutMs: 5000 },
     );
-    expect(status.reason).toMatch(/management cluster unreachable|watching .* failed/);
+    expect(status.reason).toMatch(
+      /management cluster unreachable|watching .* failed/,
+    );
     // what was read stays readable (marked stale by the status) rather than a hung page
     const res = await request(app).get('/clusters').set(as(ALICE)).expect(200);
     expect(res.body.items.length).toBeGreaterThan(0);
@@ -433,15 +581,26 @@ describe('inventory routes follow the cluster', () => {
 
 describe('inventory routes without a cluster', () => {
   it('answers 503 with the reason, and the status says how to configure one', async () => {
-    const { app } = await inventoryApp(new UnavailableInventory(false, NOT_CONFIGURED_REASON));
-    const status = await request(app).get('/inventory/status').set(as(ALICE)).expect(200);
+    const { app } = await inventoryApp(
+      new UnavailableInventory(false, NOT_CONFIGURED_REASON),
+    );
+    const status = await request(app)
+      .get('/inventory/status')
+      .set(as(ALICE))
+      .expect(200);
     expect(status.body).toEqual({
       configured: false,
       reachable: false,
       reason: 'no management cluster is configured (butler.managementCluster)',
       kinds: {},
     });
-    for (const route of ['/clusters', '/addons', '/teams', '/me', '/addon-definitions']) {
+    for (const route of [
+      '/clusters',
+      '/addons',
+      '/teams',
+      '/me',
+      '/addon-definitions',
+    ]) {
       const res = await request(app).get(route).set(as(ALICE));
       expect({ route, status: res.status }).toEqual({ route, status: 503 });
       expect(res.body.error.message).toBe(NOT_CONFIGURED_REASON);
@@ -464,7 +623,9 @@ describe('inventory routes without a cluster', () => {
       // the page asks while the cluster hangs: an answer at once, naming why
       const early = await request(app).get('/clusters').set(as(ALICE));
       expect(early.status).toBe(503);
-      expect(early.body.error.message).toBe('connecting to the management cluster');
+      expect(early.body.error.message).toBe(
+        'connecting to the management cluster',
+      );
       await started;
       const later = await request(app).get('/clusters').set(as(ALICE));
       expect(later.status).toBe(503);
@@ -489,15 +650,22 @@ describe('inventory routes and permissions', () => {
     ['/teams/team-a', 'butler.team.read'],
     ['/me', 'butler.team.read'],
     ['/events', 'butler.cluster.read'],
-  ])('%s asks %s and answers 403 when it is denied, 401 when not signed in', async (route, permission) => {
-    const inventory = new UnavailableInventory(false, NOT_CONFIGURED_REASON);
-    const { app, permissions } = await inventoryApp(inventory, { allowed: [] });
-    const res = await request(app).get(route).set(as(ALICE)).expect(403);
-    expect(res.body.error.message).toBe(`${ALICE} is not allowed ${permission}`);
-    expect(permissions.authorize).toHaveBeenCalledWith(
-      [{ permission: expect.objectContaining({ name: permission }) }],
-      expect.anything(),
-    );
-    await request(app).get(route).expect(401);
-  });
+  ])(
+    '%s asks %s and answers 403 when it is denied, 401 when not signed in',
+    async (route, permission) => {
+      const inventory = new UnavailableInventory(false, NOT_CONFIGURED_REASON);
+      const { app, permissions } = await inventoryApp(inventory, {
+        allowed: [],
+      });
+      const res = await request(app).get(route).set(as(ALICE)).expect(403);
+      expect(res.body.error.message).toBe(
+        `${ALICE} is not allowed ${permission}`,
+      );
+      expect(permissions.authorize).toHaveBeenCalledWith(
+        [{ permission: expect.objectContaining({ name: permission }) }],
+        expect.anything(),
+      );
+      await request(app).get(route).expect(401);
+    },
+  );
 });

@@ -124,7 +124,11 @@ export async function createInventoryRouter(
     const phase = optionalQuery(req, 'phase', (what, value) => {
       if (!TENANT_CLUSTER_PHASES.includes(value as any)) {
         throw new InputError(
-          `${what} ${JSON.stringify(value)} is not a TenantCluster phase (${TENANT_CLUSTER_PHASES.join(', ')})`,
+          `${what} ${JSON.stringify(
+            value,
+          )} is not a TenantCluster phase (${TENANT_CLUSTER_PHASES.join(
+            ', ',
+          )})`,
         );
       }
       return value as string;

@@ -42,15 +42,28 @@ export const TEAM_A: TeamInfo = {
   name: 'team-a',
   displayName: 'Team A',
   namespace: 'team-a',
-  members: [{ name: 'jane@example.com', role: 'admin', user: 'jane', displayName: 'Jane' }],
+  members: [
+    {
+      name: 'jane@example.com',
+      role: 'admin',
+      user: 'jane',
+      displayName: 'Jane',
+    },
+  ],
   groups: [],
-  limits: { maxNodesPerCluster: 6, maxTotalNodes: 10, allowedKubernetesVersions: ['v1.31.4', 'v1.32.1'] },
+  limits: {
+    maxNodesPerCluster: 6,
+    maxTotalNodes: 10,
+    allowedKubernetesVersions: ['v1.31.4', 'v1.32.1'],
+  },
   usage: { clusters: 1, workerNodes: 3 },
   clusters: ['team-a/team-a-dev'],
   myRole: 'admin',
 };
 
-export function liveCluster(overrides: Partial<TenantClusterDetail> = {}): TenantClusterDetail {
+export function liveCluster(
+  overrides: Partial<TenantClusterDetail> = {},
+): TenantClusterDetail {
   return {
     namespace: 'team-a',
     name: 'team-a-dev',
@@ -60,14 +73,39 @@ export function liveCluster(overrides: Partial<TenantClusterDetail> = {}): Tenan
     observedKubernetesVersion: 'v1.31.4',
     endpoint: 'https://team-a-dev.example.com:6443',
     workers: { desired: 3, ready: 3 },
-    observedAddons: [{ name: 'cilium', version: '1.16.5', status: 'Healthy', managedBy: 'butler' }],
-    tenantAddons: [
-      { namespace: 'team-a', name: 'cert-manager', cluster: 'team-a-dev', phase: 'Installed', installedVersion: 'v1.16.2', conditions: [] },
+    observedAddons: [
+      {
+        name: 'cilium',
+        version: '1.16.5',
+        status: 'Healthy',
+        managedBy: 'butler',
+      },
     ],
-    conditions: [{ type: 'Ready', status: 'True', reason: 'ClusterReady', message: 'all good' }],
+    tenantAddons: [
+      {
+        namespace: 'team-a',
+        name: 'cert-manager',
+        cluster: 'team-a-dev',
+        phase: 'Installed',
+        installedVersion: 'v1.16.2',
+        conditions: [],
+      },
+    ],
+    conditions: [
+      {
+        type: 'Ready',
+        status: 'True',
+        reason: 'ClusterReady',
+        message: 'all good',
+      },
+    ],
     spec: parse(EXAMPLE_YAML).spec,
     observedState: {},
-    nodes: ['team-a-dev-worker-0', 'team-a-dev-worker-1', 'team-a-dev-worker-2'],
+    nodes: [
+      'team-a-dev-worker-0',
+      'team-a-dev-worker-1',
+      'team-a-dev-worker-2',
+    ],
     ...overrides,
   };
 }
@@ -84,16 +122,27 @@ const READY_STATUS: InventoryStatus = {
   },
 };
 
-export function mockClustersApi(options: { configured?: boolean } = {}): jest.Mocked<ButlerClustersApi> {
+export function mockClustersApi(
+  options: { configured?: boolean } = {},
+): jest.Mocked<ButlerClustersApi> {
   const configured = options.configured ?? true;
   return {
-    getAvailability: jest.fn().mockResolvedValue(
-      configured
-        ? { available: true, status: READY_STATUS }
-        : { available: false, configured: false, reason: NOT_CONFIGURED },
-    ),
-    getMe: jest.fn().mockResolvedValue({ platformAdmin: false, teams: [{ name: 'team-a', role: 'admin' }] }),
-    listClusters: jest.fn().mockResolvedValue(configured ? [liveCluster()] : []),
+    getAvailability: jest
+      .fn()
+      .mockResolvedValue(
+        configured
+          ? { available: true, status: READY_STATUS }
+          : { available: false, configured: false, reason: NOT_CONFIGURED },
+      ),
+    getMe: jest
+      .fn()
+      .mockResolvedValue({
+        platformAdmin: false,
+        teams: [{ name: 'team-a', role: 'admin' }],
+      }),
+    listClusters: jest
+      .fn()
+      .mockResolvedValue(configured ? [liveCluster()] : []),
     getCluster: jest.fn().mockResolvedValue(liveCluster()),
     listAddons: jest.fn().mockResolvedValue([]),
     listAddonDefinitions: jest.fn().mockResolvedValue([]),

@@ -29,9 +29,18 @@ export type ClustersAvailability =
 export interface ButlerClustersApi {
   getAvailability(): Promise<ClustersAvailability>;
   getMe(): Promise<ButlerMe>;
-  listClusters(filter?: { team?: string; phase?: string }): Promise<TenantClusterSummary[]>;
-  getCluster(ref: { namespace: string; name: string }): Promise<TenantClusterDetail>;
-  listAddons(filter?: { namespace?: string; cluster?: string }): Promise<TenantAddonInfo[]>;
+  listClusters(filter?: {
+    team?: string;
+    phase?: string;
+  }): Promise<TenantClusterSummary[]>;
+  getCluster(ref: {
+    namespace: string;
+    name: string;
+  }): Promise<TenantClusterDetail>;
+  listAddons(filter?: {
+    namespace?: string;
+    cluster?: string;
+  }): Promise<TenantAddonInfo[]>;
   listAddonDefinitions(): Promise<AddonDefinitionInfo[]>;
   listTeams(): Promise<TeamInfo[]>;
   /**

@@ -14,7 +14,10 @@ import type {
   TenantClusterDetail,
   TenantClusterSummary,
 } from '@butler-portal/plugin-butler-common';
-import type { ButlerClustersApi, ClustersAvailability } from './ButlerClustersApi';
+import type {
+  ButlerClustersApi,
+  ClustersAvailability,
+} from './ButlerClustersApi';
 
 /** How to connect a management cluster, for the pages' empty state. */
 export const CONFIGURE_HINT =
@@ -61,7 +64,11 @@ export class ButlerClustersClient implements ButlerClustersApi {
       };
     }
     if (response.status === 404) {
-      return { available: false, configured: false, reason: 'this portal runs no butler backend' };
+      return {
+        available: false,
+        configured: false,
+        reason: 'this portal runs no butler backend',
+      };
     }
     if (!response.ok) {
       const error = await requestError(response);
@@ -94,23 +101,31 @@ export class ButlerClustersClient implements ButlerClustersApi {
 
   async listClusters(filter: { team?: string; phase?: string } = {}) {
     return (
-      await this.#json<ItemList<TenantClusterSummary>>(`/clusters${query(filter)}`)
+      await this.#json<ItemList<TenantClusterSummary>>(
+        `/clusters${query(filter)}`,
+      )
     ).items;
   }
 
   getCluster(ref: { namespace: string; name: string }) {
     // encoded so that a hostile name cannot steer the request to another path
     return this.#json<TenantClusterDetail>(
-      `/clusters/${encodeURIComponent(ref.namespace)}/${encodeURIComponent(ref.name)}`,
+      `/clusters/${encodeURIComponent(ref.namespace)}/${encodeURIComponent(
+        ref.name,
+      )}`,
     );
   }
 
   async listAddons(filter: { namespace?: string; cluster?: string } = {}) {
-    return (await this.#json<ItemList<TenantAddonInfo>>(`/addons${query(filter)}`)).items;
+    return (
+      await this.#json<ItemList<TenantAddonInfo>>(`/addons${query(filter)}`)
+    ).items;
   }
 
   async listAddonDefinitions() {
-    return (await this.#json<ItemList<AddonDefinitionInfo>>('/addon-definitions')).items;
+    return (
+      await this.#json<ItemList<AddonDefinitionInfo>>('/addon-definitions')
+    ).items;
   }
 
   async listTeams() {
@@ -125,7 +140,9 @@ export class ButlerClustersClient implements ButlerClustersApi {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const connect = async () => {
       try {
-        const response = await this.#fetch('/events', { signal: controller.signal });
+        const response = await this.#fetch('/events', {
+          signal: controller.signal,
+        });
         if (!response.ok || !response.body) throw await requestError(response);
         const reader = response.body.getReader();
         const decoder = new TextDecoder();
@@ -147,7 +164,8 @@ export class ButlerClustersClient implements ButlerClustersApi {
       } catch {
         // reconnected below; a page keeps its last answer meanwhile
       }
-      if (!controller.signal.aborted) timer = setTimeout(connect, this.#retryMs);
+      if (!controller.signal.aborted)
+        timer = setTimeout(connect, this.#retryMs);
     };
     void connect();
     return () => {

@@ -1,3 +1,6 @@
 export { butlerClustersApiRef } from './ButlerClustersApi';
-export type { ButlerClustersApi, ClustersAvailability } from './ButlerClustersApi';
+export type {
+  ButlerClustersApi,
+  ClustersAvailability,
+} from './ButlerClustersApi';
 export { ButlerClustersClient, CONFIGURE_HINT } from './ButlerClustersClient';

@@ -35,7 +35,12 @@ import { useClustersData } from './useClustersData';
 
 type Dialog =
   | { type: 'install'; definition: AddonDefinitionInfo }
-  | { type: 'upgrade' | 'uninstall'; addon: TenantAddonInfo; file?: ResourceDetail; error?: string };
+  | {
+      type: 'upgrade' | 'uninstall';
+      addon: TenantAddonInfo;
+      file?: ResourceDetail;
+      error?: string;
+    };
 
 export function AddonsPage() {
   const api = useApi(butlerClustersApiRef);
@@ -60,22 +65,34 @@ export function AddonsPage() {
 
   const startInstall = (definition: AddonDefinitionInfo) => {
     setCluster(clusterOptions[0] ?? '');
-    setVersion(definition.chart.defaultVersion ?? definition.chart.availableVersions[0] ?? '');
-    setValuesText(definition.defaultValues ? stringify(definition.defaultValues) : '');
+    setVersion(
+      definition.chart.defaultVersion ??
+        definition.chart.availableVersions[0] ??
+        '',
+    );
+    setValuesText(
+      definition.defaultValues ? stringify(definition.defaultValues) : '',
+    );
     setDialog({ type: 'install', definition });
   };
   const startEdit = (type: 'upgrade' | 'uninstall', addon: TenantAddonInfo) => {
     setVersion(addon.version ?? '');
     setValuesText('');
     setDialog({ type, addon });
-    gitops.getResource({ kind: 'TenantAddon', namespace: addon.namespace, name: addon.name }).then(
-      file => {
-        setDialog({ type, addon, file });
-        const values = (file.object?.spec as any)?.values;
-        setValuesText(values ? stringify(values) : '');
-      },
-      e => setDialog({ type, addon, error: `no file in Git: ${e.message}` }),
-    );
+    gitops
+      .getResource({
+        kind: 'TenantAddon',
+        namespace: addon.namespace,
+        name: addon.name,
+      })
+      .then(
+        file => {
+          setDialog({ type, addon, file });
+          const values = (file.object?.spec as any)?.values;
+          setValuesText(values ? stringify(values) : '');
+        },
+        e => setDialog({ type, addon, error: `no file in Git: ${e.message}` }),
+      );
   };
 
   const parsed = parseValues(valuesText);
@@ -84,11 +101,14 @@ export function AddonsPage() {
     if (parsed.issue) return { path: '', issues: [parsed.issue] };
     if (dialog.type === 'install') {
       const [ns, clusterName] = cluster.split('/');
-      const cl = data.clusters.find(c => c.namespace === ns && c.name === clusterName);
+      const cl = data.clusters.find(
+        c => c.namespace === ns && c.name === clusterName,
+      );
       const team = data.teams.find(t => t.name === cl?.team);
       const refusal = addonRefusal(dialog.definition, team);
       if (refusal) return { path: '', issues: [refusal] };
-      if (!ns || !clusterName) return { path: '', issues: ['choose a cluster'] };
+      if (!ns || !clusterName)
+        return { path: '', issues: ['choose a cluster'] };
       return newAddonFile({
         namespace: ns,
         name: dialog.definition.name,
@@ -100,17 +120,31 @@ export function AddonsPage() {
       });
     }
     if (dialog.type === 'upgrade' && dialog.file) {
-      return upgradeAddon(dialog.file.yaml, dialog.file.path, version, parsed.values);
+      return upgradeAddon(
+        dialog.file.yaml,
+        dialog.file.path,
+        version,
+        parsed.values,
+      );
     }
-    if (dialog.type === 'uninstall' && dialog.file) return { path: dialog.file.path, issues: [] };
-    return { path: '', issues: [('error' in dialog && dialog.error) || 'reading the file…'] };
+    if (dialog.type === 'uninstall' && dialog.file)
+      return { path: dialog.file.path, issues: [] };
+    return {
+      path: '',
+      issues: [('error' in dialog && dialog.error) || 'reading the file…'],
+    };
   })();
 
-  const platformNames = new Set(definitions.filter(d => d.platform).map(d => d.name));
+  const platformNames = new Set(
+    definitions.filter(d => d.platform).map(d => d.name),
+  );
 
   return (
     <Page themeId="tool">
-      <Header title="Addons" subtitle="The addon catalog and the addons of your clusters" />
+      <Header
+        title="Addons"
+        subtitle="The addon catalog and the addons of your clusters"
+      />
       <Content>
         <AvailabilityNotice availability={data.availability} />
         {data.loading ? (
@@ -137,17 +171,28 @@ export function AddonsPage() {
             )}
             {definitions.map(d => (
               <Grid item xs={12} md={4} key={d.name}>
-                <InfoCard title={d.displayName} subheader={`${d.category}${d.platform ? ' · platform' : ''}`}>
+                <InfoCard
+                  title={d.displayName}
+                  subheader={`${d.category}${d.platform ? ' · platform' : ''}`}
+                >
                   <Typography variant="body2">{d.description}</Typography>
                   <Typography variant="caption" display="block">
-                    Versions: {d.chart.availableVersions.join(', ') || d.chart.defaultVersion || '—'}
+                    Versions:{' '}
+                    {d.chart.availableVersions.join(', ') ||
+                      d.chart.defaultVersion ||
+                      '—'}
                   </Typography>
                   {d.platform ? (
                     <Typography variant="caption" display="block">
-                      Installed with every cluster by the platform; not installable or removable here.
+                      Installed with every cluster by the platform; not
+                      installable or removable here.
                     </Typography>
                   ) : (
-                    <Button size="small" color="primary" onClick={() => startInstall(d)}>
+                    <Button
+                      size="small"
+                      color="primary"
+                      onClick={() => startInstall(d)}
+                    >
                       Install
                     </Button>
                   )}
@@ -158,7 +203,11 @@ export function AddonsPage() {
               <Typography variant="h6" component="h2">
                 Installed
               </Typography>
-              {installed.length === 0 && <Typography variant="body2">No TenantAddons on your clusters.</Typography>}
+              {installed.length === 0 && (
+                <Typography variant="body2">
+                  No TenantAddons on your clusters.
+                </Typography>
+              )}
               {installed.map(a => (
                 <Typography key={`${a.namespace}/${a.name}`} variant="body2">
                   {a.namespace}/{a.name} on {a.cluster}: {a.phase ?? 'unknown'}
@@ -170,7 +219,11 @@ export function AddonsPage() {
                   <Button
                     size="small"
                     disabled={platformNames.has(a.addon ?? '')}
-                    title={platformNames.has(a.addon ?? '') ? 'platform addons cannot be removed here' : undefined}
+                    title={
+                      platformNames.has(a.addon ?? '')
+                        ? 'platform addons cannot be removed here'
+                        : undefined
+                    }
                     onClick={() => startEdit('uninstall', a)}
                   >
                     Uninstall
@@ -187,22 +240,49 @@ export function AddonsPage() {
             title={
               dialog.type === 'install'
                 ? `Install ${dialog.definition.displayName}`
-                : `${dialog.type === 'upgrade' ? 'Upgrade' : 'Uninstall'} ${dialog.addon.name}`
+                : `${dialog.type === 'upgrade' ? 'Upgrade' : 'Uninstall'} ${
+                    dialog.addon.name
+                  }`
             }
-            operation={{ install: 'create', upgrade: 'update', uninstall: 'delete' }[dialog.type] as any}
+            operation={
+              { install: 'create', upgrade: 'update', uninstall: 'delete' }[
+                dialog.type
+              ] as any
+            }
             kind="TenantAddon"
-            namespace={dialog.type === 'install' ? cluster.split('/')[0] ?? '' : dialog.addon.namespace}
-            name={dialog.type === 'install' ? dialog.definition.name : dialog.addon.name}
+            namespace={
+              dialog.type === 'install'
+                ? cluster.split('/')[0] ?? ''
+                : dialog.addon.namespace
+            }
+            name={
+              dialog.type === 'install'
+                ? dialog.definition.name
+                : dialog.addon.name
+            }
             change={dialogChange}
-            baseRevision={dialog.type !== 'install' ? dialog.file?.revision : undefined}
+            baseRevision={
+              dialog.type !== 'install' ? dialog.file?.revision : undefined
+            }
             changeTitle={
               dialog.type === 'install'
                 ? `Install ${dialog.definition.name} ${version} on ${cluster}`
-                : `${dialog.type === 'upgrade' ? `Upgrade ${dialog.addon.name} to ${version}` : `Uninstall ${dialog.addon.name}`} on ${dialog.addon.namespace}/${dialog.addon.cluster}`
+                : `${
+                    dialog.type === 'upgrade'
+                      ? `Upgrade ${dialog.addon.name} to ${version}`
+                      : `Uninstall ${dialog.addon.name}`
+                  } on ${dialog.addon.namespace}/${dialog.addon.cluster}`
             }
           >
             {dialog.type === 'install' && (
-              <TextField select id="addon-cluster" label="Cluster" value={cluster} onChange={e => setCluster(e.target.value)} fullWidth>
+              <TextField
+                select
+                id="addon-cluster"
+                label="Cluster"
+                value={cluster}
+                onChange={e => setCluster(e.target.value)}
+                fullWidth
+              >
                 {clusterOptions.map(c => (
                   <MenuItem key={c} value={c}>
                     {c}
@@ -212,9 +292,16 @@ export function AddonsPage() {
             )}
             {dialog.type !== 'uninstall' && (
               <>
-                <TextField id="addon-version" label="Version" value={version} onChange={e => setVersion(e.target.value)} fullWidth />
                 <TextField
-                  id="addon-values" label="Values (YAML)"
+                  id="addon-version"
+                  label="Version"
+                  value={version}
+                  onChange={e => setVersion(e.target.value)}
+                  fullWidth
+                />
+                <TextField
+                  id="addon-values"
+                  label="Values (YAML)"
                   value={valuesText}
                   onChange={e => setValuesText(e.target.value)}
                   multiline
@@ -225,7 +312,10 @@ export function AddonsPage() {
               </>
             )}
             {dialog.type === 'uninstall' && (
-              <Typography>Opens a change request deleting the addon's file; once merged, it is uninstalled.</Typography>
+              <Typography>
+                Opens a change request deleting the addon's file; once merged,
+                it is uninstalled.
+              </Typography>
             )}
           </ChangeDialog>
         )}

@@ -6,7 +6,9 @@ import { WarningPanel } from '@backstage/core-components';
 import type { ClustersAvailability } from '../api';
 import { CONFIGURE_HINT } from '../api';
 
-export function AvailabilityNotice(props: { availability?: ClustersAvailability }) {
+export function AvailabilityNotice(props: {
+  availability?: ClustersAvailability;
+}) {
   const a = props.availability;
   if (!a || a.available) {
     const stale = a?.available && !a.status.reachable;

@@ -45,8 +45,13 @@ export function ChangeDialog(props: ChangeDialogProps) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
   const [opened, setOpened] = useState<OpenedChange>();
-  const issues = [...(props.change?.issues ?? []), ...(props.limitIssues ?? [])];
-  const ready = props.operation === 'delete' || (!!props.change?.yaml && issues.length === 0);
+  const issues = [
+    ...(props.change?.issues ?? []),
+    ...(props.limitIssues ?? []),
+  ];
+  const ready =
+    props.operation === 'delete' ||
+    (!!props.change?.yaml && issues.length === 0);
 
   const submit = async () => {
     setBusy(true);
@@ -75,13 +80,19 @@ export function ChangeDialog(props: ChangeDialogProps) {
   };
 
   return (
-    <Dialog open={props.open} onClose={props.onClose} fullWidth maxWidth="sm" aria-labelledby="butler-change-title">
+    <Dialog
+      open={props.open}
+      onClose={props.onClose}
+      fullWidth
+      maxWidth="sm"
+      aria-labelledby="butler-change-title"
+    >
       <DialogTitle id="butler-change-title">{props.title}</DialogTitle>
       <DialogContent>
         {opened ? (
           <Typography>
-            Change request <ChangeLink change={opened} /> is open for review. The cluster
-            changes once it is approved and merged.
+            Change request <ChangeLink change={opened} /> is open for review.
+            The cluster changes once it is approved and merged.
           </Typography>
         ) : (
           <>
@@ -92,7 +103,12 @@ export function ChangeDialog(props: ChangeDialogProps) {
               </Typography>
             )}
             {issues.map(issue => (
-              <Typography key={issue} color="error" variant="body2" role="alert">
+              <Typography
+                key={issue}
+                color="error"
+                variant="body2"
+                role="alert"
+              >
                 {issue}
               </Typography>
             ))}
@@ -107,7 +123,12 @@ export function ChangeDialog(props: ChangeDialogProps) {
       <DialogActions>
         <Button onClick={props.onClose}>{opened ? 'Close' : 'Cancel'}</Button>
         {!opened && (
-          <Button color="primary" variant="contained" disabled={!ready || busy} onClick={submit}>
+          <Button
+            color="primary"
+            variant="contained"
+            disabled={!ready || busy}
+            onClick={submit}
+          >
             Open change request
           </Button>
         )}

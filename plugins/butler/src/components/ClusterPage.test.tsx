@@ -3,7 +3,11 @@ import { gitopsApiRef } from '@butler-portal/plugin-gitops-react';
 import { mockGitopsApi } from '@butler-portal/plugin-gitops-react/testUtils';
 import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { Route, Routes } from 'react-router-dom';
-import { EXAMPLE_YAML, exampleFile, mockClustersApi } from '../__testUtils__/fixtures';
+import {
+  EXAMPLE_YAML,
+  exampleFile,
+  mockClustersApi,
+} from '../__testUtils__/fixtures';
 import { butlerClustersApiRef } from '../api';
 import { changedLines } from '../lib/changes';
 import { rootRouteRef } from '../routes';
@@ -37,17 +41,31 @@ function renderPage(clusters = mockClustersApi(), gitops = mockGitopsApi()) {
 describe('ClusterPage', () => {
   it('shows overview, conditions, nodes, addons and the file in Git', async () => {
     renderPage();
-    expect(await screen.findByText('ClusterReady', { exact: false })).toBeInTheDocument();
+    expect(
+      await screen.findByText('ClusterReady', { exact: false }),
+    ).toBeInTheDocument();
     expect(screen.getByText('team-a-dev-worker-2')).toBeInTheDocument();
-    expect(screen.getByText(/cert-manager: Installed, installed v1.16.2/)).toBeInTheDocument();
-    expect(await screen.findByText(/platform: tenant-clusters\/team-a\/team-a-dev.yaml/)).toBeInTheDocument();
+    expect(
+      screen.getByText(/cert-manager: Installed, installed v1.16.2/),
+    ).toBeInTheDocument();
+    expect(
+      await screen.findByText(
+        /platform: tenant-clusters\/team-a\/team-a-dev.yaml/,
+      ),
+    ).toBeInTheDocument();
   });
 
   it('scales the workers as a change request editing one line', async () => {
     const { gitops } = renderPage();
-    fireEvent.click(await screen.findByRole('button', { name: 'Scale workers' }));
-    fireEvent.change(screen.getByLabelText('Workers'), { target: { value: '5' } });
-    fireEvent.click(screen.getByRole('button', { name: 'Open change request' }));
+    fireEvent.click(
+      await screen.findByRole('button', { name: 'Scale workers' }),
+    );
+    fireEvent.change(screen.getByLabelText('Workers'), {
+      target: { value: '5' },
+    });
+    fireEvent.click(
+      screen.getByRole('button', { name: 'Open change request' }),
+    );
     await waitFor(() => expect(gitops.openChange).toHaveBeenCalledTimes(1));
     const [request] = gitops.openChange.mock.calls[0];
     expect(request).toMatchObject({
@@ -64,21 +82,41 @@ describe('ClusterPage', () => {
 
   it("refuses before submit a scale beyond the team's limit, naming it", async () => {
     const { gitops } = renderPage();
-    fireEvent.click(await screen.findByRole('button', { name: 'Scale workers' }));
-    fireEvent.change(screen.getByLabelText('Workers'), { target: { value: '7' } });
-    expect(await screen.findByText("7 workers exceed team team-a's maxNodesPerCluster of 6")).toBeInTheDocument();
-    expect(screen.getByRole('button', { name: 'Open change request' })).toBeDisabled();
+    fireEvent.click(
+      await screen.findByRole('button', { name: 'Scale workers' }),
+    );
+    fireEvent.change(screen.getByLabelText('Workers'), {
+      target: { value: '7' },
+    });
+    expect(
+      await screen.findByText(
+        "7 workers exceed team team-a's maxNodesPerCluster of 6",
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('button', { name: 'Open change request' }),
+    ).toBeDisabled();
     expect(gitops.openChange).not.toHaveBeenCalled();
   });
 
   it('refuses an upgrade to a version the team does not allow, and deletes by deleting the file', async () => {
     const { gitops } = renderPage();
-    fireEvent.click(await screen.findByRole('button', { name: 'Upgrade Kubernetes' }));
-    fireEvent.change(screen.getByLabelText('Kubernetes version'), { target: { value: 'v1.33.0' } });
-    expect(await screen.findByText(/Kubernetes v1.33.0 is not allowed for team team-a/)).toBeInTheDocument();
+    fireEvent.click(
+      await screen.findByRole('button', { name: 'Upgrade Kubernetes' }),
+    );
+    fireEvent.change(screen.getByLabelText('Kubernetes version'), {
+      target: { value: 'v1.33.0' },
+    });
+    expect(
+      await screen.findByText(
+        /Kubernetes v1.33.0 is not allowed for team team-a/,
+      ),
+    ).toBeInTheDocument();
     fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
     fireEvent.click(screen.getByRole('button', { name: 'Delete' }));
-    fireEvent.click(screen.getByRole('button', { name: 'Open change request' }));
+    fireEvent.click(
+      screen.getByRole('button', { name: 'Open change request' }),
+    );
     await waitFor(() => expect(gitops.openChange).toHaveBeenCalledTimes(1));
     expect(gitops.openChange.mock.calls[0][0]).toMatchObject({
       operation: 'delete',

@@ -39,7 +39,8 @@ const TITLES = {
 };
 const CHANGE_TITLES = {
   scale: (ref: string, value: string) => `Scale ${ref} to ${value} workers`,
-  upgrade: (ref: string, value: string) => `Upgrade ${ref} to Kubernetes ${value}`,
+  upgrade: (ref: string, value: string) =>
+    `Upgrade ${ref} to Kubernetes ${value}`,
   delete: (ref: string) => `Delete cluster ${ref}`,
 };
 
@@ -87,7 +88,11 @@ export function ClusterPage() {
   const team = data.teams.find(t => t.name === teamName);
   const others = data.clusters
     .filter(c => c.team === teamName)
-    .map(c => ({ namespace: c.namespace, name: c.name, replicas: c.workers.desired ?? 0 }));
+    .map(c => ({
+      namespace: c.namespace,
+      name: c.name,
+      replicas: c.workers.desired ?? 0,
+    }));
 
   const wantedReplicas = Number(replicas);
   const change = (() => {
@@ -108,8 +113,10 @@ export function ClusterPage() {
           {
             namespace,
             name,
-            replicas: action === 'scale' ? wantedReplicas : currentReplicas ?? 0,
-            kubernetesVersion: action === 'upgrade' ? version.trim() : currentVersion ?? '',
+            replicas:
+              action === 'scale' ? wantedReplicas : currentReplicas ?? 0,
+            kubernetesVersion:
+              action === 'upgrade' ? version.trim() : currentVersion ?? '',
           },
           team,
           others,
@@ -128,15 +135,27 @@ export function ClusterPage() {
 
   return (
     <Page themeId="tool">
-      <Header title={`${namespace}/${name}`} subtitle={`Tenant cluster · ${phase}`} />
+      <Header
+        title={`${namespace}/${name}`}
+        subtitle={`Tenant cluster · ${phase}`}
+      />
       <Content>
         <AvailabilityNotice availability={data.availability} />
         <Grid container spacing={2}>
           <Grid item xs={12}>
-            <Button variant="contained" color="primary" disabled={!file} onClick={() => open('scale')}>
+            <Button
+              variant="contained"
+              color="primary"
+              disabled={!file}
+              onClick={() => open('scale')}
+            >
               Scale workers
             </Button>{' '}
-            <Button variant="contained" disabled={!file} onClick={() => open('upgrade')}>
+            <Button
+              variant="contained"
+              disabled={!file}
+              onClick={() => open('upgrade')}
+            >
               Upgrade Kubernetes
             </Button>{' '}
             <Button disabled={!file} onClick={() => open('delete')}>
@@ -145,8 +164,8 @@ export function ClusterPage() {
             <Link to="..">All clusters</Link>
             {!file && fileError && (
               <Typography variant="body2">
-                No file in Git for this cluster ({fileError}): changes go through its file, so this
-                cluster cannot be changed from here.
+                No file in Git for this cluster ({fileError}): changes go
+                through its file, so this cluster cannot be changed from here.
               </Typography>
             )}
           </Grid>
@@ -157,9 +176,12 @@ export function ClusterPage() {
                   Team: teamName ?? '—',
                   Phase: phase,
                   'Kubernetes (asked)': currentVersion ?? '—',
-                  'Kubernetes (running)': live?.observedKubernetesVersion ?? '—',
+                  'Kubernetes (running)':
+                    live?.observedKubernetesVersion ?? '—',
                   Endpoint: live?.endpoint ?? '—',
-                  Workers: `${live?.workers.ready ?? '?'} ready of ${currentReplicas ?? live?.workers.desired ?? '?'}`,
+                  Workers: `${live?.workers.ready ?? '?'} ready of ${
+                    currentReplicas ?? live?.workers.desired ?? '?'
+                  }`,
                   ...(live?.message && { Why: live.message }),
                 }}
               />
@@ -198,14 +220,19 @@ export function ClusterPage() {
             <InfoCard title="Addons">
               {live?.observedAddons.map(a => (
                 <Typography key={`o-${a.name}`} variant="body2">
-                  {a.name} {a.version ?? ''} — {a.status ?? 'unknown'} (managed by {a.managedBy ?? '?'})
+                  {a.name} {a.version ?? ''} — {a.status ?? 'unknown'} (managed
+                  by {a.managedBy ?? '?'})
                 </Typography>
               ))}
               {live?.tenantAddons.map(a => (
                 <Typography key={`t-${a.name}`} variant="body2">
                   {a.name}: {a.phase ?? 'unknown'}
-                  {a.installedVersion ? `, installed ${a.installedVersion}` : ''}
-                  {a.version && a.version !== a.installedVersion ? ` (asked ${a.version})` : ''}
+                  {a.installedVersion
+                    ? `, installed ${a.installedVersion}`
+                    : ''}
+                  {a.version && a.version !== a.installedVersion
+                    ? ` (asked ${a.version})`
+                    : ''}
                 </Typography>
               ))}
               {!live?.observedAddons.length && !live?.tenantAddons.length && (
@@ -219,7 +246,8 @@ export function ClusterPage() {
               {file ? (
                 <>
                   <Typography variant="body2">
-                    {file.repository}: {file.path} (at {file.revision.slice(0, 7)})
+                    {file.repository}: {file.path} (at{' '}
+                    {file.revision.slice(0, 7)})
                   </Typography>
                   <pre style={{ overflowX: 'auto' }}>{file.yaml}</pre>
                   <Typography variant="body2">
@@ -234,7 +262,9 @@ export function ClusterPage() {
                   </Typography>
                 </>
               ) : (
-                <Typography variant="body2">{fileError ?? 'Reading…'}</Typography>
+                <Typography variant="body2">
+                  {fileError ?? 'Reading…'}
+                </Typography>
               )}
             </InfoCard>
           </Grid>
@@ -248,14 +278,20 @@ export function ClusterPage() {
             kind="TenantCluster"
             namespace={namespace}
             name={name}
-            change={action === 'delete' ? { path: file.path, issues: [] } : change}
+            change={
+              action === 'delete' ? { path: file.path, issues: [] } : change
+            }
             limitIssues={limitIssues}
             baseRevision={file.revision}
-            changeTitle={CHANGE_TITLES[action](`${namespace}/${name}`, action === 'scale' ? replicas : version)}
+            changeTitle={CHANGE_TITLES[action](
+              `${namespace}/${name}`,
+              action === 'scale' ? replicas : version,
+            )}
           >
             {action === 'scale' && (
               <TextField
-                id="butler-workers" label="Workers"
+                id="butler-workers"
+                label="Workers"
                 type="number"
                 value={replicas}
                 onChange={e => setReplicas(e.target.value)}
@@ -269,12 +305,15 @@ export function ClusterPage() {
             )}
             {action === 'upgrade' && (
               <TextField
-                id="butler-version" label="Kubernetes version"
+                id="butler-version"
+                label="Kubernetes version"
                 value={version}
                 onChange={e => setVersion(e.target.value)}
                 helperText={
                   team?.limits.allowedKubernetesVersions?.length
-                    ? `allowed: ${team.limits.allowedKubernetesVersions.join(', ')}`
+                    ? `allowed: ${team.limits.allowedKubernetesVersions.join(
+                        ', ',
+                      )}`
                     : 'vMAJOR.MINOR.PATCH'
                 }
                 fullWidth
@@ -282,8 +321,8 @@ export function ClusterPage() {
             )}
             {action === 'delete' && (
               <Typography>
-                Opens a change request deleting {file.path}. Once merged, the reconciler deletes
-                the cluster and everything running in it.
+                Opens a change request deleting {file.path}. Once merged, the
+                reconciler deletes the cluster and everything running in it.
               </Typography>
             )}
           </ChangeDialog>

@@ -58,13 +58,19 @@ export function ClustersDashboard() {
     r => (!team || r.team === team) && (!phase || r.phase === phase),
   );
   const counts = phaseCounts(rows);
-  const teams = [...new Set(rows.map(r => r.team).filter(Boolean))].sort() as string[];
+  const teams = [
+    ...new Set(rows.map(r => r.team).filter(Boolean)),
+  ].sort() as string[];
 
   const columns: TableColumn<ClusterRow>[] = [
     {
       title: 'Cluster',
       field: 'name',
-      render: r => <Link to={`${r.namespace}/${r.name}`}>{`${r.namespace}/${r.name}`}</Link>,
+      render: r => (
+        <Link
+          to={`${r.namespace}/${r.name}`}
+        >{`${r.namespace}/${r.name}`}</Link>
+      ),
     },
     { title: 'Team', field: 'team', render: r => r.team ?? '—' },
     { title: 'Phase', field: 'phase' },
@@ -74,7 +80,10 @@ export function ClustersDashboard() {
       render: r => `${r.workersReady ?? '?'}/${r.workersDesired ?? '?'}`,
     },
     { title: 'Addons', render: r => <AddonsCell row={r} /> },
-    { title: 'File in Git', render: r => (r.file ? r.file.path : 'not in Git') },
+    {
+      title: 'File in Git',
+      render: r => (r.file ? r.file.path : 'not in Git'),
+    },
     {
       title: 'Open changes',
       render: r =>
@@ -90,7 +99,10 @@ export function ClustersDashboard() {
 
   return (
     <Page themeId="tool">
-      <Header title="Clusters" subtitle="Tenant clusters of your teams: live state next to their files in Git" />
+      <Header
+        title="Clusters"
+        subtitle="Tenant clusters of your teams: live state next to their files in Git"
+      />
       <Content>
         <AvailabilityNotice availability={data.availability} />
         {data.error && (
@@ -112,7 +124,11 @@ export function ClustersDashboard() {
             <Grid item>
               <FormControl style={{ minWidth: 160 }}>
                 <InputLabel id="team-filter">Team</InputLabel>
-                <Select labelId="team-filter" value={team} onChange={e => setTeam(e.target.value as string)}>
+                <Select
+                  labelId="team-filter"
+                  value={team}
+                  onChange={e => setTeam(e.target.value as string)}
+                >
                   <MenuItem value="">All teams</MenuItem>
                   {teams.map(t => (
                     <MenuItem key={t} value={t}>
@@ -125,7 +141,11 @@ export function ClustersDashboard() {
             <Grid item>
               <FormControl style={{ minWidth: 160 }}>
                 <InputLabel id="phase-filter">Phase</InputLabel>
-                <Select labelId="phase-filter" value={phase} onChange={e => setPhase(e.target.value as string)}>
+                <Select
+                  labelId="phase-filter"
+                  value={phase}
+                  onChange={e => setPhase(e.target.value as string)}
+                >
                   <MenuItem value="">All phases</MenuItem>
                   {Object.keys(counts).map(p => (
                     <MenuItem key={p} value={p}>
@@ -139,12 +159,8 @@ export function ClustersDashboard() {
               <LinkButton variant="contained" color="primary" to="create">
                 Create a cluster
               </LinkButton>{' '}
-              <LinkButton to="addons">
-                Addons
-              </LinkButton>{' '}
-              <LinkButton to="teams">
-                Teams
-              </LinkButton>
+              <LinkButton to="addons">Addons</LinkButton>{' '}
+              <LinkButton to="teams">Teams</LinkButton>
             </Grid>
             <Grid item xs={12}>
               {rows.length === 0 ? (
@@ -161,7 +177,11 @@ export function ClustersDashboard() {
               ) : (
                 <Table
                   title={`${shown.length} clusters`}
-                  options={{ paging: shown.length > 20, pageSize: 20, search: true }}
+                  options={{
+                    paging: shown.length > 20,
+                    pageSize: 20,
+                    search: true,
+                  }}
                   columns={columns}
                   data={shown}
                 />

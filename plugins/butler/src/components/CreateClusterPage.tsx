@@ -41,11 +41,20 @@ export function CreateClusterPage() {
   const limitIssues =
     teamInfo && change?.yaml
       ? clusterLimitIssues(
-          { namespace: ns, name, replicas: count, kubernetesVersion: version.trim() },
+          {
+            namespace: ns,
+            name,
+            replicas: count,
+            kubernetesVersion: version.trim(),
+          },
           teamInfo,
           data.clusters
             .filter(c => c.team === team)
-            .map(c => ({ namespace: c.namespace, name: c.name, replicas: c.workers.desired ?? 0 })),
+            .map(c => ({
+              namespace: c.namespace,
+              name: c.name,
+              replicas: c.workers.desired ?? 0,
+            })),
           { creating: true },
         )
       : [];
@@ -53,13 +62,28 @@ export function CreateClusterPage() {
 
   return (
     <Page themeId="tool">
-      <Header title="Create a cluster" subtitle="A change request adding tenant-clusters/<namespace>/<name>.yaml" />
+      <Header
+        title="Create a cluster"
+        subtitle="A change request adding tenant-clusters/<namespace>/<name>.yaml"
+      />
       <Content>
         <AvailabilityNotice availability={data.availability} />
-        <Grid container spacing={2} direction="column" style={{ maxWidth: 560 }}>
+        <Grid
+          container
+          spacing={2}
+          direction="column"
+          style={{ maxWidth: 560 }}
+        >
           <Grid item>
             {data.teams.length ? (
-              <TextField select id="create-team" label="Team" value={team} onChange={e => setTeam(e.target.value)} fullWidth>
+              <TextField
+                select
+                id="create-team"
+                label="Team"
+                value={team}
+                onChange={e => setTeam(e.target.value)}
+                fullWidth
+              >
                 {data.teams.map(t => (
                   <MenuItem key={t.name} value={t.name}>
                     {t.displayName ?? t.name}
@@ -67,12 +91,20 @@ export function CreateClusterPage() {
                 ))}
               </TextField>
             ) : (
-              <TextField id="create-team" label="Team" value={team} onChange={e => setTeam(e.target.value)} fullWidth helperText="The Team (spec.teamRef) whose members see the cluster" />
+              <TextField
+                id="create-team"
+                label="Team"
+                value={team}
+                onChange={e => setTeam(e.target.value)}
+                fullWidth
+                helperText="The Team (spec.teamRef) whose members see the cluster"
+              />
             )}
           </Grid>
           <Grid item>
             <TextField
-              id="create-namespace" label="Namespace"
+              id="create-namespace"
+              label="Namespace"
               value={ns}
               onChange={e => setNamespace(e.target.value)}
               helperText="The team's namespace on the management cluster"
@@ -80,23 +112,39 @@ export function CreateClusterPage() {
             />
           </Grid>
           <Grid item>
-            <TextField id="create-name" label="Name" value={name} onChange={e => setName(e.target.value)} fullWidth />
+            <TextField
+              id="create-name"
+              label="Name"
+              value={name}
+              onChange={e => setName(e.target.value)}
+              fullWidth
+            />
           </Grid>
           <Grid item>
             <TextField
-              id="create-version" label="Kubernetes version"
+              id="create-version"
+              label="Kubernetes version"
               value={version}
               onChange={e => setVersion(e.target.value)}
               helperText={
                 teamInfo?.limits.allowedKubernetesVersions?.length
-                  ? `allowed: ${teamInfo.limits.allowedKubernetesVersions.join(', ')}`
+                  ? `allowed: ${teamInfo.limits.allowedKubernetesVersions.join(
+                      ', ',
+                    )}`
                   : 'vMAJOR.MINOR.PATCH'
               }
               fullWidth
             />
           </Grid>
           <Grid item>
-            <TextField id="create-workers" label="Workers" type="number" value={replicas} onChange={e => setReplicas(e.target.value)} fullWidth />
+            <TextField
+              id="create-workers"
+              label="Workers"
+              type="number"
+              value={replicas}
+              onChange={e => setReplicas(e.target.value)}
+              fullWidth
+            />
           </Grid>
           <Grid item>
             {issues.map(i => (

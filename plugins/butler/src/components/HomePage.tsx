@@ -37,7 +37,8 @@ function Card(props: {
 }) {
   const { items, error } = props.loaded;
   let body: ReactNode;
-  if (error) body = <Typography variant="body2">Unavailable: {error}</Typography>;
+  if (error)
+    body = <Typography variant="body2">Unavailable: {error}</Typography>;
   else if (!items) body = <Typography variant="body2">Loading…</Typography>;
   else if (items.length === 0) body = props.empty;
   else body = props.children;
@@ -49,7 +50,10 @@ function Card(props: {
 }
 
 const load = <T,>(p: Promise<T[]>, set: (l: Loaded<T>) => void) =>
-  p.then(items => set({ items }), e => set({ error: (e as Error).message }));
+  p.then(
+    items => set({ items }),
+    e => set({ error: (e as Error).message }),
+  );
 
 export function HomePage() {
   const identity = useApi(identityApiRef);
@@ -78,21 +82,24 @@ export function HomePage() {
     if (!me) return;
     const email = me.email?.toLowerCase();
     load(
-      gitops
-        .listResources({ kind: 'Workspace' })
-        .then(all =>
-          all.filter(w => {
-            const owner = (w.object?.spec as any)?.owner;
-            return !email || (typeof owner === 'string' && owner.toLowerCase() === email);
-          }),
-        ),
+      gitops.listResources({ kind: 'Workspace' }).then(all =>
+        all.filter(w => {
+          const owner = (w.object?.spec as any)?.owner;
+          return (
+            !email ||
+            (typeof owner === 'string' && owner.toLowerCase() === email)
+          );
+        }),
+      ),
       setWorkspaces,
     );
     load(gitops.listChanges({ state: 'open', author: me.ref }), setMine);
     load(
       gitops
         .listChanges({ state: 'open' })
-        .then(all => all.filter(c => c.author.userRef !== me.ref && !c.approval.approved)),
+        .then(all =>
+          all.filter(c => c.author.userRef !== me.ref && !c.approval.approved),
+        ),
       setReviews,
     );
     load(
@@ -101,7 +108,10 @@ export function HomePage() {
         .then(all => all.slice(-5).reverse()),
       setVersions,
     );
-    load(gitops.listResources({ kind: 'Pipeline' }).then(all => all.slice(0, 5)), setPipelines);
+    load(
+      gitops.listResources({ kind: 'Pipeline' }).then(all => all.slice(0, 5)),
+      setPipelines,
+    );
     butler.getAvailability().then(a => {
       setAvailability(a);
       if (a.available) load(butler.listClusters(), setClusters);
@@ -111,7 +121,10 @@ export function HomePage() {
 
   return (
     <Page themeId="home">
-      <Header title="Butler Portal" subtitle="Your workspaces, changes, clusters and releases" />
+      <Header
+        title="Butler Portal"
+        subtitle="Your workspaces, changes, clusters and releases"
+      />
       <Content>
         <Grid container spacing={2}>
           <Card
@@ -119,13 +132,16 @@ export function HomePage() {
             loaded={workspaces}
             empty={
               <Typography variant="body2">
-                No workspace yet. <Link to="/workspaces/create">Create a workspace</Link>
+                No workspace yet.{' '}
+                <Link to="/workspaces/create">Create a workspace</Link>
               </Typography>
             }
           >
             {workspaces.items?.map(w => (
               <Typography key={w.path} variant="body2">
-                <Link to={`/workspaces/${w.namespace}/${w.name}`}>{`${w.namespace}/${w.name}`}</Link>
+                <Link
+                  to={`/workspaces/${w.namespace}/${w.name}`}
+                >{`${w.namespace}/${w.name}`}</Link>
               </Typography>
             ))}
           </Card>
@@ -134,7 +150,8 @@ export function HomePage() {
             loaded={mine}
             empty={
               <Typography variant="body2">
-                Nothing open. Every change in the portal is a change request; they appear here.
+                Nothing open. Every change in the portal is a change request;
+                they appear here.
               </Typography>
             }
           >
@@ -147,7 +164,11 @@ export function HomePage() {
           <Card
             title="Reviews waiting for me"
             loaded={reviews}
-            empty={<Typography variant="body2">No change is waiting for a review.</Typography>}
+            empty={
+              <Typography variant="body2">
+                No change is waiting for a review.
+              </Typography>
+            }
           >
             {reviews.items?.map(c => (
               <Typography key={c.id} variant="body2">
@@ -163,22 +184,30 @@ export function HomePage() {
                 <AvailabilityNotice availability={availability} />
               ) : (
                 <Typography variant="body2">
-                  Your teams have no clusters. <Link to="/butler/create">Create a cluster</Link>
+                  Your teams have no clusters.{' '}
+                  <Link to="/butler/create">Create a cluster</Link>
                 </Typography>
               )
             }
           >
             {clusters.items?.map(c => (
               <Typography key={`${c.namespace}/${c.name}`} variant="body2">
-                <Link to={`/butler/${c.namespace}/${c.name}`}>{`${c.namespace}/${c.name}`}</Link>{' '}
-                {c.phase ?? 'Unknown'} · {c.workers.ready ?? '?'}/{c.workers.desired ?? '?'} workers
+                <Link
+                  to={`/butler/${c.namespace}/${c.name}`}
+                >{`${c.namespace}/${c.name}`}</Link>{' '}
+                {c.phase ?? 'Unknown'} · {c.workers.ready ?? '?'}/
+                {c.workers.desired ?? '?'} workers
               </Typography>
             ))}
           </Card>
           <Card
             title="Recent registry versions"
             loaded={versions}
-            empty={<Typography variant="body2">No artifact versions yet. Release one from the registry.</Typography>}
+            empty={
+              <Typography variant="body2">
+                No artifact versions yet. Release one from the registry.
+              </Typography>
+            }
           >
             {versions.items?.map(v => (
               <Typography key={v.path} variant="body2">
@@ -189,7 +218,11 @@ export function HomePage() {
           <Card
             title="Pipelines"
             loaded={pipelines}
-            empty={<Typography variant="body2">No telemetry pipelines yet.</Typography>}
+            empty={
+              <Typography variant="body2">
+                No telemetry pipelines yet.
+              </Typography>
+            }
           >
             {pipelines.items?.map(p => (
               <Typography key={p.path} variant="body2">

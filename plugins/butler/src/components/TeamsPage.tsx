@@ -2,7 +2,14 @@
  * Teams: members and roles, identity-provider groups, clusters, and usage against the team's
  * limits.
  */
-import { Content, EmptyState, Header, InfoCard, Page, Progress } from '@backstage/core-components';
+import {
+  Content,
+  EmptyState,
+  Header,
+  InfoCard,
+  Page,
+  Progress,
+} from '@backstage/core-components';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import { AvailabilityNotice } from './Availability';
@@ -16,7 +23,10 @@ export function TeamsPage() {
   const data = useClustersData();
   return (
     <Page themeId="tool">
-      <Header title="Teams" subtitle="Your Butler teams: members, clusters and limits" />
+      <Header
+        title="Teams"
+        subtitle="Your Butler teams: members, clusters and limits"
+      />
       <Content>
         <AvailabilityNotice availability={data.availability} />
         {data.loading && <Progress />}
@@ -34,13 +44,18 @@ export function TeamsPage() {
         <Grid container spacing={2}>
           {data.teams.map(t => (
             <Grid item xs={12} md={6} key={t.name}>
-              <InfoCard title={t.displayName ?? t.name} subheader={t.description}>
+              <InfoCard
+                title={t.displayName ?? t.name}
+                subheader={t.description}
+              >
                 <Typography variant="body2">
                   Namespace: {t.namespace ?? '—'}
                   {t.myRole ? ` · your role: ${t.myRole}` : ''}
                 </Typography>
                 <Typography variant="subtitle2">Members</Typography>
-                {t.members.length === 0 && <Typography variant="body2">none</Typography>}
+                {t.members.length === 0 && (
+                  <Typography variant="body2">none</Typography>
+                )}
                 {t.members.map(m => (
                   <Typography key={m.name} variant="body2">
                     {m.displayName ?? m.name} ({m.name}) — {m.role}
@@ -53,16 +68,20 @@ export function TeamsPage() {
                 ))}
                 <Typography variant="subtitle2">Usage</Typography>
                 <Typography variant="body2">
-                  Clusters: {usage(t.usage.clusters, t.limits.maxClusters)} · Workers:{' '}
-                  {usage(t.usage.workerNodes, t.limits.maxTotalNodes)}
-                  {t.limits.maxNodesPerCluster ? ` · at most ${t.limits.maxNodesPerCluster} per cluster` : ''}
+                  Clusters: {usage(t.usage.clusters, t.limits.maxClusters)} ·
+                  Workers: {usage(t.usage.workerNodes, t.limits.maxTotalNodes)}
+                  {t.limits.maxNodesPerCluster
+                    ? ` · at most ${t.limits.maxNodesPerCluster} per cluster`
+                    : ''}
                 </Typography>
                 {t.limits.allowedKubernetesVersions?.length ? (
                   <Typography variant="body2">
                     Kubernetes: {t.limits.allowedKubernetesVersions.join(', ')}
                   </Typography>
                 ) : null}
-                <Typography variant="body2">Clusters: {t.clusters.join(', ') || 'none'}</Typography>
+                <Typography variant="body2">
+                  Clusters: {t.clusters.join(', ') || 'none'}
+                </Typography>
               </InfoCard>
             </Grid>
           ))}

@@ -30,7 +30,9 @@ export interface ClustersData {
 }
 
 /** Re-reads when something changes, at most once per `coalesceMs`. */
-export function useClustersData(options: { coalesceMs?: number } = {}): ClustersData {
+export function useClustersData(
+  options: { coalesceMs?: number } = {},
+): ClustersData {
   const api = useApi(butlerClustersApiRef);
   const gitops = useApi(gitopsApiRef);
   const [state, setState] = useState<Omit<ClustersData, 'reload'>>({
@@ -63,8 +65,12 @@ export function useClustersData(options: { coalesceMs?: number } = {}): Clusters
         errors.push(`Git: ${e.message}`);
         return [] as ResourceEntry[];
       }),
-      gitops.listChanges({ state: 'open', kind: 'TenantCluster' }).catch(() => []),
-      gitops.listChanges({ state: 'open', kind: 'TenantAddon' }).catch(() => []),
+      gitops
+        .listChanges({ state: 'open', kind: 'TenantCluster' })
+        .catch(() => []),
+      gitops
+        .listChanges({ state: 'open', kind: 'TenantAddon' })
+        .catch(() => []),
     ]);
     if (!alive.current) return;
     setState({
@@ -108,6 +114,8 @@ export function changesOf(
   name: string,
 ): ChangeSummary[] {
   return changes.filter(c =>
-    c.resources.some(r => r.kind === kind && r.namespace === namespace && r.name === name),
+    c.resources.some(
+      r => r.kind === kind && r.namespace === namespace && r.name === name,
+    ),
   );
 }

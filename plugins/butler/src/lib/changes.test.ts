@@ -63,7 +63,9 @@ spec:
     const change = scaleCluster(example, EXAMPLE_PATH, 5);
     expect(change.issues).toEqual([]);
     expect(changedLines(example, change.yaml!)).toBe(1);
-    expect(change.yaml).toContain('    # Scaling is a one-line change of this count.\n    replicas: 5\n');
+    expect(change.yaml).toContain(
+      '    # Scaling is a one-line change of this count.\n    replicas: 5\n',
+    );
   });
 
   it('upgrades Kubernetes with a one-line diff', () => {
@@ -74,12 +76,25 @@ spec:
   });
 
   it.each<[string, () => ReturnType<typeof scaleCluster>, string]>([
-    ['zero workers', () => scaleCluster(example, EXAMPLE_PATH, 0), '/spec/workers/replicas'],
-    ['a version that is not vX.Y.Z', () => upgradeCluster(example, EXAMPLE_PATH, '1.31'), '/spec/kubernetesVersion'],
+    [
+      'zero workers',
+      () => scaleCluster(example, EXAMPLE_PATH, 0),
+      '/spec/workers/replicas',
+    ],
+    [
+      'a version that is not vX.Y.Z',
+      () => upgradeCluster(example, EXAMPLE_PATH, '1.31'),
+      '/spec/kubernetesVersion',
+    ],
     [
       'a name that is a path',
       () =>
-        newClusterFile({ namespace: 'team-a', name: '../x', kubernetesVersion: 'v1.31.4', replicas: 1 }),
+        newClusterFile({
+          namespace: 'team-a',
+          name: '../x',
+          kubernetesVersion: 'v1.31.4',
+          replicas: 1,
+        }),
       'name',
     ],
   ])('refuses %s, naming the field', (_what, make, field) => {
@@ -91,7 +106,9 @@ spec:
 
 describe('addon changes', () => {
   it('installs: one valid TenantAddon file with values', () => {
-    const { values } = parseValues('replicas: 2\nserviceMonitor:\n  enabled: true\n');
+    const { values } = parseValues(
+      'replicas: 2\nserviceMonitor:\n  enabled: true\n',
+    );
     const change = newAddonFile({
       namespace: 'team-a',
       name: 'prometheus',
@@ -103,7 +120,9 @@ describe('addon changes', () => {
     });
     expect(change.issues).toEqual([]);
     expect(change.path).toBe('tenant-addons/team-a/prometheus.yaml');
-    expect(change.yaml).toContain('  values:\n    replicas: 2\n    serviceMonitor:\n      enabled: true\n');
+    expect(change.yaml).toContain(
+      '  values:\n    replicas: 2\n    serviceMonitor:\n      enabled: true\n',
+    );
   });
 
   it('upgrades the version with a one-line diff', () => {
@@ -122,7 +141,9 @@ describe('addon changes', () => {
   });
 
   it('refuses values that are not a mapping, naming the line', () => {
-    expect(parseValues('- a\n- b').issue).toBe('values must be a mapping (key: value lines)');
+    expect(parseValues('- a\n- b').issue).toBe(
+      'values must be a mapping (key: value lines)',
+    );
     expect(parseValues('a: [1, 2').issue).toMatch(/^values: /);
     expect(parseValues('')).toEqual({});
   });

@@ -27,7 +27,11 @@ export interface FileChange {
   issues: string[];
 }
 
-function pathOf(kind: 'TenantCluster' | 'TenantAddon', namespace: string, name: string) {
+function pathOf(
+  kind: 'TenantCluster' | 'TenantAddon',
+  namespace: string,
+  name: string,
+) {
   return resourcePath({ kind, namespace, name });
 }
 
@@ -95,18 +99,28 @@ export function scaleCluster(original: string, path: string, replicas: number) {
   ]);
 }
 
-export function upgradeCluster(original: string, path: string, version: string) {
+export function upgradeCluster(
+  original: string,
+  path: string,
+  version: string,
+) {
   return editFile(original, path, [
     { path: ['spec', 'kubernetesVersion'], value: version },
   ]);
 }
 
 /** Parses the values YAML of an addon form; an error names the line. */
-export function parseValues(text: string): { values?: unknown; issue?: string } {
+export function parseValues(text: string): {
+  values?: unknown;
+  issue?: string;
+} {
   if (!text.trim()) return {};
   try {
     const values = parse(text);
-    if (values !== null && (typeof values !== 'object' || Array.isArray(values))) {
+    if (
+      values !== null &&
+      (typeof values !== 'object' || Array.isArray(values))
+    ) {
       return { issue: 'values must be a mapping (key: value lines)' };
     }
     return { values: values ?? undefined };
@@ -158,7 +172,9 @@ export function upgradeAddon(
 ) {
   return editFile(original, path, [
     { path: ['spec', 'version'], value: version },
-    ...(values !== undefined ? [{ path: ['spec', 'values'], value: values }] : []),
+    ...(values !== undefined
+      ? [{ path: ['spec', 'values'], value: values }]
+      : []),
   ]);
 }
 

@@ -1,7 +1,10 @@
 /*
  * A breach of the team's resourceLimits is found before submit and names the limit.
  */
-import type { AddonDefinitionInfo, TeamInfo } from '@butler-portal/plugin-butler-common';
+import type {
+  AddonDefinitionInfo,
+  TeamInfo,
+} from '@butler-portal/plugin-butler-common';
 import { addonRefusal, clusterLimitIssues } from './limits';
 
 const team: TeamInfo = {
@@ -27,7 +30,12 @@ describe('clusterLimitIssues', () => {
   it('accepts a change within every limit', () => {
     expect(
       clusterLimitIssues(
-        { namespace: 'team-a', name: 'a-dev', replicas: 4, kubernetesVersion: 'v1.31.4' },
+        {
+          namespace: 'team-a',
+          name: 'a-dev',
+          replicas: 4,
+          kubernetesVersion: 'v1.31.4',
+        },
         team,
         others,
         { creating: false },
@@ -38,7 +46,12 @@ describe('clusterLimitIssues', () => {
   it('names each limit a change breaches', () => {
     expect(
       clusterLimitIssues(
-        { namespace: 'team-a', name: 'a-dev', replicas: 6, kubernetesVersion: 'v1.32.0' },
+        {
+          namespace: 'team-a',
+          name: 'a-dev',
+          replicas: 6,
+          kubernetesVersion: 'v1.32.0',
+        },
         team,
         others,
         { creating: false },
@@ -53,7 +66,12 @@ describe('clusterLimitIssues', () => {
   it('counts a new cluster against maxClusters', () => {
     expect(
       clusterLimitIssues(
-        { namespace: 'team-a', name: 'a-new', replicas: 1, kubernetesVersion: 'v1.31.4' },
+        {
+          namespace: 'team-a',
+          name: 'a-new',
+          replicas: 1,
+          kubernetesVersion: 'v1.31.4',
+        },
         team,
         others,
         { creating: true },
@@ -69,15 +87,26 @@ describe('addonRefusal', () => {
     description: '',
     category: 'observability',
     platform,
-    chart: { name, repository: 'https://charts.example.com', availableVersions: [] },
+    chart: {
+      name,
+      repository: 'https://charts.example.com',
+      availableVersions: [],
+    },
     dependsOn: [],
   });
 
   it('refuses platform addons with the reason, and denied or not allowed addons naming the limit', () => {
-    expect(addonRefusal(def('cilium', true), team)).toMatch(/platform addon.*cannot be installed or removed here/);
-    expect(addonRefusal(def('kube-bench'), team)).toBe('kube-bench is denied for team team-a (deniedAddons)');
+    expect(addonRefusal(def('cilium', true), team)).toMatch(
+      /platform addon.*cannot be installed or removed here/,
+    );
+    expect(addonRefusal(def('kube-bench'), team)).toBe(
+      'kube-bench is denied for team team-a (deniedAddons)',
+    );
     expect(
-      addonRefusal(def('loki'), { ...team, limits: { allowedAddons: ['prometheus'] } }),
+      addonRefusal(def('loki'), {
+        ...team,
+        limits: { allowedAddons: ['prometheus'] },
+      }),
     ).toBe("loki is not among team team-a's allowedAddons (prometheus)");
     expect(addonRefusal(def('prometheus'), team)).toBeUndefined();
   });

@@ -30,7 +30,9 @@ export function clusterLimitIssues(
   const allowed = limits.allowedKubernetesVersions;
   if (allowed?.length && !allowed.includes(cluster.kubernetesVersion)) {
     issues.push(
-      `Kubernetes ${cluster.kubernetesVersion} is not allowed for team ${team.name} (allowedKubernetesVersions: ${allowed.join(', ')})`,
+      `Kubernetes ${cluster.kubernetesVersion} is not allowed for team ${
+        team.name
+      } (allowedKubernetesVersions: ${allowed.join(', ')})`,
     );
   }
   if (
@@ -46,7 +48,8 @@ export function clusterLimitIssues(
     o => !(o.namespace === cluster.namespace && o.name === cluster.name),
   );
   if (limits.maxTotalNodes !== undefined && limits.maxTotalNodes > 0) {
-    const total = rest.reduce((sum, o) => sum + o.replicas, 0) + cluster.replicas;
+    const total =
+      rest.reduce((sum, o) => sum + o.replicas, 0) + cluster.replicas;
     if (total > limits.maxTotalNodes) {
       issues.push(
         `${total} workers across the team's clusters exceed team ${team.name}'s maxTotalNodes of ${limits.maxTotalNodes}`,
@@ -76,13 +79,17 @@ export function addonRefusal(
   }
   const limits = team?.limits;
   if (limits?.deniedAddons?.includes(definition.name)) {
-    return `${definition.displayName} is denied for team ${team!.name} (deniedAddons)`;
+    return `${definition.displayName} is denied for team ${
+      team!.name
+    } (deniedAddons)`;
   }
   if (
     limits?.allowedAddons?.length &&
     !limits.allowedAddons.includes(definition.name)
   ) {
-    return `${definition.displayName} is not among team ${team!.name}'s allowedAddons (${limits.allowedAddons.join(', ')})`;
+    return `${definition.displayName} is not among team ${
+      team!.name
+    }'s allowedAddons (${limits.allowedAddons.join(', ')})`;
   }
   return undefined;
 }

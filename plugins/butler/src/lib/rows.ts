@@ -65,10 +65,17 @@ export function clusterRows(
       id,
       namespace: f.namespace,
       name: f.name,
-      team: typeof spec.teamRef?.name === 'string' ? spec.teamRef.name : undefined,
+      team:
+        typeof spec.teamRef?.name === 'string' ? spec.teamRef.name : undefined,
       phase: 'Not applied',
-      version: typeof spec.kubernetesVersion === 'string' ? spec.kubernetesVersion : undefined,
-      workersDesired: typeof spec.workers?.replicas === 'number' ? spec.workers.replicas : undefined,
+      version:
+        typeof spec.kubernetesVersion === 'string'
+          ? spec.kubernetesVersion
+          : undefined,
+      workersDesired:
+        typeof spec.workers?.replicas === 'number'
+          ? spec.workers.replicas
+          : undefined,
       file: f,
       changes: changesOf(f.namespace, f.name),
     });

@@ -44,7 +44,8 @@ function located(annotations: Record<string, string | undefined>) {
     [ANNOTATION_LOCATION]: LOCATION,
     [ANNOTATION_ORIGIN_LOCATION]: LOCATION,
   };
-  for (const [k, v] of Object.entries(annotations)) if (v !== undefined) out[k] = v;
+  for (const [k, v] of Object.entries(annotations))
+    if (v !== undefined) out[k] = v;
   return out;
 }
 
@@ -78,7 +79,9 @@ export function clusterToEntity(
         [ANNOTATION_TENANT_CLUSTER]: `${namespace}/${name}`,
         [ANNOTATION_PHASE]: str(status.phase),
         [ANNOTATION_KUBERNETES_VERSION]: str(spec.kubernetesVersion),
-        [ANNOTATION_OBSERVED_KUBERNETES_VERSION]: str(observed.kubernetesVersion),
+        [ANNOTATION_OBSERVED_KUBERNETES_VERSION]: str(
+          observed.kubernetesVersion,
+        ),
         [ANNOTATION_ENDPOINT]: str(status.controlPlaneEndpoint),
         [ANNOTATION_WORKERS_DESIRED]:
           count(observed.workers?.desired) ?? count(spec.workers?.replicas),
@@ -111,9 +114,7 @@ export function teamToGroup(team: ButlerObject, users: UsersByEmail): Entity {
       user: users.get(u.name.toLowerCase()),
     }));
   const memberRefs = [
-    ...new Set(
-      members.filter(m => m.user).map(m => `user:default/${m.user}`),
-    ),
+    ...new Set(members.filter(m => m.user).map(m => `user:default/${m.user}`)),
   ].sort();
   return {
     apiVersion: 'backstage.io/v1alpha1',

@@ -60,7 +60,10 @@ describe('ButlerEntityProvider', () => {
     });
     client = butlerClient(server.kubeconfig);
     for (const object of twoTeams()) await client.create(object);
-    inventory = new ClusterInventory({ kubeConfig: server.kubeconfig, backoffMs: 50 });
+    inventory = new ClusterInventory({
+      kubeConfig: server.kubeconfig,
+      backoffMs: 50,
+    });
     provider = new ButlerEntityProvider({
       inventory,
       logger: mockServices.logger.mock(),
@@ -72,7 +75,10 @@ describe('ButlerEntityProvider', () => {
     await provider.connect(recorded.connection);
     sentBeforeListing = mutations.length;
     await inventory.start();
-    await eventually(() => (mutations.length ? true : undefined), 'the full mutation');
+    await eventually(
+      () => (mutations.length ? true : undefined),
+      'the full mutation',
+    );
   });
   afterAll(async () => {
     provider.close();
@@ -80,14 +86,21 @@ describe('ButlerEntityProvider', () => {
     await server.stop();
   });
 
-  const full = () => mutations[0] as Extract<EntityProviderMutation, { type: 'full' }>;
+  const full = () =>
+    mutations[0] as Extract<EntityProviderMutation, { type: 'full' }>;
   const entity = (ref: string) =>
-    full().entities.map(d => d.entity).find(e => refOf(e) === ref)!;
+    full()
+      .entities.map(d => d.entity)
+      .find(e => refOf(e) === ref)!;
 
   it('hands the catalog every cluster, team and user once everything is listed', () => {
     expect(sentBeforeListing).toBe(0);
     expect(full().type).toBe('full');
-    expect(full().entities.map(d => refOf(d.entity)).sort()).toEqual([
+    expect(
+      full()
+        .entities.map(d => refOf(d.entity))
+        .sort(),
+    ).toEqual([
       'Group:default/team-a',
       'Group:default/team-b',
       'Resource:team-a/a-dev',
@@ -111,12 +124,14 @@ describe('ButlerEntityProvider', () => {
         description: 'Butler tenant cluster team-a/a-prod',
         annotations: {
           'backstage.io/managed-by-location': 'butler:management-cluster',
-          'backstage.io/managed-by-origin-location': 'butler:management-cluster',
+          'backstage.io/managed-by-origin-location':
+            'butler:management-cluster',
           'butler.butlerlabs.dev/tenant-cluster': 'team-a/a-prod',
           'butler.butlerlabs.dev/phase': 'Provisioning',
           'butler.butlerlabs.dev/kubernetes-version': 'v1.31.4',
           'butler.butlerlabs.dev/observed-kubernetes-version': 'v1.31.4',
-          'butler.butlerlabs.dev/endpoint': 'https://a-prod.team-a.k8s.example.com:6443',
+          'butler.butlerlabs.dev/endpoint':
+            'https://a-prod.team-a.k8s.example.com:6443',
           'butler.butlerlabs.dev/workers-desired': '3',
           'butler.butlerlabs.dev/workers-ready': '1',
         },
@@ -161,13 +176,23 @@ describe('ButlerEntityProvider', () => {
 
   it('updates only the one cluster whose phase changed', async () => {
     const before = mutations.length;
-    await client.setStatus('TenantCluster', 'a-prod', { phase: 'Ready' }, 'team-a');
-    await eventually(() => (mutations.length > before ? true : undefined), 'the delta');
+    await client.setStatus(
+      'TenantCluster',
+      'a-prod',
+      { phase: 'Ready' },
+      'team-a',
+    );
+    await eventually(
+      () => (mutations.length > before ? true : undefined),
+      'the delta',
+    );
     const delta = mutations[before];
     expect(delta).toMatchObject({ type: 'delta', removed: [] });
     const added = (delta as any).added.map((d: any) => d.entity);
     expect(added.map(refOf)).toEqual(['Resource:team-a/a-prod']);
-    expect(added[0].metadata.annotations['butler.butlerlabs.dev/phase']).toBe('Ready');
+    expect(added[0].metadata.annotations['butler.butlerlabs.dev/phase']).toBe(
+      'Ready',
+    );
   });
 
   it("adds an addon to its cluster's dependsOn", async () => {
@@ -177,29 +202,53 @@ describe('ButlerEntityProvider', () => {
       () => mutations.slice(before).find(m => m.type === 'delta'),
       'the delta',
     );
-    expect((delta as any).added.map((d: any) => [refOf(d.entity), d.entity.spec.dependsOn])).toEqual([
-      ['Resource:team-b/b-dev', ['tenantaddon:team-b/loki', 'tenantaddon:team-b/prometheus']],
+    expect(
+      (delta as any).added.map((d: any) => [
+        refOf(d.entity),
+        d.entity.spec.dependsOn,
+      ]),
+    ).toEqual([
+      [
+        'Resource:team-b/b-dev',
+        ['tenantaddon:team-b/loki', 'tenantaddon:team-b/prometheus'],
+      ],
     ]);
   });
 
   it('adds a new User to the Groups that list their email', async () => {
     const before = mutations.length;
     await client.mergePatch('Team', 'team-b', {
-      spec: { access: { users: [{ name: 'bob@example.com', role: 'operator' }, { name: 'erin@example.com', role: 'admin' }] } },
+      spec: {
+        access: {
+          users: [
+            { name: 'bob@example.com', role: 'operator' },
+            { name: 'erin@example.com', role: 'admin' },
+          ],
+        },
+      },
     });
-    await eventually(() => (mutations.length > before ? true : undefined), 'the team delta');
+    await eventually(
+      () => (mutations.length > before ? true : undefined),
+      'the team delta',
+    );
     const mid = mutations.length;
     await client.create(user('erin', 'erin@example.com'));
     const added = await eventually(() => {
-      const all = mutations.slice(mid).flatMap((m: any) => m.added?.map((d: any) => d.entity) ?? []);
+      const all = mutations
+        .slice(mid)
+        .flatMap((m: any) => m.added?.map((d: any) => d.entity) ?? []);
       return all.some(e => refOf(e) === 'User:default/erin') &&
-        all.some(e => refOf(e) === 'Group:default/team-b' && e.spec.members.includes('user:default/erin'))
+        all.some(
+          e =>
+            refOf(e) === 'Group:default/team-b' &&
+            e.spec.members.includes('user:default/erin'),
+        )
         ? all
         : undefined;
     }, 'the user and the group');
-    expect(added.find(e => refOf(e) === 'User:default/erin').spec.memberOf).toEqual([
-      'group:default/team-b',
-    ]);
+    expect(
+      added.find(e => refOf(e) === 'User:default/erin').spec.memberOf,
+    ).toEqual(['group:default/team-b']);
   });
 
   it('removes a deleted Team from the catalog and from its members', async () => {
@@ -209,35 +258,61 @@ describe('ButlerEntityProvider', () => {
       () =>
         mutations
           .slice(before)
-          .find((m: any) => m.removed?.some((d: any) => refOf(d.entity) === 'Group:default/team-b')),
+          .find((m: any) =>
+            m.removed?.some(
+              (d: any) => refOf(d.entity) === 'Group:default/team-b',
+            ),
+          ),
       'the removal',
     );
-    expect(delta.removed.map((d: any) => refOf(d.entity))).toEqual(['Group:default/team-b']);
-    const bob = delta.added.map((d: any) => d.entity).find((e: Entity) => refOf(e) === 'User:default/bob');
+    expect(delta.removed.map((d: any) => refOf(d.entity))).toEqual([
+      'Group:default/team-b',
+    ]);
+    const bob = delta.added
+      .map((d: any) => d.entity)
+      .find((e: Entity) => refOf(e) === 'User:default/bob');
     expect(bob.spec.memberOf).toEqual([]);
   });
 
   it('after 410 Gone relists without sending unchanged entities again', async () => {
-    await eventually(() => (inventory.status().reachable ? true : undefined), 'the watches');
+    await eventually(
+      () => (inventory.status().reachable ? true : undefined),
+      'the watches',
+    );
     const before = mutations.length;
     server.inject({
       match: r => r.query.get('watch') === 'true',
       times: 5,
-      respond: { code: 503, reason: 'ServiceUnavailable', message: 'restarting' },
+      respond: {
+        code: 503,
+        reason: 'ServiceUnavailable',
+        message: 'restarting',
+      },
     });
     server.closeWatches();
-    await eventually(() => (inventory.status().reachable ? undefined : true), 'the outage');
+    await eventually(
+      () => (inventory.status().reachable ? undefined : true),
+      'the outage',
+    );
     await client.delete('User', 'mallory');
     server.compactWatchHistory();
-    await eventually(() => (inventory.status().reachable ? true : undefined), 'the relist');
-    await eventually(() => (mutations.length > before ? true : undefined), 'the delta');
+    await eventually(
+      () => (inventory.status().reachable ? true : undefined),
+      'the relist',
+    );
+    await eventually(
+      () => (mutations.length > before ? true : undefined),
+      'the delta',
+    );
     // give any stray mutation the time to arrive
     await new Promise(resolve => setTimeout(resolve, 200));
     const after = mutations.slice(before) as any[];
-    expect(after.flatMap(m => m.added.map((d: any) => refOf(d.entity)))).toEqual([]);
-    expect(after.flatMap(m => m.removed.map((d: any) => refOf(d.entity)))).toEqual([
-      'User:default/mallory',
-    ]);
+    expect(
+      after.flatMap(m => m.added.map((d: any) => refOf(d.entity))),
+    ).toEqual([]);
+    expect(
+      after.flatMap(m => m.removed.map((d: any) => refOf(d.entity))),
+    ).toEqual(['User:default/mallory']);
   });
 });
 

@@ -111,11 +111,13 @@ export class ButlerEntityProvider implements EntityProvider {
   }
 
   #enqueue(work: () => Promise<void>): void {
-    this.#flushing = this.#flushing.then(work).catch(error =>
-      this.#logger.error(
-        `updating the catalog from the management cluster failed: ${error}`,
-      ),
-    );
+    this.#flushing = this.#flushing
+      .then(work)
+      .catch(error =>
+        this.#logger.error(
+          `updating the catalog from the management cluster failed: ${error}`,
+        ),
+      );
   }
 
   // ---- what an event touches ---------------------------------------------------------------
@@ -197,7 +199,9 @@ export class ButlerEntityProvider implements EntityProvider {
       const listed = t.spec?.access?.users;
       for (const u of Array.isArray(listed) ? listed : []) {
         const user =
-          typeof u?.name === 'string' ? users.get(u.name.toLowerCase()) : undefined;
+          typeof u?.name === 'string'
+            ? users.get(u.name.toLowerCase())
+            : undefined;
         if (user && !map.get(user)?.includes(t.metadata.name)) {
           map.set(user, [...(map.get(user) ?? []), t.metadata.name]);
         }
@@ -267,9 +271,7 @@ export class ButlerEntityProvider implements EntityProvider {
       type: 'full',
       entities: entities.map(entity => ({ entity, locationKey: LOCATION_KEY })),
     });
-    this.#emitted = new Map(
-      entities.map(e => [keyOf(e), JSON.stringify(e)]),
-    );
+    this.#emitted = new Map(entities.map(e => [keyOf(e), JSON.stringify(e)]));
     this.#full = true;
     this.#logger.info(
       `catalog holds ${entities.length} entities from the Butler management cluster`,
@@ -303,7 +305,11 @@ export class ButlerEntityProvider implements EntityProvider {
       if (json === undefined) this.#emitted.delete(key);
       else this.#emitted.set(key, json);
     }
-    this.#notify({ type: 'delta', added: added.length, removed: removed.length });
+    this.#notify({
+      type: 'delta',
+      added: added.length,
+      removed: removed.length,
+    });
   }
 
   #notify(stats: MutationStats): void {
@@ -312,7 +318,7 @@ export class ButlerEntityProvider implements EntityProvider {
 }
 
 function keyOf(entity: Entity): Key {
-  return `${entity.kind.toLowerCase()}:${entity.metadata.namespace ?? 'default'}/${
-    entity.metadata.name
-  }`;
+  return `${entity.kind.toLowerCase()}:${
+    entity.metadata.namespace ?? 'default'
+  }/${entity.metadata.name}`;
 }
