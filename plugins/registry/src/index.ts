@@ -1,4 +1,9 @@
-/*
- * Keeper: the Registry pages — browse artifacts, versions and usage, publish / deprecate / yank as change requests, registry tokens
+/**
+ * Keeper: the Registry pages — browse artifacts, versions and usage, publish / deprecate / yank
+ * as change requests, registry tokens.
+ *
+ * @packageDocumentation
  */
-export {};
+export { registryPlugin as default } from './plugin';
+export * from './api';
+export { artifactRouteRef, rootRouteRef, tokensRouteRef } from './routes';

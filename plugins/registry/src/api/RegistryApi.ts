@@ -1,0 +1,28 @@
+import { createApiRef } from '@backstage/frontend-plugin-api';
+import type {
+  ArtifactDetailResponse,
+  ArtifactListResponse,
+  CreatedRegistryToken,
+  RegistryTokenInfo,
+} from '@butler-portal/plugin-registry-common';
+
+/** The registry backend's REST API (plugins/registry-backend/README.md, "REST API"). */
+export interface RegistryApi {
+  listArtifacts(): Promise<ArtifactListResponse>;
+  getArtifact(ref: {
+    namespace: string;
+    name: string;
+    version?: string;
+  }): Promise<ArtifactDetailResponse>;
+  listTokens(): Promise<RegistryTokenInfo[]>;
+  createToken(request: {
+    name: string;
+    namespaces: string[];
+  }): Promise<CreatedRegistryToken>;
+  revokeToken(id: string): Promise<void>;
+}
+
+export const registryApiRef = createApiRef<RegistryApi>().with({
+  id: 'plugin.registry.service',
+  pluginId: 'registry',
+});

@@ -1,0 +1,2 @@
+export { registryApiRef, type RegistryApi } from './RegistryApi';
+export { RegistryClient } from './RegistryClient';
