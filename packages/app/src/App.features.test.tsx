@@ -25,6 +25,7 @@ describe('App with the discovered plugins', () => {
         '@butler-portal/plugin-butler',
         '@butler-portal/plugin-gitops',
         '@butler-portal/plugin-pipeline',
+        '@butler-portal/plugin-registry',
         '@butler-portal/plugin-workspaces',
       ]),
     );
@@ -75,6 +76,7 @@ describe('App with the discovered plugins', () => {
     ).toBeInTheDocument();
     expect(screen.getByRole('link', { name: 'Changes' })).toBeInTheDocument();
     expect(screen.getByRole('link', { name: 'Pipelines' })).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'Registry' })).toBeInTheDocument();
     expect(screen.getByRole('link', { name: 'Clusters' })).toBeInTheDocument();
     // `/` is the home page (plugins/butler), each card with its own empty or error state
     expect(await screen.findByText("My teams' clusters")).toBeInTheDocument();
