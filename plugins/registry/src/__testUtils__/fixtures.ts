@@ -9,6 +9,7 @@ export function mockRegistryApi(): jest.Mocked<RegistryApi> {
   return {
     listArtifacts: jest.fn(),
     getArtifact: jest.fn(),
+    resolveRange: jest.fn(),
     listTokens: jest.fn().mockResolvedValue([]),
     createToken: jest.fn(),
     revokeToken: jest.fn().mockResolvedValue(undefined),

@@ -14,6 +14,12 @@ export interface RegistryApi {
     name: string;
     version?: string;
   }): Promise<ArtifactDetailResponse>;
+  /** The newest merged, not yanked version in `range`; rejects with 404 when none is. */
+  resolveRange(ref: {
+    namespace: string;
+    name: string;
+    range: string;
+  }): Promise<{ range: string; version: string }>;
   listTokens(): Promise<RegistryTokenInfo[]>;
   createToken(request: {
     name: string;

@@ -8,7 +8,7 @@ import type {
 } from '@butler-portal/plugin-registry-common';
 import type { RegistryApi } from './RegistryApi';
 
-/** RegistryApi over HTTP; errors are ResponseErrors carrying the server's reason. */
+/** RegistryApi over HTTP; errors are ResponseErrors whose message is the server's reason. */
 export class RegistryClient implements RegistryApi {
   private readonly discoveryApi: DiscoveryApi;
   private readonly fetchApi: FetchApi;
@@ -37,6 +37,18 @@ export class RegistryClient implements RegistryApi {
     return this.request(path + query);
   }
 
+  async resolveRange(ref: {
+    namespace: string;
+    name: string;
+    range: string;
+  }): Promise<{ range: string; version: string }> {
+    return this.request(
+      `/artifacts/${encodeURIComponent(ref.namespace)}/${encodeURIComponent(
+        ref.name,
+      )}/resolve?range=${encodeURIComponent(ref.range)}`,
+    );
+  }
+
   async listTokens(): Promise<RegistryTokenInfo[]> {
     const body = await this.request<{ items: RegistryTokenInfo[] }>('/tokens');
     return body.items;
@@ -62,7 +74,12 @@ export class RegistryClient implements RegistryApi {
   private async request<T>(path: string, init?: RequestInit): Promise<T> {
     const base = await this.discoveryApi.getBaseUrl('registry');
     const response = await this.fetchApi.fetch(`${base}${path}`, init);
-    if (!response.ok) throw await ResponseError.fromResponse(response);
+    if (!response.ok) {
+      // the pages show the message: make it the server's reason, not only the status
+      const error = await ResponseError.fromResponse(response);
+      if (error.cause?.message) error.message = error.cause.message;
+      throw error;
+    }
     if (response.status === 204) return undefined as T;
     return (await response.json()) as T;
   }

@@ -147,6 +147,42 @@ describe('ArtifactPage', () => {
     expect(screen.queryByLabelText('Deprecate 1.4.0')).not.toBeInTheDocument();
   });
 
+  it('resolves a range, refusing a malformed one while typing', async () => {
+    const api = mockRegistryApi();
+    api.getArtifact.mockResolvedValue(moduleDetail());
+    api.resolveRange.mockResolvedValue({ range: '^1.4.0', version: '1.5.0' });
+    renderPage(api);
+    const input = await screen.findByLabelText('Version range');
+    fireEvent.change(input, { target: { value: '>>1' } });
+    expect(screen.getByRole('button', { name: 'Resolve' })).toBeDisabled();
+    fireEvent.change(input, { target: { value: '^1.4.0' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Resolve' }));
+    expect(
+      await screen.findByText('^1.4.0 resolves to 1.5.0'),
+    ).toBeInTheDocument();
+    expect(api.resolveRange).toHaveBeenCalledTimes(1);
+    expect(api.resolveRange).toHaveBeenCalledWith({
+      namespace: 'team-a',
+      name: 'terraform-aws-vpc',
+      range: '^1.4.0',
+    });
+  });
+
+  it('shows another version when it is chosen', async () => {
+    const api = mockRegistryApi();
+    api.getArtifact.mockResolvedValue(moduleDetail());
+    renderPage(api);
+    const versions = await screen.findByRole('table', { name: 'Versions' });
+    fireEvent.click(within(versions).getByRole('button', { name: '1.4.0' }));
+    await waitFor(() =>
+      expect(api.getArtifact).toHaveBeenLastCalledWith({
+        namespace: 'team-a',
+        name: 'terraform-aws-vpc',
+        version: '1.4.0',
+      }),
+    );
+  });
+
   it('shows chart values and policy packages', async () => {
     const api = mockRegistryApi();
     api.getArtifact.mockResolvedValueOnce(

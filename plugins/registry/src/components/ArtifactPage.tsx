@@ -39,6 +39,7 @@ import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { registryApiRef } from '../api';
 import { TYPE_LABELS } from '../lib/filters';
 import { artifactRouteRef, rootRouteRef } from '../routes';
+import { ResolveRange } from './ResolveRange';
 import { PublishVersionDialog, VersionReasonDialog } from './VersionActions';
 
 const STATE_LABELS: Record<VersionInfo['state'], string> = {
@@ -316,6 +317,12 @@ export function ArtifactPage() {
                   </div>
                 ))
               )}
+            </InfoCard>
+            <InfoCard title="Resolve a range">
+              <ResolveRange
+                namespace={artifact.namespace}
+                name={artifact.name}
+              />
             </InfoCard>
             <InfoCard title="Dependencies">
               {value.dependencies.length === 0 ? (
