@@ -85,6 +85,12 @@ describe('TokensPage', () => {
     expect(
       screen.getByText('name at least one artifact namespace'),
     ).toBeInTheDocument();
+    fireEvent.change(screen.getByLabelText('Name'), {
+      target: { value: 'x'.repeat(101) },
+    });
+    expect(
+      screen.getByText('a name is at most 100 characters'),
+    ).toBeInTheDocument();
     expect(api.createToken).not.toHaveBeenCalled();
   });
 

@@ -67,7 +67,10 @@ export function TokensPage() {
   const [error, setError] = useState<string>();
   const [created, setCreated] = useState<CreatedRegistryToken>();
   const parsed = parseNamespaces(namespacesText);
-  const nameProblem = name.trim() ? undefined : 'a name is required';
+  // the backend's limits (POST /tokens), said before sending
+  let nameProblem: string | undefined;
+  if (!name.trim()) nameProblem = 'a name is required';
+  else if (name.length > 100) nameProblem = 'a name is at most 100 characters';
 
   const create = async () => {
     setSubmitted(true);
