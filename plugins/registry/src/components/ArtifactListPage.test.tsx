@@ -116,6 +116,27 @@ describe('ArtifactListPage', () => {
     expect(rowNames()).toEqual(['team-a/web-app']);
   });
 
+  it('filters by the owner and namespace facets together', async () => {
+    const api = mockRegistryApi();
+    api.listArtifacts.mockResolvedValue({
+      revision: 'r',
+      items: ARTIFACTS,
+      problems: [],
+    });
+    renderPage(api);
+    await screen.findByText('team-a/terraform-aws-vpc');
+    fireEvent.mouseDown(screen.getByLabelText('Namespace'));
+    fireEvent.click(within(screen.getByRole('listbox')).getByText('team-a'));
+    fireEvent.keyDown(screen.getByRole('listbox'), { key: 'Escape' });
+    expect(rowNames()).toEqual(['team-a/terraform-aws-vpc', 'team-a/web-app']);
+    fireEvent.mouseDown(screen.getByLabelText('Owner'));
+    fireEvent.click(
+      within(screen.getByRole('listbox')).getByText('group:default/web'),
+    );
+    fireEvent.keyDown(screen.getByRole('listbox'), { key: 'Escape' });
+    expect(rowNames()).toEqual(['team-a/web-app']);
+  });
+
   it('shows the record files that could not be used', async () => {
     const api = mockRegistryApi();
     api.listArtifacts.mockResolvedValue({
