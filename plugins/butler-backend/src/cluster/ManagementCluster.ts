@@ -34,9 +34,7 @@ import {
   makeTimeLimitedApiClient,
   type KubernetesFailure,
 } from '@butler-portal/kube-node';
-import {
-  FIELD_MANAGER,
-} from '@butler-portal/plugin-reconciler-node';
+import { FIELD_MANAGER } from '@butler-portal/plugin-reconciler-node';
 import { absentWorkspace, toLiveWorkspace } from './toLiveWorkspace';
 import { WorkspaceCache, type WorkspaceCacheOptions } from './WorkspaceCache';
 import {

@@ -3,9 +3,7 @@
  * loaded (reported in ClusterStatus rather than stopping the whole portal), or the cluster.
  */
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import {
-  loadKubeConfig,
-} from '@butler-portal/kube-node';
+import { loadKubeConfig } from '@butler-portal/kube-node';
 import type { ButlerConfig } from '../config/readButlerConfig';
 import { ManagementCluster } from './ManagementCluster';
 import {

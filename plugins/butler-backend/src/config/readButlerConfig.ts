@@ -5,9 +5,7 @@
  */
 import path from 'path';
 import type { Config } from '@backstage/config';
-import type {
-  KubeConfigSource,
-} from '@butler-portal/kube-node';
+import type { KubeConfigSource } from '@butler-portal/kube-node';
 
 export interface ButlerConfig {
   /** undefined when `butler.managementCluster` is not set */

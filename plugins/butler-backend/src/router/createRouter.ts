@@ -70,9 +70,14 @@ export async function createRouter(
     const name = requireDns1123Label('name', req.params.name);
     const workspace = runtime.getWorkspace(namespace, name);
     // one the caller may not read is "not found": a 403 would confirm that it exists
-    await access.require(butlerWorkspaceReadPermission, credentials, workspace, {
-      hide: true,
-    });
+    await access.require(
+      butlerWorkspaceReadPermission,
+      credentials,
+      workspace,
+      {
+        hide: true,
+      },
+    );
     res.json(workspace);
   });
 
@@ -83,10 +88,19 @@ export async function createRouter(
       const namespace = requireDns1123Label('namespace', req.params.namespace);
       const name = requireDns1123Label('name', req.params.name);
       const workspace = runtime.getWorkspace(namespace, name);
-      await access.require(butlerWorkspaceReadPermission, credentials, workspace, {
-        hide: true,
-      });
-      await access.require(butlerWorkspaceOperatePermission, credentials, workspace);
+      await access.require(
+        butlerWorkspaceReadPermission,
+        credentials,
+        workspace,
+        {
+          hide: true,
+        },
+      );
+      await access.require(
+        butlerWorkspaceOperatePermission,
+        credentials,
+        workspace,
+      );
       res
         .status(202)
         .json(await runtime.setDesiredState(namespace, name, desiredState));
