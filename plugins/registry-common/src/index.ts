@@ -9,3 +9,4 @@ export * from './semver';
 export * from './names';
 export * from './types';
 export * from './usage';
+export * from './publish';

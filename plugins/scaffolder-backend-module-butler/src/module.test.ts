@@ -21,6 +21,7 @@ describe('scaffolderModuleButler', () => {
       'butler:gitops:change',
       'butler:workspace:create',
       'butler:pipeline:create',
+      'butler:registry:publish',
       'butler:layout:fetch',
     ]);
     for (const action of addActions.mock.calls.flat()) {

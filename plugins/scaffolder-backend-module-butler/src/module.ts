@@ -12,6 +12,7 @@ import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-no
 import { createGitopsChangeAction } from './actions/gitopsChange';
 import { createLayoutFetchAction, layoutsDirOf } from './actions/layoutFetch';
 import { createPipelineCreateAction } from './actions/pipelineCreate';
+import { createRegistryPublishAction } from './actions/registryPublish';
 import { createWorkspaceCreateAction } from './actions/workspaceCreate';
 import { GitopsClient } from './gitops/GitopsClient';
 
@@ -33,6 +34,7 @@ export const scaffolderModuleButler = createBackendModule({
           createGitopsChangeAction({ client }),
           createWorkspaceCreateAction({ client, catalog }),
           createPipelineCreateAction({ client }),
+          createRegistryPublishAction({ client }),
           createLayoutFetchAction({ layoutsDir: layoutsDirOf(config) }),
         );
       },

@@ -28,7 +28,7 @@ import {
   versionFormProblems,
   versionRecord,
   type VersionForm,
-} from '../lib/versionForm';
+} from '@butler-portal/plugin-registry-common';
 import { useOpenChange } from './useOpenChange';
 
 function Opened(props: { change: OpenedChange; onClose: () => void }) {

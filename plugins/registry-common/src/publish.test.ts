@@ -1,4 +1,4 @@
-import { versionFormProblems, versionRecord } from './versionForm';
+import { versionFormProblems, versionRecord } from './publish';
 
 const SHA = '0123456789abcdef0123456789abcdef01234567';
 const FORM = {

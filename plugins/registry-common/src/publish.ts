@@ -1,15 +1,12 @@
 /*
- * The publish form: what the user typed, why it cannot be sent yet (one message per field, for
+ * Publishing a version (the Registry page's form and the butler:registry:publish action): what the user typed, why it cannot be sent yet (one message per field, for
  * live validation), and the ArtifactVersion record it becomes. The portal has no endpoint that
  * resolves a branch or tag to a commit, so the form pins what the user gives: a full 40-hex
  * commit SHA, written as both `ref` and `commit`.
  */
-import {
-  versionProblem,
-  versionRecordName,
-  type ArtifactSummary,
-  type ArtifactVersionRecord,
-} from '@butler-portal/plugin-registry-common';
+import { versionRecordName } from './names';
+import { versionProblem } from './semver';
+import type { ArtifactSummary, ArtifactVersionRecord } from './types';
 
 export interface VersionForm {
   version: string;
