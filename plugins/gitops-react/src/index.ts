@@ -7,6 +7,7 @@
  * @packageDocumentation
  */
 export * from './api';
+export * from './changes';
 export { changePathParam, changeRouteRef, rootRouteRef } from './routes';
 export * from './components/status';
 export { ChangeLink, useChangeHref } from './components/ChangeLink';

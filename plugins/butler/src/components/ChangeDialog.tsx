@@ -18,7 +18,7 @@ import DialogTitle from '@material-ui/core/DialogTitle';
 import Typography from '@material-ui/core/Typography';
 import { useState, type ReactNode } from 'react';
 import type { FileChange } from '../lib/changes';
-import { newIdempotencyKey } from '../lib/idempotency';
+import { newIdempotencyKey } from '@butler-portal/plugin-gitops-react';
 
 export interface ChangeDialogProps {
   open: boolean;

@@ -29,7 +29,7 @@ import {
   versionRecord,
   type VersionForm,
 } from '@butler-portal/plugin-registry-common';
-import { useOpenChange } from './useOpenChange';
+import { useOpenChange } from '@butler-portal/plugin-gitops-react';
 
 function Opened(props: { change: OpenedChange; onClose: () => void }) {
   return (

@@ -49,7 +49,7 @@ import {
 import { workspaceRouteRef } from '../routes';
 import { OpenedChangeNotice } from './Status';
 import { RepositoriesField, SshPublicKeysField } from './WorkspaceFields';
-import { newIdempotencyKey } from '../lib/idempotency';
+import { newIdempotencyKey } from '@butler-portal/plugin-gitops-react';
 
 const useStyles = makeStyles(theme => ({
   section: { marginTop: theme.spacing(3) },

@@ -32,7 +32,7 @@ import {
   splitKeys,
   type RepositoryRow,
 } from '../lib/workspaceForm';
-import { useOpenChange } from './useOpenChange';
+import { useOpenChange } from '@butler-portal/plugin-gitops-react';
 import { RepositoriesField, SshPublicKeysField } from './WorkspaceFields';
 
 /** The single-value fields the dialog edits, with where each lives in the file. */

@@ -53,7 +53,7 @@ import { rootRouteRef, workspaceRouteRef } from '../routes';
 import { ConnectPanel } from './ConnectPanel';
 import { WorkspaceTerminal } from '../terminal/WorkspaceTerminal';
 import { EditWorkspaceDialog } from './EditWorkspaceDialog';
-import { useOpenChange } from './useOpenChange';
+import { useOpenChange } from '@butler-portal/plugin-gitops-react';
 import {
   LivePhase,
   OpenedChangeNotice,

@@ -3,13 +3,13 @@
  * returns the change the first one opened), busy while it is on its way, the error to show.
  */
 import { useApi } from '@backstage/frontend-plugin-api';
-import {
-  gitopsApiRef,
-  type OpenChangeRequest,
-  type OpenedChange,
-} from '@butler-portal/plugin-gitops-react';
+import type {
+  OpenChangeRequest,
+  OpenedChange,
+} from '@butler-portal/plugin-gitops-common';
 import { useState } from 'react';
-import { newIdempotencyKey } from '../lib/idempotency';
+import { gitopsApiRef } from '../api';
+import { newIdempotencyKey } from './idempotency';
 
 export function useOpenChange(onOpened: (change: OpenedChange) => void) {
   const gitopsApi = useApi(gitopsApiRef);
