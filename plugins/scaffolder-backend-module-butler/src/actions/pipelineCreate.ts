@@ -10,8 +10,7 @@ import { resourcePath, stringifyResource } from '@butler-portal/plugin-gitops-co
 import { validatePipeline } from '@butler-portal/plugin-pipeline-common';
 import type { z as zImpl } from 'zod/v3';
 import { formatIssue, type GitopsClient } from '../gitops/GitopsClient';
-import { previewChange } from '../gitops/previewChange';
-import { submitChange } from '../gitops/submitChange';
+import { createResourceStep } from '../gitops/createResourceStep';
 import { changeRequestInputs } from './changeInputSchema';
 import { changeOutputSchema } from './changeOutputSchema';
 
@@ -142,18 +141,8 @@ export function createPipelineCreateAction(options: { client: GitopsClient }) {
           : 'Herald pipeline requested through a software template.',
         ...(input.repository !== undefined && { repository: input.repository }),
       };
-      const preview = previewChange(submission);
-      if (ctx.isDryRun) {
-        ctx.logger.info(`Dry run: would create ${preview.path}`);
-        ctx.output('state', 'dry-run');
-        ctx.output('path', preview.path);
-        ctx.output('yaml', preview.yaml!);
-        return;
-      }
-      const result = await submitChange(ctx, client, submission);
-      for (const [key, value] of Object.entries(result)) {
-        if (value !== undefined) ctx.output(key as never, value as never);
-      }
+      // checked with the backend's own rules first: a bad choice fails before anything is sent
+      await createResourceStep(ctx, client, submission);
     },
   });
 }

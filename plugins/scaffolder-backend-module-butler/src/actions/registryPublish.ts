@@ -12,8 +12,7 @@ import {
 } from '@butler-portal/plugin-registry-common';
 import type { z as zImpl } from 'zod/v3';
 import type { GitopsClient } from '../gitops/GitopsClient';
-import { previewChange } from '../gitops/previewChange';
-import { submitChange } from '../gitops/submitChange';
+import { createResourceStep } from '../gitops/createResourceStep';
 import { changeRequestInputs } from './changeInputSchema';
 import { changeOutputSchema } from './changeOutputSchema';
 
@@ -94,18 +93,8 @@ export function createRegistryPublishAction(options: { client: GitopsClient }) {
         description: `${input.description ? `${input.description}\n\n` : ''}Requested through a software template; the version is published when this change is merged.`,
         ...(input.repository !== undefined && { repository: input.repository }),
       };
-      const preview = previewChange(submission);
-      if (ctx.isDryRun) {
-        ctx.logger.info(`Dry run: would create ${preview.path}`);
-        ctx.output('state', 'dry-run');
-        ctx.output('path', preview.path);
-        ctx.output('yaml', preview.yaml!);
-        return;
-      }
-      const result = await submitChange(ctx, client, submission);
-      for (const [key, value] of Object.entries(result)) {
-        if (value !== undefined) ctx.output(key as never, value as never);
-      }
+      // checked with the backend's own rules first: a bad choice fails before anything is sent
+      await createResourceStep(ctx, client, submission);
     },
   });
 }

@@ -10,8 +10,7 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { JsonObject } from '@backstage/types';
 import type { z as zImpl } from 'zod/v3';
 import type { GitopsClient } from '../gitops/GitopsClient';
-import { previewChange } from '../gitops/previewChange';
-import { submitChange } from '../gitops/submitChange';
+import { createResourceStep } from '../gitops/createResourceStep';
 import { buildWorkspace, type TemplateRef } from '../workspace/buildWorkspace';
 import { changeRequestInputs } from './changeInputSchema';
 import { changeOutputSchema } from './changeOutputSchema';
@@ -239,19 +238,8 @@ export function createWorkspaceCreateAction(options: {
           repository: input.repository,
         }),
       };
-      // validated here with the backend's own rules: a bad choice fails before anything is sent
-      const preview = previewChange(submission);
-      if (ctx.isDryRun) {
-        ctx.logger.info(`Dry run: would create ${preview.path}`);
-        ctx.output('state', 'dry-run');
-        ctx.output('path', preview.path);
-        ctx.output('yaml', preview.yaml!);
-        return;
-      }
-      const result = await submitChange(ctx, client, submission);
-      for (const [key, value] of Object.entries(result)) {
-        if (value !== undefined) ctx.output(key as never, value as never);
-      }
+      // checked with the backend's own rules first: a bad choice fails before anything is sent
+      await createResourceStep(ctx, client, submission);
     },
   });
 }
