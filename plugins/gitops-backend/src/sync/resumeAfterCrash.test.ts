@@ -74,6 +74,7 @@ it('resumes a sync cut short by a crash once the dead holder’s lease expires, 
       await tasks.stop();
     }
   } finally {
-    await fs.promises.rm(root, { recursive: true, force: true });
+    // the last run may still be recording its commit status in the repository: retry the removal
+    await fs.promises.rm(root, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 });
   }
 });
