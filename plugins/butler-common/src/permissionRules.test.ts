@@ -1,6 +1,9 @@
 import {
+  BUTLER_CLUSTER_RESOURCE_TYPE,
   BUTLER_WORKSPACE_RESOURCE_TYPE,
+  butlerClusterConditions,
   butlerWorkspaceConditions,
+  matchesButlerCluster,
   matchesButlerWorkspace,
 } from './permissionRules';
 
@@ -71,6 +74,53 @@ describe('workspace permission rules', () => {
           params: { owners: 'oscar@example.com' as any },
         },
         ws,
+      ),
+    ).toBe(false);
+  });
+});
+
+describe('tenant cluster permission rules', () => {
+  const cluster = { namespace: 'team-a', name: 'dev', team: 'team-a' };
+  const member = butlerClusterConditions.isTeamMember({ teams: ['team-a'] });
+
+  it("matches a member of the cluster's team only", () => {
+    expect(matchesButlerCluster(member, cluster)).toBe(true);
+    expect(matchesButlerCluster(member, { ...cluster, team: 'team-b' })).toBe(
+      false,
+    );
+    // a cluster no team owns is nobody's
+    expect(matchesButlerCluster(member, { namespace: 'x', name: 'y' })).toBe(
+      false,
+    );
+    expect(matchesButlerCluster({ not: member }, cluster)).toBe(false);
+  });
+
+  it('fails closed on a workspace condition, an unknown rule or malformed params', () => {
+    // the workspace rule of the same meaning is not the cluster's
+    expect(
+      matchesButlerCluster(
+        butlerWorkspaceConditions.isTeamMember({ teams: ['team-a'] }),
+        cluster,
+      ),
+    ).toBe(false);
+    expect(
+      matchesButlerCluster(
+        {
+          rule: 'IS_ANYTHING',
+          resourceType: BUTLER_CLUSTER_RESOURCE_TYPE,
+          params: {},
+        },
+        cluster,
+      ),
+    ).toBe(false);
+    expect(
+      matchesButlerCluster(
+        {
+          rule: 'IS_MEMBER_OF_CLUSTER_TEAM',
+          resourceType: BUTLER_CLUSTER_RESOURCE_TYPE,
+          params: { teams: 'team-a' as any },
+        },
+        cluster,
       ),
     ).toBe(false);
   });

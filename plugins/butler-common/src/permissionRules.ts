@@ -85,22 +85,77 @@ export function applyButlerWorkspaceRule(
   }
 }
 
+/** Evaluates criteria (allOf / anyOf / not) with one resource type's rules; fails closed. */
+function matchesCriteria(
+  criteria: PermissionCriteria<PermissionCondition>,
+  resourceType: string,
+  apply: (rule: string, params: Record<string, unknown> | undefined) => boolean,
+): boolean {
+  const match = (c: PermissionCriteria<PermissionCondition>): boolean => {
+    if ('allOf' in c) return c.allOf.every(match);
+    if ('anyOf' in c) return c.anyOf.some(match);
+    if ('not' in c) return !match(c.not);
+    if (c.resourceType !== resourceType) return false;
+    return apply(c.rule, c.params as Record<string, unknown> | undefined);
+  };
+  return match(criteria);
+}
+
 /** Evaluates a conditional decision's criteria (allOf / anyOf / not) against one workspace. */
 export function matchesButlerWorkspace(
   criteria: PermissionCriteria<PermissionCondition>,
   resource: ButlerWorkspaceResource,
 ): boolean {
-  if ('allOf' in criteria) {
-    return criteria.allOf.every(c => matchesButlerWorkspace(c, resource));
-  }
-  if ('anyOf' in criteria) {
-    return criteria.anyOf.some(c => matchesButlerWorkspace(c, resource));
-  }
-  if ('not' in criteria) return !matchesButlerWorkspace(criteria.not, resource);
-  if (criteria.resourceType !== BUTLER_WORKSPACE_RESOURCE_TYPE) return false;
-  return applyButlerWorkspaceRule(
-    criteria.rule,
-    criteria.params as Record<string, unknown> | undefined,
-    resource,
+  return matchesCriteria(
+    criteria,
+    BUTLER_WORKSPACE_RESOURCE_TYPE,
+    (rule, params) => applyButlerWorkspaceRule(rule, params, resource),
+  );
+}
+
+/**
+ * Resource type of a TenantCluster on the management cluster; resourceRef `<namespace>/<name>`.
+ * Used by the permissions that act inside a tenant cluster (terminal, kubeconfig), which are
+ * decided per cluster by the user's role in the cluster's team.
+ */
+export const BUTLER_CLUSTER_RESOURCE_TYPE = 'butler-tenant-cluster';
+
+/** What the cluster rules look at. */
+export interface ButlerClusterResource {
+  namespace: string;
+  name: string;
+  /** `spec.teamRef.name`, else the Team whose `status.namespace` holds the cluster */
+  team?: string;
+}
+
+export const BUTLER_CLUSTER_RULES = {
+  /** the cluster's team is one of `teams` */
+  isTeamMember: 'IS_MEMBER_OF_CLUSTER_TEAM',
+} as const;
+
+export type ButlerClusterCondition = PermissionCondition<
+  typeof BUTLER_CLUSTER_RESOURCE_TYPE
+>;
+
+export const butlerClusterConditions = {
+  isTeamMember: (params: { teams: string[] }): ButlerClusterCondition => ({
+    rule: BUTLER_CLUSTER_RULES.isTeamMember,
+    resourceType: BUTLER_CLUSTER_RESOURCE_TYPE,
+    params: { teams: [...params.teams] },
+  }),
+};
+
+/** Evaluates a conditional decision's criteria against one tenant cluster (fails closed). */
+export function matchesButlerCluster(
+  criteria: PermissionCriteria<PermissionCondition>,
+  resource: ButlerClusterResource,
+): boolean {
+  return matchesCriteria(
+    criteria,
+    BUTLER_CLUSTER_RESOURCE_TYPE,
+    (rule, params) =>
+      rule === BUTLER_CLUSTER_RULES.isTeamMember &&
+      !!resource.team &&
+      stringList(params?.teams).includes(resource.team),
   );
 }

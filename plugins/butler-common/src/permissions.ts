@@ -4,7 +4,10 @@
  * calls that never touch Git.
  */
 import { createPermission } from '@backstage/plugin-permission-common';
-import { BUTLER_WORKSPACE_RESOURCE_TYPE } from './permissionRules';
+import {
+  BUTLER_CLUSTER_RESOURCE_TYPE,
+  BUTLER_WORKSPACE_RESOURCE_TYPE,
+} from './permissionRules';
 
 /**
  * Read the live status of workspaces (phase, conditions, SSH endpoint). A resource permission
@@ -66,6 +69,29 @@ export const butlerWorkspaceTerminalWritePermission = createPermission({
 export const butlerTerminalPermissions = [
   butlerWorkspaceTerminalPermission,
   butlerWorkspaceTerminalWritePermission,
+];
+
+/**
+ * Open a terminal into a pod of a tenant cluster (plugins/terminal-backend), through the
+ * cluster's kubeconfig. Allowed alone, the session is read-only (a team's viewers watch).
+ */
+export const butlerClusterTerminalPermission = createPermission({
+  name: 'butler.cluster.terminal',
+  attributes: { action: 'read' },
+  resourceType: BUTLER_CLUSTER_RESOURCE_TYPE,
+});
+
+/** Type into a tenant cluster terminal (keystrokes reach the process): admins and operators. */
+export const butlerClusterTerminalWritePermission = createPermission({
+  name: 'butler.cluster.terminal.write',
+  attributes: { action: 'update' },
+  resourceType: BUTLER_CLUSTER_RESOURCE_TYPE,
+});
+
+/** The tenant-cluster terminal's permissions, registered by the terminal backend. */
+export const butlerClusterTerminalPermissions = [
+  butlerClusterTerminalPermission,
+  butlerClusterTerminalWritePermission,
 ];
 
 /** Every Butler runtime permission, for registration with the permission framework. */

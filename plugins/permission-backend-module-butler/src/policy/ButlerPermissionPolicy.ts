@@ -20,7 +20,9 @@ import type {
   PolicyQueryUser,
 } from '@backstage/plugin-permission-node';
 import {
+  BUTLER_CLUSTER_RESOURCE_TYPE,
   BUTLER_WORKSPACE_RESOURCE_TYPE,
+  butlerClusterConditions,
   butlerWorkspaceConditions,
 } from '@butler-portal/plugin-butler-common';
 import {
@@ -120,6 +122,25 @@ export class ButlerPermissionPolicy implements PermissionPolicy {
           pluginId: 'butler',
           resourceType: BUTLER_WORKSPACE_RESOURCE_TYPE,
           conditions: { anyOf: [first, ...rest] },
+        };
+      }
+      case 'cluster': {
+        if (rule.read && platformRole === 'viewer') return ALLOW;
+        if (
+          !isResourcePermission(
+            request.permission,
+            BUTLER_CLUSTER_RESOURCE_TYPE,
+          )
+        ) {
+          return DENY;
+        }
+        const teams = teamsWithRole(roles, rule.roles);
+        if (teams.length === 0) return DENY;
+        return {
+          result: AuthorizeResult.CONDITIONAL,
+          pluginId: 'butler',
+          resourceType: BUTLER_CLUSTER_RESOURCE_TYPE,
+          conditions: butlerClusterConditions.isTeamMember({ teams }),
         };
       }
       default:

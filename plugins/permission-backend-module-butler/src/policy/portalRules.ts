@@ -8,12 +8,15 @@
  *   teamRole   a platform admin, or a user with one of `roles` in at least one team
  *   workspace  conditional: the workspace's owner, or a member of its owning team with one of
  *              `roles` (rules in butler-common's permissionRules)
+ *   cluster    conditional: a member of the tenant cluster's team with one of `roles`
  *   platform   platform admins only
  * Platform admins are allowed everything; platform viewers every `read` and workspace read.
  */
 import {
   butlerAddonReadPermission,
   butlerClusterReadPermission,
+  butlerClusterTerminalPermission,
+  butlerClusterTerminalWritePermission,
   butlerTeamReadPermission,
   butlerWorkspaceOperatePermission,
   butlerWorkspaceReadPermission,
@@ -42,6 +45,7 @@ export type PortalRule =
   | { kind: 'read' }
   | { kind: 'teamRole'; roles: readonly TeamRole[] }
   | { kind: 'workspace'; roles: readonly TeamRole[]; read: boolean }
+  | { kind: 'cluster'; roles: readonly TeamRole[]; read: boolean }
   | { kind: 'platform' };
 
 const WRITERS: readonly TeamRole[] = ['admin', 'operator'];
@@ -65,6 +69,15 @@ export const PORTAL_RULES: ReadonlyMap<string, PortalRule> = new Map<
   // the terminal: members of the owning team watch (read-only), the owner and writers type
   [butlerWorkspaceTerminalPermission.name, { kind: 'workspace', roles: MEMBERS, read: true }],
   [butlerWorkspaceTerminalWritePermission.name, { kind: 'workspace', roles: WRITERS, read: false }],
+  // a tenant cluster's terminal: its team's members watch, admins and operators type
+  [
+    butlerClusterTerminalPermission.name,
+    { kind: 'cluster', roles: MEMBERS, read: true },
+  ],
+  [
+    butlerClusterTerminalWritePermission.name,
+    { kind: 'cluster', roles: WRITERS, read: false },
+  ],
   [butlerClusterReadPermission.name, { kind: 'read' }],
   [butlerAddonReadPermission.name, { kind: 'read' }],
   [butlerTeamReadPermission.name, { kind: 'read' }],
