@@ -12,7 +12,7 @@ import { loadKubeConfig } from '@butler-portal/kube-node';
 import { butlerTerminalPermissions } from '@butler-portal/plugin-butler-common';
 import { readTerminalConfig } from './config';
 import { createRouter } from './router/createRouter';
-import { WorkspaceTargets } from './target/WorkspaceTargets';
+import { WorkspaceTargets } from './target/TerminalTargets';
 import { TicketStore } from './tickets/TicketStore';
 
 const NOT_CONFIGURED =

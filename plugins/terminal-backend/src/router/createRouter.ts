@@ -40,7 +40,7 @@ import {
   type SessionLimits,
 } from '../session/TerminalSession';
 import type { TicketStore } from '../tickets/TicketStore';
-import type { WorkspaceTargets } from '../target/WorkspaceTargets';
+import type { WorkspaceTargets } from '../target/TerminalTargets';
 
 /** The subprotocol of the browser protocol (TerminalSession); the ticket travels beside it. */
 export const TERMINAL_PROTOCOL = 'butler.terminal.v1';

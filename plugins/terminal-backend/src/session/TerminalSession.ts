@@ -13,7 +13,7 @@
 import { PassThrough } from 'stream';
 import { Exec, type V1Status } from '@kubernetes/client-node';
 import type { WebSocket } from 'ws';
-import type { WorkspaceTarget } from '../target/WorkspaceTargets';
+import type { WorkspaceTarget } from '../target/TerminalTargets';
 
 export interface SessionLimits {
   keepAliveMs: number;
