@@ -65,6 +65,7 @@ import {
   normalizePrefix,
   validateBranchName,
   validateRepoPath,
+  validateShortRef,
 } from '@butler-portal/plugin-gitops-node';
 
 export interface LocalGitProviderOptions {
@@ -191,6 +192,35 @@ export class LocalGitProvider implements GitProvider {
         `branch '${name}' not found in repository '${this.repository}'`,
       );
     return oid;
+  }
+
+  async resolveRef(ref: string): Promise<string> {
+    validateShortRef(ref);
+    if (isSha(ref)) {
+      if (!(await this.objects.exists(ref))) {
+        throw new NotFoundError(
+          `commit ${ref} not found in repository '${this.repository}'`,
+        );
+      }
+      return this.objects.peelToCommit(ref);
+    }
+    const [branch, tag] = await Promise.all([
+      this.refs.read(`refs/heads/${ref}`),
+      this.refs.read(`refs/tags/${ref}`),
+    ]);
+    const tagged = tag && (await this.objects.peelToCommit(tag));
+    if (branch && tagged && branch !== tagged) {
+      throw new InputError(
+        `ref '${ref}' is ambiguous in repository '${this.repository}': branch ${ref} is at ${branch}, tag ${ref} at ${tagged}; give the commit SHA`,
+      );
+    }
+    const commit = branch ?? tagged;
+    if (!commit) {
+      throw new NotFoundError(
+        `no branch or tag '${ref}' in repository '${this.repository}'`,
+      );
+    }
+    return commit;
   }
 
   /** a commit id for a commit id or branch name (default branch when omitted) */

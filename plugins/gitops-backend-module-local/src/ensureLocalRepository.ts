@@ -24,6 +24,13 @@ export interface EnsureLocalRepositoryOptions {
   initialAuthor: Signature;
 }
 
+/**
+ * The date of every seeded first commit. With the fixed identity and message it makes the seed
+ * commit a function of the layout's files only: every installation gets the same SHA, so records
+ * in one seeded repository can pin commits of another (the registry examples pin `modules`).
+ */
+export const SEED_COMMIT_DATE = new Date('2026-01-01T00:00:00Z');
+
 export interface EnsureLocalRepositoryResult {
   /** false when the repository already existed */
   created: boolean;
@@ -210,6 +217,7 @@ export async function ensureLocalRepository(
           )}`
         : 'Initial commit',
       author: options.initialAuthor,
+      date: SEED_COMMIT_DATE,
     });
     await new RefStore(tmp).transaction([
       { ref: `refs/heads/${defaultBranch}`, expect: null, value: commit },

@@ -4,7 +4,7 @@
  */
 export { LocalGitProvider } from './LocalGitProvider';
 export type { LocalGitProviderOptions, PushedRef } from './LocalGitProvider';
-export { ensureLocalRepository } from './ensureLocalRepository';
+export { ensureLocalRepository, SEED_COMMIT_DATE } from './ensureLocalRepository';
 export type {
   EnsureLocalRepositoryOptions,
   EnsureLocalRepositoryResult,
@@ -13,4 +13,4 @@ export { createSmartHttpHandler } from './smartHttp';
 export type { SmartHttpHandler, SmartHttpOptions } from './smartHttp';
 
 export { gitopsModuleLocalProvider as default } from './module';
-export { localProviderFactory } from './localProviderFactory';
+export { localProviderFactory, PORTAL_SIGNATURE } from './localProviderFactory';

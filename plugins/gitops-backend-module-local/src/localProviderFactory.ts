@@ -10,8 +10,11 @@ import type {
 import { ensureLocalRepository } from './ensureLocalRepository';
 import { LocalGitProvider } from './LocalGitProvider';
 
-/** The portal's own identity for the first commit of a new local repository. */
-const PORTAL_SIGNATURE = { name: 'Butler Portal', email: 'butler-portal@localhost' };
+/**
+ * The portal's own identity for the first commit of a new local repository; with the fixed seed
+ * date it makes a seeded repository's first commit the same on every installation.
+ */
+export const PORTAL_SIGNATURE = { name: 'Butler Portal', email: 'butler-portal@localhost' };
 
 export const localProviderFactory: GitProviderFactory<LocalRepositoryConfig> = {
   type: 'local',

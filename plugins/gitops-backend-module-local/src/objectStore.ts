@@ -4,7 +4,7 @@
  * make anything visible.
  */
 import git, { CommitObject, TreeEntry as GitTreeEntry } from 'isomorphic-git';
-import { NotFoundError } from '@backstage/errors';
+import { InputError, NotFoundError } from '@backstage/errors';
 import { createGitFs } from './gitFs';
 
 export type TreeItem = GitTreeEntry;
@@ -72,6 +72,25 @@ export class ObjectStore {
         `commit ${oid} not found: ${(e as Error).message}`,
       );
     }
+  }
+
+  /** the commit an object id names: itself, or the target of (a chain of) annotated tags */
+  async peelToCommit(oid: string): Promise<string> {
+    let current = oid;
+    // git itself gives up on tag chains far shorter than this
+    for (let depth = 0; depth < 16; depth++) {
+      const object = await git.readObject({
+        ...this.base,
+        oid: current,
+        format: 'parsed',
+      });
+      if (object.type === 'commit') return current;
+      if (object.type !== 'tag') {
+        throw new InputError(`${oid} names a ${object.type}, not a commit`);
+      }
+      current = (object.object as { object: string }).object;
+    }
+    throw new InputError(`the tag chain of ${oid} is too long`);
   }
 
   /** entries of a tree (a commit id is peeled to its tree) */

@@ -8,6 +8,7 @@ export type { CodeOwnersRule } from './codeOwners';
 export {
   isValidRefName,
   validateBranchName,
+  validateShortRef,
   validateRepoPath,
   normalizePrefix,
   isSha,

@@ -49,6 +49,29 @@ export function validateBranchName(branch: string, field = 'branch'): string {
 }
 
 /**
+ * Throws an InputError unless `ref` names a commit the way a publisher gives one: a full commit
+ * SHA, or the short name of a branch or tag (the same rules as a branch name: no `..`, no `refs/`,
+ * no leading `-`, no control or special characters).
+ */
+export function validateShortRef(ref: string, field = 'ref'): string {
+  if (typeof ref !== 'string' || ref.length === 0) {
+    throw new InputError(`${field}: a branch, tag or commit SHA is required`);
+  }
+  if (isSha(ref)) return ref;
+  if (ref.startsWith('refs/') || ref === 'HEAD' || ref.startsWith('-')) {
+    throw new InputError(
+      `${field}: '${ref}' is not a short branch or tag name (e.g. main or v1.4.0)`,
+    );
+  }
+  if (!isValidRefName(`refs/tags/${ref}`)) {
+    throw new InputError(
+      `${field}: '${ref}' is not a valid branch or tag name (empty component, '..', '.lock', control or special character)`,
+    );
+  }
+  return ref;
+}
+
+/**
  * Throws an InputError naming the path and the reason unless `path` is a plain relative path of
  * a file inside the repository: no absolute paths, no `.`/`..` components, nothing under `.git`.
  */

@@ -164,6 +164,13 @@ export interface GitProvider {
   defaultBranch(): Promise<string>;
   /** commit id at the tip of a branch (default branch when omitted) */
   head(branch?: string): Promise<string>;
+  /**
+   * the commit a branch, a tag (an annotated tag is peeled to its commit) or a full commit SHA
+   * names, for pinning a published version. NotFoundError when nothing does, InputError when the
+   * name is not a ref or a branch and a tag of that name point at different commits. Optional:
+   * callers say which providers cannot resolve.
+   */
+  resolveRef?(ref: string): Promise<string>;
   /** a file at a revision (commit id or branch; default branch when omitted); undefined if absent */
   readFile(path: string, ref?: string): Promise<FileContent | undefined>;
   /** every blob under `prefix` (whole tree when omitted) at a revision */
