@@ -41,8 +41,13 @@ export class FakeGitStore {
   readonly blobs = new Map<string, Buffer>();
   readonly trees = new Map<string, TreeItem[]>();
   readonly commits = new Map<string, CommitObject>();
-  /** `heads/main` → commit id */
+  /** `heads/main` → commit id (or, for `tags/...`, an annotated tag object's id) */
   readonly refs = new Map<string, string>();
+  /** annotated tag objects by id */
+  readonly tags = new Map<
+    string,
+    { sha: string; tag: string; message: string; object: string }
+  >();
 
   putBlob(content: Buffer | string): string {
     const data =
@@ -80,6 +85,18 @@ export class FakeGitStore {
     );
     const sha = hashObject('commit', body);
     this.commits.set(sha, { ...commit, sha });
+    return sha;
+  }
+
+  /** An annotated tag object pointing at a commit; `tags/<name>` names it. */
+  putTag(name: string, commit: string, message = `Release ${name}`): string {
+    const body = Buffer.from(
+      `object ${commit}\ntype commit\ntag ${name}\n\n${message}\n`,
+      'utf8',
+    );
+    const sha = hashObject('tag', body);
+    this.tags.set(sha, { sha, tag: name, message, object: commit });
+    this.refs.set(`tags/${name}`, sha);
     return sha;
   }
 

@@ -226,6 +226,9 @@ export class FakeGithubServer {
       r('GET', `${repoPath}/git/commits/([0-9a-f]{40})`, (_c, p) =>
         this.getGitCommit(p[2]),
       ),
+      r('GET', `${repoPath}/git/tags/([0-9a-f]{40})`, (_c, p) =>
+        this.getTag(p[2]),
+      ),
       r('GET', `${repoPath}/contents/?(.*)`, (c, p) =>
         this.getContent(c, p[2]),
       ),
@@ -645,10 +648,31 @@ export class FakeGithubServer {
       ref: `refs/${name}`,
       node_id: nodeId(name),
       url: this.repoApi(`/git/refs/${name}`),
-      object: {
+      object: this.git.tags.has(sha)
+        ? { sha, type: 'tag', url: this.repoApi(`/git/tags/${sha}`) }
+        : {
+            sha,
+            type: 'commit',
+            url: this.repoApi(`/git/commits/${sha}`),
+          },
+    };
+  }
+
+  private getTag(sha: string): Reply {
+    const tag = this.git.tags.get(sha);
+    if (!tag) return notFound();
+    return {
+      status: 200,
+      body: {
         sha,
-        type: 'commit',
-        url: this.repoApi(`/git/commits/${sha}`),
+        tag: tag.tag,
+        message: tag.message,
+        url: this.repoApi(`/git/tags/${sha}`),
+        object: {
+          sha: tag.object,
+          type: 'commit',
+          url: this.repoApi(`/git/commits/${tag.object}`),
+        },
       },
     };
   }

@@ -207,6 +207,8 @@ export class FakeGitlabServer {
   private readonly users: Record<string, FakeGitlabUser>;
   private readonly commits = new Map<string, Commit>();
   private readonly branches = new Map<string, string>();
+  /** tag name → the commit it points at (the tags API answers it peeled) */
+  private readonly tags = new Map<string, { commit: string; message?: string }>();
   private readonly mergeRequests: MergeRequest[] = [];
   private readonly statuses: Status[] = [];
   private failures: InjectedFailure[] = [];
@@ -265,6 +267,13 @@ export class FakeGitlabServer {
 
   requestsTo(route: string) {
     return this.requests.filter(r => r.route === route);
+  }
+
+  /** creates a tag (annotated when it has a message) at a branch or commit */
+  tag(name: string, ref: string, message?: string) {
+    const commit = this.resolve(ref);
+    if (!commit) throw new Error(`no commit for ${ref}`);
+    this.tags.set(name, { commit, message });
   }
 
   branchHead(branch: string) {
@@ -911,6 +920,19 @@ export class FakeGitlabServer {
         return undefined;
       },
     );
+
+    // -- tags
+    this.on('GET', '/projects/:id/repository/tags/:tag', ({ params }) => {
+      const tag = this.tags.get(params.tag);
+      if (!tag) throw notFound('Tag');
+      return {
+        name: params.tag,
+        message: tag.message ?? null,
+        target: tag.commit,
+        protected: false,
+        commit: this.commitJson(this.commits.get(tag.commit)!),
+      };
+    });
 
     // -- commits
     this.on('POST', '/projects/:id/repository/commits', ({ body, user }) => {

@@ -1034,6 +1034,35 @@ describe('GithubGitProvider', () => {
       expect((await github.listTree()).length).toBe(5);
     });
 
+    it('resolves branches, lightweight and annotated tags and SHAs to the commit (resolveRef)', async () => {
+      const github = provider();
+      const main = server.git.resolveCommit('main')!;
+      const first = server.git.commits.get(main)!;
+      const side = server.git.putCommit({
+        ...first,
+        parents: [main],
+        message: 'side',
+      });
+      server.git.refs.set('heads/side', side);
+      server.git.refs.set('tags/v1.0.0', main);
+      const tagObject = server.git.putTag('v1.1.0', side);
+      expect(tagObject).not.toBe(side);
+      expect(await github.resolveRef('main')).toBe(main);
+      expect(await github.resolveRef('side')).toBe(side);
+      expect(await github.resolveRef('v1.0.0')).toBe(main);
+      expect(await github.resolveRef('v1.1.0')).toBe(side);
+      expect(await github.resolveRef(side)).toBe(side);
+      await expect(github.resolveRef('nope')).rejects.toThrow(NotFoundError);
+      await expect(github.resolveRef('f'.repeat(40))).rejects.toThrow(
+        NotFoundError,
+      );
+      server.git.refs.set('tags/side', main);
+      await expect(github.resolveRef('side')).rejects.toThrow(/ambiguous/);
+      for (const hostile of ['../x', 'refs/heads/main', '-x', 'a..b']) {
+        await expect(github.resolveRef(hostile)).rejects.toThrow(InputError);
+      }
+    });
+
     it('reads files over 1 MB through the blob API', async () => {
       await server.stop();
       server = await startFakeGithub([], { largeFileThreshold: 10 });

@@ -30,9 +30,11 @@ import {
 } from '@butler-portal/plugin-gitops-node';
 // one definition of a safe branch name, path and change input, shared with the other providers
 import {
+  isSha,
   normalizePrefix,
   validateBranchName,
   validateRepoPath,
+  validateShortRef,
 } from '@butler-portal/plugin-gitops-node';
 import {
   validateOpenChangeFromBranchInput,
@@ -325,6 +327,59 @@ export class GithubGitProvider implements GitProvider {
     return this.run(`read branch '${name}'`, async () => {
       const { octokit } = await this.identity();
       return this.branchHead(octokit, name);
+    });
+  }
+
+  async resolveRef(ref: string): Promise<string> {
+    validateShortRef(ref);
+    return this.run(`resolve ref '${ref}'`, async () => {
+      const { octokit } = await this.identity();
+      const absent = (error: unknown) => {
+        if (isStatus(error, 404, 422)) return undefined;
+        throw error;
+      };
+      if (isSha(ref)) {
+        const found = await octokit.git
+          .getCommit({ ...this.repoParams, commit_sha: ref })
+          .then(r => r.data.sha, absent);
+        if (!found) {
+          throw new NotFoundError(`commit ${ref} not found in ${this.slug}`);
+        }
+        return found;
+      }
+      const [branch, tag] = await Promise.all(
+        ['heads', 'tags'].map(kind =>
+          octokit.git
+            .getRef({ ...this.repoParams, ref: `${kind}/${ref}` })
+            // getRef answers the exact ref only; a prefix match comes back as a list
+            .then(r => (Array.isArray(r.data) ? undefined : r.data), absent),
+        ),
+      );
+      let tagged: string | undefined;
+      if (tag) {
+        // an annotated tag names a tag object: peel it (each step is one call; chains are rare)
+        let object = tag.object;
+        for (let depth = 0; object.type === 'tag' && depth < 16; depth++) {
+          ({ object } = (
+            await octokit.git.getTag({ ...this.repoParams, tag_sha: object.sha })
+          ).data);
+        }
+        if (object.type !== 'commit') {
+          throw new InputError(`tag '${ref}' names a ${object.type}, not a commit`);
+        }
+        tagged = object.sha;
+      }
+      const head = branch?.object.sha;
+      if (head && tagged && head !== tagged) {
+        throw new InputError(
+          `ref '${ref}' is ambiguous in ${this.slug}: branch ${ref} is at ${head}, tag ${ref} at ${tagged}; give the commit SHA`,
+        );
+      }
+      const commit = head ?? tagged;
+      if (!commit) {
+        throw new NotFoundError(`no branch or tag '${ref}' in ${this.slug}`);
+      }
+      return commit;
     });
   }
 

@@ -2,6 +2,7 @@ import {
   ConflictError,
   InputError,
   NotAllowedError,
+  NotFoundError,
   ServiceUnavailableError,
 } from '@backstage/errors';
 import type { Actor, OpenChangeInput } from '@butler-portal/plugin-gitops-node';
@@ -742,6 +743,31 @@ describe('GitlabGitProvider', () => {
   });
 
   describe('repository reads', () => {
+    it('resolves branches, tags and SHAs to the commit (resolveRef)', async () => {
+      await start();
+      const gitlab = provider();
+      const main = server.branchHead('main')!;
+      const opened = await gitlab.openChange(change());
+      const side = opened.headSha;
+      expect(side).not.toBe(main);
+      server.tag('v1.0.0', main);
+      server.tag('v1.1.0', side, 'an annotated release');
+      expect(await gitlab.resolveRef('main')).toBe(main);
+      expect(await gitlab.resolveRef(opened.sourceBranch)).toBe(side);
+      expect(await gitlab.resolveRef('v1.0.0')).toBe(main);
+      expect(await gitlab.resolveRef('v1.1.0')).toBe(side);
+      expect(await gitlab.resolveRef(side)).toBe(side);
+      await expect(gitlab.resolveRef('nope')).rejects.toThrow(NotFoundError);
+      await expect(gitlab.resolveRef('f'.repeat(40))).rejects.toThrow(
+        NotFoundError,
+      );
+      server.tag('main', side);
+      await expect(gitlab.resolveRef('main')).rejects.toThrow(/ambiguous/);
+      for (const hostile of ['../x', 'refs/heads/main', '-x', 'a..b']) {
+        await expect(gitlab.resolveRef(hostile)).rejects.toThrow(InputError);
+      }
+    });
+
     it('reads the default branch, heads, files and URLs', async () => {
       await start();
       const gitlab = provider();

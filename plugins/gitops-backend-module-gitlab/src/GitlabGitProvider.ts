@@ -16,7 +16,11 @@
  * GitLab 17's reviewer state `requested_changes` where the instance reports it.
  */
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import { validateRepoPath } from '@butler-portal/plugin-gitops-node';
+import {
+  isSha,
+  validateRepoPath,
+  validateShortRef,
+} from '@butler-portal/plugin-gitops-node';
 import {
   ConflictError,
   InputError,
@@ -218,6 +222,46 @@ export class GitlabGitProvider implements GitProvider {
       }
       throw toPortalError(error, `reading branch ${name}`);
     }
+  }
+
+  async resolveRef(ref: string): Promise<string> {
+    validateShortRef(ref);
+    const absent = (error: unknown) => {
+      if (isGitlabStatus(error, 404)) return undefined;
+      throw toPortalError(error, `resolving ref ${ref}`);
+    };
+    if (isSha(ref)) {
+      const found = await this.bot.commits
+        .show(this.project, ref)
+        .then(c => (c as unknown as { id: string }).id, absent);
+      if (found !== ref) {
+        throw new NotFoundError(
+          `commit ${ref} not found in repository ${this.repository}`,
+        );
+      }
+      return found;
+    }
+    // GitLab's tags API answers the commit an annotated tag points at (already peeled)
+    const [branch, tag] = await Promise.all([
+      this.bot.branches
+        .show(this.project, ref)
+        .then(b => (b as unknown as { commit: { id: string } }).commit.id, absent),
+      this.bot.tags
+        .show(this.project, ref)
+        .then(t => (t as unknown as { commit: { id: string } }).commit.id, absent),
+    ]);
+    if (branch && tag && branch !== tag) {
+      throw new InputError(
+        `ref '${ref}' is ambiguous in repository ${this.repository}: branch ${ref} is at ${branch}, tag ${ref} at ${tag}; give the commit SHA`,
+      );
+    }
+    const commit = branch ?? tag;
+    if (!commit) {
+      throw new NotFoundError(
+        `no branch or tag '${ref}' in repository ${this.repository}`,
+      );
+    }
+    return commit;
   }
 
   async readFile(path: string, ref?: string): Promise<FileContent | undefined> {

@@ -12,6 +12,7 @@ import {
   Projects,
   Repositories,
   RepositoryFiles,
+  Tags,
   Users,
 } from '@gitbeaker/rest';
 import type {
@@ -31,6 +32,7 @@ export interface GitlabClient {
   projects: InstanceType<typeof Projects>;
   repositories: InstanceType<typeof Repositories>;
   files: InstanceType<typeof RepositoryFiles>;
+  tags: InstanceType<typeof Tags>;
   users: InstanceType<typeof Users>;
 }
 
@@ -58,6 +60,7 @@ export function createGitlabClient(options: {
     projects: new Projects(config),
     repositories: new Repositories(config),
     files: new RepositoryFiles(config),
+    tags: new Tags(config),
     users: new Users(config),
   };
 }
