@@ -6,7 +6,11 @@
 import { execFileSync } from 'child_process';
 import fs from 'fs';
 import path from 'path';
-import type { GitProvider } from '@butler-portal/plugin-gitops-node';
+import { NotFoundError } from '@backstage/errors';
+import {
+  validateShortRef,
+  type GitProvider,
+} from '@butler-portal/plugin-gitops-node';
 
 const ENV = {
   PATH: process.env.PATH,
@@ -104,6 +108,18 @@ export class GitRepo {
       type: 'local',
       defaultBranch: async () => 'main',
       head: async (branch?: string) => this.headOf(branch ?? 'main'),
+      // as the local provider does (its own tests cover ambiguity and peeling)
+      resolveRef: async (ref: string) => {
+        validateShortRef(ref);
+        for (const full of [ref, `refs/heads/${ref}`, `refs/tags/${ref}`]) {
+          try {
+            return this.git('rev-parse', '--verify', '-q', `${full}^{commit}`);
+          } catch {
+            // not this kind of ref
+          }
+        }
+        throw new NotFoundError(`no branch or tag '${ref}' in ${this.id}`);
+      },
       readFile: async (file: string, ref = 'main') => {
         try {
           const sha = this.git('rev-parse', `${ref}:${file}`);

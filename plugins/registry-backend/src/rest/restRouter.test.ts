@@ -282,6 +282,56 @@ spec:
   });
 });
 
+describe('resolving a source ref (what publishing pins)', () => {
+  const resolve = (source: string, ref: string) =>
+    get(
+      `/sources/resolve?source=${encodeURIComponent(
+        source,
+      )}&ref=${encodeURIComponent(ref)}`,
+    );
+
+  it('answers the commit of a branch or tag, by repository id or git URL', async () => {
+    const main = registry.modules.headOf('main');
+    const res = await resolve('modules', 'main');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({
+      source: 'modules',
+      repository: 'modules',
+      ref: 'main',
+      commit: main,
+    });
+    registry.modules.git('tag', '-a', '-m', 'release', 'v9.0.0', main);
+    const byUrl = await resolve(
+      'http://localhost:7007/api/gitops/git/modules.git',
+      'v9.0.0',
+    );
+    expect((await byUrl.json()).commit).toBe(main);
+    expect((await (await resolve('modules', main)).json()).commit).toBe(main);
+  });
+
+  it.each([
+    ['a ref climbing out', 'modules', '../../config', 400, /ref: /],
+    ['a full ref name', 'modules', 'refs/heads/main', 400, /short branch/],
+    ['an option-like ref', 'modules', '--upload-pack=x', 400, /short branch/],
+    ['a source climbing out', '../../etc/passwd', 'main', 400, /source: .*\.\./],
+    ['an unknown repository', 'elsewhere', 'main', 404, /not one of the portal's repositories/],
+    ['an outside URL', 'https://git.example.com/x/other.git', 'main', 404, /full commit SHA/],
+    ['a missing ref', 'modules', 'no-such-tag', 404, /no branch or tag/],
+    ['an unknown commit', 'modules', 'f'.repeat(40), 404, /./],
+  ])('refuses %s', async (_what, source, ref, status, message) => {
+    const res = await resolve(source, ref);
+    expect(res.status).toBe(status);
+    expect((await res.json()).error.message).toMatch(message);
+  });
+
+  it('refuses a missing or repeated parameter', async () => {
+    expect((await get('/sources/resolve?source=modules')).status).toBe(400);
+    expect(
+      (await get('/sources/resolve?source=modules&ref=a&ref=b')).status,
+    ).toBe(400);
+  });
+});
+
 describe('registry REST API without permission', () => {
   it('refuses every route with 403', async () => {
     const denied = await startRegistry({ permission: AuthorizeResult.DENY });
@@ -290,6 +340,7 @@ describe('registry REST API without permission', () => {
         '/artifacts',
         '/artifacts/team-a/web-app',
         '/tokens',
+        '/sources/resolve?source=modules&ref=main',
       ]) {
         const res = await fetch(`${denied.baseUrl}${path}`, {
           headers: userAuth,

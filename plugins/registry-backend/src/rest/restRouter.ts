@@ -5,6 +5,8 @@
  *   GET    /artifacts                         every artifact with its versions and their state
  *   GET    /artifacts/:ns/:name[?version=x]   one artifact, the content of a version, usage
  *   GET    /artifacts/:ns/:name/resolve?range the newest merged version in a semver range
+ *   GET    /sources/resolve?source&ref        the commit a branch, tag or SHA of a source
+ *                                             repository points at now (what publishing pins)
  *   GET    /tokens                            the caller's registry tokens (never the secret)
  *   POST   /tokens {name, namespaces}         a new token; the secret is in this answer only
  *   DELETE /tokens/:id                        revoke
@@ -15,7 +17,12 @@ import type {
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import {
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+  NotImplementedError,
+} from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { isDns1123Label } from '@butler-portal/plugin-gitops-common';
 import {
@@ -181,6 +188,31 @@ export function restRouter(options: RestRouterOptions) {
       );
     }
     res.json({ range, version });
+  });
+
+  // the publish form and butler:registry:publish pin what this answers at submit time; only
+  // the portal's configured repositories are asked (through their provider), never a free URL
+  router.get('/sources/resolve', async (req, res) => {
+    await authorize(req, registryReadPermission);
+    const { source, ref } = req.query;
+    if (typeof source !== 'string' || source.length === 0) {
+      throw new InputError(
+        'source: a repository id or git URL is required (one query parameter)',
+      );
+    }
+    if (typeof ref !== 'string' || ref.length === 0) {
+      throw new InputError(
+        'ref: a branch, tag or full commit SHA is required (one query parameter)',
+      );
+    }
+    if (!registry.sources.resolveRef) {
+      throw new NotImplementedError('this registry cannot resolve refs');
+    }
+    const { repository, commit } = await registry.sources.resolveRef(
+      source,
+      ref,
+    );
+    res.json({ source, repository, ref, commit });
   });
 
   router.get('/tokens', async (req, res) => {

@@ -4,7 +4,13 @@
  * pinned commit never changes, so it is cached by repository, commit and subdirectory.
  */
 import {
+  InputError,
+  NotFoundError,
+  NotImplementedError,
+} from '@backstage/errors';
+import {
   mapLimited,
+  validateShortRef,
   type GitProvider,
 } from '@butler-portal/plugin-gitops-node';
 import type { GitSource } from '@butler-portal/plugin-registry-common';
@@ -30,6 +36,14 @@ export interface SourceContent {
 /** Reads source files; GitProvider-backed in the portal, in memory in the benchmark. */
 export interface SourceReader {
   read(source: GitSource): Promise<SourceContent>;
+  /**
+   * The commit a branch, tag or full SHA of a source repository (a configured repository's id,
+   * or a git URL naming one) points at now: what the publish flow pins.
+   */
+  resolveRef?(
+    source: string,
+    ref: string,
+  ): Promise<{ repository: string; commit: string }>;
 }
 
 const COMMIT = /^[0-9a-f]{40}$/;
@@ -54,14 +68,18 @@ export class GitSourceReader implements SourceReader {
     this.#repositoryIds = options.repositoryIds;
   }
 
+  /** the configured repository a url names (ending in `/<id>` or `/<id>.git`), if any */
+  #repositoryOfUrl(url: string): string | undefined {
+    const match = /\/([a-z0-9]([-a-z0-9]*[a-z0-9])?)(\.git)?\/?$/.exec(url);
+    const id = match?.[1];
+    return id && this.#repositoryIds().includes(id) ? id : undefined;
+  }
+
   /** the configured repository a source names (`repository`, or a url ending in `/<id>.git`) */
   #repositoryOf(source: GitSource): string {
     if (source.repository) return source.repository;
-    const match = /\/([a-z0-9]([-a-z0-9]*[a-z0-9])?)(\.git)?\/?$/.exec(
-      source.url,
-    );
-    const id = match?.[1];
-    if (id && this.#repositoryIds().includes(id)) return id;
+    const id = this.#repositoryOfUrl(source.url);
+    if (id) return id;
     throw new RegistryError(
       502,
       `the source ${
@@ -92,6 +110,43 @@ export class GitSourceReader implements SourceReader {
         } cannot be resolved: ${(error as Error).message}`,
       );
     }
+  }
+
+  async resolveRef(
+    source: string,
+    ref: string,
+  ): Promise<{ repository: string; commit: string }> {
+    // eslint-disable-next-line no-control-regex
+    if (!source || source.length > 2048 || /[\x00-\x20\x7f\\]/.test(source)) {
+      throw new InputError(
+        'source: a repository id or git URL without spaces, control characters or backslashes is required',
+      );
+    }
+    if (source.split(/[/:]/).some(segment => segment === '..')) {
+      throw new InputError(`source: ${JSON.stringify(source)} contains ".."`);
+    }
+    validateShortRef(ref);
+    await this.#ready();
+    const ids = this.#repositoryIds();
+    const repository = ids.includes(source)
+      ? source
+      : this.#repositoryOfUrl(source);
+    const provider = repository && this.#providers(repository);
+    if (!repository || !provider) {
+      throw new NotFoundError(
+        `source ${JSON.stringify(
+          source,
+        )} is not one of the portal's repositories (${ids.join(
+          ', ',
+        )}); a ref of an outside repository cannot be resolved here, give its full commit SHA`,
+      );
+    }
+    if (!provider.resolveRef) {
+      throw new NotImplementedError(
+        `the ${provider.type} provider of repository "${repository}" cannot resolve refs; give the full commit SHA`,
+      );
+    }
+    return { repository, commit: await provider.resolveRef(ref) };
   }
 
   async read(source: GitSource): Promise<SourceContent> {
