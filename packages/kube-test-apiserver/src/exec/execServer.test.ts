@@ -181,5 +181,34 @@ describe('pods/exec over WebSocket', () => {
     expect(
       await statusOf(`${base}/ws-1/exec?command=sh`, ['channel.k8s.io']),
     ).toBe(400);
+    // a container the pod does not have; none named in a pod of two
+    expect(
+      await statusOf(`${base}/ws-1/exec?command=sh&container=nope`, [
+        'v5.channel.k8s.io',
+      ]),
+    ).toBe(400);
+    kube.createObject({
+      ...POD,
+      metadata: { name: 'two', namespace: 'workspaces' },
+      spec: {
+        containers: [
+          { name: 'app', image: 'app:1' },
+          { name: 'sidecar', image: 'sidecar:1' },
+        ],
+      },
+    });
+    expect(
+      await statusOf(`${base}/two/exec?command=sh`, ['v5.channel.k8s.io']),
+    ).toBe(400);
+    expect(
+      await statusOf(`${base}/two/exec?command=true&container=sidecar`, [
+        'v5.channel.k8s.io',
+      ]),
+    ).toBe(101);
+    await waitFor('the sidecar exec', () =>
+      kube
+        .execProcesses()
+        .find(p => p.pod === 'two' && p.container === 'sidecar'),
+    );
   });
 });

@@ -30,6 +30,8 @@ const CLOSE = 255;
 export interface ExecProcess {
   namespace: string;
   pod: string;
+  /** the container the exec asked for (or the pod's only one) */
+  container: string;
   command: string[];
   pid: number;
   protocol: string;
@@ -43,8 +45,8 @@ export interface ExecProcess {
 }
 
 export interface ExecServerOptions {
-  /** whether a pod exists (404 otherwise) */
-  podExists(namespace: string, pod: string): boolean;
+  /** a pod's container names; undefined when there is no such pod (404) */
+  podContainers(namespace: string, pod: string): string[] | undefined;
   /** folder under which each pod gets its sandbox; default a fresh temporary folder */
   sandboxRoot?: string;
 }
@@ -104,8 +106,26 @@ export class ExecServer {
     const match = EXEC_PATH.exec(url.pathname);
     if (!match) return false;
     const [namespace, pod] = [match[1], match[2]].map(decodeURIComponent);
-    if (!this.options.podExists(namespace, pod)) {
+    const containers = this.options.podContainers(namespace, pod);
+    if (!containers) {
       reject(socket, 404, `pods "${pod}" not found`);
+      return true;
+    }
+    // as the apiserver: the container is required unless the pod has just one
+    let container = url.searchParams.get('container') ?? '';
+    if (!container && containers.length === 1) container = containers[0];
+    if (!container) {
+      reject(
+        socket,
+        400,
+        `a container name must be specified for pod ${pod}, choose one of: [${containers.join(
+          ' ',
+        )}]`,
+      );
+      return true;
+    }
+    if (!containers.includes(container)) {
+      reject(socket, 400, `container ${container} is not valid for pod ${pod}`);
       return true;
     }
     const command = url.searchParams.getAll('command');
@@ -127,7 +147,7 @@ export class ExecServer {
       return true;
     }
     this.#wss.handleUpgrade(req, socket, head, ws =>
-      this.#run(ws, namespace, pod, command, url.searchParams),
+      this.#run(ws, namespace, pod, container, command, url.searchParams),
     );
     return true;
   }
@@ -136,6 +156,7 @@ export class ExecServer {
     ws: WebSocket,
     namespace: string,
     pod: string,
+    container: string,
     command: string[],
     query: URLSearchParams,
   ) {
@@ -162,6 +183,7 @@ export class ExecServer {
     const record: ExecProcess = {
       namespace,
       pod,
+      container,
       command,
       pid: child.pid ?? -1,
       protocol: ws.protocol,

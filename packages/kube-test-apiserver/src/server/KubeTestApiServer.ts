@@ -79,12 +79,16 @@ export class KubeTestApiServer {
       this.handle(req, res).catch(e => this.fail(res, e));
     });
     this.exec = new ExecServer({
-      podExists: (namespace, pod) =>
-        !!this.store.get(
+      podContainers: (namespace, pod) => {
+        const found = this.store.get(
           storageKey({ group: '', plural: 'pods' }),
           namespace,
           pod,
-        ),
+        ) as { spec?: { containers?: Array<{ name?: unknown }> } } | undefined;
+        return found
+          ? (found.spec?.containers ?? []).map(c => String(c.name))
+          : undefined;
+      },
       sandboxRoot: options.execSandboxRoot,
     });
     this.server.on('upgrade', (req, socket, head) => {
