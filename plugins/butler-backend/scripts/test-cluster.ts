@@ -23,7 +23,7 @@ import {
   tenantAddon,
   tenantCluster,
   user,
-} from '../src/__testUtils__/butlerObjects';
+} from '@butler-portal/plugin-butler-node/testUtils';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const DIR = path.join(ROOT, '.data', 'butler-test-cluster');

@@ -10,9 +10,11 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { butlerPermissions } from '@butler-portal/plugin-butler-common';
+import {
+  butlerInventoryServiceRef,
+  readButlerConfig,
+} from '@butler-portal/plugin-butler-node';
 import { createWorkspaceRuntime } from './cluster/createWorkspaceRuntime';
-import { readButlerConfig } from './config/readButlerConfig';
-import { butlerInventoryServiceRef } from './inventory/butlerInventoryServiceRef';
 import { createInventoryRouter } from './router/inventoryRouter';
 import { createRouter } from './router/createRouter';
 

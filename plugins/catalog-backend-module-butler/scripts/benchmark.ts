@@ -41,8 +41,8 @@ import {
   tenantAddon,
   tenantCluster,
   user,
-} from '@butler-portal/plugin-butler-backend/testUtils';
-import { ClusterInventory } from '@butler-portal/plugin-butler-backend';
+} from '@butler-portal/plugin-butler-node/testUtils';
+import { ClusterInventory } from '@butler-portal/plugin-butler-node';
 import type { EntityProviderMutation } from '@backstage/plugin-catalog-node';
 import request from 'supertest';
 import catalogModuleButler, { ButlerEntityProvider } from '../src';

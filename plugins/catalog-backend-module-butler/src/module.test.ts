@@ -20,7 +20,7 @@ import {
   butlerClient,
   INVENTORY_CRDS,
   twoTeams,
-} from '@butler-portal/plugin-butler-backend/testUtils';
+} from '@butler-portal/plugin-butler-node/testUtils';
 import request from 'supertest';
 import catalogModuleButler from './index';
 

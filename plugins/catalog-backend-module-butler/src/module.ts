@@ -12,7 +12,7 @@ import {
   createBackendModule,
 } from '@backstage/backend-plugin-api';
 import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
-import { butlerInventoryServiceRef } from '@butler-portal/plugin-butler-backend';
+import { butlerInventoryServiceRef } from '@butler-portal/plugin-butler-node';
 import { ButlerEntityProvider } from './provider/ButlerEntityProvider';
 
 export const catalogModuleButler = createBackendModule({

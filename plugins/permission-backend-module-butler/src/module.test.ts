@@ -36,7 +36,7 @@ import {
   registryTokenRevokePermission,
 } from '@butler-portal/plugin-registry-common';
 import { createPermission } from '@backstage/plugin-permission-common';
-import { butlerClient } from '@butler-portal/plugin-butler-backend/testUtils';
+import { butlerClient } from '@butler-portal/plugin-butler-node/testUtils';
 import { PORTAL_RULES } from './policy/portalRules';
 import {
   CAST,

@@ -1,7 +1,7 @@
 /*
  * The permission backend module: installs ButlerPermissionPolicy in place of allow-all. Roles
  * come from the management cluster's Teams and Users when `butler.managementCluster` is
- * configured (butler-backend's shared inventory: the same watches, no request per decision),
+ * configured (butler-node's shared inventory: the same watches, no request per decision),
  * else from catalog Groups (CatalogRoleSource's convention). `permission.butler.platformAdmins`
  * names users who are platform admins whatever the source says: the embedded default's guest,
  * or a break-glass account.
@@ -12,7 +12,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
-import { butlerInventoryServiceRef } from '@butler-portal/plugin-butler-backend';
+import { butlerInventoryServiceRef } from '@butler-portal/plugin-butler-node';
 import { ButlerPermissionPolicy } from './policy/ButlerPermissionPolicy';
 import { CatalogRoleSource } from './roles/CatalogRoleSource';
 import { ClusterRoleSource } from './roles/ClusterRoleSource';

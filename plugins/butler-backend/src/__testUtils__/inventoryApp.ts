@@ -11,7 +11,7 @@ import {
 import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import express from 'express';
-import type { ButlerInventory } from '../inventory/ButlerInventory';
+import type { ButlerInventory } from '@butler-portal/plugin-butler-node';
 import { createInventoryRouter } from '../router/inventoryRouter';
 
 export async function inventoryApp(

@@ -15,17 +15,17 @@ import type {
   TenantClusterDetail,
   TenantClusterSummary,
 } from '@butler-portal/plugin-butler-common';
-import type { ButlerObject } from '../informers/KindInformer';
-import type { ButlerInventory } from '../inventory/ButlerInventory';
 import {
   teamOfCluster,
+  type ButlerInventory,
+  type ButlerObject,
   toAddonDefinition,
   toAddonInfo,
   toClusterDetail,
   toClusterSummary,
   toTeamInfo,
   toUserInfo,
-} from '../inventory/projections';
+} from '@butler-portal/plugin-butler-node';
 import type { Viewer } from './viewer';
 
 export interface ClusterFilter {

@@ -11,9 +11,12 @@
  */
 import { parseEntityRef } from '@backstage/catalog-model';
 import { TEAM_ROLES, type TeamRole } from '@butler-portal/plugin-butler-common';
-import type { ButlerObject } from '../informers/KindInformer';
-import type { ButlerInventory } from '../inventory/ButlerInventory';
-import { isPlatformAdmin, roleOf } from '../inventory/projections';
+import {
+  isPlatformAdmin,
+  roleOf,
+  type ButlerInventory,
+  type ButlerObject,
+} from '@butler-portal/plugin-butler-node';
 
 export interface Identity {
   userEntityRef: string;

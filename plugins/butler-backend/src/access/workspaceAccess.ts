@@ -22,7 +22,7 @@ import {
   type ButlerWorkspaceResource,
   type LiveWorkspace,
 } from '@butler-portal/plugin-butler-common';
-import type { ButlerInventory } from '../inventory/ButlerInventory';
+import type { ButlerInventory } from '@butler-portal/plugin-butler-node';
 
 export interface WorkspaceAccess {
   /** the workspaces the caller may see under `permission`, in order; @throws NotAllowedError on DENY */

@@ -9,7 +9,7 @@ import {
   type KindInformerEvent,
   type KindInformerOptions,
   type KindInformerState,
-} from '../informers/KindInformer';
+} from '@butler-portal/plugin-butler-node';
 import type { WorkspaceObject } from './workspaceResource';
 
 export type WorkspaceCacheOptions = KindInformerOptions;

@@ -4,7 +4,7 @@
  */
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { loadKubeConfig } from '@butler-portal/kube-node';
-import type { ButlerConfig } from '../config/readButlerConfig';
+import type { ButlerConfig } from '@butler-portal/plugin-butler-node';
 import { ManagementCluster } from './ManagementCluster';
 import {
   NOT_CONFIGURED_REASON,

@@ -20,7 +20,7 @@ import type express from 'express';
 import Router from 'express-promise-router';
 import type { WorkspaceRuntime } from '../cluster/WorkspaceRuntime';
 import { createWorkspaceAccess } from '../access/workspaceAccess';
-import type { ButlerInventory } from '../inventory/ButlerInventory';
+import type { ButlerInventory } from '@butler-portal/plugin-butler-node';
 import { requireDns1123Label } from './names';
 
 export interface RouterOptions {

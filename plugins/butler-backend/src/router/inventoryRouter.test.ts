@@ -21,13 +21,13 @@ import {
   twoTeams,
   user,
   addonDefinition,
-} from '../__testUtils__/butlerObjects';
+} from '@butler-portal/plugin-butler-node/testUtils';
 import { as, inventoryApp } from '../__testUtils__/inventoryApp';
 import {
   ClusterInventory,
   NOT_CONFIGURED_REASON,
   UnavailableInventory,
-} from '../inventory/ButlerInventory';
+} from '@butler-portal/plugin-butler-node';
 
 jest.setTimeout(60_000);
 

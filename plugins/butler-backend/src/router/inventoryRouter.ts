@@ -31,7 +31,7 @@ import type express from 'express';
 import Router from 'express-promise-router';
 import { InventoryQueries } from '../access/InventoryQueries';
 import { resolveViewer, type Viewer } from '../access/viewer';
-import type { ButlerInventory } from '../inventory/ButlerInventory';
+import type { ButlerInventory } from '@butler-portal/plugin-butler-node';
 import { requireDns1123Label } from './names';
 
 export interface InventoryRouterOptions {

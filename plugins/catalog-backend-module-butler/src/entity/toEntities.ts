@@ -19,7 +19,7 @@ import {
   isPlatformAdmin,
   roleOf,
   type ButlerObject,
-} from '@butler-portal/plugin-butler-backend';
+} from '@butler-portal/plugin-butler-node';
 import {
   ANNOTATION_ENDPOINT,
   ANNOTATION_KUBERNETES_VERSION,

@@ -19,14 +19,14 @@ import {
   ClusterInventory,
   NOT_CONFIGURED_REASON,
   UnavailableInventory,
-} from '@butler-portal/plugin-butler-backend';
+} from '@butler-portal/plugin-butler-node';
 import {
   butlerClient,
   INVENTORY_CRDS,
   tenantAddon,
   twoTeams,
   user,
-} from '@butler-portal/plugin-butler-backend/testUtils';
+} from '@butler-portal/plugin-butler-node/testUtils';
 import { ButlerEntityProvider } from './ButlerEntityProvider';
 
 jest.setTimeout(60_000);

@@ -22,7 +22,7 @@ import {
   teamOfCluster,
   type ButlerInventory,
   type InventoryEvent,
-} from '@butler-portal/plugin-butler-backend';
+} from '@butler-portal/plugin-butler-node';
 import { INVENTORY_KINDS } from '@butler-portal/plugin-butler-common';
 import {
   clusterToEntity,

@@ -31,7 +31,7 @@ import {
   team,
   user,
   type ButlerTestObject,
-} from '@butler-portal/plugin-butler-backend/testUtils';
+} from '@butler-portal/plugin-butler-node/testUtils';
 import permissionPlugin from '@backstage/plugin-permission-backend';
 import request from 'supertest';
 import { permissionModuleButlerPolicy } from '../module';

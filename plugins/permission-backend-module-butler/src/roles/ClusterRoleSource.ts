@@ -1,5 +1,5 @@
 /*
- * Roles from the management cluster, read from butler-backend's shared inventory (the same
+ * Roles from the management cluster, read from butler-node's shared inventory (the same
  * watches the butler routes and the catalog module use; never a request to the cluster per
  * decision). Butler's own rules, as the CRDs state them:
  *   - a User is the signed-in user when its metadata.name (the catalog module's
@@ -16,7 +16,7 @@ import {
   roleOf,
   type ButlerInventory,
   type ButlerObject,
-} from '@butler-portal/plugin-butler-backend';
+} from '@butler-portal/plugin-butler-node';
 import type { TeamRole } from '@butler-portal/plugin-butler-common';
 import {
   strongerPlatformRole,
