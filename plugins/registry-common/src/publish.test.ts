@@ -6,6 +6,7 @@ const FORM = {
   repository: '',
   url: 'https://git.example.com/m.git',
   subdirectory: 'vpc/',
+  ref: 'v1.2.3',
   commit: SHA,
   changelog: '',
 };
@@ -18,8 +19,14 @@ describe('versionFormProblems', () => {
   it.each([
     ['a non-canonical version', { version: '01.2.3' }, 'version'],
     ['an existing version', { version: '1.2.2' }, 'version'],
-    ['a branch instead of a commit', { commit: 'main' }, 'commit'],
-    ['a short SHA', { commit: SHA.slice(0, 7) }, 'commit'],
+    ['a ref not resolved yet', { commit: '' }, 'commit'],
+    ['a branch as the pinned commit', { commit: 'main' }, 'commit'],
+    ['a short SHA as the pinned commit', { commit: SHA.slice(0, 7) }, 'commit'],
+    ['no ref', { ref: '' }, 'ref'],
+    ['a ref climbing out', { ref: '../x' }, 'ref'],
+    ['a full ref name', { ref: 'refs/heads/main' }, 'ref'],
+    ['an option-like ref', { ref: '--upload-pack=x' }, 'ref'],
+    ['a ref with a space', { ref: 'my tag' }, 'ref'],
     [
       'a subdirectory leaving the repository',
       { subdirectory: '../x' },
@@ -35,6 +42,12 @@ describe('versionFormProblems', () => {
 });
 
 describe('versionRecord', () => {
+  it('accepts a branch, a tag and a full SHA as the ref', () => {
+    for (const ref of ['main', 'release/1.x', 'v1.2.3', SHA]) {
+      expect(versionFormProblems({ ...FORM, ref }, [])).toEqual({});
+    }
+  });
+
   it('pins the commit and names the file after the artifact and version', () => {
     expect(
       versionRecord({ namespace: 'team-a', name: 'web-app' }, FORM),
@@ -48,7 +61,7 @@ describe('versionRecord', () => {
         source: {
           git: {
             url: 'https://git.example.com/m.git',
-            ref: SHA,
+            ref: 'v1.2.3',
             commit: SHA,
             subdirectory: 'vpc',
           },

@@ -226,6 +226,17 @@ export interface UsageSnippet {
   code: string;
 }
 
+/** GET /sources/resolve: the commit a branch, tag or SHA of a source repository points at. */
+export interface SourceRefResolution {
+  /** as asked: a configured repository id or a git URL */
+  source: string;
+  /** the configured repository it named */
+  repository: string;
+  ref: string;
+  /** full commit SHA */
+  commit: string;
+}
+
 /** A registry token as listed: never its secret. */
 export interface RegistryTokenInfo {
   id: string;

@@ -10,6 +10,7 @@ export function mockRegistryApi(): jest.Mocked<RegistryApi> {
     listArtifacts: jest.fn(),
     getArtifact: jest.fn(),
     resolveRange: jest.fn(),
+    resolveSourceRef: jest.fn(),
     listTokens: jest.fn().mockResolvedValue([]),
     createToken: jest.fn(),
     revokeToken: jest.fn().mockResolvedValue(undefined),

@@ -4,6 +4,7 @@ import type {
   ArtifactListResponse,
   CreatedRegistryToken,
   RegistryTokenInfo,
+  SourceRefResolution,
 } from '@butler-portal/plugin-registry-common';
 
 /** The registry backend's REST API (plugins/registry-backend/README.md, "REST API"). */
@@ -20,6 +21,14 @@ export interface RegistryApi {
     name: string;
     range: string;
   }): Promise<{ range: string; version: string }>;
+  /**
+   * The commit a branch, tag or SHA of a source repository (a portal repository id or its git
+   * URL) points at now; rejects with 404 for an outside repository or a missing ref.
+   */
+  resolveSourceRef(request: {
+    source: string;
+    ref: string;
+  }): Promise<SourceRefResolution>;
   listTokens(): Promise<RegistryTokenInfo[]>;
   createToken(request: {
     name: string;

@@ -47,6 +47,22 @@ describe('RegistryClient', () => {
     );
   });
 
+  it('resolves a source ref with both parameters encoded', async () => {
+    const answer = {
+      source: 'http://h/api/gitops/git/modules.git',
+      repository: 'modules',
+      ref: 'release/1.x',
+      commit: 'a'.repeat(40),
+    };
+    const { registry, fetch } = client(json(answer));
+    await expect(
+      registry.resolveSourceRef({ source: answer.source, ref: answer.ref }),
+    ).resolves.toEqual(answer);
+    expect(fetch.mock.calls[0][0]).toBe(
+      'http://localhost:7007/api/registry/sources/resolve?source=http%3A%2F%2Fh%2Fapi%2Fgitops%2Fgit%2Fmodules.git&ref=release%2F1.x',
+    );
+  });
+
   it('creates a token with a JSON body and revokes one by id', async () => {
     const { registry, fetch } = client(json({ id: 't1', token: 'krt_x' }, 201));
     await registry.createToken({ name: 'ci', namespaces: ['team-a'] });

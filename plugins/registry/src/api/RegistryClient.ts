@@ -5,6 +5,7 @@ import type {
   ArtifactListResponse,
   CreatedRegistryToken,
   RegistryTokenInfo,
+  SourceRefResolution,
 } from '@butler-portal/plugin-registry-common';
 import type { RegistryApi } from './RegistryApi';
 
@@ -46,6 +47,17 @@ export class RegistryClient implements RegistryApi {
       `/artifacts/${encodeURIComponent(ref.namespace)}/${encodeURIComponent(
         ref.name,
       )}/resolve?range=${encodeURIComponent(ref.range)}`,
+    );
+  }
+
+  async resolveSourceRef(request: {
+    source: string;
+    ref: string;
+  }): Promise<SourceRefResolution> {
+    return this.request(
+      `/sources/resolve?source=${encodeURIComponent(
+        request.source,
+      )}&ref=${encodeURIComponent(request.ref)}`,
     );
   }
 

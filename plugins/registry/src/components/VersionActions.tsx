@@ -22,14 +22,17 @@ import DialogTitle from '@material-ui/core/DialogTitle';
 import MenuItem from '@material-ui/core/MenuItem';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import {
+  isFullCommitSha,
+  refProblem,
   versionFormProblems,
   versionRecord,
   type VersionForm,
 } from '@butler-portal/plugin-registry-common';
 import { useOpenChange } from '@butler-portal/plugin-gitops-react';
+import { registryApiRef, type RegistryApi } from '../api';
 
 function Opened(props: { change: OpenedChange; onClose: () => void }) {
   return (
@@ -53,9 +56,46 @@ const EMPTY_FORM: VersionForm = {
   repository: '',
   url: '',
   subdirectory: '',
+  ref: '',
   commit: '',
   changelog: '',
 };
+
+/** What a ref of a source resolved to, or why it did not. */
+interface Resolution {
+  source: string;
+  ref: string;
+  commit?: string;
+  /** an outside repository: a full SHA is pinned as given, unchecked */
+  unchecked?: boolean;
+  problem?: string;
+}
+
+const RESOLVE_DELAY_MS = 300;
+
+/**
+ * The registry resolves a ref of a portal repository. A full SHA of an outside repository cannot
+ * be checked here (the PR check does where the repository is reachable), so it is pinned as given.
+ */
+async function resolveRef(
+  api: RegistryApi,
+  source: string,
+  ref: string,
+): Promise<Resolution> {
+  try {
+    const { commit } = await api.resolveSourceRef({ source, ref });
+    return { source, ref, commit };
+  } catch (e) {
+    const status = (e as { response?: { status?: number } }).response?.status;
+    const outside = /not one of the portal's repositories/.test(
+      (e as Error).message,
+    );
+    if (status === 404 && outside && isFullCommitSha(ref)) {
+      return { source, ref, commit: ref, unchecked: true };
+    }
+    return { source, ref, problem: (e as Error).message };
+  }
+}
 
 /** The publish form; only shown while open, so each opening gets a fresh idempotency key. */
 export function PublishVersionDialog(props: {
@@ -64,16 +104,59 @@ export function PublishVersionDialog(props: {
 }) {
   const { artifact } = props;
   const gitopsApi = useApi(gitopsApiRef);
+  const registryApi = useApi(registryApiRef);
   const repositories = useAsync(() => gitopsApi.listRepositories(), []);
   const [form, setForm] = useState<VersionForm>(EMPTY_FORM);
+  const [resolution, setResolution] = useState<Resolution>();
+  const [resolving, setResolving] = useState(false);
+  const [pinning, setPinning] = useState(false);
+  const source = form.repository || form.url.trim();
   const [touched, setTouched] = useState<Partial<Record<string, boolean>>>({});
   const [submitted, setSubmitted] = useState(false);
   const [opened, setOpened] = useState<OpenedChange>();
   const { open, busy, error } = useOpenChange(setOpened);
+  // live: the ref is resolved shortly after typing stops, and the SHA it pins is shown
+  useEffect(() => {
+    if (!source || refProblem(form.ref)) {
+      setResolution(undefined);
+      return undefined;
+    }
+    let current = true;
+    setResolving(true);
+    const timer = setTimeout(() => {
+      resolveRef(registryApi, source, form.ref).then(r => {
+        if (!current) return;
+        setResolution(r);
+        setResolving(false);
+      });
+    }, RESOLVE_DELAY_MS);
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
+  }, [registryApi, source, form.ref]);
+  const resolved =
+    resolution?.source === source && resolution.ref === form.ref
+      ? resolution
+      : undefined;
   const problems = versionFormProblems(
-    form,
+    { ...form, commit: resolved?.commit ?? '' },
     artifact.versions.map(v => v.version),
   );
+  const refHelp = (): string => {
+    if (problems.ref) return problems.ref;
+    if (resolved?.problem) return resolved.problem;
+    if (resolved?.commit) {
+      return resolved.unchecked
+        ? `Pins commit ${resolved.commit} as given (an outside repository is not checked here)`
+        : `Resolves to commit ${resolved.commit}; the version pins the commit the ref points at when you submit`;
+    }
+    if (resolving) return 'Resolving…';
+    return 'A branch, tag or full commit SHA; it is resolved to the commit SHA the version pins';
+  };
+  const refError =
+    (submitted || (touched.ref && form.ref !== '')) &&
+    Boolean(problems.ref || resolved?.problem || (submitted && problems.commit));
   // live: a field's problem shows as soon as something is typed in it, all of them on submit
   const shown = (field: keyof VersionForm) =>
     submitted || (touched[field] && form[field] !== '')
@@ -92,16 +175,22 @@ export function PublishVersionDialog(props: {
     }));
   };
 
-  const submit = () => {
+  const submit = async () => {
     setSubmitted(true);
-    // a refused form sends nothing
-    if (Object.keys(problems).length > 0) return;
+    // a refused form sends nothing; the commit is resolved again below, at submit time
+    const { commit: _unresolved, ...others } = problems;
+    if (Object.keys(others).length > 0) return;
+    setPinning(true);
+    const pinned = await resolveRef(registryApi, source, form.ref);
+    setPinning(false);
+    setResolution(pinned);
+    if (!pinned.commit) return;
     open({
       operation: 'create',
       kind: 'artifactversions',
       namespace: artifact.namespace,
       name: versionRecordName(artifact.name, form.version),
-      resource: versionRecord(artifact, form),
+      resource: versionRecord(artifact, { ...form, commit: pinned.commit }),
       title: `Publish ${artifact.name} ${form.version}`,
     });
   };
@@ -166,18 +255,15 @@ export function PublishVersionDialog(props: {
               helperText={shown('subdirectory') ?? 'e.g. modules/vpc'}
             />
             <TextField
-              id="registry-commit-sha"
-              label="Commit SHA"
+              id="registry-ref"
+              label="Branch, tag or commit"
               required
               fullWidth
               margin="dense"
-              value={form.commit}
-              onChange={e => set('commit', e.target.value.trim())}
-              error={Boolean(shown('commit'))}
-              helperText={
-                shown('commit') ??
-                'The full 40-character SHA. The portal cannot resolve a branch or tag, so the version is pinned to exactly this commit.'
-              }
+              value={form.ref}
+              onChange={e => set('ref', e.target.value.trim())}
+              error={refError}
+              helperText={refHelp()}
             />
             <TextField
               id="registry-changelog"
@@ -200,7 +286,7 @@ export function PublishVersionDialog(props: {
             <Button
               color="primary"
               variant="contained"
-              disabled={busy}
+              disabled={busy || pinning}
               onClick={submit}
             >
               Open change request

@@ -12,6 +12,7 @@ export interface RecordedRequest {
   path: string;
   headers: IncomingHttpHeaders;
   body: any;
+  query: Record<string, string>;
 }
 
 export interface FakeAnswer {
@@ -24,7 +25,10 @@ type Handler = (request: RecordedRequest) => FakeAnswer;
 export interface FakeGitopsBackend {
   requests: RecordedRequest[];
   discovery: DiscoveryService;
-  /** answer `METHOD /path` (path below /api/gitops, query excluded) with the handler */
+  /**
+   * answer `METHOD /path` (path below /api/gitops, query excluded) with the handler; the registry
+   * backend's routes (e.g. its source ref resolution) are `/api/registry/...`
+   */
   on(method: string, path: string, handler: Handler | FakeAnswer): void;
   close(): Promise<void>;
 }
@@ -37,12 +41,14 @@ export async function startFakeGitopsBackend(): Promise<FakeGitopsBackend> {
     req.on('data', chunk => chunks.push(chunk));
     req.on('end', () => {
       const text = Buffer.concat(chunks).toString('utf8');
-      const path = (req.url ?? '').replace(/^\/api\/gitops/, '').split('?')[0];
+      const [rawPath, rawQuery] = (req.url ?? '').split('?');
+      const path = rawPath.replace(/^\/api\/gitops/, '');
       const recorded: RecordedRequest = {
         method: req.method ?? '',
         path,
         headers: req.headers,
         body: text ? JSON.parse(text) : undefined,
+        query: Object.fromEntries(new URLSearchParams(rawQuery ?? '')),
       };
       requests.push(recorded);
       const handler = routes.get(`${recorded.method} ${path}`);
@@ -65,6 +71,9 @@ export async function startFakeGitopsBackend(): Promise<FakeGitopsBackend> {
     requests,
     discovery: {
       getBaseUrl: async pluginId => {
+        if (pluginId === 'registry') {
+          return `http://127.0.0.1:${port}/api/registry`;
+        }
         if (pluginId !== 'gitops') throw new Error(`unexpected ${pluginId}`);
         return baseUrl;
       },

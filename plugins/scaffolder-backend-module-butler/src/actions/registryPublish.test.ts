@@ -94,8 +94,68 @@ describe('butler:registry:publish', () => {
     if (!refused) throw new Error('not refused');
     expect(refused.message).toMatch(/^Version v1\.5 of team-a\/terraform-aws-vpc cannot be published:/);
     expect(refused.message).toMatch(/ {2}- version: /);
-    expect(refused.message).toMatch(/ {2}- commit: a full 40-character/);
+    expect(refused.message).toMatch(/ {2}- commit: "main" is not resolved to a commit yet/);
     expect(refused.message).toMatch(/ {2}- subdirectory: /);
     expect(posts()).toHaveLength(0);
+  });
+
+  describe('with a ref', () => {
+    const TAGGED = 'fedcba9876543210fedcba9876543210fedcba98';
+    const withRef = { ...input, commit: undefined, sourceRepository: 'modules', ref: 'v1.5.0' };
+
+    it('resolves a tag through the registry as the user and pins the commit it points at', async () => {
+      backend.on('GET', '/api/registry/sources/resolve', request => ({
+        status: 200,
+        body: { source: request.query.source, repository: 'modules', ref: request.query.ref, commit: TAGGED },
+      }));
+      await action.handler(contextFor(withRef));
+      const [resolve] = backend.requests.filter(r => r.path === '/api/registry/sources/resolve');
+      expect(resolve.query).toEqual({ source: 'modules', ref: 'v1.5.0' });
+      expect(resolve.headers.authorization).toBe(
+        `Bearer ${mockCredentials.service.token({ onBehalfOf: jane, targetPluginId: 'registry' })}`,
+      );
+      expect(posts()).toHaveLength(1);
+      expect(posts()[0].body.resource.spec.source.git).toEqual({
+        repository: 'modules',
+        url: input.url,
+        ref: 'v1.5.0',
+        commit: TAGGED,
+        subdirectory: 'terraform/vpc',
+      });
+    });
+
+    it('refuses a ref that does not resolve, with the registry\'s reason, sending nothing', async () => {
+      backend.on('GET', '/api/registry/sources/resolve', {
+        status: 404,
+        body: { error: { name: 'NotFoundError', message: "no branch or tag 'v1.5.0' in repository 'modules'" } },
+      });
+      await expect(action.handler(contextFor(withRef))).rejects.toThrow(
+        /ref: "v1\.5\.0" cannot be pinned: .*no branch or tag 'v1\.5\.0'/,
+      );
+      expect(posts()).toHaveLength(0);
+    });
+
+    it('pins a full SHA of an outside repository as given', async () => {
+      backend.on('GET', '/api/registry/sources/resolve', {
+        status: 404,
+        body: {
+          error: {
+            name: 'NotFoundError',
+            message: `source "${input.url}" is not one of the portal's repositories (modules); give its full commit SHA`,
+          },
+        },
+      });
+      await action.handler(contextFor({ ...input, commit: undefined, ref: COMMIT }));
+      expect(posts()[0].body.resource.spec.source.git).toMatchObject({ ref: COMMIT, commit: COMMIT });
+    });
+
+    it('refuses both or neither of ref and commit, and a hostile ref before asking anyone', async () => {
+      await expect(action.handler(contextFor({ ...withRef, commit: COMMIT }))).rejects.toThrow(/exactly one of ref/);
+      await expect(action.handler(contextFor({ ...input, commit: undefined }))).rejects.toThrow(/exactly one of ref/);
+      await expect(action.handler(contextFor({ ...withRef, ref: '../x' }))).rejects.toThrow(
+        / {2}- ref: .*not a branch or tag name/,
+      );
+      expect(backend.requests).toHaveLength(0);
+    });
   });
 });

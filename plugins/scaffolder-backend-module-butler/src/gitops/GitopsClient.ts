@@ -90,10 +90,29 @@ export class GitopsClient {
     return response ? ((await response.json()) as ResourceDetail) : undefined;
   }
 
+  /**
+   * The commit a branch, tag or SHA of a source repository points at now, from the registry
+   * backend (`GET /api/registry/sources/resolve`), as the user: what butler:registry:publish pins.
+   */
+  async resolveSourceRef(
+    request: { source: string; ref: string },
+    options: { credentials: BackstageCredentials },
+  ): Promise<{ repository: string; commit: string }> {
+    const query = new URLSearchParams(request).toString();
+    const response = await this.request(
+      `/sources/resolve?${query}`,
+      options.credentials,
+      { method: 'GET' },
+      { pluginId: 'registry' },
+    );
+    return (await response.json()) as { repository: string; commit: string };
+  }
+
   private async request(
     path: string,
     credentials: BackstageCredentials,
     init: RequestInit,
+    flags?: { pluginId?: string },
   ): Promise<Response>;
   private async request(
     path: string,
@@ -105,13 +124,14 @@ export class GitopsClient {
     path: string,
     credentials: BackstageCredentials,
     init: RequestInit,
-    flags: { notFoundIsUndefined?: boolean } = {},
+    flags: { notFoundIsUndefined?: boolean; pluginId?: string } = {},
   ): Promise<Response | undefined> {
     const { discovery, auth } = this.options;
-    const baseUrl = await discovery.getBaseUrl('gitops');
+    const pluginId = flags.pluginId ?? 'gitops';
+    const baseUrl = await discovery.getBaseUrl(pluginId);
     const { token } = await auth.getPluginRequestToken({
       onBehalfOf: credentials,
-      targetPluginId: 'gitops',
+      targetPluginId: pluginId,
     });
     const url = `${baseUrl}${path}`;
     let response: Response;
@@ -126,7 +146,9 @@ export class GitopsClient {
       });
     } catch (error) {
       throw new Error(
-        `gitops backend unreachable at ${init.method} ${url}: ${String(error)}`,
+        `${pluginId} backend unreachable at ${init.method} ${url}: ${String(
+          error,
+        )}`,
       );
     }
     if (response.ok) {
@@ -135,7 +157,7 @@ export class GitopsClient {
     if (response.status === 404 && flags.notFoundIsUndefined) {
       return undefined;
     }
-    throw await errorOf(response, `${init.method} ${path}`);
+    throw await errorOf(response, `${init.method} ${path}`, pluginId);
   }
 }
 
@@ -143,7 +165,11 @@ export class GitopsClient {
  * The error for a refused request: the backend's message, and every issue it located, one per
  * line as `file:line:column path: message`, so the scaffolder log says what to fix.
  */
-async function errorOf(response: Response, what: string): Promise<Error> {
+async function errorOf(
+  response: Response,
+  what: string,
+  pluginId: string,
+): Promise<Error> {
   const text = await response.text();
   let body: any;
   try {
@@ -160,7 +186,7 @@ async function errorOf(response: Response, what: string): Promise<Error> {
     [body?.issues, body?.error?.issues].find(Array.isArray) ?? [];
   const lines = issues.map(i => `  - ${formatIssue(i)}`);
   const full = [
-    `gitops backend refused ${what} (${response.status}): ${message}`,
+    `${pluginId} backend refused ${what} (${response.status}): ${message}`,
     ...lines,
   ].join('\n');
   switch (response.status) {
