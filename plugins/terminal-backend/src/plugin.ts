@@ -1,5 +1,6 @@
 /*
- * The terminal backend plugin (id `terminal`): a WebSocket terminal into a workspace's pod.
+ * The terminal backend plugin (id `terminal`): a WebSocket terminal into a workspace's pod or a
+ * pod of a tenant cluster.
  * A plugin of its own rather than routes in butler-backend: it is the one place that accepts an
  * unauthenticated upgrade (authenticated by a ticket instead), owns long-lived sessions and
  * processes, and needs `ws`; keeping it apart keeps that exception out of butler's routes.
@@ -9,14 +10,17 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { loadKubeConfig } from '@butler-portal/kube-node';
-import { butlerTerminalPermissions } from '@butler-portal/plugin-butler-common';
+import {
+  butlerClusterTerminalPermissions,
+  butlerTerminalPermissions,
+} from '@butler-portal/plugin-butler-common';
 import { readTerminalConfig } from './config';
 import { createRouter } from './router/createRouter';
-import { WorkspaceTargets } from './target/TerminalTargets';
-import { TicketStore } from './tickets/TicketStore';
+import { TerminalTargets } from './target/TerminalTargets';
+import { migrateTerminalDatabase, TicketStore } from './tickets/TicketStore';
 
 const NOT_CONFIGURED =
-  'no management cluster is configured (butler.managementCluster): there are no workspace pods to open a terminal into';
+  'no management cluster is configured (butler.managementCluster): there are no workspace or tenant cluster pods to open a terminal into';
 
 export const terminalPlugin = createBackendPlugin({
   pluginId: 'terminal',
@@ -31,15 +35,19 @@ export const terminalPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         auditor: coreServices.auditor,
+        database: coreServices.database,
       },
       async init(deps) {
         const config = readTerminalConfig(deps.config);
-        deps.permissionsRegistry.addPermissions(butlerTerminalPermissions);
-        let targets: WorkspaceTargets | undefined;
+        deps.permissionsRegistry.addPermissions([
+          ...butlerTerminalPermissions,
+          ...butlerClusterTerminalPermissions,
+        ]);
+        let targets: TerminalTargets | undefined;
         let reason = NOT_CONFIGURED;
         if (config.managementCluster) {
           try {
-            targets = new WorkspaceTargets(
+            targets = new TerminalTargets(
               loadKubeConfig(config.managementCluster),
             );
           } catch (e) {
@@ -59,7 +67,11 @@ export const terminalPlugin = createBackendPlugin({
             permissions: deps.permissions,
             auditor: deps.auditor,
             logger: deps.logger,
-            tickets: new TicketStore({ ttlMs: config.ticketTtlMs }),
+            // in the database: the upgrade may reach another replica than the ticket request
+            tickets: new TicketStore(
+              await migrateTerminalDatabase(deps.database),
+              { ttlMs: config.ticketTtlMs },
+            ),
             targets,
             notConfiguredReason: reason,
             appOrigin: config.appOrigin,

@@ -1,8 +1,9 @@
 /*
  * A backend with the terminal plugin, the real permission backend and the portal's policy, over
  * the in-repo test API server acting as both the management cluster (Teams, Users, Workspaces,
- * a TenantCluster and its kubeconfig Secret) and the tenant cluster (the workspace pods, whose
- * exec runs a real /bin/sh in a sandbox folder).
+ * TenantClusters and their kubeconfig Secrets) and the tenant cluster (the workspace pods and an
+ * application pod, whose exec runs a real /bin/sh in a sandbox folder). Two backends may share
+ * one test API server and one database, as two replicas of the portal do.
  */
 import { Server } from 'http';
 import { AddressInfo } from 'net';
@@ -31,16 +32,25 @@ import {
   team,
   user,
   type ButlerTestObject,
-} from '@butler-portal/plugin-butler-backend/testUtils';
+} from '@butler-portal/plugin-butler-node/testUtils';
 import permissionModuleButler from '@butler-portal/plugin-permission-backend-module-butler';
 import { CoreV1Api } from '@kubernetes/client-node';
+import type { Knex } from 'knex';
 import { terminalPlugin } from '../plugin';
 
 export const APP_ORIGIN = 'http://localhost:3000';
 export const USERS = {
   owner: 'user:default/alice', // team-a admin, owns team-a/alice-dev
+  operator: 'user:default/otto', // team-a operator
   viewer: 'user:default/vera', // team-a viewer
   otherTeam: 'user:default/bob', // team-b admin
+};
+
+/** A pod of team-a's tenant cluster (team-a/dev), beside the workspace pods. */
+export const APP_POD = {
+  namespace: 'apps',
+  name: 'web-0',
+  containers: ['app', 'sidecar'],
 };
 
 const API = 'butler.butlerlabs.dev/v1alpha1';
@@ -99,22 +109,14 @@ export interface AuditRecord {
   outcome?: { kind: 'success' | 'fail'; meta?: Record<string, unknown> };
 }
 
-export async function startTerminalBackend(
-  terminal: { [key: string]: number | string | string[] } = {},
-) {
-  const kube: KubeTestApiServerHandle = await startKubeTestApiServer({
-    crds: loadButlerCrds([
-      ...INVENTORY_CRDS,
-      'workspaces.butler.butlerlabs.dev',
-    ]),
-    namespaces: ['default', 'team-a', 'team-b', 'workspaces'],
-  });
+async function seedClusters(kube: KubeTestApiServerHandle) {
   const client = butlerClient(kube.kubeconfig);
   for (const object of [
     team('team-a', {
       namespace: 'team-a',
       members: [
         { email: 'alice@example.com', role: 'admin' },
+        { email: 'otto@example.com', role: 'operator' },
         { email: 'vera@example.com', role: 'viewer' },
       ],
     }),
@@ -123,6 +125,7 @@ export async function startTerminalBackend(
       members: [{ email: 'bob@example.com', role: 'admin' }],
     }),
     user('alice', 'alice@example.com'),
+    user('otto', 'otto@example.com'),
     user('vera', 'vera@example.com'),
     user('bob', 'bob@example.com'),
     tenantCluster('team-a'),
@@ -156,6 +159,50 @@ export async function startTerminalBackend(
       },
     });
   }
+  await core.createNamespacedPod({
+    namespace: APP_POD.namespace,
+    body: {
+      metadata: {
+        name: APP_POD.name,
+        annotations: { 'kubectl.kubernetes.io/default-container': 'app' },
+      },
+      spec: {
+        containers: APP_POD.containers.map(name => ({
+          name,
+          image: `example/${name}:1`,
+        })),
+      },
+    },
+  });
+}
+
+export async function startTerminalBackend(
+  terminal: { [key: string]: number | string | string[] } = {},
+  shared: {
+    /** the database of the terminal plugin (default: an in-memory SQLite of its own) */
+    knex?: Knex;
+    /** the test API server of another backend: a second replica */
+    kube?: KubeTestApiServerHandle;
+  } = {},
+) {
+  let kube = shared.kube;
+  if (!kube) {
+    kube = await startKubeTestApiServer({
+      crds: loadButlerCrds([
+        ...INVENTORY_CRDS,
+        'workspaces.butler.butlerlabs.dev',
+      ]),
+      namespaces: [
+        'default',
+        'team-a',
+        'team-b',
+        'workspaces',
+        APP_POD.namespace,
+      ],
+    });
+    await seedClusters(kube);
+  }
+  const ownKube = !shared.kube;
   const dir = createMockDirectory({
     content: { 'kubeconfig.yaml': kube.kubeconfigYaml },
   });
@@ -187,6 +234,9 @@ export async function startTerminalBackend(
       httpAuthServiceFactory,
       auditor,
       catalogServiceMock.factory({ entities: [] }),
+      ...(shared.knex
+        ? [mockServices.database.factory({ knex: shared.knex })]
+        : []),
       mockServices.rootConfig.factory({
         data: {
           app: { baseUrl: APP_ORIGIN },
@@ -211,7 +261,7 @@ export async function startTerminalBackend(
     as: (ref: string) => ({ Authorization: mockCredentials.user.header(ref) }),
     async stop() {
       await backend.stop();
-      await kube.stop();
+      if (ownKube) await kube!.stop();
     },
   };
 }

@@ -1,12 +1,16 @@
 /*
  * The terminal's routes, mounted at /api/terminal:
- *   POST /tickets {namespace, name}  (signed-in user)  → 201 {ticket, expiresAt, protocol}
+ *   POST /tickets (signed-in user) → 201 {ticket, expiresAt, protocol}, the body naming a target:
+ *     {namespace, name}                          a workspace's pod (kind "workspace", the default)
+ *     {kind: "cluster", namespace, name, pod: {namespace, name, container?}}
+ *                                                a pod of the tenant cluster <namespace>/<name>
  *   GET  /connect  WebSocket upgrade, Sec-WebSocket-Protocol: butler.terminal.v1, ticket.<ticket>
  * The upgrade carries no Backstage token (a browser cannot set the header, and a token in the URL
  * leaks into logs): it is allowed unauthenticated by the router's auth policy and authenticated by
  * the ticket instead. In this order: a foreign Origin → 403; no, a used or an expired ticket →
- * 401; the permission asked again with the ticket holder's identity (a 403 when it was withdrawn
- * since) and the write permission decides read-only; the target resolved; only then the exec.
+ * 401; the holder's token (sealed in the ticket) authenticated again → 401 when it no longer is;
+ * the permission asked again as the holder (a 403 when it was withdrawn since) and the write
+ * permission decides read-only; the target resolved; only then the exec.
  */
 import type {
   AuditorService,
@@ -17,6 +21,7 @@ import type {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import {
+  AuthenticationError,
   InputError,
   NotAllowedError,
   NotFoundError,
@@ -24,13 +29,17 @@ import {
 } from '@backstage/errors';
 import {
   AuthorizeResult,
+  type PermissionCondition,
+  type PermissionCriteria,
   type ResourcePermission,
 } from '@backstage/plugin-permission-common';
 import {
+  butlerClusterTerminalPermission,
+  butlerClusterTerminalWritePermission,
   butlerWorkspaceTerminalPermission,
   butlerWorkspaceTerminalWritePermission,
+  matchesButlerCluster,
   matchesButlerWorkspace,
-  type ButlerWorkspaceResource,
 } from '@butler-portal/plugin-butler-common';
 import express from 'express';
 import Router from 'express-promise-router';
@@ -39,14 +48,16 @@ import {
   startTerminalSession,
   type SessionLimits,
 } from '../session/TerminalSession';
-import type { TicketStore } from '../tickets/TicketStore';
-import type { WorkspaceTargets } from '../target/TerminalTargets';
+import type { TerminalTargetRef, TicketStore } from '../tickets/TicketStore';
+import type { ExecTarget, TerminalTargets } from '../target/TerminalTargets';
 
 /** The subprotocol of the browser protocol (TerminalSession); the ticket travels beside it. */
 export const TERMINAL_PROTOCOL = 'butler.terminal.v1';
 export const TICKET_PROTOCOL_PREFIX = 'ticket.';
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const DNS1123_SUBDOMAIN =
+  /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 export interface TerminalRouterOptions {
   httpAuth: HttpAuthService;
@@ -56,20 +67,74 @@ export interface TerminalRouterOptions {
   logger: LoggerService;
   tickets: TicketStore;
   /** undefined when no management cluster is configured (503 with the reason) */
-  targets?: WorkspaceTargets;
+  targets?: TerminalTargets;
   notConfiguredReason: string;
   /** the app's origin (app.baseUrl): the only Origin an upgrade may come from */
   appOrigin: string;
   limits: SessionLimits;
   command: string[];
+  /** the workspace pod's container */
   container: string;
+}
+
+/** A target the caller may open: read-only or not, and how to reach its process. */
+interface Access {
+  readOnly: boolean;
+  resolve(): Promise<ExecTarget>;
+  audit: Record<string, string>;
+}
+type Refusal = { refused: 403 | 404; message: string };
+
+/** Checks one field of the ticket request; the message names it. */
+function field(
+  path: string,
+  value: unknown,
+  pattern: RegExp,
+  what: string,
+): string {
+  if (typeof value !== 'string' || !pattern.test(value)) {
+    throw new InputError(`body.${path}: must be ${what}`);
+  }
+  return value;
+}
+const LABEL =
+  "a DNS-1123 label (lower-case letters, digits and '-', at most 63)";
+const SUBDOMAIN =
+  "a DNS-1123 subdomain (lower-case letters, digits, '-' and '.', at most 253)";
+
+function parseTarget(body: unknown): TerminalTargetRef {
+  const b = (body ?? {}) as Record<string, unknown>;
+  const kind = b.kind ?? 'workspace';
+  if (kind !== 'workspace' && kind !== 'cluster') {
+    throw new InputError('body.kind: must be "workspace" or "cluster"');
+  }
+  const namespace = field('namespace', b.namespace, DNS1123_LABEL, LABEL);
+  const name = field('name', b.name, DNS1123_LABEL, LABEL);
+  if (kind === 'workspace') return { kind, namespace, name };
+  const pod = (b.pod ?? {}) as Record<string, unknown>;
+  if (typeof b.pod !== 'object' || b.pod === null) {
+    throw new InputError(
+      'body.pod: must name the pod of the tenant cluster ({namespace, name, container?})',
+    );
+  }
+  return {
+    kind,
+    namespace,
+    name,
+    pod: {
+      namespace: field('pod.namespace', pod.namespace, DNS1123_LABEL, LABEL),
+      name: field('pod.name', pod.name, DNS1123_SUBDOMAIN, SUBDOMAIN),
+      ...(pod.container !== undefined && {
+        container: field('pod.container', pod.container, DNS1123_LABEL, LABEL),
+      }),
+    },
+  };
 }
 
 export async function createRouter(
   options: TerminalRouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, auth, permissions, auditor, logger, tickets, targets } =
-    options;
+  const { httpAuth, auth, permissions, auditor, logger, tickets } = options;
   const router = Router();
   const wss = new WebSocketServer({
     noServer: true,
@@ -79,26 +144,24 @@ export async function createRouter(
     maxPayload: 64 * 1024,
   });
   const requireTargets = () => {
-    if (!targets)
+    if (!options.targets)
       throw new ServiceUnavailableError(options.notConfiguredReason);
-    return targets;
+    return options.targets;
   };
 
   const allowed = async (
     permission: ResourcePermission,
     credentials: BackstageCredentials,
-    resource: ButlerWorkspaceResource,
+    matches: (criteria: PermissionCriteria<PermissionCondition>) => boolean,
   ) => {
     const [decision] = await permissions.authorizeConditional(
       [{ permission }],
-      {
-        credentials,
-      },
+      { credentials },
     );
     if (decision.result !== AuthorizeResult.CONDITIONAL) {
       return decision.result === AuthorizeResult.ALLOW;
     }
-    return matchesButlerWorkspace(decision.conditions, resource);
+    return matches(decision.conditions);
   };
 
   const who = (credentials: BackstageCredentials) =>
@@ -106,43 +169,102 @@ export async function createRouter(
       ? credentials.principal.userEntityRef
       : 'the caller';
 
+  /** Whether `credentials` may open `target`, and with which mode (asked only with `write`). */
+  const access = async (
+    target: TerminalTargetRef,
+    credentials: BackstageCredentials,
+    write: boolean,
+  ): Promise<Access | Refusal> => {
+    const targets = requireTargets();
+    const ref = `${target.namespace}/${target.name}`;
+    if (target.kind === 'workspace') {
+      const found = await targets.workspace(target.namespace, target.name);
+      if (!found)
+        return { refused: 404, message: `workspace ${ref} not found` };
+      const matches = (c: PermissionCriteria<PermissionCondition>) =>
+        matchesButlerWorkspace(c, found.resource);
+      if (
+        !(await allowed(
+          butlerWorkspaceTerminalPermission,
+          credentials,
+          matches,
+        ))
+      ) {
+        return {
+          refused: 403,
+          message: `${who(
+            credentials,
+          )} is not allowed butler.workspace.terminal on workspace ${ref}`,
+        };
+      }
+      return {
+        readOnly:
+          !write ||
+          !(await allowed(
+            butlerWorkspaceTerminalWritePermission,
+            credentials,
+            matches,
+          )),
+        resolve: () =>
+          targets.workspaceTarget(
+            found.resource,
+            found.object,
+            options.container,
+          ),
+        audit: { workspace: ref },
+      };
+    }
+    const found = await targets.cluster(target.namespace, target.name);
+    if (!found) {
+      return { refused: 404, message: `tenant cluster ${ref} not found` };
+    }
+    const matches = (c: PermissionCriteria<PermissionCondition>) =>
+      matchesButlerCluster(c, found.resource);
+    if (
+      !(await allowed(butlerClusterTerminalPermission, credentials, matches))
+    ) {
+      return {
+        refused: 403,
+        message: `${who(
+          credentials,
+        )} is not allowed butler.cluster.terminal on tenant cluster ${ref}`,
+      };
+    }
+    return {
+      readOnly:
+        !write ||
+        !(await allowed(
+          butlerClusterTerminalWritePermission,
+          credentials,
+          matches,
+        )),
+      resolve: () => targets.clusterTarget(found.object, target.pod),
+      audit: { cluster: ref },
+    };
+  };
+
   router.post('/tickets', express.json({ limit: '4kb' }), async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const { namespace, name } = (req.body ?? {}) as Record<string, unknown>;
-    for (const [field, value] of [
-      ['namespace', namespace],
-      ['name', name],
-    ] as const) {
-      if (typeof value !== 'string' || !DNS1123_LABEL.test(value)) {
-        throw new InputError(
-          `body.${field}: must be a DNS-1123 label (lower-case letters, digits and '-', at most 63)`,
-        );
-      }
-    }
-    const found = await requireTargets().resource(
-      namespace as string,
-      name as string,
-    );
-    const ref = `${namespace}/${name}`;
-    if (!found) throw new NotFoundError(`workspace ${ref} not found`);
-    if (
-      !(await allowed(
-        butlerWorkspaceTerminalPermission,
-        credentials,
-        found.resource,
-      ))
-    ) {
-      throw new NotAllowedError(
-        `${who(
-          credentials,
-        )} is not allowed butler.workspace.terminal on workspace ${ref}`,
+    // sealed into the ticket, so that whichever replica takes the upgrade can act as the user
+    const token = /^Bearer\s+(\S+)$/i.exec(
+      req.headers.authorization ?? '',
+    )?.[1];
+    if (!token) {
+      throw new AuthenticationError(
+        'a terminal ticket is issued to a bearer token (Authorization header) only',
       );
     }
-    const issued = tickets.issue({
+    const target = parseTarget(req.body);
+    const decided = await access(target, credentials, false);
+    if ('refused' in decided) {
+      throw decided.refused === 404
+        ? new NotFoundError(decided.message)
+        : new NotAllowedError(decided.message);
+    }
+    const issued = await tickets.issue({
       userEntityRef: who(credentials),
-      namespace: namespace as string,
-      name: name as string,
-      credentials,
+      target,
+      token,
     });
     res.status(201).json({ ...issued, protocol: TERMINAL_PROTOCOL });
   });
@@ -172,7 +294,7 @@ export async function createRouter(
     const ticket = offered
       .find(p => p.startsWith(TICKET_PROTOCOL_PREFIX))
       ?.slice(TICKET_PROTOCOL_PREFIX.length);
-    const grant = ticket ? tickets.redeem(ticket) : undefined;
+    const grant = ticket ? await tickets.redeem(ticket) : undefined;
     if (!grant) {
       refuse(
         401,
@@ -189,43 +311,47 @@ export async function createRouter(
       );
       return;
     }
-    const ref = `${grant.namespace}/${grant.name}`;
-    const { credentials } = grant;
-    // decided again now: a role withdrawn since the ticket was issued counts
-    const found = await requireTargets().resource(grant.namespace, grant.name);
-    if (!found) {
-      refuse(404, 'NotFoundError', `workspace ${ref} not found`);
-      return;
-    }
-    if (
-      !(await allowed(
-        butlerWorkspaceTerminalPermission,
-        credentials,
-        found.resource,
-      ))
-    ) {
+    let credentials: BackstageCredentials;
+    try {
+      credentials = await auth.authenticate(grant.token);
+    } catch (e) {
       refuse(
-        403,
-        'NotAllowedError',
-        `${grant.userEntityRef} is not allowed butler.workspace.terminal on workspace ${ref}`,
+        401,
+        'AuthenticationError',
+        `the sign-in of ${grant.userEntityRef} is no longer valid: ${
+          (e as Error).message
+        }`,
       );
       return;
     }
-    const readOnly = !(await allowed(
-      butlerWorkspaceTerminalWritePermission,
-      credentials,
-      found.resource,
-    ));
-    const target = await requireTargets().target(found.resource, found.object);
-
+    if (who(credentials) !== grant.userEntityRef) {
+      refuse(
+        401,
+        'AuthenticationError',
+        'the ticket was issued to another user',
+      );
+      return;
+    }
+    // decided again now, as the holder: a role withdrawn since the ticket was issued counts
+    const decided = await access(grant.target, credentials, true);
+    if ('refused' in decided) {
+      refuse(
+        decided.refused,
+        decided.refused === 404 ? 'NotFoundError' : 'NotAllowedError',
+        decided.message,
+      );
+      return;
+    }
+    const target = await decided.resolve();
     const audit = await auditor.createEvent({
       eventId: 'terminal-session',
       severityLevel: 'medium',
       meta: {
         actor: grant.userEntityRef,
-        workspace: ref,
+        ...decided.audit,
         pod: `${target.podNamespace}/${target.podName}`,
-        mode: readOnly ? 'read-only' : 'read-write',
+        container: target.container,
+        mode: decided.readOnly ? 'read-only' : 'read-write',
         startedAt: new Date().toISOString(),
       },
     });
@@ -233,9 +359,8 @@ export async function createRouter(
       startTerminalSession({
         browser,
         target,
-        readOnly,
+        readOnly: decided.readOnly,
         command: options.command,
-        container: options.container,
         limits: options.limits,
         onEnd: summary => {
           const meta = { ...summary, endedAt: new Date().toISOString() };

@@ -3,10 +3,15 @@
  * the permission (the portal's real policy over Teams on the test API server), and a real
  * /bin/sh behind pods/exec on the test API server.
  */
+import fs from 'fs';
+import os from 'os';
+import path from 'path';
+import knexFactory from 'knex';
 import request from 'supertest';
 import WebSocket from 'ws';
 import {
   APP_ORIGIN,
+  APP_POD,
   USERS,
   startTerminalBackend,
 } from '../__testUtils__/terminalBackend';
@@ -48,15 +53,35 @@ async function ticketFor(b: Backend, ref: string, ws = 'team-a/alice-dev') {
   return res;
 }
 
+/** A ticket for a pod of a tenant cluster (default: team-a's cluster, the app pod). */
+async function clusterTicketFor(
+  b: Backend,
+  ref: string,
+  options: { cluster?: string; pod?: Record<string, string> } = {},
+) {
+  const [namespace, name] = (options.cluster ?? 'team-a/dev').split('/');
+  return request(b.server)
+    .post('/api/terminal/tickets')
+    .set(b.as(ref))
+    .send({
+      kind: 'cluster',
+      namespace,
+      name,
+      pod: options.pod ?? { namespace: APP_POD.namespace, name: APP_POD.name },
+    });
+}
+
 /** Opens the socket; resolves with the HTTP status of a refusal, or the open socket. */
 function connect(
-  b: Backend,
+  b: Pick<Backend, 'wsUrl'>,
   options: { ticket?: string; origin?: string },
 ): Promise<{
   status: number;
   ws?: WebSocket;
   output: () => string;
   controls: any[];
+  /** the refusal's body */
+  body?: string;
 }> {
   const protocols = [
     TERMINAL_PROTOCOL,
@@ -72,9 +97,18 @@ function connect(
     else controls.push(JSON.parse(data.toString('utf8')));
   });
   return new Promise(resolve => {
-    ws.on('unexpected-response', (_req, res) =>
-      resolve({ status: res.statusCode ?? 0, output: () => output, controls }),
-    );
+    ws.on('unexpected-response', (_req, res) => {
+      let body = '';
+      res.on('data', d => (body += d));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          output: () => output,
+          controls,
+          body,
+        }),
+      );
+    });
     ws.on('open', () =>
       resolve({ status: 101, ws, output: () => output, controls }),
     );
@@ -301,5 +335,202 @@ describe('terminal over WebSocket', () => {
       .post('/api/terminal/tickets')
       .send({ namespace: 'team-a', name: 'alice-dev' })
       .expect(401);
+  });
+
+  describe('into a pod of a tenant cluster', () => {
+    it("gives the team's operator a read-write session in the pod's default container", async () => {
+      const t = await clusterTicketFor(b, USERS.operator);
+      expect(t.status).toBe(201);
+      const c = await connect(b, { ticket: t.body.ticket });
+      expect(c.status).toBe(101);
+      await waitFor('the session frame', () =>
+        c.controls.find(m => m.type === 'session'),
+      );
+      expect(c.controls[0]).toEqual({ type: 'session', mode: 'read-write' });
+      c.ws!.send(Buffer.from('echo hello\n'), { binary: true });
+      await waitFor('hello', () => c.output().includes('hello\n') || undefined);
+      const session = b.kube
+        .execProcesses()
+        .filter(p => p.pod === APP_POD.name)
+        .slice(-1)[0];
+      // through the kubeconfig of the TenantCluster's kubeconfigSecretRef, in the annotated container
+      expect(session).toMatchObject({
+        namespace: APP_POD.namespace,
+        pod: APP_POD.name,
+        container: 'app',
+        command: ['/bin/sh'],
+      });
+      const done = closed(c.ws!);
+      c.ws!.close();
+      await done;
+      await session.exited;
+      expect(alive(session.pid)).toBe(false);
+      const audit = await waitFor('the audit outcome', () =>
+        b.audits.find(
+          a => a.outcome && a.options.meta?.actor === USERS.operator,
+        ),
+      );
+      expect(audit.options.meta).toMatchObject({
+        cluster: 'team-a/dev',
+        pod: 'apps/web-0',
+        container: 'app',
+        mode: 'read-write',
+      });
+    });
+
+    it('gives a team admin the container asked for', async () => {
+      const t = await clusterTicketFor(b, USERS.owner, {
+        pod: {
+          namespace: APP_POD.namespace,
+          name: APP_POD.name,
+          container: 'sidecar',
+        },
+      });
+      expect(t.status).toBe(201);
+      const c = await connect(b, { ticket: t.body.ticket });
+      expect(c.status).toBe(101);
+      await waitFor('the session frame', () =>
+        c.controls.find(m => m.type === 'session'),
+      );
+      expect(c.controls[0].mode).toBe('read-write');
+      const session = await waitFor('the exec', () =>
+        b.kube.execProcesses().find(p => p.container === 'sidecar'),
+      );
+      expect(session.pod).toBe(APP_POD.name);
+      c.ws!.close();
+      await session.exited;
+    });
+
+    it("gives the team's viewer a read-only session: keystrokes never reach the process", async () => {
+      const t = await clusterTicketFor(b, USERS.viewer);
+      expect(t.status).toBe(201);
+      const c = await connect(b, { ticket: t.body.ticket });
+      expect(c.status).toBe(101);
+      await waitFor('the session frame', () =>
+        c.controls.find(m => m.type === 'session'),
+      );
+      expect(c.controls[0]).toEqual({ type: 'session', mode: 'read-only' });
+      const session = await waitFor('the exec', () =>
+        b.kube
+          .execProcesses()
+          .find(
+            p =>
+              p.pod === APP_POD.name &&
+              alive(p.pid) &&
+              p.exitCode === undefined,
+          ),
+      );
+      c.ws!.send(Buffer.from('echo pwned > pwned.txt\n'), { binary: true });
+      await new Promise(r => setTimeout(r, 300));
+      expect(session.stdin()).toBe('');
+      expect(c.output()).toBe('');
+      c.ws!.close();
+      await session.exited;
+    });
+
+    it("refuses another team's member (403), before any exec", async () => {
+      await new Promise(r => setTimeout(r, 300));
+      const before = b.kube.execProcesses().length;
+      const t = await clusterTicketFor(b, USERS.otherTeam);
+      expect(t.status).toBe(403);
+      expect(t.body.error.message).toBe(
+        'user:default/bob is not allowed butler.cluster.terminal on tenant cluster team-a/dev',
+      );
+      expect(b.kube.execProcesses().length).toBe(before);
+      // their own team's cluster is theirs
+      const own = await clusterTicketFor(b, USERS.otherTeam, {
+        cluster: 'team-b/dev',
+      });
+      expect(own.status).toBe(201);
+      // and team-a's viewer has no role in team-b
+      expect(
+        (
+          await clusterTicketFor(b, USERS.viewer, {
+            cluster: 'team-b/dev',
+          })
+        ).status,
+      ).toBe(403);
+    });
+
+    it('names what is missing: cluster, pod, container, the pod field', async () => {
+      const unknownCluster = await clusterTicketFor(b, USERS.owner, {
+        cluster: 'team-a/nope',
+      });
+      expect(unknownCluster.status).toBe(404);
+      expect(unknownCluster.body.error.message).toBe(
+        'tenant cluster team-a/nope not found',
+      );
+      const noPod = await clusterTicketFor(b, USERS.owner, {
+        pod: { namespace: 'apps', name: 'nope' },
+      });
+      const c1 = await connect(b, { ticket: noPod.body.ticket });
+      expect(c1.status).toBe(404);
+      expect(JSON.parse(c1.body!).error.message).toBe(
+        'pod apps/nope in TenantCluster team-a/dev not found',
+      );
+      const noContainer = await clusterTicketFor(b, USERS.owner, {
+        pod: { namespace: 'apps', name: 'web-0', container: 'db' },
+      });
+      const c2 = await connect(b, { ticket: noContainer.body.ticket });
+      expect(c2.status).toBe(404);
+      expect(JSON.parse(c2.body!).error.message).toBe(
+        'pod apps/web-0 in TenantCluster team-a/dev has no container "db" (it has app, sidecar)',
+      );
+      const res = await request(b.server)
+        .post('/api/terminal/tickets')
+        .set(b.as(USERS.owner))
+        .send({ kind: 'cluster', namespace: 'team-a', name: 'dev' })
+        .expect(400);
+      expect(res.body.error.message).toMatch(/^body\.pod: must name the pod/);
+      const bad = await request(b.server)
+        .post('/api/terminal/tickets')
+        .set(b.as(USERS.owner))
+        .send({
+          kind: 'cluster',
+          namespace: 'team-a',
+          name: 'dev',
+          pod: { namespace: 'apps', name: 'Web_0' },
+        })
+        .expect(400);
+      expect(bad.body.error.message).toMatch(
+        /^body\.pod\.name: must be a DNS-1123 subdomain/,
+      );
+    });
+  });
+});
+
+describe('two replicas sharing one database', () => {
+  it('opens on one replica the ticket issued by the other, once', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'terminal-replicas-'));
+    const knex = knexFactory({
+      client: 'better-sqlite3',
+      connection: { filename: path.join(dir, 'terminal.sqlite') },
+      useNullAsDefault: true,
+    });
+    const first = await startTerminalBackend({}, { knex });
+    const second = await startTerminalBackend({}, { knex, kube: first.kube });
+    try {
+      const t = await waitFor('a ticket from the first replica', async () => {
+        const r = await ticketFor(first, USERS.owner);
+        return r.status === 201 ? r : undefined;
+      });
+      const c = await connect(second, { ticket: t.body.ticket });
+      expect(c.status).toBe(101);
+      c.ws!.send(Buffer.from('echo hello\n'), { binary: true });
+      await waitFor('hello', () => c.output().includes('hello\n') || undefined);
+      c.ws!.close();
+      // spent on the second: refused by either
+      expect((await connect(first, { ticket: t.body.ticket })).status).toBe(
+        401,
+      );
+      expect((await connect(second, { ticket: t.body.ticket })).status).toBe(
+        401,
+      );
+    } finally {
+      await second.stop();
+      await first.stop();
+      await knex.destroy();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

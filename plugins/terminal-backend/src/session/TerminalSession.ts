@@ -1,6 +1,6 @@
 /*
  * One terminal session: the browser's WebSocket relayed to a Kubernetes exec in the workspace's
- * pod (client-node's Exec, v5/v4.channel.k8s.io, with a tty). The browser protocol:
+ * pod or a tenant cluster's pod (client-node's Exec, v5/v4.channel.k8s.io, with a tty). The browser protocol:
  *   browser → portal: binary frames are keystrokes; text frames are JSON controls
  *     {"type":"resize","cols":120,"rows":40}
  *   portal → browser: binary frames are terminal output; text frames are JSON
@@ -13,7 +13,7 @@
 import { PassThrough } from 'stream';
 import { Exec, type V1Status } from '@kubernetes/client-node';
 import type { WebSocket } from 'ws';
-import type { WorkspaceTarget } from '../target/TerminalTargets';
+import type { ExecTarget } from '../target/TerminalTargets';
 
 export interface SessionLimits {
   keepAliveMs: number;
@@ -51,10 +51,9 @@ const MAX_DIMENSION = 1000;
 
 export function startTerminalSession(options: {
   browser: WebSocket;
-  target: WorkspaceTarget;
+  target: ExecTarget;
   readOnly: boolean;
   command: string[];
-  container: string;
   limits: SessionLimits;
   onEnd(summary: SessionSummary): void;
 }): void {
@@ -173,7 +172,7 @@ export function startTerminalSession(options: {
     .exec(
       target.podNamespace,
       target.podName,
-      options.container,
+      target.container,
       options.command,
       stdout,
       stdout, // a tty merges stderr into the terminal

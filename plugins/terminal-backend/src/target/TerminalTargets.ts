@@ -1,12 +1,19 @@
 /*
- * Where a workspace's terminal goes, read from the management cluster when a session is asked
- * for (a session is rare; no cache needed):
+ * Where a terminal goes, read from the management cluster when a session is asked for (a
+ * session is rare; no cache needed). Two kinds of target:
+ *
+ * A workspace <ns>/<name>:
  *   Workspace <ns>/<name>: spec.owner, spec.clusterRef.name, status.podName
  *   owning team: the Team whose status.namespace is <ns>
- *   TenantCluster <ns>/<clusterRef>: status.kubeconfigSecretRef.name, in status.tenantNamespace
- *     (else <ns>); the Secret's `value` key (Cluster API's convention) or `kubeconfig`
  *   the pod: status.podName in the tenant cluster's `workspaces` namespace (the Workspace CRD:
  *     "The workspace pod is created in the tenant cluster's "workspaces" namespace").
+ * A pod of a tenant cluster <ns>/<name>:
+ *   TenantCluster <ns>/<name>: its team is spec.teamRef.name, else the Team whose
+ *     status.namespace is <ns> (as the inventory's teamOfCluster)
+ *   the pod <podNamespace>/<pod>, its container as asked, else the pod's
+ *     kubectl.kubernetes.io/default-container annotation, else its first container.
+ * Either way the tenant cluster's kubeconfig is the Secret status.kubeconfigSecretRef.name, in
+ * status.tenantNamespace (else <ns>); its `value` key (Cluster API's convention) or `kubeconfig`.
  * Every failure names the object and field that is missing.
  */
 import {
@@ -16,23 +23,29 @@ import {
 } from '@kubernetes/client-node';
 import { BUTLER_GROUP, BUTLER_VERSION } from '@butler-portal/kube-node';
 import { NotFoundError, ServiceUnavailableError } from '@backstage/errors';
-import type { ButlerWorkspaceResource } from '@butler-portal/plugin-butler-common';
+import type {
+  ButlerClusterResource,
+  ButlerWorkspaceResource,
+} from '@butler-portal/plugin-butler-common';
 
 export const WORKSPACE_POD_NAMESPACE = 'workspaces';
+const DEFAULT_CONTAINER_ANNOTATION = 'kubectl.kubernetes.io/default-container';
 
-export interface WorkspaceTarget {
-  resource: ButlerWorkspaceResource;
+/** A process to start: the pod, its container, and the tenant cluster it runs in. */
+export interface ExecTarget {
   podNamespace: string;
   podName: string;
-  /** the tenant cluster the pod runs in */
+  container: string;
   kubeConfig: KubeConfig;
 }
+
+type K8sObject = Record<string, any>;
 
 const statusOf = (e: unknown): number | undefined =>
   (e as { code?: number }).code ??
   (e as { response?: { statusCode?: number } }).response?.statusCode;
 
-export class WorkspaceTargets {
+export class TerminalTargets {
   readonly #custom: CustomObjectsApi;
   readonly #core: CoreV1Api;
 
@@ -46,7 +59,7 @@ export class WorkspaceTargets {
       const at = { group: BUTLER_GROUP, version: BUTLER_VERSION, plural, name };
       return (await (namespace
         ? this.#custom.getNamespacedCustomObject({ ...at, namespace })
-        : this.#custom.getClusterCustomObject(at))) as Record<string, any>;
+        : this.#custom.getClusterCustomObject(at))) as K8sObject;
     } catch (e) {
       if (statusOf(e) === 404) return undefined;
       throw new ServiceUnavailableError(
@@ -57,30 +70,33 @@ export class WorkspaceTargets {
     }
   }
 
-  /** The workspace as the permission rules see it; undefined when it is not on the cluster. */
-  async resource(
-    namespace: string,
-    name: string,
-  ): Promise<
-    | { resource: ButlerWorkspaceResource; object: Record<string, any> }
-    | undefined
-  > {
-    const object = await this.#get('workspaces', namespace, name);
-    if (!object) return undefined;
-    let team: string | undefined;
+  /** The Team whose status.namespace is `namespace`. */
+  async #teamOfNamespace(namespace: string): Promise<string | undefined> {
     try {
       const teams = (await this.#custom.listClusterCustomObject({
         group: BUTLER_GROUP,
         version: BUTLER_VERSION,
         plural: 'teams',
-      })) as { items?: Array<Record<string, any>> };
-      team = teams.items?.find(t => t.status?.namespace === namespace)?.metadata
+      })) as { items?: K8sObject[] };
+      return teams.items?.find(t => t.status?.namespace === namespace)?.metadata
         ?.name;
     } catch (e) {
       throw new ServiceUnavailableError(
         `management cluster: listing teams failed: ${(e as Error).message}`,
       );
     }
+  }
+
+  /** The workspace as the permission rules see it; undefined when it is not on the cluster. */
+  async workspace(
+    namespace: string,
+    name: string,
+  ): Promise<
+    { resource: ButlerWorkspaceResource; object: K8sObject } | undefined
+  > {
+    const object = await this.#get('workspaces', namespace, name);
+    if (!object) return undefined;
+    const team = await this.#teamOfNamespace(namespace);
     const owner = object.spec?.owner;
     return {
       object,
@@ -93,11 +109,32 @@ export class WorkspaceTargets {
     };
   }
 
-  /** The pod and the tenant cluster's kubeconfig, for a workspace already read. */
-  async target(
+  /** The tenant cluster as the permission rules see it; undefined when it is not there. */
+  async cluster(
+    namespace: string,
+    name: string,
+  ): Promise<
+    { resource: ButlerClusterResource; object: K8sObject } | undefined
+  > {
+    const object = await this.#get('tenantclusters', namespace, name);
+    if (!object) return undefined;
+    const teamRef = object.spec?.teamRef?.name;
+    const team =
+      typeof teamRef === 'string' && teamRef
+        ? teamRef
+        : await this.#teamOfNamespace(namespace);
+    return {
+      object,
+      resource: { namespace, name, ...(team && { team }) },
+    };
+  }
+
+  /** The workspace's pod and its tenant cluster's kubeconfig, for a workspace already read. */
+  async workspaceTarget(
     resource: ButlerWorkspaceResource,
-    object: Record<string, any>,
-  ): Promise<WorkspaceTarget> {
+    object: K8sObject,
+    container: string,
+  ): Promise<ExecTarget> {
     const ref = `Workspace ${resource.namespace}/${resource.name}`;
     const podName = object.status?.podName;
     if (typeof podName !== 'string' || !podName) {
@@ -119,6 +156,65 @@ export class WorkspaceTargets {
       throw new NotFoundError(
         `${clusterRef} (spec.clusterRef of ${ref}) not found`,
       );
+    return {
+      podNamespace: WORKSPACE_POD_NAMESPACE,
+      podName,
+      container,
+      kubeConfig: await this.#tenantKubeConfig(cluster),
+    };
+  }
+
+  /** A pod of a tenant cluster already read; its container defaulted as kubectl does. */
+  async clusterTarget(
+    object: K8sObject,
+    pod: { namespace: string; name: string; container?: string },
+  ): Promise<ExecTarget> {
+    const kubeConfig = await this.#tenantKubeConfig(object);
+    const clusterRef = `TenantCluster ${object.metadata?.namespace}/${object.metadata?.name}`;
+    const podRef = `pod ${pod.namespace}/${pod.name} in ${clusterRef}`;
+    let spec: K8sObject;
+    try {
+      spec = (await kubeConfig.makeApiClient(CoreV1Api).readNamespacedPod({
+        namespace: pod.namespace,
+        name: pod.name,
+      })) as K8sObject;
+    } catch (e) {
+      if (statusOf(e) === 404) throw new NotFoundError(`${podRef} not found`);
+      throw new ServiceUnavailableError(
+        `${podRef} cannot be read: ${(e as Error).message}`,
+      );
+    }
+    const containers: string[] = (spec.spec?.containers ?? []).map(
+      (c: K8sObject) => String(c.name),
+    );
+    if (pod.container) {
+      if (!containers.includes(pod.container)) {
+        throw new NotFoundError(
+          `${podRef} has no container ${JSON.stringify(
+            pod.container,
+          )} (it has ${containers.join(', ') || 'none'})`,
+        );
+      }
+      return { ...this.#pod(pod), container: pod.container, kubeConfig };
+    }
+    const annotated =
+      spec.metadata?.annotations?.[DEFAULT_CONTAINER_ANNOTATION];
+    const container =
+      typeof annotated === 'string' && containers.includes(annotated)
+        ? annotated
+        : containers[0];
+    if (!container) throw new NotFoundError(`${podRef} has no container`);
+    return { ...this.#pod(pod), container, kubeConfig };
+  }
+
+  #pod(pod: { namespace: string; name: string }) {
+    return { podNamespace: pod.namespace, podName: pod.name };
+  }
+
+  /** The tenant cluster's kubeconfig, from the Secret its status names. */
+  async #tenantKubeConfig(cluster: K8sObject): Promise<KubeConfig> {
+    const namespace = String(cluster.metadata?.namespace ?? '');
+    const clusterRef = `TenantCluster ${namespace}/${cluster.metadata?.name}`;
     const secretName = cluster.status?.kubeconfigSecretRef?.name;
     if (typeof secretName !== 'string' || !secretName) {
       throw new ServiceUnavailableError(
@@ -129,7 +225,7 @@ export class WorkspaceTargets {
       typeof cluster.status?.tenantNamespace === 'string' &&
       cluster.status.tenantNamespace
         ? cluster.status.tenantNamespace
-        : resource.namespace;
+        : namespace;
     let data: Record<string, string> | undefined;
     try {
       data = (
@@ -163,11 +259,6 @@ export class WorkspaceTargets {
         }`,
       );
     }
-    return {
-      resource,
-      podNamespace: WORKSPACE_POD_NAMESPACE,
-      podName,
-      kubeConfig,
-    };
+    return kubeConfig;
   }
 }
