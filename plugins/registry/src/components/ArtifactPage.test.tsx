@@ -139,7 +139,11 @@ describe('ArtifactPage', () => {
       'href',
       '/registry/team-a/terraform-aws-subnets',
     );
-    expect(screen.getByText(/→ 2\.1\.0/)).toBeInTheDocument();
+    expect(
+      within(screen.getByRole('list', { name: 'Dependencies' })).getByText(
+        /→ 2\.1\.0/,
+      ),
+    ).toBeInTheDocument();
     expect(screen.getByText('team-b/terraform-aws-eks')).toBeInTheDocument();
     // no actions on a version that is only in review, or already yanked
     expect(screen.queryByLabelText('Yank 1.6.0')).not.toBeInTheDocument();

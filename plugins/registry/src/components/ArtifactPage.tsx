@@ -26,6 +26,7 @@ import type {
 import Button from '@material-ui/core/Button';
 import Chip from '@material-ui/core/Chip';
 import Grid from '@material-ui/core/Grid';
+import LinearProgress from '@material-ui/core/LinearProgress';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
@@ -39,6 +40,7 @@ import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { registryApiRef } from '../api';
 import { TYPE_LABELS } from '../lib/filters';
 import { artifactRouteRef, rootRouteRef } from '../routes';
+import { DependencyGraph } from './DependencyGraph';
 import { ResolveRange } from './ResolveRange';
 import { PublishVersionDialog, VersionReasonDialog } from './VersionActions';
 
@@ -87,6 +89,11 @@ function ContentByType(props: { detail: ArtifactDetailResponse }) {
               </TableRow>
             </TableHead>
             <TableBody>
+              {content.terraform.inputs.length === 0 && (
+                <TableRow>
+                  <TableCell colSpan={5}>No inputs</TableCell>
+                </TableRow>
+              )}
               {content.terraform.inputs.map(v => (
                 <TableRow key={v.name}>
                   <TableCell>
@@ -117,6 +124,11 @@ function ContentByType(props: { detail: ArtifactDetailResponse }) {
               </TableRow>
             </TableHead>
             <TableBody>
+              {content.terraform.outputs.length === 0 && (
+                <TableRow>
+                  <TableCell colSpan={2}>No outputs</TableCell>
+                </TableRow>
+              )}
               {content.terraform.outputs.map(o => (
                 <TableRow key={o.name}>
                   <TableCell>
@@ -147,6 +159,9 @@ function ContentByType(props: { detail: ArtifactDetailResponse }) {
       )}
       {content.opa && (
         <InfoCard title="Policy packages">
+          {content.opa.packages.length === 0 && (
+            <Typography>The bundle's .rego files declare no package.</Typography>
+          )}
           <ul aria-label="Policy packages">
             {content.opa.packages.map(p => (
               <li key={p}>
@@ -178,12 +193,42 @@ export function ArtifactPage() {
 
   const body = () => {
     if (detail.loading && !detail.value) return <Progress />;
-    if (detail.error) return <ResponseErrorPanel error={detail.error} />;
+    if (detail.error) {
+      // the reason (from the backend: unknown artifact, no such version, not allowed, down) and
+      // a way on: again, the latest version instead of the chosen one, or back to the list
+      return (
+        <>
+          <Typography variant="h6" component="h2">
+            {version
+              ? `Version ${version} of ${namespace}/${name} could not be loaded`
+              : `${namespace}/${name} could not be loaded`}
+          </Typography>
+          <ResponseErrorPanel error={detail.error} />
+          <Button onClick={detail.retry} disabled={detail.loading}>
+            Try again
+          </Button>
+          {version && (
+            <Button onClick={() => setVersion(undefined)}>
+              Show the latest version
+            </Button>
+          )}
+          <Link to={rootLink?.() ?? '/'}>Back to the Registry</Link>
+        </>
+      );
+    }
     const value = detail.value!;
     const { artifact } = value;
     const shownVersion = value.content?.version ?? version ?? artifact.latest;
     return (
       <>
+        {detail.loading && (
+          // another version (or the list after a change) is on its way; the old one stays
+          <LinearProgress
+            aria-label={
+              version ? `Loading version ${version}` : 'Refreshing the artifact'
+            }
+          />
+        )}
         <ContentHeader
           title={`${artifact.namespace}/${artifact.name}${
             shownVersion ? ` ${shownVersion}` : ''
@@ -231,6 +276,14 @@ export function ArtifactPage() {
                   </TableRow>
                 </TableHead>
                 <TableBody>
+                  {artifact.versions.length === 0 && (
+                    <TableRow>
+                      <TableCell colSpan={5}>
+                        No version yet. “Publish a version” opens the change
+                        request adding the first one.
+                      </TableCell>
+                    </TableRow>
+                  )}
                   {artifact.versions.map(v => (
                     <TableRow key={v.version}>
                       <TableCell>
@@ -288,6 +341,9 @@ export function ArtifactPage() {
                   ))}
                 </TableBody>
               </Table>
+            </InfoCard>
+            <InfoCard title="Dependency graph">
+              <DependencyGraph detail={value} shownVersion={shownVersion} />
             </InfoCard>
           </Grid>
           <Grid item xs={12} md={4}>

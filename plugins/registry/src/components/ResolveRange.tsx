@@ -15,12 +15,14 @@ export function ResolveRange(props: { namespace: string; name: string }) {
   const [range, setRange] = useState('');
   const [answer, setAnswer] = useState<string>();
   const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
   const problem = range ? rangeProblem(range) : undefined;
 
   const resolve = async () => {
     setAnswer(undefined);
     setError(undefined);
     if (!range || problem) return;
+    setBusy(true);
     try {
       const { version } = await registryApi.resolveRange({
         namespace: props.namespace,
@@ -30,6 +32,8 @@ export function ResolveRange(props: { namespace: string; name: string }) {
       setAnswer(`${range} resolves to ${version}`);
     } catch (e) {
       setError((e as Error).message);
+    } finally {
+      setBusy(false);
     }
   };
 
@@ -44,8 +48,12 @@ export function ResolveRange(props: { namespace: string; name: string }) {
         error={Boolean(problem)}
         helperText={problem ?? 'e.g. ^1.4.0 or ~1.4'}
       />{' '}
-      <Button size="small" onClick={resolve} disabled={!range || !!problem}>
-        Resolve
+      <Button
+        size="small"
+        onClick={resolve}
+        disabled={!range || !!problem || busy}
+      >
+        {busy ? 'Resolving…' : 'Resolve'}
       </Button>
       {answer && <Typography role="status">{answer}</Typography>}
       {error && (
