@@ -19,8 +19,10 @@ import {
   type SyncTrigger,
   syncTriggerOfEvent,
 } from './events/syncTriggerOfEvent';
+import { enableSqliteWriteAheadLog } from './database/sqliteWriteAheadLog';
 import { GitOpsEntityProcessor } from './processor/GitOpsEntityProcessor';
 import { UserByEmailResolver } from './processor/UserByEmailResolver';
+import { ValidatedResources } from './processor/ValidatedResources';
 import { GitOpsEntityProvider } from './provider/GitOpsEntityProvider';
 import { readProviderConfig } from './provider/readProviderConfig';
 
@@ -33,6 +35,7 @@ export const catalogModuleGitOps = createBackendModule({
         catalogProcessing: catalogProcessingExtensionPoint,
         catalog: catalogServiceRef,
         config: coreServices.rootConfig,
+        database: coreServices.database,
         logger: coreServices.logger,
         auth: coreServices.auth,
         scheduler: coreServices.scheduler,
@@ -43,6 +46,7 @@ export const catalogModuleGitOps = createBackendModule({
         catalogProcessing,
         catalog,
         config,
+        database,
         logger,
         auth,
         scheduler,
@@ -50,13 +54,23 @@ export const catalogModuleGitOps = createBackendModule({
         gitProviders,
       }) {
         const providerConfig = readProviderConfig(config);
+        // the catalog's own database (this module belongs to the catalog plugin); on the
+        // embedded SQLite default a full ingest is bound by disk syncs otherwise
+        if (await enableSqliteWriteAheadLog(await database.getClient())) {
+          logger.info(
+            'catalog SQLite database in write-ahead-log mode (synchronous=NORMAL)',
+          );
+        }
         // the gitops backend plugin creates the providers with the registered provider modules
         await gitProviders.ready();
 
         const users = new UserByEmailResolver({ catalog, auth, logger });
+        // what the providers hand over was validated blob by blob; not validated again
+        const validated = new ValidatedResources();
         catalogProcessing.addProcessor(
           new GitOpsEntityProcessor({
             emailToUserRef: email => users.userRefByEmail(email),
+            validated,
           }),
         );
 
@@ -70,6 +84,7 @@ export const catalogModuleGitOps = createBackendModule({
                 providerConfig.schedule,
               ),
               openChangesRefreshMs: providerConfig.openChangesRefreshMs,
+              validated,
             }),
         );
         catalogProcessing.addEntityProvider(providers);

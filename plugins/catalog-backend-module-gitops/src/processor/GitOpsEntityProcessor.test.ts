@@ -1,10 +1,14 @@
 import type { Entity } from '@backstage/catalog-model';
 import type { CatalogProcessorResult } from '@backstage/plugin-catalog-node';
 import { validate } from '@butler-portal/plugin-gitops-common';
-import { ANNOTATION_SOURCE_ERROR } from '../entity/annotations';
+import {
+  ANNOTATION_SOURCE_COMMIT,
+  ANNOTATION_SOURCE_ERROR,
+} from '../entity/annotations';
 import { resourceToEntity } from '../entity/resourceToEntity';
 import { artifactYaml, workspaceYaml } from '../__testUtils__/localRepository';
 import { GitOpsEntityProcessor } from './GitOpsEntityProcessor';
+import { ValidatedResources } from './ValidatedResources';
 
 const location = {
   type: 'gitops',
@@ -85,6 +89,55 @@ describe('GitOpsEntityProcessor', () => {
         'backstage.io/orphan': 'true',
       };
       await expect(processor.validateEntityKind(entity)).resolves.toBe(true);
+    });
+
+    it('does not validate again a resource recorded as valid, and validates any other content', async () => {
+      const validated = new ValidatedResources();
+      const processor = new GitOpsEntityProcessor({
+        emailToUserRef: async () => undefined,
+        validated,
+      });
+      const entity = entityOf(workspaceYaml('team-a', 'dev'));
+      await expect(processor.validateEntityKind(entity)).resolves.toBe(true);
+      expect(validated.has(ValidatedResources.resourceJson(entity))).toBe(true);
+      // the source annotations (commit, open changes) are not part of what is validated
+      const atAnotherCommit = {
+        ...entity,
+        metadata: {
+          ...entity.metadata,
+          annotations: {
+            ...entity.metadata.annotations,
+            [ANNOTATION_SOURCE_COMMIT]: 'b'.repeat(40),
+          },
+        },
+      };
+      expect(validated.has(ValidatedResources.resourceJson(atAnotherCommit))).toBe(true);
+      expect(validated.size).toBe(1);
+
+      // what was recorded passes without validation: here a record made on purpose for an
+      // invalid resource, which nothing but a recorded validation would let through
+      const broken = entityOf(workspaceYaml('team-a', 'dev'));
+      broken.spec = { ...broken.spec, image: 42 };
+      await expect(processor.validateEntityKind(broken)).rejects.toThrow(/spec\/image/);
+      validated.add(ValidatedResources.resourceJson(broken));
+      await expect(processor.validateEntityKind(broken)).resolves.toBe(true);
+      // one changed field is other content: validated
+      const edited = { ...broken, spec: { ...broken.spec, image: 43 } };
+      await expect(processor.validateEntityKind(edited)).rejects.toThrow(/spec\/image/);
+    });
+
+    it('keeps a bounded record: the least recently recorded resources go first', () => {
+      const validated = new ValidatedResources({ capacity: 2 });
+      validated.add('a');
+      validated.add('b');
+      validated.add('a');
+      validated.add('c');
+      expect([validated.has('a'), validated.has('b'), validated.has('c')]).toEqual([
+        true,
+        false,
+        true,
+      ]);
+      expect(validated.size).toBe(2);
     });
   });
 

@@ -25,12 +25,18 @@ import {
   ANNOTATION_SOURCE_PATH,
   ANNOTATION_SOURCE_REPOSITORY,
 } from '../entity/annotations';
-import { entityToResource, formatIssues } from '../entity/resourceToEntity';
+import { formatIssues } from '../entity/resourceToEntity';
 import { type EmailToUserRef, entityRelations } from './entityRelations';
+import { ValidatedResources } from './ValidatedResources';
 
 export interface GitOpsEntityProcessorOptions {
   /** finds the User of a Workspace owner's email; see UserByEmailResolver */
   emailToUserRef: EmailToUserRef;
+  /**
+   * resources already known to be valid (the entity provider records what the commit snapshot
+   * validated); these are not validated again. Default: an own, initially empty record.
+   */
+  validated?: ValidatedResources;
 }
 
 /** Whether the entity is of one of the portal's GitOps kinds (apiVersion and kind both match). */
@@ -58,9 +64,11 @@ function sourceErrorMessage(entity: Entity, issues: string): string {
 
 export class GitOpsEntityProcessor implements CatalogProcessor {
   readonly #emailToUserRef: EmailToUserRef;
+  readonly #validated: ValidatedResources;
 
   constructor(options: GitOpsEntityProcessorOptions) {
     this.#emailToUserRef = options.emailToUserRef;
+    this.#validated = options.validated ?? new ValidatedResources();
   }
 
   getProcessorName(): string {
@@ -92,7 +100,9 @@ export class GitOpsEntityProcessor implements CatalogProcessor {
       // already reported in preProcessEntity, with the file's own line numbers
       return true;
     }
-    const result = validate(JSON.stringify(entityToResource(entity)));
+    const resource = ValidatedResources.resourceJson(entity);
+    if (this.#validated.has(resource)) return true;
+    const result = validate(resource);
     if (!result.ok) {
       throw new InputError(
         `${stringifyEntityRef(entity)} is not a valid ${
@@ -100,6 +110,7 @@ export class GitOpsEntityProcessor implements CatalogProcessor {
         }:\n${formatIssues(result.issues)}`,
       );
     }
+    this.#validated.add(resource);
     return true;
   }
 

@@ -19,6 +19,7 @@ import {
   type TestRepository,
   workspaceYaml,
 } from '../__testUtils__/localRepository';
+import { ValidatedResources } from '../processor/ValidatedResources';
 import { GitOpsEntityProvider } from './GitOpsEntityProvider';
 
 const ALL_KINDS = KINDS.map(k => k.kind);
@@ -73,6 +74,32 @@ describe('GitOpsEntityProvider', () => {
     'workspaces/notes.yaml': 'not: a resource path\n',
     'docs/workspace.yaml': workspaceYaml('team-a', 'elsewhere'),
   };
+
+  it('records each resource it hands over valid, so the processor does not validate it again', async () => {
+    const repo = await createTestRepository({
+      ...seed,
+      'workspaces/team-a/broken.yaml': 'apiVersion: [\n',
+    });
+    const validated = new ValidatedResources();
+    const provider = new GitOpsEntityProvider({
+      repository: { id: 'platform', provider: repo.provider, kinds: ALL_KINDS },
+      logger: mockServices.logger.mock(),
+      appBaseUrl: 'http://portal.test/',
+      validated,
+    });
+    const connection = new RecordingConnection();
+    await provider.connect(connection);
+    await provider.sync();
+    const entities = entitiesOf(connection.last());
+    const valid = entities.filter(
+      e => !e.metadata.annotations?.[ANNOTATION_SOURCE_ERROR],
+    );
+    expect(valid.map(e => e.metadata.name).sort()).toEqual(['alpha', 'beta', 'vpc']);
+    expect(validated.size).toBe(3);
+    for (const entity of valid) {
+      expect(validated.has(ValidatedResources.resourceJson(entity))).toBe(true);
+    }
+  });
 
   it('hands every resource file of the default branch over in one full mutation', async () => {
     const { repo, provider, connection } = await setUp(seed);
@@ -131,6 +158,7 @@ describe('GitOpsEntityProvider', () => {
       added: 3,
       removed: 0,
       invalid: 0,
+      timings: expect.objectContaining({ totalMs: expect.any(Number) }),
     });
   });
 

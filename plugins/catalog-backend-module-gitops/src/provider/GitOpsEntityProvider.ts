@@ -45,6 +45,7 @@ import {
   formatIssues,
   resourceToEntity,
 } from '../entity/resourceToEntity';
+import { ValidatedResources } from '../processor/ValidatedResources';
 import { CoalescingRunner } from './CoalescingRunner';
 
 /** A repository as the provider reads it (the same shape the change service is given). */
@@ -68,6 +69,11 @@ export interface GitOpsEntityProviderOptions {
   schedule?: SchedulerServiceTaskRunner;
   /** how often a poll also re-reads the open change requests (default 5 minutes) */
   openChangesRefreshMs?: number;
+  /**
+   * where to record the resources handed over valid (the snapshot validated their blobs), so
+   * the processor does not validate them again
+   */
+  validated?: ValidatedResources;
   now?: () => number;
 }
 
@@ -101,6 +107,12 @@ export interface SyncResult {
   removed: number;
   /** resource files that do not validate at the head */
   invalid: number;
+  /**
+   * where the run's time went (ms): reading (head, open changes, the snapshot or the diff),
+   * building the entities, and handing them to the catalog (applyMutation; for a full
+   * mutation that includes the catalog writing every entity's refresh state)
+   */
+  timings: { readMs: number; buildMs: number; applyMs: number; totalMs: number };
 }
 
 function sameList(
@@ -119,6 +131,7 @@ export class GitOpsEntityProvider implements EntityProvider {
   readonly #now: () => number;
   readonly #runner: CoalescingRunner<SyncRequest>;
   readonly #kinds: ReadonlySet<KindName>;
+  readonly #validated?: ValidatedResources;
 
   #connection?: EntityProviderConnection;
   /** last processed commit of the default branch; unset until the first full run */
@@ -138,6 +151,7 @@ export class GitOpsEntityProvider implements EntityProvider {
     this.#openChangesRefreshMs = options.openChangesRefreshMs ?? 5 * 60_000;
     this.#now = options.now ?? Date.now;
     this.#kinds = new Set(options.repository.kinds);
+    this.#validated = options.validated;
     this.#runner = new CoalescingRunner<SyncRequest>({
       run: request => this.#run(request),
       merge: (a, b) => ({
@@ -192,7 +206,7 @@ export class GitOpsEntityProvider implements EntityProvider {
   }
 
   async #run(request: SyncRequest): Promise<void> {
-    const started = this.#now();
+    const started = performance.now();
     const { provider } = this.#repository;
     const head = await provider.head();
     const full = request.full || this.#lastCommit === undefined;
@@ -221,21 +235,34 @@ export class GitOpsEntityProvider implements EntityProvider {
         );
       }
     }
+    const timings = {
+      readMs: performance.now() - started,
+      buildMs: 0,
+      applyMs: 0,
+      totalMs: 0,
+    };
     // no updates: a first run, a full run asked for, or a delta that could not be computed
     const result = updates
-      ? await this.#applyDelta(head, updates, openChanges)
-      : await this.#applyFull(head, openChanges);
+      ? await this.#applyDelta(head, updates, openChanges, timings)
+      : await this.#applyFull(head, openChanges, timings);
+    timings.totalMs = performance.now() - started;
     this.#lastCommit = head;
     this.#openChangesReadAt = openChangesReadAt;
     this.lastResult = result;
     if (result.type !== 'none') {
+      const ms = (n: number) => Math.round(n);
       this.#logger.info(
         `${result.type} sync of ${this.#repository.id} at ${head.slice(
           0,
           12,
         )}: ` +
           `${result.added} entities handed over, ${result.removed} removed, ` +
-          `${result.invalid} invalid files (${this.#now() - started} ms)`,
+          `${result.invalid} invalid files (${ms(timings.totalMs)} ms: read ${ms(
+            timings.readMs,
+          )}, build ${ms(timings.buildMs)}, applyMutation ${ms(
+            timings.applyMs,
+          )})`,
+        { syncType: result.type, entities: result.added, ...timings },
       );
     }
   }
@@ -243,19 +270,26 @@ export class GitOpsEntityProvider implements EntityProvider {
   async #applyFull(
     head: string,
     openChanges: Map<string, string[]>,
+    timings: SyncResult['timings'],
   ): Promise<SyncResult> {
+    let at = performance.now();
     const files = await this.#readAll(head);
+    timings.readMs += performance.now() - at;
+    at = performance.now();
     const previousOpenChanges = this.#openChanges;
     this.#openChanges = openChanges;
     const entities = [...files].map(([path, record]) =>
       this.#deferred(path, record),
     );
+    timings.buildMs = performance.now() - at;
+    at = performance.now();
     try {
       await this.#connection!.applyMutation({ type: 'full', entities });
     } catch (error) {
       this.#openChanges = previousOpenChanges;
       throw error;
     }
+    timings.applyMs = performance.now() - at;
     this.#files = files;
     return {
       type: 'full',
@@ -263,6 +297,7 @@ export class GitOpsEntityProvider implements EntityProvider {
       added: entities.length,
       removed: 0,
       invalid: [...files.values()].filter(record => record.issues).length,
+      timings,
     };
   }
 
@@ -270,7 +305,9 @@ export class GitOpsEntityProvider implements EntityProvider {
     head: string,
     updates: Map<string, FileRecord | null>,
     openChanges: Map<string, string[]>,
+    timings: SyncResult['timings'],
   ): Promise<SyncResult> {
+    let at = performance.now();
     // entities whose list of open changes moved are handed over again with the new list
     for (const path of new Set([
       ...openChanges.keys(),
@@ -300,6 +337,8 @@ export class GitOpsEntityProvider implements EntityProvider {
         });
       }
     }
+    timings.buildMs = performance.now() - at;
+    at = performance.now();
     if (added.length || removed.length) {
       try {
         await this.#connection!.applyMutation({
@@ -312,6 +351,7 @@ export class GitOpsEntityProvider implements EntityProvider {
         throw error;
       }
     }
+    timings.applyMs = performance.now() - at;
     for (const [path, record] of updates) {
       if (record) this.#files.set(path, record);
       else this.#files.delete(path);
@@ -322,6 +362,7 @@ export class GitOpsEntityProvider implements EntityProvider {
       added: added.length,
       removed: removed.length,
       invalid: [...updates.values()].filter(record => record?.issues).length,
+      timings,
     };
   }
 
@@ -448,22 +489,25 @@ export class GitOpsEntityProvider implements EntityProvider {
   }
 
   #deferred(path: string, record: FileRecord): DeferredEntity {
-    const entity = record.issues
-      ? entityWithSourceError({
-          lastValid: record.resource
-            ? resourceToEntity(
-                record.resource,
-                this.#source(path, record.ref, record.validCommit!),
-              )
-            : undefined,
-          ref: record.ref,
-          source: this.#source(path, record.ref, record.commit),
-          issues: record.issues,
-        })
-      : resourceToEntity(
-          record.resource!,
-          this.#source(path, record.ref, record.commit),
-        );
+    if (!record.issues) {
+      const entity = resourceToEntity(
+        record.resource!,
+        this.#source(path, record.ref, record.commit),
+      );
+      this.#validated?.add(ValidatedResources.resourceJson(entity));
+      return { entity, locationKey: this.#locationKey() };
+    }
+    const entity = entityWithSourceError({
+      lastValid: record.resource
+        ? resourceToEntity(
+            record.resource,
+            this.#source(path, record.ref, record.validCommit!),
+          )
+        : undefined,
+      ref: record.ref,
+      source: this.#source(path, record.ref, record.commit),
+      issues: record.issues,
+    });
     return { entity, locationKey: this.#locationKey() };
   }
 }
