@@ -11,6 +11,8 @@ import { ensureLocalRepository } from './ensureLocalRepository';
 import { LocalGitProvider } from './LocalGitProvider';
 import { git, makeTempDir, removeTempDirs } from './testing/gitCli';
 
+jest.setTimeout(60_000);
+
 afterEach(removeTempDirs);
 
 async function setup() {

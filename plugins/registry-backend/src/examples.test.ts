@@ -1,11 +1,19 @@
 /*
  * The embedded default's examples: every ArtifactVersion in repo-layouts/platform is a valid
- * record whose git source pins the digest of exactly what repo-layouts/modules holds, so a fresh
- * `npm start` serves all three examples. Editing an example's files means updating its digest
- * (this test names the new one), just as a real published version could never change silently.
+ * record whose git source pins the seeded commit of `modules` and the digest of exactly what
+ * repo-layouts/modules holds, so a fresh `npm start` serves all three examples. Editing an
+ * example's files means updating its commit and digest (this test names the new ones), just as a
+ * real published version could never change silently.
  */
+import { execFileSync } from 'child_process';
 import fs from 'fs';
+import os from 'os';
 import path from 'path';
+import YAML from 'yaml';
+import {
+  ensureLocalRepository,
+  PORTAL_SIGNATURE,
+} from '@butler-portal/plugin-gitops-backend-module-local';
 import { validate } from '@butler-portal/plugin-gitops-common';
 import { deterministicTarGz, sha256Digest } from './archive/deterministicTarGz';
 
@@ -73,4 +81,73 @@ describe('embedded examples', () => {
       expect(git.digest).toBe(sha256Digest(archive));
     },
   );
+});
+
+jest.setTimeout(60_000);
+
+describe('the seeded modules repository', () => {
+  let root: string;
+  beforeAll(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'keeper-seed-'));
+  });
+  afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  /** seeds `modules` as the local provider does on first start; answers its main commit */
+  async function seed(name: string) {
+    const dir = path.join(root, `${name}.git`);
+    await ensureLocalRepository({
+      dir,
+      templateDir: path.join(LAYOUTS, 'modules'),
+      initialAuthor: PORTAL_SIGNATURE,
+    });
+    const git = (...args: string[]) =>
+      execFileSync('git', ['--git-dir', dir, ...args], {
+        env: { PATH: process.env.PATH, GIT_CONFIG_NOSYSTEM: '1' },
+      }).toString();
+    return { git, commit: git('rev-parse', 'main').trim() };
+  }
+
+  it('has the same first commit on every installation, the one the examples pin, holding each artifact', async () => {
+    const first = await seed('one');
+    // a later installation: another second, another folder
+    await new Promise(r => setTimeout(r, 1100));
+    const second = await seed('two');
+    expect(second.commit).toBe(first.commit);
+
+    for (const { file, result } of examples) {
+      const record = (result as any).resource;
+      const git = record.spec.source.git;
+      expect([file, git.commit]).toEqual([file, first.commit]);
+      const files = first
+        .git('ls-tree', '-r', '--name-only', git.commit, '--', `${git.subdirectory}/`)
+        .split('\n')
+        .filter(Boolean);
+      const artifact = validate(
+        fs.readFileSync(
+          path.join(
+            LAYOUTS,
+            'platform',
+            'artifacts',
+            'team-a',
+            `${record.spec.artifact}.yaml`,
+          ),
+          'utf8',
+        ),
+      );
+      switch ((artifact as any).resource.spec.type) {
+        case 'terraform-module':
+          expect(files.some(f => f.endsWith('.tf'))).toBe(true);
+          break;
+        case 'helm-chart': {
+          const chart = YAML.parse(
+            first.git('show', `${git.commit}:${git.subdirectory}/Chart.yaml`),
+          );
+          expect(chart.version).toBe(record.spec.version);
+          break;
+        }
+        default:
+          expect(files.some(f => f.endsWith('.rego'))).toBe(true);
+      }
+    }
+  });
 });

@@ -8,6 +8,10 @@ import fs from 'fs';
 import path from 'path';
 import { NotFoundError } from '@backstage/errors';
 import {
+  PORTAL_SIGNATURE,
+  SEED_COMMIT_DATE,
+} from '@butler-portal/plugin-gitops-backend-module-local';
+import {
   validateShortRef,
   type GitProvider,
 } from '@butler-portal/plugin-gitops-node';
@@ -59,14 +63,49 @@ export class GitRepo {
     return change;
   }
 
-  static create(id: string, dir: string, seedDir?: string): GitRepo {
+  /**
+   * A repository with one first commit. `asPortalSeed` makes that commit exactly the one the
+   * local provider seeds from a repo layout (its identity, fixed date and message), so records
+   * pinning the seeded commit (the platform examples) find it here too.
+   */
+  static create(
+    id: string,
+    dir: string,
+    seedDir?: string,
+    options: { asPortalSeed?: boolean } = {},
+  ): GitRepo {
     fs.mkdirSync(dir, { recursive: true });
     const repo = new GitRepo(id, dir);
     repo.git('init', '-q', '-b', 'main');
     if (seedDir) fs.cpSync(seedDir, dir, { recursive: true });
     else fs.writeFileSync(path.join(dir, '.keep'), '');
     repo.git('add', '-A');
-    repo.git('commit', '-q', '-m', 'initial');
+    if (options.asPortalSeed && seedDir) {
+      const date = `${SEED_COMMIT_DATE.getTime() / 1000} +0000`;
+      execFileSync(
+        'git',
+        [
+          'commit',
+          '-q',
+          '-m',
+          `Initial commit from repository layout ${path.basename(seedDir)}`,
+        ],
+        {
+          cwd: dir,
+          env: {
+            ...ENV,
+            GIT_AUTHOR_NAME: PORTAL_SIGNATURE.name,
+            GIT_AUTHOR_EMAIL: PORTAL_SIGNATURE.email,
+            GIT_COMMITTER_NAME: PORTAL_SIGNATURE.name,
+            GIT_COMMITTER_EMAIL: PORTAL_SIGNATURE.email,
+            GIT_AUTHOR_DATE: date,
+            GIT_COMMITTER_DATE: date,
+          },
+        },
+      );
+    } else {
+      repo.git('commit', '-q', '-m', 'initial');
+    }
     return repo;
   }
 

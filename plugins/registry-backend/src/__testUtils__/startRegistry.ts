@@ -67,6 +67,7 @@ export async function startRegistry(
     'modules',
     path.join(root, 'modules'),
     path.join(LAYOUTS_DIR, 'modules'),
+    { asPortalSeed: true },
   );
   const repositories = [
     {

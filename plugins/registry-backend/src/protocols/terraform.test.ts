@@ -157,8 +157,21 @@ describe('Terraform / OpenTofu module registry protocol', () => {
     );
     expect(after.equals(before)).toBe(true);
 
-    // 1.4.0 pins the digest of its content and follows main: changed content is an error
-    const res = await fetch(`${modulesUrl()}/1.4.0/download`, {
+    // 1.4.0 (the example) pins the seeded commit as well as its digest: main moving changes nothing
+    const example = await fetch(`${modulesUrl()}/1.4.0/download`, {
+      headers: auth,
+    });
+    expect(example.status).toBe(204);
+
+    // a version pinning only the digest follows its ref: changed content is an error
+    const digest = `sha256:${'7e3e7323610eb09f585bcb86bc26eb5c798fc906ec24e8f05ead373f8c4f027a'}`;
+    await registry.merge(registry.platform, {
+      'artifact-versions/team-a/terraform-aws-vpc-1.4.1.yaml': record(
+        '1.4.1',
+        `      ref: main\n      digest: ${digest}\n`,
+      ),
+    });
+    const res = await fetch(`${modulesUrl()}/1.4.1/download`, {
       headers: auth,
     });
     expect(res.status).toBe(502);
