@@ -13,6 +13,7 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { gitopsPermissions } from '@butler-portal/plugin-gitops-common';
 import {
+  boundedArchiveFetch,
   ChangeService,
   gitopsProvidersExtensionPoint,
   gitProvidersServiceRef,
@@ -96,6 +97,8 @@ export const gitopsPlugin = createBackendPlugin({
           repositories: gitProviders.list(),
           idempotency,
           logger,
+          // Keeper's digest rule: a chart archive a version pins is fetched (http(s), bounded)
+          fetchArchive: boundedArchiveFetch(),
         });
         // the local providers' own events (portal writes, merges, git pushes) go out on the
         // events service like verified webhooks do

@@ -13,3 +13,4 @@ export * from './util';
 export * from './auth';
 export * from './snapshot';
 export * from './http';
+export * from './keeper';

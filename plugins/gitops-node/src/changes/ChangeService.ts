@@ -42,6 +42,13 @@ import type {
   Review,
   ReviewDecision,
 } from '../provider/types';
+import {
+  keeperSourceIssues,
+  providerSourceTree,
+  repositoryIdOfUrl,
+  type KeeperArtifactType,
+  type KeeperSources,
+} from '../keeper/keeperRules';
 import { canonicalJson } from '../util/canonicalJson';
 import { mapLimited } from '../util/mapLimited';
 import { formatChangeId, parseChangeId } from './changeIds';
@@ -63,6 +70,7 @@ import type {
   ChangeResourceRef,
   ChangeSubmission,
   ChangeSummary,
+  ChangeValidation,
   SubmittedChange,
 } from './types';
 import { unifiedDiff } from './unifiedDiff';
@@ -79,6 +87,11 @@ export interface ChangeServiceOptions {
   logger?: LoggerService;
   /** the random part of branch names; injectable for tests */
   randomId?: () => string;
+  /**
+   * fetches a chart or bundle archive for Keeper's digest rule; without it archive digests are
+   * not checked by the change check (the registry still refuses a mismatch when serving)
+   */
+  fetchArchive?: (url: string) => Promise<Uint8Array>;
 }
 
 export interface SubmitOptions {
@@ -198,6 +211,7 @@ export class ChangeService {
   private readonly idempotency?: IdempotencyStore;
   private readonly logger?: LoggerService;
   private readonly randomId: () => string;
+  private readonly fetchArchive?: (url: string) => Promise<Uint8Array>;
 
   constructor(options: ChangeServiceOptions) {
     for (const repository of options.repositories) {
@@ -209,6 +223,83 @@ export class ChangeService {
     this.idempotency = options.idempotency;
     this.logger = options.logger;
     this.randomId = options.randomId ?? (() => randomBytes(4).toString('hex'));
+    this.fetchArchive = options.fetchArchive;
+  }
+
+  /**
+   * The validation of a change's files: every file's own rules, and Keeper's source rules for
+   * the ArtifactVersion files whose source is one of the portal's repositories (its pinned commit
+   * exists and holds what the artifact's type says, read through that repository's provider),
+   * plus archive digests when `fetchArchive` is given. A source outside the portal is not checked.
+   */
+  private async validateFiles(
+    repository: ChangeRepository,
+    files: readonly ChangedFile[],
+    headSha: string,
+  ): Promise<ChangeValidation> {
+    const validation = validateChangeFiles(files, repository.layout);
+    const invalid = new Set(validation.issues.map(i => i.file));
+    const versions = files.filter(
+      f =>
+        f.after !== undefined &&
+        f.status !== 'deleted' &&
+        !invalid.has(f.path) &&
+        parseResourcePath(f.path, repository.layout)?.kind === 'ArtifactVersion',
+    );
+    if (versions.length === 0) return validation;
+    const ids = [...this.repos.keys()];
+    const sources: KeeperSources = {
+      repository: git => {
+        const id = git.repository ?? repositoryIdOfUrl(git.url, ids);
+        const provider = id ? this.repos.get(id)?.provider : undefined;
+        return provider && providerSourceTree(provider);
+      },
+      fetchArchive: this.fetchArchive,
+    };
+    const issues = (
+      await mapLimited(versions, LIST_CONCURRENCY, async file => {
+        const artifactType = await this.artifactTypeOf(repository, files, file, headSha);
+        return keeperSourceIssues(
+          { file: file.path, text: file.after!, artifactType },
+          sources,
+        );
+      })
+    ).flat();
+    return issues.length === 0
+      ? validation
+      : { ok: false, issues: [...validation.issues, ...issues] };
+  }
+
+  /** the type of the Artifact a version file names: from the change itself, else its head */
+  private async artifactTypeOf(
+    repository: ChangeRepository,
+    files: readonly ChangedFile[],
+    version: ChangedFile,
+    headSha: string,
+  ): Promise<KeeperArtifactType | undefined> {
+    const ref = parseResourcePath(version.path, repository.layout);
+    const parsed = validate(version.after!, version.path, { layout: repository.layout });
+    const artifact = parsed.ok
+      ? (parsed.resource as { spec?: { artifact?: string } }).spec?.artifact
+      : undefined;
+    if (!ref || !artifact) return undefined;
+    let path: string;
+    try {
+      path = resourcePath(
+        { kind: 'Artifact', namespace: ref.namespace, name: artifact },
+        repository.layout,
+      );
+    } catch {
+      return undefined;
+    }
+    const text =
+      files.find(f => f.path === path)?.after ??
+      (await repository.provider.readFile(path, headSha))?.content;
+    if (text === undefined) return undefined;
+    const record = validate(text, path, { layout: repository.layout });
+    return record.ok
+      ? ((record.resource as { spec?: { type?: KeeperArtifactType } }).spec?.type)
+      : undefined;
   }
 
   /** the configured repositories, in configuration order */
@@ -694,7 +785,7 @@ export class ChangeService {
       await this.reportCheck(
         repository,
         change.headSha,
-        validateChangeFiles(files, repository.layout),
+        await this.validateFiles(repository, files, change.headSha),
       );
     } catch (error) {
       this.logger?.warn(
@@ -815,7 +906,7 @@ export class ChangeService {
       description: change.description,
       reviews: change.reviews,
       files: boundedDiffs(files),
-      validation: validateChangeFiles(files, repository.layout),
+      validation: await this.validateFiles(repository, files, change.headSha),
     };
   }
 
@@ -905,7 +996,7 @@ export class ChangeService {
     // must not let an invalid file onto the default branch
     if (change.state === 'open') {
       const files = await repository.provider.getChangeFiles(String(change.number));
-      const validation = validateChangeFiles(files, repository.layout);
+      const validation = await this.validateFiles(repository, files, change.headSha);
       const recorded = change.checks.find(c => c.context === VALIDATION_CHECK_CONTEXT);
       const expected = validationCheck(validation);
       if (recorded?.state !== expected.state) {

@@ -1,0 +1,13 @@
+export {
+  boundedArchiveFetch,
+  duplicateVersionIssues,
+  keeperSourceIssues,
+  providerSourceTree,
+  repositoryIdOfUrl,
+} from './keeperRules';
+export type {
+  KeeperArtifactType,
+  KeeperSources,
+  KeeperSourceTree,
+  KeeperVersionFile,
+} from './keeperRules';
