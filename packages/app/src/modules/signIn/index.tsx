@@ -13,8 +13,16 @@ import {
 } from '@backstage/frontend-plugin-api';
 import { githubAuthApiRef } from '@backstage/core-plugin-api';
 import { OAuth2 } from '@backstage/core-app-api';
-import { SignInPage, type SignInProviderConfig } from '@backstage/core-components';
+import {
+  SignInPage,
+  type SignInProviderConfig,
+} from '@backstage/core-components';
 import { SignInPageBlueprint } from '@backstage/plugin-app-react';
+import { useEffect, useState } from 'react';
+import {
+  fetchIdentityProviderStatus,
+  type IdentityProviderStatus,
+} from './identityProviderStatus';
 
 /** OIDC sign-in against the management cluster's IdentityProvider (auth provider id `oidc`). */
 export const oidcAuthApiRef = createApiRef<
@@ -37,6 +45,40 @@ const oidcAuthApi = ApiBlueprint.make({
           discoveryApi,
           oauthRequestApi,
           provider: { id: 'oidc', title: 'Butler SSO', icon: () => null },
+          environment: configApi.getOptionalString('auth.environment'),
+          defaultScopes: ['openid', 'profile', 'email'],
+        }),
+    }),
+});
+
+/**
+ * Sign-in configured from the management cluster's IdentityProvider (auth provider id `butler`,
+ * plugins/auth-backend-module-butler-oidc). Offered when the backend reports it Ready.
+ */
+export const butlerAuthApiRef = createApiRef<
+  OpenIdConnectApi & ProfileInfoApi & BackstageIdentityApi & SessionApi
+>({ id: 'auth.butler-identity-provider' });
+
+const butlerAuthApi = ApiBlueprint.make({
+  name: 'butler-identity-provider',
+  params: defineParams =>
+    defineParams({
+      api: butlerAuthApiRef,
+      deps: {
+        discoveryApi: discoveryApiRef,
+        oauthRequestApi: oauthRequestApiRef,
+        configApi: configApiRef,
+      },
+      factory: ({ discoveryApi, oauthRequestApi, configApi }) =>
+        OAuth2.create({
+          configApi,
+          discoveryApi,
+          oauthRequestApi,
+          provider: {
+            id: 'butler',
+            title: 'Butler identity provider',
+            icon: () => null,
+          },
           environment: configApi.getOptionalString('auth.environment'),
           defaultScopes: ['openid', 'profile', 'email'],
         }),
@@ -67,12 +109,52 @@ export function signInProvidersFromConfig(
   return picked.length ? picked : ['guest'];
 }
 
+/**
+ * The configured providers, with the IdentityProvider's first when the backend reports it
+ * Ready; a broken or absent one leaves the others as they are (its reason is on the status page).
+ */
+export function signInProviders(
+  names: string[] | undefined,
+  status: IdentityProviderStatus | undefined,
+): Array<SignInProviderConfig | 'guest'> {
+  const configured = signInProvidersFromConfig(names);
+  if (status?.phase !== 'Ready') return configured;
+  return [
+    {
+      id: 'butler-auth-provider',
+      title: status.name ? `Sign in with ${status.name}` : 'Butler SSO',
+      message: `Through the cluster's identity provider${
+        status.issuer ? ` (${status.issuer})` : ''
+      }`,
+      apiRef: butlerAuthApiRef,
+    },
+    ...configured,
+  ];
+}
+
 const signInPage = SignInPageBlueprint.make({
   params: {
     loader: async () => props => {
       const configApi = useApi(configApiRef);
-      const providers = signInProvidersFromConfig(
+      const discoveryApi = useApi(discoveryApiRef);
+      // undefined while asking; null when the status could not be read (no butler entry)
+      const [status, setStatus] = useState<IdentityProviderStatus | null>();
+      useEffect(() => {
+        let live = true;
+        fetchIdentityProviderStatus(discoveryApi, { timeoutMs: 3000 }).then(
+          s => live && setStatus(s),
+          () => live && setStatus(null),
+        );
+        return () => {
+          live = false;
+        };
+      }, [discoveryApi]);
+      // the page is drawn once the list is known: SignInPage checks each provider's session
+      // when it mounts, and an entry added later would not be
+      if (status === undefined) return null;
+      const providers = signInProviders(
         configApi.getOptionalStringArray('butlerPortal.signIn.providers'),
+        status ?? undefined,
       );
       return <SignInPage {...props} providers={providers} />;
     },
@@ -81,5 +163,5 @@ const signInPage = SignInPageBlueprint.make({
 
 export const signInModule = createFrontendModule({
   pluginId: 'app',
-  extensions: [oidcAuthApi, signInPage],
+  extensions: [oidcAuthApi, butlerAuthApi, signInPage],
 });
