@@ -20,6 +20,7 @@ import {
   Actor,
   ChangedFile,
   ChangeFilter,
+  ChangeRecord,
   ChangeRequest,
   CommitCheck,
   FileContent,
@@ -32,7 +33,7 @@ import {
   ReviewInput,
   TreeEntry,
 } from '@butler-portal/plugin-gitops-node';
-import { readBlobsWithGit } from './catFileBatch';
+import { readBlobsByNameWithGit, readBlobsWithGit } from './catFileBatch';
 import { validateActor, validateDescription, validateTitle } from './changeInput';
 import { findTreeEntry, readTextAt } from './readTree';
 import { ChangeViews, type ViewContext } from './changeView';
@@ -297,12 +298,16 @@ export class LocalGitProvider implements GitProvider {
       if (!file)
         throw new Error(`${where}: commit ${metaCommit} has no ${CHANGE_FILE}`);
       meta = parseChangeMeta(file.content, where);
-      if (this.metaByCommit.size >= META_CACHE_SIZE) {
-        this.metaByCommit.delete(this.metaByCommit.keys().next().value!);
-      }
-      this.metaByCommit.set(metaCommit, meta);
+      this.rememberMeta(metaCommit, meta);
     }
     return { meta: structuredClone(meta), metaCommit };
+  }
+
+  private rememberMeta(metaCommit: string, meta: ChangeMeta) {
+    if (this.metaByCommit.size >= META_CACHE_SIZE) {
+      this.metaByCommit.delete(this.metaByCommit.keys().next().value!);
+    }
+    this.metaByCommit.set(metaCommit, meta);
   }
 
   private async requireMeta(id: string) {
@@ -321,6 +326,22 @@ export class LocalGitProvider implements GitProvider {
       const n = numberOfMetaRef(ref);
       return n === undefined ? [] : [{ n, sha }];
     });
+    // records not parsed yet (all of them after a start) in one git process, not three object
+    // reads each
+    const unread = listed.filter(({ sha }) => !this.metaByCommit.has(sha));
+    if (unread.length > 1) {
+      const texts = await readBlobsByNameWithGit(
+        this.options.dir,
+        unread.map(({ sha }) => `${sha}:${CHANGE_FILE}`),
+      );
+      unread.forEach(({ n, sha }, i) => {
+        const text = texts[i];
+        // one that git cannot read is read (and reported) by readMeta below
+        if (text !== undefined) {
+          this.rememberMeta(sha, parseChangeMeta(text, `repository '${this.repository}' ${changeMetaRef(n)}`));
+        }
+      });
+    }
     const metas = await Promise.all(listed.map(({ n, sha }) => this.readMeta(n, sha)));
     return metas.filter(m => m !== undefined).map(m => m!.meta);
   }
@@ -343,6 +364,22 @@ export class LocalGitProvider implements GitProvider {
       .filter(m => !filter?.state || m.state === filter.state)
       .sort((a, b) => b.number - a.number);
     return Promise.all(metas.map(m => this.view(m, ctx)));
+  }
+
+  /** the change records as stored, without working out any view (see ChangeService.listChangePage) */
+  async listChangeRecords(filter?: ChangeFilter): Promise<ChangeRecord[]> {
+    return (await this.listMetas())
+      .filter(m => !filter?.state || m.state === filter.state)
+      .sort((a, b) => b.number - a.number)
+      .map(m => ({
+        number: m.number,
+        state: m.state,
+        author: { name: m.author.name, email: m.author.email, userRef: m.author.userRef },
+        createdAt: m.createdAt,
+        updatedAt: m.updatedAt,
+        sourceBranch: m.sourceBranch,
+        targetBranch: m.targetBranch,
+      }));
   }
 
   async getChange(id: string): Promise<ChangeRequest | undefined> {

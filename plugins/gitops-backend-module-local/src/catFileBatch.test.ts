@@ -1,5 +1,5 @@
 import { createLocalRepository } from './__testUtils__/localRepository';
-import { readBlobsWithGit } from './catFileBatch';
+import { readBlobsByNameWithGit, readBlobsWithGit } from './catFileBatch';
 import { LocalGitProvider } from './LocalGitProvider';
 import { removeTempDirs } from './testing/gitCli';
 
@@ -24,5 +24,22 @@ describe('readBlobsWithGit', () => {
     }
     await expect(provider.readBlobs(ids)).resolves.toEqual(blobs);
     await expect(readBlobsWithGit(dir, [])).resolves.toEqual(new Map());
+  });
+});
+
+describe('readBlobsByNameWithGit', () => {
+  it('answers <commit>:<path> names in the order asked, undefined for what git does not have', async () => {
+    const { dir } = await createLocalRepository({ 'a.yaml': 'a: 1\n', 'b/c.yaml': 'c: 2\n' });
+    const provider = new LocalGitProvider({ repository: 'platform', dir });
+    const head = await provider.head();
+    await expect(
+      readBlobsByNameWithGit(dir, [
+        `${head}:b/c.yaml`,
+        `${head}:nope.yaml`,
+        `${head}:a.yaml`,
+        `${head}:b`,
+      ]),
+    ).resolves.toEqual(['c: 2\n', undefined, 'a: 1\n', undefined]);
+    await expect(readBlobsByNameWithGit(dir, ['x\ny'])).rejects.toThrow(/line break/);
   });
 });

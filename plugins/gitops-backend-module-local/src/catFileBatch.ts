@@ -12,7 +12,37 @@ export async function readBlobsWithGit(
   gitBinary = 'git',
 ): Promise<Map<string, string>> {
   const result = new Map<string, string>();
-  if (ids.length === 0) return result;
+  const objects = await catFileBatch(gitDir, ids, gitBinary);
+  objects.forEach((object, i) => {
+    if (object?.type === 'blob') result.set(ids[i], object.content.toString('utf8'));
+  });
+  return result;
+}
+
+/**
+ * The blob each name says (`<commit>:<path>` or a blob id), in the order asked; undefined where
+ * git has none. One process for many reads of small files (e.g. the change records).
+ */
+export async function readBlobsByNameWithGit(
+  gitDir: string,
+  names: readonly string[],
+  gitBinary = 'git',
+): Promise<Array<string | undefined>> {
+  return (await catFileBatch(gitDir, names, gitBinary)).map(object =>
+    object?.type === 'blob' ? object.content.toString('utf8') : undefined,
+  );
+}
+
+/** the objects `git cat-file --batch` answers for `names`, in order; undefined when missing */
+async function catFileBatch(
+  gitDir: string,
+  names: readonly string[],
+  gitBinary: string,
+): Promise<Array<{ type: string; content: Buffer } | undefined>> {
+  if (names.length === 0) return [];
+  if (names.some(name => /[\n\r]/.test(name))) {
+    throw new Error('git cat-file --batch: an object name may not contain a line break');
+  }
   const child = spawn(gitBinary, ['--git-dir', gitDir, 'cat-file', '--batch'], {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
@@ -27,22 +57,28 @@ export async function readBlobsWithGit(
     child.on('close', code => resolve(code ?? -1));
   });
   child.stdin.on('error', () => undefined);
-  child.stdin.end(`${ids.join('\n')}\n`);
+  child.stdin.end(`${names.join('\n')}\n`);
   const code = await closed;
   if (code !== 0) throw new Error(`git cat-file --batch failed (${code}): ${stderr.trim()}`);
 
+  // one answer per name, in order: `<oid> <type> <size>\n<content>\n`, or `<name> missing\n`
+  // (also `ambiguous`) without content
   const out = Buffer.concat(chunks);
+  const objects: Array<{ type: string; content: Buffer } | undefined> = [];
   let at = 0;
-  while (at < out.length) {
+  while (at < out.length && objects.length < names.length) {
     const eol = out.indexOf(0x0a, at);
     if (eol < 0) break;
     const header = out.subarray(at, eol).toString('utf8');
     at = eol + 1;
-    const [id, type, size] = header.split(' ');
-    if (type === 'missing' || size === undefined) continue;
-    const length = Number(size);
-    if (type === 'blob') result.set(id, out.subarray(at, at + length).toString('utf8'));
+    const match = header.match(/ (\w+) (\d+)$/);
+    if (!match) {
+      objects.push(undefined);
+      continue;
+    }
+    const length = Number(match[2]);
+    objects.push({ type: match[1], content: out.subarray(at, at + length) });
     at += length + 1; // content and its trailing newline
   }
-  return result;
+  return objects;
 }

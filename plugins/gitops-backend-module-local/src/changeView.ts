@@ -11,10 +11,15 @@ import {
   VALIDATION_CHECK_CONTEXT,
   type ChangeRequest,
   type CodeOwnersRule,
+  type CommitCheck,
   type OwnerDirectory,
 } from '@butler-portal/plugin-gitops-node';
 import type { ChangeMeta } from './changeMeta';
-import { readCommitChecks } from './commitStatusNotes';
+import {
+  checksOfNote,
+  readStatusNoteBlob,
+  readStatusNoteIndex,
+} from './commitStatusNotes';
 import type { ObjectStore } from './objectStore';
 import { readTextAt } from './readTree';
 import type { RefStore } from './refStore';
@@ -26,11 +31,26 @@ import { mergeTrees } from './treeMerge';
 export interface ViewContext {
   notesCommit?: string;
   codeOwners: Map<string, Promise<CodeOwnersRule[]>>;
+  /** the status notes of notesCommit, commit id → note blob id; read on first use */
+  notes?: Promise<Map<string, string>>;
 }
 
 /** how long a computed view is reused for the same refs (the catalog's answers age) */
 const VIEW_TTL_MS = 15_000;
 const VIEW_CACHE_SIZE = 20_000;
+/**
+ * What never changes for given commits is kept much longer than a view: the changed paths
+ * between a base and a head, and the checks of a note blob. A merge or a status written anywhere
+ * in the repository ends every view's inputs (target tip, notes commit), and a listing of
+ * hundreds of merged changes then recomputes each view from these instead of from the trees.
+ */
+const COMMIT_CACHE_SIZE = 20_000;
+
+/** a Map that forgets its oldest entry beyond `size` */
+function remember<T>(cache: Map<string, T>, key: string, value: T, size: number) {
+  cache.set(key, value);
+  if (cache.size > size) cache.delete(cache.keys().next().value!);
+}
 
 export interface ChangeViewsOptions {
   repository: string;
@@ -43,6 +63,10 @@ export interface ChangeViewsOptions {
 
 export class ChangeViews {
   private readonly cache = new Map<string, { view: ChangeRequest; until: number }>();
+  /** changed paths by base and head commit */
+  private readonly paths = new Map<string, Promise<string[]>>();
+  /** checks by note blob id */
+  private readonly noteChecks = new Map<string, Promise<CommitCheck[]>>();
 
   constructor(private readonly options: ChangeViewsOptions) {}
 
@@ -115,13 +139,43 @@ export class ChangeViews {
     return structuredClone(view);
   }
 
+  /** the paths changed between two commits (both fixed: the answer never changes) */
+  private changedPaths(base: string, head: string): Promise<string[]> {
+    const key = `${base}\u0000${head}`;
+    let paths = this.paths.get(key);
+    if (!paths) {
+      paths = diffPaths(this.options.objects, base, head).then(changed =>
+        changed.map(c => c.path),
+      );
+      paths.catch(() => this.paths.delete(key));
+      remember(this.paths, key, paths, COMMIT_CACHE_SIZE);
+    }
+    return paths.then(list => [...list]);
+  }
+
+  /** the checks recorded for a commit in the context's notes commit */
+  private async checksOf(head: string, ctx: ViewContext): Promise<CommitCheck[]> {
+    ctx.notes ??= readStatusNoteIndex(this.options.objects, ctx.notesCommit);
+    const blob = (await ctx.notes).get(head);
+    if (!blob) return [];
+    let checks = this.noteChecks.get(blob);
+    if (!checks) {
+      checks = readStatusNoteBlob(this.options.objects, blob).then(checksOfNote);
+      checks.catch(() => this.noteChecks.delete(blob));
+      remember(this.noteChecks, blob, checks, COMMIT_CACHE_SIZE);
+    }
+    return structuredClone(await checks);
+  }
+
   private async computeView(
     meta: ChangeMeta,
     ctx: ViewContext,
   ): Promise<ChangeRequest> {
     const { targetTip, head, base } = await this.currentSides(meta);
-    const paths = (await diffPaths(this.options.objects, base, head)).map(c => c.path);
-    const checks = await readCommitChecks(this.options.objects, ctx.notesCommit, head);
+    const [paths, checks] = await Promise.all([
+      this.changedPaths(base, head),
+      this.checksOf(head, ctx),
+    ]);
     const { state: approval, changesRequestedBy } = await evaluateApproval({
       reviews: meta.reviews,
       headSha: head,

@@ -12,16 +12,16 @@ export const COMMIT_STATUS_NOTES_REF = 'refs/notes/butler-status';
 
 const CHECK_STATES: CheckState[] = ['pending', 'success', 'failure', 'error'];
 
-interface StatusNote {
+export interface StatusNote {
   checks: Array<CommitCheck & { updatedAt: string }>;
 }
 
-async function readStatusNote(
+/** where the note of `sha` is in a notes tree: flat, or under git's two-level fan-out */
+async function findNoteBlob(
   store: ObjectStore,
-  notesCommit: string | undefined,
+  notesCommit: string,
   sha: string,
-): Promise<StatusNote> {
-  if (!notesCommit) return { checks: [] };
+): Promise<string | undefined> {
   const root = await store.readTree(notesCommit);
   let blob = root.find(e => e.path === sha && e.type === 'blob')?.oid;
   if (!blob) {
@@ -32,7 +32,38 @@ async function readStatusNote(
       )?.oid;
     }
   }
-  if (!blob) return { checks: [] };
+  return blob;
+}
+
+/**
+ * Every note of a notes commit, commit id → note blob id: one tree walk for a listing that
+ * looks up many commits (instead of one tree search each).
+ */
+export async function readStatusNoteIndex(
+  store: ObjectStore,
+  notesCommit: string | undefined,
+): Promise<Map<string, string>> {
+  const index = new Map<string, string>();
+  if (!notesCommit) return index;
+  for (const entry of await store.readTree(notesCommit)) {
+    if (entry.type === 'blob') {
+      index.set(entry.path, entry.oid);
+    } else if (entry.type === 'tree' && entry.path.length === 2) {
+      for (const inner of await store.readTree(entry.oid)) {
+        const sha = entry.path + inner.path;
+        // a flat note wins over a fanned-out one, as findNoteBlob reads them
+        if (inner.type === 'blob' && !index.has(sha)) index.set(sha, inner.oid);
+      }
+    }
+  }
+  return index;
+}
+
+/** the note in one blob; a note written by hand that is not ours counts as no checks */
+export async function readStatusNoteBlob(
+  store: ObjectStore,
+  blob: string,
+): Promise<StatusNote> {
   try {
     const note = JSON.parse(
       (await store.readBlob(blob)).toString('utf8'),
@@ -44,19 +75,33 @@ async function readStatusNote(
   }
 }
 
-/** checks recorded for `sha` in the notes commit (none when there is no note) */
-export async function readCommitChecks(
+async function readStatusNote(
   store: ObjectStore,
   notesCommit: string | undefined,
   sha: string,
-): Promise<CommitCheck[]> {
-  const note = await readStatusNote(store, notesCommit, sha);
+): Promise<StatusNote> {
+  if (!notesCommit) return { checks: [] };
+  const blob = await findNoteBlob(store, notesCommit, sha);
+  return blob ? readStatusNoteBlob(store, blob) : { checks: [] };
+}
+
+/** the checks of a note, as the GitProvider interface reports them */
+export function checksOfNote(note: StatusNote): CommitCheck[] {
   return note.checks.map(({ context, state, description, targetUrl }) => ({
     context,
     state,
     ...(description !== undefined && { description }),
     ...(targetUrl !== undefined && { targetUrl }),
   }));
+}
+
+/** checks recorded for `sha` in the notes commit (none when there is no note) */
+export async function readCommitChecks(
+  store: ObjectStore,
+  notesCommit: string | undefined,
+  sha: string,
+): Promise<CommitCheck[]> {
+  return checksOfNote(await readStatusNote(store, notesCommit, sha));
 }
 
 export function validateCheck(check: CommitCheck): CommitCheck {

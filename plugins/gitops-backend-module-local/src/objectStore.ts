@@ -43,6 +43,9 @@ export class ObjectStore {
   private readonly cache = {};
   private readonly trees = new BoundedCache<TreeItem[]>(PARSED_CACHE_SIZE);
   private readonly commits = new BoundedCache<CommitObject>(PARSED_CACHE_SIZE);
+  private readonly links = new BoundedCache<{ parents: string[]; time: number }>(
+    PARSED_CACHE_SIZE,
+  );
 
   constructor(readonly gitdir: string) {}
 
@@ -148,9 +151,66 @@ export class ObjectStore {
   }
 
   /** the best common ancestor of two commits, undefined when their histories are unrelated */
+  /** parents and committer time of a commit, from the parsed-commit cache */
+  private async commitLinks(oid: string): Promise<{ parents: string[]; time: number }> {
+    let links = this.links.get(oid);
+    if (!links) {
+      const commit = this.commits.get(oid) ?? (await this.readCommit(oid));
+      links = { parents: [...commit.parent], time: commit.committer.timestamp };
+      this.links.set(oid, links);
+    }
+    return links;
+  }
+
+  /**
+   * The best common ancestor of two commits, as `git merge-base` finds it: both sides are
+   * walked newest first and the walk stops once every commit left is below a common ancestor.
+   * It reads the commits from the parsed cache (isomorphic-git's findMergeBase re-read every
+   * commit from disk on each call: with hundreds of merges on the default branch, each open
+   * change's view walked them all again).
+   */
   async mergeBase(a: string, b: string): Promise<string | undefined> {
-    const bases = await git.findMergeBase({ ...this.base, oids: [a, b] });
-    return bases[0];
+    if (a === b) return a;
+    const ONE = 1;
+    const TWO = 2;
+    const STALE = 4;
+    const flags = new Map<string, number>();
+    // newest first; ties by insertion (a handful of commits per second at most)
+    const queue: Array<{ oid: string; time: number }> = [];
+    const push = async (oid: string, flag: number) => {
+      flags.set(oid, (flags.get(oid) ?? 0) | flag);
+      const { time } = await this.commitLinks(oid);
+      let at = queue.length;
+      while (at > 0 && queue[at - 1].time < time) at--;
+      queue.splice(at, 0, { oid, time });
+    };
+    await push(a, ONE);
+    await push(b, TWO);
+    const found: string[] = [];
+    while (queue.some(entry => !((flags.get(entry.oid) ?? 0) & STALE))) {
+      const { oid } = queue.shift()!;
+      let flag = flags.get(oid)! & (ONE | TWO | STALE);
+      if ((flag & (ONE | TWO)) === (ONE | TWO)) {
+        if (!(flag & STALE) && !found.includes(oid)) found.push(oid);
+        flag |= STALE;
+        flags.set(oid, flags.get(oid)! | STALE);
+      }
+      for (const parent of (await this.commitLinks(oid)).parents) {
+        const known = flags.get(parent) ?? 0;
+        if ((known & flag) === flag) continue;
+        await push(parent, flag);
+      }
+    }
+    // of several common ancestors (criss-cross merges) keep those no other one descends from
+    for (const candidate of found) {
+      const redundant = await Promise.all(
+        found
+          .filter(other => other !== candidate)
+          .map(other => this.isAncestor(candidate, other)),
+      );
+      if (!redundant.some(Boolean)) return candidate;
+    }
+    return found[0];
   }
 
   /** true when `ancestor` is reachable from `oid` (or equal to it) */

@@ -783,6 +783,46 @@ spec:
     expect(merged.state).toBe('merged');
   });
 
+  it('works out the views of one page only, with the same rows as the whole listing', async () => {
+    const { provider, service } = await setup();
+    const ids: string[] = [];
+    for (const name of ['one', 'two', 'three', 'four']) {
+      const change = await service.submit(
+        {
+          operation: 'create',
+          kind: 'workspaces',
+          namespace: 'team-a',
+          name,
+          resource: { ...NEW_WORKSPACE, metadata: { ...NEW_WORKSPACE.metadata, name } },
+        },
+        { actor: jane },
+      );
+      ids.push(change.id);
+    }
+    await approveAndMerge(service, ids[0]);
+    const getChange = jest.spyOn(provider, 'getChange');
+    const listChanges = jest.spyOn(provider, 'listChanges');
+    const first = await service.listChangePage({ state: 'open', limit: 2 });
+    expect(first.items.map(c => c.id)).toEqual([ids[3], ids[2]]);
+    // the records order and filter the listing; views only for the page's two rows
+    expect(listChanges).not.toHaveBeenCalled();
+    expect(getChange).toHaveBeenCalledTimes(2);
+    const second = await service.listChangePage({ state: 'open', limit: 2, cursor: first.nextCursor });
+    expect(second.items.map(c => c.id)).toEqual([ids[1]]);
+    expect(second.nextCursor).toBeUndefined();
+    // the same summaries as the listing that works out every view
+    const whole = (await service.listChanges({ state: 'open' })).map(c => c.id);
+    expect([...first.items, ...second.items].map(c => c.id)).toEqual(whole);
+    const merged = await service.listChangePage({ state: 'merged' });
+    expect(merged.items.map(c => [c.id, c.state, c.resources.map(r => r.name)])).toEqual([
+      [ids[0], 'merged', ['one']],
+    ]);
+    // with a kind filter the changed paths are needed: every view is worked out
+    listChanges.mockClear();
+    expect((await service.listChangePage({ state: 'open', kind: 'workspaces' })).items).toHaveLength(3);
+    expect(listChanges).toHaveBeenCalledTimes(1);
+  });
+
   it('lists changes by state, kind and author', async () => {
     const { service } = await setup();
     const created = await service.submit(

@@ -845,36 +845,61 @@ export class ChangeService {
       ? [this.repository(request.repository)]
       : this.repositories();
     const author = request.author?.toLowerCase();
+    const byAuthor = (c: Pick<ChangeRequest, 'author'>) =>
+      !author ||
+      [c.author.userRef, c.author.login, c.author.email, c.author.name].some(
+        v => v?.toLowerCase() === author,
+      );
+    // a row is either a change request already worked out, or the record of one whose view is
+    // worked out only if it lands on the page (a listing of hundreds of merged changes then
+    // costs their records and one page of views)
+    type Row = {
+      repository: ChangeRepository;
+      number: number;
+      updatedAt: string;
+      change?: ChangeRequest;
+    };
     const lists = await Promise.all(
-      repositories.map(async repository =>
-        (await repository.provider.listChanges({ state: request.state }))
-          .filter(
-            c =>
-              !author ||
-              [c.author.userRef, c.author.login, c.author.email, c.author.name].some(
-                v => v?.toLowerCase() === author,
-              ),
-          )
+      repositories.map(async (repository): Promise<Row[]> => {
+        const { provider } = repository;
+        if (!kind && provider.listChangeRecords) {
+          return (await provider.listChangeRecords({ state: request.state }))
+            .filter(byAuthor)
+            .map(c => ({ repository, number: c.number, updatedAt: c.updatedAt }));
+        }
+        return (await provider.listChanges({ state: request.state }))
+          .filter(byAuthor)
           .filter(
             c =>
               !kind ||
               c.paths.some(p => parseResourcePath(p, repository.layout)?.kind === kind.kind),
           )
-          .map(change => ({ repository, change })),
-      ),
+          .map(change => ({
+            repository,
+            number: change.number,
+            updatedAt: change.updatedAt,
+            change,
+          }));
+      }),
     );
     const all = lists
       .flat()
       .sort(
         (a, b) =>
-          b.change.updatedAt.localeCompare(a.change.updatedAt) ||
+          b.updatedAt.localeCompare(a.updatedAt) ||
           a.repository.id.localeCompare(b.repository.id) ||
-          b.change.number - a.change.number,
+          b.number - a.number,
       );
     const page = all.slice(offset, offset + limit);
-    const items = await mapLimited(page, LIST_CONCURRENCY, ({ repository, change }) =>
-      this.summarize(repository, change),
-    );
+    const items = (
+      await mapLimited(page, LIST_CONCURRENCY, async row => {
+        const change =
+          row.change ?? (await row.repository.provider.getChange(String(row.number)));
+        // gone, or moved to another state, between the listing and its view: left out
+        if (!change || (request.state && change.state !== request.state)) return undefined;
+        return this.summarize(row.repository, change);
+      })
+    ).filter((item): item is ChangeSummary => item !== undefined);
     return {
       items,
       ...(offset + limit < all.length && { nextCursor: encodeOffset(offset + limit) }),

@@ -104,6 +104,22 @@ export interface ChangeRequest {
   paths: string[];
 }
 
+/**
+ * A change request without what is costly to work out (changed paths, checks, approval,
+ * mergeability): enough to filter a listing by state and author and to order it, so that a page
+ * of a listing works out only its own rows.
+ */
+export type ChangeRecord = Pick<
+  ChangeRequest,
+  | 'number'
+  | 'state'
+  | 'author'
+  | 'createdAt'
+  | 'updatedAt'
+  | 'sourceBranch'
+  | 'targetBranch'
+>;
+
 export interface OpenChangeInput {
   /** branch to create, e.g. `butler/workspace/alice-dev/1a2b3c4d` */
   branch: string;
@@ -192,6 +208,12 @@ export interface GitProvider {
     input: OpenChangeFromBranchInput,
   ): Promise<ChangeRequest>;
   listChanges(filter?: ChangeFilter): Promise<ChangeRequest[]>;
+  /**
+   * The records of listChanges without their computed parts, where that is much cheaper than
+   * listChanges (the local provider works each change's view out from the repository); paged
+   * listings then call getChange for the rows of a page only.
+   */
+  listChangeRecords?(filter?: ChangeFilter): Promise<ChangeRecord[]>;
   getChange(id: string): Promise<ChangeRequest | undefined>;
   /** files of a change with both sides of each, for diffs */
   getChangeFiles(id: string): Promise<ChangedFile[]>;

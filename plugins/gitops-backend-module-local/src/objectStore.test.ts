@@ -1,0 +1,54 @@
+import { createLocalRepository } from './__testUtils__/localRepository';
+import { ObjectStore } from './objectStore';
+import { git, removeTempDirs } from './testing/gitCli';
+
+afterEach(removeTempDirs);
+
+describe('ObjectStore.mergeBase', () => {
+  it('finds the merge base git finds, also across merges and for clock ties', async () => {
+    const { dir } = await createLocalRepository({ 'README.md': 'x\n' });
+    const store = new ObjectStore(dir);
+    const root = (await git(['--git-dir', dir, 'rev-parse', 'HEAD'])).trim();
+    const tree = (await store.readCommit(root)).tree;
+    let second = 1_800_000_000;
+    const commit = (message: string, parents: string[], sameSecond = false) =>
+      store.writeCommit({
+        tree,
+        parents,
+        message,
+        author: { name: 'T', email: 't@example.com' },
+        date: new Date((sameSecond ? second : ++second) * 1000),
+      });
+    // main: root - m1 - m2 - merge(x1) - m4 ; branch x: root - x1 - x2 ; y off m1, z off m4
+    const m1 = await commit('m1', [root]);
+    const x1 = await commit('x1', [root]);
+    const m2 = await commit('m2', [m1]);
+    const m3 = await commit('merge x1', [m2, x1]);
+    const x2 = await commit('x2', [x1], true);
+    const y1 = await commit('y1', [m1], true);
+    const m4 = await commit('m4', [m3]);
+    const z1 = await commit('z1', [m4]);
+    const lone = await store.writeCommit({
+      tree,
+      parents: [],
+      message: 'unrelated',
+      author: { name: 'T', email: 't@example.com' },
+      date: new Date(++second * 1000),
+    });
+    const pairs: Array<[string, string]> = [
+      [m4, x2],
+      [x2, m4],
+      [m4, y1],
+      [z1, m4],
+      [m4, z1],
+      [y1, x2],
+      [m3, m3],
+      [z1, root],
+    ];
+    for (const [a, b] of pairs) {
+      const expected = (await git(['--git-dir', dir, 'merge-base', a, b])).trim();
+      await expect(store.mergeBase(a, b)).resolves.toBe(expected);
+    }
+    await expect(store.mergeBase(m4, lone)).resolves.toBeUndefined();
+  });
+});
