@@ -51,10 +51,28 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       'check only the files changed since <rev> (its merge base with HEAD; uncommitted and ' +
         'untracked files count) and the files that refer to them',
     )
+    .option(
+      '--source <repository=path>',
+      'Keeper: a local clone of a source repository (named by its portal repository id or git ' +
+        'URL), so that each ArtifactVersion pinning a commit in it is checked: the commit ' +
+        'exists and holds a module (*.tf), a chart whose Chart.yaml version is the record\'s, ' +
+        'or .rego files (repeatable; sources not given are not checked)',
+      collectRepeated,
+      [],
+    )
+    .option(
+      '--fetch-archives',
+      'Keeper: download each chart or bundle archive a version pins and check its sha256',
+    )
     .action(
       async (
         paths: string[],
-        options: { format: OutputFormat; changedSince?: string },
+        options: {
+          format: OutputFormat;
+          changedSince?: string;
+          source: string[];
+          fetchArchives?: boolean;
+        },
       ) => {
         exitCode = await runValidate(paths, options, io);
       },

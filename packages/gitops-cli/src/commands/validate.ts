@@ -6,6 +6,7 @@ import { gitChangesSince } from '../changes/gitChanges';
 import { selectChanged } from '../changes/selectChanged';
 import { collectYamlFiles } from '../files/collectYamlFiles';
 import { checkFiles, invalidCount, issuesOf } from '../check/checkFiles';
+import { checkKeeper } from '../check/keeperCheck';
 import { formatGithub } from '../report/formatGithub';
 import { formatHuman } from '../report/formatHuman';
 import { formatJson } from '../report/formatJson';
@@ -26,6 +27,10 @@ export interface ValidateOptions {
   format: OutputFormat;
   /** check only what changed since this revision, and what refers to it */
   changedSince?: string;
+  /** Keeper sources made reachable: `<repository id or git URL>=<local clone>` */
+  source?: string[];
+  /** fetch chart and bundle archives to check their pinned digests */
+  fetchArchives?: boolean;
 }
 
 export async function runValidate(
@@ -54,6 +59,11 @@ export async function runValidate(
     };
   }
   const report = await checkFiles(files);
+  await checkKeeper(
+    report,
+    { sources: options.source ?? [], fetchArchives: options.fetchArchives ?? false },
+    io.cwd,
+  );
   const summary: CheckSummary = {
     filesChecked: report.files.length,
     invalidFiles: invalidCount(report),

@@ -108,17 +108,23 @@ function parse(entry: { file: string; text: string }) {
 
 /**
  * Two files publishing the same version of one artifact (namespace, `spec.artifact`,
- * `spec.version`): one issue per later file, naming the first.
+ * `spec.version`) within one repository (`scope`, e.g. the checkout root): one issue per later
+ * file, naming the first.
  */
 export function duplicateVersionIssues(
-  files: readonly { file: string; text: string }[],
+  files: readonly { file: string; text: string; scope?: string }[],
 ): ValidationIssue[] {
   const first = new Map<string, string>();
   const issues: ValidationIssue[] = [];
   for (const entry of files) {
     const record = parse(entry);
     if (!record) continue;
-    const key = JSON.stringify([record.namespace, record.spec.artifact, record.spec.version]);
+    const key = JSON.stringify([
+      entry.scope ?? '',
+      record.namespace,
+      record.spec.artifact,
+      record.spec.version,
+    ]);
     const seen = first.get(key);
     if (seen === undefined) {
       first.set(key, entry.file);
