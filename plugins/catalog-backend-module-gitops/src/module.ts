@@ -21,6 +21,7 @@ import {
 } from './events/syncTriggerOfEvent';
 import { enableSqliteWriteAheadLog } from './database/sqliteWriteAheadLog';
 import { GitOpsEntityProcessor } from './processor/GitOpsEntityProcessor';
+import { CatalogArtifactVersions } from './processor/artifactDependencies';
 import { UserByEmailResolver } from './processor/UserByEmailResolver';
 import { ValidatedResources } from './processor/ValidatedResources';
 import { GitOpsEntityProvider } from './provider/GitOpsEntityProvider';
@@ -71,6 +72,8 @@ export const catalogModuleGitOps = createBackendModule({
           new GitOpsEntityProcessor({
             emailToUserRef: email => users.userRefByEmail(email),
             validated,
+            artifactVersions: new CatalogArtifactVersions({ catalog, auth })
+              .versionsOf,
           }),
         );
 

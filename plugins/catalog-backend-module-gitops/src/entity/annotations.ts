@@ -23,7 +23,19 @@ export {
 } from '@butler-portal/plugin-gitops-common';
 
 /** Annotations the module adds; dropped again when an entity is turned back into its resource. */
+/**
+ * Keeper: each `spec.dependencies` range of an Artifact resolved against the merged versions,
+ * as JSON `[{artifact, versionRange, resolved?, problem?}]` (`artifact` is `<namespace>/<name>`).
+ */
+export const ANNOTATION_RESOLVED_DEPENDENCIES =
+  'keeper.butlerlabs.dev/resolved-dependencies';
+/** Keeper: why ranges of an Artifact resolve to nothing, one line each; absent when all do. */
+export const ANNOTATION_UNRESOLVED_DEPENDENCIES =
+  'keeper.butlerlabs.dev/unresolved-dependencies';
+
 export const MODULE_ANNOTATION_PREFIXES: readonly string[] = [
+  ANNOTATION_RESOLVED_DEPENDENCIES,
+  ANNOTATION_UNRESOLVED_DEPENDENCIES,
   'backstage.io/',
   ANNOTATION_SOURCE_REPOSITORY,
   ANNOTATION_SOURCE_PATH,

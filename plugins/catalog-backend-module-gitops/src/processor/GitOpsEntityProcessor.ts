@@ -26,6 +26,11 @@ import {
   ANNOTATION_SOURCE_REPOSITORY,
 } from '../entity/annotations';
 import { formatIssues } from '../entity/resourceToEntity';
+import {
+  resolveDependencies,
+  withResolution,
+  type ServedVersionsOf,
+} from './artifactDependencies';
 import { type EmailToUserRef, entityRelations } from './entityRelations';
 import { ValidatedResources } from './ValidatedResources';
 
@@ -37,6 +42,11 @@ export interface GitOpsEntityProcessorOptions {
    * validated); these are not validated again. Default: an own, initially empty record.
    */
   validated?: ValidatedResources;
+  /**
+   * Keeper: the merged versions of an artifact (see CatalogArtifactVersions), to resolve the
+   * `spec.dependencies` ranges of Artifacts; without it they are not resolved
+   */
+  artifactVersions?: ServedVersionsOf;
 }
 
 /** Whether the entity is of one of the portal's GitOps kinds (apiVersion and kind both match). */
@@ -65,10 +75,12 @@ function sourceErrorMessage(entity: Entity, issues: string): string {
 export class GitOpsEntityProcessor implements CatalogProcessor {
   readonly #emailToUserRef: EmailToUserRef;
   readonly #validated: ValidatedResources;
+  readonly #artifactVersions?: ServedVersionsOf;
 
   constructor(options: GitOpsEntityProcessorOptions) {
     this.#emailToUserRef = options.emailToUserRef;
     this.#validated = options.validated ?? new ValidatedResources();
+    this.#artifactVersions = options.artifactVersions;
   }
 
   getProcessorName(): string {
@@ -87,6 +99,18 @@ export class GitOpsEntityProcessor implements CatalogProcessor {
           location,
           sourceErrorMessage(entity, sourceError),
         ),
+      );
+      return entity;
+    }
+    if (
+      this.#artifactVersions &&
+      entity.kind === 'Artifact' &&
+      isGitOpsEntity(entity)
+    ) {
+      // the ranges resolved now, said on the entity: the relations follow from it
+      return withResolution(
+        entity,
+        await resolveDependencies(entity, this.#artifactVersions),
       );
     }
     return entity;

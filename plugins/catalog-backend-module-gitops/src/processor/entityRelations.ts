@@ -2,7 +2,10 @@
  * The relations a GitOps entity has to the rest of the catalog:
  *
  *   owner          ownedBy / ownerOf       User or Group (default namespace `default`, kind Group)
- *   Artifact       dependsOn / dependencyOf  the Artifacts of spec.dependencies
+ *   Artifact       dependsOn / dependencyOf  the Artifacts of spec.dependencies, and the ArtifactVersion
+ *                                            each range resolves to among the merged versions (the
+ *                                            processor's resolution annotation); the reverse
+ *                                            dependencyOf is the dependency's "used by"
  *   ArtifactVersion partOf / hasPart       its Artifact (spec.artifact, same namespace)
  *   Workspace      dependsOn / dependencyOf  its WorkspaceTemplate (annotation portal.butlerlabs.dev/template,
  *                                            `<namespace>/<name>` or a bare name; or that label of older files)
@@ -30,6 +33,7 @@ import {
   workspaceTemplateRef,
 } from '@butler-portal/plugin-gitops-common';
 import { ANNOTATION_OWNER } from '../entity/annotations';
+import { resolutionOf } from './artifactDependencies';
 
 /** Finds the User entity ref of an email; undefined when no single User has it. */
 export type EmailToUserRef = (email: string) => Promise<string | undefined>;
@@ -130,6 +134,17 @@ export async function entityRelations(
   if (owner) pair(owner, RELATION_OWNED_BY, RELATION_OWNER_OF);
   for (const dependency of dependencies(entity, self)) {
     pair(dependency, RELATION_DEPENDS_ON, RELATION_DEPENDENCY_OF);
+  }
+  if (entity.kind === 'Artifact') {
+    for (const { artifact, resolved } of resolutionOf(entity)) {
+      const ref = resolved && sameKindRef('Artifact', artifact, self.namespace);
+      if (!ref) continue;
+      pair(
+        { ...ref, kind: 'ArtifactVersion', name: `${ref.name}-${resolved}` },
+        RELATION_DEPENDS_ON,
+        RELATION_DEPENDENCY_OF,
+      );
+    }
   }
   if (entity.kind === 'ArtifactVersion') {
     const artifact = sameKindRef(
