@@ -10,12 +10,16 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { butlerPermissions } from '@butler-portal/plugin-butler-common';
+import { loadKubeConfig, type KubeConfigSource } from '@butler-portal/kube-node';
 import {
   butlerInventoryServiceRef,
   readButlerConfig,
+  TenantKubeconfigReader,
 } from '@butler-portal/plugin-butler-node';
+import { registerClusterResourceType } from './access/clusterResourceType';
 import { createWorkspaceRuntime } from './cluster/createWorkspaceRuntime';
 import { createInventoryRouter } from './router/inventoryRouter';
+import { createKubeconfigRouter } from './router/kubeconfigRouter';
 import { createRouter } from './router/createRouter';
 
 export const butlerPlugin = createBackendPlugin({
@@ -32,15 +36,15 @@ export const butlerPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         userInfo: coreServices.userInfo,
+        auditor: coreServices.auditor,
         // shared with the catalog module: one watch per kind per backend
         inventory: butlerInventoryServiceRef,
       },
       async init(deps) {
-        const runtime = createWorkspaceRuntime(
-          readButlerConfig(deps.rootConfig),
-          deps.logger,
-        );
+        const butlerConfig = readButlerConfig(deps.rootConfig);
+        const runtime = createWorkspaceRuntime(butlerConfig, deps.logger);
         deps.permissionsRegistry.addPermissions(butlerPermissions);
+        registerClusterResourceType(deps.permissionsRegistry, deps.inventory);
         // not awaited: a slow or hanging cluster must not hold up the backend's start; until
         // the first list succeeds /status says "connecting"
         deps.lifecycle.addStartupHook(() => {
@@ -65,7 +69,30 @@ export const butlerPlugin = createBackendPlugin({
             userInfo: deps.userInfo,
           }),
         );
+        deps.httpRouter.use(
+          await createKubeconfigRouter({
+            inventory: deps.inventory,
+            kubeconfigs: tenantKubeconfigs(butlerConfig.managementCluster),
+            httpAuth: deps.httpAuth,
+            auth: deps.auth,
+            permissions: deps.permissions,
+            auditor: deps.auditor,
+          }),
+        );
       },
     });
   },
 });
+
+/** The reader of tenant kubeconfigs; none when the cluster's kubeconfig cannot be loaded
+ * (the runtime and the inventory already report why). */
+function tenantKubeconfigs(
+  source: KubeConfigSource | undefined,
+): TenantKubeconfigReader | undefined {
+  if (!source) return undefined;
+  try {
+    return new TenantKubeconfigReader(loadKubeConfig(source));
+  } catch {
+    return undefined;
+  }
+}

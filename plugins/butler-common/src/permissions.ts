@@ -94,6 +94,17 @@ export const butlerClusterTerminalPermissions = [
   butlerClusterTerminalWritePermission,
 ];
 
+/**
+ * Download a tenant cluster's kubeconfig (GET /api/butler/clusters/:namespace/:name/kubeconfig):
+ * the credentials of the whole cluster, so for the admins and operators of the cluster's team
+ * (and platform admins), decided per cluster; viewers are refused.
+ */
+export const butlerClusterKubeconfigPermission = createPermission({
+  name: 'butler.cluster.kubeconfig',
+  attributes: { action: 'read' },
+  resourceType: BUTLER_CLUSTER_RESOURCE_TYPE,
+});
+
 /** Every Butler runtime permission, for registration with the permission framework. */
 export const butlerPermissions = [
   butlerWorkspaceReadPermission,
@@ -101,4 +112,5 @@ export const butlerPermissions = [
   butlerClusterReadPermission,
   butlerAddonReadPermission,
   butlerTeamReadPermission,
+  butlerClusterKubeconfigPermission,
 ];

@@ -30,3 +30,5 @@ export type {
 export * from './inventory/projections';
 export { ButlerConfigError, readButlerConfig } from './config/readButlerConfig';
 export type { ButlerConfig } from './config/readButlerConfig';
+export { TenantKubeconfigReader } from './tenant/TenantKubeconfigReader';
+export type { TenantKubeconfig } from './tenant/TenantKubeconfigReader';

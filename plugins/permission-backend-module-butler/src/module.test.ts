@@ -7,6 +7,7 @@
  */
 import {
   butlerAddonReadPermission,
+  butlerClusterKubeconfigPermission,
   butlerClusterReadPermission,
   butlerPermissions,
   butlerTerminalPermissions,
@@ -41,6 +42,7 @@ import { PORTAL_RULES } from './policy/portalRules';
 import {
   CAST,
   ROLES,
+  TENANT_CLUSTERS,
   startCatalogMatrix,
   startClusterMatrix,
   type MatrixBackend,
@@ -242,6 +244,16 @@ const STOP_NINA: Record<Role, number> = {
   noTeam: 202, // the owner operates their own workspace
 };
 
+/** GET the kubeconfig of team-a/dev and team-b/b-prod: the status each role gets. */
+const KUBECONFIG: Record<Role, Record<string, number>> = {
+  platformAdmin: { 'team-a/dev': 200, 'team-b/b-prod': 200 },
+  teamAdmin: { 'team-a/dev': 200, 'team-b/b-prod': 403 },
+  operator: { 'team-a/dev': 200, 'team-b/b-prod': 403 },
+  viewer: { 'team-a/dev': 403, 'team-b/b-prod': 403 }, // reads the cluster, never its credentials
+  otherTeam: { 'team-a/dev': 403, 'team-b/b-prod': 200 },
+  noTeam: { 'team-a/dev': 403, 'team-b/b-prod': 403 },
+};
+
 const sorted = (items: Array<{ namespace: string; name: string }>) =>
   items.map(w => `${w.namespace}/${w.name}`).sort();
 
@@ -292,6 +304,7 @@ describe('permission-backend-module-butler with a management cluster', () => {
         butlerWorkspaceOperatePermission.name,
         butlerWorkspaceTerminalPermission.name,
         butlerWorkspaceTerminalWritePermission.name,
+        butlerClusterKubeconfigPermission.name,
       ].sort(),
     ).toEqual(ALL_PORTAL_PERMISSIONS.map(p => p.name).sort());
   });
@@ -360,6 +373,50 @@ describe('permission-backend-module-butler with a management cluster', () => {
         'stop bob-dev',
         bobExpected,
       ]);
+    },
+  );
+
+  it.each(ROLES)(
+    "downloads a tenant cluster's kubeconfig as %s only for the clusters of a team where admin or operator",
+    async role => {
+      for (const c of TENANT_CLUSTERS) {
+        const ref = `${c.namespace}/${c.name}`;
+        const res = await backend.api
+          .get(`/api/butler/clusters/${ref}/kubeconfig`)
+          .set(backend.as(CAST[role]))
+          .buffer(true)
+          .parse((r, done) => {
+            let text = '';
+            r.on('data', (chunk: Buffer) => (text += chunk.toString()));
+            r.on('end', () => done(null, text));
+          });
+        const expected = KUBECONFIG[role][ref];
+        expect([role, ref, res.status]).toEqual([role, ref, expected]);
+        // served: the Secret's content; refused: not a byte of it
+        expect(res.status === 200 ? res.body : 'refused').toEqual(
+          expected === 200 ? c.kubeconfig : 'refused',
+        );
+        // the page's usePermission asks with the resourceRef: the permission backend applies
+        // the condition through the butler plugin's registered resource type, same answer
+        const decided = await backend.api
+          .post('/api/permission/authorize')
+          .set(backend.as(CAST[role]))
+          .send({
+            items: [
+              {
+                id: '1',
+                permission: butlerClusterKubeconfigPermission,
+                resourceRef: ref,
+              },
+            ],
+          })
+          .expect(200);
+        expect([role, ref, decided.body.items[0].result]).toEqual([
+          role,
+          ref,
+          KUBECONFIG[role][ref] === 200 ? 'ALLOW' : 'DENY',
+        ]);
+      }
     },
   );
 

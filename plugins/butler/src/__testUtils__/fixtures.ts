@@ -147,6 +147,10 @@ export function mockClustersApi(
     listAddons: jest.fn().mockResolvedValue([]),
     listAddonDefinitions: jest.fn().mockResolvedValue([]),
     listTeams: jest.fn().mockResolvedValue(configured ? [TEAM_A] : []),
+    downloadKubeconfig: jest.fn().mockResolvedValue({
+      filename: 'team-a-dev-kubeconfig.yaml',
+      content: new Blob(['apiVersion: v1\nkind: Config\n']),
+    }),
     subscribe: jest.fn().mockReturnValue(() => {}),
   };
 }

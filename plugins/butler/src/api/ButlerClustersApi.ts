@@ -44,6 +44,14 @@ export interface ButlerClustersApi {
   listAddonDefinitions(): Promise<AddonDefinitionInfo[]>;
   listTeams(): Promise<TeamInfo[]>;
   /**
+   * A tenant cluster's kubeconfig as the backend serves it for download (its file name and
+   * content); refused unless the caller is an admin or operator of the cluster's team.
+   */
+  downloadKubeconfig(ref: {
+    namespace: string;
+    name: string;
+  }): Promise<{ filename: string; content: Blob }>;
+  /**
    * Calls `onEvent` for each change the caller may see and `onStatus` when the cluster goes
    * down or comes back, until the returned function is called. Reconnects on its own.
    */

@@ -132,6 +132,22 @@ export class ButlerClustersClient implements ButlerClustersApi {
     return (await this.#json<ItemList<TeamInfo>>('/teams')).items;
   }
 
+  async downloadKubeconfig(ref: { namespace: string; name: string }) {
+    const response = await this.#fetch(
+      `/clusters/${encodeURIComponent(ref.namespace)}/${encodeURIComponent(
+        ref.name,
+      )}/kubeconfig`,
+    );
+    if (!response.ok) throw await requestError(response);
+    const disposition = response.headers.get('content-disposition') ?? '';
+    return {
+      filename:
+        /filename="([^"]+)"/.exec(disposition)?.[1] ??
+        `${ref.name}-kubeconfig.yaml`,
+      content: await response.blob(),
+    };
+  }
+
   subscribe(handlers: {
     onEvent(event: InventoryChangeEvent): void;
     onStatus?(status: InventoryStatus): void;

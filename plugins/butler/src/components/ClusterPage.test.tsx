@@ -1,4 +1,6 @@
-import { renderInTestApp } from '@backstage/frontend-test-utils';
+import { mockApis, renderInTestApp } from '@backstage/frontend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { gitopsApiRef } from '@butler-portal/plugin-gitops-react';
 import { mockGitopsApi } from '@butler-portal/plugin-gitops-react/testUtils';
 import { fireEvent, screen, waitFor } from '@testing-library/react';
@@ -13,7 +15,12 @@ import { changedLines } from '../lib/changes';
 import { rootRouteRef } from '../routes';
 import { ClusterPage } from './ClusterPage';
 
-function renderPage(clusters = mockClustersApi(), gitops = mockGitopsApi()) {
+function renderPage(
+  clusters = mockClustersApi(),
+  gitops = mockGitopsApi(),
+  permission = mockApis.permission(),
+  path = '/butler/team-a/team-a-dev',
+) {
   gitops.getResource.mockResolvedValue(exampleFile());
   gitops.openChange.mockResolvedValue({
     id: 'platform:7',
@@ -30,9 +37,10 @@ function renderPage(clusters = mockClustersApi(), gitops = mockGitopsApi()) {
       apis: [
         [butlerClustersApiRef, clusters],
         [gitopsApiRef, gitops],
+        [permissionApiRef, permission],
       ],
       mountedRoutes: { '/butler': rootRouteRef },
-      initialRouteEntries: ['/butler/team-a/team-a-dev'],
+      initialRouteEntries: [path],
     },
   );
   return { clusters, gitops };
@@ -125,5 +133,91 @@ describe('ClusterPage', () => {
       name: 'team-a-dev',
     });
     expect(gitops.openChange.mock.calls[0][0].yaml).toBeUndefined();
+  });
+
+  it('offers the kubeconfig download to those the policy allows for this cluster, and only them', async () => {
+    const asked: unknown[] = [];
+    const clusters = mockClustersApi();
+    const createObjectURL = jest.fn(() => 'blob:kubeconfig');
+    const revokeObjectURL = jest.fn();
+    Object.assign(URL, { createObjectURL, revokeObjectURL });
+    renderPage(
+      clusters,
+      mockGitopsApi(),
+      mockApis.permission({
+        authorize: request => {
+          asked.push(request);
+          return AuthorizeResult.ALLOW;
+        },
+      }),
+    );
+    fireEvent.click(
+      await screen.findByRole(
+        'button',
+        { name: 'Download kubeconfig' },
+        // shown once the live cluster and the decision are in (a slow test machine)
+        { timeout: 10_000 },
+      ),
+    );
+    await waitFor(() => expect(revokeObjectURL).toHaveBeenCalled());
+    expect(clusters.downloadKubeconfig).toHaveBeenCalledWith({
+      namespace: 'team-a',
+      name: 'team-a-dev',
+    });
+    expect(asked).toContainEqual(
+      expect.objectContaining({
+        permission: expect.objectContaining({
+          name: 'butler.cluster.kubeconfig',
+        }),
+        resourceRef: 'team-a/team-a-dev',
+      }),
+    );
+  });
+
+  it('shows no kubeconfig button when the policy refuses it (a viewer, another team)', async () => {
+    const asked: unknown[] = [];
+    renderPage(
+      mockClustersApi(),
+      mockGitopsApi(),
+      mockApis.permission({
+        authorize: request => {
+          asked.push(request);
+          return AuthorizeResult.DENY;
+        },
+      }),
+      // another cluster: usePermission keeps decisions per resourceRef across renders
+      '/butler/team-b/team-b-dev',
+    );
+    expect(
+      await screen.findByRole('button', { name: 'Scale workers' }),
+    ).toBeInTheDocument();
+    expect(await screen.findByText('team-a-dev-worker-2')).toBeInTheDocument();
+    // the decision was asked and answered before the page is looked at
+    await waitFor(() => expect(asked.length).toBeGreaterThan(0));
+    await new Promise(r => setTimeout(r, 100));
+    expect(
+      screen.queryByRole('button', { name: 'Download kubeconfig' }),
+    ).not.toBeInTheDocument();
+  });
+
+  it('says why when the download is refused', async () => {
+    const clusters = mockClustersApi();
+    clusters.downloadKubeconfig.mockRejectedValue(
+      new Error(
+        'TenantCluster team-a/team-a-dev has no kubeconfig yet: status.kubeconfigSecretRef is not set',
+      ),
+    );
+    renderPage(clusters);
+    fireEvent.click(
+      await screen.findByRole(
+        'button',
+        { name: 'Download kubeconfig' },
+        // shown once the live cluster and the decision are in (a slow test machine)
+        { timeout: 10_000 },
+      ),
+    );
+    expect(
+      await screen.findByText(/Kubeconfig not downloaded: .*kubeconfigSecretRef is not set/),
+    ).toBeInTheDocument();
   });
 });

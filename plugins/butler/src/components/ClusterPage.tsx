@@ -14,7 +14,11 @@ import {
   StructuredMetadataTable,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
-import type { TenantClusterDetail } from '@butler-portal/plugin-butler-common';
+import { usePermission } from '@backstage/plugin-permission-react';
+import {
+  butlerClusterKubeconfigPermission,
+  type TenantClusterDetail,
+} from '@butler-portal/plugin-butler-common';
 import type { ResourceDetail } from '@butler-portal/plugin-gitops-common';
 import { ChangeLink, gitopsApiRef } from '@butler-portal/plugin-gitops-react';
 import Button from '@material-ui/core/Button';
@@ -56,6 +60,31 @@ export function ClusterPage() {
   const [action, setAction] = useState<Action>();
   const [replicas, setReplicas] = useState('');
   const [version, setVersion] = useState('');
+  // asked with the cluster: the policy decides by the user's role in the cluster's team
+  const kubeconfig = usePermission({
+    permission: butlerClusterKubeconfigPermission,
+    resourceRef: `${namespace}/${name}`,
+  });
+  const [downloadError, setDownloadError] = useState<string>();
+
+  const downloadKubeconfig = async () => {
+    setDownloadError(undefined);
+    try {
+      const { filename, content } = await api.downloadKubeconfig({
+        namespace,
+        name,
+      });
+      // the request carries the user's token, so the file is fetched here and handed over
+      const url = URL.createObjectURL(content);
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = filename;
+      a.click();
+      URL.revokeObjectURL(url);
+    } catch (e) {
+      setDownloadError((e as Error).message);
+    }
+  };
 
   const load = useCallback(async () => {
     if (data.availability?.available) {
@@ -161,7 +190,19 @@ export function ClusterPage() {
             <Button disabled={!file} onClick={() => open('delete')}>
               Delete
             </Button>{' '}
+            {kubeconfig.allowed && live && (
+              <>
+                <Button variant="outlined" onClick={downloadKubeconfig}>
+                  Download kubeconfig
+                </Button>{' '}
+              </>
+            )}
             <Link to="..">All clusters</Link>
+            {downloadError && (
+              <Typography variant="body2" color="error">
+                Kubeconfig not downloaded: {downloadError}
+              </Typography>
+            )}
             {!file && fileError && (
               <Typography variant="body2">
                 No file in Git for this cluster ({fileError}): changes go

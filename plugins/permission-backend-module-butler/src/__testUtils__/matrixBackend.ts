@@ -24,14 +24,18 @@ import {
   startKubeTestApiServer,
   type KubeTestApiServerHandle,
 } from '@butler-portal/kube-test-apiserver';
+// the matrix asserts decisions through the real butler plugin's routes (test code only)
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import butlerPlugin from '@butler-portal/plugin-butler-backend';
 import {
   INVENTORY_CRDS,
   butlerClient,
   team,
+  tenantCluster,
   user,
   type ButlerTestObject,
 } from '@butler-portal/plugin-butler-node/testUtils';
+import { CoreV1Api } from '@kubernetes/client-node';
 import permissionPlugin from '@backstage/plugin-permission-backend';
 import request from 'supertest';
 import { permissionModuleButlerPolicy } from '../module';
@@ -68,6 +72,32 @@ export function workspace(
   };
 }
 
+/** A TenantCluster whose kubeconfig Secret `<name>-kubeconfig` is in its tenant namespace. */
+function clusterWithKubeconfig(
+  namespace: string,
+  name: string,
+  teamName: string,
+): ButlerTestObject {
+  const cluster = tenantCluster(namespace, name, { team: teamName });
+  return {
+    ...cluster,
+    status: {
+      ...cluster.status,
+      kubeconfigSecretRef: { name: `${name}-kubeconfig` },
+    },
+  };
+}
+
+/** The tenant clusters of the seed, with the kubeconfig each Secret holds. */
+export const TENANT_CLUSTERS = [
+  { namespace: 'team-a', name: 'dev', team: 'team-a' },
+  { namespace: 'team-b', name: 'b-prod', team: 'team-b' },
+].map(c => ({
+  ...c,
+  tenantNamespace: `${c.namespace}-${c.name}`,
+  kubeconfig: `apiVersion: v1\nkind: Config\nclusters:\n  - name: ${c.name}\n    cluster: { server: 'https://${c.name}.example.com:6443' }\nusers:\n  - name: admin\n    user: { token: token-of-${c.name} }\ncontexts:\n  - name: ${c.name}\n    context: { cluster: ${c.name}, user: admin }\ncurrent-context: ${c.name}\n`,
+}));
+
 /** Team a (admin alice, operator oscar, viewer vera), team b (bob), root, nina with no team. */
 export function clusterSeed(): ButlerTestObject[] {
   return [
@@ -95,6 +125,9 @@ export function clusterSeed(): ButlerTestObject[] {
     // nina has no team but owns a workspace in team-a's namespace: the owner rule alone
     workspace('team-a', 'nina-dev', 'NINA@example.com'),
     workspace('team-b', 'bob-dev', 'bob@example.com'),
+    ...TENANT_CLUSTERS.map(c =>
+      clusterWithKubeconfig(c.namespace, c.name, c.team),
+    ),
   ];
 }
 
@@ -200,10 +233,25 @@ export async function startClusterMatrix(
 ): Promise<MatrixBackend & { kube: KubeTestApiServerHandle }> {
   const kube = await startKubeTestApiServer({
     crds: loadButlerCrds([...INVENTORY_CRDS, WORKSPACE_CRD]),
-    namespaces: ['default', 'team-a', 'team-b'],
+    namespaces: [
+      'default',
+      'team-a',
+      'team-b',
+      ...TENANT_CLUSTERS.map(c => c.tenantNamespace),
+    ],
   });
   const client = butlerClient(kube.kubeconfig);
   for (const object of clusterSeed()) await client.create(object);
+  const core = kube.kubeconfig.makeApiClient(CoreV1Api);
+  for (const c of TENANT_CLUSTERS) {
+    await core.createNamespacedSecret({
+      namespace: c.tenantNamespace,
+      body: {
+        metadata: { name: `${c.name}-kubeconfig` },
+        data: { value: Buffer.from(c.kubeconfig).toString('base64') },
+      },
+    });
+  }
   const dir = createMockDirectory({
     content: { 'kubeconfig.yaml': kube.kubeconfigYaml },
   });

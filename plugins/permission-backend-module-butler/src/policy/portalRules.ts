@@ -14,6 +14,7 @@
  */
 import {
   butlerAddonReadPermission,
+  butlerClusterKubeconfigPermission,
   butlerClusterReadPermission,
   butlerClusterTerminalPermission,
   butlerClusterTerminalWritePermission,
@@ -76,6 +77,11 @@ export const PORTAL_RULES: ReadonlyMap<string, PortalRule> = new Map<
   ],
   [
     butlerClusterTerminalWritePermission.name,
+    { kind: 'cluster', roles: WRITERS, read: false },
+  ],
+  // a tenant cluster's kubeconfig: the whole cluster's credentials, its team's admins and operators
+  [
+    butlerClusterKubeconfigPermission.name,
     { kind: 'cluster', roles: WRITERS, read: false },
   ],
   [butlerClusterReadPermission.name, { kind: 'read' }],

@@ -1,0 +1,253 @@
+/*
+ * The kubeconfig download over HTTP, in front of a real inventory and a test API server holding
+ * the TenantClusters and their kubeconfig Secrets. The permission decisions here are the shapes
+ * the Butler policy answers (ALLOW, DENY, a condition on the cluster's team); the decisions
+ * per role come from the real policy in permission-backend-module-butler's matrix test.
+ */
+import {
+  mockCredentials,
+  mockErrorHandler,
+  mockServices,
+} from '@backstage/backend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  loadButlerCrds,
+  startKubeTestApiServer,
+  type KubeTestApiServerHandle,
+} from '@butler-portal/kube-test-apiserver';
+import { butlerClusterConditions } from '@butler-portal/plugin-butler-common';
+import {
+  ClusterInventory,
+  TenantKubeconfigReader,
+} from '@butler-portal/plugin-butler-node';
+import {
+  butlerClient,
+  INVENTORY_CRDS,
+  twoTeams,
+} from '@butler-portal/plugin-butler-node/testUtils';
+import { CoreV1Api } from '@kubernetes/client-node';
+import express from 'express';
+import request from 'supertest';
+import { createKubeconfigRouter } from './kubeconfigRouter';
+
+jest.setTimeout(60_000);
+
+const ALICE = 'user:default/alice'; // team-a
+const BOB = 'user:default/bob'; // team-b
+const ROOT = 'user:default/root'; // platform admin
+const NOBODY = 'user:default/guest';
+
+// what the download must carry and no log or audit record may
+const TOKEN = 'tenant-token-7f3a9c';
+const TENANT_KUBECONFIG = `apiVersion: v1
+kind: Config
+clusters:
+  - name: a-dev
+    cluster:
+      server: https://a-dev.team-a.k8s.example.com:6443
+users:
+  - name: admin
+    user:
+      token: ${TOKEN}
+contexts:
+  - name: a-dev
+    context: { cluster: a-dev, user: admin }
+current-context: a-dev
+`;
+
+const as = (ref: string) => ({
+  Authorization: mockCredentials.user.header(ref),
+});
+
+describe('GET /clusters/:namespace/:name/kubeconfig', () => {
+  let server: KubeTestApiServerHandle;
+  let inventory: ClusterInventory;
+  let app: express.Express;
+  const auditor = mockServices.auditor.mock();
+  const audit = { success: jest.fn(), fail: jest.fn() };
+
+  beforeAll(async () => {
+    server = await startKubeTestApiServer({
+      crds: loadButlerCrds(INVENTORY_CRDS),
+      namespaces: ['default', 'team-a', 'team-b', 'team-a-a-dev'],
+    });
+    const client = butlerClient(server.kubeconfig);
+    for (const object of twoTeams()) await client.create(object);
+    for (const [ns, name] of [
+      ['team-a', 'a-dev'],
+      ['team-b', 'b-dev'],
+    ]) {
+      await client.setStatus(
+        'TenantCluster',
+        name,
+        {
+          kubeconfigSecretRef: { name: `${name}-kubeconfig` },
+        },
+        ns,
+      );
+    }
+    // a-dev's Secret where the controller keeps it (status.tenantNamespace); b-dev's is missing
+    await server.kubeconfig.makeApiClient(CoreV1Api).createNamespacedSecret({
+      namespace: 'team-a-a-dev',
+      body: {
+        metadata: { name: 'a-dev-kubeconfig' },
+        data: { value: Buffer.from(TENANT_KUBECONFIG).toString('base64') },
+      },
+    });
+    inventory = new ClusterInventory({
+      kubeConfig: server.kubeconfig,
+      backoffMs: 20,
+    });
+    await inventory.start();
+
+    auditor.createEvent.mockImplementation(async () => audit as any);
+    const permissions = mockServices.permissions.mock({
+      authorizeConditional: async (requests, { credentials }) => {
+        const ref = (credentials.principal as { userEntityRef: string })
+          .userEntityRef;
+        const teams: Record<string, string[]> = {
+          [ALICE]: ['team-a'],
+          [BOB]: ['team-b'],
+        };
+        return requests.map(r => {
+          if (ref === ROOT) return { result: AuthorizeResult.ALLOW };
+          if (!teams[ref]) return { result: AuthorizeResult.DENY };
+          return {
+            result: AuthorizeResult.CONDITIONAL,
+            pluginId: 'butler',
+            resourceType: r.permission.resourceType,
+            conditions: butlerClusterConditions.isTeamMember({
+              teams: teams[ref],
+            }),
+          };
+        }) as any;
+      },
+    });
+    app = express();
+    app.use(
+      await createKubeconfigRouter({
+        inventory,
+        kubeconfigs: new TenantKubeconfigReader(server.kubeconfig),
+        httpAuth: mockServices.httpAuth({
+          defaultCredentials: mockCredentials.none(),
+        }),
+        auth: mockServices.auth(),
+        permissions,
+        auditor,
+      }),
+    );
+    app.use(mockErrorHandler());
+  });
+  afterAll(async () => {
+    await inventory.stop();
+    await server.stop();
+  });
+  beforeEach(() => {
+    auditor.createEvent.mockClear();
+    audit.success.mockClear();
+    audit.fail.mockClear();
+  });
+
+  it("serves the cluster's team a download that is never cached, and audits who took which", async () => {
+    for (const who of [ALICE, ROOT]) {
+      const res = await request(app)
+        .get('/clusters/team-a/a-dev/kubeconfig')
+        .set(as(who))
+        .buffer(true)
+        .parse((r, done) => {
+          let text = '';
+          r.on('data', (c: Buffer) => (text += c.toString()));
+          r.on('end', () => done(null, text));
+        })
+        .expect(200);
+      expect(res.body).toBe(TENANT_KUBECONFIG);
+      expect(res.headers['content-disposition']).toBe(
+        'attachment; filename="a-dev-kubeconfig.yaml"',
+      );
+      expect(res.headers['cache-control']).toBe('no-store');
+      expect(res.headers['content-type']).toMatch(/^application\/yaml/);
+    }
+    expect(auditor.createEvent.mock.calls.map(([e]) => e.meta)).toEqual([
+      { actor: ALICE, cluster: 'team-a/a-dev' },
+      { actor: ROOT, cluster: 'team-a/a-dev' },
+    ]);
+    expect(auditor.createEvent.mock.calls[0][0]).toMatchObject({
+      eventId: 'kubeconfig-download',
+      severityLevel: 'high',
+    });
+    expect(audit.success.mock.calls.map(([o]) => o.meta)).toEqual([
+      {
+        actor: ALICE,
+        cluster: 'team-a/a-dev',
+        team: 'team-a',
+        secret: 'team-a-a-dev/a-dev-kubeconfig',
+      },
+      {
+        actor: ROOT,
+        cluster: 'team-a/a-dev',
+        team: 'team-a',
+        secret: 'team-a-a-dev/a-dev-kubeconfig',
+      },
+    ]);
+    // the content is in no audit record
+    expect(
+      JSON.stringify([
+        auditor.createEvent.mock.calls.map(([e]) => e.meta),
+        audit.success.mock.calls,
+      ]),
+    ).not.toContain(TOKEN);
+  });
+
+  it("refuses another team's member and a user without a team (403), and audits the refusal", async () => {
+    for (const who of [BOB, NOBODY]) {
+      const res = await request(app)
+        .get('/clusters/team-a/a-dev/kubeconfig')
+        .set(as(who))
+        .expect(403);
+      expect(res.body.error.message).toBe(
+        `${who} is not allowed butler.cluster.kubeconfig on TenantCluster team-a/a-dev`,
+      );
+      expect(res.text).not.toContain(TOKEN);
+    }
+    expect(audit.success).not.toHaveBeenCalled();
+    expect(audit.fail.mock.calls.map(([o]) => [o.meta, o.error.name])).toEqual(
+      [
+        [{ actor: BOB, cluster: 'team-a/a-dev' }, 'NotAllowedError'],
+        [{ actor: NOBODY, cluster: 'team-a/a-dev' }, 'NotAllowedError'],
+      ],
+    );
+  });
+
+  it('answers 404 for an unknown cluster, 401 without a session, 400 for a bad name', async () => {
+    const missing = await request(app)
+      .get('/clusters/team-a/nope/kubeconfig')
+      .set(as(ALICE))
+      .expect(404);
+    expect(missing.body.error.message).toBe('no TenantCluster team-a/nope');
+    await request(app).get('/clusters/team-a/a-dev/kubeconfig').expect(401);
+    const bad = await request(app)
+      .get('/clusters/team-a/A_DEV/kubeconfig')
+      .set(as(ALICE))
+      .expect(400);
+    expect(bad.body.error.message).toMatch(/^name "A_DEV"/);
+    expect(auditor.createEvent).not.toHaveBeenCalled();
+  });
+
+  it('names the missing Secret, or the missing status field, in a clear error', async () => {
+    const noSecret = await request(app)
+      .get('/clusters/team-b/b-dev/kubeconfig')
+      .set(as(BOB))
+      .expect(503);
+    expect(noSecret.body.error.message).toBe(
+      'TenantCluster team-b/b-dev: the kubeconfig Secret team-b-b-dev/b-dev-kubeconfig (status.kubeconfigSecretRef) does not exist on the management cluster',
+    );
+    const noRef = await request(app)
+      .get('/clusters/team-a/a-prod/kubeconfig')
+      .set(as(ALICE))
+      .expect(503);
+    expect(noRef.body.error.message).toBe(
+      'TenantCluster team-a/a-prod has no kubeconfig yet: status.kubeconfigSecretRef is not set (the cluster is still being provisioned?)',
+    );
+    expect(audit.fail).toHaveBeenCalledTimes(2);
+  });
+});
