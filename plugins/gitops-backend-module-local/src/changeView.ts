@@ -67,6 +67,8 @@ export class ChangeViews {
   private readonly paths = new Map<string, Promise<string[]>>();
   /** checks by note blob id */
   private readonly noteChecks = new Map<string, Promise<CommitCheck[]>>();
+  /** the index of the latest notes commit (a page of views is one getChange per row) */
+  private notesIndex?: { commit?: string; index: Promise<Map<string, string>> };
 
   constructor(private readonly options: ChangeViewsOptions) {}
 
@@ -155,7 +157,12 @@ export class ChangeViews {
 
   /** the checks recorded for a commit in the context's notes commit */
   private async checksOf(head: string, ctx: ViewContext): Promise<CommitCheck[]> {
-    ctx.notes ??= readStatusNoteIndex(this.options.objects, ctx.notesCommit);
+    if (!this.notesIndex || this.notesIndex.commit !== ctx.notesCommit) {
+      const index = readStatusNoteIndex(this.options.objects, ctx.notesCommit);
+      index.catch(() => (this.notesIndex = undefined));
+      this.notesIndex = { commit: ctx.notesCommit, index };
+    }
+    ctx.notes ??= this.notesIndex!.index;
     const blob = (await ctx.notes).get(head);
     if (!blob) return [];
     let checks = this.noteChecks.get(blob);

@@ -37,6 +37,29 @@ async function repo() {
 }
 
 describe('RefStore', () => {
+  it('sees packed-refs another writer (git, another store) replaced since it last parsed them', async () => {
+    const { dir, commits } = await repo();
+    const [one, two, three] = commits;
+    const store = new RefStore(dir);
+    const other = new RefStore(dir);
+    await git(['--git-dir', dir, 'update-ref', 'refs/heads/main', one]);
+    await git(['--git-dir', dir, 'pack-refs', '--all']);
+    expect(await store.read('refs/heads/main')).toBe(one);
+    expect(await store.read('refs/heads/main')).toBe(one);
+    await git(['--git-dir', dir, 'update-ref', 'refs/heads/main', two]);
+    await git(['--git-dir', dir, 'pack-refs', '--all']);
+    expect(await store.read('refs/heads/main')).toBe(two);
+    await other.transaction([
+      { ref: 'refs/heads/main', expect: two, value: three },
+      { ref: 'refs/heads/topic', expect: null, value: one },
+    ]);
+    expect(await store.read('refs/heads/main')).toBe(three);
+    expect([...(await store.list('refs/heads/'))].sort()).toEqual([
+      ['refs/heads/main', three],
+      ['refs/heads/topic', one],
+    ]);
+  });
+
   it('writes refs git reads, and reads refs git writes (loose and packed)', async () => {
     const { dir, commits } = await repo();
     const store = new RefStore(dir);

@@ -95,6 +95,9 @@ function formatPacked(packed: PackedRefs): string {
 }
 
 export class RefStore {
+  /** the last packed-refs parsed, and the file identity it was parsed from */
+  private packedCache?: { stamp: string; packed: PackedRefs };
+
   constructor(
     private readonly gitdir: string,
     private readonly lockOptions: LockOptions = {},
@@ -107,7 +110,7 @@ export class RefStore {
       if (loose.startsWith('ref: ')) return this.read(loose.slice(5).trim());
       return loose;
     }
-    return (await this.readPacked()).entries.get(ref)?.oid;
+    return (await this.readPackedShared()).entries.get(ref)?.oid;
   }
 
   /** target of a symbolic ref such as HEAD, undefined when it is not symbolic */
@@ -119,7 +122,7 @@ export class RefStore {
   /** every ref whose name starts with `prefix` (e.g. `refs/changes/`), loose values winning */
   async list(prefix: string): Promise<Map<string, string>> {
     const result = new Map<string, string>();
-    for (const [name, entry] of (await this.readPacked()).entries) {
+    for (const [name, entry] of (await this.readPackedShared()).entries) {
       if (name.startsWith(prefix)) result.set(name, entry.oid);
     }
     const dirPrefix = prefix.slice(0, prefix.lastIndexOf('/') + 1);
@@ -271,6 +274,31 @@ export class RefStore {
         return undefined;
       throw e;
     }
+  }
+
+  /**
+   * packed-refs for reading only, parsed again only when the file changed: every writer (this
+   * store, git) replaces it by renaming a new file into place, so its inode, size and mtime say
+   * whether it is the one parsed last (git validates its packed-refs cache the same way). With
+   * thousands of change refs, parsing it on every ref read made each change view cost
+   * milliseconds.
+   */
+  private async readPackedShared(): Promise<PackedRefs> {
+    let stat: fs.BigIntStats;
+    try {
+      stat = await fs.promises.stat(this.abs('packed-refs'), { bigint: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+        return { traits: DEFAULT_TRAITS, entries: new Map() };
+      }
+      throw e;
+    }
+    const stamp = `${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}`;
+    if (this.packedCache?.stamp === stamp) return this.packedCache.packed;
+    // read after the stat: at worst newer than the stamp says, and parsed again next time
+    const packed = await this.readPacked();
+    this.packedCache = { stamp, packed };
+    return packed;
   }
 
   private async readPacked(): Promise<PackedRefs> {
