@@ -7,6 +7,8 @@ import { createApiRef } from '@backstage/frontend-plugin-api';
 import type {
   ChangeDetail,
   ChangeListFilter,
+  ChangePage,
+  ChangePageRequest,
   ChangeSummary,
   OpenChangeFromBranchRequest,
   OpenChangeRequest,
@@ -55,6 +57,11 @@ export interface GitopsApi {
     request: OpenChangeFromBranchRequest,
   ): Promise<OpenedChange>;
   listChanges(filter?: ChangeListFilter): Promise<ChangeSummary[]>;
+  /**
+   * One page of changes, newest first (`GET /changes` as it is): lists show the first page
+   * without waiting for the rest. Optional so that test doubles may offer listChanges only.
+   */
+  listChangePage?(request: ChangePageRequest): Promise<ChangePage>;
   getChange(id: string): Promise<ChangeDetail>;
   review(id: string, request: ReviewRequest): Promise<Review>;
   merge(id: string): Promise<ChangeSummary>;

@@ -11,6 +11,8 @@ import { gitopsRequestError } from './requestError';
 import type {
   ChangeDetail,
   ChangeListFilter,
+  ChangePage,
+  ChangePageRequest,
   ChangeSummary,
   OpenChangeFromBranchRequest,
   OpenChangeRequest,
@@ -142,6 +144,13 @@ export class GitopsClient implements GitopsApi {
       cursor = body.nextCursor;
     } while (cursor);
     return items;
+  }
+
+  async listChangePage(request: ChangePageRequest): Promise<ChangePage> {
+    const { limit, ...filter } = request;
+    return this.request(
+      `/changes${query({ ...filter, ...(limit !== undefined && { limit: String(limit) }) })}`,
+    );
   }
 
   async getChange(id: string): Promise<ChangeDetail> {

@@ -195,4 +195,38 @@ describe('ChangeList', () => {
     expect(api.getSyncStatus).not.toHaveBeenCalled();
     expect(screen.queryByText('Sync')).not.toBeInTheDocument();
   });
+
+  it('shows the first page at once and the next one on "Show more"', async () => {
+    const api = mockGitopsApi();
+    const listChangePage = jest
+      .fn()
+      .mockResolvedValueOnce({
+        items: [aChange({ id: 'platform:2', number: 2, title: 'First page row' })],
+        nextCursor: 'next-1',
+      })
+      .mockResolvedValueOnce({
+        items: [aChange({ id: 'platform:1', number: 1, title: 'Second page row' })],
+      });
+    api.listChangePage = listChangePage;
+    await renderInTestApp(<ChangeList filter={{ state: 'open' }} />, {
+      apis: [[gitopsApiRef, api]],
+      mountedRoutes,
+    });
+    expect(await screen.findByText('First page row')).toBeInTheDocument();
+    expect(screen.queryByText('Second page row')).not.toBeInTheDocument();
+    expect(api.listChanges).not.toHaveBeenCalled();
+
+    fireEvent.click(screen.getByRole('button', { name: 'Show more' }));
+    expect(await screen.findByText('Second page row')).toBeInTheDocument();
+    expect(screen.getByText('First page row')).toBeInTheDocument();
+    expect(listChangePage).toHaveBeenLastCalledWith({
+      state: 'open',
+      kind: undefined,
+      author: undefined,
+      repository: undefined,
+      cursor: 'next-1',
+    });
+    // the last page: nothing more to show
+    expect(screen.queryByRole('button', { name: 'Show more' })).not.toBeInTheDocument();
+  });
 });

@@ -10,9 +10,10 @@ import {
 import { useApi } from '@backstage/frontend-plugin-api';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
-import type { ReactNode } from 'react';
+import { type ReactNode, useEffect, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import type { ChangeSummary } from '@butler-portal/plugin-gitops-common';
 import {
   ChangeListFilter,
   gitopsApiRef,
@@ -39,10 +40,45 @@ export function ChangeList(props: ChangeListProps) {
   const { filter, title, emptyContent, dense, hideState } = props;
   const gitopsApi = useApi(gitopsApiRef);
   const { state, kind, author, repository } = filter;
-  const { value, loading, error, retry } = useAsyncRetry(
-    () => gitopsApi.listChanges({ state, kind, author, repository }),
-    [gitopsApi, state, kind, author, repository],
-  );
+  // the first page shows as soon as it arrives (hundreds of merged changes are several pages);
+  // "Show more" fetches the next one
+  const first = useAsyncRetry(async () => {
+    if (!gitopsApi.listChangePage) {
+      return { items: await gitopsApi.listChanges({ state, kind, author, repository }) };
+    }
+    return gitopsApi.listChangePage({ state, kind, author, repository });
+  }, [gitopsApi, state, kind, author, repository]);
+  const [more, setMore] = useState<{ items: ChangeSummary[]; nextCursor?: string }>();
+  const [moreState, setMoreState] = useState<{ loading: boolean; error?: Error }>({
+    loading: false,
+  });
+  useEffect(() => {
+    setMore(undefined);
+    setMoreState({ loading: false });
+  }, [first.value]);
+  const { loading, error, retry } = first;
+  const value = first.value && [...first.value.items, ...(more?.items ?? [])];
+  const nextCursor = more ? more.nextCursor : first.value?.nextCursor;
+  const showMore = async () => {
+    if (!nextCursor || !gitopsApi.listChangePage) return;
+    setMoreState({ loading: true });
+    try {
+      const page = await gitopsApi.listChangePage({
+        state,
+        kind,
+        author,
+        repository,
+        cursor: nextCursor,
+      });
+      setMore(previous => ({
+        items: [...(previous?.items ?? []), ...page.items],
+        nextCursor: page.nextCursor,
+      }));
+      setMoreState({ loading: false });
+    } catch (e) {
+      setMoreState({ loading: false, error: e as Error });
+    }
+  };
   // only merged changes have a sync state; an error here leaves the column out, not the list
   const showsMerged = state === undefined || state === 'merged';
   const sync = useAsync(
@@ -80,12 +116,32 @@ export function ChangeList(props: ChangeListProps) {
     );
   }
   return (
-    <ChangeTable
-      changes={value}
-      title={title}
-      dense={dense}
-      hideState={hideState}
-      syncTargets={sync.value ?? undefined}
-    />
+    <>
+      <ChangeTable
+        changes={value}
+        title={title}
+        dense={dense}
+        hideState={hideState}
+        syncTargets={sync.value ?? undefined}
+      />
+      {moreState.error && (
+        <ResponseErrorPanel
+          title={`Could not load more change requests: ${moreState.error.message}`}
+          error={moreState.error}
+        />
+      )}
+      {nextCursor && (
+        <Box mt={2}>
+          <Button
+            variant="outlined"
+            color="primary"
+            onClick={showMore}
+            disabled={moreState.loading}
+          >
+            {moreState.loading ? 'Loading…' : 'Show more'}
+          </Button>
+        </Box>
+      )}
+    </>
   );
 }
