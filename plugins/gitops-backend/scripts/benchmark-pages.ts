@@ -3,7 +3,8 @@
  * merged and 50 open change requests. Prints the first-page latency of what each page asks for,
  * cold (a fresh provider and services on the same repository, as after a backend start) and warm:
  *
- *   - the Changes page's tabs: GET /changes?state=merged and ?state=open (first page)
+ *   - the Changes page's tabs: GET /changes?state=merged and ?state=open (first page of 50, as
+ *     the page asks)
  *   - GET /resources?kind=Workspace&owner=<email> (first page), and a page without the owner
  *   - My workspaces: its three requests together (mine, open Workspace changes) as the page
  *     sends them in parallel
@@ -101,8 +102,9 @@ async function main() {
 
   const me = owner(7);
   const measure = async (label: string, s: ReturnType<typeof services>) => {
-    const merged = await timed(() => s.changes.listChangePage({ state: 'merged' }));
-    const open = await timed(() => s.changes.listChangePage({ state: 'open' }));
+    // the Changes page asks for 50 rows a page (ChangeList)
+    const merged = await timed(() => s.changes.listChangePage({ state: 'merged', limit: 50 }));
+    const open = await timed(() => s.changes.listChangePage({ state: 'open', limit: 50 }));
     const mine = await timed(() => s.resources.list({ kind: 'Workspace', owner: me }));
     const page = await timed(() => s.resources.list({ kind: 'Workspace', limit: 100 }));
     const myWorkspaces = await timed(() =>

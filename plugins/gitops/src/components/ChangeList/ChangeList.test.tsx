@@ -224,6 +224,7 @@ describe('ChangeList', () => {
       kind: undefined,
       author: undefined,
       repository: undefined,
+      limit: 50,
       cursor: 'next-1',
     });
     // the last page: nothing more to show

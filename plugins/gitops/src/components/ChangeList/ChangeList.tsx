@@ -30,6 +30,8 @@ export interface ChangeListProps {
   hideState?: boolean;
 }
 
+const PAGE_SIZE = 50;
+
 const EMPTY_TITLES: Record<string, string> = {
   open: 'No open change requests',
   merged: 'No merged change requests',
@@ -41,12 +43,14 @@ export function ChangeList(props: ChangeListProps) {
   const gitopsApi = useApi(gitopsApiRef);
   const { state, kind, author, repository } = filter;
   // the first page shows as soon as it arrives (hundreds of merged changes are several pages);
-  // "Show more" fetches the next one
+  // "Show more" fetches the next one. 50 rows: the table shows 20 a page, and each row of a
+  // page is worked out by the backend (its view) before the page answers
+  const limit = PAGE_SIZE;
   const first = useAsyncRetry(async () => {
     if (!gitopsApi.listChangePage) {
       return { items: await gitopsApi.listChanges({ state, kind, author, repository }) };
     }
-    return gitopsApi.listChangePage({ state, kind, author, repository });
+    return gitopsApi.listChangePage({ state, kind, author, repository, limit });
   }, [gitopsApi, state, kind, author, repository]);
   const [more, setMore] = useState<{ items: ChangeSummary[]; nextCursor?: string }>();
   const [moreState, setMoreState] = useState<{ loading: boolean; error?: Error }>({
@@ -68,6 +72,7 @@ export function ChangeList(props: ChangeListProps) {
         kind,
         author,
         repository,
+        limit,
         cursor: nextCursor,
       });
       setMore(previous => ({
