@@ -102,7 +102,8 @@ describe('pods/exec over WebSocket', () => {
     await e.socket;
     e.stdin.write('echo hello > greeting.txt; cat greeting.txt; pwd\n');
     await waitFor('the output', () => e.out().includes('hello') || undefined);
-    e.stdin.write('exit 3\n');
+    // Enter from a browser terminal is a carriage return: the tty makes it a newline
+    e.stdin.write('exit 3\r');
     const status = await e.status;
     expect(status).toMatchObject({
       status: 'Failure',

@@ -212,7 +212,13 @@ export class ExecServer {
       const payload = buf.subarray(1);
       if (channel === STDIN && flag('stdin')) {
         received.push(Buffer.from(payload));
-        child.stdin!.write(payload);
+        // a terminal's Enter is a carriage return, which a tty's line discipline hands to the
+        // program as a newline (ICRNL); there is no tty here, so that part is done by hand
+        child.stdin!.write(
+          tty
+            ? Buffer.from(payload.map(b => (b === 0x0d ? 0x0a : b)))
+            : payload,
+        );
       } else if (channel === RESIZE) {
         try {
           record.resizes.push(JSON.parse(payload.toString('utf8')));
