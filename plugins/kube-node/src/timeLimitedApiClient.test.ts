@@ -1,5 +1,8 @@
+import http from 'http';
+import type { AddressInfo } from 'net';
 import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import {
+  kubeConfigFor,
   KubeTestApiServerHandle,
   loadButlerCrds,
   startKubeTestApiServer,
@@ -47,6 +50,37 @@ describe('makeTimeLimitedApiClient', () => {
     );
     // the hang lasts until the server stops: only the time limit ends the call
     expect(failure).toMatchObject({ timedOut: true });
+  });
+
+  it('reuses one connection for successive requests (client-node opens one per request)', async () => {
+    let connections = 0;
+    const plain = http.createServer((_req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(
+        JSON.stringify({
+          apiVersion: 'butler.butlerlabs.dev/v1alpha1',
+          kind: 'WorkspaceList',
+          items: [],
+        }),
+      );
+    });
+    plain.on('connection', () => connections++);
+    await new Promise<void>(resolve => plain.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = plain.address() as AddressInfo;
+      const api = makeTimeLimitedApiClient(
+        kubeConfigFor(`http://127.0.0.1:${port}`),
+        CustomObjectsApi,
+        5_000,
+      );
+      for (let i = 0; i < 5; i++) {
+        await api.listNamespacedCustomObject(WORKSPACES);
+      }
+      expect(connections).toBe(1);
+    } finally {
+      plain.closeAllConnections();
+      await new Promise(resolve => plain.close(resolve));
+    }
   });
 
   it('refuses a kubeconfig without a current cluster', () => {
