@@ -668,7 +668,7 @@ export class ResourceHandler {
   /** For namespaced resources the namespace must exist (404 like the apiserver otherwise). */
   private requireNamespace(req: ResourceRequest): void {
     if (!req.type.namespaced) return;
-    if (!this.store.get(storageKey(NAMESPACE), '', req.namespace!)) {
+    if (!this.store.has(storageKey(NAMESPACE), '', req.namespace!)) {
       throw notFound('', 'namespaces', req.namespace!);
     }
   }

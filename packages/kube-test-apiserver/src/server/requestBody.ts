@@ -34,6 +34,15 @@ export function parseBody(text: string, contentType: string): unknown {
   if (text.trim() === '') throw badRequest('the request body is empty');
   const yaml = contentType.includes('yaml');
   try {
+    // clients (client-node, kubectl) send apply configurations as JSON even under the YAML
+    // media type; JSON is YAML, and JSON.parse reads it in a fraction of the YAML parser's time
+    if (yaml && /^\s*\{/.test(text)) {
+      try {
+        return JSON.parse(text);
+      } catch {
+        // not JSON after all: the YAML parser decides
+      }
+    }
     return yaml ? YAML.parse(text) : JSON.parse(text);
   } catch (e) {
     throw badRequest(

@@ -62,6 +62,13 @@ export class ObjectStore {
     return found ? structuredClone(found) : undefined;
   }
 
+  /** Whether the object exists (without the copy get() makes) */
+  has(resource: string, namespace: string, name: string): boolean {
+    return (
+      this.collections.get(resource)?.has(objectKey(namespace, name)) ?? false
+    );
+  }
+
   /** Objects of a resource, in one namespace or all, sorted by namespace and name. */
   list(resource: string, namespace?: string): Record<string, any>[] {
     const all = [...(this.collections.get(resource)?.values() ?? [])];
