@@ -9,6 +9,7 @@ import {
   removeTempDirs,
 } from '@butler-portal/plugin-gitops-backend-module-local/testUtils';
 import { DirectoryTarget } from '../targets/directory/DirectoryTarget';
+import { RACY_MS } from '../targets/fileStatCache';
 import type { ManagedChange, SyncTarget } from '../targets/types';
 import { Reconciler, ReconcilerOptions } from './Reconciler';
 import { DatabaseReconcilerStore } from './store/DatabaseReconcilerStore';
@@ -469,6 +470,97 @@ describe('Reconciler', () => {
     expect(checked.healed.map(ref => ref.name)).toEqual(['ws-7']);
     expect(await fs.promises.readFile(edited, 'utf8')).toBe(original);
   });
+
+  it.each([10, 300])(
+    'a one-file merge in a repository of %i files reads one blob and one file of the target',
+    async size => {
+      const many: Record<string, string> = {};
+      for (let i = 0; i < size; i++) {
+        many[`workspaces/team-a/ws-${i}.yaml`] = workspaceYaml(`ws-${i}`);
+      }
+      const { provider, target, store, merge } = await setup(many);
+      // the provider as the reconciler sees it, counting the blobs it is asked for
+      let blobs = 0;
+      const counting = {
+        repository: provider.repository,
+        head: (branch?: string) => provider.head(branch),
+        listTree: (ref?: string, prefix?: string) =>
+          provider.listTree(ref, prefix),
+        readFile: (file: string, ref?: string) => {
+          blobs += 1;
+          return provider.readFile(file, ref);
+        },
+        readBlobs: (ids: readonly string[]) => {
+          blobs += ids.length;
+          return provider.readBlobs(ids);
+        },
+        setCommitStatus: provider.setCommitStatus.bind(provider),
+      };
+      const r = new Reconciler({ provider: counting, target, store });
+      await r.runOnce();
+      expect(blobs).toBe(size + 2);
+
+      blobs = 0;
+      const applied = target.applied.length;
+      await merge(update('ws-3', 'carol@example.com'));
+      const merged = await r.runOnce();
+      expect(merged.applied.map(ref => ref.name)).toEqual(['ws-3']);
+      expect(blobs).toBe(1);
+      expect(target.listings[target.listings.length - 1]).toEqual([
+        { kind: 'Workspace', namespace: 'team-a', name: 'ws-3' },
+      ]);
+      expect(target.applied.length - applied).toBe(1);
+    },
+    60_000,
+  );
+
+  it('a drift check of the directory target reads no unchanged file, and still repairs files edited or deleted out of band', async () => {
+    const many: Record<string, string> = {};
+    for (let i = 0; i < 30; i++) {
+      many[`workspaces/team-a/ws-${i}.yaml`] = workspaceYaml(`ws-${i}`);
+    }
+    const { reconciler, out } = await setup(many);
+    const r = reconciler();
+    await r.runOnce();
+    // the first drift check reads back what the sync wrote (written a moment ago: racy)
+    await r.runOnce({ full: true });
+    await new Promise(resolve => setTimeout(resolve, RACY_MS + 100));
+    await r.runOnce({ full: true });
+
+    const read = jest.spyOn(fs.promises, 'readFile');
+    const readsOfTarget = () =>
+      read.mock.calls
+        .map(c => String(c[0]))
+        .filter(f => f.startsWith(out))
+        .map(f => path.basename(f));
+    try {
+      const quiet = await r.runOnce({ full: true });
+      expect(quiet.applied).toEqual([]);
+      expect(readsOfTarget()).toEqual([]);
+
+      // out of band: ws-7 edited in place (same size, mtime put back), ws-9 deleted
+      const edited = path.join(out, 'workspaces/team-a/ws-7.yaml');
+      const original = await fs.promises.readFile(edited, 'utf8');
+      const before = await fs.promises.stat(edited);
+      await fs.promises.writeFile(edited, original.replace('alice@', 'malic@'));
+      await fs.promises.utimes(edited, before.atime, before.mtime);
+      const deleted = path.join(out, 'workspaces/team-a/ws-9.yaml');
+      const deletedText = await fs.promises.readFile(deleted, 'utf8');
+      await fs.promises.rm(deleted);
+      read.mockClear();
+
+      const checked = await r.runOnce({ full: true });
+      expect(checked.healed.map(ref => ref.name).sort()).toEqual([
+        'ws-7',
+        'ws-9',
+      ]);
+      expect(readsOfTarget()).toEqual(['ws-7.yaml']);
+      expect(await fs.promises.readFile(edited, 'utf8')).toBe(original);
+      expect(await fs.promises.readFile(deleted, 'utf8')).toBe(deletedText);
+    } finally {
+      read.mockRestore();
+    }
+  }, 60_000);
 
   it('compares a watched change once a commit on its way is applied, not halfway', async () => {
     const { target, store, provider } = await setup();

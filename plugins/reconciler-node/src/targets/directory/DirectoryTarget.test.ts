@@ -11,6 +11,7 @@ import {
   contentHash,
   withManagedByLabel,
 } from '../types';
+import { RACY_MS } from '../fileStatCache';
 import { DirectoryTarget } from './DirectoryTarget';
 
 function desired(
@@ -102,6 +103,45 @@ describe('DirectoryTarget', () => {
       (await fs.promises.readFile(file, 'utf8')).replace('c@', 'x@'),
     );
     expect((await target.listManaged())[0].hash).not.toBe(next.hash);
+  });
+
+  it('compares by stat once the files are verified: reads none unchanged, still sees edits and deletions', async () => {
+    const target = new DirectoryTarget({ root });
+    const objects = ['a', 'b', 'c'].map(n => desired(n));
+    await target.apply(objects);
+    // the first listing checks what was just written by content (a write is racy)
+    await target.listManaged();
+    await new Promise(resolve => setTimeout(resolve, RACY_MS + 100));
+    await target.listManaged();
+
+    const read = jest.spyOn(fs.promises, 'readFile');
+    try {
+      expect((await target.listManaged()).map(m => m.hash)).toEqual(
+        objects.map(o => o.hash),
+      );
+      expect(read).not.toHaveBeenCalled();
+
+      // out of band: an edit that keeps the size and puts the mtime back, and a deletion
+      const file = path.join(root, 'workspaces/team-a/a.yaml');
+      const before = await fs.promises.stat(file);
+      const text = await fs.promises.readFile(file, 'utf8');
+      await fs.promises.writeFile(file, text.replace('a@', 'z@'));
+      await fs.promises.utimes(file, before.atime, before.mtime);
+      expect((await fs.promises.stat(file)).size).toBe(before.size);
+      await fs.promises.rm(path.join(root, 'workspaces/team-a/b.yaml'));
+      read.mockClear();
+
+      const managed = await target.listManaged();
+      expect(managed.map(m => m.ref.name)).toEqual(['a', 'c']);
+      expect(managed[0].hash).not.toBe(objects[0].hash);
+      expect(managed[1].hash).toBe(objects[2].hash);
+      // only the edited file was read
+      expect(read.mock.calls.map(c => path.basename(String(c[0])))).toEqual([
+        'a.yaml',
+      ]);
+    } finally {
+      read.mockRestore();
+    }
   });
 
   it('ignores and never deletes files without the managed-by label', async () => {

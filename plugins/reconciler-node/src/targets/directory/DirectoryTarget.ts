@@ -4,16 +4,22 @@
  * `<root>/workspaces/team-a/dev.yaml`), so the layout's name checks also keep every write inside
  * the root. Files are replaced atomically (temp file in the same folder, fsync, rename): a
  * reader, or a crash, sees the old file or the new one, never half of one.
+ *
+ * A drift check of thousands of files stats them (FileStatCache): a file whose stat is the one
+ * recorded when it was written or last read holds what was recorded, so only files changed out
+ * of band (or written a moment ago) are read, and only those whose bytes changed are parsed.
  */
 import fs from 'fs';
 import path from 'path';
 import { ConflictError, InputError } from '@backstage/errors';
+import { mapLimited } from '@butler-portal/plugin-gitops-node';
 import {
   errorMessage,
   fsyncDir,
   sweepTemporaryFiles,
   writeFileAtomically,
 } from '../atomicFiles';
+import { FileStatCache } from '../fileStatCache';
 import {
   parseResourcePath,
   parseResourceYaml,
@@ -40,10 +46,29 @@ export interface DirectoryTargetOptions {
   name?: string;
 }
 
+/** files written, or stat'ed, at once: the disk groups concurrent fsyncs into one journal commit */
+const FILE_CONCURRENCY = 16;
+
+/** what a file holds for the target: the label, and the content hash when it carries it */
+interface HeldFile {
+  managed: boolean;
+  hash?: string;
+}
+
+/** a file that does not parse counts as foreign */
+function heldFile(text: string): HeldFile {
+  const parsed = parseResourceYaml(text);
+  const object = parsed.ok ? parsed.yaml.value : undefined;
+  return object && hasManagedByLabel(object)
+    ? { managed: true, hash: contentHash(object) }
+    : { managed: false };
+}
+
 export class DirectoryTarget implements SyncTarget {
   readonly name: string;
   readonly #root: string;
   #sweep: Promise<void> | undefined;
+  readonly #files = new FileStatCache<HeldFile>(heldFile);
 
   constructor(options: DirectoryTargetOptions) {
     if (!options.root || typeof options.root !== 'string') {
@@ -79,65 +104,84 @@ export class DirectoryTarget implements SyncTarget {
 
   async apply(objects: DesiredObject[]): Promise<ApplyResult[]> {
     await this.sweepTemporaryFiles();
-    const results: ApplyResult[] = [];
-    for (const { ref, object } of objects) {
-      try {
-        const rendered = withManagedByLabel(object) as unknown as Record<
-          string,
-          unknown
-        >;
-        await this.#writeAtomically(
-          this.filePath(ref),
-          stringifyResource(rendered),
-        );
-        results.push({ ref, ok: true });
-      } catch (error) {
-        results.push({ ref, ok: false, error: errorMessage(error) });
-      }
-    }
+    const folders = new Map<string, Promise<unknown>>();
+    const written = new Set<string>();
+    const results = await mapLimited(
+      objects,
+      FILE_CONCURRENCY,
+      async ({ ref, object }): Promise<ApplyResult> => {
+        try {
+          const rendered = withManagedByLabel(object) as unknown as Record<
+            string,
+            unknown
+          >;
+          const file = this.filePath(ref);
+          const dir = path.dirname(file);
+          if (!folders.has(dir)) {
+            folders.set(dir, fs.promises.mkdir(dir, { recursive: true }));
+          }
+          await folders.get(dir);
+          const content = stringifyResource(rendered);
+          await writeFileAtomically(file, content);
+          written.add(dir);
+          await this.#files.remember(file, content, {
+            managed: true,
+            hash: contentHash(rendered),
+          });
+          return { ref, ok: true };
+        } catch (error) {
+          return { ref, ok: false, error: errorMessage(error) };
+        }
+      },
+    );
+    // each file's content is fsynced before its rename (a crash shows the old file or the new
+    // one); the renames are made durable once per folder, before the results are reported
+    for (const dir of written) await fsyncDir(dir);
     return results;
   }
 
   /**
-   * The labelled manifests under the root; with `refs`, only those files are read (what a sync
-   * of a one-file change needs), not the whole folder.
+   * The labelled manifests under the root; with `refs`, only those files are looked at (what a
+   * sync of a one-file change needs), not the whole folder. Files are stat'ed; only those changed
+   * since they were written or last read are read (see FileStatCache).
    */
   async listManaged(
     options: ListManagedOptions = {},
   ): Promise<ManagedObject[]> {
     await this.sweepTemporaryFiles();
-    const managed: ManagedObject[] = [];
+    const candidates: Array<{ ref: ResourceRef; file: string }> = [];
     if (options.refs) {
       for (const ref of options.refs) {
-        const object = await this.#readObject(this.filePath(ref));
-        if (object && hasManagedByLabel(object)) {
-          managed.push({ ref, hash: contentHash(object), live: object });
-        }
+        candidates.push({ ref, file: this.filePath(ref) });
       }
-      return managed;
-    }
-    for (const relative of await this.#listYamlFiles()) {
-      const ref = parseResourcePath(relative);
-      if (!ref) {
-        continue; // not where the layout puts any resource: not ours
-      }
-      const object = await this.#readObject(
-        path.join(this.#root, ...relative.split('/')),
-      );
-      if (object && hasManagedByLabel(object)) {
-        managed.push({ ref, hash: contentHash(object), live: object });
+    } else {
+      for (const relative of await this.#listYamlFiles()) {
+        const ref = parseResourcePath(relative);
+        if (!ref) continue; // not where the layout puts any resource: not ours
+        candidates.push({
+          ref,
+          file: path.join(this.#root, ...relative.split('/')),
+        });
       }
     }
+    const held = await mapLimited(candidates, FILE_CONCURRENCY, c =>
+      this.#files.read(c.file),
+    );
+    const managed: ManagedObject[] = [];
+    candidates.forEach(({ ref }, i) => {
+      const read = held[i];
+      if (read.kind === 'file' && read.value.managed) {
+        managed.push({ ref, hash: read.value.hash });
+      }
+    });
     return managed;
   }
 
   async delete(ref: ResourceRef): Promise<void> {
     const file = this.filePath(ref);
-    const object = await this.#readObject(file);
-    if (object === undefined) {
-      return;
-    }
-    if (!hasManagedByLabel(object)) {
+    const held = await this.#files.read(file);
+    if (held.kind === 'missing') return;
+    if (held.kind === 'notAFile' || !held.value.managed) {
       throw new ConflictError(
         `${path.relative(
           this.#root,
@@ -146,45 +190,18 @@ export class DirectoryTarget implements SyncTarget {
       );
     }
     await fs.promises.rm(file, { force: true });
+    this.#files.forget(file);
     await fsyncDir(path.dirname(file));
   }
 
   async health(ref: ResourceRef): Promise<ResourceHealth> {
-    const object = await this.#readObject(this.filePath(ref));
-    if (object === undefined) {
+    const held = await this.#files.read(this.filePath(ref));
+    if (held.kind === 'missing') {
       return { status: 'Missing', message: 'no file' };
     }
-    return hasManagedByLabel(object)
+    return held.kind === 'file' && held.value.managed
       ? { status: 'Healthy' }
       : { status: 'Degraded', message: 'the file lost the managed-by label' };
-  }
-
-  /** the parsed file, `undefined` when absent; a file that does not parse counts as foreign */
-  async #readObject(
-    file: string,
-  ): Promise<Record<string, unknown> | undefined> {
-    let text: string;
-    try {
-      const stat = await fs.promises.lstat(file);
-      if (!stat.isFile()) {
-        return {}; // a symlink or folder is never ours
-      }
-      text = await fs.promises.readFile(file, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-        return undefined;
-      }
-      throw error;
-    }
-    const parsed = parseResourceYaml(text);
-    return parsed.ok ? parsed.yaml.value : {};
-  }
-
-  async #writeAtomically(file: string, content: string): Promise<void> {
-    const dir = path.dirname(file);
-    await fs.promises.mkdir(dir, { recursive: true });
-    await writeFileAtomically(file, content);
-    await fsyncDir(dir);
   }
 
   /** root-relative, `/`-separated paths of the `.yaml` files three levels down */

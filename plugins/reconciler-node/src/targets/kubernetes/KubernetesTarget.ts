@@ -55,6 +55,7 @@ import {
 import { KubeConfigSource, loadKubeConfig } from '@butler-portal/kube-node';
 import { LiveHealth, liveHealth, toResourceHealth } from './liveHealth';
 import { ObjectApi } from '@butler-portal/kube-node';
+import { mapLimited } from '@butler-portal/plugin-gitops-node';
 
 export interface KubernetesTargetOptions {
   kubeConfig: KubeConfig;
@@ -65,6 +66,8 @@ export interface KubernetesTargetOptions {
   /** time limit of one request (default 30 s) */
   requestTimeoutMs?: number;
   retry?: KubernetesRetryOptions;
+  /** applies in flight at once (default 8) */
+  applyConcurrency?: number;
 }
 
 /** Any object: a portal resource (kind from KINDS) or, with apiVersion, any Kubernetes object. */
@@ -179,6 +182,7 @@ export class KubernetesTarget implements SyncTarget {
   readonly #api: ObjectApi;
   readonly #fieldManager: string;
   readonly #retry: KubernetesRetryOptions;
+  readonly #applyConcurrency: number;
   /**
    * while watchManaged runs: the managed objects as last seen, by `Kind/namespace/name`, and
    * the kinds whose watch has listed them all — health() reads these instead of one GET per
@@ -208,6 +212,7 @@ export class KubernetesTarget implements SyncTarget {
     );
     this.#fieldManager = options.fieldManager ?? FIELD_MANAGER;
     this.#retry = options.retry ?? {};
+    this.#applyConcurrency = Math.max(1, options.applyConcurrency ?? 8);
   }
 
   // ------------------------------------------------------------------------------------------
@@ -218,32 +223,32 @@ export class KubernetesTarget implements SyncTarget {
     objects: DesiredObject[],
     options: ApplyOptions = {},
   ): Promise<Array<KubernetesApplyResult<ResourceRef>>> {
-    const results: Array<KubernetesApplyResult<ResourceRef>> = [];
-    for (const desired of objects) {
-      const info = kindOf(desired.object.apiVersion, desired.object.kind);
-      if (info && !info.applied) {
-        results.push({
-          ref: desired.ref,
-          ok: false,
-          outcome: 'failed',
-          reason: 'Invalid',
-          error: `${info.kind} is a portal record, not applied to the cluster`,
-          attempts: 0,
-        });
-        continue;
-      }
-      const rendered = withManagedByLabel(desired.object) as unknown as Record<
-        string,
-        unknown
-      >;
-      const result = await this.applyObject(rendered, options);
-      results.push(
-        result.ok || result.reason !== 'Invalid'
+    // a few applies in flight: one at a time, a first sync of thousands of objects waited
+    // on every round trip in turn; bounded, so an apiserver is not flooded
+    return mapLimited(
+      objects,
+      this.#applyConcurrency,
+      async (desired): Promise<KubernetesApplyResult<ResourceRef>> => {
+        const info = kindOf(desired.object.apiVersion, desired.object.kind);
+        if (info && !info.applied) {
+          return {
+            ref: desired.ref,
+            ok: false,
+            outcome: 'failed',
+            reason: 'Invalid',
+            error: `${info.kind} is a portal record, not applied to the cluster`,
+            attempts: 0,
+          };
+        }
+        const rendered = withManagedByLabel(
+          desired.object,
+        ) as unknown as Record<string, unknown>;
+        const result = await this.applyObject(rendered, options);
+        return result.ok || result.reason !== 'Invalid'
           ? { ...result, ref: desired.ref }
-          : { ...result, ref: desired.ref, permanent: true },
-      );
-    }
-    return results;
+          : { ...result, ref: desired.ref, permanent: true };
+      },
+    );
   }
 
   /**

@@ -27,6 +27,7 @@ import type {
   ResourceHealth,
   SyncTarget,
 } from '../types';
+import { FileStatCache } from '../fileStatCache';
 import { VectorApiClient } from './vectorApi';
 import { deliveredPipelineHealth } from './vectorHealth';
 import {
@@ -57,6 +58,13 @@ export class VectorDirectoryTarget implements SyncTarget {
   readonly #api?: VectorApiClient;
   readonly #graceMs: number;
   #ready?: Promise<void>;
+  /** the delivered hash of each file, kept by stat: a drift check reads only changed files */
+  readonly #files = new FileStatCache<string | undefined>((content, file) => {
+    const ref = refOfFileName(path.basename(file));
+    return ref && isDelivered(content)
+      ? deliveredHash(ref, path.basename(file), content)
+      : undefined;
+  });
 
   constructor(options: VectorDirectoryTargetOptions) {
     if (!options.root || typeof options.root !== 'string') {
@@ -109,6 +117,11 @@ export class VectorDirectoryTarget implements SyncTarget {
         }
         await writeFileAtomically(file, content);
         written = true;
+        await this.#files.remember(
+          file,
+          content,
+          deliveredHash(ref, fileName, content),
+        );
         results.push({ ref, ok: true });
       } catch (error) {
         results.push({ ref, ok: false, error: errorMessage(error) });
@@ -133,12 +146,9 @@ export class VectorDirectoryTarget implements SyncTarget {
     for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const ref = entry.isFile() ? refOfFileName(entry.name) : undefined;
       if (!ref) continue;
-      const held = await this.#read(path.join(this.root, entry.name));
-      if (held && isDelivered(held.content)) {
-        managed.push({
-          ref,
-          hash: deliveredHash(ref, entry.name, held.content),
-        });
+      const held = await this.#files.read(path.join(this.root, entry.name));
+      if (held.kind === 'file' && held.value !== undefined) {
+        managed.push({ ref, hash: held.value });
       }
     }
     return managed;
@@ -156,6 +166,7 @@ export class VectorDirectoryTarget implements SyncTarget {
       );
     }
     await fs.promises.rm(file, { force: true });
+    this.#files.forget(file);
     await fsyncDir(this.root);
   }
 

@@ -1,0 +1,100 @@
+import fs from 'fs';
+import os from 'os';
+import path from 'path';
+import { FileStatCache, RACY_MS } from './fileStatCache';
+
+describe('FileStatCache', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'butler-stat-'));
+  });
+  afterEach(async () => {
+    jest.restoreAllMocks();
+    await fs.promises.rm(dir, { recursive: true, force: true });
+  });
+
+  const cacheOf = () =>
+    new FileStatCache<string>(content => `parsed:${content}`);
+
+  it('reads a file once; afterwards its unchanged stat is enough', async () => {
+    const file = path.join(dir, 'a.yaml');
+    await fs.promises.writeFile(file, 'one');
+    const cache = cacheOf();
+    expect(await cache.read(file)).toEqual({
+      kind: 'file',
+      value: 'parsed:one',
+    });
+    // recorded within RACY_MS of the write: checked by content again
+    await cache.read(file);
+    expect(cache.stats).toEqual({ contentReads: 2, derived: 1 });
+    await new Promise(resolve => setTimeout(resolve, RACY_MS + 100));
+    await cache.read(file);
+    expect(cache.stats.contentReads).toBe(3);
+    // now recorded well after the file's last change: the stat alone answers
+    expect(await cache.read(file)).toEqual({
+      kind: 'file',
+      value: 'parsed:one',
+    });
+    expect(cache.stats.contentReads).toBe(3);
+  });
+
+  it('sees an edit that keeps the size and puts the mtime back, a replacement and a deletion', async () => {
+    const file = path.join(dir, 'a.yaml');
+    await fs.promises.writeFile(file, 'one');
+    const cache = cacheOf();
+    await cache.read(file);
+    await new Promise(resolve => setTimeout(resolve, RACY_MS + 100));
+    await cache.read(file); // trusted by stat from here on
+
+    const before = await fs.promises.stat(file);
+    await fs.promises.writeFile(file, 'two');
+    await fs.promises.utimes(file, before.atime, before.mtime);
+    expect(await cache.read(file)).toEqual({
+      kind: 'file',
+      value: 'parsed:two',
+    });
+
+    const other = path.join(dir, 'b.tmp');
+    await fs.promises.writeFile(other, 'three');
+    await fs.promises.rename(other, file);
+    expect(await cache.read(file)).toEqual({
+      kind: 'file',
+      value: 'parsed:three',
+    });
+
+    await fs.promises.rm(file);
+    expect(await cache.read(file)).toEqual({ kind: 'missing' });
+    await fs.promises.mkdir(file);
+    expect(await cache.read(file)).toEqual({ kind: 'notAFile' });
+  });
+
+  it('checks a racy entry by content: an edit the stat cannot show is still seen', async () => {
+    const file = path.join(dir, 'a.yaml');
+    await fs.promises.writeFile(file, 'one');
+    const cache = cacheOf();
+    await cache.remember(file, 'one', 'written:one');
+    // an edit within the same clock tick as the write: every stat field as recorded
+    const recorded = await fs.promises.lstat(file, { bigint: true });
+    await fs.promises.writeFile(file, 'two');
+    const lstat = jest
+      .spyOn(fs.promises, 'lstat')
+      .mockResolvedValue(recorded as any);
+    expect(await cache.read(file)).toEqual({
+      kind: 'file',
+      value: 'parsed:two',
+    });
+    expect(lstat).toHaveBeenCalled();
+  });
+
+  it('keeps what it wrote without parsing it again when the bytes are the ones recorded', async () => {
+    const file = path.join(dir, 'a.yaml');
+    await fs.promises.writeFile(file, 'one');
+    const cache = cacheOf();
+    await cache.remember(file, 'one', 'written:one');
+    expect(await cache.read(file)).toEqual({
+      kind: 'file',
+      value: 'written:one',
+    });
+    expect(cache.stats).toEqual({ contentReads: 1, derived: 0 });
+  });
+});

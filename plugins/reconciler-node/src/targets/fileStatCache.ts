@@ -1,0 +1,152 @@
+/*
+ * What a folder target knows of the files it holds, so that a drift check of thousands of files
+ * stats each one instead of reading and parsing it, as git's index does: a file whose stat
+ * (inode, size, mtime, ctime) is the one recorded holds the content recorded. Any write changes
+ * a file's ctime (which no user can set back, unlike mtime) and a rename over it changes its
+ * inode, so an edit or a replacement out of band always reads again; a deleted file is missing.
+ *
+ * The one gap of stats is a change within the same clock tick as the recording (timestamps are
+ * coarse: a few ms), which can leave every field as it was. So an entry recorded less than
+ * RACY_MS after the file last changed is not trusted ("racy git"): its bytes are read and
+ * compared by digest, which also catches an edit between a write and its recording. A target's
+ * own writes are always racy at first; the next drift check reads them once (bytes and a
+ * digest, no parsing) and from then on a stat is enough.
+ */
+import crypto from 'crypto';
+import fs from 'fs';
+
+/** an entry recorded this close (or closer) to its file's last change is checked by content */
+export const RACY_MS = 1000;
+
+interface Entry<V> {
+  ino: bigint;
+  size: bigint;
+  mtimeNs: bigint;
+  ctimeNs: bigint;
+  /** when the stat was taken (ms since the epoch, taken before it) */
+  recordedAt: number;
+  digest: string;
+  value: V;
+}
+
+/** What a file holds: absent, not a regular file (a folder or a symlink), or its value. */
+export type FileRead<V> =
+  | { kind: 'missing' }
+  | { kind: 'notAFile' }
+  | { kind: 'file'; value: V };
+
+/** counters for tests and benchmarks */
+export interface FileStatCacheStats {
+  /** files whose content was read (stat changed or racy) */
+  contentReads: number;
+  /** files whose content was parsed (digest differed from the one recorded) */
+  derived: number;
+}
+
+function digestOf(bytes: Buffer | string): string {
+  return crypto.createHash('sha1').update(bytes).digest('hex');
+}
+
+export class FileStatCache<V> {
+  readonly stats: FileStatCacheStats = { contentReads: 0, derived: 0 };
+  readonly #entries = new Map<string, Entry<V>>();
+
+  /** @param derive - what a file's text stands for (parsing, hashing); called only on a change */
+  constructor(private readonly derive: (content: string, file: string) => V) {}
+
+  /** The file's value: from the stat when it is the recorded one, else read (and recorded). */
+  async read(file: string): Promise<FileRead<V>> {
+    const recordedAt = Date.now();
+    const stat = await this.#lstat(file);
+    if (!stat) return { kind: 'missing' };
+    if (!stat.isFile()) {
+      this.#entries.delete(file);
+      return { kind: 'notAFile' };
+    }
+    const entry = this.#entries.get(file);
+    if (entry && sameStat(entry, stat) && !racy(entry)) {
+      return { kind: 'file', value: entry.value };
+    }
+    let bytes: Buffer;
+    try {
+      bytes = await fs.promises.readFile(file);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+        this.#entries.delete(file);
+        return { kind: 'missing' };
+      }
+      throw error;
+    }
+    this.stats.contentReads++;
+    const digest = digestOf(bytes);
+    let value: V;
+    if (entry && entry.digest === digest) {
+      value = entry.value;
+    } else {
+      this.stats.derived++;
+      value = this.derive(bytes.toString('utf8'), file);
+    }
+    // the stat taken before reading: if the file changed since, the next stat differs
+    this.#entries.set(file, { ...statFields(stat), recordedAt, digest, value });
+    return { kind: 'file', value };
+  }
+
+  /**
+   * Records what the target just wrote to `file`; checked by content at the next read (a write
+   * is racy by nature), so an edit between the write and this call is still seen.
+   */
+  async remember(file: string, content: string, value: V): Promise<void> {
+    const recordedAt = Date.now();
+    const stat = await this.#lstat(file);
+    if (!stat?.isFile()) return;
+    this.#entries.set(file, {
+      ...statFields(stat),
+      recordedAt,
+      digest: digestOf(content),
+      value,
+    });
+  }
+
+  forget(file: string): void {
+    this.#entries.delete(file);
+  }
+
+  async #lstat(file: string): Promise<fs.BigIntStats | undefined> {
+    try {
+      return await fs.promises.lstat(file, { bigint: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+        this.#entries.delete(file);
+        return undefined;
+      }
+      throw error;
+    }
+  }
+}
+
+function statFields(stat: fs.BigIntStats) {
+  return {
+    ino: stat.ino,
+    size: stat.size,
+    mtimeNs: stat.mtimeNs,
+    ctimeNs: stat.ctimeNs,
+  };
+}
+
+function sameStat(entry: Entry<unknown>, stat: fs.BigIntStats): boolean {
+  return (
+    entry.ino === stat.ino &&
+    entry.size === stat.size &&
+    entry.mtimeNs === stat.mtimeNs &&
+    entry.ctimeNs === stat.ctimeNs
+  );
+}
+
+/** the file changed (by its clock) too close to when the entry was recorded to trust the stat */
+function racy(entry: Entry<unknown>): boolean {
+  const changedMs = Number(
+    (entry.mtimeNs > entry.ctimeNs ? entry.mtimeNs : entry.ctimeNs) /
+      1_000_000n,
+  );
+  return changedMs >= entry.recordedAt - RACY_MS;
+}
