@@ -9,6 +9,7 @@ import { durationToMilliseconds } from '@backstage/types';
 import type { SchedulerServiceTaskScheduleDefinition } from '@backstage/backend-plugin-api';
 import { GitopsConfigError } from '@butler-portal/plugin-gitops-node';
 import { type KubeConfigSource } from '@butler-portal/kube-node';
+import { KUBE_CONNECTION_KEYS, readKubeConnection } from './kubeConnection';
 import {
   VECTOR_TARGET_KEYS,
   isVectorTargetType,
@@ -46,7 +47,7 @@ const SYNC_KEYS = [
 ];
 const TARGET_KEYS: Record<SyncTargetConfig['type'], string[]> = {
   directory: ['type', 'name', 'root'],
-  kubernetes: ['type', 'name', 'kubeconfigPath', 'context', 'inCluster'],
+  kubernetes: ['type', 'name', ...KUBE_CONNECTION_KEYS],
   ...VECTOR_TARGET_KEYS,
 };
 
@@ -155,10 +156,19 @@ export function readSyncConfig(
 function readTarget(
   target: Config,
   key: string,
-  dirs: { cwd: string; defaultRoot: string; dataDir: string; repository: string },
+  dirs: {
+    cwd: string;
+    defaultRoot: string;
+    dataDir: string;
+    repository: string;
+  },
 ): SyncTargetConfig {
   const type = target.getString('type');
-  if (type !== 'directory' && type !== 'kubernetes' && !isVectorTargetType(type)) {
+  if (
+    type !== 'directory' &&
+    type !== 'kubernetes' &&
+    !isVectorTargetType(type)
+  ) {
     throw new GitopsConfigError(
       `${key}.type`,
       'must be directory|kubernetes|vector-directory|vector-configmap',
@@ -192,21 +202,5 @@ function readTarget(
       root: root ? path.resolve(dirs.cwd, root) : dirs.defaultRoot,
     };
   }
-  const inCluster = target.getOptionalBoolean('inCluster');
-  const kubeconfigPath = target.getOptionalString('kubeconfigPath');
-  if (inCluster && kubeconfigPath) {
-    throw new GitopsConfigError(
-      `${key}.inCluster`,
-      'cannot be combined with kubeconfigPath; choose one',
-    );
-  }
-  return {
-    type,
-    name,
-    ...(kubeconfigPath && {
-      kubeconfigPath: path.resolve(dirs.cwd, kubeconfigPath),
-    }),
-    ...(target.has('context') && { context: target.getString('context') }),
-    ...(inCluster !== undefined && { inCluster }),
-  };
+  return { type, name, ...readKubeConnection(target, key, dirs.cwd) };
 }

@@ -8,6 +8,7 @@
 import path from 'path';
 import type { Config } from '@backstage/config';
 import type { KindName, RepoLayout } from '@butler-portal/plugin-gitops-common';
+import type { KubeConfigSource } from '@butler-portal/kube-node';
 import { GitopsConfigError } from '@butler-portal/plugin-gitops-node';
 import {
   VECTOR_KINDS,
@@ -17,13 +18,7 @@ import {
   type RenderStep,
   type SyncTarget,
 } from '@butler-portal/plugin-reconciler-node';
-
-/** as kube-node's KubeConfigSource (the kubernetes target's connection settings) */
-interface KubeConfigSource {
-  kubeconfigPath?: string;
-  context?: string;
-  inCluster?: boolean;
-}
+import { KUBE_CONNECTION_KEYS, readKubeConnection } from './kubeConnection';
 
 export type VectorTargetConfig =
   | {
@@ -55,9 +50,7 @@ export const VECTOR_TARGET_KEYS: Record<VectorTargetConfig['type'], string[]> =
       'configMap',
       'vectorApiUrl',
       'connection',
-      'kubeconfigPath',
-      'context',
-      'inCluster',
+      ...KUBE_CONNECTION_KEYS,
     ],
   };
 
@@ -145,21 +138,10 @@ export function readVectorTarget(
     );
   }
   const connection = target.getOptionalString('connection');
-  const kubeconfigPath = target.getOptionalString('kubeconfigPath');
-  const inCluster = target.getOptionalBoolean('inCluster');
-  if (
-    connection &&
-    (kubeconfigPath || inCluster !== undefined || target.has('context'))
-  ) {
+  if (connection && KUBE_CONNECTION_KEYS.some(k => target.has(k))) {
     throw new GitopsConfigError(
       `${key}.connection`,
       'takes the connection of that kubernetes target; do not also set kubeconfigPath, context or inCluster',
-    );
-  }
-  if (inCluster && kubeconfigPath) {
-    throw new GitopsConfigError(
-      `${key}.inCluster`,
-      'cannot be combined with kubeconfigPath; choose one',
     );
   }
   return {
@@ -168,11 +150,7 @@ export function readVectorTarget(
     configMap: { name: cmName, namespace: cmNamespace },
     ...api,
     ...(connection && { connection }),
-    ...(kubeconfigPath && {
-      kubeconfigPath: path.resolve(dirs.cwd, kubeconfigPath),
-    }),
-    ...(target.has('context') && { context: target.getString('context') }),
-    ...(inCluster !== undefined && { inCluster }),
+    ...readKubeConnection(target, key, dirs.cwd),
   };
 }
 
