@@ -1,23 +1,25 @@
 /*
- * Benchmark of the Reconciler (a script that prints numbers, not a test): 5,000 Workspaces in a
- * local repository synced to the kube test API server (counting its requests) and to a
- * DirectoryTarget. Prints the first sync time, a no-op sync's time and API writes (goal: 0) both
- * as a poll (skips at an unchanged commit) and as a full drift check, and the merge-to-applied
- * latency of a one-file change (open + approve + merge, then runOnce), with the sync's share.
+ * Benchmark of the Reconciler (a script that prints numbers, not a test): N Workspaces in a
+ * local repository synced to the kube test API server (in a child process, as a real apiserver
+ * is another process, counting its requests) and to a DirectoryTarget. For each size it prints
+ *  - the first sync: time, this process's CPU time, and its peak RSS during the sync (sampled
+ *    every 20 ms, as the backend would see it);
+ *  - a no-op sync as a poll (skips at an unchanged commit) and as a full drift check, with the
+ *    target writes of each (goal: 0); on the directory target the first drift check after the
+ *    sync reads back the files it just wrote (a write is racy: see FileStatCache), later ones
+ *    stat them, so both are printed;
+ *  - merge-to-applied of a one-file change (open + approve + merge, then runOnce), median and
+ *    max of MERGES merges, with the sync's share — the curve over sizes must be flat.
  *
  *   node scripts/portal.js yarn workspace @butler-portal/plugin-reconciler-node run benchmark
- *   (COUNT=500 for a quick run; TARGETS=directory for one target; COMPARE_ALL=1 to compare the
- *   whole target on every sync, as before syncs between drift checks read only what changed)
+ *   SIZES=500,5000 by default; SIZES=500,5000,50000 for the whole curve (50,000 takes minutes);
+ *   TARGETS=directory for one target; COMPARE_ALL=1 to compare the whole target on every sync,
+ *   as before syncs between drift checks read only what changed.
  */
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
 import knexFactory from 'knex';
-import {
-  loadButlerCrds,
-  startKubeTestApiServer,
-} from '@butler-portal/kube-test-apiserver';
-import { KINDS } from '@butler-portal/plugin-gitops-common';
 import { VALIDATION_CHECK_CONTEXT } from '@butler-portal/plugin-gitops-node';
 import { alice, bob } from '@butler-portal/plugin-gitops-node/testUtils';
 import { LocalGitProvider } from '@butler-portal/plugin-gitops-backend-module-local';
@@ -25,10 +27,17 @@ import { createLocalRepository } from '@butler-portal/plugin-gitops-backend-modu
 import { Reconciler } from '../src/reconciler/Reconciler';
 import { DatabaseReconcilerStore } from '../src/reconciler/store/DatabaseReconcilerStore';
 import { DirectoryTarget } from '../src/targets/directory/DirectoryTarget';
+import { RACY_MS } from '../src/targets/fileStatCache';
 import { KubernetesTarget } from '../src/targets/kubernetes/KubernetesTarget';
 import type { SyncTarget } from '../src/targets/types';
+import {
+  type ApiServerProcess,
+  startApiServerProcess,
+} from './apiServerProcess';
 
-const COUNT = Number(process.env.COUNT ?? 5000);
+const SIZES = (process.env.SIZES ?? process.env.COUNT ?? '500,5000')
+  .split(',')
+  .map(Number);
 /**
  * COMPARE_ALL=1: every sync compares the whole target (drift interval 0), as the reconciler
  * did before syncs between drift checks read only what changed; for before/after figures
@@ -36,6 +45,8 @@ const COUNT = Number(process.env.COUNT ?? 5000);
 const COMPARE_ALL = process.env.COMPARE_ALL === '1';
 /** which targets to run, e.g. TARGETS=directory (default both) */
 const TARGETS = (process.env.TARGETS ?? 'kubernetes,directory').split(',');
+/** one-file merges measured per size and target */
+const MERGES = Number(process.env.MERGES ?? 3);
 
 function workspaceYaml(name: string, image = 'golang:1.23') {
   return `apiVersion: butler.butlerlabs.dev/v1alpha1
@@ -57,25 +68,62 @@ async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
   return [result, Number(process.hrtime.bigint() - start) / 1e6];
 }
 
-const ms = (n: number) => `${n.toFixed(0)} ms`;
+/** wall time, this process's CPU time and its peak RSS (sampled) while `work` runs */
+async function measured<T>(work: () => Promise<T>) {
+  const cpu = process.cpuUsage();
+  let peak = process.memoryUsage().rss;
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 20);
+  try {
+    const [result, wallMs] = await timed(work);
+    peak = Math.max(peak, process.memoryUsage().rss);
+    const used = process.cpuUsage(cpu);
+    return {
+      result,
+      wallMs,
+      cpuMs: (used.user + used.system) / 1000,
+      peakRssMb: peak / 2 ** 20,
+    };
+  } finally {
+    clearInterval(sampler);
+  }
+}
 
-async function repository(root: string) {
+const ms = (n: number) => `${n.toFixed(0)} ms`;
+const mb = (n: number) => `${n.toFixed(0)} MB`;
+const count = (n: number) => n.toLocaleString('en-US');
+
+function spread(samples: number[]): string {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return `median ${ms(sorted[Math.floor(sorted.length / 2)])}, max ${ms(
+    sorted[sorted.length - 1],
+  )}`;
+}
+
+async function repository(root: string, size: number) {
   const files: Record<string, string> = {};
-  for (let i = 0; i < COUNT; i++) {
+  for (let i = 0; i < size; i++) {
     files[`workspaces/team-a/ws-${i}.yaml`] = workspaceYaml(`ws-${i}`);
   }
   const { dir } = await createLocalRepository(files, {
     root,
     initialAuthor: alice,
   });
-  return new LocalGitProvider({ repository: 'platform', dir });
+  return dir;
 }
+
+/** a provider of its own per target: each first sync reads and validates the commit itself */
+const providerOf = (dir: string) =>
+  new LocalGitProvider({ repository: 'platform', dir });
 
 async function run(
   label: string,
+  size: number,
   provider: LocalGitProvider,
   target: SyncTarget,
-  writes: () => number,
+  writes: () => Promise<number>,
+  server?: ApiServerProcess,
 ) {
   const knex = knexFactory({
     client: 'better-sqlite3',
@@ -90,52 +138,72 @@ async function run(
       commitStatusContext: false,
       ...(COMPARE_ALL && { driftCheckIntervalMs: 0 }),
     });
-    const [first, firstMs] = await timed(() => reconciler.runOnce());
-    const before = writes();
+    const serverCpu = server ? (await server.counts()).cpuMs : 0;
+    const first = await measured(() => reconciler.runOnce());
+    const firstServerCpu = server
+      ? (await server.counts()).cpuMs - serverCpu
+      : undefined;
+    const before = await writes();
     // a poll at the synced commit (what runs every pollInterval)
     const [idle, idleMs] = await timed(() => reconciler.runOnce());
-    const idleWrites = writes() - before;
+    const idleWrites = (await writes()) - before;
     // the full comparison at the same commit (what runs every driftInterval)
     const [checked, checkedMs] = await timed(() =>
       reconciler.runOnce({ full: true }),
     );
-    const checkedWrites = writes() - before - idleWrites;
+    const checkedWrites = (await writes()) - before - idleWrites;
+    // a later one, once what the sync wrote is no longer racy
+    await new Promise(resolve => setTimeout(resolve, RACY_MS + 100));
+    const [later, laterMs] = await timed(() =>
+      reconciler.runOnce({ full: true }),
+    );
+    const laterWrites = (await writes()) - before - idleWrites - checkedWrites;
 
-    const edited = `ws-${Math.floor(COUNT / 2)}`;
-    let syncMs = 0;
-    const [applied, latencyMs] = await timed(async () => {
-      const change = await provider.openChange({
-        branch: `butler/bench/${label}`,
-        title: `Edit ${edited}`,
-        description: '',
-        operations: [
-          {
-            action: 'update',
-            path: `workspaces/team-a/${edited}.yaml`,
-            content: workspaceYaml(edited, `golang:${label}`),
-          },
-        ],
-        actor: alice,
+    const latencies: number[] = [];
+    const syncs: number[] = [];
+    const applied: string[] = [];
+    for (let m = 0; m < MERGES; m++) {
+      const edited = `ws-${Math.floor(((m + 1) * size) / (MERGES + 1))}`;
+      const [result, latencyMs] = await timed(async () => {
+        const change = await provider.openChange({
+          branch: `butler/bench/${label}-${m}`,
+          title: `Edit ${edited}`,
+          description: '',
+          operations: [
+            {
+              action: 'update',
+              path: `workspaces/team-a/${edited}.yaml`,
+              content: workspaceYaml(edited, `golang:${label}-${m}`),
+            },
+          ],
+          actor: alice,
+        });
+        await provider.setCommitStatus(change.headSha, {
+          context: VALIDATION_CHECK_CONTEXT,
+          state: 'success',
+        });
+        await provider.review(change.id, { decision: 'approve', actor: bob });
+        await provider.merge(change.id, alice);
+        const [synced, took] = await timed(() => reconciler.runOnce());
+        syncs.push(took);
+        return synced;
       });
-      await provider.setCommitStatus(change.headSha, {
-        context: VALIDATION_CHECK_CONTEXT,
-        state: 'success',
-      });
-      await provider.review(change.id, { decision: 'approve', actor: bob });
-      await provider.merge(change.id, alice);
-      const [result, took] = await timed(() => reconciler.runOnce());
-      syncMs = took;
-      return result;
-    });
+      latencies.push(latencyMs);
+      applied.push(...result.applied.map(r => r.name));
+    }
     console.log(
-      `\n${label} target, ${COUNT} Workspaces${
+      `\n${label} target, ${count(size)} Workspaces${
         COMPARE_ALL ? ' (every sync compares the whole target)' : ''
       }`,
     );
     console.log(
-      `  first sync:               ${ms(firstMs)} (applied ${
-        first.applied.length
-      }, ${first.condition.type})`,
+      `  first sync:               ${ms(first.wallMs)} (applied ${count(
+        first.result.applied.length,
+      )}, ${first.result.condition.type}; CPU ${ms(first.cpuMs)}${
+        firstServerCpu !== undefined
+          ? ` (the API server process: ${ms(firstServerCpu)} more)`
+          : ''
+      }; peak RSS ${mb(first.peakRssMb)})`,
     );
     console.log(
       `  no-op sync (poll):        ${ms(idleMs)} (${
@@ -143,21 +211,24 @@ async function run(
       }, applied ${idle.applied.length}, target writes ${idleWrites})`,
     );
     console.log(
-      `  no-op sync (drift check): ${ms(checkedMs)} (applied ${
+      `  no-op sync (drift check): ${ms(
+        checkedMs,
+      )} right after the sync (applied ${
         checked.applied.length
-      }, target writes ${checkedWrites})`,
+      }, target writes ${checkedWrites}); ${ms(laterMs)} later (applied ${
+        later.applied.length
+      }, target writes ${laterWrites})`,
     );
     console.log(
-      `  merge-to-applied, 1 file: ${ms(latencyMs)} (applied ${
-        applied.applied.length
-      }: ${applied.applied
+      `  merge-to-applied, 1 file: ${spread(
+        latencies,
+      )} (${MERGES} merges; applied ${applied.length}: ${applied
         .slice(0, 3)
-        .map(r => r.name)
-        .join(', ')}${applied.applied.length > 3 ? ', ...' : ''})`,
+        .join(', ')}${applied.length > 3 ? ', ...' : ''})`,
     );
     console.log(
-      `    of which the sync:      ${ms(
-        syncMs,
+      `    of which the sync:      ${spread(
+        syncs,
       )} (the rest: open, approve, merge)`,
     );
   } finally {
@@ -166,49 +237,62 @@ async function run(
 }
 
 async function main() {
-  const root = await fs.promises.mkdtemp(
-    path.join(os.tmpdir(), 'butler-bench-'),
-  );
-  const server = await startKubeTestApiServer({
-    crds: loadButlerCrds(KINDS.filter(k => k.applied).map(k => k.crdName!)),
-    namespaces: ['team-a'],
-  });
-  try {
-    const [provider, setupMs] = await timed(() => repository(root));
-    console.log(`repository of ${COUNT} files created in ${ms(setupMs)}`);
-    const apiWrites = () =>
-      server.requests().filter(r => r.method !== 'GET').length;
-    if (TARGETS.includes('kubernetes')) {
-      await run(
-        'kubernetes',
-        provider,
-        new KubernetesTarget({ kubeConfig: server.kubeconfig }),
-        apiWrites,
+  for (const size of SIZES) {
+    const root = await fs.promises.mkdtemp(
+      path.join(os.tmpdir(), 'butler-bench-'),
+    );
+    const server = TARGETS.includes('kubernetes')
+      ? await startApiServerProcess(['team-a'])
+      : undefined;
+    try {
+      const [dir, setupMs] = await timed(() => repository(root, size));
+      console.log(
+        `\nrepository of ${count(size)} files created in ${ms(setupMs)}`,
       );
-      console.log(`  API requests in all:      ${server.requests().length}`);
-    }
-    if (!TARGETS.includes('directory')) return;
+      if (server) {
+        await run(
+          'kubernetes',
+          size,
+          providerOf(dir),
+          new KubernetesTarget({ kubeConfig: server.kubeconfig }),
+          async () => (await server.counts()).writes,
+          server,
+        );
+        console.log(
+          `  API requests in all:      ${count(
+            (await server.counts()).requests,
+          )}`,
+        );
+      }
+      if (!TARGETS.includes('directory')) continue;
 
-    let fileWrites = 0;
-    const directory = new DirectoryTarget({
-      root: path.join(root, 'rendered'),
-    });
-    const counting: SyncTarget = {
-      name: directory.name,
-      apply: objects => {
-        fileWrites += objects.length;
-        return directory.apply(objects);
-      },
-      listManaged: options => directory.listManaged(options),
-      delete: ref => {
-        fileWrites += 1;
-        return directory.delete(ref);
-      },
-    };
-    await run('directory', provider, counting, () => fileWrites);
-  } finally {
-    await server.stop();
-    await fs.promises.rm(root, { recursive: true, force: true });
+      let fileWrites = 0;
+      const directory = new DirectoryTarget({
+        root: path.join(root, 'rendered'),
+      });
+      const counting: SyncTarget = {
+        name: directory.name,
+        apply: objects => {
+          fileWrites += objects.length;
+          return directory.apply(objects);
+        },
+        listManaged: options => directory.listManaged(options),
+        delete: ref => {
+          fileWrites += 1;
+          return directory.delete(ref);
+        },
+      };
+      await run(
+        'directory',
+        size,
+        providerOf(dir),
+        counting,
+        async () => fileWrites,
+      );
+    } finally {
+      await server?.stop();
+      await fs.promises.rm(root, { recursive: true, force: true });
+    }
   }
 }
 
