@@ -137,26 +137,27 @@ const signInPage = SignInPageBlueprint.make({
     loader: async () => props => {
       const configApi = useApi(configApiRef);
       const discoveryApi = useApi(discoveryApiRef);
-      // undefined while asking; null when the status could not be read (no butler entry)
-      const [status, setStatus] = useState<IdentityProviderStatus | null>();
+      const [status, setStatus] = useState<IdentityProviderStatus>();
       useEffect(() => {
         let live = true;
-        fetchIdentityProviderStatus(discoveryApi, { timeoutMs: 3000 }).then(
+        // not read in time, or not at all: the configured providers are all there is
+        fetchIdentityProviderStatus(discoveryApi, { timeoutMs: 15_000 }).then(
           s => live && setStatus(s),
-          () => live && setStatus(null),
+          () => {},
         );
         return () => {
           live = false;
         };
       }, [discoveryApi]);
-      // the page is drawn once the list is known: SignInPage checks each provider's session
-      // when it mounts, and an entry added later would not be
-      if (status === undefined) return null;
       const providers = signInProviders(
         configApi.getOptionalStringArray('butlerPortal.signIn.providers'),
-        status ?? undefined,
+        status,
       );
-      return <SignInPage {...props} providers={providers} />;
+      // drawn at once with the configured providers; drawn anew (key) when the status adds
+      // the IdentityProvider, as SignInPage checks each provider's session when it mounts
+      return (
+        <SignInPage key={providers.length} {...props} providers={providers} />
+      );
     },
   },
 });
