@@ -593,7 +593,7 @@ export class Reconciler {
     if (heal.length > 0) {
       const results = await target.apply(
         heal.map(h => h.d),
-        { force: true },
+        { force: true, reportOutcome: false },
       );
       heal.forEach(({ d, record, fields, missing }, i) => {
         const outcome = results[i];

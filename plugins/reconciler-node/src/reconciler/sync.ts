@@ -158,7 +158,7 @@ export async function sync(
     );
     const results = await target.apply(
       plan.toApply.map(a => a.desired),
-      { force: true },
+      { force: true, reportOutcome: false },
     );
     plan.toApply.forEach(({ desired: d, reason }, i) => {
       const outcome = results[i];

@@ -42,6 +42,12 @@ export interface TargetApplyOptions {
    * `force: true`); fields the object does not set stay with their owners
    */
   force?: boolean;
+  /**
+   * false: the caller does not need to know whether an object was created, changed or left as
+   * it was, so a target need not read it first (the reconciler knows from its inventory; one
+   * request per object instead of two on a first sync of thousands)
+   */
+  reportOutcome?: boolean;
 }
 
 /** A field that differs from Git, and who owns it in the target now. */

@@ -433,6 +433,25 @@ describe('KubernetesTarget on the test API server', () => {
   });
   afterEach(() => server.stop());
 
+  it('applies many objects a few at a time, in order, one request each when no outcome is needed', async () => {
+    const names = Array.from({ length: 20 }, (_, i) => `ws-${i}`);
+    const before = server.requests().length;
+    const results = await target().apply(
+      names.map(n => workspace('team-a', n)),
+      { force: true, reportOutcome: false },
+    );
+    expect(results.map(r => [r.ref.name, r.ok, r.outcome])).toEqual(
+      names.map(n => [n, true, 'applied']),
+    );
+    const requests = server.requests().slice(before);
+    expect(requests.filter(r => r.path.includes('/workspaces/'))).toEqual(
+      patches().slice(-20),
+    );
+    expect((await target().listManaged()).map(m => m.ref.name).sort()).toEqual(
+      [...names].sort(),
+    );
+  });
+
   it('reports a missing CRD per object, not as a crash, and picks the CRD up once installed', async () => {
     const addon: GitOpsResource = {
       apiVersion: 'butler.butlerlabs.dev/v1alpha1',

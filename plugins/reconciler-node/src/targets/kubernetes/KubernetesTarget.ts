@@ -75,7 +75,8 @@ export type ObjectRef =
   | ResourceRef
   | { apiVersion: string; kind: string; namespace?: string; name: string };
 
-export type ApplyOutcome = 'created' | 'configured' | 'unchanged';
+/** `applied`: written without reading first (reportOutcome false), so not known which */
+export type ApplyOutcome = 'created' | 'configured' | 'unchanged' | 'applied';
 
 /** Why an apply failed, for status and for deciding what a person must do. */
 export type ApplyFailureReason =
@@ -118,6 +119,8 @@ export interface ApplyOptions {
   fieldManager?: string;
   /** server-side dry run: validate and compute, change nothing */
   dryRun?: boolean;
+  /** false: do not read the object first to tell created, configured and unchanged apart */
+  reportOutcome?: boolean;
 }
 
 export interface ListOptions {
@@ -275,10 +278,13 @@ export class KubernetesTarget implements SyncTarget {
       }
       const kind = this.#kindTarget(ref);
       const configuration = this.#configuration(object);
-      const before = await this.#call(
-        () => this.#read(kind, ref),
-        n => (attempts += n),
-      );
+      const reportOutcome = options.reportOutcome ?? true;
+      const before = reportOutcome
+        ? await this.#call(
+            () => this.#read(kind, ref),
+            n => (attempts += n),
+          )
+        : undefined;
       const after = await this.#call(
         async () => {
           try {
@@ -307,7 +313,8 @@ export class KubernetesTarget implements SyncTarget {
       );
       const live = plain(after);
       let outcome: ApplyOutcome = 'configured';
-      if (!before) outcome = 'created';
+      if (!reportOutcome) outcome = 'applied';
+      else if (!before) outcome = 'created';
       else if (
         (before.metadata as any)?.resourceVersion ===
         (live.metadata as any)?.resourceVersion
