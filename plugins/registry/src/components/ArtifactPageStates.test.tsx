@@ -143,6 +143,40 @@ describe('ArtifactPage states', () => {
     ).toBeInTheDocument();
   });
 
+  it('draws the graph of an artifact without a served version whose dependency does not resolve', async () => {
+    const api = mockRegistryApi();
+    api.getArtifact.mockResolvedValue(
+      aDetail({
+        artifact: anArtifact({
+          name: 'terraform-aws-eks',
+          versions: [],
+          latest: undefined,
+        }),
+        dependencies: [
+          {
+            artifact: 'team-a/missing',
+            namespace: 'team-a',
+            name: 'missing',
+            versionRange: '^2.0.0',
+            problem: 'no artifact team-a/missing',
+          },
+        ],
+      }),
+    );
+    renderPage(api);
+    const graph = await screen.findByRole('figure', {
+      name: 'Dependency graph',
+    });
+    expect(
+      within(graph).getByText('unresolved: no artifact team-a/missing'),
+    ).toBeInTheDocument();
+    expect(
+      await within(graph).findByLabelText(
+        'team-a/terraform-aws-eks depends on team-a/missing ^2.0.0, which does not resolve: no artifact team-a/missing',
+      ),
+    ).toHaveAttribute('data-state', 'error');
+  });
+
   it('draws the dependency graph of the artifact', async () => {
     const api = mockRegistryApi();
     api.getArtifact.mockResolvedValue(

@@ -131,7 +131,7 @@ function layered(
   edges: GraphEdge[],
 ): Record<string, { x: number; y: number }> {
   const g = new graphlib.Graph({ multigraph: true });
-  g.setGraph({ rankdir: 'LR', nodesep: 24, ranksep: 120, marginx: 0, marginy: 0 });
+  g.setGraph({ rankdir: 'LR', nodesep: 24, ranksep: 180, marginx: 0, marginy: 0 });
   g.setDefaultEdgeLabel(() => ({}));
   for (const id of ids) {
     g.setNode(id, { width: GRAPH_NODE_WIDTH, height: GRAPH_NODE_HEIGHT });
