@@ -112,7 +112,8 @@ export function createGitRoutes(options: GitRoutesOptions): RequestHandler {
         ? gitopsChangeCreatePermission
         : gitopsResourceReadPermission;
     try {
-      await authorize(permission, credentials);
+      // a push makes a branch: its files are judged when a change is opened from it and merged
+      await authorize(permission, credentials, { anyResource: true });
     } catch (error) {
       if (!isError(error) || error.name !== 'NotAllowedError') throw error;
       refuse(res, 403, error.message);

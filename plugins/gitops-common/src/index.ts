@@ -11,5 +11,6 @@ export * from './entity';
 export * from './kinds';
 export * from './layout';
 export * from './permissions';
+export * from './permissionRules';
 export * from './validation';
 export * from './yaml';

@@ -22,15 +22,15 @@ describe('gitops permissions', () => {
     );
   });
 
-  it('are basic permissions with the actions policies match on', () => {
+  it('are the actions policies match on; changes are resource permissions on the files', () => {
     expect(
       gitopsPermissions.map(p => [p.name, p.type, p.attributes.action]),
     ).toEqual([
       ['gitops.resource.read', 'basic', 'read'],
-      ['gitops.change.create', 'basic', 'create'],
-      ['gitops.change.review', 'basic', 'update'],
-      ['gitops.change.merge', 'basic', 'update'],
-      ['gitops.change.close', 'basic', 'update'],
+      ['gitops.change.create', 'resource', 'create'],
+      ['gitops.change.review', 'resource', 'update'],
+      ['gitops.change.merge', 'resource', 'update'],
+      ['gitops.change.close', 'resource', 'update'],
     ]);
     expect(
       isPermission(gitopsChangeMergePermission, gitopsChangeMergePermission),

@@ -37,6 +37,7 @@ import {
   registryTokenRevokePermission,
 } from '@butler-portal/plugin-registry-common';
 import { createPermission } from '@backstage/plugin-permission-common';
+import { matchesGitopsResource } from '@butler-portal/plugin-gitops-common';
 import { butlerClient } from '@butler-portal/plugin-butler-node/testUtils';
 import { PORTAL_RULES } from './policy/portalRules';
 import {
@@ -61,7 +62,6 @@ const ALL_PORTAL_PERMISSIONS = [
 
 /** The expected basic decisions: role → permission → ALLOW or DENY. */
 const A = 'ALLOW';
-const D = 'DENY';
 const BASIC: Array<[{ name: string }, Record<Role, string>]> = [
   [
     butlerClusterReadPermission,
@@ -108,50 +108,6 @@ const BASIC: Array<[{ name: string }, Record<Role, string>]> = [
     },
   ],
   [
-    gitopsChangeCreatePermission,
-    {
-      platformAdmin: A,
-      teamAdmin: A,
-      operator: A,
-      viewer: D,
-      otherTeam: A,
-      noTeam: D,
-    },
-  ],
-  [
-    gitopsChangeReviewPermission,
-    {
-      platformAdmin: A,
-      teamAdmin: A,
-      operator: D,
-      viewer: D,
-      otherTeam: A,
-      noTeam: D,
-    },
-  ],
-  [
-    gitopsChangeMergePermission,
-    {
-      platformAdmin: A,
-      teamAdmin: A,
-      operator: D,
-      viewer: D,
-      otherTeam: A,
-      noTeam: D,
-    },
-  ],
-  [
-    gitopsChangeClosePermission,
-    {
-      platformAdmin: A,
-      teamAdmin: A,
-      operator: D,
-      viewer: D,
-      otherTeam: A,
-      noTeam: D,
-    },
-  ],
-  [
     pipelineReadPermission,
     {
       platformAdmin: A,
@@ -160,17 +116,6 @@ const BASIC: Array<[{ name: string }, Record<Role, string>]> = [
       viewer: A,
       otherTeam: A,
       noTeam: A,
-    },
-  ],
-  [
-    pipelineChangeCreatePermission,
-    {
-      platformAdmin: A,
-      teamAdmin: A,
-      operator: A,
-      viewer: D,
-      otherTeam: A,
-      noTeam: D,
     },
   ],
   [
@@ -184,29 +129,62 @@ const BASIC: Array<[{ name: string }, Record<Role, string>]> = [
       noTeam: A,
     },
   ],
-  [
-    registryTokenCreatePermission,
-    {
-      platformAdmin: A,
-      teamAdmin: A,
-      operator: A,
-      viewer: D,
-      otherTeam: A,
-      noTeam: D,
-    },
-  ],
-  [
-    registryTokenRevokePermission,
-    {
-      platformAdmin: A,
-      teamAdmin: D,
-      operator: D,
-      viewer: D,
-      otherTeam: D,
-      noTeam: D,
-    },
-  ],
 ];
+
+/**
+ * The permissions decided by the team owning the file (gitops-common's permissionRules): for
+ * each role, whether it may act on a file of team-a (namespace team-a) and one of team-b.
+ */
+const WRITE_FILES: Record<Role, [boolean, boolean]> = {
+  platformAdmin: [true, true],
+  teamAdmin: [true, false],
+  operator: [true, false],
+  viewer: [false, false],
+  otherTeam: [false, true],
+  noTeam: [false, false],
+};
+const ADMIN_FILES: Record<Role, [boolean, boolean]> = {
+  ...WRITE_FILES,
+  operator: [false, false],
+};
+const OWNING: Array<[{ name: string }, Record<Role, [boolean, boolean]>]> = [
+  [gitopsChangeCreatePermission, WRITE_FILES],
+  [gitopsChangeReviewPermission, ADMIN_FILES],
+  [gitopsChangeMergePermission, ADMIN_FILES],
+  [gitopsChangeClosePermission, ADMIN_FILES],
+  [pipelineChangeCreatePermission, WRITE_FILES],
+  [registryTokenCreatePermission, WRITE_FILES],
+  [registryTokenRevokePermission, ADMIN_FILES],
+];
+const FILE_OF = (namespace: string) => ({
+  kind: 'TenantCluster',
+  namespace,
+  name: 'dev',
+});
+
+/**
+ * The decision as the gitops and registry backends apply it (the same matcher as their routes):
+ * a file of team-a, one of team-b; plus a file in team-a's folder that declares team-b its
+ * owner, which is team-b's.
+ */
+async function mayActOnFiles(
+  backend: MatrixBackend,
+  ref: string,
+  permission: object,
+): Promise<[boolean, boolean, boolean]> {
+  const decision = await backend.decide(ref, permission);
+  const files = [
+    FILE_OF('team-a'),
+    FILE_OF('team-b'),
+    { ...FILE_OF('team-a'), team: 'team-b' },
+  ];
+  const [a, b, claimed] = files.map(f =>
+    decision.result === 'CONDITIONAL'
+      ? matchesGitopsResource(decision.conditions, f)
+      : decision.result === 'ALLOW',
+  );
+  return [a, b, claimed];
+}
 
 /** Workspaces each role sees in the list (GET /api/butler/workspaces), in the server's order. */
 const VISIBLE: Record<Role, string[]> = {
@@ -300,6 +278,7 @@ describe('permission-backend-module-butler with a management cluster', () => {
     expect(
       [
         ...BASIC.map(([p]) => p.name),
+        ...OWNING.map(([p]) => p.name),
         butlerWorkspaceReadPermission.name,
         butlerWorkspaceOperatePermission.name,
         butlerWorkspaceTerminalPermission.name,
@@ -315,6 +294,22 @@ describe('permission-backend-module-butler with a management cluster', () => {
       for (const role of ROLES) {
         const decision = await backend.decide(CAST[role], permission);
         expect([role, decision.result]).toEqual([role, row[role]]);
+      }
+    },
+  );
+
+  it.each(OWNING.map(([p, row]) => [p.name, p, row] as const))(
+    'decides %s per role by the team owning the file (condition applied as the routes do)',
+    async (_name, permission, row) => {
+      for (const role of ROLES) {
+        const [a, b, claimed] = await mayActOnFiles(
+          backend,
+          CAST[role],
+          permission,
+        );
+        expect([role, a, b]).toEqual([role, ...row[role]]);
+        // a declared owner wins over the folder: team-b's file, wherever it is
+        expect([role, claimed]).toEqual([role, row[role][1]]);
       }
     },
   );
@@ -581,6 +576,16 @@ describe('permission-backend-module-butler without a cluster (catalog Groups)', 
       for (const role of ROLES) {
         const decision = await backend.decide(CAST[role], permission);
         expect([role, decision.result]).toEqual([role, row[role]]);
+      }
+    },
+  );
+
+  it.each(OWNING.map(([p, row]) => [p.name, p, row] as const))(
+    'decides %s per role by the team owning the file, from catalog Groups',
+    async (_name, permission, row) => {
+      for (const role of ROLES) {
+        const [a, b] = await mayActOnFiles(backend, CAST[role], permission);
+        expect([role, a, b]).toEqual([role, ...row[role]]);
       }
     },
   );

@@ -11,7 +11,7 @@ describe('pipeline permissions', () => {
       pipelinePermissions.map(p => [p.name, p.type, p.attributes.action]),
     ).toEqual([
       ['pipeline.read', 'basic', 'read'],
-      ['pipeline.change.create', 'basic', 'create'],
+      ['pipeline.change.create', 'resource', 'create'],
     ]);
     expect(
       isPermission(pipelineReadPermission, pipelineChangeCreatePermission),

@@ -4,6 +4,7 @@
  * editor do on top of them.
  */
 import { createPermission } from '@backstage/plugin-permission-common';
+import { GITOPS_RESOURCE_RESOURCE_TYPE } from '@butler-portal/plugin-gitops-common';
 
 /** See pipelines: graph, validation result, rendered Vector configuration, sync state, changes. */
 export const pipelineReadPermission = createPermission({
@@ -15,6 +16,7 @@ export const pipelineReadPermission = createPermission({
 export const pipelineChangeCreatePermission = createPermission({
   name: 'pipeline.change.create',
   attributes: { action: 'create' },
+  resourceType: GITOPS_RESOURCE_RESOURCE_TYPE,
 });
 
 /** Every Herald permission, for registration with the permission framework. */

@@ -3,6 +3,7 @@
  * checked against `registryReadPermission` too, with the credentials their token stands for.
  */
 import { createPermission } from '@backstage/plugin-permission-common';
+import { GITOPS_RESOURCE_RESOURCE_TYPE } from '@butler-portal/plugin-gitops-common';
 
 /** See artifacts, versions and their content; download them through the protocols. */
 export const registryReadPermission = createPermission({
@@ -14,12 +15,14 @@ export const registryReadPermission = createPermission({
 export const registryTokenCreatePermission = createPermission({
   name: 'registry.token.create',
   attributes: { action: 'create' },
+  resourceType: GITOPS_RESOURCE_RESOURCE_TYPE,
 });
 
 /** Revoke a registry token. Everyone may revoke their own; this permission covers the rest. */
 export const registryTokenRevokePermission = createPermission({
   name: 'registry.token.revoke',
   attributes: { action: 'delete' },
+  resourceType: GITOPS_RESOURCE_RESOURCE_TYPE,
 });
 
 /** Every registry permission, for registration with the permission framework. */

@@ -118,13 +118,25 @@ export async function refsOf(gitDir: string): Promise<string> {
   ).stdout;
 }
 
+/** A conditional answer of the policy, as the permission backend hands it to a plugin. */
+export interface ConditionalDecision {
+  result: AuthorizeResult.CONDITIONAL;
+  pluginId: string;
+  resourceType: string;
+  conditions: unknown;
+}
+
 export async function startPortal(
   options: {
     /** the policy's answer for every permission, or per permission name */
     permission?:
       | AuthorizeResult.ALLOW
       | AuthorizeResult.DENY
-      | ((name: string) => AuthorizeResult.ALLOW | AuthorizeResult.DENY);
+      | ((
+          name: string,
+          /** the caller, for decisions that differ per user */
+          userEntityRef?: string,
+        ) => AuthorizeResult.ALLOW | AuthorizeResult.DENY | ConditionalDecision);
     repositories?: object[];
     /** provider modules left out although a repository needs them (start-up errors) */
     withoutModules?: Array<'github' | 'gitlab'>;
@@ -160,12 +172,21 @@ export async function startPortal(
             service: coreServices.permissions,
             deps: {},
             factory: () => {
-              const decide = options.permission as (name: string) => AuthorizeResult.ALLOW | AuthorizeResult.DENY;
+              const decide = options.permission as (
+                name: string,
+                userEntityRef?: string,
+              ) => AuthorizeResult.ALLOW | AuthorizeResult.DENY | ConditionalDecision;
+              const userOf = (o: any) => o?.credentials?.principal?.userEntityRef as string | undefined;
+              const answer = (d: ReturnType<typeof decide>) => (typeof d === 'object' ? d : { result: d });
               return {
-                authorize: async (requests: Array<{ permission: { name: string } }>) =>
-                  requests.map(r => ({ result: decide(r.permission.name) })),
-                authorizeConditional: async (requests: Array<{ permission: { name: string } }>) =>
-                  requests.map(r => ({ result: decide(r.permission.name) })),
+                // a basic permission never gets a condition: anything but ALLOW is a refusal
+                authorize: async (requests: Array<{ permission: { name: string } }>, o: unknown) =>
+                  requests.map(r => {
+                    const d = decide(r.permission.name, userOf(o));
+                    return { result: d === AuthorizeResult.ALLOW ? d : AuthorizeResult.DENY };
+                  }),
+                authorizeConditional: async (requests: Array<{ permission: { name: string } }>, o: unknown) =>
+                  requests.map(r => answer(decide(r.permission.name, userOf(o)))),
               } as any;
             },
           })

@@ -15,7 +15,9 @@ import type {
 import type { EventsService } from '@backstage/plugin-events-node';
 import {
   createAuthorize,
+  createResourceAuthorizer,
   type Authorize,
+  type ResourceAuthorizer,
   type ChangeAuthor,
   type ChangeService,
   type GitProvidersService,
@@ -49,7 +51,11 @@ export interface RouterOptions {
 export class RouterContext {
   constructor(readonly options: RouterOptions) {
     this.authorize = createAuthorize(options);
+    this.resourceAuthorizer = createResourceAuthorizer(options);
   }
+
+  /** resource permissions: conditions applied to the files in hand */
+  readonly resourceAuthorizer: ResourceAuthorizer;
 
   /** the signed-in user's credentials; 401 for anyone else */
   async user(

@@ -8,8 +8,17 @@ import {
   gitopsChangeMergePermission,
   gitopsChangeReviewPermission,
   gitopsResourceReadPermission,
+  matchesGitopsResource,
+  type GitopsResourceOwnership,
 } from '@butler-portal/plugin-gitops-common';
+import type { ResourcePermission } from '@backstage/plugin-permission-common';
+import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import Router from 'express-promise-router';
+import {
+  changeOwnership,
+  describeOwnership,
+  submissionOwnership,
+} from './changeOwnership';
 import type { RouterContext } from './RouterContext';
 import {
   changeListQuerySchema,
@@ -20,13 +29,47 @@ import {
 } from './requestSchemas';
 
 export function createChangeRoutes(context: RouterContext) {
-  const { changes } = context.options;
+  const { changes, resources } = context.options;
   const router = Router();
+
+  // decided by the user's role in the team owning each file the change touches
+  const onFiles = (
+    permission: ResourcePermission,
+    credentials: BackstageCredentials,
+    files: GitopsResourceOwnership[],
+  ) =>
+    context.resourceAuthorizer.authorizeResources(
+      permission,
+      credentials,
+      files,
+      matchesGitopsResource,
+      describeOwnership,
+    );
+  const onChange = async (
+    permission: ResourcePermission,
+    credentials: BackstageCredentials,
+    id: string,
+  ) => {
+    await context.authorize(permission, credentials, { anyResource: true });
+    await onFiles(
+      permission,
+      credentials,
+      changeOwnership(await changes.getChange(id)),
+    );
+  };
 
   router.post('/', async (req, res) => {
     const credentials = await context.user(req);
-    await context.authorize(gitopsChangeCreatePermission, credentials);
+    // refused outright (no team where the role suffices) before the body is looked at
+    await context.authorize(gitopsChangeCreatePermission, credentials, {
+      anyResource: true,
+    });
     const body = parseRequest(changeSubmissionSchema, req.body, 'body');
+    await onFiles(
+      gitopsChangeCreatePermission,
+      credentials,
+      await submissionOwnership(body, resources),
+    );
     const author = await context.author(credentials, req);
     const { created, ...submitted } = await changes.submit(body, author, {
       idempotencyKey: req.header('idempotency-key'),
@@ -36,7 +79,10 @@ export function createChangeRoutes(context: RouterContext) {
 
   router.post('/from-branch', async (req, res) => {
     const credentials = await context.user(req);
-    await context.authorize(gitopsChangeCreatePermission, credentials);
+    // the branch's files are judged when the change is reviewed and merged
+    await context.authorize(gitopsChangeCreatePermission, credentials, {
+      anyResource: true,
+    });
     const body = parseRequest(fromBranchSchema, req.body, 'body');
     const summary = await changes.openFromBranch(
       body,
@@ -60,7 +106,7 @@ export function createChangeRoutes(context: RouterContext) {
 
   router.post('/:id/reviews', async (req, res) => {
     const credentials = await context.user(req);
-    await context.authorize(gitopsChangeReviewPermission, credentials);
+    await onChange(gitopsChangeReviewPermission, credentials, req.params.id);
     const body = parseRequest(reviewSchema, req.body, 'body');
     const { actor } = await context.author(credentials, req);
     res.status(201).json(await changes.review(req.params.id, body, actor));
@@ -68,14 +114,14 @@ export function createChangeRoutes(context: RouterContext) {
 
   router.post('/:id/merge', async (req, res) => {
     const credentials = await context.user(req);
-    await context.authorize(gitopsChangeMergePermission, credentials);
+    await onChange(gitopsChangeMergePermission, credentials, req.params.id);
     const { actor } = await context.author(credentials, req);
     res.json(await changes.merge(req.params.id, actor));
   });
 
   router.post('/:id/close', async (req, res) => {
     const credentials = await context.user(req);
-    await context.authorize(gitopsChangeClosePermission, credentials);
+    await onChange(gitopsChangeClosePermission, credentials, req.params.id);
     const { actor } = await context.author(credentials, req);
     res.json(await changes.close(req.params.id, actor));
   });

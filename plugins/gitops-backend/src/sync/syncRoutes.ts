@@ -112,7 +112,10 @@ export function createSyncRoutes(context: RouterContext, sync: SyncTasks) {
 
   router.post('/:repository', async (req, res) => {
     const credentials = await context.user(req);
-    await context.authorize(gitopsChangeMergePermission, credentials);
+    // a whole repository, no file in particular: allowed to those who may merge somewhere
+    await context.authorize(gitopsChangeMergePermission, credentials, {
+      anyResource: true,
+    });
     // the runs go on after the answer; GET /sync shows how they end
     const { targets } = sync.trigger(req.params.repository);
     res.status(202).json({ repository: req.params.repository, targets });

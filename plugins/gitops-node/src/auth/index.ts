@@ -1,2 +1,6 @@
-export { createAuthorize } from './authorize';
-export type { Authorize } from './authorize';
+export { createAuthorize, createResourceAuthorizer } from './authorize';
+export type {
+  Authorize,
+  ResourceAuthorizer,
+  ResourceMatcher,
+} from './authorize';

@@ -26,6 +26,11 @@ import {
   butlerWorkspaceConditions,
 } from '@butler-portal/plugin-butler-common';
 import {
+  GITOPS_RESOURCE_RESOURCE_TYPE,
+  gitopsResourceConditions,
+} from '@butler-portal/plugin-gitops-common';
+import {
+  namespacesOf,
   teamsWithRole,
   type PortalRoles,
   type RoleSource,
@@ -141,6 +146,27 @@ export class ButlerPermissionPolicy implements PermissionPolicy {
           pluginId: 'butler',
           resourceType: BUTLER_CLUSTER_RESOURCE_TYPE,
           conditions: butlerClusterConditions.isTeamMember({ teams }),
+        };
+      }
+      case 'owningTeam': {
+        if (
+          !isResourcePermission(
+            request.permission,
+            GITOPS_RESOURCE_RESOURCE_TYPE,
+          )
+        ) {
+          return DENY;
+        }
+        const teams = teamsWithRole(roles, rule.roles);
+        if (teams.length === 0) return DENY;
+        return {
+          result: AuthorizeResult.CONDITIONAL,
+          pluginId: rule.pluginId,
+          resourceType: GITOPS_RESOURCE_RESOURCE_TYPE,
+          conditions: gitopsResourceConditions.isOwningTeamMember({
+            teams,
+            namespaces: namespacesOf(roles, teams),
+          }),
         };
       }
       default:

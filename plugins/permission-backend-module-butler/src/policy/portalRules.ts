@@ -9,6 +9,9 @@
  *   workspace  conditional: the workspace's owner, or a member of its owning team with one of
  *              `roles` (rules in butler-common's permissionRules)
  *   cluster    conditional: a member of the tenant cluster's team with one of `roles`
+ *   owningTeam conditional: one of `roles` in the team owning each GitOps file the action
+ *              touches (declared owner, else the namespace's team; gitops-common's
+ *              permissionRules), applied by the backend `pluginId`
  *   platform   platform admins only
  * Platform admins are allowed everything; platform viewers every `read` and workspace read.
  */
@@ -47,6 +50,7 @@ export type PortalRule =
   | { kind: 'teamRole'; roles: readonly TeamRole[] }
   | { kind: 'workspace'; roles: readonly TeamRole[]; read: boolean }
   | { kind: 'cluster'; roles: readonly TeamRole[]; read: boolean }
+  | { kind: 'owningTeam'; roles: readonly TeamRole[]; pluginId: string }
   | { kind: 'platform' };
 
 const WRITERS: readonly TeamRole[] = ['admin', 'operator'];
@@ -89,17 +93,42 @@ export const PORTAL_RULES: ReadonlyMap<string, PortalRule> = new Map<
   [butlerTeamReadPermission.name, { kind: 'read' }],
   // GitOps: anyone reads the repository; operators propose; team admins review, merge, close
   [gitopsResourceReadPermission.name, { kind: 'read' }],
-  [gitopsChangeCreatePermission.name, { kind: 'teamRole', roles: WRITERS }],
-  [gitopsChangeReviewPermission.name, { kind: 'teamRole', roles: ADMINS }],
-  [gitopsChangeMergePermission.name, { kind: 'teamRole', roles: ADMINS }],
-  [gitopsChangeClosePermission.name, { kind: 'teamRole', roles: ADMINS }],
+  // ... in the team that owns the file being changed, not in any team
+  [
+    gitopsChangeCreatePermission.name,
+    { kind: 'owningTeam', roles: WRITERS, pluginId: 'gitops' },
+  ],
+  [
+    gitopsChangeReviewPermission.name,
+    { kind: 'owningTeam', roles: ADMINS, pluginId: 'gitops' },
+  ],
+  [
+    gitopsChangeMergePermission.name,
+    { kind: 'owningTeam', roles: ADMINS, pluginId: 'gitops' },
+  ],
+  [
+    gitopsChangeClosePermission.name,
+    { kind: 'owningTeam', roles: ADMINS, pluginId: 'gitops' },
+  ],
   // Herald pipelines
   [pipelineReadPermission.name, { kind: 'read' }],
-  [pipelineChangeCreatePermission.name, { kind: 'teamRole', roles: WRITERS }],
-  // Keeper: tokens for CI are an operator's tool; revoking someone else's is the platform's
+  // a pipeline is a GitOps file: its owning team (spec.owner), else its namespace's team
+  [
+    pipelineChangeCreatePermission.name,
+    { kind: 'owningTeam', roles: WRITERS, pluginId: 'gitops' },
+  ],
+  // Keeper: tokens for CI are an operator's tool
   [registryReadPermission.name, { kind: 'read' }],
-  [registryTokenCreatePermission.name, { kind: 'teamRole', roles: WRITERS }],
-  [registryTokenRevokePermission.name, { kind: 'platform' }],
+  // per namespace the token reaches: a writer of its team creates; revoking someone else's
+  // token takes an admin of the team of every namespace it reaches (one's own: always)
+  [
+    registryTokenCreatePermission.name,
+    { kind: 'owningTeam', roles: WRITERS, pluginId: 'registry' },
+  ],
+  [
+    registryTokenRevokePermission.name,
+    { kind: 'owningTeam', roles: ADMINS, pluginId: 'registry' },
+  ],
 ]);
 
 /** Prefixes of the permissions the portal declares (a name with one and no row is refused). */

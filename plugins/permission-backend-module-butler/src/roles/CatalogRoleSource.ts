@@ -22,6 +22,7 @@ import { TEAM_ROLES, type TeamRole } from '@butler-portal/plugin-butler-common';
 import {
   ANNOTATION_MEMBER_ROLES,
   ANNOTATION_PLATFORM_ADMIN,
+  ANNOTATION_TEAM_NAMESPACE,
 } from '@butler-portal/plugin-catalog-backend-module-butler';
 import {
   strongerPlatformRole,
@@ -108,6 +109,7 @@ export class CatalogRoleSource implements RoleSource {
 
     let platformRole = userEntity ? platformRoleOf(userEntity) : undefined;
     const teams = new Map<string, TeamRole>();
+    const namespaces = new Map<string, string>();
     groups.forEach((group, i) => {
       // a ref the catalog does not know still names the team (sign-in group claims)
       const name = group
@@ -127,10 +129,14 @@ export class CatalogRoleSource implements RoleSource {
       }
       role ??= teamRole(annotations[ANNOTATION_DEFAULT_ROLE]) ?? 'viewer';
       teams.set(name, strongerRole(teams.get(name), role));
+      // the Group of a Butler Team carries its namespace; any other team is its own namespace
+      const ns = annotations[ANNOTATION_TEAM_NAMESPACE];
+      namespaces.set(name, typeof ns === 'string' && ns ? ns : name);
     });
     return {
       ...(platformRole && { platformRole }),
       teams,
+      namespaces,
       emails: [...emails],
       source: 'catalog',
     };

@@ -63,6 +63,7 @@ export class ClusterRoleSource implements RoleSource {
     const userName = nameOf(info.userEntityRef, 'user') ?? '';
     const user = userName ? this.#findUser(userName) : undefined;
     const teams = new Map<string, TeamRole>();
+    const namespaces = new Map<string, string>();
     if (user?.spec?.disabled === true) {
       return { teams, emails: [], disabled: true, source: 'cluster' };
     }
@@ -92,12 +93,18 @@ export class ClusterRoleSource implements RoleSource {
           role = strongerRole(role, roleOf(g.role));
         }
       }
-      if (role) teams.set(team.metadata.name, role);
+      if (role) {
+        teams.set(team.metadata.name, role);
+        const ns = team.status?.namespace;
+        if (typeof ns === 'string' && ns)
+          namespaces.set(team.metadata.name, ns);
+      }
     }
     const platformRole = user ? platformRoleOf(user) : undefined;
     return {
       ...(platformRole && { platformRole }),
       teams,
+      namespaces,
       emails,
       source: 'cluster',
     };

@@ -13,6 +13,11 @@ export interface PortalRoles {
   platformRole?: PlatformRole;
   /** team name → the strongest role the user has in it */
   teams: Map<string, TeamRole>;
+  /**
+   * team name → its namespace (Team status.namespace; a catalog Group's namespace annotation,
+   * else its name), for files owned by where they are (gitops-common's permissionRules)
+   */
+  namespaces?: Map<string, string>;
   /** the user's emails (lower case), for the workspace owner rule (Workspace spec.owner) */
   emails: string[];
   /** a disabled Butler User: every portal permission is refused */
@@ -49,4 +54,9 @@ export function teamsWithRole(
     .filter(([, role]) => allowed.includes(role))
     .map(([team]) => team)
     .sort();
+}
+
+/** The namespaces of `teams` (a team without a known namespace: its name, Butler's default). */
+export function namespacesOf(roles: PortalRoles, teams: string[]): string[] {
+  return [...new Set(teams.map(t => roles.namespaces?.get(t) ?? t))].sort();
 }

@@ -9,7 +9,10 @@ import fs from 'fs';
 import path from 'path';
 import type { AddressInfo } from 'net';
 import type { Server } from 'http';
-import { createServiceFactory } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
 import {
   mockCredentials,
   mockServices,
@@ -49,9 +52,51 @@ function seedRecords(dir: string) {
   }
 }
 
+type PolicyAnswer =
+  | AuthorizeResult.ALLOW
+  | AuthorizeResult.DENY
+  | {
+      result: AuthorizeResult.CONDITIONAL;
+      pluginId: string;
+      resourceType: string;
+      conditions: unknown;
+    };
+
+/** a permissions service answering per permission and caller, as the Butler policy would */
+function decidingPermissions(
+  decide: (name: string, userEntityRef?: string) => PolicyAnswer,
+) {
+  const userOf = (o: any) =>
+    o?.credentials?.principal?.userEntityRef as string | undefined;
+  return createServiceFactory({
+    service: coreServices.permissions,
+    deps: {},
+    factory: () =>
+      ({
+        authorize: async (requests: any[], o: unknown) =>
+          requests.map(r => {
+            const d = decide(r.permission.name, userOf(o));
+            return {
+              result:
+                d === AuthorizeResult.ALLOW ? d : AuthorizeResult.DENY,
+            };
+          }),
+        authorizeConditional: async (requests: any[], o: unknown) =>
+          requests.map(r => {
+            const d = decide(r.permission.name, userOf(o));
+            return typeof d === 'object' ? d : { result: d };
+          }),
+      } as any),
+  });
+}
+
 export async function startRegistry(
   options: {
-    permission?: AuthorizeResult.ALLOW | AuthorizeResult.DENY;
+    /** the policy's answer, or per permission and caller (a condition for resource permissions) */
+    permission?:
+      | AuthorizeResult.ALLOW
+      | AuthorizeResult.DENY
+      | ((name: string, userEntityRef?: string) => PolicyAnswer);
     registry?: Record<string, unknown>;
   } = {},
 ) {
@@ -82,9 +127,11 @@ export async function startRegistry(
     features: [
       registryPlugin,
       mockServices.database.factory(),
-      mockServices.permissions.factory({
-        result: options.permission ?? AuthorizeResult.ALLOW,
-      }),
+      typeof options.permission === 'function'
+        ? decidingPermissions(options.permission)
+        : mockServices.permissions.factory({
+            result: options.permission ?? AuthorizeResult.ALLOW,
+          }),
       mockServices.httpAuth.factory({
         defaultCredentials: mockCredentials.none(),
       }),

@@ -14,17 +14,25 @@
 import express from 'express';
 import Router from 'express-promise-router';
 import type {
+  BackstageCredentials,
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import {
   InputError,
-  NotAllowedError,
   NotFoundError,
   NotImplementedError,
 } from '@backstage/errors';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { isDns1123Label } from '@butler-portal/plugin-gitops-common';
+import type { ResourcePermission } from '@backstage/plugin-permission-common';
+import {
+  isDns1123Label,
+  matchesGitopsResource,
+  ownershipOf,
+} from '@butler-portal/plugin-gitops-common';
+import {
+  createAuthorize,
+  createResourceAuthorizer,
+} from '@butler-portal/plugin-gitops-node';
 import {
   registryReadPermission,
   registryTokenCreatePermission,
@@ -76,19 +84,31 @@ export function restRouter(options: RestRouterOptions) {
   const router = Router();
   router.use(express.json({ limit: '16kb' }));
 
+  // the portal's one permission check (403 naming the user and the permission); the token
+  // permissions are decided per namespace, by the user's role in the namespace's team
+  const check = createAuthorize({ permissions });
+  const { authorizeResources } = createResourceAuthorizer({ permissions });
   async function authorize(
     req: express.Request,
     permission: typeof registryReadPermission,
   ) {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const [decision] = await permissions.authorize([{ permission }], {
-      credentials,
-    });
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(`you may not do this (${permission.name})`);
-    }
+    await check(permission, credentials);
     return credentials.principal.userEntityRef;
   }
+  /** the namespaces a token reaches, as the owning-team rule sees them */
+  const onNamespaces = (
+    permission: ResourcePermission,
+    credentials: BackstageCredentials,
+    namespaces: readonly string[],
+  ) =>
+    authorizeResources(
+      permission,
+      credentials,
+      namespaces.map(namespace => ownershipOf(null, { namespace })),
+      matchesGitopsResource,
+      r => `namespace ${r.namespace}`,
+    );
 
   router.get('/artifacts', async (req, res) => {
     await authorize(req, registryReadPermission);
@@ -221,7 +241,12 @@ export function restRouter(options: RestRouterOptions) {
   });
 
   router.post('/tokens', async (req, res) => {
-    const user = await authorize(req, registryTokenCreatePermission);
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const user = credentials.principal.userEntityRef;
+    // refused outright without a team where the role suffices, before the body is looked at
+    await check(registryTokenCreatePermission, credentials, {
+      anyResource: true,
+    });
     const { name, namespaces } = req.body ?? {};
     if (
       typeof name !== 'string' ||
@@ -246,6 +271,7 @@ export function restRouter(options: RestRouterOptions) {
         );
       }
     });
+    await onNamespaces(registryTokenCreatePermission, credentials, namespaces);
     res
       .status(201)
       .json(
@@ -258,8 +284,12 @@ export function restRouter(options: RestRouterOptions) {
     const token = await tokens.get(req.params.id);
     if (!token) throw new NotFoundError(`no registry token ${req.params.id}`);
     if (token.owner !== credentials.principal.userEntityRef) {
-      // someone else's token: only with the revoke permission
-      await authorize(req, registryTokenRevokePermission);
+      // someone else's token: an admin of the team of every namespace it reaches
+      await onNamespaces(
+        registryTokenRevokePermission,
+        credentials,
+        token.namespaces,
+      );
     }
     await tokens.revoke(token.id);
     res.status(204).end();

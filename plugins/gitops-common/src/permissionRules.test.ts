@@ -1,0 +1,43 @@
+import {
+  ANNOTATION_OWNER,
+  declaredOwningTeam,
+  gitopsResourceConditions,
+  matchesGitopsResource,
+  ownershipOf,
+} from './index';
+
+describe('the owning team of a GitOps file', () => {
+  it('is the owner annotation, a Group spec.owner, spec.teamRef, in this order', () => {
+    expect(
+      declaredOwningTeam({
+        metadata: { annotations: { [ANNOTATION_OWNER]: 'group:default/team-b' } },
+        spec: { owner: 'group:default/team-c', teamRef: { name: 'team-d' } },
+      }),
+    ).toBe('team-b');
+    expect(declaredOwningTeam({ spec: { owner: 'group:default/Team-C' } })).toBe('team-c');
+    expect(declaredOwningTeam({ spec: { teamRef: { name: 'team-d' } } })).toBe('team-d');
+    // a person's email or a user names no team; then the namespace decides
+    expect(declaredOwningTeam({ spec: { owner: 'alice@example.com' } })).toBeUndefined();
+    expect(declaredOwningTeam({ spec: { owner: 'user:default/alice' } })).toBeUndefined();
+    expect(declaredOwningTeam(null)).toBeUndefined();
+  });
+
+  it('takes kind and namespace from the object, else from where the file is', () => {
+    expect(
+      ownershipOf({ kind: 'Workspace', metadata: { namespace: 'team-a' } }, { kind: 'workspaces', namespace: 'x' }),
+    ).toEqual({ kind: 'Workspace', namespace: 'team-a' });
+    expect(ownershipOf(null, { namespace: 'team-b' })).toEqual({ namespace: 'team-b' });
+  });
+
+  it('decides by the declared team, else by the namespace; unknown rules never hold', () => {
+    const condition = gitopsResourceConditions.isOwningTeamMember({ teams: ['team-a'], namespaces: ['ns-a'] });
+    expect(matchesGitopsResource(condition, { namespace: 'ns-a' })).toBe(true);
+    expect(matchesGitopsResource(condition, { namespace: 'ns-b' })).toBe(false);
+    expect(matchesGitopsResource(condition, { namespace: 'ns-a', team: 'team-b' })).toBe(false);
+    expect(matchesGitopsResource(condition, { namespace: 'ns-b', team: 'team-a' })).toBe(true);
+    expect(matchesGitopsResource({ not: condition }, { namespace: 'ns-a' })).toBe(false);
+    expect(
+      matchesGitopsResource({ ...condition, rule: 'SOMETHING_ELSE' }, { namespace: 'ns-a' }),
+    ).toBe(false);
+  });
+});

@@ -1,0 +1,155 @@
+/*
+ * Who owns a GitOps file, and the permission rule that decides changes by it (declared here,
+ * isomorphic, so that the Butler policy writes the condition and the gitops, pipeline and
+ * registry backends apply it to the files in hand, without a round trip).
+ *
+ * The owning team of a resource file, in this order:
+ *   1. the owner annotation `portal.butlerlabs.dev/owner` (the Butler kinds' CRDs have no owner
+ *      field), a Group ref (`group:default/team-a`, `team-a`);
+ *   2. spec.owner when it names a Group (`group:...`: the portal kinds Pipeline, Artifact...;
+ *      a Workspace's spec.owner is a person's email and names no team);
+ *   3. spec.teamRef.name (TenantCluster);
+ *   4. otherwise the team whose namespace the file is in (`metadata.namespace`, the folder of the
+ *      repo layout `<kind>/<namespace>/<name>.yaml`): Butler gives each Team a namespace.
+ * A declared owner (1-3) wins over the namespace: a file in team-a's folder that says it belongs
+ * to team-b is team-b's. A change touching several files, or moving a file from one owner to
+ * another, needs the role in every owning team involved (the file before and after).
+ */
+import type {
+  PermissionCondition,
+  PermissionCriteria,
+} from '@backstage/plugin-permission-common';
+import { ANNOTATION_OWNER } from './entity/annotations';
+
+/** Resource type of a GitOps resource file; resourceRef `<kind>/<namespace>/<name>`. */
+export const GITOPS_RESOURCE_RESOURCE_TYPE = 'gitops-resource';
+
+/** What the rule looks at: where the file is and the team it declares. */
+export interface GitopsResourceOwnership {
+  kind?: string;
+  namespace: string;
+  name?: string;
+  /** the declared owning team (1-3 above); absent: the namespace's team owns it */
+  team?: string;
+}
+
+export const GITOPS_RESOURCE_RULES = {
+  /**
+   * the file's declared owning team is one of `teams`; without one, its namespace is one of
+   * `namespaces` (the namespaces of those teams)
+   */
+  isOwningTeamMember: 'IS_MEMBER_OF_FILE_OWNING_TEAM',
+} as const;
+
+export type GitopsResourceCondition = PermissionCondition<
+  typeof GITOPS_RESOURCE_RESOURCE_TYPE
+>;
+
+export const gitopsResourceConditions = {
+  isOwningTeamMember: (params: {
+    teams: string[];
+    namespaces: string[];
+  }): GitopsResourceCondition => ({
+    rule: GITOPS_RESOURCE_RULES.isOwningTeamMember,
+    resourceType: GITOPS_RESOURCE_RESOURCE_TYPE,
+    params: { teams: [...params.teams], namespaces: [...params.namespaces] },
+  }),
+};
+
+/** `group:default/team-a` or `team-a` → `team-a`; anything else (a user, an email) → undefined */
+function groupName(value: unknown, bareIsGroup: boolean): string | undefined {
+  if (typeof value !== 'string' || !value.trim()) return undefined;
+  const v = value.trim().toLowerCase();
+  const m = /^group:(?:[^/]+\/)?([a-z0-9][a-z0-9._-]*)$/.exec(v);
+  if (m) return m[1];
+  if (bareIsGroup && /^(?:default\/)?[a-z0-9][a-z0-9._-]*$/.test(v)) {
+    return v.replace(/^default\//, '');
+  }
+  return undefined;
+}
+
+/** The team a resource object declares as its owner (1-3 above), if any. */
+export function declaredOwningTeam(object: unknown): string | undefined {
+  const o = (object ?? {}) as {
+    metadata?: { annotations?: Record<string, unknown> };
+    spec?: { owner?: unknown; teamRef?: { name?: unknown } };
+  };
+  return (
+    groupName(o.metadata?.annotations?.[ANNOTATION_OWNER], true) ??
+    groupName(o.spec?.owner, false) ??
+    groupName(o.spec?.teamRef?.name, true)
+  );
+}
+
+/** The ownership of a resource object, its place taken from the object or else from `where`. */
+export function ownershipOf(
+  object: unknown,
+  where: { kind?: string; namespace: string; name?: string },
+): GitopsResourceOwnership {
+  const o = object as {
+    kind?: unknown;
+    metadata?: { namespace?: unknown };
+  } | null;
+  const metadata = o?.metadata;
+  const kind = typeof o?.kind === 'string' && o.kind ? o.kind : where.kind;
+  const namespace =
+    typeof metadata?.namespace === 'string' && metadata.namespace
+      ? metadata.namespace
+      : where.namespace;
+  const team = declaredOwningTeam(object);
+  return {
+    ...where,
+    ...(kind && { kind }),
+    namespace,
+    ...(team && { team }),
+  };
+}
+
+const stringList = (value: unknown): string[] =>
+  Array.isArray(value)
+    ? value.filter((v): v is string => typeof v === 'string')
+    : [];
+
+/** Whether the rule holds for one file. An unknown rule never holds (fail closed). */
+export function applyGitopsResourceRule(
+  rule: string,
+  params: Record<string, unknown> | undefined,
+  resource: GitopsResourceOwnership,
+): boolean {
+  if (rule !== GITOPS_RESOURCE_RULES.isOwningTeamMember) return false;
+  return resource.team
+    ? stringList(params?.teams).includes(resource.team)
+    : stringList(params?.namespaces).includes(resource.namespace);
+}
+
+/**
+ * Evaluates a conditional decision's criteria (allOf / anyOf / not) against one resource, with
+ * the rules of one resource type; fails closed. Shared by every plugin that applies conditions
+ * to resources in hand.
+ */
+export function matchesPermissionCriteria(
+  criteria: PermissionCriteria<PermissionCondition>,
+  resourceType: string,
+  apply: (rule: string, params: Record<string, unknown> | undefined) => boolean,
+): boolean {
+  const match = (c: PermissionCriteria<PermissionCondition>): boolean => {
+    if ('allOf' in c) return c.allOf.every(match);
+    if ('anyOf' in c) return c.anyOf.some(match);
+    if ('not' in c) return !match(c.not);
+    if (c.resourceType !== resourceType) return false;
+    return apply(c.rule, c.params as Record<string, unknown> | undefined);
+  };
+  return match(criteria);
+}
+
+/** Evaluates a conditional decision's criteria against one GitOps file. */
+export function matchesGitopsResource(
+  criteria: PermissionCriteria<PermissionCondition>,
+  resource: GitopsResourceOwnership,
+): boolean {
+  return matchesPermissionCriteria(
+    criteria,
+    GITOPS_RESOURCE_RESOURCE_TYPE,
+    (rule, params) => applyGitopsResourceRule(rule, params, resource),
+  );
+}

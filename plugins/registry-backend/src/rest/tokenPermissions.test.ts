@@ -1,0 +1,95 @@
+/*
+ * Registry tokens decided by the owning team of the namespaces they reach, through the real
+ * REST routes: the policy's condition (IS_MEMBER_OF_FILE_OWNING_TEAM, gitops-common) applied by
+ * the registry backend. A writer of team-a creates tokens for team-a only; someone else's token
+ * is revoked by an admin of the team of every namespace it reaches; one's own, always.
+ */
+import { mockCredentials } from '@backstage/backend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  gitopsResourceConditions,
+  GITOPS_RESOURCE_RESOURCE_TYPE,
+} from '@butler-portal/plugin-gitops-common';
+import { startRegistry } from '../__testUtils__/startRegistry';
+
+jest.setTimeout(60_000);
+
+const OPERATOR_A = 'user:default/oscar'; // operator of team-a
+const ADMIN_A = 'user:default/alice'; // admin of team-a
+const ADMIN_B = 'user:default/bob'; // admin of team-b
+const VIEWER = 'user:default/vera'; // viewer only
+
+const conditional = (teams: string[]) => ({
+  result: AuthorizeResult.CONDITIONAL as AuthorizeResult.CONDITIONAL,
+  pluginId: 'registry',
+  resourceType: GITOPS_RESOURCE_RESOURCE_TYPE,
+  conditions: gitopsResourceConditions.isOwningTeamMember({
+    teams,
+    namespaces: teams,
+  }),
+});
+
+/** the Butler policy's answers for these users (create: writers; revoke: admins) */
+function policy(name: string, user?: string) {
+  if (name === 'registry.token.create') {
+    if (user === OPERATOR_A || user === ADMIN_A) return conditional(['team-a']);
+    if (user === ADMIN_B) return conditional(['team-b']);
+    return AuthorizeResult.DENY;
+  }
+  if (name === 'registry.token.revoke') {
+    if (user === ADMIN_A) return conditional(['team-a']);
+    if (user === ADMIN_B) return conditional(['team-b']);
+    return AuthorizeResult.DENY;
+  }
+  return AuthorizeResult.ALLOW;
+}
+
+describe('registry tokens by the owning team of their namespaces', () => {
+  let registry: Awaited<ReturnType<typeof startRegistry>>;
+  beforeAll(async () => {
+    registry = await startRegistry({ permission: policy });
+  });
+  afterAll(() => registry.cleanup());
+
+  const create = (who: string, namespaces: string[]) =>
+    fetch(`${registry.baseUrl}/tokens`, {
+      method: 'POST',
+      headers: {
+        Authorization: mockCredentials.user.header(who),
+        'Content-Type': 'application/json',
+      },
+      body: JSON.stringify({ name: 'ci', namespaces }),
+    });
+  const revoke = (who: string, id: string) =>
+    fetch(`${registry.baseUrl}/tokens/${id}`, {
+      method: 'DELETE',
+      headers: { Authorization: mockCredentials.user.header(who) },
+    });
+
+  it("creates tokens for the own team's namespaces only", async () => {
+    expect((await create(OPERATOR_A, ['team-a'])).status).toBe(201);
+    const mixed = await create(OPERATOR_A, ['team-a', 'team-b']);
+    expect(mixed.status).toBe(403);
+    expect((await mixed.json()).error.message).toBe(
+      'user:default/oscar is not allowed registry.token.create on namespace team-b',
+    );
+    const viewer = await create(VIEWER, ['team-a']);
+    expect(viewer.status).toBe(403);
+    expect((await viewer.json()).error.message).toBe(
+      'user:default/vera is not allowed registry.token.create',
+    );
+  });
+
+  it("revokes one's own token, and others' only as an admin of their namespaces' team", async () => {
+    const token = await (await create(OPERATOR_A, ['team-a'])).json();
+    const other = await revoke(ADMIN_B, token.id);
+    expect(other.status).toBe(403);
+    expect((await other.json()).error.message).toBe(
+      'user:default/bob is not allowed registry.token.revoke on namespace team-a',
+    );
+    expect((await revoke(VIEWER, token.id)).status).toBe(403);
+    expect((await revoke(ADMIN_A, token.id)).status).toBe(204);
+    const own = await (await create(ADMIN_B, ['team-b'])).json();
+    expect((await revoke(ADMIN_B, own.id)).status).toBe(204);
+  });
+});
