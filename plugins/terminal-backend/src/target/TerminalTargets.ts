@@ -9,11 +9,12 @@
  *     "The workspace pod is created in the tenant cluster's "workspaces" namespace").
  * A pod of a tenant cluster <ns>/<name>:
  *   TenantCluster <ns>/<name>: its team is spec.teamRef.name, else the Team whose
- *     status.namespace is <ns> (as the inventory's teamOfCluster)
+ *     status.namespace is <ns> (butler-node's teamOfCluster, as the inventory)
  *   the pod <podNamespace>/<pod>, its container as asked, else the pod's
  *     kubectl.kubernetes.io/default-container annotation, else its first container.
- * Either way the tenant cluster's kubeconfig is the Secret status.kubeconfigSecretRef.name, in
- * status.tenantNamespace (else <ns>); its `value` key (Cluster API's convention) or `kubeconfig`.
+ * Either way the tenant cluster's kubeconfig is read by butler-node's TenantKubeconfigReader (the
+ * one the kubeconfig download uses): the Secret status.kubeconfigSecretRef.name, in
+ * status.tenantNamespace (else <ns>), key `value` (Cluster API's convention) or `kubeconfig`.
  * Every failure names the object and field that is missing.
  */
 import {
@@ -22,6 +23,11 @@ import {
   KubeConfig,
 } from '@kubernetes/client-node';
 import { BUTLER_GROUP, BUTLER_VERSION } from '@butler-portal/kube-node';
+import {
+  TenantKubeconfigReader,
+  teamOfCluster,
+  type ButlerObject,
+} from '@butler-portal/plugin-butler-node';
 import { NotFoundError, ServiceUnavailableError } from '@backstage/errors';
 import type {
   ButlerClusterResource,
@@ -47,11 +53,11 @@ const statusOf = (e: unknown): number | undefined =>
 
 export class TerminalTargets {
   readonly #custom: CustomObjectsApi;
-  readonly #core: CoreV1Api;
+  readonly #kubeconfigs: TenantKubeconfigReader;
 
   constructor(managementCluster: KubeConfig) {
     this.#custom = managementCluster.makeApiClient(CustomObjectsApi);
-    this.#core = managementCluster.makeApiClient(CoreV1Api);
+    this.#kubeconfigs = new TenantKubeconfigReader(managementCluster);
   }
 
   async #get(plural: string, namespace: string | undefined, name: string) {
@@ -70,16 +76,19 @@ export class TerminalTargets {
     }
   }
 
-  /** The Team whose status.namespace is `namespace`. */
-  async #teamOfNamespace(namespace: string): Promise<string | undefined> {
+  /** The Team whose status.namespace is each namespace (a lookup over one list of Teams). */
+  async #teamsByNamespace(): Promise<
+    (namespace: string) => string | undefined
+  > {
     try {
       const teams = (await this.#custom.listClusterCustomObject({
         group: BUTLER_GROUP,
         version: BUTLER_VERSION,
         plural: 'teams',
       })) as { items?: K8sObject[] };
-      return teams.items?.find(t => t.status?.namespace === namespace)?.metadata
-        ?.name;
+      return namespace =>
+        teams.items?.find(t => t.status?.namespace === namespace)?.metadata
+          ?.name;
     } catch (e) {
       throw new ServiceUnavailableError(
         `management cluster: listing teams failed: ${(e as Error).message}`,
@@ -96,7 +105,7 @@ export class TerminalTargets {
   > {
     const object = await this.#get('workspaces', namespace, name);
     if (!object) return undefined;
-    const team = await this.#teamOfNamespace(namespace);
+    const team = (await this.#teamsByNamespace())(namespace);
     const owner = object.spec?.owner;
     return {
       object,
@@ -118,11 +127,10 @@ export class TerminalTargets {
   > {
     const object = await this.#get('tenantclusters', namespace, name);
     if (!object) return undefined;
-    const teamRef = object.spec?.teamRef?.name;
-    const team =
-      typeof teamRef === 'string' && teamRef
-        ? teamRef
-        : await this.#teamOfNamespace(namespace);
+    const team = teamOfCluster(
+      object as ButlerObject,
+      await this.#teamsByNamespace(),
+    );
     return {
       object,
       resource: { namespace, name, ...(team && { team }) },
@@ -213,52 +221,9 @@ export class TerminalTargets {
 
   /** The tenant cluster's kubeconfig, from the Secret its status names. */
   async #tenantKubeConfig(cluster: K8sObject): Promise<KubeConfig> {
-    const namespace = String(cluster.metadata?.namespace ?? '');
-    const clusterRef = `TenantCluster ${namespace}/${cluster.metadata?.name}`;
-    const secretName = cluster.status?.kubeconfigSecretRef?.name;
-    if (typeof secretName !== 'string' || !secretName) {
-      throw new ServiceUnavailableError(
-        `${clusterRef}: status.kubeconfigSecretRef is not set yet`,
-      );
-    }
-    const secretNamespace =
-      typeof cluster.status?.tenantNamespace === 'string' &&
-      cluster.status.tenantNamespace
-        ? cluster.status.tenantNamespace
-        : namespace;
-    let data: Record<string, string> | undefined;
-    try {
-      data = (
-        await this.#core.readNamespacedSecret({
-          namespace: secretNamespace,
-          name: secretName,
-        })
-      ).data;
-    } catch (e) {
-      throw new ServiceUnavailableError(
-        `${clusterRef}: the kubeconfig Secret ${secretNamespace}/${secretName} cannot be read: ${
-          statusOf(e) === 404 ? 'not found' : (e as Error).message
-        }`,
-      );
-    }
-    const encoded = data?.value ?? data?.kubeconfig;
-    if (!encoded) {
-      throw new ServiceUnavailableError(
-        `${clusterRef}: Secret ${secretNamespace}/${secretName} has no "value" or "kubeconfig" key`,
-      );
-    }
+    const { content } = await this.#kubeconfigs.read(cluster as ButlerObject);
     const kubeConfig = new KubeConfig();
-    try {
-      kubeConfig.loadFromString(
-        Buffer.from(encoded, 'base64').toString('utf8'),
-      );
-    } catch (e) {
-      throw new ServiceUnavailableError(
-        `${clusterRef}: Secret ${secretNamespace}/${secretName} does not hold a kubeconfig: ${
-          (e as Error).message
-        }`,
-      );
-    }
+    kubeConfig.loadFromString(content); // parsed by the reader already
     return kubeConfig;
   }
 }
