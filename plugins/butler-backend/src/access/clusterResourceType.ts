@@ -36,7 +36,10 @@ const isMemberOfClusterTeam = createPermissionRule<
   description: "The tenant cluster's team is one of the given teams",
   resourceRef: clusterResourceRef,
   apply: (resource, params) =>
-    matchesButlerCluster(butlerClusterConditions.isTeamMember(params), resource),
+    matchesButlerCluster(
+      butlerClusterConditions.isTeamMember(params),
+      resource,
+    ),
   toQuery: params => params,
 });
 

@@ -27,7 +27,10 @@ const statusOf = (e: unknown): number | undefined => {
 export class TenantKubeconfigReader {
   readonly #core: CoreV1Api;
 
-  constructor(managementCluster: KubeConfig, options: { requestTimeoutMs?: number } = {}) {
+  constructor(
+    managementCluster: KubeConfig,
+    options: { requestTimeoutMs?: number } = {},
+  ) {
     this.#core = makeTimeLimitedApiClient(
       managementCluster,
       CoreV1Api,
