@@ -12,6 +12,8 @@ import type {
   PermissionCondition,
   PermissionCriteria,
 } from '@backstage/plugin-permission-common';
+// one evaluator of allOf / anyOf / not for every plugin that applies conditions itself
+import { matchesPermissionCriteria } from '@butler-portal/plugin-gitops-common';
 
 /** Resource type of a Workspace on the management cluster; resourceRef `<namespace>/<name>`. */
 export const BUTLER_WORKSPACE_RESOURCE_TYPE = 'butler-workspace';
@@ -85,28 +87,12 @@ export function applyButlerWorkspaceRule(
   }
 }
 
-/** Evaluates criteria (allOf / anyOf / not) with one resource type's rules; fails closed. */
-function matchesCriteria(
-  criteria: PermissionCriteria<PermissionCondition>,
-  resourceType: string,
-  apply: (rule: string, params: Record<string, unknown> | undefined) => boolean,
-): boolean {
-  const match = (c: PermissionCriteria<PermissionCondition>): boolean => {
-    if ('allOf' in c) return c.allOf.every(match);
-    if ('anyOf' in c) return c.anyOf.some(match);
-    if ('not' in c) return !match(c.not);
-    if (c.resourceType !== resourceType) return false;
-    return apply(c.rule, c.params as Record<string, unknown> | undefined);
-  };
-  return match(criteria);
-}
-
 /** Evaluates a conditional decision's criteria (allOf / anyOf / not) against one workspace. */
 export function matchesButlerWorkspace(
   criteria: PermissionCriteria<PermissionCondition>,
   resource: ButlerWorkspaceResource,
 ): boolean {
-  return matchesCriteria(
+  return matchesPermissionCriteria(
     criteria,
     BUTLER_WORKSPACE_RESOURCE_TYPE,
     (rule, params) => applyButlerWorkspaceRule(rule, params, resource),
@@ -150,7 +136,7 @@ export function matchesButlerCluster(
   criteria: PermissionCriteria<PermissionCondition>,
   resource: ButlerClusterResource,
 ): boolean {
-  return matchesCriteria(
+  return matchesPermissionCriteria(
     criteria,
     BUTLER_CLUSTER_RESOURCE_TYPE,
     (rule, params) =>
