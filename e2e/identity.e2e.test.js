@@ -287,6 +287,10 @@ test('the owner signs in through the IdentityProvider and runs echo hello in her
     await eventually('hello in the terminal', async () => /hello/.test(await terminalText(page)), 30000);
     assert.match(session.stdin(), /^echo hello\r?\n?/);
     assert.doesNotMatch(await page.textContent('body'), /Read-only/);
+
+    // a team admin is offered the kubeconfig of the team's cluster
+    await navigate(page, '/butler/team-a/team-a-dev');
+    await page.getByRole('button', { name: 'Download kubeconfig' }).waitFor({ timeout: 90000 });
   } catch (e) {
     await failureScreenshot(page, 'identity-owner');
     throw e;
@@ -340,6 +344,13 @@ test('a member of another team is refused the terminal, start/stop and the kubec
       body: JSON.stringify({ namespace: 'team-a', name: 'alice-dev' }),
     });
     assert.equal(ticket.status, 403);
+
+    // the cluster page offers bob no kubeconfig of team-a's cluster
+    await navigate(page, '/butler/team-a/team-a-dev');
+    await page.getByRole('heading', { name: 'team-a/team-a-dev', exact: true }).waitFor({ timeout: 90000 });
+    await page.getByRole('button', { name: 'Scale workers' }).waitFor({ timeout: 90000 });
+    await new Promise(r => setTimeout(r, 3000)); // the permission answer has had its time
+    assert.equal(await page.getByRole('button', { name: 'Download kubeconfig' }).count(), 0);
 
     // the kubeconfig of team-a's cluster (butler-backend's route): bob is refused, while a team
     // admin gets it; where the route does not exist (404 for alice too), that is said, not hidden
