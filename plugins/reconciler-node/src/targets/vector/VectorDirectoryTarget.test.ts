@@ -5,6 +5,7 @@ import {
   startFakeVectorApi,
   type FakeVectorApi,
 } from '@butler-portal/fake-vector-api';
+import { RACY_MS } from '../fileStatCache';
 import { VectorDirectoryTarget } from './VectorDirectoryTarget';
 import { VECTOR_FILE_MARKER } from './vectorObject';
 import { desiredPipeline, pipelineYaml } from './__testUtils__/pipelines';
@@ -53,6 +54,43 @@ describe('VectorDirectoryTarget', () => {
     expect(held.hash).not.toBe(one.hash);
     await target.apply([one]);
     expect(fs.readFileSync(file, 'utf8')).toBe(one.object.spec.content);
+  });
+
+  it('stats unchanged files at a drift check once verified, and still sees edits and deletions', async () => {
+    const target = new VectorDirectoryTarget({ root });
+    const one = desiredPipeline('team-a', 'one');
+    const two = desiredPipeline('team-a', 'two');
+    await target.apply([one, two]);
+    await target.listManaged(); // what was just written is checked by content once
+    await new Promise(resolve => setTimeout(resolve, RACY_MS + 100));
+    await target.listManaged();
+    const read = jest.spyOn(fs.promises, 'readFile');
+    try {
+      expect(await target.listManaged()).toEqual([
+        { ref: one.ref, hash: one.hash },
+        { ref: two.ref, hash: two.hash },
+      ]);
+      expect(read).not.toHaveBeenCalled();
+
+      // out of band: one edited keeping its size and mtime, two deleted
+      const file = path.join(root, 'team-a_one.yaml');
+      const before = fs.statSync(file);
+      const text = fs.readFileSync(file, 'utf8');
+      const last = text.length - 2;
+      fs.writeFileSync(
+        file,
+        `${text.slice(0, last)}${text[last] === 'x' ? 'y' : 'x'}${text.slice(
+          last + 1,
+        )}`,
+      );
+      fs.utimesSync(file, before.atime, before.mtime);
+      fs.rmSync(path.join(root, 'team-a_two.yaml'));
+      const held = await target.listManaged();
+      expect(held.map(h => h.ref.name)).toEqual(['one']);
+      expect(held[0].hash).not.toBe(one.hash);
+    } finally {
+      read.mockRestore();
+    }
   });
 
   it('leaves files it did not write alone: not listed, not overwritten, not deleted', async () => {
