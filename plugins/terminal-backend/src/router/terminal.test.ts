@@ -7,6 +7,7 @@ import fs from 'fs';
 import os from 'os';
 import path from 'path';
 import knexFactory from 'knex';
+import { CustomObjectsApi } from '@kubernetes/client-node';
 import request from 'supertest';
 import WebSocket from 'ws';
 import {
@@ -450,6 +451,36 @@ describe('terminal over WebSocket', () => {
           })
         ).status,
       ).toBe(403);
+    });
+
+    it('names a cluster whose kubeconfig is not there yet, and starts no exec', async () => {
+      // a cluster still being provisioned: no status.kubeconfigSecretRef
+      await b.kube.kubeconfig
+        .makeApiClient(CustomObjectsApi)
+        .createNamespacedCustomObject({
+          group: 'butler.butlerlabs.dev',
+          version: 'v1alpha1',
+          plural: 'tenantclusters',
+          namespace: 'team-a',
+          body: {
+            apiVersion: 'butler.butlerlabs.dev/v1alpha1',
+            kind: 'TenantCluster',
+            metadata: { name: 'fresh', namespace: 'team-a' },
+            spec: { kubernetesVersion: 'v1.31.4', workers: { replicas: 1 } },
+          },
+        });
+      const t = await clusterTicketFor(b, USERS.owner, {
+        cluster: 'team-a/fresh',
+      });
+      expect(t.status).toBe(201);
+      await new Promise(r => setTimeout(r, 300));
+      const before = b.kube.execProcesses().length;
+      const c = await connect(b, { ticket: t.body.ticket });
+      expect(c.status).toBe(503);
+      expect(JSON.parse(c.body!).error.message).toMatch(
+        /^TenantCluster team-a\/fresh has no kubeconfig yet: status\.kubeconfigSecretRef is not set/,
+      );
+      expect(b.kube.execProcesses().length).toBe(before);
     });
 
     it('names what is missing: cluster, pod, container, the pod field', async () => {
