@@ -37,7 +37,9 @@ function git(dir: string, args: string[]): Promise<string> {
       { cwd: dir, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' },
       (error, stdout, stderr) =>
         error
-          ? reject(new Error(String(stderr).trim().split('\n')[0] || error.message))
+          ? reject(
+              new Error(String(stderr).trim().split('\n')[0] || error.message),
+            )
           : resolve(String(stdout)),
     );
   });
@@ -57,7 +59,13 @@ export function gitCliSourceTree(dir: string): KeeperSourceTree {
     },
     async listFiles(commit, prefix) {
       const out = await git(dir, [
-        'ls-tree', '-r', '--name-only', '-z', commit, '--', ...(prefix ? [prefix] : []),
+        'ls-tree',
+        '-r',
+        '--name-only',
+        '-z',
+        commit,
+        '--',
+        ...(prefix ? [prefix] : []),
       ]);
       return out.split('\0').filter(p => p && p.startsWith(prefix));
     },
@@ -72,18 +80,28 @@ export function gitCliSourceTree(dir: string): KeeperSourceTree {
 }
 
 /** `--source` values as a map; a bad value or a folder that is not a clone is a usage error. */
-function parseSources(values: string[], cwd: string): Map<string, KeeperSourceTree> {
+function parseSources(
+  values: string[],
+  cwd: string,
+): Map<string, KeeperSourceTree> {
   const trees = new Map<string, KeeperSourceTree>();
   for (const value of values) {
     const at = value.lastIndexOf('=');
     if (at <= 0 || at === value.length - 1) {
       throw new UsageError(
-        `--source ${JSON.stringify(value)}: expected <repository id or git URL>=<path of a local clone>`,
+        `--source ${JSON.stringify(
+          value,
+        )}: expected <repository id or git URL>=<path of a local clone>`,
       );
     }
     const dir = path.resolve(cwd, value.slice(at + 1));
-    if (!fs.existsSync(path.join(dir, '.git')) && !fs.existsSync(path.join(dir, 'HEAD'))) {
-      throw new UsageError(`--source ${JSON.stringify(value)}: ${dir} is not a git clone`);
+    if (
+      !fs.existsSync(path.join(dir, '.git')) &&
+      !fs.existsSync(path.join(dir, 'HEAD'))
+    ) {
+      throw new UsageError(
+        `--source ${JSON.stringify(value)}: ${dir} is not a git clone`,
+      );
     }
     trees.set(value.slice(0, at), gitCliSourceTree(dir));
   }
@@ -99,7 +117,8 @@ export async function checkKeeper(
   const trees = parseSources(options.sources, cwd);
   const byFile = new Map(report.files.map(f => [f.file.displayPath, f]));
   const add = (issues: ValidationIssue[]) => {
-    for (const issue of issues) byFile.get(issue.file)?.issues.push(issue);
+    for (const issue of issues)
+      if (issue.file) byFile.get(issue.file)?.issues.push(issue);
   };
   const versions = report.files.filter(
     f => f.resource?.kind === 'ArtifactVersion' && f.issues.length === 0,
@@ -119,8 +138,11 @@ export async function checkKeeper(
   const types = new Map<string, KeeperArtifactType>();
   for (const f of report.files) {
     if (f.resource?.kind !== 'Artifact') continue;
-    const { metadata, spec } = f.resource as { metadata: { namespace: string; name: string }; spec: { type: KeeperArtifactType } };
-    types.set(`${metadata.namespace}/${metadata.name}`, spec.type);
+    const { metadata, spec } = f.resource;
+    types.set(
+      `${metadata.namespace}/${metadata.name}`,
+      spec.type as KeeperArtifactType,
+    );
   }
   const ids = [...trees.keys()];
   const sources: KeeperSources = {
@@ -132,7 +154,8 @@ export async function checkKeeper(
   };
   for (const f of versions) {
     if (f.issues.length > 0) continue; // already a duplicate
-    const { metadata, spec } = f.resource as { metadata: { namespace: string }; spec: { artifact: string } };
+    if (!f.resource) continue;
+    const { metadata, spec } = f.resource;
     add(
       await keeperSourceIssues(
         {

@@ -51,8 +51,11 @@ export async function resolveDependencies(
   if (!Array.isArray(list)) return [];
   const namespace = entity.metadata.namespace ?? 'default';
   const out: DependencyResolution[] = [];
-  for (const dependency of list) {
-    if (typeof dependency?.artifact !== 'string') continue;
+  for (const item of list) {
+    // the schema made each item an object; anything else is not ours to resolve
+    if (!item || typeof item !== 'object' || Array.isArray(item)) continue;
+    const dependency = item as { artifact?: unknown; versionRange?: unknown };
+    if (typeof dependency.artifact !== 'string') continue;
     const ref = target(dependency.artifact, namespace);
     const artifact = `${ref.namespace}/${ref.name}`;
     const versionRange = String(dependency.versionRange ?? '');
@@ -63,7 +66,11 @@ export async function resolveDependencies(
     }
     const versions = await versionsOf(ref.namespace, ref.name);
     if (!versions) {
-      out.push({ artifact, versionRange, problem: `no Artifact ${artifact} is merged` });
+      out.push({
+        artifact,
+        versionRange,
+        problem: `no Artifact ${artifact} is merged`,
+      });
       continue;
     }
     const resolved = resolveRange(versionRange, versions);
@@ -73,8 +80,12 @@ export async function resolveDependencies(
         : {
             artifact,
             versionRange,
-            problem: `no merged version of ${artifact} is in ${JSON.stringify(versionRange)}${
-              versions.length ? ` (merged: ${versions.join(', ')})` : ' (it has no merged version)'
+            problem: `no merged version of ${artifact} is in ${JSON.stringify(
+              versionRange,
+            )}${
+              versions.length
+                ? ` (merged: ${versions.join(', ')})`
+                : ' (it has no merged version)'
             }`,
           },
     );
@@ -123,7 +134,10 @@ export class CatalogArtifactVersions {
   readonly #auth: Pick<AuthService, 'getOwnServiceCredentials'>;
   readonly #ttlMs: number;
   readonly #now: () => number;
-  readonly #answers = new Map<string, { at: number; value: Promise<string[] | undefined> }>();
+  readonly #answers = new Map<
+    string,
+    { at: number; value: Promise<string[] | undefined> }
+  >();
 
   constructor(options: {
     catalog: Pick<CatalogService, 'getEntities'>;
@@ -151,12 +165,23 @@ export class CatalogArtifactVersions {
     return value;
   };
 
-  async #lookUp(namespace: string, name: string): Promise<string[] | undefined> {
+  async #lookUp(
+    namespace: string,
+    name: string,
+  ): Promise<string[] | undefined> {
     const { items } = await this.#catalog.getEntities(
       {
         filter: [
-          { kind: 'Artifact', 'metadata.namespace': namespace, 'metadata.name': name },
-          { kind: 'ArtifactVersion', 'metadata.namespace': namespace, 'spec.artifact': name },
+          {
+            kind: 'Artifact',
+            'metadata.namespace': namespace,
+            'metadata.name': name,
+          },
+          {
+            kind: 'ArtifactVersion',
+            'metadata.namespace': namespace,
+            'spec.artifact': name,
+          },
         ],
         fields: ['kind', 'metadata.name', 'spec.version', 'spec.yanked'],
       },
@@ -165,6 +190,8 @@ export class CatalogArtifactVersions {
     if (!items.some(e => e.kind === 'Artifact')) return undefined;
     return items
       .filter(e => e.kind === 'ArtifactVersion' && !e.spec?.yanked)
-      .flatMap(e => (typeof e.spec?.version === 'string' ? [e.spec.version] : []));
+      .flatMap(e =>
+        typeof e.spec?.version === 'string' ? [e.spec.version] : [],
+      );
   }
 }
