@@ -17,7 +17,7 @@ const path = require('path');
 const zlib = require('zlib');
 const YAML = require('yaml');
 const { startPortal } = require('./support/portal');
-const { launchBrowser, signInAsGuest } = require('./support/browser');
+const { gotoSignedIn, launchBrowser, signInAsGuest } = require('./support/browser');
 const { apiRequest, guestToken } = require('./support/api');
 const { approveAndMerge } = require('./support/changes');
 const { eventually } = require('./support/wait');
@@ -77,8 +77,7 @@ async function signIn(page) {
  */
 async function openUntil(page, url, what, ready) {
   await eventually(what, async () => {
-    await page.goto(`${portal.appUrl}${url}`);
-    await ready();
+    await gotoSignedIn(page, portal.appUrl, url, ready);
     return true;
   }, 180000);
 }
@@ -92,15 +91,21 @@ function versionRow(page, version) {
 }
 
 test('publish a module version in the browser: change request, approved and merged, served by the protocols; a registry token reads but never writes', async () => {
-  const token = await guestToken(portal.backendUrl);
+  // (the waits are generous: on a loaded machine the backend may also restart when a source
+  // file of the shared working tree changes, and the catalog's first ingestion takes a while)
+  const token = await eventually('the guest token', () => guestToken(portal.backendUrl), 180000);
   // the guest approves as a code owner of artifact-versions/team-a/ (a member of team-a)
-  await eventually('the catalog to make guest a member of group:default/team-a', async () => {
-    const res = await fetch(`${portal.backendUrl}/api/catalog/entities/by-name/user/default/guest`, {
-      headers: { Authorization: `Bearer ${token}` },
-    });
-    const user = res.ok ? await res.json() : undefined;
-    return (user?.relations ?? []).some(r => r.type === 'memberOf' && r.targetRef === 'group:default/team-a');
-  });
+  await eventually(
+    'the catalog to make guest a member of group:default/team-a',
+    async () => {
+      const res = await fetch(`${portal.backendUrl}/api/catalog/entities/by-name/user/default/guest`, {
+        headers: { Authorization: `Bearer ${token}` },
+      });
+      const user = res.ok ? await res.json() : undefined;
+      return (user?.relations ?? []).some(r => r.type === 'memberOf' && r.targetRef === 'group:default/team-a');
+    },
+    240000,
+  );
   const sha = modulesHead(token);
   // before: the seeded 1.4.0 only
   assert.deepEqual(await terraformVersions(), ['1.4.0']);
@@ -181,17 +186,14 @@ test('publish a module version in the browser: change request, approved and merg
     await page.screenshot({ path: path.join(portal.dataDir, 'keeper-merged.png'), fullPage: true });
 
     // the artifact page lists 1.5.0 as merged (the registry follows the merge event)
-    await page.goto(`${portal.appUrl}/registry/${MODULE}`);
     await eventually(
       `${VERSION} to show as merged on the artifact page`,
       async () => {
+        await gotoSignedIn(page, portal.appUrl, `/registry/${MODULE}`, () => versionRow(page, '1.4.0').waitFor({ timeout: 30000 }));
         const row = versionRow(page, VERSION);
-        if ((await row.count()) === 1 && /merged/.test(await row.textContent())) return true;
-        await page.reload();
-        await versionRow(page, '1.4.0').waitFor({ timeout: 30000 });
-        return false;
+        return (await row.count()) === 1 && /merged/.test(await row.textContent());
       },
-      60000,
+      120000,
     );
     assert.doesNotMatch(await versionRow(page, VERSION).textContent(), /open change/);
     // the page now shows the newest version

@@ -43,4 +43,27 @@ async function signInAsGuest(page, appUrl) {
   await page.getByRole('link', { name: 'Catalog', exact: true }).first().waitFor({ timeout: 60000 });
 }
 
-module.exports = { launchBrowser, signInAsGuest };
+/**
+ * Opens `url` (app-relative) and resolves once `ready()` holds. A full page load that met a
+ * backend restart (`backstage-cli repo start` restarts it when a source file changes) can lose
+ * the guest session and land on the sign-in page: then the guest signs in again and it retries.
+ */
+async function gotoSignedIn(page, appUrl, url, ready, timeoutMs = 30000) {
+  const deadline = Date.now() + 3 * timeoutMs;
+  for (;;) {
+    await page.goto(`${appUrl}${url}`);
+    const enter = page.getByRole('button', { name: 'Enter' });
+    const outcome = await Promise.race([
+      ready().then(() => 'ready'),
+      enter.waitFor({ timeout: timeoutMs }).then(() => 'signed out'),
+    ]).catch(e => e);
+    if (outcome === 'ready') return;
+    if (Date.now() > deadline) throw outcome instanceof Error ? outcome : new Error(`${url} did not get ready`);
+    if (outcome === 'signed out') {
+      await enter.click();
+      await page.getByRole('link', { name: 'Catalog', exact: true }).first().waitFor({ timeout: 60000 });
+    }
+  }
+}
+
+module.exports = { launchBrowser, signInAsGuest, gotoSignedIn };

@@ -4,6 +4,7 @@
  */
 'use strict';
 
+const { gotoSignedIn } = require('./browser');
 const { eventually } = require('./wait');
 
 /**
@@ -12,7 +13,7 @@ const { eventually } = require('./wait');
  * merge that met a restart ("Failed to fetch") is tried again on a reloaded page.
  */
 async function approveAndMerge(page, appUrl, href) {
-  await page.goto(`${appUrl}${href}`);
+  await gotoSignedIn(page, appUrl, href, () => page.getByTestId('change-state').waitFor({ timeout: 30000 }));
   await eventually('the change to show as open', async () => (await page.getByTestId('change-state').textContent()) === 'open', 60000);
   await page.getByRole('button', { name: 'Approve', exact: true }).click();
   await page.waitForFunction(
@@ -33,8 +34,7 @@ async function approveAndMerge(page, appUrl, href) {
           .catch(() => undefined);
       }
       if ((await page.getByTestId('change-state').textContent()) === 'merged') return true;
-      await page.reload();
-      await page.getByTestId('change-state').waitFor({ timeout: 30000 });
+      await gotoSignedIn(page, appUrl, href, () => page.getByTestId('change-state').waitFor({ timeout: 30000 }));
       return false;
     },
     120000,
