@@ -15,4 +15,3 @@ export const LogoFull = () => {
   const classes = useStyles();
   return <span className={classes.text}>Butler Portal</span>;
 };
-

@@ -9,4 +9,3 @@ export const LogoIcon = () => {
   const classes = useStyles();
   return <span className={classes.text}>BP</span>;
 };
-
