@@ -1,5 +1,6 @@
 import {
   ApiBlueprint,
+  type ApiRef,
   createApiRef,
   createFrontendModule,
   configApiRef,
@@ -24,65 +25,63 @@ import {
   type IdentityProviderStatus,
 } from './identityProviderStatus';
 
-/** OIDC sign-in against the management cluster's IdentityProvider (auth provider id `oidc`). */
-export const oidcAuthApiRef = createApiRef<
-  OpenIdConnectApi & ProfileInfoApi & BackstageIdentityApi & SessionApi
->({ id: 'auth.butler-oidc' });
+type OidcAuthApi = OpenIdConnectApi &
+  ProfileInfoApi &
+  BackstageIdentityApi &
+  SessionApi;
 
-const oidcAuthApi = ApiBlueprint.make({
+/** An OAuth2 (OIDC) sign-in API for one auth provider id of the backend. */
+function oidcSignInApi(options: {
+  name: string;
+  api: ApiRef<OidcAuthApi>;
+  provider: { id: string; title: string };
+}) {
+  return ApiBlueprint.make({
+    name: options.name,
+    params: defineParams =>
+      defineParams({
+        api: options.api,
+        deps: {
+          discoveryApi: discoveryApiRef,
+          oauthRequestApi: oauthRequestApiRef,
+          configApi: configApiRef,
+        },
+        factory: ({ discoveryApi, oauthRequestApi, configApi }) =>
+          OAuth2.create({
+            configApi,
+            discoveryApi,
+            oauthRequestApi,
+            provider: { ...options.provider, icon: () => null },
+            environment: configApi.getOptionalString('auth.environment'),
+            defaultScopes: ['openid', 'profile', 'email'],
+          }),
+      }),
+  });
+}
+
+/** OIDC sign-in configured in app-config (auth provider id `oidc`). */
+export const oidcAuthApiRef = createApiRef<OidcAuthApi>({
+  id: 'auth.butler-oidc',
+});
+
+const oidcAuthApi = oidcSignInApi({
   name: 'butler-oidc',
-  params: defineParams =>
-    defineParams({
-      api: oidcAuthApiRef,
-      deps: {
-        discoveryApi: discoveryApiRef,
-        oauthRequestApi: oauthRequestApiRef,
-        configApi: configApiRef,
-      },
-      factory: ({ discoveryApi, oauthRequestApi, configApi }) =>
-        OAuth2.create({
-          configApi,
-          discoveryApi,
-          oauthRequestApi,
-          provider: { id: 'oidc', title: 'Butler SSO', icon: () => null },
-          environment: configApi.getOptionalString('auth.environment'),
-          defaultScopes: ['openid', 'profile', 'email'],
-        }),
-    }),
+  api: oidcAuthApiRef,
+  provider: { id: 'oidc', title: 'Butler SSO' },
 });
 
 /**
  * Sign-in configured from the management cluster's IdentityProvider (auth provider id `butler`,
  * plugins/auth-backend-module-butler-oidc). Offered when the backend reports it Ready.
  */
-export const butlerAuthApiRef = createApiRef<
-  OpenIdConnectApi & ProfileInfoApi & BackstageIdentityApi & SessionApi
->({ id: 'auth.butler-identity-provider' });
+export const butlerAuthApiRef = createApiRef<OidcAuthApi>({
+  id: 'auth.butler-identity-provider',
+});
 
-const butlerAuthApi = ApiBlueprint.make({
+const butlerAuthApi = oidcSignInApi({
   name: 'butler-identity-provider',
-  params: defineParams =>
-    defineParams({
-      api: butlerAuthApiRef,
-      deps: {
-        discoveryApi: discoveryApiRef,
-        oauthRequestApi: oauthRequestApiRef,
-        configApi: configApiRef,
-      },
-      factory: ({ discoveryApi, oauthRequestApi, configApi }) =>
-        OAuth2.create({
-          configApi,
-          discoveryApi,
-          oauthRequestApi,
-          provider: {
-            id: 'butler',
-            title: 'Butler identity provider',
-            icon: () => null,
-          },
-          environment: configApi.getOptionalString('auth.environment'),
-          defaultScopes: ['openid', 'profile', 'email'],
-        }),
-    }),
+  api: butlerAuthApiRef,
+  provider: { id: 'butler', title: 'Butler identity provider' },
 });
 
 const PROVIDERS: Record<string, SignInProviderConfig | 'guest'> = {
