@@ -52,6 +52,33 @@ const SECRET_PATTERNS: readonly { what: string; pattern: RegExp }[] = [
   },
 ];
 
+/**
+ * Whether any pattern matches, in two tests instead of one per pattern: almost no value is a
+ * secret, and every file's values and text are tested. An alternation matches exactly where
+ * one of its patterns does; the patterns are grouped by flags, which an alternation shares.
+ */
+const ANY_SECRET: readonly RegExp[] = [
+  ...new Set(SECRET_PATTERNS.map(p => p.pattern.flags)),
+].map(
+  flags =>
+    new RegExp(
+      SECRET_PATTERNS.filter(p => p.pattern.flags === flags)
+        .map(p => `(?:${p.pattern.source})`)
+        .join('|'),
+      flags,
+    ),
+);
+
+function mayHoldSecret(text: string): boolean {
+  return ANY_SECRET.some(pattern => pattern.test(text));
+}
+
+/** the patterns with the `g` flag, for scanning the whole text */
+const GLOBAL_SECRET_PATTERNS = SECRET_PATTERNS.map(({ what, pattern }) => ({
+  what,
+  pattern: new RegExp(pattern.source, `${pattern.flags}g`),
+}));
+
 /** Keys whose literal value is a credential (compared without case, "-" and "_"). */
 const CREDENTIAL_KEY =
   /(?:password|passwd|apikey|secretkey|accesskey|privatekey|clientsecret|token)$/;
@@ -98,7 +125,9 @@ export function findSecrets(yaml: ParsedYaml, text: string): ValidationIssue[] {
     scalars.push(record);
     const value = node.value;
     if (typeof value !== 'string') return;
-    const found = SECRET_PATTERNS.find(p => p.pattern.test(value));
+    const found = mayHoldSecret(value)
+      ? SECRET_PATTERNS.find(p => p.pattern.test(value))
+      : undefined;
     const secret = found ? found.pattern.exec(value)?.[0] : undefined;
     let what: string | undefined = found?.what;
     if (
@@ -117,9 +146,9 @@ export function findSecrets(yaml: ParsedYaml, text: string): ValidationIssue[] {
   });
 
   // Comments are committed too, and escapes can hide a token from the values: scan the text.
-  for (const { what, pattern } of SECRET_PATTERNS) {
-    const global = new RegExp(pattern.source, `${pattern.flags}g`);
-    for (const match of text.matchAll(global)) {
+  if (!mayHoldSecret(text)) return issues;
+  for (const { what, pattern } of GLOBAL_SECRET_PATTERNS) {
+    for (const match of text.matchAll(pattern)) {
       const offset = match.index ?? 0;
       const scalar = scalars.find(r => r.start <= offset && offset < r.end);
       if (scalar?.flagged) continue;

@@ -20,6 +20,7 @@ import {
   isPair,
   type Node,
   type ParsedNode,
+  type CST,
 } from 'yaml';
 import type { ValidationIssue } from '../kinds/types';
 import { locateInDocument, type SourcePosition } from './locate';
@@ -124,8 +125,12 @@ function parseUnsafe(text: string, options: YamlParseOptions): YamlParseResult {
     return failure('', { line: 1, column: 1 }, 'file content must be text');
   }
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
-  // Every UTF-16 unit is at least one UTF-8 byte: a long string is refused without a scan.
-  if (text.length > maxBytes || utf8Length(text) > maxBytes) {
+  // Every UTF-16 unit is at least one and at most three UTF-8 bytes: a long string is refused,
+  // and a short one (every resource file) accepted, without a scan.
+  if (
+    text.length > maxBytes ||
+    (text.length * 3 > maxBytes && utf8Length(text) > maxBytes)
+  ) {
     return failure(
       '',
       { line: 1, column: 1 },
@@ -161,12 +166,13 @@ function parseUnsafe(text: string, options: YamlParseOptions): YamlParseResult {
   try {
     const parser = new Parser(lineCounter.addNewLine);
     const composer = new Composer(YAML_PARSE_OPTIONS);
-    const tokens = (function* cstTokens() {
-      for (const lexeme of guardNesting(text)) {
-        yield* parser.next(lexeme);
-      }
-      yield* parser.end();
-    })();
+    // Each stage runs to the end before the next, in plain loops: every generator a token passes
+    // through costs a resumption per token, and these stages are most of the time a file takes.
+    const tokens: CST.Token[] = [];
+    for (const lexeme of guardNesting(text)) {
+      for (const token of parser.next(lexeme)) tokens.push(token);
+    }
+    for (const token of parser.end()) tokens.push(token);
     docs = Array.from(composer.compose(tokens, true, text.length));
   } catch (error) {
     if (error instanceof NestingTooDeep) {
@@ -249,10 +255,11 @@ function parseUnsafe(text: string, options: YamlParseOptions): YamlParseResult {
 }
 
 /**
- * Passes the lexemes through, stopping as soon as flow collections (`[`, `{`) or compact block
+ * The lexemes of the text, stopping as soon as flow collections (`[`, `{`) or compact block
  * collections on one line (`- - - x`) nest deeper than the limit.
  */
-function* guardNesting(text: string): Generator<string> {
+function guardNesting(text: string): string[] {
+  const lexemes: string[] = [];
   let offset = 0;
   let flowDepth = 0;
   let lineDepth = 0;
@@ -272,13 +279,14 @@ function* guardNesting(text: string): Generator<string> {
       lineDepth++;
       if (lineDepth > MAX_NESTING_DEPTH) throw new NestingTooDeep(offset);
     }
-    yield lexeme;
+    lexemes.push(lexeme);
     // The lexer's marks for document, scalar and flow-error end are not part of the source.
     if (lexeme === LEXER_SCALAR_MARK) scalarNext = true;
     else if (lexeme !== LEXER_DOCUMENT_MARK && lexeme !== LEXER_FLOW_END_MARK) {
       offset += lexeme.length;
     }
   }
+  return lexemes;
 }
 
 /**
