@@ -26,7 +26,7 @@ function memoryProvider(commits: Record<string, Record<string, string>>) {
     listTree: async (ref?: string, prefix?: string): Promise<TreeEntry[]> => {
       calls.listTree++;
       return Object.entries(commits[ref!])
-        .filter(([path]) => !prefix || path.startsWith(`${prefix}/`))
+        .filter(([path]) => !prefix || path === prefix || path.startsWith(`${prefix}/`))
         .map(([path, content]) => ({ path, sha: blob(content) }));
     },
     readFile: async (path: string, ref?: string): Promise<FileContent | undefined> => {
@@ -43,7 +43,62 @@ function repository(size: number) {
   return files;
 }
 
+/** paths that differ between two commits of a memory provider, as a tree diff gives them */
+function changedPaths(commits: Record<string, Record<string, string>>) {
+  return async (from: string, to: string) => {
+    const paths = new Set([...Object.keys(commits[from]), ...Object.keys(commits[to])]);
+    return [...paths]
+      .filter(path => commits[from][path] !== commits[to][path])
+      .map(path => ({
+        path,
+        status:
+          commits[from][path] === undefined
+            ? ('added' as const)
+            : commits[to][path] === undefined
+            ? ('deleted' as const)
+            : ('modified' as const),
+      }));
+  };
+}
+
 describe('SnapshotReader', () => {
+  it('reads a commit as a kept one plus the paths changed since, with the result of a whole read', async () => {
+    const c1 = { ...repository(50), 'README.md': '# repo' };
+    const c2: Record<string, string> = { ...c1, 'README.md': '# changed, not a resource' };
+    c2['workspaces/team-a/ws-1.yaml'] = workspace('ws-1', 'golang:1.24');
+    delete c2['workspaces/team-a/ws-2.yaml'];
+    c2['workspaces/team-a/new.yaml'] = workspace('new');
+    // a rename: one path leaves, one comes
+    c2['workspaces/team-a/ws-3b.yaml'] = c2['workspaces/team-a/ws-3.yaml'];
+    delete c2['workspaces/team-a/ws-3.yaml'];
+    c2['workspaces/team-a/ws-4.yaml'] = 'kind: [\n';
+    const commits = { c1, c2 };
+    const provider = { ...memoryProvider(commits), changedPaths: changedPaths(commits) };
+    const reader = new SnapshotReader({ provider });
+    await reader.at('c1');
+    const delta = await reader.at('c2', { since: 'c1' });
+    expect(reader.stats).toEqual({ treeListings: 1, deltas: 1, blobReads: 50 + 4 });
+
+    const whole = await new SnapshotReader({ provider: memoryProvider(commits) }).at('c2');
+    const summary = (files: typeof whole.files) =>
+      files.map(f => ({ path: f.path, blob: f.blob, ref: f.ref, valid: !!f.resource, issues: f.issues.length }));
+    expect(summary(delta.files)).toEqual(summary(whole.files));
+    expect(delta.get('workspaces/team-a/ws-2.yaml')).toBeUndefined();
+    expect(delta.ofKind('Workspace')).toHaveLength(50);
+
+    // no tree diff (it failed, or the kept commit is gone): the commit is listed whole
+    const failing = {
+      ...memoryProvider(commits),
+      changedPaths: async () => {
+        throw new Error('compare timed out');
+      },
+    };
+    const fallback = new SnapshotReader({ provider: failing });
+    await fallback.at('c1');
+    expect(summary((await fallback.at('c2', { since: 'c1' })).files)).toEqual(summary(whole.files));
+    expect(fallback.stats).toMatchObject({ treeListings: 2, deltas: 0 });
+  });
+
   it('reads a commit once: valid files with their resource, invalid ones with located issues', async () => {
     const provider = memoryProvider({
       c1: {

@@ -55,7 +55,9 @@ export interface CommitSnapshot {
 export interface SnapshotReaderOptions {
   /** `head` is needed for head() only (a checkout on disk, say, has none) */
   provider: Pick<GitProvider, 'listTree' | 'readFile'> &
-    Partial<Pick<GitProvider, 'head' | 'repository' | 'readBlobs'>>;
+    Partial<
+      Pick<GitProvider, 'head' | 'repository' | 'readBlobs' | 'changedPaths'>
+    >;
   layout?: RepoLayout;
   /** commits kept whole (the head, the reconciler's commit, one being read); default 4 */
   keepCommits?: number;
@@ -67,7 +69,12 @@ export interface SnapshotReaderOptions {
 export interface SnapshotReaderStats {
   blobReads: number;
   treeListings: number;
+  /** snapshots made from a kept one and the paths changed since (no tree listing) */
+  deltas: number;
 }
+
+/** more changed files than this and a commit is listed whole (one listing beats many lookups) */
+const MAX_DELTA_PATHS = 100;
 
 /** code-unit order of paths, the same on every machine */
 function byCodeUnitPath(a: { path: string }, b: { path: string }): number {
@@ -79,7 +86,11 @@ function byCodeUnitPath(a: { path: string }, b: { path: string }): number {
 const unreadable = new WeakSet<SnapshotFile>();
 
 export class SnapshotReader {
-  readonly stats: SnapshotReaderStats = { blobReads: 0, treeListings: 0 };
+  readonly stats: SnapshotReaderStats = {
+    blobReads: 0,
+    treeListings: 0,
+    deltas: 0,
+  };
   private readonly files = new Map<string, SnapshotFile>();
   private readonly snapshots = new Map<string, Promise<CommitSnapshot>>();
   private readonly resolved = new Map<string, CommitSnapshot>();
@@ -90,12 +101,22 @@ export class SnapshotReader {
   /** the snapshot at the head of the default branch (or of `branch`) */
   async head(branch?: string): Promise<CommitSnapshot> {
     const { provider } = this.options;
-    if (!provider.head) throw new Error('this snapshot reader reads given commits only');
+    if (!provider.head)
+      throw new Error('this snapshot reader reads given commits only');
     return this.at(await provider.head(branch));
   }
 
-  /** the snapshot at a commit id; concurrent callers for one commit share one read */
-  at(commit: string): Promise<CommitSnapshot> {
+  /**
+   * the snapshot at a commit id; concurrent callers for one commit share one read. `since`, a
+   * commit whose snapshot is still kept, lets the reader list only the paths changed between the
+   * two (a tree diff skips equal subtrees) instead of the whole tree, so reading the next commit
+   * costs the change, not the repository; it lists the whole tree when that snapshot is gone,
+   * the change is large or the diff fails.
+   */
+  at(
+    commit: string,
+    options: { since?: string } = {},
+  ): Promise<CommitSnapshot> {
     let snapshot = this.snapshots.get(commit);
     if (snapshot) {
       // most recently used last
@@ -103,7 +124,13 @@ export class SnapshotReader {
       this.snapshots.set(commit, snapshot);
       return snapshot;
     }
-    snapshot = this.read(commit);
+    const base =
+      options.since !== undefined
+        ? this.resolved.get(options.since)
+        : undefined;
+    snapshot = base
+      ? this.readSince(base, commit).then(s => s ?? this.read(commit))
+      : this.read(commit);
     this.snapshots.set(commit, snapshot);
     snapshot.catch(() => this.snapshots.delete(commit));
     const keep = this.options.keepCommits ?? 4;
@@ -115,23 +142,82 @@ export class SnapshotReader {
     return snapshot.then(s => {
       if (this.snapshots.has(commit)) this.resolved.set(commit, s);
       // its blobs stay cached even if a prune ran while it was being read
-      for (const file of s.files) if (!unreadable.has(file)) this.files.set(keyOf(file.path, file.blob), file);
+      for (const file of s.files)
+        if (!unreadable.has(file))
+          this.files.set(keyOf(file.path, file.blob), file);
       this.prune();
       return s;
     });
   }
 
-  private async read(commit: string): Promise<CommitSnapshot> {
-    const { provider, layout } = this.options;
-    const root = (layout?.root ?? '').replace(/^\/+|\/+$/g, '');
+  /** the layout's root, without slashes around it */
+  private root(): string {
+    return (this.options.layout?.root ?? '').replace(/^\/+|\/+$/g, '');
+  }
+
+  /** a YAML file in a kind folder of the layout */
+  private inLayout(path: string): boolean {
+    const root = this.root();
     const prefix = root ? `${root}/` : '';
+    if (!path.startsWith(prefix) || !/\.ya?ml$/.test(path)) return false;
+    return this.folders.has(path.slice(prefix.length).split('/')[0]);
+  }
+
+  /**
+   * `commit` as `base` plus the paths changed since it; undefined when that is not the cheaper
+   * way (no diff from the provider, a large change) or the diff fails: the caller lists it whole
+   */
+  private async readSince(
+    base: CommitSnapshot,
+    commit: string,
+  ): Promise<CommitSnapshot | undefined> {
+    const { provider } = this.options;
+    if (!provider.changedPaths) return undefined;
+    try {
+      const changed = (await provider.changedPaths(base.commit, commit)).filter(
+        c => this.inLayout(c.path),
+      );
+      if (changed.length > MAX_DELTA_PATHS) return undefined;
+      const byPath = new Map(
+        base.files.map(f => [f.path, { path: f.path, sha: f.blob }]),
+      );
+      for (const { path, status } of changed) {
+        byPath.delete(path);
+        if (status === 'deleted') continue;
+        // the blob id of one path: a lookup along that path, not a listing
+        const entry = (await provider.listTree(commit, path)).find(
+          e => e.path === path,
+        );
+        // a changed file that cannot be found must not read as deleted: list the commit whole
+        if (!entry) return undefined;
+        byPath.set(path, entry);
+      }
+      this.stats.deltas++;
+      return await this.snapshotOf(
+        commit,
+        [...byPath.values()].sort(byCodeUnitPath),
+      );
+    } catch {
+      return undefined;
+    }
+  }
+
+  private async read(commit: string): Promise<CommitSnapshot> {
+    const { provider } = this.options;
+    const root = this.root();
     this.stats.treeListings++;
     const tree = (await provider.listTree(commit, root || undefined))
-      .filter(entry => {
-        if (!entry.path.startsWith(prefix) || !/\.ya?ml$/.test(entry.path)) return false;
-        return this.folders.has(entry.path.slice(prefix.length).split('/')[0]);
-      })
+      .filter(entry => this.inLayout(entry.path))
       .sort(byCodeUnitPath);
+    return this.snapshotOf(commit, tree);
+  }
+
+  /** the snapshot of `tree` (the layout's files at `commit`, in path order) */
+  private async snapshotOf(
+    commit: string,
+    tree: TreeEntry[],
+  ): Promise<CommitSnapshot> {
+    const { provider, layout } = this.options;
 
     // what this read found, apart from the shared cache that a concurrent prune may thin out
     const found = new Map<string, SnapshotFile>();
@@ -145,25 +231,34 @@ export class SnapshotReader {
     const bulk = new Map<string, string>();
     if (provider.readBlobs) {
       for (let i = 0; i < missing.length; i += BLOB_BATCH) {
-        const ids = [...new Set(missing.slice(i, i + BLOB_BATCH).map(e => e.sha))];
-        for (const [id, text] of await provider.readBlobs(ids)) bulk.set(id, text);
+        const ids = [
+          ...new Set(missing.slice(i, i + BLOB_BATCH).map(e => e.sha)),
+        ];
+        for (const [id, text] of await provider.readBlobs(ids))
+          bulk.set(id, text);
       }
     }
-    await mapLimited(missing, this.options.readConcurrency ?? 16, async entry => {
-      this.stats.blobReads++;
-      const text = bulk.get(entry.sha);
-      const file =
-        text !== undefined ? { content: text } : await provider.readFile(entry.path, commit);
-      if (!file) {
-        // reported, never dropped (a reconciler must not delete what it could not read), and
-        // not cached: it may read next time
-        found.set(entry.path, unreadableFile(entry.path, entry.sha, layout));
-        return;
-      }
-      const parsed = readFile(entry.path, entry.sha, file.content, layout);
-      found.set(entry.path, parsed);
-      this.files.set(keyOf(entry.path, entry.sha), parsed);
-    });
+    await mapLimited(
+      missing,
+      this.options.readConcurrency ?? 16,
+      async entry => {
+        this.stats.blobReads++;
+        const text = bulk.get(entry.sha);
+        const file =
+          text !== undefined
+            ? { content: text }
+            : await provider.readFile(entry.path, commit);
+        if (!file) {
+          // reported, never dropped (a reconciler must not delete what it could not read), and
+          // not cached: it may read next time
+          found.set(entry.path, unreadableFile(entry.path, entry.sha, layout));
+          return;
+        }
+        const parsed = readFile(entry.path, entry.sha, file.content, layout);
+        found.set(entry.path, parsed);
+        this.files.set(keyOf(entry.path, entry.sha), parsed);
+      },
+    );
 
     const files = tree.map(entry => found.get(entry.path)!);
     const byPath = new Map(files.map(f => [f.path, f]));
@@ -189,7 +284,8 @@ export class SnapshotReader {
     for (const snapshot of this.resolved.values()) {
       snapshot.files.forEach(f => kept.add(keyOf(f.path, f.blob)));
     }
-    for (const key of this.files.keys()) if (!kept.has(key)) this.files.delete(key);
+    for (const key of this.files.keys())
+      if (!kept.has(key)) this.files.delete(key);
   }
 }
 
@@ -197,7 +293,12 @@ function keyOf(path: string, blob: string) {
   return `${path}\u0000${blob}`;
 }
 
-function readFile(path: string, blob: string, content: string, layout?: RepoLayout): SnapshotFile {
+function readFile(
+  path: string,
+  blob: string,
+  content: string,
+  layout?: RepoLayout,
+): SnapshotFile {
   const ref = parseResourcePath(path, layout);
   const result = validate(content, path, { layout });
   let object: Record<string, unknown> | null = null;
@@ -218,14 +319,26 @@ function readFile(path: string, blob: string, content: string, layout?: RepoLayo
   };
 }
 
-function unreadableFile(path: string, blob: string, layout?: RepoLayout): SnapshotFile {
+function unreadableFile(
+  path: string,
+  blob: string,
+  layout?: RepoLayout,
+): SnapshotFile {
   const ref = parseResourcePath(path, layout);
   const file: SnapshotFile = {
     path,
     blob,
     ...(ref && { ref }),
     object: null,
-    issues: [{ file: path, path: '', line: 1, column: 1, message: 'listed but could not be read' }],
+    issues: [
+      {
+        file: path,
+        path: '',
+        line: 1,
+        column: 1,
+        message: 'listed but could not be read',
+      },
+    ],
     content: '',
   };
   unreadable.add(file);
@@ -244,7 +357,10 @@ export function snapshotReaderFor(repository: {
 }): SnapshotReader {
   let reader = readers.get(repository.provider);
   if (!reader) {
-    reader = new SnapshotReader({ provider: repository.provider, layout: repository.layout });
+    reader = new SnapshotReader({
+      provider: repository.provider,
+      layout: repository.layout,
+    });
     readers.set(repository.provider, reader);
   }
   return reader;

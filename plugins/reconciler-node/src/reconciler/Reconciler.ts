@@ -6,7 +6,11 @@
 import { randomUUID } from 'crypto';
 import os from 'os';
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import type { KindName, RepoLayout } from '@butler-portal/plugin-gitops-common';
+import type {
+  KindName,
+  RepoLayout,
+  ResourceRef,
+} from '@butler-portal/plugin-gitops-common';
 import type { GitProvider } from '@butler-portal/plugin-gitops-node';
 import type {
   DesiredObject,
@@ -15,7 +19,7 @@ import type {
   ManagedWatch,
   SyncTarget,
 } from '../targets/types';
-import { desiredState } from './desiredState';
+import { desiredState, type DesiredState } from './desiredState';
 import type { RenderStep } from '../render/renderStep';
 import type { ReconcilerStore } from './store/ReconcilerStore';
 import {
@@ -45,7 +49,8 @@ export interface ReconcilerOptions {
   provider: Pick<
     GitProvider,
     'head' | 'listTree' | 'readFile' | 'setCommitStatus'
-  >;
+  > &
+    Partial<Pick<GitProvider, 'changedPaths'>>;
   target: SyncTarget;
   store: ReconcilerStore;
   logger?: LoggerService;
@@ -83,6 +88,8 @@ const HEAL_WINDOW_MS = 60_000;
 /** heals within the window before the backoff starts */
 const FREE_HEALS = 3;
 const DEFAULT_LEASE_TTL_MS = 60 * 1000;
+/** more changed objects than this and a sync reads the whole inventory (one query beats many) */
+const MAX_SCOPED_CHANGES = 500;
 
 /** What status() reports: the target's state and every object it owns. */
 export interface ReconcilerStatus {
@@ -377,6 +384,7 @@ export class Reconciler {
         layout: this.#options.layout,
         kinds: this.#options.kinds,
         render: this.#options.render,
+        since: previous?.revision,
       });
       // the whole target is compared (read) when asked, at the first sync, and every drift
       // interval; in between a sync reads only what the commit changed (and what is not
@@ -388,8 +396,11 @@ export class Reconciler {
         full ||
         !previous?.checkedAt ||
         now - Date.parse(previous.checkedAt) >= interval;
+      const scope = compareAll
+        ? undefined
+        : this.#changedSince(previous, desired);
       const result = await sync(
-        { target, store, desired },
+        { target, store, desired, scope },
         {
           compare: compareAll ? 'all' : 'changed',
           maxDeletionsPerSync: this.#options.maxDeletionsPerSync,
@@ -694,6 +705,38 @@ export class Reconciler {
         .sort((a, b) => a - b);
       settled.nextRetryAt = retries[0] ?? Infinity;
     }
+  }
+
+  /**
+   * The objects whose desired state differs from the last synced commit's (added, changed or
+   * gone), when the sync may look at those alone: the last sync left the target Ready (so every
+   * other record is Synced at the hash Git still has), its desired state is kept here, this
+   * commit has no invalid file and the change is small. Undefined otherwise: the sync then reads
+   * the whole inventory.
+   */
+  #changedSince(
+    previous: TargetState | undefined,
+    desired: DesiredState,
+  ): ResourceRef[] | undefined {
+    const before = this.#desired;
+    if (
+      !previous?.revision ||
+      before?.revision !== previous.revision ||
+      previous.condition.type !== 'Ready' ||
+      previous.condition.reason !== 'Synced' ||
+      desired.invalidFiles.length > 0
+    ) {
+      return undefined;
+    }
+    const changed: ResourceRef[] = [];
+    const now = new Set<string>();
+    for (const d of desired.objects) {
+      const key = refKey(d.ref);
+      now.add(key);
+      if (before.byKey.get(key)?.hash !== d.hash) changed.push(d.ref);
+    }
+    for (const [key, d] of before.byKey) if (!now.has(key)) changed.push(d.ref);
+    return changed.length > MAX_SCOPED_CHANGES ? undefined : changed;
   }
 
   /** The desired objects at a commit, kept for the commit last used. */

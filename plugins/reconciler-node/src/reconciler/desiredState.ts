@@ -36,6 +36,11 @@ export interface DesiredStateOptions {
    * that a blob already read for the catalog or the resources API is not read again
    */
   snapshots?: SnapshotReader;
+  /**
+   * a commit read before (the one last synced): the reader then lists only the paths changed
+   * since, when it still keeps that commit
+   */
+  since?: string;
 }
 
 export interface DesiredState {
@@ -45,14 +50,18 @@ export interface DesiredState {
 }
 
 export async function desiredState(
-  provider: Pick<GitProvider, 'listTree' | 'readFile'>,
+  provider: Pick<GitProvider, 'listTree' | 'readFile'> &
+    Partial<Pick<GitProvider, 'changedPaths'>>,
   commit: string,
   options: DesiredStateOptions = {},
 ): Promise<DesiredState> {
   const reader =
     options.snapshots ??
     snapshotReaderFor({ provider, layout: options.layout });
-  return desiredStateOf(await reader.at(commit), options);
+  return desiredStateOf(
+    await reader.at(commit, { since: options.since }),
+    options,
+  );
 }
 
 /** The desired state of a snapshot: every file of it, as objects or as invalid files. */

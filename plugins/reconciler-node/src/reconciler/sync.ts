@@ -63,6 +63,13 @@ export interface SyncInput {
   target: SyncTarget;
   store: ReconcilerStore;
   desired: DesiredState;
+  /**
+   * The only objects that may differ from what the inventory records (those the commit added,
+   * changed or removed since a sync that left every object Synced): only their inventory rows
+   * are read and only they are compared; the other desired objects are unchanged as recorded.
+   * The caller vouches for that; without it the whole inventory is read.
+   */
+  scope?: readonly ResourceRef[];
 }
 
 const MAX_MESSAGE = 4000;
@@ -98,9 +105,20 @@ export async function sync(
   const revision = desired.revision;
   const now = (options.now ?? Date.now)();
 
-  const inventory = await store.listInventory(target.name);
-  const live = await listLive(target, desired, inventory, options.compare);
-  const plan = diff(desired.objects, inventory, live, {
+  const scopeKeys = input.scope && new Set(input.scope.map(refKey));
+  const inventory = input.scope
+    ? await store.listInventory(target.name, { refs: input.scope })
+    : await store.listInventory(target.name);
+  const objects = scopeKeys
+    ? desired.objects.filter(d => scopeKeys.has(refKey(d.ref)))
+    : desired.objects;
+  const live = await listLive(
+    target,
+    { ...desired, objects },
+    inventory,
+    scopeKeys ? 'changed' : options.compare,
+  );
+  const plan = diff(objects, inventory, live, {
     selfHeal: options.selfHeal,
     now,
     retryAll: options.retryAll,
@@ -205,6 +223,12 @@ export async function sync(
   for (const d of plan.toAdopt) {
     result.adopted.push(d.ref);
     updates.push(syncedRecord(d, revision));
+  }
+  if (scopeKeys) {
+    // outside the scope everything is Synced as recorded: unchanged, nothing to write
+    for (const d of desired.objects) {
+      if (!scopeKeys.has(refKey(d.ref))) result.unchanged.push(d.ref);
+    }
   }
   for (const d of plan.unchanged) {
     result.unchanged.push(d.ref);

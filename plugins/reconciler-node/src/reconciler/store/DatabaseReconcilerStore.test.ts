@@ -209,5 +209,32 @@ describe.each(databases.eachSupportedId())(
         119,
       );
     });
+
+    it('reads the records of given objects only, in ref order', async () => {
+      const knex = await databases.init(databaseId);
+      const store = await DatabaseReconcilerStore.create(knex);
+      await store.upsertInventory('directory', [
+        record('b'),
+        record('a'),
+        record('c'),
+        record('a', {
+          ref: { kind: 'Workspace', namespace: 'team-b', name: 'a' },
+        }),
+      ]);
+      await store.upsertInventory('kubernetes', [record('a')]);
+      const read = await store.listInventory('directory', {
+        refs: [
+          { kind: 'Workspace', namespace: 'team-a', name: 'c' },
+          { kind: 'Workspace', namespace: 'team-a', name: 'a' },
+          // not in the inventory, and of another namespace: neither is read
+          { kind: 'Workspace', namespace: 'team-a', name: 'gone' },
+        ],
+      });
+      expect(read.map(r => `${r.ref.namespace}/${r.ref.name}`)).toEqual([
+        'team-a/a',
+        'team-a/c',
+      ]);
+      expect(await store.listInventory('directory', { refs: [] })).toEqual([]);
+    });
   },
 );

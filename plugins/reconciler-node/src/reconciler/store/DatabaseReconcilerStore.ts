@@ -154,10 +154,38 @@ export class DatabaseReconcilerStore implements ReconcilerStore {
       .update({ checked_at: new Date(checkedAt) });
   }
 
-  async listInventory(target: string): Promise<InventoryRecord[]> {
-    const rows = await this.knex<InventoryRow>(INVENTORY_TABLE)
-      .where({ target })
-      .orderBy(['kind', 'namespace', 'name']);
+  async listInventory(
+    target: string,
+    options: { refs?: readonly ResourceRef[] } = {},
+  ): Promise<InventoryRecord[]> {
+    let rows: InventoryRow[];
+    if (options.refs) {
+      // by the primary key (target, kind, namespace, name): a read as large as the change
+      const names = new Map<string, { ref: ResourceRef; names: string[] }>();
+      for (const ref of options.refs) {
+        const key = `${ref.kind}\u0000${ref.namespace}`;
+        const group = names.get(key) ?? { ref, names: [] };
+        group.names.push(ref.name);
+        names.set(key, group);
+      }
+      rows = [];
+      for (const { ref, names: all } of names.values()) {
+        for (let i = 0; i < all.length; i += REFS_PER_QUERY) {
+          rows.push(
+            ...(await this.knex<InventoryRow>(INVENTORY_TABLE)
+              .where({ target, kind: ref.kind, namespace: ref.namespace })
+              .whereIn('name', all.slice(i, i + REFS_PER_QUERY))),
+          );
+        }
+      }
+      const order = (r: InventoryRow) =>
+        `${r.kind}\u0000${r.namespace}\u0000${r.name}`;
+      rows.sort((a, b) => (order(a) < order(b) ? -1 : 1));
+    } else {
+      rows = await this.knex<InventoryRow>(INVENTORY_TABLE)
+        .where({ target })
+        .orderBy(['kind', 'namespace', 'name']);
+    }
     return rows.map(row => ({
       ref: {
         kind: row.kind as KindName,
@@ -236,6 +264,9 @@ export class DatabaseReconcilerStore implements ReconcilerStore {
     });
   }
 }
+
+/** names in one query of listInventory by refs (well under every database's parameter limit) */
+const REFS_PER_QUERY = 500;
 
 function toIso(value: Date | string | number): string {
   return (value instanceof Date ? value : new Date(value)).toISOString();

@@ -11,7 +11,11 @@ export interface ReconcilerStore {
   setTargetState(state: TargetState): Promise<void>;
   /** Records a full sync that changed nothing (TargetState.checkedAt). */
   markChecked(target: string, checkedAt: string): Promise<void>;
-  listInventory(target: string): Promise<InventoryRecord[]>;
+  /** the target's records; with `refs`, those of these objects only (the others are not read) */
+  listInventory(
+    target: string,
+    options?: { refs?: readonly ResourceRef[] },
+  ): Promise<InventoryRecord[]>;
   /** inserts or replaces records by (target, kind, namespace, name), all or nothing */
   upsertInventory(target: string, records: InventoryRecord[]): Promise<void>;
   removeInventory(target: string, refs: ResourceRef[]): Promise<void>;
