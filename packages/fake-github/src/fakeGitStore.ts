@@ -258,7 +258,8 @@ export class FakeGitStore {
   /** Test helper: commits files (content, or null to delete) on a branch, creating it if needed. */
   commitFiles(
     branch: string,
-    files: Record<string, string | null>,
+    /** path → text or bytes; null deletes */
+    files: Record<string, string | Buffer | null>,
     options: { message?: string; author?: GitIdentity; from?: string } = {},
   ): string {
     const parent = this.refs.get(`heads/${branch}`) ?? options.from;

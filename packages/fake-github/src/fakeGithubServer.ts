@@ -319,8 +319,8 @@ export class FakeGithubServer {
     this.checkRuns.set(sha, [...(this.checkRuns.get(sha) ?? []), run]);
   }
 
-  /** Seeds the default branch with one commit holding `files`. */
-  seed(files: Record<string, string>): string {
+  /** Seeds the default branch with one commit holding `files` (text or bytes). */
+  seed(files: Record<string, string | Buffer>): string {
     return this.git.commitFiles(this.defaultBranch, files, {
       message: 'initial layout',
     });

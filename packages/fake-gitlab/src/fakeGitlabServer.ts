@@ -75,18 +75,24 @@ export interface FakeGitlabOptions {
   tier?: 'premium' | 'free';
   /** Premium approval rule; default 1 */
   approvalsRequired?: number;
-  /** initial files of the default branch */
-  files?: Record<string, string>;
+  /** initial files of the default branch (text, or bytes for a binary file) */
+  files?: Record<string, FileData>;
   /** token -> user; default: `bot-token` (butler-bot), `alice-token`, `bob-token` */
   users?: Record<string, FakeGitlabUser>;
   /** status GitLab answers for a merge with conflicts: 406 (documented) or 405 (newer) */
   conflictStatus?: 405 | 406;
 }
 
+/**
+ * A file's content: text, or a Buffer for bytes that are not valid UTF-8 (see `fileData`), so
+ * binary files keep their exact bytes and text files compare as strings.
+ */
+export type FileData = string | Buffer;
+
 interface Commit {
   id: string;
   parent_ids: string[];
-  files: Map<string, string>;
+  files: Map<string, FileData>;
   message: string;
   author_name: string;
   author_email: string;
@@ -158,9 +164,27 @@ function sha1(text: string) {
   return createHash('sha1').update(text).digest('hex');
 }
 
+/** one form per content: text when the bytes are valid UTF-8, else the bytes */
+function fileData(content: FileData): FileData {
+  if (typeof content === 'string') return content;
+  const text = content.toString('utf8');
+  return Buffer.from(text, 'utf8').equals(content) ? text : Buffer.from(content);
+}
+
+function bytesOf(content: FileData): Buffer {
+  return typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+}
+
+function sameData(a: FileData | undefined, b: FileData | undefined) {
+  if (a === undefined || b === undefined) return a === b;
+  return typeof a === 'string' || typeof b === 'string'
+    ? a === b
+    : a.equals(b);
+}
+
 /** git's blob id for the content */
-export function gitBlobId(content: string) {
-  const bytes = Buffer.from(content, 'utf8');
+export function gitBlobId(content: FileData) {
+  const bytes = bytesOf(content);
   return createHash('sha1')
     .update(Buffer.concat([Buffer.from(`blob ${bytes.length}\0`), bytes]))
     .digest('hex');
@@ -239,7 +263,11 @@ export class FakeGitlabServer {
     this.users = options.users ?? DEFAULT_GITLAB_USERS;
     const root = this.addCommit(
       [],
-      new Map(Object.entries(options.files ?? { 'README.md': '# platform\n' })),
+      new Map(
+        Object.entries(options.files ?? { 'README.md': '# platform\n' }).map(
+          ([path, content]) => [path, fileData(content)],
+        ),
+      ),
       {
         message: 'Initial commit',
         name: 'Butler Bot',
@@ -299,7 +327,7 @@ export class FakeGitlabServer {
    */
   push(
     branch: string,
-    files: Record<string, string | null>,
+    files: Record<string, FileData | null>,
     message = 'direct push',
   ) {
     const parent =
@@ -307,7 +335,7 @@ export class FakeGitlabServer {
     const tree = new Map(parent ? this.commits.get(parent)!.files : []);
     for (const [path, content] of Object.entries(files)) {
       if (content === null) tree.delete(path);
-      else tree.set(path, content);
+      else tree.set(path, fileData(content));
     }
     const commit = this.addCommit(parent ? [parent] : [], tree, {
       message,
@@ -483,7 +511,7 @@ export class FakeGitlabServer {
 
   private addCommit(
     parents: string[],
-    files: Map<string, string>,
+    files: Map<string, FileData>,
     who: {
       message: string;
       name: string;
@@ -568,7 +596,7 @@ export class FakeGitlabServer {
     const to = this.commits.get(toSha)!.files;
     const paths = [...new Set([...from.keys(), ...to.keys()])].sort();
     return paths
-      .filter(path => from.get(path) !== to.get(path))
+      .filter(path => !sameData(from.get(path), to.get(path)))
       .map(path => {
         const before = from.get(path);
         const after = to.get(path);
@@ -590,16 +618,16 @@ export class FakeGitlabServer {
   private merged(
     ours: string,
     theirs: string,
-  ): Map<string, string> | undefined {
+  ): Map<string, FileData> | undefined {
     const base = this.commits.get(this.mergeBase(ours, theirs))!.files;
     const o = this.commits.get(ours)!.files;
     const t = this.commits.get(theirs)!.files;
-    const result = new Map<string, string>();
+    const result = new Map<string, FileData>();
     for (const path of new Set([...base.keys(), ...o.keys(), ...t.keys()])) {
       const [b, x, y] = [base.get(path), o.get(path), t.get(path)];
-      let value: string | undefined;
-      if (y === b) value = x;
-      else if (x === b || x === y) value = y;
+      let value: FileData | undefined;
+      if (sameData(y, b)) value = x;
+      else if (sameData(x, b) || sameData(x, y)) value = y;
       else return undefined;
       if (value !== undefined) result.set(path, value);
     }
@@ -974,9 +1002,9 @@ export class FakeGitlabServer {
       }
       for (const action of body.actions) {
         const path: string = action.file_path;
-        const content =
+        const content: FileData | undefined =
           action.encoding === 'base64'
-            ? Buffer.from(action.content ?? '', 'base64').toString('utf8')
+            ? fileData(Buffer.from(action.content ?? '', 'base64'))
             : action.content;
         switch (action.action) {
           case 'create':
@@ -1098,7 +1126,7 @@ export class FakeGitlabServer {
         return {
           file_name: params.file_path.split('/').pop(),
           file_path: params.file_path,
-          size: Buffer.byteLength(content),
+          size: bytesOf(content).length,
           encoding: 'base64',
           content_sha256: createHash('sha256').update(content).digest('hex'),
           ref: query.ref,
@@ -1106,7 +1134,7 @@ export class FakeGitlabServer {
           commit_id: sha,
           last_commit_id: sha,
           execute_filemode: false,
-          content: Buffer.from(content, 'utf8').toString('base64'),
+          content: bytesOf(content).toString('base64'),
         };
       },
     );
@@ -1410,7 +1438,13 @@ export class FakeGitlabServer {
   }
 }
 
-function unifiedDiff(before: string | undefined, after: string | undefined) {
+function unifiedDiff(
+  before: FileData | undefined,
+  after: FileData | undefined,
+) {
+  if (typeof before === 'object' || typeof after === 'object') {
+    return ''; // GitLab shows no text diff for a binary file
+  }
   const lines = (text: string | undefined) =>
     text === undefined ? [] : text.replace(/\n$/, '').split('\n');
   const a = lines(before);

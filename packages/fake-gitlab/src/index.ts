@@ -6,6 +6,7 @@ export { DEFAULT_GITLAB_USERS, FakeGitlabServer, gitBlobId } from './fakeGitlabS
 export type {
   FakeGitlabOptions,
   FakeGitlabUser,
+  FileData,
   InjectedFailure,
   RecordedRequest,
 } from './fakeGitlabServer';

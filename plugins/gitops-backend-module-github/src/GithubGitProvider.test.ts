@@ -1074,6 +1074,29 @@ describe('GithubGitProvider', () => {
       expect(server.requestsTo('GET', /\/git\/blobs\//)).toHaveLength(1);
     });
 
+    it('reads the exact bytes of a binary file, through the contents and the blob API', async () => {
+      const bytes = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+      server.seed({ 'assets/logo.bin': bytes });
+      const github = provider();
+      const file = await github.readFileBytes('assets/logo.bin');
+      expect(file).toEqual({
+        path: 'assets/logo.bin',
+        content: bytes,
+        sha: server.git.putBlob(bytes),
+      });
+      expect(server.requestsTo('GET', /\/git\/blobs\//)).toHaveLength(0);
+      expect(await github.readFileBytes('assets/missing.bin')).toBeUndefined();
+
+      await server.stop();
+      server = await startFakeGithub([], { largeFileThreshold: 10 });
+      server.seed({ 'big.bin': bytes });
+      const big = await provider({ defaultBranch: 'main' }).readFileBytes(
+        'big.bin',
+      );
+      expect(big?.content).toEqual(bytes);
+      expect(server.requestsTo('GET', /\/git\/blobs\//)).toHaveLength(1);
+    });
+
     it('walks the tree level by level when GitHub truncates a recursive listing', async () => {
       await server.stop();
       server = await startFakeGithub([], { treeEntryLimit: 3 });

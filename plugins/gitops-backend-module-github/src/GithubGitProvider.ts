@@ -47,6 +47,7 @@ import type {
   ChangeFilter,
   ChangeRequest,
   CommitCheck,
+  FileBytes,
   FileContent,
   GitProvider,
   OpenChangeFromBranchInput,
@@ -401,6 +402,14 @@ export class GithubGitProvider implements GitProvider {
   }
 
   async readFile(path: string, ref?: string): Promise<FileContent | undefined> {
+    const file = await this.readFileBytes(path, ref);
+    return file && { ...file, content: file.content.toString('utf8') };
+  }
+
+  async readFileBytes(
+    path: string,
+    ref?: string,
+  ): Promise<(FileBytes & { content: Buffer }) | undefined> {
     validateRepoPath(path, 'path');
     const revision = ref ?? (await this.defaultBranch());
     return this.run(`read ${path} at ${revision}`, async () => {
@@ -409,11 +418,12 @@ export class GithubGitProvider implements GitProvider {
     });
   }
 
+  /** a file's bytes: both APIs send base64, so binary content arrives intact */
   private async readFileWith(
     octokit: Octokit,
     path: string,
     ref: string,
-  ): Promise<FileContent | undefined> {
+  ): Promise<(FileBytes & { content: Buffer }) | undefined> {
     let data;
     try {
       ({ data } = await octokit.repos.getContent({
@@ -434,7 +444,7 @@ export class GithubGitProvider implements GitProvider {
       return {
         path,
         sha: data.sha,
-        content: Buffer.from(data.content, 'base64').toString('utf8'),
+        content: Buffer.from(data.content, 'base64'),
       };
     }
     // files over 1 MB come without content; the blob API serves them up to 100 MB
@@ -448,7 +458,7 @@ export class GithubGitProvider implements GitProvider {
       content: Buffer.from(
         blob.data.content,
         blob.data.encoding === 'base64' ? 'base64' : 'utf8',
-      ).toString('utf8'),
+      ),
     };
   }
 
@@ -715,7 +725,7 @@ export class GithubGitProvider implements GitProvider {
     for (const location of CODEOWNERS_LOCATIONS) {
       const file = await this.readFileWith(octokit, location, commitSha);
       if (file) {
-        rules = parseCodeOwners(file.content);
+        rules = parseCodeOwners(file.content.toString('utf8'));
         break;
       }
     }
@@ -1102,7 +1112,7 @@ export class GithubGitProvider implements GitProvider {
       const mergeBase = comparison.data.merge_base_commit.sha;
       const result = await mapLimited(files, 4, async file => {
         const read = async (path: string, ref: string) =>
-          (await this.readFileWith(octokit, path, ref))?.content;
+          (await this.readFileWith(octokit, path, ref))?.content.toString('utf8');
         const changes = toChangedPaths([file]);
         return Promise.all(
           changes.map(

@@ -768,6 +768,35 @@ describe('GitlabGitProvider', () => {
       }
     });
 
+    it('reads the exact bytes of a binary file', async () => {
+      const bytes = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+      await start({ files: { 'assets/logo.bin': bytes } });
+      const gitlab = provider();
+      expect(await gitlab.readFileBytes('assets/logo.bin')).toEqual({
+        path: 'assets/logo.bin',
+        content: bytes,
+        sha: gitBlobId(bytes),
+      });
+      // the blob id the tree lists is that of the same bytes
+      expect(await gitlab.listTree(undefined, 'assets')).toEqual([
+        { path: 'assets/logo.bin', sha: gitBlobId(bytes) },
+      ]);
+      const reversed = Buffer.from(bytes).reverse();
+      const commit = server.push('main', { 'assets/logo.bin': reversed });
+      expect(
+        (await gitlab.readFileBytes('assets/logo.bin', commit))?.content,
+      ).toEqual(reversed);
+      expect(
+        (
+          await gitlab.changedPaths(
+            server.commit(commit)!.parent_ids[0],
+            commit,
+          )
+        ).map(c => c.path),
+      ).toEqual(['assets/logo.bin']);
+      expect(await gitlab.readFileBytes('assets/none.bin')).toBeUndefined();
+    });
+
     it('reads the default branch, heads, files and URLs', async () => {
       await start();
       const gitlab = provider();

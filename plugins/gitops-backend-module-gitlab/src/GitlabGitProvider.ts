@@ -35,6 +35,7 @@ import type {
   ChangeFilter,
   ChangeRequest,
   CommitCheck,
+  FileBytes,
   FileContent,
   GitProvider,
   OpenChangeFromBranchInput,
@@ -265,6 +266,15 @@ export class GitlabGitProvider implements GitProvider {
   }
 
   async readFile(path: string, ref?: string): Promise<FileContent | undefined> {
+    const file = await this.readFileBytes(path, ref);
+    return file && { ...file, content: file.content.toString('utf8') };
+  }
+
+  /** the files API sends base64, so binary content arrives intact */
+  async readFileBytes(
+    path: string,
+    ref?: string,
+  ): Promise<(FileBytes & { content: Buffer }) | undefined> {
     validateRepoPath(path, 'path');
     const revision = ref ?? (await this.defaultBranch());
     try {
@@ -273,10 +283,10 @@ export class GitlabGitProvider implements GitProvider {
         path,
         revision,
       )) as unknown as { content: string; encoding: string; blob_id: string };
-      const content =
-        file.encoding === 'base64'
-          ? Buffer.from(file.content, 'base64').toString('utf8')
-          : file.content;
+      const content = Buffer.from(
+        file.content,
+        file.encoding === 'base64' ? 'base64' : 'utf8',
+      );
       return { path, content, sha: file.blob_id };
     } catch (error) {
       // GitLab says "404 File Not Found" for a missing file, "404 Commit Not Found" for a bad ref.

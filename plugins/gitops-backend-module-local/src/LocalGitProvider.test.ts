@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import fs from 'fs';
 import path from 'path';
 import {
@@ -25,7 +26,7 @@ metadata:
   namespace: team-a
 `;
 
-function createRepo(files: Record<string, string> = {}) {
+function createRepo(files: Record<string, string | Uint8Array> = {}) {
   return createLocalRepository({
     'README.md': '# GitOps repo\n',
     'workspaces/team-a/base.yaml': WS,
@@ -360,6 +361,26 @@ describe('LocalGitProvider', () => {
     );
     await expect(provider.readFile('../x')).rejects.toThrow(InputError);
     await expect(provider.head('nope')).rejects.toThrow(NotFoundError);
+  });
+
+  it('reads the exact bytes of a binary file (readFileBytes)', async () => {
+    const bytes = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+    const { dir } = await createRepo({ 'assets/logo.bin': bytes });
+    const { provider } = makeProvider(dir);
+    const [entry] = await provider.listTree(undefined, 'assets');
+    expect(await provider.readFileBytes('assets/logo.bin')).toEqual({
+      path: 'assets/logo.bin',
+      content: bytes,
+      sha: entry.sha,
+    });
+    // git's own blob id of those bytes: nothing was re-encoded on the way in
+    expect(entry.sha).toBe(
+      createHash('sha1')
+        .update(Buffer.concat([Buffer.from('blob 256\0'), bytes]))
+        .digest('hex'),
+    );
+    expect(await provider.readFileBytes('assets/none.bin')).toBeUndefined();
+    await expect(provider.readFileBytes('../x')).rejects.toThrow(InputError);
   });
 
   it('counts approvals on the current head only, refuses self-approval, and blocks on requested changes', async () => {

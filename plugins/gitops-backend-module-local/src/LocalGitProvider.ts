@@ -23,6 +23,7 @@ import {
   ChangeRecord,
   ChangeRequest,
   CommitCheck,
+  FileBytes,
   FileContent,
   GitEvent,
   GitProvider,
@@ -35,7 +36,7 @@ import {
 } from '@butler-portal/plugin-gitops-node';
 import { readBlobsByNameWithGit, readBlobsWithGit } from './catFileBatch';
 import { validateActor, validateDescription, validateTitle } from './changeInput';
-import { findTreeEntry, readTextAt } from './readTree';
+import { findTreeEntry, readBytesAt, readTextAt } from './readTree';
 import { ChangeViews, type ViewContext } from './changeView';
 import {
   CHANGE_FILE,
@@ -245,6 +246,14 @@ export class LocalGitProvider implements GitProvider {
   async readFile(path: string, ref?: string): Promise<FileContent | undefined> {
     validateRepoPath(path);
     return this.readText(await this.resolveCommit(ref), path);
+  }
+
+  async readFileBytes(
+    path: string,
+    ref?: string,
+  ): Promise<FileBytes | undefined> {
+    validateRepoPath(path);
+    return readBytesAt(this.objects, await this.resolveCommit(ref), path);
   }
 
   /** many blobs at once, by id (one `git cat-file --batch`); for the commit snapshot's bulk reads */

@@ -1,7 +1,7 @@
 /*
  * Reading paths out of git trees: the entry at a path below a commit or tree, and a file's text.
  */
-import type { FileContent } from '@butler-portal/plugin-gitops-node';
+import type { FileBytes, FileContent } from '@butler-portal/plugin-gitops-node';
 import type { ObjectStore, TreeItem } from './objectStore';
 
 /** the tree entry at `path` below a commit or tree, undefined when absent */
@@ -23,14 +23,23 @@ export async function findTreeEntry(
   return entry;
 }
 
+/** a file's bytes at a commit or tree, undefined when there is no such file */
+export async function readBytesAt(
+  objects: ObjectStore,
+  treeish: string,
+  path: string,
+): Promise<(FileBytes & { content: Buffer }) | undefined> {
+  const entry = await findTreeEntry(objects, treeish, path);
+  if (entry?.type !== 'blob') return undefined;
+  return { path, content: await objects.readBlob(entry.oid), sha: entry.oid };
+}
+
 /** a file's text at a commit or tree, undefined when there is no such file */
 export async function readTextAt(
   objects: ObjectStore,
   treeish: string,
   path: string,
 ): Promise<FileContent | undefined> {
-  const entry = await findTreeEntry(objects, treeish, path);
-  if (entry?.type !== 'blob') return undefined;
-  const content = (await objects.readBlob(entry.oid)).toString('utf8');
-  return { path, content, sha: entry.oid };
+  const file = await readBytesAt(objects, treeish, path);
+  return file && { ...file, content: file.content.toString('utf8') };
 }

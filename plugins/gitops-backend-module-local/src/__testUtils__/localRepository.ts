@@ -19,10 +19,10 @@ export interface LocalRepositoryOptions {
 
 /**
  * A bare repository `<root>/platform.git` whose first commit holds `files` (repository path →
- * content).
+ * content, text or bytes).
  */
 export async function createLocalRepository(
-  files: Record<string, string>,
+  files: Record<string, string | Uint8Array>,
   options: LocalRepositoryOptions = {},
 ): Promise<{ root: string; dir: string }> {
   const root = options.root ?? (await makeTempDir(options.prefix));

@@ -46,6 +46,14 @@ export interface FileContent {
   sha: string;
 }
 
+/** A file's exact bytes, for content that may be binary (archives the registry serves). */
+export interface FileBytes {
+  path: string;
+  content: Uint8Array;
+  /** blob id of the content */
+  sha: string;
+}
+
 export type ChangeStatus = FileStatus;
 
 export interface ChangedPath {
@@ -189,6 +197,11 @@ export interface GitProvider {
   resolveRef?(ref: string): Promise<string>;
   /** a file at a revision (commit id or branch; default branch when omitted); undefined if absent */
   readFile(path: string, ref?: string): Promise<FileContent | undefined>;
+  /**
+   * readFile's exact bytes, without decoding as UTF-8 (which replaces invalid sequences and so
+   * corrupts binary files). Optional: a caller falls back to readFile for a provider without it.
+   */
+  readFileBytes?(path: string, ref?: string): Promise<FileBytes | undefined>;
   /** every blob under `prefix` (whole tree when omitted) at a revision */
   listTree(ref?: string, prefix?: string): Promise<TreeEntry[]>;
   /**

@@ -1,7 +1,7 @@
 /*
  * A real git repository driven by the git CLI, seen through the read side of the GitProvider
- * interface (head, readFile, listTree): what Keeper uses of a provider. Tests commit, branch and
- * move tags with git itself, so "merged" means exactly "on main".
+ * interface (head, readFile, readFileBytes, listTree): what Keeper uses of a provider. Tests
+ * commit, branch and move tags with git itself, so "merged" means exactly "on main".
  */
 import { execFileSync } from 'child_process';
 import fs from 'fs';
@@ -134,6 +134,21 @@ export class GitRepo {
     return this.git('rev-parse', 'HEAD');
   }
 
+  /** a file's bytes at a revision, as `git cat-file` gives them */
+  readBytes(file: string, ref: string) {
+    try {
+      const sha = this.git('rev-parse', `${ref}:${file}`);
+      const content = execFileSync('git', ['cat-file', 'blob', sha], {
+        cwd: this.dir,
+        env: ENV,
+        maxBuffer: 64 * 1024 * 1024,
+      });
+      return { path: file, content, sha };
+    } catch {
+      return undefined;
+    }
+  }
+
   headOf(ref = 'main'): string {
     return this.git('rev-parse', `${ref}^{commit}`);
   }
@@ -160,17 +175,11 @@ export class GitRepo {
         throw new NotFoundError(`no branch or tag '${ref}' in ${this.id}`);
       },
       readFile: async (file: string, ref = 'main') => {
-        try {
-          const sha = this.git('rev-parse', `${ref}:${file}`);
-          const content = execFileSync('git', ['cat-file', 'blob', sha], {
-            cwd: this.dir,
-            env: ENV,
-          }).toString('utf8');
-          return { path: file, content, sha };
-        } catch {
-          return undefined;
-        }
+        const bytes = this.readBytes(file, ref);
+        return bytes && { ...bytes, content: bytes.content.toString('utf8') };
       },
+      readFileBytes: async (file: string, ref = 'main') =>
+        this.readBytes(file, ref),
       listTree: async (ref = 'main', prefix?: string) => {
         const out = this.git(
           'ls-tree',

@@ -52,6 +52,31 @@ const MAX_BYTES = 32 * 1024 * 1024;
 const MAX_CACHED = 256;
 const READ_CONCURRENCY = 8;
 
+/**
+ * A file's exact bytes, so binary files (images, zips, compiled plugins) reach the archive and
+ * its digest intact. A provider without readFileBytes only offers text, which is right for text
+ * files but replaces invalid UTF-8 in a binary one; all the portal's providers have it.
+ */
+async function readBytes(
+  provider: GitProvider,
+  path: string,
+  commit: string,
+): Promise<Buffer | undefined> {
+  if (provider.readFileBytes) {
+    const file = await provider.readFileBytes(path, commit);
+    return (
+      file &&
+      Buffer.from(
+        file.content.buffer,
+        file.content.byteOffset,
+        file.content.byteLength,
+      )
+    );
+  }
+  const file = await provider.readFile(path, commit);
+  return file && Buffer.from(file.content, 'utf8');
+}
+
 export class GitSourceReader implements SourceReader {
   readonly #ready: () => Promise<void>;
   readonly #providers: (id: string) => GitProvider | undefined;
@@ -230,9 +255,8 @@ export class GitSourceReader implements SourceReader {
     let total = 0;
     const files: ArchiveEntry[] = [];
     await mapLimited(entries, READ_CONCURRENCY, async entry => {
-      const file = await provider.readFile(entry.path, commit);
-      if (!file) return;
-      const content = Buffer.from(file.content, 'utf8');
+      const content = await readBytes(provider, entry.path, commit);
+      if (!content) return;
       total += content.length;
       if (total > MAX_BYTES) {
         throw new RegistryError(
