@@ -49,15 +49,12 @@ function changedPaths(commits: Record<string, Record<string, string>>) {
     const paths = new Set([...Object.keys(commits[from]), ...Object.keys(commits[to])]);
     return [...paths]
       .filter(path => commits[from][path] !== commits[to][path])
-      .map(path => ({
-        path,
-        status:
-          commits[from][path] === undefined
-            ? ('added' as const)
-            : commits[to][path] === undefined
-            ? ('deleted' as const)
-            : ('modified' as const),
-      }));
+      .map(path => {
+        let status: 'added' | 'modified' | 'deleted' = 'modified';
+        if (commits[from][path] === undefined) status = 'added';
+        else if (commits[to][path] === undefined) status = 'deleted';
+        return { path, status };
+      });
   };
 }
 

@@ -61,6 +61,9 @@ interface InventoryRow {
 /** rows per statement: keeps well below SQLite's bound-parameter limit */
 const CHUNK = 50;
 
+/** names in one query of listInventory by refs (well under every database's parameter limit) */
+const REFS_PER_QUERY = 500;
+
 export class DatabaseReconcilerStore implements ReconcilerStore {
   /**
    * Runs the (idempotent) migrations, then returns the store.
@@ -264,9 +267,6 @@ export class DatabaseReconcilerStore implements ReconcilerStore {
     });
   }
 }
-
-/** names in one query of listInventory by refs (well under every database's parameter limit) */
-const REFS_PER_QUERY = 500;
 
 function toIso(value: Date | string | number): string {
   return (value instanceof Date ? value : new Date(value)).toISOString();
