@@ -17,6 +17,7 @@ const { startPortal } = require('./support/portal');
 const { launchBrowser, signInAsGuest } = require('./support/browser');
 const { apiRequest, guestToken } = require('./support/api');
 const { eventually } = require('./support/wait');
+const { approveAndMerge } = require('./support/changes');
 
 let portal;
 let browser;
@@ -69,34 +70,6 @@ async function connect(page, fromHandle, toHandle) {
   await page.mouse.move((from.x + to.x) / 2, (from.y + to.y) / 2, { steps: 5 });
   await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 5 });
   await page.mouse.up();
-}
-
-async function approveAndMerge(page, href) {
-  await page.goto(`${portal.appUrl}${href}`);
-  await eventually('the change to show as open', async () => (await page.getByTestId('change-state').textContent()) === 'open', 60000);
-  await page.getByRole('button', { name: 'Approve', exact: true }).click();
-  await page.waitForFunction(
-    () => [...document.querySelectorAll('button')].some(b => b.textContent.trim() === 'Merge' && !b.disabled),
-    undefined,
-    { timeout: 60000 },
-  );
-  // `backstage-cli repo start` restarts the backend when a source file changes; a merge that
-  // met a restart ("Failed to fetch") is tried again on a reloaded page
-  await eventually('the change to be merged', async () => {
-    const state = await page.getByTestId('change-state').textContent();
-    if (state === 'merged') return true;
-    const merge = page.getByRole('button', { name: 'Merge', exact: true });
-    if (await merge.isEnabled().catch(() => false)) {
-      await merge.click();
-      await page
-        .waitForFunction(() => document.querySelector('[data-testid="change-state"]')?.textContent === 'merged', undefined, { timeout: 15000 })
-        .catch(() => undefined);
-    }
-    if ((await page.getByTestId('change-state').textContent()) === 'merged') return true;
-    await page.reload();
-    await page.getByTestId('change-state').waitFor({ timeout: 30000 });
-    return false;
-  }, 120000);
 }
 
 /** Saves from the editor and returns the change link's href. */
@@ -177,7 +150,7 @@ test('build a pipeline visually, catch the type error, save, merge, delivered to
     const created = await save(page);
     assert.match(created.diff, /\+\+\+ b\/pipelines\/team-a\/e2e-logs\.yaml/);
     await page.screenshot({ path: path.join(portal.dataDir, 'herald-saved.png'), fullPage: true });
-    await approveAndMerge(page, created.href);
+    await approveAndMerge(page, portal.appUrl, created.href);
 
     // delivered: the Vector directory holds the rendered pipeline next to what was there
     const file = `team-a_${NAME}.yaml`;

@@ -119,7 +119,14 @@ describe('the seeded modules repository', () => {
       const git = record.spec.source.git;
       expect([file, git.commit]).toEqual([file, first.commit]);
       const files = first
-        .git('ls-tree', '-r', '--name-only', git.commit, '--', `${git.subdirectory}/`)
+        .git(
+          'ls-tree',
+          '-r',
+          '--name-only',
+          git.commit,
+          '--',
+          `${git.subdirectory}/`,
+        )
         .split('\n')
         .filter(Boolean);
       const artifact = validate(
@@ -134,20 +141,30 @@ describe('the seeded modules repository', () => {
           'utf8',
         ),
       );
-      switch ((artifact as any).resource.spec.type) {
-        case 'terraform-module':
-          expect(files.some(f => f.endsWith('.tf'))).toBe(true);
-          break;
-        case 'helm-chart': {
-          const chart = YAML.parse(
-            first.git('show', `${git.commit}:${git.subdirectory}/Chart.yaml`),
-          );
-          expect(chart.version).toBe(record.spec.version);
-          break;
+      const type: string = (artifact as any).resource.spec.type;
+      /** what the pinned folder must hold for the artifact's type */
+      const holdsItsContent = () => {
+        switch (type) {
+          case 'terraform-module':
+            return files.some(f => f.endsWith('.tf'));
+          case 'helm-chart':
+            return (
+              YAML.parse(
+                first.git(
+                  'show',
+                  `${git.commit}:${git.subdirectory}/Chart.yaml`,
+                ),
+              ).version === record.spec.version
+            );
+          default:
+            return files.some(f => f.endsWith('.rego'));
         }
-        default:
-          expect(files.some(f => f.endsWith('.rego'))).toBe(true);
-      }
+      };
+      expect({ file, type, holds: holdsItsContent() }).toEqual({
+        file,
+        type,
+        holds: true,
+      });
     }
   });
 });

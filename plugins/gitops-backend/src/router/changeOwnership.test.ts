@@ -11,28 +11,45 @@ import {
   GITOPS_RESOURCE_RESOURCE_TYPE,
 } from '@butler-portal/plugin-gitops-common';
 import request from 'supertest';
-import { CREATE, startPortal, WORKSPACE } from '../__testUtils__/startTestPortal';
+import {
+  CREATE,
+  startPortal,
+  WORKSPACE,
+} from '../__testUtils__/startTestPortal';
 
 jest.setTimeout(90_000);
 
 const ADMIN_A = 'user:default/alice'; // admin of team-a (namespace team-a)
 const ADMIN_B = 'user:default/bob'; // admin of team-b (namespace team-b)
-const as = (ref: string) => ({ Authorization: mockCredentials.user.header(ref) });
+const TEAM_OF_ADMIN: Record<string, string> = {
+  [ADMIN_A]: 'team-a',
+  [ADMIN_B]: 'team-b',
+};
+const as = (ref: string) => ({
+  Authorization: mockCredentials.user.header(ref),
+});
 
 /** the Butler policy's answer for a team admin: the change permissions on their team's files */
 function policy(name: string, user?: string) {
   if (!name.startsWith('gitops.change.')) return AuthorizeResult.ALLOW;
-  const team = user === ADMIN_A ? 'team-a' : user === ADMIN_B ? 'team-b' : undefined;
+  const team = user && TEAM_OF_ADMIN[user];
   if (!team) return AuthorizeResult.DENY;
   return {
     result: AuthorizeResult.CONDITIONAL as AuthorizeResult.CONDITIONAL,
     pluginId: 'gitops',
     resourceType: GITOPS_RESOURCE_RESOURCE_TYPE,
-    conditions: gitopsResourceConditions.isOwningTeamMember({ teams: [team], namespaces: [team] }),
+    conditions: gitopsResourceConditions.isOwningTeamMember({
+      teams: [team],
+      namespaces: [team],
+    }),
   };
 }
 
-const workspaceIn = (namespace: string, name: string, annotations?: Record<string, string>) => ({
+const workspaceIn = (
+  namespace: string,
+  name: string,
+  annotations?: Record<string, string>,
+) => ({
   ...CREATE,
   namespace,
   name,
@@ -46,9 +63,17 @@ describe('changes decided by the owning team of the file', () => {
   it("opens a change on one's own team's file, refuses another team's, and a file claiming another owner", async () => {
     const { server } = await startPortal({ permission: policy });
     const api = request(server);
-    await api.post('/api/gitops/changes').set(as(ADMIN_A)).send(workspaceIn('team-a', 'a-one')).expect(201);
+    await api
+      .post('/api/gitops/changes')
+      .set(as(ADMIN_A))
+      .send(workspaceIn('team-a', 'a-one'))
+      .expect(201);
 
-    const foreign = await api.post('/api/gitops/changes').set(as(ADMIN_A)).send(workspaceIn('team-b', 'b-one')).expect(403);
+    const foreign = await api
+      .post('/api/gitops/changes')
+      .set(as(ADMIN_A))
+      .send(workspaceIn('team-b', 'b-one'))
+      .expect(403);
     expect(foreign.body.error.message).toBe(
       'user:default/alice is not allowed gitops.change.create on Workspace team-b/b-one',
     );
@@ -56,7 +81,11 @@ describe('changes decided by the owning team of the file', () => {
     const claimed = await api
       .post('/api/gitops/changes')
       .set(as(ADMIN_A))
-      .send(workspaceIn('team-a', 'a-two', { [ANNOTATION_OWNER]: 'group:default/team-b' }))
+      .send(
+        workspaceIn('team-a', 'a-two', {
+          [ANNOTATION_OWNER]: 'group:default/team-b',
+        }),
+      )
       .expect(403);
     expect(claimed.body.error.message).toBe(
       'user:default/alice is not allowed gitops.change.create on Workspace team-a/a-two (owned by team team-b)',
@@ -64,28 +93,48 @@ describe('changes decided by the owning team of the file', () => {
     await api
       .post('/api/gitops/changes')
       .set(as(ADMIN_B))
-      .send(workspaceIn('team-a', 'a-two', { [ANNOTATION_OWNER]: 'group:default/team-b' }))
+      .send(
+        workspaceIn('team-a', 'a-two', {
+          [ANNOTATION_OWNER]: 'group:default/team-b',
+        }),
+      )
       .expect(201);
     // nobody without a team gets as far as the body
-    await api.post('/api/gitops/changes').set(as('user:default/nina')).send({}).expect(403);
+    await api
+      .post('/api/gitops/changes')
+      .set(as('user:default/nina'))
+      .send({})
+      .expect(403);
   });
 
   it("reviews, merges and closes only changes on one's own team's files", async () => {
     const { server } = await startPortal({ permission: policy });
     const api = request(server);
-    const opened = await api.post('/api/gitops/changes').set(as(ADMIN_B)).send(workspaceIn('team-b', 'b-dev')).expect(201);
+    const opened = await api
+      .post('/api/gitops/changes')
+      .set(as(ADMIN_B))
+      .send(workspaceIn('team-b', 'b-dev'))
+      .expect(201);
     const id = encodeURIComponent(opened.body.id);
     for (const [path, body] of [
       ['reviews', { decision: 'approve' }],
       ['merge', {}],
       ['close', {}],
     ] as const) {
-      const refused = await api.post(`/api/gitops/changes/${id}/${path}`).set(as(ADMIN_A)).send(body).expect(403);
+      const refused = await api
+        .post(`/api/gitops/changes/${id}/${path}`)
+        .set(as(ADMIN_A))
+        .send(body)
+        .expect(403);
       expect(refused.body.error.message).toMatch(
         /^user:default\/alice is not allowed gitops\.change\.(review|merge|close) on Workspace team-b\/b-dev$/,
       );
     }
     // the owning team's admin closes it
-    await api.post(`/api/gitops/changes/${id}/close`).set(as(ADMIN_B)).send({}).expect(200);
+    await api
+      .post(`/api/gitops/changes/${id}/close`)
+      .set(as(ADMIN_B))
+      .send({})
+      .expect(200);
   });
 });
