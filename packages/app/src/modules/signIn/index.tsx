@@ -15,11 +15,12 @@ import {
 import { githubAuthApiRef } from '@backstage/core-plugin-api';
 import { OAuth2 } from '@backstage/core-app-api';
 import {
+  Progress,
   SignInPage,
   type SignInProviderConfig,
 } from '@backstage/core-components';
 import { SignInPageBlueprint } from '@backstage/plugin-app-react';
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import {
   fetchIdentityProviderStatus,
   type IdentityProviderStatus,
@@ -131,32 +132,48 @@ export function signInProviders(
   ];
 }
 
+/** how long the sign-in page waits for the IdentityProvider's status before drawing without it */
+const STATUS_WAIT_MS = 3_000;
+
 const signInPage = SignInPageBlueprint.make({
   params: {
     loader: async () => props => {
       const configApi = useApi(configApiRef);
       const discoveryApi = useApi(discoveryApiRef);
-      const [status, setStatus] = useState<IdentityProviderStatus>();
+      // undefined: still asking; null: no answer in time (or none at all)
+      const [status, setStatus] = useState<IdentityProviderStatus | null>();
       useEffect(() => {
         let live = true;
-        // not read in time, or not at all: the configured providers are all there is
-        fetchIdentityProviderStatus(discoveryApi, { timeoutMs: 15_000 }).then(
-          s => live && setStatus(s),
-          () => {},
-        );
+        const settle = (s: IdentityProviderStatus | null) => {
+          if (live) setStatus(prev => (prev === undefined ? s : prev));
+        };
+        const timer = setTimeout(() => settle(null), STATUS_WAIT_MS);
+        fetchIdentityProviderStatus(discoveryApi, {
+          timeoutMs: STATUS_WAIT_MS,
+        }).then(settle, () => settle(null));
         return () => {
           live = false;
+          clearTimeout(timer);
         };
       }, [discoveryApi]);
-      const providers = signInProviders(
-        configApi.getOptionalStringArray('butlerPortal.signIn.providers'),
-        status,
+      // The providers are decided once per page and keep their identity: SignInPage restores the
+      // stored session in an effect that depends on them, and a run cancelled by a new providers
+      // value forgets the stored provider when its refresh returns, so the next page load would
+      // land on the sign-in form (a session lost on reload).
+      const providers = useMemo(
+        () =>
+          status === undefined
+            ? undefined
+            : signInProviders(
+                configApi.getOptionalStringArray(
+                  'butlerPortal.signIn.providers',
+                ),
+                status ?? undefined,
+              ),
+        [configApi, status],
       );
-      // drawn at once with the configured providers; drawn anew (key) when the status adds
-      // the IdentityProvider, as SignInPage checks each provider's session when it mounts
-      return (
-        <SignInPage key={providers.length} {...props} providers={providers} />
-      );
+      if (!providers) return <Progress />;
+      return <SignInPage {...props} providers={providers} />;
     },
   },
 });
