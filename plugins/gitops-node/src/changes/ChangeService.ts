@@ -110,7 +110,8 @@ export const MAX_DIFF_TOTAL_BYTES = 4 * 1024 * 1024;
 function boundedDiffs(files: readonly ChangedFile[]): ChangeDetail['files'] {
   let budget = MAX_DIFF_TOTAL_BYTES;
   return files.map(f => {
-    const size = Buffer.byteLength(f.before ?? '') + Buffer.byteLength(f.after ?? '');
+    const size =
+      Buffer.byteLength(f.before ?? '') + Buffer.byteLength(f.after ?? '');
     if (size > MAX_DIFF_FILE_BYTES || size * 2 > budget) {
       return { path: f.path, status: f.status, diff: '', diffTooLarge: true };
     }
@@ -131,6 +132,8 @@ export const DEFAULT_CHANGE_PAGE = 100;
 export const MAX_CHANGE_PAGE = 500;
 /** summaries' changed paths kept, by base and head commit */
 const CHANGED_PATHS_CACHE_SIZE = 5000;
+/** validations shown on change pages kept, by repository and head commit */
+const VIEW_VALIDATION_CACHE_SIZE = 500;
 
 function encodeOffset(offset: number): string {
   return Buffer.from(JSON.stringify({ offset }), 'utf8').toString('base64url');
@@ -138,12 +141,17 @@ function encodeOffset(offset: number): string {
 
 function decodeOffset(cursor: string): number {
   try {
-    const { offset } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    const { offset } = JSON.parse(
+      Buffer.from(cursor, 'base64url').toString('utf8'),
+    );
     if (Number.isSafeInteger(offset) && offset >= 0) return offset;
   } catch {
     // reported below
   }
-  throw new RequestFieldError('cursor', 'not a cursor of this listing (pass nextCursor back unchanged)');
+  throw new RequestFieldError(
+    'cursor',
+    'not a cursor of this listing (pass nextCursor back unchanged)',
+  );
 }
 
 const OPERATION_OF_STATUS: Record<ChangedPath['status'], ChangeOperation> = {
@@ -207,7 +215,11 @@ function locatedPathOf(ref: ResourceRef, layout?: RepoLayout): string {
 
 export class ChangeService {
   private readonly repos = new Map<string, ChangeRepository>();
-  private readonly changedPathsCache = new Map<string, readonly ChangedPath[]>();
+  private readonly changedPathsCache = new Map<
+    string,
+    readonly ChangedPath[]
+  >();
+  private readonly viewValidationCache = new Map<string, ChangeValidation>();
   private readonly idempotency?: IdempotencyStore;
   private readonly logger?: LoggerService;
   private readonly randomId: () => string;
@@ -244,7 +256,8 @@ export class ChangeService {
         f.after !== undefined &&
         f.status !== 'deleted' &&
         !invalid.has(f.path) &&
-        parseResourcePath(f.path, repository.layout)?.kind === 'ArtifactVersion',
+        parseResourcePath(f.path, repository.layout)?.kind ===
+          'ArtifactVersion',
     );
     if (versions.length === 0) return validation;
     const ids = [...this.repos.keys()];
@@ -258,7 +271,12 @@ export class ChangeService {
     };
     const issues = (
       await mapLimited(versions, LIST_CONCURRENCY, async file => {
-        const artifactType = await this.artifactTypeOf(repository, files, file, headSha);
+        const artifactType = await this.artifactTypeOf(
+          repository,
+          files,
+          file,
+          headSha,
+        );
         return keeperSourceIssues(
           { file: file.path, text: file.after!, artifactType },
           sources,
@@ -278,7 +296,9 @@ export class ChangeService {
     headSha: string,
   ): Promise<KeeperArtifactType | undefined> {
     const ref = parseResourcePath(version.path, repository.layout);
-    const parsed = validate(version.after!, version.path, { layout: repository.layout });
+    const parsed = validate(version.after!, version.path, {
+      layout: repository.layout,
+    });
     const artifact = parsed.ok
       ? (parsed.resource as { spec?: { artifact?: string } }).spec?.artifact
       : undefined;
@@ -298,7 +318,7 @@ export class ChangeService {
     if (text === undefined) return undefined;
     const record = validate(text, path, { layout: repository.layout });
     return record.ok
-      ? ((record.resource as { spec?: { type?: KeeperArtifactType } }).spec?.type)
+      ? (record.resource as { spec?: { type?: KeeperArtifactType } }).spec?.type
       : undefined;
   }
 
@@ -819,7 +839,11 @@ export class ChangeService {
     const items: ChangeSummary[] = [];
     let cursor: string | undefined;
     do {
-      const page = await this.listChangePage({ ...filter, cursor, limit: MAX_CHANGE_PAGE });
+      const page = await this.listChangePage({
+        ...filter,
+        cursor,
+        limit: MAX_CHANGE_PAGE,
+      });
       items.push(...page.items);
       cursor = page.nextCursor;
     } while (cursor);
@@ -865,14 +889,21 @@ export class ChangeService {
         if (!kind && provider.listChangeRecords) {
           return (await provider.listChangeRecords({ state: request.state }))
             .filter(byAuthor)
-            .map(c => ({ repository, number: c.number, updatedAt: c.updatedAt }));
+            .map(c => ({
+              repository,
+              number: c.number,
+              updatedAt: c.updatedAt,
+            }));
         }
         return (await provider.listChanges({ state: request.state }))
           .filter(byAuthor)
           .filter(
             c =>
               !kind ||
-              c.paths.some(p => parseResourcePath(p, repository.layout)?.kind === kind.kind),
+              c.paths.some(
+                p =>
+                  parseResourcePath(p, repository.layout)?.kind === kind.kind,
+              ),
           )
           .map(change => ({
             repository,
@@ -894,15 +925,19 @@ export class ChangeService {
     const items = (
       await mapLimited(page, LIST_CONCURRENCY, async row => {
         const change =
-          row.change ?? (await row.repository.provider.getChange(String(row.number)));
+          row.change ??
+          (await row.repository.provider.getChange(String(row.number)));
         // gone, or moved to another state, between the listing and its view: left out
-        if (!change || (request.state && change.state !== request.state)) return undefined;
+        if (!change || (request.state && change.state !== request.state))
+          return undefined;
         return this.summarize(row.repository, change);
       })
     ).filter((item): item is ChangeSummary => item !== undefined);
     return {
       items,
-      ...(offset + limit < all.length && { nextCursor: encodeOffset(offset + limit) }),
+      ...(offset + limit < all.length && {
+        nextCursor: encodeOffset(offset + limit),
+      }),
     };
   }
 
@@ -931,8 +966,32 @@ export class ChangeService {
       description: change.description,
       reviews: change.reviews,
       files: boundedDiffs(files),
-      validation: await this.validateFiles(repository, files, change.headSha),
+      validation: await this.viewValidation(repository, files, change.headSha),
     };
+  }
+
+  /**
+   * The validation a change page shows, once per head commit: the files are the head's, and
+   * Keeper's rules may read source trees and fetch archives of up to 32 MiB, which a page view
+   * must not repeat. Recording the check and merging validate afresh.
+   */
+  private async viewValidation(
+    repository: ChangeRepository,
+    files: readonly ChangedFile[],
+    headSha: string,
+  ): Promise<ChangeValidation> {
+    const key = `${repository.id}\n${headSha}`;
+    let validation = this.viewValidationCache.get(key);
+    if (!validation) {
+      validation = await this.validateFiles(repository, files, headSha);
+      this.viewValidationCache.set(key, validation);
+      if (this.viewValidationCache.size > VIEW_VALIDATION_CACHE_SIZE) {
+        this.viewValidationCache.delete(
+          this.viewValidationCache.keys().next().value!,
+        );
+      }
+    }
+    return validation;
   }
 
   private async requireChange(id: string) {
@@ -953,10 +1012,15 @@ export class ChangeService {
     const key = `${repository.id}\u0000${change.baseSha}\u0000${change.headSha}`;
     let paths = this.changedPathsCache.get(key);
     if (!paths) {
-      paths = await repository.provider.changedPaths(change.baseSha, change.headSha);
+      paths = await repository.provider.changedPaths(
+        change.baseSha,
+        change.headSha,
+      );
       this.changedPathsCache.set(key, paths);
       if (this.changedPathsCache.size > CHANGED_PATHS_CACHE_SIZE) {
-        this.changedPathsCache.delete(this.changedPathsCache.keys().next().value!);
+        this.changedPathsCache.delete(
+          this.changedPathsCache.keys().next().value!,
+        );
       }
     }
     return paths;
@@ -1020,9 +1084,17 @@ export class ChangeService {
     // the head is validated again here, whatever its checks say: a missing (or forged) status
     // must not let an invalid file onto the default branch
     if (change.state === 'open') {
-      const files = await repository.provider.getChangeFiles(String(change.number));
-      const validation = await this.validateFiles(repository, files, change.headSha);
-      const recorded = change.checks.find(c => c.context === VALIDATION_CHECK_CONTEXT);
+      const files = await repository.provider.getChangeFiles(
+        String(change.number),
+      );
+      const validation = await this.validateFiles(
+        repository,
+        files,
+        change.headSha,
+      );
+      const recorded = change.checks.find(
+        c => c.context === VALIDATION_CHECK_CONTEXT,
+      );
       const expected = validationCheck(validation);
       if (recorded?.state !== expected.state) {
         await this.reportCheck(repository, change.headSha, validation);

@@ -25,7 +25,11 @@ spec:
   owner: group:default/team-a
 `;
 
-const version = (v: string, commit: string, subdirectory: string) => `apiVersion: keeper.butlerlabs.dev/v1alpha1
+const version = (
+  v: string,
+  commit: string,
+  subdirectory: string,
+) => `apiVersion: keeper.butlerlabs.dev/v1alpha1
 kind: ArtifactVersion
 metadata:
   name: terraform-aws-vpc-${v}
@@ -55,10 +59,17 @@ async function setup() {
     dir: platformRepo.dir,
     allowSelfApproval: true,
   });
-  const modules = new LocalGitProvider({ repository: 'modules', dir: modulesRepo.dir });
+  const modules = new LocalGitProvider({
+    repository: 'modules',
+    dir: modulesRepo.dir,
+  });
   const service = new ChangeService({
     repositories: [
-      { id: 'platform', provider: platform, kinds: ['Artifact', 'ArtifactVersion'] },
+      {
+        id: 'platform',
+        provider: platform,
+        kinds: ['Artifact', 'ArtifactVersion'],
+      },
       { id: 'modules', provider: modules, kinds: [] },
     ],
   });
@@ -85,7 +96,30 @@ describe('Keeper rules in the change check', () => {
   it('passes a version pinning an existing commit that holds the module', async () => {
     const { service, modules, open } = await setup();
     const id = await open('1.0.0', await modules.head(), 'terraform/aws-vpc');
-    expect((await service.getChange(id)).validation).toEqual({ ok: true, issues: [] });
+    expect((await service.getChange(id)).validation).toEqual({
+      ok: true,
+      issues: [],
+    });
+  });
+
+  it('reads the sources once per head for the change page, and again when merging', async () => {
+    const { service, modules, open } = await setup();
+    const id = await open('1.1.0', await modules.head(), 'terraform/aws-vpc');
+    const listTree = jest.spyOn(modules, 'listTree');
+    expect((await service.getChange(id)).validation).toEqual({
+      ok: true,
+      issues: [],
+    });
+    const firstView = listTree.mock.calls.length;
+    expect(firstView).toBeGreaterThan(0);
+    expect((await service.getChange(id)).validation).toEqual({
+      ok: true,
+      issues: [],
+    });
+    expect(listTree.mock.calls.length).toBe(firstView);
+    await service.review(id, { decision: 'approve' }, jane);
+    expect((await service.merge(id, jane)).state).toBe('merged');
+    expect(listTree.mock.calls.length).toBeGreaterThan(firstView);
   });
 
   it('fails a missing commit and a folder without *.tf, naming file and field, and refuses to merge', async () => {
@@ -101,15 +135,21 @@ describe('Keeper rules in the change check', () => {
     expect((await service.getChange(docs)).validation.issues).toEqual([
       expect.objectContaining({
         path: '/spec/source/git/subdirectory',
-        message: expect.stringMatching(/holds no Terraform module: no \*\.tf file at the top of "docs"/),
+        message: expect.stringMatching(
+          /holds no Terraform module: no \*\.tf file at the top of "docs"/,
+        ),
       }),
     ]);
     const number = docs.split(':')[1];
     await platform.review(number, { decision: 'approve', actor: jane });
-    await expect(service.merge(docs, jane)).rejects.toThrow(ResourceValidationError);
+    await expect(service.merge(docs, jane)).rejects.toThrow(
+      ResourceValidationError,
+    );
     // the check is recorded on the head as well, for the provider's merge rule
     await service.recordValidation('platform', Number(number));
     const change = await platform.getChange(number);
-    expect(change?.checks.find(c => c.context === 'butler-portal/validate')?.state).toBe('failure');
+    expect(
+      change?.checks.find(c => c.context === 'butler-portal/validate')?.state,
+    ).toBe('failure');
   });
 });
