@@ -1,5 +1,6 @@
 import '@testing-library/jest-dom';
 import { configure } from '@testing-library/react';
+import { installGraphLayoutStubs } from '@butler-portal/plugin-gitops-react/testUtils';
 
 // Component tests render whole pages and type into forms. On a busy 2-core CI machine a test
 // can take longer than jest's 5 s, and a page longer than testing-library's 1 s to show what
@@ -7,45 +8,8 @@ import { configure } from '@testing-library/react';
 jest.setTimeout(30_000);
 configure({ asyncUtilTimeout: 10_000 });
 
-// @xyflow/react measures nodes with ResizeObserver and reads the viewport transform through
-// DOMMatrixReadOnly, neither of which jsdom has; these stand-ins follow React Flow's testing
-// guide (https://reactflow.dev/learn/advanced-use/testing) so that nodes, handles and edges
-// are laid out and drawn in component tests.
-class ResizeObserverStub {
-  callback: ResizeObserverCallback;
-  constructor(callback: ResizeObserverCallback) {
-    this.callback = callback;
-  }
-  observe(target: Element) {
-    this.callback([{ target } as ResizeObserverEntry], this as any);
-  }
-  unobserve() {}
-  disconnect() {}
-}
-
-class DOMMatrixReadOnlyStub {
-  m22: number;
-  constructor(transform?: string) {
-    const scale = transform?.match(/scale\(([1-9.])\)/)?.[1];
-    this.m22 = scale !== undefined ? +scale : 1;
-  }
-}
-
-(global as any).ResizeObserver = ResizeObserverStub;
-(global as any).DOMMatrixReadOnly = DOMMatrixReadOnlyStub;
-Object.defineProperties((global as any).HTMLElement.prototype, {
-  offsetHeight: {
-    get() {
-      return parseFloat(this.style.height) || 1;
-    },
-  },
-  offsetWidth: {
-    get() {
-      return parseFloat(this.style.width) || 1;
-    },
-  },
-});
-(global as any).SVGElement.prototype.getBBox = () => ({ x: 0, y: 0, width: 0, height: 0 });
+// @xyflow/react needs layout that jsdom lacks (the graph stand-ins are shared)
+installGraphLayoutStubs();
 
 // CodeMirror measures text through Range rectangles, which jsdom does not compute.
 const emptyRects = () => {

@@ -6,3 +6,4 @@
  * @packageDocumentation
  */
 export { aChange, aChangeDetail, JANE_DIFF, mockGitopsApi } from './fixtures';
+export { installGraphLayoutStubs } from './graphLayoutStubs';
