@@ -5,6 +5,9 @@
  *     {kind: "cluster", namespace, name, pod: {namespace, name, container?}}
  *                                                a pod of the tenant cluster <namespace>/<name>
  *   GET  /connect  WebSocket upgrade, Sec-WebSocket-Protocol: butler.terminal.v1, ticket.<ticket>
+ *   GET  /clusters/:namespace/:name/pods?limit=N (signed-in user) → {cluster, writable, pods,
+ *     truncated, limit}: the pods of a tenant cluster to pick one for a terminal, for those allowed
+ *     butler.cluster.terminal on it; `writable` is butler.cluster.terminal.write (else read-only)
  * The upgrade carries no Backstage token (a browser cannot set the header, and a token in the URL
  * leaks into logs): it is allowed unauthenticated by the router's auth policy and authenticated by
  * the ticket instead. In this order: a foreign Origin → 403; no, a used or an expired ticket →
@@ -85,7 +88,7 @@ interface Access {
 }
 type Refusal = { refused: 403 | 404; message: string };
 
-/** Checks one field of the ticket request; the message names it. */
+/** Checks one field of a request; the message names it (`body.pod.name`, `params.name`). */
 function field(
   path: string,
   value: unknown,
@@ -93,7 +96,7 @@ function field(
   what: string,
 ): string {
   if (typeof value !== 'string' || !pattern.test(value)) {
-    throw new InputError(`body.${path}: must be ${what}`);
+    throw new InputError(`${path}: must be ${what}`);
   }
   return value;
 }
@@ -108,8 +111,8 @@ function parseTarget(body: unknown): TerminalTargetRef {
   if (kind !== 'workspace' && kind !== 'cluster') {
     throw new InputError('body.kind: must be "workspace" or "cluster"');
   }
-  const namespace = field('namespace', b.namespace, DNS1123_LABEL, LABEL);
-  const name = field('name', b.name, DNS1123_LABEL, LABEL);
+  const namespace = field('body.namespace', b.namespace, DNS1123_LABEL, LABEL);
+  const name = field('body.name', b.name, DNS1123_LABEL, LABEL);
   if (kind === 'workspace') return { kind, namespace, name };
   const pod = (b.pod ?? {}) as Record<string, unknown>;
   if (typeof b.pod !== 'object' || b.pod === null) {
@@ -122,13 +125,41 @@ function parseTarget(body: unknown): TerminalTargetRef {
     namespace,
     name,
     pod: {
-      namespace: field('pod.namespace', pod.namespace, DNS1123_LABEL, LABEL),
-      name: field('pod.name', pod.name, DNS1123_SUBDOMAIN, SUBDOMAIN),
+      namespace: field(
+        'body.pod.namespace',
+        pod.namespace,
+        DNS1123_LABEL,
+        LABEL,
+      ),
+      name: field('body.pod.name', pod.name, DNS1123_SUBDOMAIN, SUBDOMAIN),
       ...(pod.container !== undefined && {
-        container: field('pod.container', pod.container, DNS1123_LABEL, LABEL),
+        container: field(
+          'body.pod.container',
+          pod.container,
+          DNS1123_LABEL,
+          LABEL,
+        ),
       }),
     },
   };
+}
+
+/** The pod list's bound: `?limit=` (1–500), 200 when absent. */
+export const POD_LIST_LIMIT = { default: 200, max: 500 };
+function podListLimit(value: unknown): number {
+  if (value === undefined) return POD_LIST_LIMIT.default;
+  const limit = Number(value);
+  if (
+    typeof value !== 'string' ||
+    !Number.isInteger(limit) ||
+    limit < 1 ||
+    limit > POD_LIST_LIMIT.max
+  ) {
+    throw new InputError(
+      `query.limit: must be a whole number from 1 to ${POD_LIST_LIMIT.max}`,
+    );
+  }
+  return limit;
 }
 
 export async function createRouter(
@@ -168,6 +199,46 @@ export async function createRouter(
     auth.isPrincipal(credentials, 'user')
       ? credentials.principal.userEntityRef
       : 'the caller';
+
+  /**
+   * Whether `credentials` may open terminals into the tenant cluster <namespace>/<name>
+   * (butler.cluster.terminal on it), and read-only or not (.write, asked only with `write`).
+   * One decision for the ticket, the upgrade and the pod list.
+   */
+  const clusterAccess = async (
+    namespace: string,
+    name: string,
+    credentials: BackstageCredentials,
+    write: boolean,
+  ): Promise<{ readOnly: boolean; object: Record<string, any> } | Refusal> => {
+    const ref = `${namespace}/${name}`;
+    const found = await requireTargets().cluster(namespace, name);
+    if (!found) {
+      return { refused: 404, message: `tenant cluster ${ref} not found` };
+    }
+    const matches = (c: PermissionCriteria<PermissionCondition>) =>
+      matchesButlerCluster(c, found.resource);
+    if (
+      !(await allowed(butlerClusterTerminalPermission, credentials, matches))
+    ) {
+      return {
+        refused: 403,
+        message: `${who(
+          credentials,
+        )} is not allowed butler.cluster.terminal on tenant cluster ${ref}`,
+      };
+    }
+    return {
+      object: found.object,
+      readOnly:
+        !write ||
+        !(await allowed(
+          butlerClusterTerminalWritePermission,
+          credentials,
+          matches,
+        )),
+    };
+  };
 
   /** Whether `credentials` may open `target`, and with which mode (asked only with `write`). */
   const access = async (
@@ -214,31 +285,16 @@ export async function createRouter(
         audit: { workspace: ref },
       };
     }
-    const found = await targets.cluster(target.namespace, target.name);
-    if (!found) {
-      return { refused: 404, message: `tenant cluster ${ref} not found` };
-    }
-    const matches = (c: PermissionCriteria<PermissionCondition>) =>
-      matchesButlerCluster(c, found.resource);
-    if (
-      !(await allowed(butlerClusterTerminalPermission, credentials, matches))
-    ) {
-      return {
-        refused: 403,
-        message: `${who(
-          credentials,
-        )} is not allowed butler.cluster.terminal on tenant cluster ${ref}`,
-      };
-    }
+    const decided = await clusterAccess(
+      target.namespace,
+      target.name,
+      credentials,
+      write,
+    );
+    if ('refused' in decided) return decided;
     return {
-      readOnly:
-        !write ||
-        !(await allowed(
-          butlerClusterTerminalWritePermission,
-          credentials,
-          matches,
-        )),
-      resolve: () => targets.clusterTarget(found.object, target.pod),
+      readOnly: decided.readOnly,
+      resolve: () => targets.clusterTarget(decided.object, target.pod),
       audit: { cluster: ref },
     };
   };
@@ -267,6 +323,32 @@ export async function createRouter(
       token,
     });
     res.status(201).json({ ...issued, protocol: TERMINAL_PROTOCOL });
+  });
+
+  router.get('/clusters/:namespace/:name/pods', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const namespace = field(
+      'params.namespace',
+      req.params.namespace,
+      DNS1123_LABEL,
+      LABEL,
+    );
+    const name = field('params.name', req.params.name, DNS1123_LABEL, LABEL);
+    const limit = podListLimit(req.query.limit);
+    // asked as the ticket is: the pod names of a cluster are for those who may open its terminal
+    const decided = await clusterAccess(namespace, name, credentials, true);
+    if ('refused' in decided) {
+      throw decided.refused === 404
+        ? new NotFoundError(decided.message)
+        : new NotAllowedError(decided.message);
+    }
+    const listed = await requireTargets().clusterPods(decided.object, limit);
+    res.json({
+      cluster: `${namespace}/${name}`,
+      writable: !decided.readOnly,
+      ...listed,
+      limit,
+    });
   });
 
   router.get('/connect', async (req, res) => {

@@ -7,7 +7,7 @@ import fs from 'fs';
 import os from 'os';
 import path from 'path';
 import knexFactory from 'knex';
-import { CustomObjectsApi } from '@kubernetes/client-node';
+import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import request from 'supertest';
 import WebSocket from 'ws';
 import {
@@ -16,6 +16,10 @@ import {
   USERS,
   startTerminalBackend,
 } from '../__testUtils__/terminalBackend';
+import {
+  butlerClient,
+  tenantCluster,
+} from '@butler-portal/plugin-butler-node/testUtils';
 import { TERMINAL_PROTOCOL } from './createRouter';
 
 jest.setTimeout(60_000);
@@ -525,6 +529,135 @@ describe('terminal over WebSocket', () => {
         .expect(400);
       expect(bad.body.error.message).toMatch(
         /^body\.pod\.name: must be a DNS-1123 subdomain/,
+      );
+    });
+  });
+
+  describe('the pods of a tenant cluster, for the terminal picker', () => {
+    const pods = (ref: string, cluster = 'team-a/dev', query = '') =>
+      request(b.server)
+        .get(`/api/terminal/clusters/${cluster}/pods${query}`)
+        .set(b.as(ref));
+
+    /** A TenantCluster of team-a, with the kubeconfig Secret when `server` is given. */
+    async function addCluster(name: string, server?: string) {
+      if (server) {
+        await b.kube.kubeconfig.makeApiClient(CoreV1Api).createNamespacedSecret({
+          namespace: 'team-a',
+          body: {
+            metadata: { name: `${name}-kubeconfig` },
+            data: {
+              value: Buffer.from(
+                b.kube.kubeconfigYaml.replace(
+                  /server: \S+/,
+                  `server: ${server}`,
+                ),
+              ).toString('base64'),
+            },
+          },
+        });
+      }
+      const cluster = tenantCluster('team-a', name);
+      // the Secret in the cluster's own namespace (no status.tenantNamespace)
+      const status = cluster.status as Record<string, unknown>;
+      delete status.tenantNamespace;
+      if (server) status.kubeconfigSecretRef = { name: `${name}-kubeconfig` };
+      await butlerClient(b.kube.kubeconfig).create(cluster);
+    }
+
+    it("lists them for the team's operator, who may type", async () => {
+      const res = await pods(USERS.operator).expect(200);
+      expect(res.body).toMatchObject({
+        cluster: 'team-a/dev',
+        writable: true,
+        truncated: false,
+        limit: 200,
+      });
+      // read through the TenantCluster's kubeconfig: the tenant cluster's pods, all namespaces
+      expect(res.body.pods).toEqual([
+        {
+          namespace: 'apps',
+          name: 'web-0',
+          phase: 'Unknown',
+          containers: ['app', 'sidecar'],
+          defaultContainer: 'app',
+        },
+        {
+          namespace: 'workspaces',
+          name: 'alice-dev-pod',
+          phase: 'Unknown',
+          containers: ['workspace'],
+          defaultContainer: 'workspace',
+        },
+        {
+          namespace: 'workspaces',
+          name: 'bob-dev-pod',
+          phase: 'Unknown',
+          containers: ['workspace'],
+          defaultContainer: 'workspace',
+        },
+      ]);
+      // a team admin too
+      expect((await pods(USERS.owner).expect(200)).body.writable).toBe(true);
+    });
+
+    it("tells the team's viewer their sessions are read-only", async () => {
+      const res = await pods(USERS.viewer).expect(200);
+      expect(res.body.writable).toBe(false);
+      expect(res.body.pods.map((p: any) => p.name)).toContain('web-0');
+    });
+
+    it("refuses another team's member (403) naming the user and the permission", async () => {
+      const res = await pods(USERS.otherTeam).expect(403);
+      expect(res.body.error.message).toBe(
+        'user:default/bob is not allowed butler.cluster.terminal on tenant cluster team-a/dev',
+      );
+      expect(res.body.pods).toBeUndefined();
+      // their own team's cluster is theirs
+      expect(
+        (await pods(USERS.otherTeam, 'team-b/dev').expect(200)).body.writable,
+      ).toBe(true);
+      // and without a token, nobody's
+      await request(b.server)
+        .get('/api/terminal/clusters/team-a/dev/pods')
+        .expect(401);
+    });
+
+    it('is bounded by limit, and says when there are more', async () => {
+      const res = await pods(USERS.owner, 'team-a/dev', '?limit=1').expect(200);
+      expect(res.body.pods).toHaveLength(1);
+      expect(res.body).toMatchObject({ truncated: true, limit: 1 });
+      for (const limit of ['0', '501', 'x']) {
+        const bad = await pods(
+          USERS.owner,
+          'team-a/dev',
+          `?limit=${limit}`,
+        ).expect(400);
+        expect(bad.body.error.message).toBe(
+          'query.limit: must be a whole number from 1 to 500',
+        );
+      }
+    });
+
+    it('names an unknown cluster (404), one without its kubeconfig yet and an unreachable one (503)', async () => {
+      const unknown = await pods(USERS.owner, 'team-a/nope').expect(404);
+      expect(unknown.body.error.message).toBe(
+        'tenant cluster team-a/nope not found',
+      );
+      await addCluster('pending');
+      const pending = await pods(USERS.owner, 'team-a/pending').expect(503);
+      expect(pending.body.error.message).toMatch(
+        /^TenantCluster team-a\/pending has no kubeconfig yet: status\.kubeconfigSecretRef is not set/,
+      );
+      // a port nothing listens on: the cluster's API server is down
+      await addCluster('down', 'https://127.0.0.1:1');
+      const down = await pods(USERS.owner, 'team-a/down').expect(503);
+      expect(down.body.error.message).toMatch(
+        /^TenantCluster team-a\/down cannot be reached: listing its pods failed: /,
+      );
+      const bad = await pods(USERS.owner, 'Team_A/dev').expect(400);
+      expect(bad.body.error.message).toMatch(
+        /^params\.namespace: must be a DNS-1123 label/,
       );
     });
   });

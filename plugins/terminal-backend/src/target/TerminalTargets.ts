@@ -16,6 +16,8 @@
  * one the kubeconfig download uses): the Secret status.kubeconfigSecretRef.name, in
  * status.tenantNamespace (else <ns>), key `value` (Cluster API's convention) or `kubeconfig`.
  * Every failure names the object and field that is missing.
+ * The pods of a tenant cluster are listed for the terminal's picker (clusterPods): across its
+ * namespaces, at most `limit`, each with the container a terminal opens by default.
  */
 import {
   CoreV1Api,
@@ -46,6 +48,29 @@ export interface ExecTarget {
 }
 
 type K8sObject = Record<string, any>;
+
+/** A pod as the terminal's picker shows it. */
+export interface TerminalPod {
+  namespace: string;
+  name: string;
+  phase: string;
+  containers: string[];
+  defaultContainer?: string;
+}
+
+/** How long listing a tenant cluster's pods may take before it counts as unreachable. */
+const POD_LIST_TIMEOUT_MS = 10_000;
+
+/** The container a terminal opens without one asked: the annotated default, else the first. */
+function defaultContainerOf(pod: K8sObject, containers: string[]) {
+  const annotated = pod.metadata?.annotations?.[DEFAULT_CONTAINER_ANNOTATION];
+  return typeof annotated === 'string' && containers.includes(annotated)
+    ? annotated
+    : containers[0];
+}
+
+const containersOf = (pod: K8sObject): string[] =>
+  (pod.spec?.containers ?? []).map((c: K8sObject) => String(c.name));
 
 const statusOf = (e: unknown): number | undefined =>
   (e as { code?: number }).code ??
@@ -192,9 +217,7 @@ export class TerminalTargets {
         `${podRef} cannot be read: ${(e as Error).message}`,
       );
     }
-    const containers: string[] = (spec.spec?.containers ?? []).map(
-      (c: K8sObject) => String(c.name),
-    );
+    const containers = containersOf(spec);
     if (pod.container) {
       if (!containers.includes(pod.container)) {
         throw new NotFoundError(
@@ -205,14 +228,66 @@ export class TerminalTargets {
       }
       return { ...this.#pod(pod), container: pod.container, kubeConfig };
     }
-    const annotated =
-      spec.metadata?.annotations?.[DEFAULT_CONTAINER_ANNOTATION];
-    const container =
-      typeof annotated === 'string' && containers.includes(annotated)
-        ? annotated
-        : containers[0];
+    const container = defaultContainerOf(spec, containers);
     if (!container) throw new NotFoundError(`${podRef} has no container`);
     return { ...this.#pod(pod), container, kubeConfig };
+  }
+
+  /**
+   * The pods of a tenant cluster already read, in all its namespaces, at most `limit` (the
+   * apiserver pages: `truncated` when there are more). An unreachable cluster is a 503 naming it.
+   */
+  async clusterPods(
+    object: K8sObject,
+    limit: number,
+  ): Promise<{ pods: TerminalPod[]; truncated: boolean }> {
+    const kubeConfig = await this.#tenantKubeConfig(object);
+    const clusterRef = `TenantCluster ${object.metadata?.namespace}/${object.metadata?.name}`;
+    const unreachable = (why: string) =>
+      new ServiceUnavailableError(
+        `${clusterRef} cannot be reached: listing its pods failed: ${why}`,
+      );
+    let timer: NodeJS.Timeout | undefined;
+    let list: K8sObject;
+    try {
+      list = (await Promise.race([
+        kubeConfig
+          .makeApiClient(CoreV1Api)
+          .listPodForAllNamespaces({ limit }),
+        new Promise((_, reject) => {
+          timer = setTimeout(
+            () =>
+              reject(
+                new Error(`no answer within ${POD_LIST_TIMEOUT_MS / 1000} s`),
+              ),
+            POD_LIST_TIMEOUT_MS,
+          );
+        }),
+      ])) as K8sObject;
+    } catch (e) {
+      throw unreachable((e as Error).message);
+    } finally {
+      clearTimeout(timer);
+    }
+    const pods = ((list.items ?? []) as K8sObject[]).map(pod => {
+      const containers = containersOf(pod);
+      const defaultContainer = defaultContainerOf(pod, containers);
+      return {
+        namespace: String(pod.metadata?.namespace ?? ''),
+        name: String(pod.metadata?.name ?? ''),
+        phase:
+          typeof pod.status?.phase === 'string' && pod.status.phase
+            ? pod.status.phase
+            : 'Unknown',
+        containers,
+        ...(defaultContainer && { defaultContainer }),
+      };
+    });
+    pods.sort(
+      (a, b) =>
+        a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name),
+    );
+    return { pods, truncated: Boolean(list.metadata?._continue ?? list.metadata?.continue) };
   }
 
   #pod(pod: { namespace: string; name: string }) {
