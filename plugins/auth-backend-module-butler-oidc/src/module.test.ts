@@ -2,8 +2,10 @@
  * Sign-in configured only through an IdentityProvider on the test API server, against a real
  * OpenID Provider run locally (the oidc-provider package): the start redirect carries the CR's
  * client and scopes, a full sign-in yields a Backstage token for the catalog User of the email
- * with the group claims as Group membership, a changed CR counts without a restart, and a broken
- * one is reported on the status route while the provider answers 503.
+ * with the group claims as Group membership, the provider's refresh token (kept in Backstage's
+ * httpOnly cookie) renews the session without a login until it is revoked, a changed CR counts
+ * without a restart, and a broken one is reported on the status route while the provider answers
+ * 503.
  */
 import { Server } from 'http';
 import { AddressInfo } from 'net';
@@ -81,6 +83,8 @@ describe('sign-in from the IdentityProvider', () => {
   let core: CoreV1Api;
   let ca: string;
   let originalCa: unknown;
+  /** the portal's cookies in alice's browser once she signed in */
+  const jar = new Jar();
 
   beforeAll(async () => {
     kube = await startKubeTestApiServer({
@@ -214,8 +218,8 @@ describe('sign-in from the IdentityProvider', () => {
       clientId: 'portal',
     });
 
-    // 1. the portal sends the browser to the issuer with the CR's client and scopes
-    const jar = new Jar();
+    // 1. the portal sends the browser to the issuer with the CR's client and scopes, and
+    // offline_access for a refresh token
     const start = await browserRequest(
       `${base}/api/auth/butler/start?env=development&origin=${encodeURIComponent(
         'http://localhost:3000',
@@ -232,8 +236,15 @@ describe('sign-in from the IdentityProvider', () => {
     );
     expect(authorize.searchParams.get('client_id')).toBe('portal');
     expect(authorize.searchParams.get('scope')!.split(' ')).toEqual(
-      expect.arrayContaining(['openid', 'email', 'profile', 'groups']),
+      expect.arrayContaining([
+        'openid',
+        'email',
+        'profile',
+        'groups',
+        'offline_access',
+      ]),
     );
+    expect((await status()).scopes).toContain('offline_access');
 
     // 2. the OpenID Provider's login and consent (its dev interactions)
     const opJar = new Jar();
@@ -283,6 +294,17 @@ describe('sign-in from the IdentityProvider', () => {
     const frame = await browserRequest(callback!, {
       headers: { cookie: jar.header() },
     });
+    jar.take(frame);
+    // the provider's refresh token is kept in an httpOnly cookie of the auth routes, never
+    // handed to the page
+    const refreshCookie = frame.setCookies.find(c =>
+      c.startsWith('butler-refresh-token='),
+    );
+    expect(refreshCookie).toMatch(/; HttpOnly/i);
+    expect(refreshCookie).toMatch(/; Path=\/api\/auth\/butler[;]/);
+    const refreshToken = jar.cookies.get('butler-refresh-token')!;
+    expect(refreshToken).toBeTruthy();
+    expect(frame.body).not.toContain(refreshToken);
     // the frame posts the result to the app window: decode what it posts
     const posted = /var authResponse = decodeURIComponent\('([^']+)'\)/.exec(
       frame.body,
@@ -304,6 +326,60 @@ describe('sign-in from the IdentityProvider', () => {
         'group:default/team-a',
       ]),
     );
+  });
+
+  const refresh = () =>
+    browserRequest(`${base}/api/auth/butler/refresh?env=development`, {
+      headers: { cookie: jar.header(), 'x-requested-with': 'XMLHttpRequest' },
+    });
+  const claimsOf = (token: string) =>
+    JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
+
+  it('renews the session with the refresh token, without a login, until it is revoked', async () => {
+    // what the app does on a page load: /refresh with the cookie, no popup, no provider login
+    const renewed = await refresh();
+    expect([
+      renewed.status,
+      renewed.status === 200 ? '' : renewed.body,
+    ]).toEqual([200, '']);
+    jar.take(renewed);
+    const body = JSON.parse(renewed.body);
+    expect(claimsOf(body.backstageIdentity.token)).toMatchObject({
+      sub: 'user:default/alice',
+      ent: expect.arrayContaining([
+        'group:default/sre',
+        'group:default/team-a',
+      ]),
+    });
+    expect(body.providerInfo.accessToken).toBeTruthy();
+    expect(renewed.body).not.toContain(jar.cookies.get('butler-refresh-token'));
+    // and again: the session can be renewed as often as the app needs
+    expect((await refresh()).status).toBe(200);
+
+    // the provider revokes the refresh token (an administrator, or the user elsewhere)
+    const revoked = await browserRequest(`${oidc.issuer}/token/revocation`, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from('portal:s3cret').toString(
+          'base64',
+        )}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({
+        token: jar.cookies.get('butler-refresh-token')!,
+        token_type_hint: 'refresh_token',
+      }).toString(),
+      ca,
+    });
+    expect(revoked.status).toBe(200);
+    const refused = await refresh();
+    expect(refused.status).toBe(401);
+    expect(JSON.parse(refused.body).error).toMatchObject({
+      name: 'AuthenticationError',
+      message: expect.stringMatching(/^Refresh failed/),
+    });
+    // no token in the refusal
+    expect(refused.body).not.toContain(jar.cookies.get('butler-refresh-token'));
   });
 
   it('follows a change of the IdentityProvider without a restart', async () => {
@@ -351,6 +427,12 @@ describe('sign-in from the IdentityProvider', () => {
     expect(res.status).toBe(503);
     // no secret value ever appears in the status
     expect(JSON.stringify(await status())).not.toContain('s3cret');
+    // a session is not renewed either: the app is told why
+    const renewal = await refresh();
+    expect(renewal.status).toBe(503);
+    expect(JSON.parse(renewal.body).error.message).toBe(
+      "sign-in with the cluster's IdentityProvider is unavailable: IdentityProvider corp: spec.oidc.clientSecretRef Secret butler-system/oidc-client not found",
+    );
 
     await core.createNamespacedSecret({
       namespace: 'butler-system',

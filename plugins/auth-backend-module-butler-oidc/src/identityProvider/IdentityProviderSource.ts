@@ -15,7 +15,11 @@ import {
   CustomObjectsApi,
   type KubeConfig,
 } from '@kubernetes/client-node';
-import { toOidcSettings, type OidcSettings } from './oidcSettings';
+import {
+  toOidcSettings,
+  withOfflineAccess,
+  type OidcSettings,
+} from './oidcSettings';
 
 export interface IdentityProviderStatus {
   /** the IdentityProvider in use or at fault */
@@ -25,6 +29,8 @@ export interface IdentityProviderStatus {
   reason?: string;
   issuer?: string;
   clientId?: string;
+  /** the scopes asked for (offline_access among them when sessions are renewed) */
+  scopes?: string[];
   checkedAt?: string;
 }
 
@@ -47,6 +53,8 @@ export class IdentityProviderSource {
   #settings?: OidcSettings;
   #status: IdentityProviderStatus = { phase: 'Pending' };
   #timer?: NodeJS.Timeout;
+  /** the scopes_supported of the issuer's last discovery document */
+  #supported?: { issuer: string; scopes: unknown };
   #listeners = new Set<() => void>();
 
   constructor(private readonly options: IdentityProviderSourceOptions) {
@@ -86,14 +94,30 @@ export class IdentityProviderSource {
     try {
       const result = await this.#read();
       if (result.ok) {
-        const reachable = await this.#discover(result.settings);
-        this.#settings = result.settings;
+        const discovery = await this.#discover(result.settings);
+        const { issuer } = result.settings;
+        if (!discovery.reason) {
+          this.#supported = { issuer, scopes: discovery.scopesSupported };
+        }
+        // a discovery without answer keeps the issuer's last list: a Google IdentityProvider
+        // must not be asked offline_access, which it refuses, because its document timed out
+        const settings: OidcSettings = {
+          ...result.settings,
+          scopes: withOfflineAccess(
+            result.settings.scopes,
+            this.#supported?.issuer === issuer
+              ? this.#supported.scopes
+              : undefined,
+          ),
+        };
+        this.#settings = settings;
         this.#status = {
-          name: result.settings.name,
-          phase: reachable === true ? 'Ready' : 'Failed',
-          ...(reachable !== true && { reason: reachable }),
-          issuer: result.settings.issuer,
-          clientId: result.settings.clientId,
+          name: settings.name,
+          phase: discovery.reason ? 'Failed' : 'Ready',
+          ...(discovery.reason && { reason: discovery.reason }),
+          issuer: settings.issuer,
+          clientId: settings.clientId,
+          scopes: settings.scopes,
           checkedAt,
         };
       } else {
@@ -182,10 +206,13 @@ export class IdentityProviderSource {
   }
 
   /**
-   * true, or why the issuer's discovery document cannot be had. Through node's http(s) with its
-   * global agent, as openid-client (the authenticator) fetches it, so both trust the same CAs.
+   * The scopes the issuer's discovery document lists, or why it cannot be had. Through node's
+   * http(s) with its global agent, as openid-client (the authenticator) fetches it, so both trust
+   * the same CAs.
    */
-  async #discover(settings: OidcSettings): Promise<true | string> {
+  async #discover(
+    settings: OidcSettings,
+  ): Promise<{ reason?: string; scopesSupported?: unknown }> {
     const timeoutMs = this.options.discoveryTimeoutMs ?? 5000;
     const url = new URL(settings.metadataUrl);
     const lib = url.protocol === 'https:' ? https : http;
@@ -201,26 +228,32 @@ export class IdentityProviderSource {
         });
         res.on('end', () => {
           if (res.statusCode !== 200) {
-            resolve(`${at}: discovery answered ${res.statusCode}`);
+            resolve({ reason: `${at}: discovery answered ${res.statusCode}` });
             return;
           }
+          let doc: { issuer?: string; scopes_supported?: unknown };
           try {
-            const doc = JSON.parse(body) as { issuer?: string };
-            resolve(
-              doc.issuer?.replace(/\/$/, '') === settings.issuer
-                ? true
-                : `${at}: the discovery document names issuer ${JSON.stringify(
+            doc = JSON.parse(body);
+          } catch {
+            resolve({ reason: `${at}: the discovery document is not JSON` });
+            return;
+          }
+          resolve(
+            doc.issuer?.replace(/\/$/, '') === settings.issuer
+              ? { scopesSupported: doc.scopes_supported }
+              : {
+                  reason: `${at}: the discovery document names issuer ${JSON.stringify(
                     doc.issuer,
                   )}`,
-            );
-          } catch {
-            resolve(`${at}: the discovery document is not JSON`);
-          }
+                },
+          );
         });
       });
       req.on('timeout', () => req.destroy(new Error('no answer')));
       req.on('error', e =>
-        resolve(`${at}: ${settings.metadataUrl} is unreachable (${e.message})`),
+        resolve({
+          reason: `${at}: ${settings.metadataUrl} is unreachable (${e.message})`,
+        }),
       );
     });
   }

@@ -1,4 +1,4 @@
-import { toOidcSettings } from './oidcSettings';
+import { toOidcSettings, withOfflineAccess } from './oidcSettings';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 const idp = (oidc: Record<string, unknown>, type = 'oidc') => ({
@@ -87,5 +87,28 @@ describe('toOidcSettings', () => {
       name: 'corp',
       reason,
     });
+  });
+});
+
+describe('withOfflineAccess', () => {
+  const scopes = ['openid', 'email', 'profile'];
+
+  it('asks for a refresh token when the issuer supports it or does not say', () => {
+    expect(withOfflineAccess(scopes)).toEqual([...scopes, 'offline_access']);
+    expect(
+      withOfflineAccess(scopes, ['openid', 'email', 'offline_access']),
+    ).toEqual([...scopes, 'offline_access']);
+  });
+
+  it("leaves it out when the issuer's scopes_supported lacks it (Google)", () => {
+    expect(withOfflineAccess(scopes, ['openid', 'email', 'profile'])).toEqual(
+      scopes,
+    );
+  });
+
+  it('keeps the CR listing it, once', () => {
+    const listed = ['openid', 'offline_access', 'groups'];
+    expect(withOfflineAccess(listed, ['openid'])).toEqual(listed);
+    expect(withOfflineAccess(listed)).toEqual(listed);
   });
 });

@@ -5,7 +5,8 @@
  *   spec.oidc.clientID         → clientId
  *   spec.oidc.clientSecretRef  → clientSecret, from the Secret's `key` (default `client-secret`,
  *                                else its only key); namespace defaults to `butler-system`
- *   spec.oidc.scopes           → scopes (default openid, email, profile)
+ *   spec.oidc.scopes           → scopes (default openid, email, profile), plus offline_access
+ *                                (withOfflineAccess: the provider's refresh token keeps the session)
  *   spec.oidc.emailClaim       → the claim the sign-in resolver reads (default `email`)
  *   spec.oidc.groupsClaim      → the claim of group memberships (default `groups`, "" = none)
  *   spec.oidc.hostedDomain     → `hd` on the authorization request, and emails outside it refused
@@ -25,6 +26,32 @@ export interface OidcSettings {
   emailClaim: string;
   groupsClaim?: string;
   hostedDomain?: string;
+}
+
+/**
+ * The scope that asks the identity provider for a refresh token (OIDC Core §11). Backstage keeps
+ * that token in its httpOnly refresh cookie and renews the session with it (/refresh), so a
+ * signed-in user stays signed in across page loads and past the Backstage token's expiry.
+ */
+export const OFFLINE_ACCESS = 'offline_access';
+
+/**
+ * The CR's scopes with offline_access added, unless the issuer's discovery document lists the
+ * scopes it supports without it (Google: it refuses an unknown scope and has its own
+ * access_type=offline instead). Listed in spec.oidc.scopes, it is asked for whatever the document
+ * says; the CRD has no field to refuse refresh tokens.
+ */
+export function withOfflineAccess(
+  scopes: string[],
+  scopesSupported?: unknown,
+): string[] {
+  if (scopes.includes(OFFLINE_ACCESS)) return scopes;
+  if (
+    Array.isArray(scopesSupported) &&
+    !scopesSupported.includes(OFFLINE_ACCESS)
+  )
+    return scopes;
+  return [...scopes, OFFLINE_ACCESS];
 }
 
 export type SettingsResult =
