@@ -42,6 +42,14 @@ describe('signInProviders', () => {
     ).toEqual(['butler-auth-provider', 'github-auth-provider']);
   });
 
+  it('offers it when its session was just renewed, whatever the status said', () => {
+    expect(
+      signInProviders(undefined, undefined, { renewed: true }).map(p =>
+        typeof p === 'string' ? p : p.id,
+      ),
+    ).toEqual(['butler-auth-provider', 'guest']);
+  });
+
   it('leaves it out when it is broken, absent, or the status cannot be read', () => {
     for (const status of [
       {

@@ -20,11 +20,17 @@ import {
   type SignInProviderConfig,
 } from '@backstage/core-components';
 import { SignInPageBlueprint } from '@backstage/plugin-app-react';
+import { Typography } from '@material-ui/core';
 import { useEffect, useMemo, useState } from 'react';
 import {
   fetchIdentityProviderStatus,
   type IdentityProviderStatus,
 } from './identityProviderStatus';
+import {
+  BUTLER_SIGN_IN_ID,
+  restoreButlerSession,
+  type RestoredSession,
+} from './restoreSession';
 
 type OidcAuthApi = OpenIdConnectApi &
   ProfileInfoApi &
@@ -111,20 +117,22 @@ export function signInProvidersFromConfig(
 
 /**
  * The configured providers, with the IdentityProvider's first when the backend reports it
- * Ready; a broken or absent one leaves the others as they are (its reason is on the status page).
+ * Ready (or its session was just renewed); a broken or absent one leaves the others as they are
+ * (its reason is on the status page).
  */
 export function signInProviders(
   names: string[] | undefined,
   status: IdentityProviderStatus | undefined,
+  options: { renewed?: boolean } = {},
 ): Array<SignInProviderConfig | 'guest'> {
   const configured = signInProvidersFromConfig(names);
-  if (status?.phase !== 'Ready') return configured;
+  if (status?.phase !== 'Ready' && !options.renewed) return configured;
   return [
     {
-      id: 'butler-auth-provider',
-      title: status.name ? `Sign in with ${status.name}` : 'Butler SSO',
+      id: BUTLER_SIGN_IN_ID,
+      title: status?.name ? `Sign in with ${status.name}` : 'Butler SSO',
       message: `Through the cluster's identity provider${
-        status.issuer ? ` (${status.issuer})` : ''
+        status?.issuer ? ` (${status.issuer})` : ''
       }`,
       apiRef: butlerAuthApiRef,
     },
@@ -140,6 +148,7 @@ const signInPage = SignInPageBlueprint.make({
     loader: async () => props => {
       const configApi = useApi(configApiRef);
       const discoveryApi = useApi(discoveryApiRef);
+      const butlerAuth = useApi(butlerAuthApiRef);
       // undefined: still asking; null: no answer in time (or none at all)
       const [status, setStatus] = useState<IdentityProviderStatus | null>();
       useEffect(() => {
@@ -156,24 +165,54 @@ const signInPage = SignInPageBlueprint.make({
           clearTimeout(timer);
         };
       }, [discoveryApi]);
+      // then a session with the IdentityProvider is renewed, or the page says why it is gone
+      const [restored, setRestored] = useState<RestoredSession>();
+      useEffect(() => {
+        if (status === undefined) return undefined;
+        let live = true;
+        restoreButlerSession({
+          storage: window.localStorage,
+          status: status ?? undefined,
+          renew: () => butlerAuth.getBackstageIdentity({ optional: true }),
+        }).then(
+          r => live && setRestored(r),
+          () => live && setRestored({ renewed: false }),
+        );
+        return () => {
+          live = false;
+        };
+      }, [status, butlerAuth]);
       // The providers are decided once per page and keep their identity: SignInPage restores the
       // stored session in an effect that depends on them, and a run cancelled by a new providers
       // value forgets the stored provider when its refresh returns, so the next page load would
       // land on the sign-in form (a session lost on reload).
       const providers = useMemo(
         () =>
-          status === undefined
+          status === undefined || !restored
             ? undefined
             : signInProviders(
                 configApi.getOptionalStringArray(
                   'butlerPortal.signIn.providers',
                 ),
                 status ?? undefined,
+                { renewed: restored.renewed },
               ),
-        [configApi, status],
+        [configApi, status, restored],
       );
       if (!providers) return <Progress />;
-      return <SignInPage {...props} providers={providers} />;
+      return (
+        <SignInPage
+          {...props}
+          providers={providers}
+          {...(restored?.notice && {
+            titleComponent: (
+              <Typography role="alert" color="error">
+                {restored.notice}
+              </Typography>
+            ),
+          })}
+        />
+      );
     },
   },
 });
