@@ -8,6 +8,9 @@
  *     workspace's terminal and runs `echo hello` to see `hello`;
  *   - vera (team-a viewer) opens it read-only: what she types never reaches the process;
  *   - bob (team-b admin) is refused the terminal, start/stop and the kubeconfig.
+ * On the tenant cluster's page (the same test server is the tenant cluster, through the
+ * TenantCluster's kubeconfig Secret): alice picks the pod apps/web-0 and runs `echo hello` in it;
+ * vera's session there is read-only; bob is offered no terminal and the pod list refuses him.
  */
 'use strict';
 
@@ -32,6 +35,8 @@ const ROOT = path.resolve(__dirname, '..');
 const OIDC_SERVER = path.join(ROOT, 'plugins/auth-backend-module-butler-oidc/testServer/oidcServer.mjs');
 const WORKSPACE = 'team-a/alice-dev';
 const POD = 'alice-dev-pod';
+/** a pod of the tenant cluster, for its page's terminal */
+const APP_POD = { namespace: 'apps', name: 'web-0' };
 
 let kube;
 let portal;
@@ -110,6 +115,13 @@ async function seedManagementCluster() {
     namespace: 'workspaces',
     body: { metadata: { name: POD }, spec: { containers: [{ name: 'workspace', image: 'golang:1.23-bookworm' }] } },
   });
+  await core.createNamespacedPod({
+    namespace: APP_POD.namespace,
+    body: {
+      metadata: { name: APP_POD.name, annotations: { 'kubectl.kubernetes.io/default-container': 'app' } },
+      spec: { containers: [{ name: 'app', image: 'example/app:1' }, { name: 'sidecar', image: 'example/sidecar:1' }] },
+    },
+  });
 }
 
 async function createIdentityProvider() {
@@ -145,7 +157,7 @@ before(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'identity-e2e-'));
   kube = await startKubeTestApiServer({
     crds: loadButlerCrds([...INVENTORY_CRDS, 'workspaces.butler.butlerlabs.dev', 'identityproviders.butler.butlerlabs.dev']),
-    namespaces: ['default', 'team-a', 'team-b', 'team-a-team-a-dev', 'workspaces', 'butler-system'],
+    namespaces: ['default', 'team-a', 'team-b', 'team-a-team-a-dev', 'workspaces', 'butler-system', APP_POD.namespace],
   });
   await seedManagementCluster();
   const kubeconfigPath = path.join(tmp, 'kubeconfig.yaml');
@@ -267,6 +279,17 @@ async function openWorkspaceTerminal(page) {
 
 const terminalText = page => page.locator('.xterm-rows').textContent();
 
+/** On the tenant cluster's page: picks the app pod in the Terminal card and opens the terminal. */
+async function openClusterTerminal(page) {
+  await navigate(page, '/butler/team-a/team-a-dev');
+  const picker = page.getByLabel('Pod', { exact: true });
+  await picker.waitFor({ timeout: 90000 });
+  await picker.selectOption(`${APP_POD.namespace}/${APP_POD.name}`);
+  // two containers: the pod's annotated default is the one picked
+  assert.equal(await page.getByLabel('Container', { exact: true }).inputValue(), 'app');
+  await page.getByRole('button', { name: 'Open terminal' }).click();
+}
+
 async function failureScreenshot(page, name) {
   await page.screenshot({ path: path.join(portal.dataDir, `failure-${name}.png`), fullPage: true }).catch(() => undefined);
 }
@@ -291,6 +314,21 @@ test('the owner signs in through the IdentityProvider and runs echo hello in her
     // a team admin is offered the kubeconfig of the team's cluster
     await navigate(page, '/butler/team-a/team-a-dev');
     await page.getByRole('button', { name: 'Download kubeconfig' }).waitFor({ timeout: 90000 });
+
+    // and a terminal into a pod of that cluster, read-write
+    const beforeApp = kube.execProcesses().length;
+    await openClusterTerminal(page);
+    const appSession = await eventually('the exec into the app pod', async () =>
+      kube.execProcesses().slice(beforeApp).find(p => p.pod === APP_POD.name),
+    );
+    assert.equal(appSession.namespace, APP_POD.namespace);
+    assert.equal(appSession.container, 'app');
+    await page.locator('.xterm-helper-textarea').focus();
+    await page.keyboard.type('echo hello');
+    await page.keyboard.press('Enter');
+    await eventually('hello in the cluster terminal', async () => /hello/.test(await terminalText(page)), 30000);
+    assert.match(appSession.stdin(), /^echo hello\r?\n?/);
+    assert.doesNotMatch(await page.textContent('body'), /Read-only/);
   } catch (e) {
     await failureScreenshot(page, 'identity-owner');
     throw e;
@@ -313,6 +351,21 @@ test("a viewer of the team sees the workspace's terminal read-only: her keystrok
     assert.equal(session.stdin(), '');
     assert.equal(fs.existsSync(path.join(kube.execSandboxRoot, 'workspaces', POD, 'pwned.txt')), false);
     assert.doesNotMatch(await terminalText(page), /pwned/);
+
+    // the cluster's pods: she is told before opening, and her keystrokes are dropped there too
+    const beforeApp = kube.execProcesses().length;
+    await openClusterTerminal(page);
+    await page.getByRole('status').filter({ hasText: "Read-only: your role in the cluster's team is viewer" }).waitFor({ timeout: 60000 });
+    await page.getByText(/Read-only: you can watch this session/).waitFor({ timeout: 60000 });
+    const appSession = await eventually('the exec into the app pod', async () =>
+      kube.execProcesses().slice(beforeApp).find(p => p.pod === APP_POD.name),
+    );
+    await page.locator('.xterm-helper-textarea').focus();
+    await page.keyboard.type('echo pwned > pwned.txt');
+    await page.keyboard.press('Enter');
+    await new Promise(r => setTimeout(r, 1000));
+    assert.equal(appSession.stdin(), '');
+    assert.equal(fs.existsSync(path.join(kube.execSandboxRoot, APP_POD.namespace, APP_POD.name, 'pwned.txt')), false);
   } catch (e) {
     await failureScreenshot(page, 'identity-viewer');
     throw e;
@@ -351,6 +404,12 @@ test('a member of another team is refused the terminal, start/stop and the kubec
     await page.getByRole('button', { name: 'Scale workers' }).waitFor({ timeout: 90000 });
     await new Promise(r => setTimeout(r, 3000)); // the permission answer has had its time
     assert.equal(await page.getByRole('button', { name: 'Download kubeconfig' }).count(), 0);
+    // nor a terminal into its pods; the pod list refuses him, naming him and the permission
+    assert.equal(await page.getByLabel('Pod', { exact: true }).count(), 0);
+    assert.equal(await page.getByRole('button', { name: 'Open terminal' }).count(), 0);
+    const pods = await fetch(`${portal.backendUrl}/api/terminal/clusters/team-a/team-a-dev/pods`, { headers: { Authorization: `Bearer ${token()}` } });
+    assert.equal(pods.status, 403);
+    assert.equal((await pods.json()).error.message, 'user:default/bob is not allowed butler.cluster.terminal on tenant cluster team-a/team-a-dev');
 
     // the kubeconfig of team-a's cluster (butler-backend's route): bob is refused, while a team
     // admin gets it; where the route does not exist (404 for alice too), that is said, not hidden

@@ -2,7 +2,8 @@
  * One cluster: overview, conditions with reasons, workers and nodes, addons with phase and
  * installed version, the file in Git and its open changes; scale, upgrade and delete, each a
  * change request on the file (an edit is a one-line diff), checked against the schema and the
- * team's limits before submit. Works from the Git file alone when no cluster is connected.
+ * team's limits before submit; a terminal into one of its pods (ClusterTerminal) for those the
+ * policy allows. Works from the Git file alone when no cluster is connected.
  */
 import {
   Content,
@@ -32,6 +33,7 @@ import { scaleCluster, upgradeCluster } from '../lib/changes';
 import { clusterLimitIssues } from '../lib/limits';
 import { AvailabilityNotice } from './Availability';
 import { ChangeDialog } from './ChangeDialog';
+import { ClusterTerminal } from './ClusterTerminal';
 import { useClustersData } from './useClustersData';
 
 type Action = 'scale' | 'upgrade' | 'delete' | undefined;
@@ -282,6 +284,11 @@ export function ClusterPage() {
               <Link to="../addons">Install an addon</Link>
             </InfoCard>
           </Grid>
+          {data.availability?.available && (
+            <Grid item xs={12}>
+              <ClusterTerminal namespace={namespace} name={name} />
+            </Grid>
+          )}
           <Grid item xs={12}>
             <InfoCard title="The file in Git">
               {file ? (

@@ -1,14 +1,46 @@
 /*
- * The browser side of the workspace terminal (plugins/terminal-backend/README.md): a single-use
- * ticket over HTTPS with the user's Backstage identity (fetchApi adds it), then the WebSocket
- * with the ticket in its subprotocols, never in the URL. The browser sets Origin itself.
- * Keystrokes go as binary frames, resizes as JSON text frames; output comes back as binary.
+ * The browser side of the terminal (plugins/terminal-backend/README.md), into a workspace's pod
+ * or a pod of a tenant cluster: a single-use ticket over HTTPS with the user's Backstage identity
+ * (fetchApi adds it), then the WebSocket with the ticket in its subprotocols, never in the URL.
+ * The browser sets Origin itself. Keystrokes go as binary frames, resizes as JSON text frames;
+ * output comes back as binary.
  */
 import { ResponseError } from '@backstage/errors';
 
 export const TERMINAL_PROTOCOL = 'butler.terminal.v1';
 
+/** A refusal of the terminal backend, its message the server's reason (who, what, which object). */
+export async function terminalResponseError(
+  response: Response,
+): Promise<ResponseError> {
+  const error = await ResponseError.fromResponse(response);
+  if (error.cause?.message) error.message = error.cause.message;
+  return error;
+}
+
 export type TerminalMode = 'read-write' | 'read-only';
+
+/** Where a terminal goes: the body of POST /api/terminal/tickets. */
+export type TerminalTarget =
+  /** a workspace's pod, <namespace>/<name> of the Workspace */
+  | { kind: 'workspace'; namespace: string; name: string }
+  /** a pod of the tenant cluster <namespace>/<name>; the pod's default container when none */
+  | {
+      kind: 'cluster';
+      namespace: string;
+      name: string;
+      pod: { namespace: string; name: string; container?: string };
+    };
+
+/** The target in words, e.g. for a label: `team-a/dev: apps/web-0 (app)`. */
+export function describeTarget(target: TerminalTarget): string {
+  const ref = `${target.namespace}/${target.name}`;
+  if (target.kind === 'workspace') return ref;
+  const { pod } = target;
+  return `${ref}: ${pod.namespace}/${pod.name}${
+    pod.container ? ` (${pod.container})` : ''
+  }`;
+}
 
 /** Why a session ended, in words for the page (close codes of the terminal backend). */
 export function describeClose(code: number, reason: string): string {
@@ -54,8 +86,7 @@ type WebSocketLike = {
 export async function openTerminal(options: {
   discoveryApi: { getBaseUrl(pluginId: string): Promise<string> };
   fetchApi: { fetch: typeof fetch };
-  namespace: string;
-  name: string;
+  target: TerminalTarget;
   handlers: TerminalHandlers;
   /** for tests */
   WebSocketImpl?: new (url: string, protocols: string[]) => WebSocketLike;
@@ -64,13 +95,9 @@ export async function openTerminal(options: {
   const response = await options.fetchApi.fetch(`${base}/tickets`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ namespace: options.namespace, name: options.name }),
+    body: JSON.stringify(options.target),
   });
-  if (!response.ok) {
-    const error = await ResponseError.fromResponse(response);
-    if (error.cause?.message) error.message = error.cause.message;
-    throw error;
-  }
+  if (!response.ok) throw await terminalResponseError(response);
   const { ticket } = (await response.json()) as { ticket: string };
   const Impl =
     options.WebSocketImpl ??

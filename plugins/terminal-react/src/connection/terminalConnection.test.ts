@@ -55,8 +55,7 @@ describe('openTerminal', () => {
     const closes: string[] = [];
     const conn = await openTerminal({
       ...a,
-      namespace: 'team-a',
-      name: 'alice-dev',
+      target: { kind: 'workspace', namespace: 'team-a', name: 'alice-dev' },
       handlers: {
         onOutput: d => output.push(new TextDecoder().decode(d)),
         onClose: m => closes.push(m),
@@ -68,7 +67,11 @@ describe('openTerminal', () => {
       {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ namespace: 'team-a', name: 'alice-dev' }),
+        body: JSON.stringify({
+          kind: 'workspace',
+          namespace: 'team-a',
+          name: 'alice-dev',
+        }),
       },
     );
     const ws = FakeSocket.last;
@@ -118,14 +121,35 @@ describe('openTerminal', () => {
     await expect(
       openTerminal({
         ...a,
-        namespace: 'team-a',
-        name: 'alice-dev',
+        target: { kind: 'workspace', namespace: 'team-a', name: 'alice-dev' },
         handlers: { onOutput: () => {}, onClose: () => {} },
         WebSocketImpl: FakeSocket as any,
       }),
     ).rejects.toThrow(
       'user:default/bob is not allowed butler.workspace.terminal on workspace team-a/alice-dev',
     );
+  });
+
+  it('asks the ticket of a pod of a tenant cluster with the pod and container', async () => {
+    const a = apis({ status: 201, body: { ticket: 'T2' } });
+    await openTerminal({
+      ...a,
+      target: {
+        kind: 'cluster',
+        namespace: 'team-a',
+        name: 'dev',
+        pod: { namespace: 'apps', name: 'web-0', container: 'sidecar' },
+      },
+      handlers: { onOutput: () => {}, onClose: () => {} },
+      WebSocketImpl: FakeSocket as any,
+    });
+    expect(JSON.parse((a.fetch.mock.calls[0] as any)[1].body)).toEqual({
+      kind: 'cluster',
+      namespace: 'team-a',
+      name: 'dev',
+      pod: { namespace: 'apps', name: 'web-0', container: 'sidecar' },
+    });
+    expect(FakeSocket.last.protocols).toEqual([TERMINAL_PROTOCOL, 'ticket.T2']);
   });
 
   it('says why a session ended', () => {
