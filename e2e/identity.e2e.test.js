@@ -6,6 +6,8 @@
  * but that cluster and `auth.providers.butler`. Then, each in their own browser:
  *   - alice (owner, team-a admin) signs in through the provider's login form, opens her
  *     workspace's terminal and runs `echo hello` to see `hello`;
+ *   - alice's session survives a page reload (renewed with the provider's refresh token) and,
+ *     once the provider revokes that token, the next load says the session ended;
  *   - vera (team-a viewer) opens it read-only: what she types never reaches the process;
  *   - bob (team-b admin) is refused the terminal, start/stop and the kubeconfig.
  * On the tenant cluster's page (the same test server is the tenant cluster, through the
@@ -331,6 +333,40 @@ test('the owner signs in through the IdentityProvider and runs echo hello in her
     assert.doesNotMatch(await page.textContent('body'), /Read-only/);
   } catch (e) {
     await failureScreenshot(page, 'identity-owner');
+    throw e;
+  } finally {
+    await context.close();
+  }
+});
+
+test('a reload keeps the signed-in session (the provider\'s refresh token), and a revoked one ends with a message', async () => {
+  const { page, context } = await signIn('alice');
+  const refreshUrl = `${portal.backendUrl}/api/auth/butler/refresh`;
+  try {
+    // a page load renews the session with the refresh token in the backend's httpOnly cookie
+    const renewal = page.waitForResponse(r => r.url().startsWith(refreshUrl), { timeout: 180000 });
+    await page.reload({ timeout: 180000 });
+    const renewed = await renewal;
+    assert.equal(renewed.status(), 200);
+    const identity = JSON.parse(Buffer.from((await renewed.json()).backstageIdentity.token.split('.')[1], 'base64url').toString('utf8'));
+    assert.equal(identity.sub, 'user:default/alice');
+    await page.getByRole('link', { name: 'Workspaces', exact: true }).first().waitFor({ timeout: 60000 });
+    assert.equal(await page.getByText('Sign in with corp').count(), 0);
+    const [cookie] = (await context.cookies(refreshUrl)).filter(c => c.name === 'butler-refresh-token');
+    assert.equal(cookie?.httpOnly, true);
+    assert.equal(await page.evaluate(() => document.cookie.includes('butler-refresh-token')), false);
+
+    // the provider revokes it (as an administrator would): the next load says the session ended
+    const revoked = await context.request.post(`${oidc.issuer}/token/revocation`, {
+      headers: { authorization: `Basic ${Buffer.from('portal:e2e-client-secret').toString('base64')}` },
+      form: { token: cookie.value, token_type_hint: 'refresh_token' },
+    });
+    assert.equal(revoked.status(), 200);
+    await page.reload({ timeout: 180000 });
+    await page.getByRole('alert').filter({ hasText: 'Your session with corp has ended' }).waitFor({ timeout: 60000 });
+    await page.getByText('Sign in with corp').waitFor();
+  } catch (e) {
+    await failureScreenshot(page, 'identity-reload');
     throw e;
   } finally {
     await context.close();
