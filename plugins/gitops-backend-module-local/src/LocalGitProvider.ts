@@ -27,6 +27,7 @@ import {
   FileContent,
   GitEvent,
   GitProvider,
+  mapLimited,
   OpenChangeFromBranchInput,
   OpenChangeInput,
   Review,
@@ -377,18 +378,23 @@ export class LocalGitProvider implements GitProvider {
 
   /** the change records as stored, without working out any view (see ChangeService.listChangePage) */
   async listChangeRecords(filter?: ChangeFilter): Promise<ChangeRecord[]> {
-    return (await this.listMetas())
+    const metas = (await this.listMetas())
       .filter(m => !filter?.state || m.state === filter.state)
-      .sort((a, b) => b.number - a.number)
-      .map(m => ({
-        number: m.number,
-        state: m.state,
-        author: { name: m.author.name, email: m.author.email, userRef: m.author.userRef },
-        createdAt: m.createdAt,
-        updatedAt: m.updatedAt,
-        sourceBranch: m.sourceBranch,
-        targetBranch: m.targetBranch,
-      }));
+      .sort((a, b) => b.number - a.number);
+    // paths by base and head commit are kept long (a merged change's never move)
+    const paths = filter?.withPaths
+      ? await mapLimited(metas, 8, m => this.views.pathsOf(m))
+      : undefined;
+    return metas.map((m, i) => ({
+      number: m.number,
+      state: m.state,
+      author: { name: m.author.name, email: m.author.email, userRef: m.author.userRef },
+      createdAt: m.createdAt,
+      updatedAt: m.updatedAt,
+      sourceBranch: m.sourceBranch,
+      targetBranch: m.targetBranch,
+      ...(paths && { paths: paths[i] }),
+    }));
   }
 
   async getChange(id: string): Promise<ChangeRequest | undefined> {

@@ -141,6 +141,12 @@ export class ChangeViews {
     return structuredClone(view);
   }
 
+  /** the paths a change touches now (its current sides), without working out its view */
+  async pathsOf(meta: ChangeMeta): Promise<string[]> {
+    const { head, base } = await this.currentSides(meta);
+    return this.changedPaths(base, head);
+  }
+
   /** the paths changed between two commits (both fixed: the answer never changes) */
   private changedPaths(base: string, head: string): Promise<string[]> {
     const key = `${base}\u0000${head}`;

@@ -11,7 +11,6 @@ import {
 import { ScmIntegrations } from '@backstage/integration';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
-import { gitopsPermissions } from '@butler-portal/plugin-gitops-common';
 import {
   boundedArchiveFetch,
   ChangeService,
@@ -29,6 +28,7 @@ import {
 } from './idempotency/DatabaseIdempotencyStore';
 import { ConfiguredRepositories } from './repositories/ConfiguredRepositories';
 import { ResourceReader } from './resources/ResourceReader';
+import { registerGitopsResourceType } from './access/resourceType';
 import { createRouter } from './router/createRouter';
 import { readSyncConfig } from './sync/readSyncConfig';
 import { SyncTasks } from './sync/SyncTasks';
@@ -112,7 +112,10 @@ export const gitopsPlugin = createBackendPlugin({
             );
           }
         });
-        deps.permissionsRegistry.addPermissions(gitopsPermissions);
+        // the gitops and pipeline permissions, on the gitops-resource type (usePermission with
+        // `<repository>:<path>` is answered here)
+        const resources = new ResourceReader(() => gitProviders.list());
+        registerGitopsResourceType(deps.permissionsRegistry, resources);
 
         // the reconciler: merged state of each repository to its sync targets
         const sync = await SyncTasks.start({
@@ -130,7 +133,7 @@ export const gitopsPlugin = createBackendPlugin({
             changes,
             repositories,
             gitProviders,
-            resources: new ResourceReader(() => gitProviders.list()),
+            resources,
             sync,
             directory,
             httpAuth: deps.httpAuth,

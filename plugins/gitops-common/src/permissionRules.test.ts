@@ -4,6 +4,7 @@ import {
   gitopsResourceConditions,
   matchesGitopsResource,
   ownershipOf,
+  type GitopsResourceCondition,
 } from './index';
 
 describe('the owning team of a GitOps file', () => {
@@ -39,5 +40,34 @@ describe('the owning team of a GitOps file', () => {
     expect(
       matchesGitopsResource({ ...condition, rule: 'SOMETHING_ELSE' }, { namespace: 'ns-a' }),
     ).toBe(false);
+  });
+});
+
+describe('a GitOps file without an owning team', () => {
+  const condition = gitopsResourceConditions.hasNoOwningTeam({ teamNamespaces: ['ns-a', 'ns-b'] });
+
+  it('holds for a file that declares no team, in a namespace no team has', () => {
+    expect(matchesGitopsResource(condition, { namespace: 'shared' })).toBe(true);
+    expect(matchesGitopsResource(condition, ownershipOf({ spec: { owner: 'alice@example.com' } }, { namespace: 'platform' }))).toBe(true);
+  });
+
+  it("does not hold for a team's namespace or a declared team", () => {
+    expect(matchesGitopsResource(condition, { namespace: 'ns-a' })).toBe(false);
+    expect(matchesGitopsResource(condition, { namespace: 'shared', team: 'team-z' })).toBe(false);
+    // without the teams' namespaces every undeclared file reads as unowned: the policy passes them
+    expect(matchesGitopsResource({ ...condition, params: {} }, { namespace: 'ns-a' })).toBe(true);
+  });
+
+  it('combines with the membership rule: a team member reads their files and the unowned ones', () => {
+    const read = {
+      anyOf: [gitopsResourceConditions.isOwningTeamMember({ teams: ['team-a'], namespaces: ['ns-a'] }), condition] as [
+        GitopsResourceCondition,
+        GitopsResourceCondition,
+      ],
+    };
+    expect(matchesGitopsResource(read, { namespace: 'ns-a' })).toBe(true);
+    expect(matchesGitopsResource(read, { namespace: 'shared' })).toBe(true);
+    expect(matchesGitopsResource(read, { namespace: 'ns-b' })).toBe(false);
+    expect(matchesGitopsResource(read, { namespace: 'ns-a', team: 'team-b' })).toBe(false);
   });
 });

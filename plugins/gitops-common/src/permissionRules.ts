@@ -14,6 +14,10 @@
  * A declared owner (1-3) wins over the namespace: a file in team-a's folder that says it belongs
  * to team-b is team-b's. A change touching several files, or moving a file from one owner to
  * another, needs the role in every owning team involved (the file before and after).
+ *
+ * A file has NO owning team when it declares none and its namespace is no team's namespace
+ * (shared or platform files): reading those is every signed-in user's (HAS_NO_OWNING_TEAM,
+ * given the namespaces of every known team, since only the policy knows the teams).
  */
 import type {
   PermissionCondition,
@@ -39,6 +43,11 @@ export const GITOPS_RESOURCE_RULES = {
    * `namespaces` (the namespaces of those teams)
    */
   isOwningTeamMember: 'IS_MEMBER_OF_FILE_OWNING_TEAM',
+  /**
+   * the file declares no owning team and its namespace is none of `teamNamespaces` (the
+   * namespaces of every known team): nobody owns it
+   */
+  hasNoOwningTeam: 'HAS_NO_OWNING_TEAM',
 } as const;
 
 export type GitopsResourceCondition = PermissionCondition<
@@ -53,6 +62,13 @@ export const gitopsResourceConditions = {
     rule: GITOPS_RESOURCE_RULES.isOwningTeamMember,
     resourceType: GITOPS_RESOURCE_RESOURCE_TYPE,
     params: { teams: [...params.teams], namespaces: [...params.namespaces] },
+  }),
+  hasNoOwningTeam: (params: {
+    teamNamespaces: string[];
+  }): GitopsResourceCondition => ({
+    rule: GITOPS_RESOURCE_RULES.hasNoOwningTeam,
+    resourceType: GITOPS_RESOURCE_RESOURCE_TYPE,
+    params: { teamNamespaces: [...params.teamNamespaces] },
   }),
 };
 
@@ -116,10 +132,19 @@ export function applyGitopsResourceRule(
   params: Record<string, unknown> | undefined,
   resource: GitopsResourceOwnership,
 ): boolean {
-  if (rule !== GITOPS_RESOURCE_RULES.isOwningTeamMember) return false;
-  return resource.team
-    ? stringList(params?.teams).includes(resource.team)
-    : stringList(params?.namespaces).includes(resource.namespace);
+  switch (rule) {
+    case GITOPS_RESOURCE_RULES.isOwningTeamMember:
+      return resource.team
+        ? stringList(params?.teams).includes(resource.team)
+        : stringList(params?.namespaces).includes(resource.namespace);
+    case GITOPS_RESOURCE_RULES.hasNoOwningTeam:
+      return (
+        !resource.team &&
+        !stringList(params?.teamNamespaces).includes(resource.namespace)
+      );
+    default:
+      return false;
+  }
 }
 
 /**

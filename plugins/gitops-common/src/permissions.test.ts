@@ -26,7 +26,7 @@ describe('gitops permissions', () => {
     expect(
       gitopsPermissions.map(p => [p.name, p.type, p.attributes.action]),
     ).toEqual([
-      ['gitops.resource.read', 'basic', 'read'],
+      ['gitops.resource.read', 'resource', 'read'],
       ['gitops.change.create', 'resource', 'create'],
       ['gitops.change.review', 'resource', 'update'],
       ['gitops.change.merge', 'resource', 'update'],

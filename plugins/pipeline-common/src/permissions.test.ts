@@ -6,11 +6,11 @@ import {
 } from './permissions';
 
 describe('pipeline permissions', () => {
-  it('are basic permissions with the actions policies match on, each once', () => {
+  it('are resource permissions on GitOps files with the actions policies match on, each once', () => {
     expect(
       pipelinePermissions.map(p => [p.name, p.type, p.attributes.action]),
     ).toEqual([
-      ['pipeline.read', 'basic', 'read'],
+      ['pipeline.read', 'resource', 'read'],
       ['pipeline.change.create', 'resource', 'create'],
     ]);
     expect(

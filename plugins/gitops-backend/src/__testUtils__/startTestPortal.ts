@@ -146,6 +146,8 @@ export async function startPortal(
     databaseId?: TestDatabaseId;
     /** `gitops.git` (the /git route's settings) */
     git?: { maxPushBytes?: number };
+    /** catalog entities besides the guest and platform-team (code owners of other folders) */
+    moreEntities?: object[];
   } = {},
 ) {
   const dir = createMockDirectory();
@@ -166,7 +168,9 @@ export async function startPortal(
       mockServices.database.factory({
         knex: await databases.init(options.databaseId ?? 'SQLITE_3'),
       }),
-      catalogServiceMock.factory({ entities }),
+      catalogServiceMock.factory({
+        entities: [...entities, ...(options.moreEntities ?? [])] as any,
+      }),
       typeof options.permission === 'function'
         ? createServiceFactory({
             service: coreServices.permissions,

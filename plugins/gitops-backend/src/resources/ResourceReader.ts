@@ -8,13 +8,17 @@ import {
   describeInvalidName,
   findKind,
   KINDS,
+  ownershipOf,
+  parseResourcePath,
   parseResourceYaml,
   resourcePath,
   type GitOpsResource,
+  type GitopsResourceOwnership,
   type KindInfo,
   type KindName,
   type ResourceDetail,
   type ResourceEntry,
+  type ResourceRef,
 } from '@butler-portal/plugin-gitops-common';
 import {
   isSha,
@@ -106,6 +110,17 @@ function ownedBy(object: Record<string, unknown> | null, owner: string): boolean
   return candidates.some(c => typeof c === 'string' && c.toLowerCase() === owner);
 }
 
+/** Whether the caller may read a file, by its ownership (the policy's read condition). */
+export type FileVisibility = (file: GitopsResourceOwnership) => boolean;
+
+/** Files' ownership in the configured repositories, as the permission rule sees it. */
+export interface FileOwnership {
+  /** undefined for a path outside the kind folders (README, CODEOWNERS, CI) */
+  ofPath(repository: string, path: string): GitopsResourceOwnership | undefined;
+  /** a resource by kind, namespace and name */
+  ofRef(repository: string, ref: ResourceRef): GitopsResourceOwnership;
+}
+
 export interface ResourcePage {
   items: ResourceEntry[];
   /** present when there is more: pass it as `cursor` for the next page */
@@ -131,6 +146,8 @@ export class ResourceReader {
       limit?: number;
       cursor?: string;
     } = {},
+    /** rows the caller may not read are left out before paging (offsets count visible rows) */
+    visible?: FileVisibility,
   ): Promise<ResourcePage> {
     const kind = filter.kind ? kindFromParam(filter.kind) : undefined;
     if (filter.namespace !== undefined) {
@@ -156,6 +173,8 @@ export class ResourceReader {
           const ref = file.ref!;
           if (filter.namespace !== undefined && ref.namespace !== filter.namespace) continue;
           if (owner !== undefined && !ownedBy(file.object, owner)) continue;
+          // the owning team from the parsed object in the snapshot: no file is read again
+          if (visible && !visible(ownershipOf(file.object, ref))) continue;
           all.push({
             repository: repository.id,
             kind: ref.kind,
@@ -179,11 +198,53 @@ export class ResourceReader {
     };
   }
 
+  /**
+   * The ownership of files by path at the head of each repository's default branch, from the
+   * shared snapshots (cached per commit: no file is read for a commit already read): a file on
+   * the default branch by what it declares, one that is not there (a change creates it) by its
+   * folder.
+   */
+  async fileOwnership(): Promise<FileOwnership> {
+    const snapshots = new Map(
+      await Promise.all(
+        this.repositories().map(
+          async repository =>
+            [
+              repository.id,
+              {
+                repository,
+                snapshot: await snapshotReaderFor(repository).head(),
+              },
+            ] as const,
+        ),
+      ),
+    );
+    const ofPath = (repositoryId: string, path: string) => {
+      const held = snapshots.get(repositoryId);
+      const ref = held && parseResourcePath(path, held.repository.layout);
+      if (!held || !ref) return undefined;
+      return ownershipOf(held.snapshot.get(path)?.object ?? null, ref);
+    };
+    return {
+      ofPath,
+      ofRef: (repositoryId, ref) => {
+        const held = snapshots.get(repositoryId);
+        return (
+          (held &&
+            ofPath(repositoryId, resourcePath(ref, held.repository.layout))) ??
+          ownershipOf(null, ref)
+        );
+      },
+    };
+  }
+
   /** @throws NotFoundError when no repository holding the kind has the file */
   async get(
     kindParam: string,
     namespace: string,
     name: string,
+    /** a file the caller may not read is not found, with the same answer as a missing one */
+    visible?: FileVisibility,
   ): Promise<ResourceFile> {
     const kind = kindFromParam(kindParam);
     // names are checked (400) before any repository is asked
@@ -199,7 +260,7 @@ export class ResourceReader {
       const revision = await repository.provider.head();
       const file = await repository.provider.readFile(path, revision);
       if (file) {
-        return entryOf(
+        const entry = entryOf(
           repository,
           kind.kind,
           namespace,
@@ -208,6 +269,8 @@ export class ResourceReader {
           revision,
           file.content,
         );
+        if (visible && !visible(ownershipOf(entry.object, entry))) continue;
+        return entry;
       }
     }
     throw new NotFoundError(

@@ -7,13 +7,14 @@ import {
   gitopsChangeCreatePermission,
   gitopsChangeMergePermission,
   gitopsChangeReviewPermission,
-  gitopsResourceReadPermission,
   matchesGitopsResource,
   type GitopsResourceOwnership,
 } from '@butler-portal/plugin-gitops-common';
 import type { ResourcePermission } from '@backstage/plugin-permission-common';
 import type { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { NotFoundError } from '@backstage/errors';
 import Router from 'express-promise-router';
+import { readAccessOf } from '../access/readAccess';
 import {
   changeOwnership,
   describeOwnership,
@@ -91,17 +92,28 @@ export function createChangeRoutes(context: RouterContext) {
     res.status(201).json(summary);
   });
 
+  // the changes whose every file the caller may read, filtered before paging
   router.get('/', async (req, res) => {
     const credentials = await context.user(req);
-    await context.authorize(gitopsResourceReadPermission, credentials);
+    const access = await readAccessOf(context, credentials, { changes: true });
     const filter = parseRequest(changeListQuerySchema, req.query, 'query');
-    res.json(await changes.listChangePage(filter));
+    res.json(
+      await changes.listChangePage(
+        filter,
+        access.everything ? {} : { visible: access.change },
+      ),
+    );
   });
 
+  // one the caller may not read is 404, as a missing one (its content is not sent)
   router.get('/:id', async (req, res) => {
     const credentials = await context.user(req);
-    await context.authorize(gitopsResourceReadPermission, credentials);
-    res.json(await changes.getChange(req.params.id));
+    const access = await readAccessOf(context, credentials, { changes: true });
+    const change = await changes.getChange(req.params.id);
+    if (!access.change(change)) {
+      throw new NotFoundError(`change ${req.params.id} not found`);
+    }
+    res.json(change);
   });
 
   router.post('/:id/reviews', async (req, res) => {

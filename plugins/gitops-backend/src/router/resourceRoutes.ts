@@ -7,6 +7,7 @@ import {
   type ResourceDetail,
 } from '@butler-portal/plugin-gitops-common';
 import Router from 'express-promise-router';
+import { readAccessOf } from '../access/readAccess';
 import type { RouterContext } from './RouterContext';
 import { parseRequest, resourceListQuerySchema } from './requestSchemas';
 
@@ -16,7 +17,10 @@ export function createResourceRoutes(context: RouterContext) {
 
   router.get('/repositories', async (req, res) => {
     const credentials = await context.user(req);
-    await context.authorize(gitopsResourceReadPermission, credentials);
+    // the repositories themselves: whoever may read some file in them
+    await context.authorize(gitopsResourceReadPermission, credentials, {
+      anyResource: true,
+    });
     const base = await discovery.getExternalBaseUrl('gitops');
     const items: Repository[] = await Promise.all(
       repositories.list().map(async repository => ({
@@ -35,21 +39,27 @@ export function createResourceRoutes(context: RouterContext) {
     res.json({ items });
   });
 
+  // only the files the caller may read, filtered before paging (access/readAccess.ts)
   router.get('/resources', async (req, res) => {
     const credentials = await context.user(req);
-    await context.authorize(gitopsResourceReadPermission, credentials);
+    const access = await readAccessOf(context, credentials);
     const filter = parseRequest(resourceListQuerySchema, req.query, 'query');
-    res.json(await resources.list(filter));
+    res.json(
+      await resources.list(filter, access.everything ? undefined : access.file),
+    );
   });
 
+  // a file the caller may not read is 404, as a missing one
   router.get('/resources/:kind/:namespace/:name', async (req, res) => {
     const credentials = await context.user(req);
-    await context.authorize(gitopsResourceReadPermission, credentials);
+    const access = await readAccessOf(context, credentials, { changes: true });
     const { kind, namespace, name } = req.params;
-    const file = await resources.get(kind, namespace, name);
+    const file = await resources.get(kind, namespace, name, access.file);
     const detail: ResourceDetail = {
       ...file,
-      changes: await changes.openChangesTouching(file.repository, file.path),
+      changes: await changes.openChangesTouching(file.repository, file.path, {
+        visible: access.change,
+      }),
     };
     res.json(detail);
   });

@@ -1,17 +1,18 @@
 /*
  * /sync: what the reconciler holds in each target, and a button to sync a repository now.
- * Reading needs the resource read permission and can be narrowed (repository, kind, namespace)
- * and paged (each target's resources, `limit` at a time); triggering needs the merge permission,
+ * Reading shows the resources the caller may read (access/readAccess.ts; filtered before
+ * paging) and can be narrowed (repository, kind, namespace) and paged (each target's resources,
+ * `limit` at a time); triggering needs the merge permission,
  * because whoever may put a commit on the default branch may also ask for it to be applied.
  */
 import {
   findKind,
   gitopsChangeMergePermission,
-  gitopsResourceReadPermission,
   type SyncTargetStatus,
 } from '@butler-portal/plugin-gitops-common';
 import { InputError } from '@backstage/errors';
 import { z } from 'zod';
+import { readAccessOf } from '../access/readAccess';
 import { parseRequest } from '../router/requestSchemas';
 import Router from 'express-promise-router';
 import type { RouterContext } from '../router/RouterContext';
@@ -51,7 +52,7 @@ export function createSyncRoutes(context: RouterContext, sync: SyncTasks) {
   const router = Router();
   router.get('/', async (req, res) => {
     const credentials = await context.user(req);
-    await context.authorize(gitopsResourceReadPermission, credentials);
+    const access = await readAccessOf(context, credentials, { changes: true });
     const query = parseRequest(syncQuerySchema, req.query, 'query');
     const kind = query.kind ? findKind(query.kind) : undefined;
     if (query.kind && !kind) {
@@ -68,7 +69,8 @@ export function createSyncRoutes(context: RouterContext, sync: SyncTasks) {
         const matching = item.resources.filter(
           r =>
             (!kind || r.ref.kind === kind.kind) &&
-            (!query.namespace || r.ref.namespace === query.namespace),
+            (!query.namespace || r.ref.namespace === query.namespace) &&
+            access.resource(item.repository, r.ref),
         );
         if (offset + limit < matching.length) more = true;
         return {

@@ -75,4 +75,19 @@ describe('resource permissions', () => {
     await expect(authorize(resourcePermission, user)).rejects.toMatchObject({ name: 'NotAllowedError' });
     await expect(authorize(resourcePermission, user, { anyResource: true })).resolves.toBeUndefined();
   });
+
+  it('answers a listing with a test per row: the condition, every row on ALLOW, none on DENY', async () => {
+    const user = mockCredentials.user('user:default/carol');
+    const conditionalTest = await createResourceAuthorizer({ permissions: conditional(['b']) }).resourcePredicate(
+      resourcePermission,
+      user,
+      match,
+    );
+    expect(files.filter(conditionalTest)).toEqual([{ team: 'b' }]);
+    expect(conditionalTest.result).toBe(AuthorizeResult.CONDITIONAL);
+    const allow = createResourceAuthorizer({ permissions: mockServices.permissions({ result: AuthorizeResult.ALLOW }) });
+    expect(files.filter(await allow.resourcePredicate(resourcePermission, user, match))).toEqual(files);
+    const deny = createResourceAuthorizer({ permissions: mockServices.permissions({ result: AuthorizeResult.DENY }) });
+    expect(files.filter(await deny.resourcePredicate(resourcePermission, user, match))).toEqual([]);
+  });
 });

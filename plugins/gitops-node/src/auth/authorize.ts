@@ -41,6 +41,12 @@ export type ResourceMatcher<T> = (
   resource: T,
 ) => boolean;
 
+/** one resource → whether the decision covers it; `result` says which decision it was */
+export interface ResourcePredicate<T> {
+  (resource: T): boolean;
+  readonly result: AuthorizeResult;
+}
+
 export interface ResourceAuthorizer {
   /** @throws NotAllowedError naming the first resource the policy's condition excludes */
   authorizeResources<T>(
@@ -50,6 +56,15 @@ export interface ResourceAuthorizer {
     match: ResourceMatcher<T>,
     describe: (resource: T) => string,
   ): Promise<void>;
+  /**
+   * the policy's decision as a test of one resource (ALLOW: every one, DENY: none), for a
+   * listing that filters its rows before it pages them
+   */
+  resourcePredicate<T>(
+    permission: ResourcePermission,
+    credentials: BackstageCredentials,
+    match: ResourceMatcher<T>,
+  ): Promise<ResourcePredicate<T>>;
   /** the resources the caller may act on; @throws NotAllowedError on DENY */
   filterResources<T>(
     permission: ResourcePermission,
@@ -144,6 +159,17 @@ export function createResourceAuthorizer(
           );
         }
       }
+    },
+    async resourcePredicate(permission, credentials, match) {
+      const [decision] = await services.permissions.authorizeConditional(
+        [{ permission }],
+        { credentials },
+      );
+      const test =
+        decision.result === AuthorizeResult.CONDITIONAL
+          ? (resource: any) => match(decision.conditions, resource)
+          : () => decision.result === AuthorizeResult.ALLOW;
+      return Object.assign(test, { result: decision.result });
     },
     async filterResources(permission, credentials, resources, match) {
       const decision = await decide(permission, credentials);

@@ -3,4 +3,5 @@ export type {
   Authorize,
   ResourceAuthorizer,
   ResourceMatcher,
+  ResourcePredicate,
 } from './authorize';

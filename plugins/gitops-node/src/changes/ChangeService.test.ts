@@ -817,10 +817,28 @@ spec:
     expect(merged.items.map(c => [c.id, c.state, c.resources.map(r => r.name)])).toEqual([
       [ids[0], 'merged', ['one']],
     ]);
-    // with a kind filter the changed paths are needed: every view is worked out
+    // a kind filter needs every row's changed paths: the records carry them, views stay per page
     listChanges.mockClear();
-    expect((await service.listChangePage({ state: 'open', kind: 'workspaces' })).items).toHaveLength(3);
-    expect(listChanges).toHaveBeenCalledTimes(1);
+    getChange.mockClear();
+    expect((await service.listChangePage({ state: 'open', kind: 'workspaces', limit: 2 })).items).toHaveLength(2);
+    expect(listChanges).not.toHaveBeenCalled();
+    expect(getChange).toHaveBeenCalledTimes(2);
+    expect((await service.listChangePage({ state: 'open', kind: 'pipelines' })).items).toEqual([]);
+
+    // what the caller may read is judged on each change's paths before paging: offsets count
+    // the visible rows only
+    const visible = ({ paths }: { paths: readonly string[] }) =>
+      paths.every(p => !p.endsWith('/two.yaml'));
+    const page1 = await service.listChangePage({ state: 'open', limit: 1 }, { visible });
+    expect(page1.items.map(c => c.id)).toEqual([ids[3]]);
+    const page2 = await service.listChangePage({ state: 'open', limit: 1, cursor: page1.nextCursor }, { visible });
+    expect(page2.items.map(c => c.id)).toEqual([ids[2]]);
+    expect(page2.nextCursor).toBeUndefined();
+    expect(listChanges).not.toHaveBeenCalled();
+    // the open changes of a file, likewise
+    const [two] = (await service.listChanges({ state: 'open' })).filter(c => c.id === ids[1]);
+    expect(await service.openChangesTouching('platform', two.paths[0], { visible })).toEqual([]);
+    expect((await service.openChangesTouching('platform', two.paths[0])).map(c => c.id)).toEqual([ids[1]]);
   });
 
   it('lists changes by state, kind and author', async () => {

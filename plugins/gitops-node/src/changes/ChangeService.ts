@@ -213,6 +213,14 @@ function locatedPathOf(ref: ResourceRef, layout?: RepoLayout): string {
   }
 }
 
+/** Which changes a listing keeps, judged on the paths each touches (the caller's read rule). */
+export interface ChangeVisibility {
+  visible?: (change: {
+    repository: string;
+    paths: readonly string[];
+  }) => boolean;
+}
+
 export class ChangeService {
   private readonly repos = new Map<string, ChangeRepository>();
   private readonly changedPathsCache = new Map<
@@ -855,7 +863,10 @@ export class ChangeService {
    * kind comes from the changed paths), so only the rows of the page are summarized, and a
    * summary's changed paths are cached by base and head commit (a merged change never moves).
    */
-  async listChangePage(request: ChangePageRequest = {}): Promise<ChangePage> {
+  async listChangePage(
+    request: ChangePageRequest = {},
+    options: ChangeVisibility = {},
+  ): Promise<ChangePage> {
     const kind = request.kind ? findKind(request.kind) : undefined;
     if (request.kind && !kind) {
       throw new RequestFieldError(
@@ -883,28 +894,38 @@ export class ChangeService {
       updatedAt: string;
       change?: ChangeRequest;
     };
+    const { visible } = options;
+    // the kind and the caller's visibility are judged on the changed paths, before paging
+    const needPaths = !!kind || !!visible;
+    const pathsMatch = (repository: ChangeRepository, paths: string[]) =>
+      (!kind ||
+        paths.some(
+          p => parseResourcePath(p, repository.layout)?.kind === kind.kind,
+        )) &&
+      (!visible || visible({ repository: repository.id, paths }));
     const lists = await Promise.all(
       repositories.map(async (repository): Promise<Row[]> => {
         const { provider } = repository;
-        if (!kind && provider.listChangeRecords) {
-          return (await provider.listChangeRecords({ state: request.state }))
-            .filter(byAuthor)
-            .map(c => ({
-              repository,
-              number: c.number,
-              updatedAt: c.updatedAt,
-            }));
+        if (provider.listChangeRecords) {
+          const records = await provider.listChangeRecords({
+            state: request.state,
+            ...(needPaths && { withPaths: true }),
+          });
+          // a provider whose records carry no paths is asked for the whole changes below
+          if (!needPaths || records.every(r => r.paths)) {
+            return records
+              .filter(byAuthor)
+              .filter(r => !needPaths || pathsMatch(repository, r.paths!))
+              .map(c => ({
+                repository,
+                number: c.number,
+                updatedAt: c.updatedAt,
+              }));
+          }
         }
         return (await provider.listChanges({ state: request.state }))
           .filter(byAuthor)
-          .filter(
-            c =>
-              !kind ||
-              c.paths.some(
-                p =>
-                  parseResourcePath(p, repository.layout)?.kind === kind.kind,
-              ),
-          )
+          .filter(c => pathsMatch(repository, c.paths))
           .map(change => ({
             repository,
             number: change.number,
@@ -945,11 +966,17 @@ export class ChangeService {
   async openChangesTouching(
     repositoryId: string,
     path: string,
+    options: ChangeVisibility = {},
   ): Promise<ChangeSummary[]> {
     const repository = this.repository(repositoryId);
     const open = (
       await repository.provider.listChanges({ state: 'open' })
-    ).filter(c => c.paths.includes(path));
+    ).filter(
+      c =>
+        c.paths.includes(path) &&
+        (!options.visible ||
+          options.visible({ repository: repository.id, paths: c.paths })),
+    );
     return mapLimited(open, LIST_CONCURRENCY, c =>
       this.summarize(repository, c),
     );

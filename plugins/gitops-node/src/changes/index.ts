@@ -8,7 +8,11 @@ export {
   MAX_DIFF_FILE_BYTES,
   MAX_DIFF_TOTAL_BYTES,
 } from './ChangeService';
-export type { ChangeServiceOptions, SubmitOptions } from './ChangeService';
+export type {
+  ChangeServiceOptions,
+  ChangeVisibility,
+  SubmitOptions,
+} from './ChangeService';
 export { formatChangeId, parseChangeId } from './changeIds';
 export type { ChangeIdParts } from './changeIds';
 export { MAX_IDEMPOTENCY_KEY_LENGTH } from './IdempotencyStore';

@@ -126,7 +126,10 @@ export type ChangeRecord = Pick<
   | 'updatedAt'
   | 'sourceBranch'
   | 'targetBranch'
->;
+> & {
+  /** the paths the change touches, when asked for (`withPaths`) */
+  paths?: string[];
+};
 
 export interface OpenChangeInput {
   /** branch to create, e.g. `butler/workspace/alice-dev/1a2b3c4d` */
@@ -155,6 +158,11 @@ export interface ReviewInput {
 
 export interface ChangeFilter {
   state?: ChangeRequestState;
+  /**
+   * listChangeRecords: include each change's paths (a listing filtered by kind or by what the
+   * caller may read needs them for every row, not only the page's)
+   */
+  withPaths?: boolean;
 }
 
 /**

@@ -68,6 +68,8 @@ export class CatalogRoleSource implements RoleSource {
     { at: number; roles: Promise<PortalRoles> }
   >();
 
+  #teamNamespaces?: { at: number; namespaces: Promise<string[]> };
+
   constructor(
     private readonly catalog: CatalogService,
     private readonly auth: AuthService,
@@ -88,6 +90,33 @@ export class CatalogRoleSource implements RoleSource {
       if (oldest !== undefined) this.#cache.delete(oldest);
     }
     return roles;
+  }
+
+  /** every Group is a team here: its namespace annotation, else its name (kept as long as roles) */
+  async teamNamespaces(): Promise<string[]> {
+    const ttl = this.options.cacheTtlMs ?? 5_000;
+    const hit = this.#teamNamespaces;
+    if (hit && Date.now() - hit.at < ttl) return hit.namespaces;
+    const namespaces = (async () => {
+      const { items } = await this.catalog.getEntities(
+        {
+          filter: { kind: 'Group' },
+          fields: ['metadata.name', 'metadata.annotations'],
+        },
+        { credentials: await this.auth.getOwnServiceCredentials() },
+      );
+      const all = items.map(group => {
+        const ns = group.metadata.annotations?.[ANNOTATION_TEAM_NAMESPACE];
+        return typeof ns === 'string' && ns ? ns : group.metadata.name;
+      });
+      return [...new Set(all)].sort();
+    })();
+    this.#teamNamespaces = { at: Date.now(), namespaces };
+    namespaces.catch(() => {
+      if (this.#teamNamespaces?.namespaces === namespaces)
+        this.#teamNamespaces = undefined;
+    });
+    return namespaces;
   }
 
   async #read(info: BackstageUserInfo): Promise<PortalRoles> {

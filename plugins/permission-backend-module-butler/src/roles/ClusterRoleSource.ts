@@ -59,6 +59,14 @@ export class ClusterRoleSource implements RoleSource {
     );
   }
 
+  async teamNamespaces(): Promise<string[]> {
+    const namespaces = this.inventory.list('Team').map(team => {
+      const ns = team.status?.namespace;
+      return typeof ns === 'string' && ns ? ns : team.metadata.name;
+    });
+    return [...new Set(namespaces)].sort();
+  }
+
   async rolesOf(info: BackstageUserInfo): Promise<PortalRoles> {
     const userName = nameOf(info.userEntityRef, 'user') ?? '';
     const user = userName ? this.#findUser(userName) : undefined;

@@ -29,6 +29,11 @@ export interface PortalRoles {
 /** Where a user's roles come from. */
 export interface RoleSource {
   rolesOf(info: BackstageUserInfo): Promise<PortalRoles>;
+  /**
+   * the namespace of every known team (not only the user's): a file that declares no team and
+   * lies in none of them is nobody's, and every signed-in user reads it
+   */
+  teamNamespaces(): Promise<string[]>;
 }
 
 /** The stronger of two team roles (viewer < operator < admin). */

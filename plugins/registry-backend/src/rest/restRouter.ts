@@ -23,7 +23,10 @@ import {
   NotFoundError,
   NotImplementedError,
 } from '@backstage/errors';
-import type { ResourcePermission } from '@backstage/plugin-permission-common';
+import {
+  AuthorizeResult,
+  type ResourcePermission,
+} from '@backstage/plugin-permission-common';
 import {
   isDns1123Label,
   matchesGitopsResource,
@@ -87,7 +90,9 @@ export function restRouter(options: RestRouterOptions) {
   // the portal's one permission check (403 naming the user and the permission); the token
   // permissions are decided per namespace, by the user's role in the namespace's team
   const check = createAuthorize({ permissions });
-  const { authorizeResources } = createResourceAuthorizer({ permissions });
+  const { authorizeResources, resourcePredicate } = createResourceAuthorizer({
+    permissions,
+  });
   async function authorize(
     req: express.Request,
     permission: typeof registryReadPermission,
@@ -235,9 +240,28 @@ export function restRouter(options: RestRouterOptions) {
     res.json({ source, repository, ref, commit });
   });
 
+  // one's own tokens, and the tokens one may revoke: every namespace they reach is of a team
+  // where one is an admin (platform admins: all); never the secrets, which are not kept
   router.get('/tokens', async (req, res) => {
-    const user = await authorize(req, registryReadPermission);
-    res.json({ items: await tokens.list(user) });
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    await check(registryReadPermission, credentials);
+    const user = credentials.principal.userEntityRef;
+    const mayRevoke = await resourcePredicate(
+      registryTokenRevokePermission,
+      credentials,
+      matchesGitopsResource,
+    );
+    const items =
+      mayRevoke.result === AuthorizeResult.DENY
+        ? await tokens.list(user)
+        : (await tokens.list()).filter(
+            token =>
+              token.owner === user ||
+              token.namespaces.every(namespace =>
+                mayRevoke(ownershipOf(null, { namespace })),
+              ),
+          );
+    res.json({ items });
   });
 
   router.post('/tokens', async (req, res) => {

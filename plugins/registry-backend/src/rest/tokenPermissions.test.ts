@@ -92,4 +92,27 @@ describe('registry tokens by the owning team of their namespaces', () => {
     const own = await (await create(ADMIN_B, ['team-b'])).json();
     expect((await revoke(ADMIN_B, own.id)).status).toBe(204);
   });
+
+  it("lists one's own tokens and those of the namespaces of teams one administers", async () => {
+    const list = async (who: string) => {
+      const res = await fetch(`${registry.baseUrl}/tokens`, {
+        headers: { Authorization: mockCredentials.user.header(who) },
+      });
+      expect(res.status).toBe(200);
+      const { items } = await res.json();
+      return (items as Array<{ id: string }>).map(t => t.id);
+    };
+    const ofOscar = await (await create(OPERATOR_A, ['team-a'])).json();
+    const ofBob = await (await create(ADMIN_B, ['team-b'])).json();
+    // the operator sees their own; the admin of team-a sees it too (they may revoke it)
+    expect(await list(OPERATOR_A)).toContain(ofOscar.id);
+    expect(await list(OPERATOR_A)).not.toContain(ofBob.id);
+    expect(await list(ADMIN_A)).toContain(ofOscar.id);
+    expect(await list(ADMIN_A)).not.toContain(ofBob.id);
+    // another team's admin sees neither team-a's token nor anything of it
+    expect(await list(ADMIN_B)).toContain(ofBob.id);
+    expect(await list(ADMIN_B)).not.toContain(ofOscar.id);
+    // a viewer (no revoke anywhere) sees only their own: none
+    expect(await list(VIEWER)).toEqual([]);
+  });
 });

@@ -44,6 +44,8 @@ describe('TokensPage', () => {
     renderPage(api);
     const table = await screen.findByRole('table', { name: 'Registry tokens' });
     expect(within(table).getByText('ci')).toBeInTheDocument();
+    // whose token it is: a team admin also sees the tokens of their team's namespaces
+    expect(within(table).getByText('jane')).toBeInTheDocument();
     expect(within(table).getByText('never')).toBeInTheDocument();
     fireEvent.click(within(table).getByLabelText('Revoke ci'));
     await waitFor(() => expect(api.revokeToken).toHaveBeenCalledWith('t1'));

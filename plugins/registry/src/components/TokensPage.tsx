@@ -122,6 +122,8 @@ export function TokensPage() {
         <TableHead>
           <TableRow>
             <TableCell>Name</TableCell>
+            {/* a team admin also sees (and may revoke) tokens of their team's namespaces */}
+            <TableCell>Owner</TableCell>
             <TableCell>Namespaces</TableCell>
             <TableCell>Created</TableCell>
             <TableCell>Last used</TableCell>
@@ -132,6 +134,7 @@ export function TokensPage() {
           {tokens.value.map(t => (
             <TableRow key={t.id}>
               <TableCell>{t.name}</TableCell>
+              <TableCell>{t.owner.replace(/^user:(default\/)?/, '')}</TableCell>
               <TableCell>{t.namespaces.join(', ')}</TableCell>
               <TableCell>{t.createdAt}</TableCell>
               <TableCell>{t.lastUsedAt ?? 'never'}</TableCell>

@@ -1,4 +1,5 @@
 import { mockApis, renderInTestApp } from '@backstage/frontend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { gitopsApiRef, rootRouteRef } from '@butler-portal/plugin-gitops-react';
 import {
@@ -8,10 +9,13 @@ import {
 } from '@butler-portal/plugin-gitops-react/testUtils';
 import { ChangeDetailPage, reviewerName } from './ChangeDetailPage';
 
-function renderPage(api: ReturnType<typeof mockGitopsApi>) {
+function renderPage(
+  api: ReturnType<typeof mockGitopsApi>,
+  permission = mockApis.permission(),
+) {
   const alertApi = mockApis.alert();
   renderInTestApp(<ChangeDetailPage />, {
-    apis: [[gitopsApiRef, api], alertApi],
+    apis: [[gitopsApiRef, api], alertApi, permission],
     mountedRoutes: { '/changes': rootRouteRef },
     mountPath: '/changes/:id',
     initialRouteEntries: ['/changes/platform%3A12'],
@@ -368,6 +372,73 @@ describe('ChangeDetailPage', () => {
         'Not synced: repository platform has no sync targets.',
       ),
     ).toBeInTheDocument();
+  });
+
+  it("disables Approve, Request changes, Merge and Close with the reason for a user the policy refuses on the change's file", async () => {
+    const asked: Array<[string, string | undefined]> = [];
+    const permission = mockApis.permission({
+      authorize: request => {
+        asked.push([
+          request.permission.name,
+          'resourceRef' in request ? request.resourceRef : undefined,
+        ]);
+        return AuthorizeResult.DENY;
+      },
+    });
+    const api = mockGitopsApi();
+    // a file of its own: usePermission keeps decisions per resourceRef across tests
+    api.getChange.mockResolvedValue({
+      ...mergeableChange(),
+      paths: ['workspaces/team-a/jane-denied.yaml'],
+    });
+    renderPage(api, permission);
+
+    for (const name of ['Approve', 'Request changes', 'Merge', 'Close']) {
+      await waitFor(() =>
+        expect(screen.getByRole('button', { name })).toBeDisabled(),
+      );
+    }
+    // asked about the one file the change touches, as `<repository>:<path>`
+    expect(asked).toEqual(
+      expect.arrayContaining([
+        ['gitops.change.review', 'platform:workspaces/team-a/jane-denied.yaml'],
+        ['gitops.change.merge', 'platform:workspaces/team-a/jane-denied.yaml'],
+        ['gitops.change.close', 'platform:workspaces/team-a/jane-denied.yaml'],
+      ]),
+    );
+    fireEvent.mouseOver(
+      screen.getByRole('button', { name: 'Merge' }).parentElement!,
+    );
+    expect(await screen.findByRole('tooltip')).toHaveTextContent(
+      'You may not merge this change: that needs the admin role in the team that owns workspaces/team-a/jane-denied.yaml',
+    );
+    expect(api.merge).not.toHaveBeenCalled();
+  });
+
+  it('keeps the buttons of an allowed user usable, and refuses only what the policy refuses', async () => {
+    // an admin who may review and close but, say, not merge
+    const permission = mockApis.permission({
+      authorize: request =>
+        request.permission.name === 'gitops.change.merge'
+          ? AuthorizeResult.DENY
+          : AuthorizeResult.ALLOW,
+    });
+    const api = mockGitopsApi();
+    // another file than the other tests': usePermission keeps decisions per resourceRef
+    api.getChange.mockResolvedValue({
+      ...mergeableChange(),
+      paths: ['workspaces/team-a/jane-test.yaml'],
+    });
+    renderPage(api, permission);
+
+    await waitFor(() =>
+      expect(screen.getByRole('button', { name: 'Merge' })).toBeDisabled(),
+    );
+    expect(screen.getByRole('button', { name: 'Approve' })).toBeEnabled();
+    expect(
+      screen.getByRole('button', { name: 'Request changes' }),
+    ).toBeEnabled();
+    expect(screen.getByRole('button', { name: 'Close' })).toBeEnabled();
   });
 
   it('names reviewers as the catalog does', () => {
