@@ -112,7 +112,9 @@ function renderPage(
         [permissionApiRef, permission],
         [
           discoveryApiRef,
-          { getBaseUrl: async (id: string) => `http://localhost:7007/api/${id}` },
+          {
+            getBaseUrl: async (id: string) => `http://localhost:7007/api/${id}`,
+          },
         ],
         [fetchApiRef, { fetch: terminal.fetch }],
       ],
@@ -294,7 +296,9 @@ describe('ClusterPage', () => {
       ),
     );
     expect(
-      await screen.findByText(/Kubeconfig not downloaded: .*kubeconfigSecretRef is not set/),
+      await screen.findByText(
+        /Kubeconfig not downloaded: .*kubeconfigSecretRef is not set/,
+      ),
     ).toBeInTheDocument();
   });
 });
@@ -322,7 +326,9 @@ describe('ClusterPage terminal', () => {
         asked.push(request);
         const name = (request as any).permission.name;
         if (name === 'butler.cluster.terminal')
-          return allowed.terminal ? AuthorizeResult.ALLOW : AuthorizeResult.DENY;
+          return allowed.terminal
+            ? AuthorizeResult.ALLOW
+            : AuthorizeResult.DENY;
         if (name === 'butler.cluster.terminal.write')
           return allowed.write ? AuthorizeResult.ALLOW : AuthorizeResult.DENY;
         return AuthorizeResult.ALLOW;
@@ -331,7 +337,7 @@ describe('ClusterPage terminal', () => {
     return { permission, asked };
   };
 
-  it("lets a team admin pick a pod and a container and opens the terminal into it", async () => {
+  it('lets a team admin pick a pod and a container and opens the terminal into it', async () => {
     const terminal = terminalBackend();
     const { permission, asked } = policy({ terminal: true, write: true });
     renderPage(
@@ -346,7 +352,9 @@ describe('ClusterPage terminal', () => {
     });
     expect(asked).toContainEqual(
       expect.objectContaining({
-        permission: expect.objectContaining({ name: 'butler.cluster.terminal' }),
+        permission: expect.objectContaining({
+          name: 'butler.cluster.terminal',
+        }),
         resourceRef: 'team-a/writer-dev',
       }),
     );
@@ -492,8 +500,8 @@ describe('ClusterPage terminal', () => {
         'No pods run in this cluster yet: there is nothing to open a terminal into.',
       ),
     ).toBeInTheDocument();
-    expect(
-      terminal.requests.filter(r => r.url.includes('/pods')),
-    ).toHaveLength(2);
+    expect(terminal.requests.filter(r => r.url.includes('/pods'))).toHaveLength(
+      2,
+    );
   });
 });

@@ -90,8 +90,8 @@ function ClusterTerminalCard(props: { namespace: string; name: string }) {
       return (
         <>
           <Typography variant="body2">
-            No pods run in this cluster yet: there is nothing to open a
-            terminal into.
+            No pods run in this cluster yet: there is nothing to open a terminal
+            into.
           </Typography>
           <Button variant="outlined" onClick={listing.retry}>
             Refresh

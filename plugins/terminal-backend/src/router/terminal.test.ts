@@ -542,20 +542,22 @@ describe('terminal over WebSocket', () => {
     /** A TenantCluster of team-a, with the kubeconfig Secret when `server` is given. */
     async function addCluster(name: string, server?: string) {
       if (server) {
-        await b.kube.kubeconfig.makeApiClient(CoreV1Api).createNamespacedSecret({
-          namespace: 'team-a',
-          body: {
-            metadata: { name: `${name}-kubeconfig` },
-            data: {
-              value: Buffer.from(
-                b.kube.kubeconfigYaml.replace(
-                  /server: \S+/,
-                  `server: ${server}`,
-                ),
-              ).toString('base64'),
+        await b.kube.kubeconfig
+          .makeApiClient(CoreV1Api)
+          .createNamespacedSecret({
+            namespace: 'team-a',
+            body: {
+              metadata: { name: `${name}-kubeconfig` },
+              data: {
+                value: Buffer.from(
+                  b.kube.kubeconfigYaml.replace(
+                    /server: \S+/,
+                    `server: ${server}`,
+                  ),
+                ).toString('base64'),
+              },
             },
-          },
-        });
+          });
       }
       const cluster = tenantCluster('team-a', name);
       // the Secret in the cluster's own namespace (no status.tenantNamespace)

@@ -251,9 +251,7 @@ export class TerminalTargets {
     let list: K8sObject;
     try {
       list = (await Promise.race([
-        kubeConfig
-          .makeApiClient(CoreV1Api)
-          .listPodForAllNamespaces({ limit }),
+        kubeConfig.makeApiClient(CoreV1Api).listPodForAllNamespaces({ limit }),
         new Promise((_, reject) => {
           timer = setTimeout(
             () =>
@@ -287,7 +285,10 @@ export class TerminalTargets {
       (a, b) =>
         a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name),
     );
-    return { pods, truncated: Boolean(list.metadata?._continue ?? list.metadata?.continue) };
+    return {
+      pods,
+      truncated: Boolean(list.metadata?._continue ?? list.metadata?.continue),
+    };
   }
 
   #pod(pod: { namespace: string; name: string }) {

@@ -6,7 +6,10 @@ import { TerminalView } from './TerminalView';
 
 // xterm draws on a canvas and asks matchMedia, neither of which jsdom has: a stand-in that
 // records what is written and lets the test type, so the wiring around it is what is tested
-jest.mock('@xterm/xterm', () => jest.requireActual('../__testUtils__').xtermModule);
+jest.mock(
+  '@xterm/xterm',
+  () => jest.requireActual('../__testUtils__').xtermModule,
+);
 jest.mock(
   '@xterm/addon-fit',
   () => jest.requireActual('../__testUtils__').fitAddonModule,

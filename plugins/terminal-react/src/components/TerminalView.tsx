@@ -72,7 +72,10 @@ export function TerminalView(props: TerminalViewProps) {
         conn.resize(term.cols, term.rows);
         term.onResize(({ cols, rows }) => conn.resize(cols, rows));
         term.onData(data => conn.send(data));
-        conn.mode.then(m => !cancelled && setMode(m), () => {});
+        conn.mode.then(
+          m => !cancelled && setMode(m),
+          () => {},
+        );
         term.focus();
       })
       .catch((e: Error) => !cancelled && setError(e.message));
