@@ -97,28 +97,7 @@ const BASIC: Array<[{ name: string }, Record<Role, string>]> = [
     },
   ],
   [
-    gitopsResourceReadPermission,
-    {
-      platformAdmin: A,
-      teamAdmin: A,
-      operator: A,
-      viewer: A,
-      otherTeam: A,
-      noTeam: A,
-    },
-  ],
-  [
-    pipelineReadPermission,
-    {
-      platformAdmin: A,
-      teamAdmin: A,
-      operator: A,
-      viewer: A,
-      otherTeam: A,
-      noTeam: A,
-    },
-  ],
-  [
+    // a registry is shared by every team: everyone reads it
     registryReadPermission,
     {
       platformAdmin: A,
@@ -184,6 +163,47 @@ async function mayActOnFiles(
       : decision.result === 'ALLOW',
   );
   return [a, b, claimed];
+}
+
+/**
+ * Reading GitOps files and pipelines: for each role, whether it reads a file of team-a, one of
+ * team-b, and one in a namespace no team has (nobody's: everyone reads it).
+ */
+const READ_FILES: Record<Role, [boolean, boolean, boolean]> = {
+  platformAdmin: [true, true, true],
+  teamAdmin: [true, false, true],
+  operator: [true, false, true],
+  viewer: [true, false, true],
+  otherTeam: [false, true, true],
+  noTeam: [false, false, true],
+};
+const READS_OF_FILES: Array<
+  [{ name: string }, Record<Role, [boolean, boolean, boolean]>]
+> = [
+  [gitopsResourceReadPermission, READ_FILES],
+  [pipelineReadPermission, READ_FILES],
+];
+
+/** a file's read decision as the gitops backend applies it: team-a's, team-b's, nobody's, claimed */
+async function mayReadFiles(
+  backend: MatrixBackend,
+  ref: string,
+  permission: object,
+): Promise<[boolean, boolean, boolean, boolean]> {
+  const decision = await backend.decide(ref, permission);
+  const files = [
+    FILE_OF('team-a'),
+    FILE_OF('team-b'),
+    FILE_OF('shared'),
+    // in nobody's namespace, but declaring team-b its owner: team-b's
+    { ...FILE_OF('shared'), team: 'team-b' },
+  ];
+  const [a, b, nobodys, claimed] = files.map(f =>
+    decision.result === 'CONDITIONAL'
+      ? matchesGitopsResource(decision.conditions, f)
+      : decision.result === 'ALLOW',
+  );
+  return [a, b, nobodys, claimed];
 }
 
 /** Workspaces each role sees in the list (GET /api/butler/workspaces), in the server's order. */
@@ -279,6 +299,7 @@ describe('permission-backend-module-butler with a management cluster', () => {
       [
         ...BASIC.map(([p]) => p.name),
         ...OWNING.map(([p]) => p.name),
+        ...READS_OF_FILES.map(([p]) => p.name),
         butlerWorkspaceReadPermission.name,
         butlerWorkspaceOperatePermission.name,
         butlerWorkspaceTerminalPermission.name,
@@ -313,6 +334,48 @@ describe('permission-backend-module-butler with a management cluster', () => {
       }
     },
   );
+
+  it.each(READS_OF_FILES.map(([p, row]) => [p.name, p, row] as const))(
+    "decides %s per role: the own teams' files and nobody's (condition applied as the gitops routes do)",
+    async (_name, permission, row) => {
+      for (const role of ROLES) {
+        const [a, b, nobodys, claimed] = await mayReadFiles(
+          backend,
+          CAST[role],
+          permission,
+        );
+        expect([role, a, b, nobodys]).toEqual([role, ...row[role]]);
+        expect([role, claimed]).toEqual([role, row[role][1]]);
+      }
+    },
+  );
+
+  it('lets a platform viewer read every file and pipeline, and change none', async () => {
+    const client = butlerClient(backend.kube.kubeconfig);
+    await client.mergePatch('User', 'nina', {
+      spec: { platformRole: 'viewer' },
+    });
+    try {
+      const deadline = Date.now() + 5_000;
+      let result = '';
+      while (Date.now() < deadline) {
+        result = (
+          await backend.decide(CAST.noTeam, gitopsResourceReadPermission)
+        ).result;
+        if (result === 'ALLOW') break;
+        await new Promise(r => setTimeout(r, 50));
+      }
+      expect(result).toBe('ALLOW');
+      expect(
+        (await backend.decide(CAST.noTeam, pipelineReadPermission)).result,
+      ).toBe('ALLOW');
+      expect(
+        await mayActOnFiles(backend, CAST.noTeam, gitopsChangeCreatePermission),
+      ).toEqual([false, false, false]);
+    } finally {
+      await client.mergePatch('User', 'nina', { spec: { platformRole: '' } });
+    }
+  });
 
   it.each(ROLES)(
     'lists only the workspaces %s may read (filtered before sending)',
@@ -586,6 +649,20 @@ describe('permission-backend-module-butler without a cluster (catalog Groups)', 
       for (const role of ROLES) {
         const [a, b] = await mayActOnFiles(backend, CAST[role], permission);
         expect([role, a, b]).toEqual([role, ...row[role]]);
+      }
+    },
+  );
+
+  it.each(READS_OF_FILES.map(([p, row]) => [p.name, p, row] as const))(
+    "decides %s per role from catalog Groups: the own teams' files and nobody's",
+    async (_name, permission, row) => {
+      for (const role of ROLES) {
+        const [a, b, nobodys] = await mayReadFiles(
+          backend,
+          CAST[role],
+          permission,
+        );
+        expect([role, a, b, nobodys]).toEqual([role, ...row[role]]);
       }
     },
   );

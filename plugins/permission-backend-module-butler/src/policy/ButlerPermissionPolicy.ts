@@ -57,6 +57,23 @@ export class ButlerPermissionPolicy implements PermissionPolicy {
     );
   }
 
+  /** every team's namespace; undefined when they cannot be read (the decision fails closed) */
+  async #teamNamespaces(
+    permission: string,
+    user: PolicyQueryUser,
+  ): Promise<string[] | undefined> {
+    try {
+      return await this.options.roles().teamNamespaces();
+    } catch (error) {
+      this.options.logger?.warn(
+        `permission ${permission} for ${
+          user.info.userEntityRef
+        } refused: the teams could not be read: ${(error as Error).message}`,
+      );
+      return undefined;
+    }
+  }
+
   async handle(
     request: PolicyQuery,
     user?: PolicyQueryUser,
@@ -149,6 +166,7 @@ export class ButlerPermissionPolicy implements PermissionPolicy {
         };
       }
       case 'owningTeam': {
+        if (rule.read && platformRole === 'viewer') return ALLOW;
         if (
           !isResourcePermission(
             request.permission,
@@ -158,15 +176,31 @@ export class ButlerPermissionPolicy implements PermissionPolicy {
           return DENY;
         }
         const teams = teamsWithRole(roles, rule.roles);
-        if (teams.length === 0) return DENY;
+        const teamNamespaces = rule.read
+          ? await this.#teamNamespaces(name, user)
+          : [];
+        if (!teamNamespaces) return DENY;
+        const conditions = [
+          ...(teams.length > 0
+            ? [
+                gitopsResourceConditions.isOwningTeamMember({
+                  teams,
+                  namespaces: namespacesOf(roles, teams),
+                }),
+              ]
+            : []),
+          // reading: the files no team owns are everyone's (no team at all: only those)
+          ...(rule.read
+            ? [gitopsResourceConditions.hasNoOwningTeam({ teamNamespaces })]
+            : []),
+        ];
+        const [first, ...rest] = conditions;
+        if (!first) return DENY;
         return {
           result: AuthorizeResult.CONDITIONAL,
           pluginId: rule.pluginId,
           resourceType: GITOPS_RESOURCE_RESOURCE_TYPE,
-          conditions: gitopsResourceConditions.isOwningTeamMember({
-            teams,
-            namespaces: namespacesOf(roles, teams),
-          }),
+          conditions: rest.length ? { anyOf: [first, ...rest] } : first,
         };
       }
       default:

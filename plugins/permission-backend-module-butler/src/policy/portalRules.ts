@@ -11,7 +11,8 @@
  *   cluster    conditional: a member of the tenant cluster's team with one of `roles`
  *   owningTeam conditional: one of `roles` in the team owning each GitOps file the action
  *              touches (declared owner, else the namespace's team; gitops-common's
- *              permissionRules), applied by the backend `pluginId`
+ *              permissionRules), applied by the backend `pluginId`; with `read`, also the
+ *              files no team owns (HAS_NO_OWNING_TEAM) for everyone, and platform viewers
  *   platform   platform admins only
  * Platform admins are allowed everything; platform viewers every `read` and workspace read.
  */
@@ -50,7 +51,13 @@ export type PortalRule =
   | { kind: 'teamRole'; roles: readonly TeamRole[] }
   | { kind: 'workspace'; roles: readonly TeamRole[]; read: boolean }
   | { kind: 'cluster'; roles: readonly TeamRole[]; read: boolean }
-  | { kind: 'owningTeam'; roles: readonly TeamRole[]; pluginId: string }
+  | {
+      kind: 'owningTeam';
+      roles: readonly TeamRole[];
+      pluginId: string;
+      /** reading: platform viewers too, and files no team owns for everyone */
+      read?: boolean;
+    }
   | { kind: 'platform' };
 
 const WRITERS: readonly TeamRole[] = ['admin', 'operator'];
@@ -91,8 +98,12 @@ export const PORTAL_RULES: ReadonlyMap<string, PortalRule> = new Map<
   [butlerClusterReadPermission.name, { kind: 'read' }],
   [butlerAddonReadPermission.name, { kind: 'read' }],
   [butlerTeamReadPermission.name, { kind: 'read' }],
-  // GitOps: anyone reads the repository; operators propose; team admins review, merge, close
-  [gitopsResourceReadPermission.name, { kind: 'read' }],
+  // GitOps: a team's members read its files (and everyone the files no team owns); operators
+  // propose; team admins review, merge, close
+  [
+    gitopsResourceReadPermission.name,
+    { kind: 'owningTeam', roles: MEMBERS, pluginId: 'gitops', read: true },
+  ],
   // ... in the team that owns the file being changed, not in any team
   [
     gitopsChangeCreatePermission.name,
@@ -111,13 +122,17 @@ export const PORTAL_RULES: ReadonlyMap<string, PortalRule> = new Map<
     { kind: 'owningTeam', roles: ADMINS, pluginId: 'gitops' },
   ],
   // Herald pipelines
-  [pipelineReadPermission.name, { kind: 'read' }],
+  [
+    pipelineReadPermission.name,
+    { kind: 'owningTeam', roles: MEMBERS, pluginId: 'gitops', read: true },
+  ],
   // a pipeline is a GitOps file: its owning team (spec.owner), else its namespace's team
   [
     pipelineChangeCreatePermission.name,
     { kind: 'owningTeam', roles: WRITERS, pluginId: 'gitops' },
   ],
-  // Keeper: tokens for CI are an operator's tool
+  // Keeper: a registry is shared by every team (artifacts are read and depended on across
+  // teams), so reading it is everyone's; tokens for CI are an operator's tool
   [registryReadPermission.name, { kind: 'read' }],
   // per namespace the token reaches: a writer of its team creates; revoking someone else's
   // token takes an admin of the team of every namespace it reaches (one's own: always)
