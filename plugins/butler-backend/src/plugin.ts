@@ -10,13 +10,18 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { butlerPermissions } from '@butler-portal/plugin-butler-common';
-import { loadKubeConfig, type KubeConfigSource } from '@butler-portal/kube-node';
+import {
+  loadKubeConfig,
+  type KubeConfigSource,
+} from '@butler-portal/kube-node';
 import {
   butlerInventoryServiceRef,
   readButlerConfig,
   TenantKubeconfigReader,
 } from '@butler-portal/plugin-butler-node';
 import { registerClusterResourceType } from './access/clusterResourceType';
+import { registerTeamResourceType } from './access/teamResourceType';
+import { registerWorkspaceResourceType } from './access/workspaceResourceType';
 import { createWorkspaceRuntime } from './cluster/createWorkspaceRuntime';
 import { createInventoryRouter } from './router/inventoryRouter';
 import { createKubeconfigRouter } from './router/kubeconfigRouter';
@@ -44,7 +49,14 @@ export const butlerPlugin = createBackendPlugin({
         const butlerConfig = readButlerConfig(deps.rootConfig);
         const runtime = createWorkspaceRuntime(butlerConfig, deps.logger);
         deps.permissionsRegistry.addPermissions(butlerPermissions);
+        // the resource types, so that a page's usePermission with a resourceRef is answered
         registerClusterResourceType(deps.permissionsRegistry, deps.inventory);
+        registerTeamResourceType(deps.permissionsRegistry, deps.inventory);
+        registerWorkspaceResourceType(
+          deps.permissionsRegistry,
+          runtime,
+          deps.inventory,
+        );
         // not awaited: a slow or hanging cluster must not hold up the backend's start; until
         // the first list succeeds /status says "connecting"
         deps.lifecycle.addStartupHook(() => {

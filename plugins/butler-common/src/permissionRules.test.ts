@@ -2,8 +2,10 @@ import {
   BUTLER_CLUSTER_RESOURCE_TYPE,
   BUTLER_WORKSPACE_RESOURCE_TYPE,
   butlerClusterConditions,
+  butlerTeamConditions,
   butlerWorkspaceConditions,
   matchesButlerCluster,
+  matchesButlerTeam,
   matchesButlerWorkspace,
 } from './permissionRules';
 
@@ -121,6 +123,27 @@ describe('tenant cluster permission rules', () => {
           params: { teams: 'team-a' as any },
         },
         cluster,
+      ),
+    ).toBe(false);
+  });
+});
+
+describe('team rule', () => {
+  it('holds for the teams named, none for an empty list, and fails closed on other rules', () => {
+    const member = butlerTeamConditions.isTeamMember({ teams: ['team-a'] });
+    expect(matchesButlerTeam(member, { name: 'team-a' })).toBe(true);
+    expect(matchesButlerTeam(member, { name: 'team-b' })).toBe(false);
+    // a user in no team: the condition names none, so no team is read (an empty list)
+    expect(
+      matchesButlerTeam(butlerTeamConditions.isTeamMember({ teams: [] }), {
+        name: 'team-a',
+      }),
+    ).toBe(false);
+    // the cluster rule of the same meaning is not the team's
+    expect(
+      matchesButlerTeam(
+        butlerClusterConditions.isTeamMember({ teams: ['team-a'] }),
+        { name: 'team-a' },
       ),
     ).toBe(false);
   });

@@ -101,8 +101,8 @@ export function matchesButlerWorkspace(
 
 /**
  * Resource type of a TenantCluster on the management cluster; resourceRef `<namespace>/<name>`.
- * Used by the permissions that act inside a tenant cluster (terminal, kubeconfig), which are
- * decided per cluster by the user's role in the cluster's team.
+ * Used by reading a cluster and its addons, and by the permissions that act inside it (terminal,
+ * kubeconfig), all decided per cluster by the user's role in the cluster's team.
  */
 export const BUTLER_CLUSTER_RESOURCE_TYPE = 'butler-tenant-cluster';
 
@@ -143,5 +143,44 @@ export function matchesButlerCluster(
       rule === BUTLER_CLUSTER_RULES.isTeamMember &&
       !!resource.team &&
       stringList(params?.teams).includes(resource.team),
+  );
+}
+
+/** Resource type of a Team on the management cluster; resourceRef: the Team's name. */
+export const BUTLER_TEAM_RESOURCE_TYPE = 'butler-team';
+
+/** What the team rule looks at. */
+export interface ButlerTeamResource {
+  name: string;
+}
+
+export const BUTLER_TEAM_RULES = {
+  /** the team is one of `teams` */
+  isTeamMember: 'IS_MEMBER_OF_TEAM',
+} as const;
+
+export type ButlerTeamCondition = PermissionCondition<
+  typeof BUTLER_TEAM_RESOURCE_TYPE
+>;
+
+export const butlerTeamConditions = {
+  isTeamMember: (params: { teams: string[] }): ButlerTeamCondition => ({
+    rule: BUTLER_TEAM_RULES.isTeamMember,
+    resourceType: BUTLER_TEAM_RESOURCE_TYPE,
+    params: { teams: [...params.teams] },
+  }),
+};
+
+/** Evaluates a conditional decision's criteria against one team (fails closed). */
+export function matchesButlerTeam(
+  criteria: PermissionCriteria<PermissionCondition>,
+  resource: ButlerTeamResource,
+): boolean {
+  return matchesPermissionCriteria(
+    criteria,
+    BUTLER_TEAM_RESOURCE_TYPE,
+    (rule, params) =>
+      rule === BUTLER_TEAM_RULES.isTeamMember &&
+      stringList(params?.teams).includes(resource.name),
   );
 }

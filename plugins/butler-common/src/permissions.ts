@@ -6,6 +6,7 @@
 import { createPermission } from '@backstage/plugin-permission-common';
 import {
   BUTLER_CLUSTER_RESOURCE_TYPE,
+  BUTLER_TEAM_RESOURCE_TYPE,
   BUTLER_WORKSPACE_RESOURCE_TYPE,
 } from './permissionRules';
 
@@ -28,24 +29,32 @@ export const butlerWorkspaceOperatePermission = createPermission({
 });
 
 /**
- * See tenant clusters (phase, version, workers, conditions). Which clusters is decided by Team
- * membership (`Team.spec.access`) after the permission allows the call at all.
+ * See tenant clusters (phase, version, workers, conditions). A resource permission on the
+ * tenant-cluster resource type (resourceRef `<namespace>/<name>`): the policy allows it for
+ * some clusters (their team's members) and the list is filtered by its condition.
  */
 export const butlerClusterReadPermission = createPermission({
   name: 'butler.cluster.read',
   attributes: { action: 'read' },
+  resourceType: BUTLER_CLUSTER_RESOURCE_TYPE,
 });
 
-/** See TenantAddons (live status) and the addon catalog (AddonDefinitions). */
+/**
+ * See TenantAddons (live status) and the addon catalog (AddonDefinitions). An addon is judged by
+ * its cluster (resourceRef: the cluster's `<namespace>/<name>`), so it is seen by whoever may
+ * see its cluster; the catalog by whoever may see some cluster's addons.
+ */
 export const butlerAddonReadPermission = createPermission({
   name: 'butler.addon.read',
   attributes: { action: 'read' },
+  resourceType: BUTLER_CLUSTER_RESOURCE_TYPE,
 });
 
-/** See Teams: members, roles, limits and usage. */
+/** See Teams (members, roles, limits and usage), per team (resourceRef: the Team's name). */
 export const butlerTeamReadPermission = createPermission({
   name: 'butler.team.read',
   attributes: { action: 'read' },
+  resourceType: BUTLER_TEAM_RESOURCE_TYPE,
 });
 
 /**

@@ -2,13 +2,20 @@
  * The role × action matrix: six roles (platform admin, team admin, operator, viewer, another
  * team's member, no team) against every permission the portal declares, each decision asserted
  * through real HTTP routes of a backend running the permission backend with this policy:
- * the butler plugin's workspace routes (list filtered, read, start/stop), and the permission
- * backend's /authorize for the others (the route gitops, registry and pipeline backends call).
+ * the butler plugin's routes (clusters, addons and teams filtered by the policy's condition,
+ * workspaces listed, read, started and stopped, kubeconfig downloads), the terminal plugin's
+ * tickets and WebSocket (a tenant cluster's terminal, read-only or not), and the permission
+ * backend's /authorize for the others (the route gitops, registry and pipeline backends call)
+ * and with a resourceRef (what a page's usePermission asks).
  */
+import WebSocket from 'ws';
 import {
   butlerAddonReadPermission,
   butlerClusterKubeconfigPermission,
   butlerClusterReadPermission,
+  butlerClusterTerminalPermission,
+  butlerClusterTerminalPermissions,
+  butlerClusterTerminalWritePermission,
   butlerPermissions,
   butlerTerminalPermissions,
   butlerWorkspaceTerminalPermission,
@@ -38,11 +45,18 @@ import {
 } from '@butler-portal/plugin-registry-common';
 import { createPermission } from '@backstage/plugin-permission-common';
 import { matchesGitopsResource } from '@butler-portal/plugin-gitops-common';
+import {
+  matchesButlerCluster,
+  matchesButlerTeam,
+} from '@butler-portal/plugin-butler-common';
 import { butlerClient } from '@butler-portal/plugin-butler-node/testUtils';
 import { PORTAL_RULES } from './policy/portalRules';
 import {
+  APP_ORIGIN,
+  APP_POD,
   CAST,
   ROLES,
+  TENANT_ADDONS,
   TENANT_CLUSTERS,
   startCatalogMatrix,
   startClusterMatrix,
@@ -55,6 +69,7 @@ jest.setTimeout(60_000);
 const ALL_PORTAL_PERMISSIONS = [
   ...butlerPermissions,
   ...butlerTerminalPermissions,
+  ...butlerClusterTerminalPermissions,
   ...gitopsPermissions,
   ...pipelinePermissions,
   ...registryPermissions,
@@ -63,39 +78,6 @@ const ALL_PORTAL_PERMISSIONS = [
 /** The expected basic decisions: role → permission → ALLOW or DENY. */
 const A = 'ALLOW';
 const BASIC: Array<[{ name: string }, Record<Role, string>]> = [
-  [
-    butlerClusterReadPermission,
-    {
-      platformAdmin: A,
-      teamAdmin: A,
-      operator: A,
-      viewer: A,
-      otherTeam: A,
-      noTeam: A,
-    },
-  ],
-  [
-    butlerAddonReadPermission,
-    {
-      platformAdmin: A,
-      teamAdmin: A,
-      operator: A,
-      viewer: A,
-      otherTeam: A,
-      noTeam: A,
-    },
-  ],
-  [
-    butlerTeamReadPermission,
-    {
-      platformAdmin: A,
-      teamAdmin: A,
-      operator: A,
-      viewer: A,
-      otherTeam: A,
-      noTeam: A,
-    },
-  ],
   [
     // a registry is shared by every team: everyone reads it
     registryReadPermission,
@@ -242,15 +224,76 @@ const STOP_NINA: Record<Role, number> = {
   noTeam: 202, // the owner operates their own workspace
 };
 
-/** GET the kubeconfig of team-a/dev and team-b/b-prod: the status each role gets. */
+/**
+ * GET the kubeconfig of team-a/dev and team-b/b-prod: the status each role gets. A cluster the
+ * caller may not even read is 404, as on the cluster routes (its existence is not confirmed).
+ */
 const KUBECONFIG: Record<Role, Record<string, number>> = {
   platformAdmin: { 'team-a/dev': 200, 'team-b/b-prod': 200 },
-  teamAdmin: { 'team-a/dev': 200, 'team-b/b-prod': 403 },
-  operator: { 'team-a/dev': 200, 'team-b/b-prod': 403 },
-  viewer: { 'team-a/dev': 403, 'team-b/b-prod': 403 }, // reads the cluster, never its credentials
-  otherTeam: { 'team-a/dev': 403, 'team-b/b-prod': 200 },
+  teamAdmin: { 'team-a/dev': 200, 'team-b/b-prod': 404 },
+  operator: { 'team-a/dev': 200, 'team-b/b-prod': 404 },
+  viewer: { 'team-a/dev': 403, 'team-b/b-prod': 404 }, // reads the cluster, never its credentials
+  otherTeam: { 'team-a/dev': 404, 'team-b/b-prod': 200 },
+  noTeam: { 'team-a/dev': 404, 'team-b/b-prod': 404 },
+};
+
+/**
+ * What each role reads (butler.cluster.read, butler.addon.read, butler.team.read): the tenant
+ * clusters of its teams (an addon with its cluster) and its teams; a user in no team reads an
+ * empty list, not a refusal.
+ */
+const READS: Record<Role, { clusters: string[]; teams: string[] }> = {
+  platformAdmin: {
+    clusters: ['team-a/dev', 'team-b/b-prod'],
+    teams: ['team-a', 'team-b'],
+  },
+  teamAdmin: { clusters: ['team-a/dev'], teams: ['team-a'] },
+  operator: { clusters: ['team-a/dev'], teams: ['team-a'] },
+  viewer: { clusters: ['team-a/dev'], teams: ['team-a'] },
+  otherTeam: { clusters: ['team-b/b-prod'], teams: ['team-b'] },
+  noTeam: { clusters: [], teams: [] },
+};
+const addonsOf = (clusters: string[]) =>
+  TENANT_ADDONS.filter(a => clusters.includes(`${a.namespace}/${a.cluster}`))
+    .map(a => `${a.namespace}/${a.name}`)
+    .sort();
+
+/**
+ * A terminal into a pod of each tenant cluster (butler.cluster.terminal, .write): the session's
+ * mode each role gets, or the ticket's refusal.
+ */
+const TERMINAL: Record<
+  Role,
+  Record<string, 'read-write' | 'read-only' | 403>
+> = {
+  platformAdmin: { 'team-a/dev': 'read-write', 'team-b/b-prod': 'read-write' },
+  teamAdmin: { 'team-a/dev': 'read-write', 'team-b/b-prod': 403 },
+  operator: { 'team-a/dev': 'read-write', 'team-b/b-prod': 403 },
+  viewer: { 'team-a/dev': 'read-only', 'team-b/b-prod': 403 }, // watches, never types
+  otherTeam: { 'team-a/dev': 403, 'team-b/b-prod': 'read-write' },
   noTeam: { 'team-a/dev': 403, 'team-b/b-prod': 403 },
 };
+
+/** Opens the terminal's WebSocket with a ticket; resolves with the session's mode. */
+function sessionMode(wsUrl: string, ticket: string): Promise<string> {
+  const ws = new WebSocket(wsUrl, ['butler.terminal.v1', `ticket.${ticket}`], {
+    headers: { Origin: APP_ORIGIN },
+  });
+  return new Promise((resolve, reject) => {
+    ws.on('message', (data: Buffer, isBinary: boolean) => {
+      if (isBinary) return;
+      const frame = JSON.parse(data.toString('utf8'));
+      if (frame.type === 'session') {
+        ws.close();
+        resolve(frame.mode);
+      }
+    });
+    ws.on('unexpected-response', (_req, res) =>
+      reject(new Error(`upgrade refused: ${res.statusCode}`)),
+    );
+    ws.on('error', reject);
+  });
+}
 
 const sorted = (items: Array<{ namespace: string; name: string }>) =>
   items.map(w => `${w.namespace}/${w.name}`).sort();
@@ -269,11 +312,16 @@ describe('permission-backend-module-butler with a management cluster', () => {
       const teams = await backend.api
         .get('/api/butler/teams')
         .set(backend.as(CAST.platformAdmin));
+      const addons = await backend.api
+        .get('/api/butler/addons')
+        .set(backend.as(CAST.platformAdmin));
       if (
         res.status === 200 &&
         res.body.items.length === 4 &&
         teams.status === 200 &&
-        (teams.body.items ?? teams.body).length === 2
+        (teams.body.items ?? teams.body).length === 2 &&
+        addons.status === 200 &&
+        addons.body.items.length === TENANT_ADDONS.length
       ) {
         break;
       }
@@ -294,12 +342,17 @@ describe('permission-backend-module-butler with a management cluster', () => {
     for (const p of ALL_PORTAL_PERMISSIONS) {
       expect([p.name, PORTAL_RULES.has(p.name)]).toEqual([p.name, true]);
     }
-    // and the matrix covers every basic one plus the two workspace ones
+    // and the matrix covers every basic one plus the resource ones asserted below
     expect(
       [
         ...BASIC.map(([p]) => p.name),
         ...OWNING.map(([p]) => p.name),
         ...READS_OF_FILES.map(([p]) => p.name),
+        butlerClusterReadPermission.name,
+        butlerAddonReadPermission.name,
+        butlerTeamReadPermission.name,
+        butlerClusterTerminalPermission.name,
+        butlerClusterTerminalWritePermission.name,
         butlerWorkspaceReadPermission.name,
         butlerWorkspaceOperatePermission.name,
         butlerWorkspaceTerminalPermission.name,
@@ -452,7 +505,7 @@ describe('permission-backend-module-butler with a management cluster', () => {
         expect([role, ref, res.status]).toEqual([role, ref, expected]);
         // served: the Secret's content; refused: not a byte of it
         expect(res.status === 200 ? res.body : 'refused').toEqual(
-          expected === 200 ? c.kubeconfig : 'refused',
+          expected === 200 ? backend.kubeconfigs[ref] : 'refused',
         );
         // the page's usePermission asks with the resourceRef: the permission backend applies
         // the condition through the butler plugin's registered resource type, same answer
@@ -477,6 +530,260 @@ describe('permission-backend-module-butler with a management cluster', () => {
       }
     },
   );
+
+  it.each(ROLES)(
+    'lists as %s only the clusters, addons and teams the policy lets it read, and reads no other',
+    async role => {
+      const read = async (path: string) => {
+        const res = await backend.api
+          .get(`/api/butler/${path}`)
+          .set(backend.as(CAST[role]))
+          .expect(200);
+        // a team by its name; a cluster or an addon by namespace/name
+        return res.body.items
+          .map((i: { namespace?: string; name: string }) =>
+            path === 'teams' ? i.name : `${i.namespace}/${i.name}`,
+          )
+          .sort();
+      };
+      const { clusters, teams } = READS[role];
+      expect([role, await read('clusters')]).toEqual([role, clusters]);
+      expect([role, await read('addons')]).toEqual([role, addonsOf(clusters)]);
+      expect([role, await read('teams')]).toEqual([role, teams]);
+      // a single object out of scope is not found, named as the routes name it
+      for (const c of TENANT_CLUSTERS) {
+        const one = await backend.api
+          .get(`/api/butler/clusters/${c.ref}`)
+          .set(backend.as(CAST[role]));
+        const readable = clusters.includes(c.ref);
+        expect([role, c.ref, one.status, one.body.error?.message]).toEqual([
+          role,
+          c.ref,
+          readable ? 200 : 404,
+          readable
+            ? undefined
+            : `no TenantCluster ${c.ref} among the clusters of your teams`,
+        ]);
+        const [addon] = addonsOf([c.ref]);
+        const addonRes = await backend.api
+          .get(`/api/butler/addons/${addon}`)
+          .set(backend.as(CAST[role]));
+        expect([role, addon, addonRes.status]).toEqual([
+          role,
+          addon,
+          readable ? 200 : 404,
+        ]);
+        // a page's usePermission with the cluster: the same answer
+        for (const permission of [
+          butlerClusterReadPermission,
+          butlerAddonReadPermission,
+        ]) {
+          const decided = await backend.api
+            .post('/api/permission/authorize')
+            .set(backend.as(CAST[role]))
+            .send({ items: [{ id: '1', permission, resourceRef: c.ref }] })
+            .expect(200);
+          expect([
+            role,
+            permission.name,
+            c.ref,
+            decided.body.items[0].result,
+          ]).toEqual([
+            role,
+            permission.name,
+            c.ref,
+            readable ? 'ALLOW' : 'DENY',
+          ]);
+        }
+      }
+      for (const name of ['team-a', 'team-b']) {
+        const one = await backend.api
+          .get(`/api/butler/teams/${name}`)
+          .set(backend.as(CAST[role]));
+        expect([role, name, one.status]).toEqual([
+          role,
+          name,
+          teams.includes(name) ? 200 : 404,
+        ]);
+        const decided = await backend.api
+          .post('/api/permission/authorize')
+          .set(backend.as(CAST[role]))
+          .send({
+            items: [
+              {
+                id: '1',
+                permission: butlerTeamReadPermission,
+                resourceRef: name,
+              },
+            ],
+          })
+          .expect(200);
+        expect([role, name, decided.body.items[0].result]).toEqual([
+          role,
+          name,
+          teams.includes(name) ? 'ALLOW' : 'DENY',
+        ]);
+      }
+      // the caller's own identity answers everyone the policy does not refuse
+      const me = await backend.api
+        .get('/api/butler/me')
+        .set(backend.as(CAST[role]))
+        .expect(200);
+      expect([
+        role,
+        me.body.teams.map((t: { name: string }) => t.name).sort(),
+      ]).toEqual([role, role === 'platformAdmin' ? [] : teams]);
+    },
+  );
+
+  it.each(ROLES)(
+    "opens a tenant cluster's terminal as %s only where allowed, read-only unless allowed to type",
+    async role => {
+      for (const c of TENANT_CLUSTERS) {
+        const expected = TERMINAL[role][c.ref];
+        const ticket = await backend.api
+          .post('/api/terminal/tickets')
+          .set(backend.as(CAST[role]))
+          .send({
+            kind: 'cluster',
+            namespace: c.namespace,
+            name: c.name,
+            pod: APP_POD,
+          });
+        // a ticket (201) opens a session whose mode says whether keystrokes reach the process
+        const outcome =
+          ticket.status === 201
+            ? await sessionMode(backend.wsUrl, ticket.body.ticket)
+            : ticket.status;
+        expect([role, c.ref, outcome, ticket.body.error?.message]).toEqual([
+          role,
+          c.ref,
+          expected,
+          expected === 403
+            ? `${CAST[role]} is not allowed butler.cluster.terminal on tenant cluster ${c.ref}`
+            : undefined,
+        ]);
+        // a page's usePermission with the cluster: the same answers
+        for (const [permission, allowed] of [
+          [butlerClusterTerminalPermission, expected !== 403],
+          [butlerClusterTerminalWritePermission, expected === 'read-write'],
+        ] as const) {
+          const decided = await backend.api
+            .post('/api/permission/authorize')
+            .set(backend.as(CAST[role]))
+            .send({ items: [{ id: '1', permission, resourceRef: c.ref }] })
+            .expect(200);
+          expect([
+            role,
+            permission.name,
+            c.ref,
+            decided.body.items[0].result,
+          ]).toEqual([
+            role,
+            permission.name,
+            c.ref,
+            allowed ? 'ALLOW' : 'DENY',
+          ]);
+        }
+      }
+    },
+  );
+
+  it.each(ROLES)(
+    'answers a workspace page asking as %s with the workspace (usePermission), as the routes decide',
+    async role => {
+      for (const [ref, expected] of [
+        ['team-a/oscar-dev', START_OSCAR[role]],
+        ['team-a/nina-dev', STOP_NINA[role]],
+      ] as const) {
+        const decided = await backend.api
+          .post('/api/permission/authorize')
+          .set(backend.as(CAST[role]))
+          .send({
+            items: [
+              {
+                id: '1',
+                permission: butlerWorkspaceOperatePermission,
+                resourceRef: ref,
+              },
+              {
+                id: '2',
+                permission: butlerWorkspaceReadPermission,
+                resourceRef: ref,
+              },
+            ],
+          })
+          .expect(200);
+        expect([
+          role,
+          ref,
+          decided.body.items.map((i: { result: string }) => i.result),
+        ]).toEqual([
+          role,
+          ref,
+          [
+            expected === 202 ? 'ALLOW' : 'DENY',
+            expected === 404 ? 'DENY' : 'ALLOW',
+          ],
+        ]);
+      }
+    },
+  );
+
+  it('lets a platform viewer read every cluster, addon and team and watch terminals, never a kubeconfig or keystroke', async () => {
+    const client = butlerClient(backend.kube.kubeconfig);
+    await client.mergePatch('User', 'nina', {
+      spec: { platformRole: 'viewer' },
+    });
+    try {
+      const deadline = Date.now() + 5_000;
+      let clusters: string[] = [];
+      while (Date.now() < deadline) {
+        const res = await backend.api
+          .get('/api/butler/clusters')
+          .set(backend.as(CAST.noTeam))
+          .expect(200);
+        clusters = sorted(res.body.items);
+        if (clusters.length === TENANT_CLUSTERS.length) break;
+        await new Promise(r => setTimeout(r, 50));
+      }
+      expect(clusters).toEqual(['team-a/dev', 'team-b/b-prod']);
+      const addons = await backend.api
+        .get('/api/butler/addons')
+        .set(backend.as(CAST.noTeam))
+        .expect(200);
+      expect(sorted(addons.body.items)).toEqual(
+        addonsOf(['team-a/dev', 'team-b/b-prod']),
+      );
+      const teams = await backend.api
+        .get('/api/butler/teams')
+        .set(backend.as(CAST.noTeam))
+        .expect(200);
+      expect(
+        teams.body.items.map((t: { name: string }) => t.name).sort(),
+      ).toEqual(['team-a', 'team-b']);
+      // reads the cluster, not its credentials: 403, not 404
+      await backend.api
+        .get('/api/butler/clusters/team-a/dev/kubeconfig')
+        .set(backend.as(CAST.noTeam))
+        .expect(403);
+      const ticket = await backend.api
+        .post('/api/terminal/tickets')
+        .set(backend.as(CAST.noTeam))
+        .send({
+          kind: 'cluster',
+          namespace: 'team-a',
+          name: 'dev',
+          pod: APP_POD,
+        })
+        .expect(201);
+      expect(await sessionMode(backend.wsUrl, ticket.body.ticket)).toBe(
+        'read-only',
+      );
+    } finally {
+      await client.mergePatch('User', 'nina', { spec: { platformRole: '' } });
+    }
+  });
 
   it('returns the workspace decision as a condition (owner, owning team) to the backend', async () => {
     const decision = await backend.decide(
@@ -666,6 +973,34 @@ describe('permission-backend-module-butler without a cluster (catalog Groups)', 
       }
     },
   );
+
+  it('decides the cluster, addon and team reads per role from catalog Groups (conditions applied as the butler routes do)', async () => {
+    for (const role of ROLES) {
+      for (const permission of [
+        butlerClusterReadPermission,
+        butlerAddonReadPermission,
+      ]) {
+        const d = await backend.decide(CAST[role], permission);
+        const reads = TENANT_CLUSTERS.filter(c =>
+          d.result === 'CONDITIONAL'
+            ? matchesButlerCluster(d.conditions, c)
+            : d.result === 'ALLOW',
+        ).map(c => c.ref);
+        expect([role, permission.name, reads]).toEqual([
+          role,
+          permission.name,
+          READS[role].clusters,
+        ]);
+      }
+      const d = await backend.decide(CAST[role], butlerTeamReadPermission);
+      const teams = ['team-a', 'team-b'].filter(name =>
+        d.result === 'CONDITIONAL'
+          ? matchesButlerTeam(d.conditions, { name })
+          : d.result === 'ALLOW',
+      );
+      expect([role, teams]).toEqual([role, READS[role].teams]);
+    }
+  });
 
   it('makes the configured guest a platform admin (the embedded default)', async () => {
     for (const p of ALL_PORTAL_PERMISSIONS) {

@@ -1,7 +1,9 @@
 /*
- * The inventory routes over HTTP with Backstage's mock auth and permissions, in front of a real
- * inventory. Identity: `as(ref)` signs in as that user; `groups` gives a user identity-provider
- * groups (as a sign-in resolver puts them in the ownership refs).
+ * The inventory routes over HTTP with Backstage's mock auth, in front of a real inventory, and
+ * the portal's real permission policy (permission-backend-module-butler, roles from the same
+ * inventory) answering the permission checks, as the permission backend would. Identity:
+ * `as(ref)` signs in as that user; `groups` gives a user identity-provider groups (as a sign-in
+ * resolver puts them in the ownership refs). `allowed` refuses every other permission outright.
  */
 import {
   mockCredentials,
@@ -9,28 +11,36 @@ import {
   mockServices,
 } from '@backstage/backend-test-utils';
 import type { BackstageCredentials } from '@backstage/backend-plugin-api';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import express from 'express';
 import type { ButlerInventory } from '@butler-portal/plugin-butler-node';
 import { createInventoryRouter } from '../router/inventoryRouter';
+import { policyPermissions } from './policyPermissions';
 
 export async function inventoryApp(
   inventory: ButlerInventory,
   options: {
-    /** permissions the policy grants (default all) */
+    /** permissions the policy may decide (default all); the others are refused */
     allowed?: string[];
     groups?: Record<string, string[]>;
     eventsStatusIntervalMs?: number;
   } = {},
 ) {
-  const permissions = mockServices.permissions.mock({
-    authorize: async requests =>
-      requests.map(r => ({
-        result:
-          !options.allowed || options.allowed.includes(r.permission.name)
-            ? AuthorizeResult.ALLOW
-            : AuthorizeResult.DENY,
-      })) as any,
+  const userInfo = {
+    async getUserInfo(credentials: BackstageCredentials) {
+      const ref = (credentials.principal as { userEntityRef: string })
+        .userEntityRef;
+      return {
+        userEntityRef: ref,
+        ownershipEntityRefs: [
+          ref,
+          ...(options.groups?.[ref] ?? []).map(g => `group:default/${g}`),
+        ],
+      };
+    },
+  };
+  const permissions = policyPermissions(inventory, {
+    userInfo: userInfo.getUserInfo,
+    allowed: options.allowed,
   });
   const app = express();
   app.use(
@@ -41,19 +51,7 @@ export async function inventoryApp(
       }),
       auth: mockServices.auth(),
       permissions,
-      userInfo: {
-        async getUserInfo(credentials: BackstageCredentials) {
-          const ref = (credentials.principal as { userEntityRef: string })
-            .userEntityRef;
-          return {
-            userEntityRef: ref,
-            ownershipEntityRefs: [
-              ref,
-              ...(options.groups?.[ref] ?? []).map(g => `group:default/${g}`),
-            ],
-          };
-        },
-      },
+      userInfo,
       eventsStatusIntervalMs: options.eventsStatusIntervalMs ?? 50,
     }),
   );

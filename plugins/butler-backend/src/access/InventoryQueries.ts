@@ -1,14 +1,18 @@
 /*
- * What one viewer may see of the inventory. Every answer about clusters, addons and teams goes
- * through here, so "a member of team A never sees team B's clusters or addons" holds for every
- * route by construction: a cluster is visible when its team is one of the viewer's (platform
- * admins: every cluster); an addon when its cluster's team is (or, for an addon whose cluster is
- * not there, the team owning its namespace). Something not visible is "not found", so that
- * names of other teams' clusters do not leak through the difference between 403 and 404.
+ * The inventory as the routes answer it, each object with what the permission policy's
+ * condition looks at: a cluster by its team (spec.teamRef, else the Team owning its namespace);
+ * an addon by its cluster (its cluster's team, or for an addon whose cluster is not there, the
+ * team owning its namespace); a team by its name. The routes apply the policy's read scope
+ * (readScope.ts) to these before anything is projected or sent, so "a member of team A never
+ * sees team B's clusters or addons" is the policy's decision, the same for every route. Something
+ * out of scope is "not found", so that names of other teams' clusters do not leak through the
+ * difference between 403 and 404.
  */
 import type {
   AddonDefinitionInfo,
+  ButlerClusterResource,
   ButlerMe,
+  ButlerTeamResource,
   InventoryChangeEvent,
   TeamInfo,
   TenantAddonInfo,
@@ -26,12 +30,36 @@ import {
   toTeamInfo,
   toUserInfo,
 } from '@butler-portal/plugin-butler-node';
+import type { Scope } from './readScope';
 import type { Viewer } from './viewer';
 
 export interface ClusterFilter {
   team?: string;
   phase?: string;
   namespace?: string;
+}
+
+/** An object as judged by the policy (`resource`), projected only once it is in scope. */
+export interface Judged<R, T> {
+  resource: R;
+  item(): T;
+}
+
+/** Keeps what the scope allows (and is there) and projects it. */
+export function inScope<R, T>(
+  scope: Scope<R>,
+  judged: ReadonlyArray<Judged<R, T> | undefined>,
+): T[] {
+  return judged
+    .filter((j): j is Judged<R, T> => !!j && scope(j.resource))
+    .map(j => j.item());
+}
+
+/** What the caller may read, one scope per permission (read routes and /events). */
+export interface ReadScopes {
+  cluster: Scope<ButlerClusterResource>;
+  addon: Scope<ButlerClusterResource>;
+  team: Scope<ButlerTeamResource>;
 }
 
 export class InventoryQueries {
@@ -47,97 +75,112 @@ export class InventoryQueries {
     return map;
   }
 
-  #teamOf(cluster: ButlerObject, namespaces: Map<string, string>) {
-    return teamOfCluster(cluster, ns => namespaces.get(ns));
+  #clusterResource(
+    cluster: ButlerObject,
+    namespaces: Map<string, string>,
+  ): ButlerClusterResource {
+    const team = teamOfCluster(cluster, ns => namespaces.get(ns));
+    return {
+      namespace: cluster.metadata.namespace ?? '',
+      name: cluster.metadata.name,
+      ...(team && { team }),
+    };
   }
 
-  #sees(viewer: Viewer, team: string | undefined): boolean {
-    return viewer.platformAdmin || (!!team && viewer.teams.has(team));
-  }
-
-  /** The team an addon belongs to: its cluster's, else its namespace's. */
-  #teamOfAddon(
+  /** An addon is judged as its cluster: its cluster's team, else its namespace's. */
+  #addonResource(
     addon: ButlerObject,
     namespaces: Map<string, string>,
-  ): string | undefined {
-    const ns = addon.metadata.namespace;
+  ): ButlerClusterResource {
+    const namespace = addon.metadata.namespace ?? '';
     const clusterName = addon.spec?.clusterRef?.name;
     const cluster =
       typeof clusterName === 'string'
-        ? this.inventory.get('TenantCluster', clusterName, ns)
+        ? this.inventory.get('TenantCluster', clusterName, namespace)
         : undefined;
-    if (cluster) return this.#teamOf(cluster, namespaces);
-    return ns ? namespaces.get(ns) : undefined;
+    if (cluster) return this.#clusterResource(cluster, namespaces);
+    const team = namespaces.get(namespace);
+    return {
+      namespace,
+      name: typeof clusterName === 'string' ? clusterName : '',
+      ...(team && { team }),
+    };
   }
 
-  clusters(viewer: Viewer, filter: ClusterFilter = {}): TenantClusterSummary[] {
+  clusters(
+    filter: ClusterFilter = {},
+  ): Judged<ButlerClusterResource, TenantClusterSummary>[] {
     const namespaces = this.#namespaces();
-    const addons = this.inventory.list('TenantAddon');
     const byNamespace = new Map<string, ButlerObject[]>();
-    for (const a of addons) {
+    for (const a of this.inventory.list('TenantAddon')) {
       const ns = a.metadata.namespace ?? '';
       byNamespace.set(ns, [...(byNamespace.get(ns) ?? []), a]);
     }
-    const out: TenantClusterSummary[] = [];
-    for (const cluster of this.inventory.list(
-      'TenantCluster',
-      filter.namespace,
-    )) {
-      const team = this.#teamOf(cluster, namespaces);
-      if (!this.#sees(viewer, team)) continue;
-      if (filter.team && team !== filter.team) continue;
-      if (filter.phase && cluster.status?.phase !== filter.phase) continue;
-      out.push(
-        toClusterSummary(
-          cluster,
-          team,
-          byNamespace.get(cluster.metadata.namespace ?? '') ?? [],
-        ),
-      );
-    }
-    return out;
+    return this.inventory
+      .list('TenantCluster', filter.namespace)
+      .map(cluster => ({
+        cluster,
+        resource: this.#clusterResource(cluster, namespaces),
+      }))
+      .filter(
+        ({ cluster, resource }) =>
+          (!filter.team || resource.team === filter.team) &&
+          (!filter.phase || cluster.status?.phase === filter.phase),
+      )
+      .map(({ cluster, resource }) => ({
+        resource,
+        item: () =>
+          toClusterSummary(
+            cluster,
+            resource.team,
+            byNamespace.get(resource.namespace) ?? [],
+          ),
+      }));
   }
 
   cluster(
-    viewer: Viewer,
     namespace: string,
     name: string,
-  ): TenantClusterDetail | undefined {
+  ): Judged<ButlerClusterResource, TenantClusterDetail> | undefined {
     const cluster = this.inventory.get('TenantCluster', name, namespace);
     if (!cluster) return undefined;
-    const team = this.#teamOf(cluster, this.#namespaces());
-    if (!this.#sees(viewer, team)) return undefined;
-    return toClusterDetail(
-      cluster,
-      team,
-      this.inventory.list('TenantAddon', namespace),
-    );
+    const resource = this.#clusterResource(cluster, this.#namespaces());
+    return {
+      resource,
+      item: () =>
+        toClusterDetail(
+          cluster,
+          resource.team,
+          this.inventory.list('TenantAddon', namespace),
+        ),
+    };
   }
 
   addons(
-    viewer: Viewer,
     filter: { namespace?: string; cluster?: string } = {},
-  ): TenantAddonInfo[] {
+  ): Judged<ButlerClusterResource, TenantAddonInfo>[] {
     const namespaces = this.#namespaces();
     return this.inventory
       .list('TenantAddon', filter.namespace)
       .filter(
         a => !filter.cluster || a.spec?.clusterRef?.name === filter.cluster,
       )
-      .filter(a => this.#sees(viewer, this.#teamOfAddon(a, namespaces)))
-      .map(toAddonInfo);
+      .map(a => ({
+        resource: this.#addonResource(a, namespaces),
+        item: () => toAddonInfo(a),
+      }));
   }
 
   addon(
-    viewer: Viewer,
     namespace: string,
     name: string,
-  ): TenantAddonInfo | undefined {
+  ): Judged<ButlerClusterResource, TenantAddonInfo> | undefined {
     const addon = this.inventory.get('TenantAddon', name, namespace);
     if (!addon) return undefined;
-    return this.#sees(viewer, this.#teamOfAddon(addon, this.#namespaces()))
-      ? toAddonInfo(addon)
-      : undefined;
+    return {
+      resource: this.#addonResource(addon, this.#namespaces()),
+      item: () => toAddonInfo(addon),
+    };
   }
 
   /** The addon catalog is the platform's offer, the same for everyone who may read addons. */
@@ -159,37 +202,44 @@ export class InventoryQueries {
     const namespaces = this.#namespaces();
     const map = new Map<string, ButlerObject[]>();
     for (const c of this.inventory.list('TenantCluster')) {
-      const team = this.#teamOf(c, namespaces);
+      const team = this.#clusterResource(c, namespaces).team;
       if (team) map.set(team, [...(map.get(team) ?? []), c]);
     }
     return map;
   }
 
-  teams(viewer: Viewer): TeamInfo[] {
+  /** Teams, each with the caller's role in it (`viewer`). */
+  teams(viewer: Viewer): Judged<ButlerTeamResource, TeamInfo>[] {
     const users = this.#usersByEmail();
     const clusters = this.#clustersByTeam();
-    return this.inventory
-      .list('Team')
-      .filter(t => this.#sees(viewer, t.metadata.name))
-      .map(t =>
+    return this.inventory.list('Team').map(t => ({
+      resource: { name: t.metadata.name },
+      item: () =>
         toTeamInfo(
           t,
           users,
           clusters.get(t.metadata.name) ?? [],
           viewer.teams.get(t.metadata.name),
         ),
-      );
+    }));
   }
 
-  team(viewer: Viewer, name: string): TeamInfo | undefined {
+  team(
+    viewer: Viewer,
+    name: string,
+  ): Judged<ButlerTeamResource, TeamInfo> | undefined {
     const team = this.inventory.get('Team', name);
-    if (!team || !this.#sees(viewer, name)) return undefined;
-    return toTeamInfo(
-      team,
-      this.#usersByEmail(),
-      this.#clustersByTeam().get(name) ?? [],
-      viewer.teams.get(name),
-    );
+    if (!team) return undefined;
+    return {
+      resource: { name },
+      item: () =>
+        toTeamInfo(
+          team,
+          this.#usersByEmail(),
+          this.#clustersByTeam().get(name) ?? [],
+          viewer.teams.get(name),
+        ),
+    };
   }
 
   me(viewer: Viewer): ButlerMe {
@@ -203,20 +253,25 @@ export class InventoryQueries {
   }
 
   /**
-   * Whether a change event may be told to this viewer. A deleted object is judged by its last
-   * state (the informer hands it over), so a deletion is told to whoever saw the object.
+   * Whether a change event may be told to this caller: the object judged by the same scopes as
+   * the routes. A deleted object is judged by its last state (the informer hands it over), so a
+   * deletion is told to whoever saw the object.
    */
-  mayKnow(viewer: Viewer, kind: string, object: ButlerObject): boolean {
+  mayKnow(
+    scopes: ReadScopes,
+    viewer: Viewer,
+    kind: string,
+    object: ButlerObject,
+  ): boolean {
     switch (kind) {
       case 'TenantCluster':
-        return this.#sees(viewer, this.#teamOf(object, this.#namespaces()));
-      case 'TenantAddon':
-        return this.#sees(
-          viewer,
-          this.#teamOfAddon(object, this.#namespaces()),
+        return scopes.cluster(
+          this.#clusterResource(object, this.#namespaces()),
         );
+      case 'TenantAddon':
+        return scopes.addon(this.#addonResource(object, this.#namespaces()));
       case 'Team':
-        return this.#sees(viewer, object.metadata.name);
+        return scopes.team({ name: object.metadata.name });
       case 'AddonDefinition':
         return true;
       // a User change can change what the viewer sees (admin, membership): tell only them

@@ -10,7 +10,7 @@ import type {
   BackstageCredentials,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { NotAllowedError } from '@backstage/errors';
+import { NotAllowedError, NotFoundError } from '@backstage/errors';
 import {
   AuthorizeResult,
   type ResourcePermission,
@@ -50,11 +50,16 @@ export function createClusterAccess(services: {
 }) {
   const { permissions, auth, inventory } = services;
   return {
-    /** @throws NotAllowedError naming the user, the permission and the cluster unless allowed */
+    /**
+     * @throws NotAllowedError naming the user, the permission and the cluster unless allowed;
+     * with `hide`, NotFoundError when the condition excludes the cluster (as the cluster routes
+     * answer a cluster the caller may not read: a 403 would confirm that it exists)
+     */
     async require(
       permission: ResourcePermission<typeof BUTLER_CLUSTER_RESOURCE_TYPE>,
       credentials: BackstageCredentials,
       cluster: ButlerObject,
+      options: { hide?: boolean } = {},
     ): Promise<ButlerClusterResource> {
       const resource = clusterResourceOf(inventory, cluster);
       const [decision] = await permissions.authorizeConditional(
@@ -67,6 +72,11 @@ export function createClusterAccess(services: {
           matchesButlerCluster(decision.conditions, resource))
       ) {
         return resource;
+      }
+      if (options.hide && decision.result === AuthorizeResult.CONDITIONAL) {
+        throw new NotFoundError(
+          `no TenantCluster ${resource.namespace}/${resource.name} among the clusters of your teams`,
+        );
       }
       const who = auth.isPrincipal(credentials, 'user')
         ? credentials.principal.userEntityRef

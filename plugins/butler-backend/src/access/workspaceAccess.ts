@@ -12,10 +12,7 @@ import type {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { NotAllowedError, NotFoundError } from '@backstage/errors';
-import {
-  AuthorizeResult,
-  type ResourcePermission,
-} from '@backstage/plugin-permission-common';
+import type { ResourcePermission } from '@backstage/plugin-permission-common';
 import {
   BUTLER_WORKSPACE_RESOURCE_TYPE,
   matchesButlerWorkspace,
@@ -23,6 +20,7 @@ import {
   type LiveWorkspace,
 } from '@butler-portal/plugin-butler-common';
 import type { ButlerInventory } from '@butler-portal/plugin-butler-node';
+import { readScope } from './readScope';
 
 export interface WorkspaceAccess {
   /** the workspaces the caller may see under `permission`, in order; @throws NotAllowedError on DENY */
@@ -40,6 +38,31 @@ export interface WorkspaceAccess {
   ): Promise<void>;
 }
 
+/** namespace → the Team whose status.namespace it is (the owning team of its workspaces) */
+export function teamOfNamespace(
+  inventory: ButlerInventory | undefined,
+): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const t of inventory?.list('Team') ?? []) {
+    const ns = t.status?.namespace;
+    if (typeof ns === 'string' && ns) map.set(ns, t.metadata.name);
+  }
+  return map;
+}
+
+/** What the workspace rules look at: its place, owner and owning team. */
+export function workspaceResourceOf(
+  w: LiveWorkspace,
+  teams: Map<string, string>,
+): ButlerWorkspaceResource {
+  return {
+    namespace: w.namespace,
+    name: w.name,
+    ...(w.owner && { owner: w.owner }),
+    ...(teams.has(w.namespace) && { team: teams.get(w.namespace) }),
+  };
+}
+
 export function createWorkspaceAccess(services: {
   permissions: PermissionsService;
   auth: AuthService;
@@ -47,40 +70,12 @@ export function createWorkspaceAccess(services: {
   inventory?: ButlerInventory;
 }): WorkspaceAccess {
   const { permissions, auth, inventory } = services;
-
-  const teamOfNamespace = (): Map<string, string> => {
-    const map = new Map<string, string>();
-    for (const t of inventory?.list('Team') ?? []) {
-      const ns = t.status?.namespace;
-      if (typeof ns === 'string' && ns) map.set(ns, t.metadata.name);
-    }
-    return map;
-  };
-  const resourceOf = (
-    w: LiveWorkspace,
-    teams: Map<string, string>,
-  ): ButlerWorkspaceResource => ({
-    namespace: w.namespace,
-    name: w.name,
-    ...(w.owner && { owner: w.owner }),
-    ...(teams.has(w.namespace) && { team: teams.get(w.namespace) }),
-  });
-
-  const decide = async (
-    permission: ResourcePermission<typeof BUTLER_WORKSPACE_RESOURCE_TYPE>,
-    credentials: BackstageCredentials,
-  ) => {
-    const [decision] = await permissions.authorizeConditional(
-      [{ permission }],
-      { credentials },
-    );
-    return decision;
-  };
+  const resourceOf = workspaceResourceOf;
 
   const denied = (
     permission: ResourcePermission,
     credentials: BackstageCredentials,
-    suffix = '',
+    suffix: string,
   ) => {
     const who = auth.isPrincipal(credentials, 'user')
       ? credentials.principal.userEntityRef
@@ -92,31 +87,25 @@ export function createWorkspaceAccess(services: {
 
   return {
     async filter(permission, credentials, workspaces) {
-      const decision = await decide(permission, credentials);
-      if (decision.result !== AuthorizeResult.CONDITIONAL) {
-        if (decision.result === AuthorizeResult.ALLOW) return workspaces;
-        throw denied(permission, credentials);
-      }
-      const teams = teamOfNamespace();
-      return workspaces.filter(w =>
-        matchesButlerWorkspace(decision.conditions, resourceOf(w, teams)),
+      const scope = await readScope(
+        permissions,
+        permission,
+        credentials,
+        matchesButlerWorkspace,
       );
+      const teams = teamOfNamespace(inventory);
+      return workspaces.filter(w => scope(resourceOf(w, teams)));
     },
 
     async require(permission, credentials, workspace, options = {}) {
-      const decision = await decide(permission, credentials);
-      if (decision.result !== AuthorizeResult.CONDITIONAL) {
-        if (decision.result === AuthorizeResult.ALLOW) return;
-        throw denied(permission, credentials);
-      }
-      if (
-        matchesButlerWorkspace(
-          decision.conditions,
-          resourceOf(workspace, teamOfNamespace()),
-        )
-      ) {
-        return;
-      }
+      const scope = await readScope(
+        permissions,
+        permission,
+        credentials,
+        matchesButlerWorkspace,
+      );
+      if (scope(resourceOf(workspace, teamOfNamespace(inventory)))) return;
+      // a condition that excludes this workspace (a plain DENY is readScope's 403)
       const ref = `${workspace.namespace}/${workspace.name}`;
       if (options.hide) throw new NotFoundError(`workspace ${ref} not found`);
       throw denied(permission, credentials, ` on workspace ${ref}`);

@@ -1,9 +1,11 @@
 /*
  * The routes of tenant clusters, addons, the addon catalog, teams and the caller's own Butler
  * identity (contract in butler-common's inventory.ts, documented in README.md). Every route
- * needs a signed-in user and asks its permission on every call; what it answers is then limited
- * to the viewer's teams by InventoryQueries. Answers come from the shared watch cache and never
- * wait for the cluster: a kind that has not been listed yet is a 503 naming why.
+ * needs a signed-in user and asks its permission on every call, before reading anything: the
+ * read permissions are resource permissions, and what a route answers is what the policy's
+ * condition allows (readScope: a list filtered before it is sent, an object out of scope 404).
+ * Answers come from the shared watch cache and never wait for the cluster: a kind that has not
+ * been listed yet is a 503 naming why.
  */
 import type {
   AuthService,
@@ -17,19 +19,25 @@ import {
   NotFoundError,
   ServiceUnavailableError,
 } from '@backstage/errors';
-import type { BasicPermission } from '@backstage/plugin-permission-common';
+import type { ResourcePermission } from '@backstage/plugin-permission-common';
 import {
   butlerAddonReadPermission,
   butlerClusterReadPermission,
   butlerTeamReadPermission,
+  matchesButlerCluster,
+  matchesButlerTeam,
   TENANT_CLUSTER_PHASES,
   type InventoryKind,
   type ItemList,
 } from '@butler-portal/plugin-butler-common';
-import { createAuthorize } from '@butler-portal/plugin-gitops-node';
 import type express from 'express';
 import Router from 'express-promise-router';
-import { InventoryQueries } from '../access/InventoryQueries';
+import {
+  inScope,
+  InventoryQueries,
+  type ReadScopes,
+} from '../access/InventoryQueries';
+import { readScope, type Matcher, type Scope } from '../access/readScope';
 import { resolveViewer, type Viewer } from '../access/viewer';
 import type { ButlerInventory } from '@butler-portal/plugin-butler-node';
 import { requireDns1123Label } from './names';
@@ -77,9 +85,8 @@ function optionalQuery(
 export async function createInventoryRouter(
   options: InventoryRouterOptions,
 ): Promise<express.Router> {
-  const { inventory, httpAuth, userInfo } = options;
+  const { inventory, httpAuth, userInfo, permissions } = options;
   const queries = new InventoryQueries(inventory);
-  const authorize = createAuthorize(options);
   const router = Router();
 
   const requireSynced = (...kinds: InventoryKind[]) => {
@@ -95,26 +102,39 @@ export async function createInventoryRouter(
     }
   };
 
-  /** The signed-in viewer, after the permission allowed the call. */
-  const viewerFor = async (
+  /**
+   * The signed-in viewer and what the policy lets them read under `permission` (a 403 when it
+   * refuses outright), asked before anything is read.
+   */
+  const viewerFor = async <R>(
     req: express.Request,
-    permission: BasicPermission,
+    permission: ResourcePermission,
+    match: Matcher<R>,
     ...kinds: InventoryKind[]
-  ): Promise<{ viewer: Viewer; credentials: BackstageCredentials }> => {
+  ): Promise<{
+    viewer: Viewer;
+    scope: Scope<R>;
+    credentials: BackstageCredentials;
+  }> => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    await authorize(permission, credentials);
+    const scope = await readScope(permissions, permission, credentials, match);
     requireSynced('Team', 'User', ...kinds);
     const info = await userInfo.getUserInfo(credentials);
-    return { viewer: resolveViewer(inventory, info), credentials };
+    return { viewer: resolveViewer(inventory, info), scope, credentials };
   };
+  const clusterRead = butlerClusterReadPermission;
+  const addonRead = butlerAddonReadPermission;
+  const teamRead = butlerTeamReadPermission;
 
   router.get('/inventory/status', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['user'] });
     res.json(inventory.status());
   });
 
+  // the caller's own identity and teams: anyone the policy lets read some team (one in no team
+  // too: the answer says so), not a refused (disabled) user
   router.get('/me', async (req, res) => {
-    const { viewer } = await viewerFor(req, butlerTeamReadPermission);
+    const { viewer } = await viewerFor(req, teamRead, matchesButlerTeam);
     res.json(queries.me(viewer));
   });
 
@@ -133,14 +153,15 @@ export async function createInventoryRouter(
       }
       return value as string;
     });
-    const { viewer } = await viewerFor(
+    const { scope } = await viewerFor(
       req,
-      butlerClusterReadPermission,
+      clusterRead,
+      matchesButlerCluster,
       'TenantCluster',
       'TenantAddon',
     );
     const body: ItemList<unknown> = {
-      items: queries.clusters(viewer, { team, phase, namespace }),
+      items: inScope(scope, queries.clusters({ team, phase, namespace })),
     };
     res.json(body);
   });
@@ -148,13 +169,14 @@ export async function createInventoryRouter(
   router.get('/clusters/:namespace/:name', async (req, res) => {
     const namespace = requireDns1123Label('namespace', req.params.namespace);
     const name = requireDns1123Label('name', req.params.name);
-    const { viewer } = await viewerFor(
+    const { scope } = await viewerFor(
       req,
-      butlerClusterReadPermission,
+      clusterRead,
+      matchesButlerCluster,
       'TenantCluster',
       'TenantAddon',
     );
-    const cluster = queries.cluster(viewer, namespace, name);
+    const [cluster] = inScope(scope, [queries.cluster(namespace, name)]);
     if (!cluster) {
       throw new NotFoundError(
         `no TenantCluster ${namespace}/${name} among the clusters of your teams`,
@@ -166,25 +188,27 @@ export async function createInventoryRouter(
   router.get('/addons', async (req, res) => {
     const namespace = optionalQuery(req, 'namespace', requireDns1123Label);
     const cluster = optionalQuery(req, 'cluster', requireDns1123Label);
-    const { viewer } = await viewerFor(
+    const { scope } = await viewerFor(
       req,
-      butlerAddonReadPermission,
+      addonRead,
+      matchesButlerCluster,
       'TenantCluster',
       'TenantAddon',
     );
-    res.json({ items: queries.addons(viewer, { namespace, cluster }) });
+    res.json({ items: inScope(scope, queries.addons({ namespace, cluster })) });
   });
 
   router.get('/addons/:namespace/:name', async (req, res) => {
     const namespace = requireDns1123Label('namespace', req.params.namespace);
     const name = requireDns1123Label('name', req.params.name);
-    const { viewer } = await viewerFor(
+    const { scope } = await viewerFor(
       req,
-      butlerAddonReadPermission,
+      addonRead,
+      matchesButlerCluster,
       'TenantCluster',
       'TenantAddon',
     );
-    const addon = queries.addon(viewer, namespace, name);
+    const [addon] = inScope(scope, [queries.addon(namespace, name)]);
     if (!addon) {
       throw new NotFoundError(
         `no TenantAddon ${namespace}/${name} among the addons of your teams`,
@@ -193,41 +217,79 @@ export async function createInventoryRouter(
     res.json(addon);
   });
 
+  // the platform's offer: the same for everyone the policy lets read addons at all
   router.get('/addon-definitions', async (req, res) => {
-    await viewerFor(req, butlerAddonReadPermission, 'AddonDefinition');
+    await viewerFor(req, addonRead, matchesButlerCluster, 'AddonDefinition');
     res.json({ items: queries.addonDefinitions() });
   });
 
   router.get('/teams', async (req, res) => {
-    const { viewer } = await viewerFor(
+    const { viewer, scope } = await viewerFor(
       req,
-      butlerTeamReadPermission,
+      teamRead,
+      matchesButlerTeam,
       'TenantCluster',
     );
-    res.json({ items: queries.teams(viewer) });
+    res.json({ items: inScope(scope, queries.teams(viewer)) });
   });
 
   router.get('/teams/:name', async (req, res) => {
     const name = requireSubdomain('name', req.params.name);
-    const { viewer } = await viewerFor(
+    const { viewer, scope } = await viewerFor(
       req,
-      butlerTeamReadPermission,
+      teamRead,
+      matchesButlerTeam,
       'TenantCluster',
     );
-    const team = queries.team(viewer, name);
+    const [team] = inScope(scope, [queries.team(viewer, name)]);
     if (!team) {
       throw new NotFoundError(`no Team ${name} among your teams`);
     }
     res.json(team);
   });
 
+  /** The three read scopes of a caller; a refused one reads nothing. */
+  const scopesOf = async (
+    credentials: BackstageCredentials,
+  ): Promise<ReadScopes> => {
+    const orNothing = <R>(scope: Promise<Scope<R>>) =>
+      scope.catch((): Scope<R> => () => false);
+    const [cluster, addon, team] = await Promise.all([
+      orNothing(
+        readScope(permissions, clusterRead, credentials, matchesButlerCluster),
+      ),
+      orNothing(
+        readScope(permissions, addonRead, credentials, matchesButlerCluster),
+      ),
+      orNothing(
+        readScope(permissions, teamRead, credentials, matchesButlerTeam),
+      ),
+    ]);
+    return { cluster, addon, team };
+  };
+
   // Live updates for the pages: server-sent events naming what changed (never the object: the
-  // page reads it through the routes above, with their checks). Each event is filtered for
-  // the viewer, re-resolved per event so that a membership change takes effect at once.
+  // page reads it through the routes above, with their checks). Each event is filtered by the
+  // caller's read scopes, the policy's decisions asked again when an event comes more than a
+  // second after the last ask, so that a membership change takes effect within a second.
   router.get('/events', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    await authorize(butlerClusterReadPermission, credentials);
+    await readScope(
+      permissions,
+      clusterRead,
+      credentials,
+      matchesButlerCluster,
+    );
     const info = await userInfo.getUserInfo(credentials);
+    let scopes: { at: number; scopes: Promise<ReadScopes> } | undefined;
+    const currentScopes = () => {
+      if (!scopes || Date.now() - scopes.at > 1000) {
+        scopes = { at: Date.now(), scopes: scopesOf(credentials) };
+      }
+      return scopes.scopes;
+    };
+    // events are told in the order they came, each after its decision
+    let told: Promise<void> = Promise.resolve();
     res.writeHead(200, {
       'Content-Type': 'text/event-stream',
       'Cache-Control': 'no-cache, no-transform',
@@ -239,12 +301,19 @@ export async function createInventoryRouter(
     send('status', inventory.status());
     let lastReason = inventory.status().reason;
     let lastWrite = Date.now();
+    let closed = false;
     const off = inventory.onChange(e => {
-      const viewer = resolveViewer(inventory, info);
-      if (queries.mayKnow(viewer, e.kind, e.object)) {
-        send('change', InventoryQueries.eventOf(e.kind, e.type, e.object));
-        lastWrite = Date.now();
-      }
+      told = told
+        .then(async () => {
+          const current = await currentScopes();
+          const viewer = resolveViewer(inventory, info);
+          if (!closed && queries.mayKnow(current, viewer, e.kind, e.object)) {
+            send('change', InventoryQueries.eventOf(e.kind, e.type, e.object));
+            lastWrite = Date.now();
+          }
+        })
+        // a write to a connection going away: the next event is still told to a live one
+        .catch(() => undefined);
     });
     const keepAliveMs = options.eventsKeepAliveMs ?? 25_000;
     const timer = setInterval(() => {
@@ -260,6 +329,7 @@ export async function createInventoryRouter(
       }
     }, options.eventsStatusIntervalMs ?? 1000);
     req.on('close', () => {
+      closed = true;
       off();
       clearInterval(timer);
     });

@@ -1,21 +1,19 @@
 /*
  * The kubeconfig download over HTTP, in front of a real inventory and a test API server holding
- * the TenantClusters and their kubeconfig Secrets. The permission decisions here are the shapes
- * the Butler policy answers (ALLOW, DENY, a condition on the cluster's team); the decisions
- * per role come from the real policy in permission-backend-module-butler's matrix test.
+ * the TenantClusters and their kubeconfig Secrets, decided by the portal's real policy (roles
+ * from the same inventory); every role's answer is in permission-backend-module-butler's
+ * matrix test.
  */
 import {
   mockCredentials,
   mockErrorHandler,
   mockServices,
 } from '@backstage/backend-test-utils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   loadButlerCrds,
   startKubeTestApiServer,
   type KubeTestApiServerHandle,
 } from '@butler-portal/kube-test-apiserver';
-import { butlerClusterConditions } from '@butler-portal/plugin-butler-common';
 import {
   ClusterInventory,
   TenantKubeconfigReader,
@@ -29,6 +27,7 @@ import { CoreV1Api } from '@kubernetes/client-node';
 import express from 'express';
 import request from 'supertest';
 import { createKubeconfigRouter } from './kubeconfigRouter';
+import { policyPermissions } from '../__testUtils__/policyPermissions';
 
 jest.setTimeout(60_000);
 
@@ -36,6 +35,7 @@ const ALICE = 'user:default/alice'; // team-a
 const BOB = 'user:default/bob'; // team-b
 const ROOT = 'user:default/root'; // platform admin
 const NOBODY = 'user:default/guest';
+const MALLORY = 'user:default/mallory'; // a disabled User
 
 // what the download must carry and no log or audit record may
 const TOKEN = 'tenant-token-7f3a9c';
@@ -101,28 +101,7 @@ describe('GET /clusters/:namespace/:name/kubeconfig', () => {
     await inventory.start();
 
     auditor.createEvent.mockImplementation(async () => audit as any);
-    const permissions = mockServices.permissions.mock({
-      authorizeConditional: async (requests, { credentials }) => {
-        const ref = (credentials.principal as { userEntityRef: string })
-          .userEntityRef;
-        const teams: Record<string, string[]> = {
-          [ALICE]: ['team-a'],
-          [BOB]: ['team-b'],
-        };
-        return requests.map(r => {
-          if (ref === ROOT) return { result: AuthorizeResult.ALLOW };
-          if (!teams[ref]) return { result: AuthorizeResult.DENY };
-          return {
-            result: AuthorizeResult.CONDITIONAL,
-            pluginId: 'butler',
-            resourceType: r.permission.resourceType,
-            conditions: butlerClusterConditions.isTeamMember({
-              teams: teams[ref],
-            }),
-          };
-        }) as any;
-      },
-    });
+    const permissions = policyPermissions(inventory);
     app = express();
     app.use(
       await createKubeconfigRouter({
@@ -198,24 +177,32 @@ describe('GET /clusters/:namespace/:name/kubeconfig', () => {
     ).not.toContain(TOKEN);
   });
 
-  it("refuses another team's member and a user without a team (403), and audits the refusal", async () => {
+  it("answers another team's member and a user without a team 404, as the cluster routes, and audits the attempt", async () => {
     for (const who of [BOB, NOBODY]) {
       const res = await request(app)
         .get('/clusters/team-a/a-dev/kubeconfig')
         .set(as(who))
-        .expect(403);
+        .expect(404);
+      // the cluster routes' answer: its existence is not confirmed
       expect(res.body.error.message).toBe(
-        `${who} is not allowed butler.cluster.kubeconfig on TenantCluster team-a/a-dev`,
+        'no TenantCluster team-a/a-dev among the clusters of your teams',
       );
       expect(res.text).not.toContain(TOKEN);
     }
-    expect(audit.success).not.toHaveBeenCalled();
-    expect(audit.fail.mock.calls.map(([o]) => [o.meta, o.error.name])).toEqual(
-      [
-        [{ actor: BOB, cluster: 'team-a/a-dev' }, 'NotAllowedError'],
-        [{ actor: NOBODY, cluster: 'team-a/a-dev' }, 'NotAllowedError'],
-      ],
+    // a disabled User is refused outright
+    const refused = await request(app)
+      .get('/clusters/team-a/a-dev/kubeconfig')
+      .set(as(MALLORY))
+      .expect(403);
+    expect(refused.body.error.message).toBe(
+      `${MALLORY} is not allowed butler.cluster.read on TenantCluster team-a/a-dev`,
     );
+    expect(audit.success).not.toHaveBeenCalled();
+    expect(audit.fail.mock.calls.map(([o]) => [o.meta, o.error.name])).toEqual([
+      [{ actor: BOB, cluster: 'team-a/a-dev' }, 'NotFoundError'],
+      [{ actor: NOBODY, cluster: 'team-a/a-dev' }, 'NotFoundError'],
+      [{ actor: MALLORY, cluster: 'team-a/a-dev' }, 'NotAllowedError'],
+    ]);
   });
 
   it('answers 404 for an unknown cluster, 401 without a session, 400 for a bad name', async () => {

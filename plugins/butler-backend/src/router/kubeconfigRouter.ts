@@ -2,7 +2,9 @@
  * GET /clusters/:namespace/:name/kubeconfig: a tenant cluster's kubeconfig as a file download,
  * for the admins and operators of the cluster's team and platform admins
  * (butler.cluster.kubeconfig, decided per cluster). Order: signed-in user, known cluster (404),
- * permission on that cluster (403), then the Secret is read from the management cluster (503
+ * a cluster the caller may not even read (butler.cluster.read's condition: 404, the cluster
+ * routes' answer, so that other teams' cluster names do not leak), permission on that cluster
+ * (403: e.g. a viewer of its team), then the Secret is read from the management cluster (503
  * naming the missing field, Secret or key). Every attempt past the cluster lookup is an audit
  * event (who, which cluster, when, and whether it was served); the content is never logged,
  * never cached by a browser or proxy (no-store).
@@ -14,7 +16,10 @@ import type {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { NotFoundError, ServiceUnavailableError } from '@backstage/errors';
-import { butlerClusterKubeconfigPermission } from '@butler-portal/plugin-butler-common';
+import {
+  butlerClusterKubeconfigPermission,
+  butlerClusterReadPermission,
+} from '@butler-portal/plugin-butler-common';
 import type {
   ButlerInventory,
   TenantKubeconfigReader,
@@ -69,6 +74,9 @@ export async function createKubeconfigRouter(
       meta,
     });
     try {
+      await access.require(butlerClusterReadPermission, credentials, cluster, {
+        hide: true,
+      });
       const resource = await access.require(
         butlerClusterKubeconfigPermission,
         credentials,

@@ -1,11 +1,16 @@
 /*
- * A test backend with the real permission backend, this module's policy and the real butler
- * plugin, over a test API server seeded with Teams, Users and Workspaces (cluster mode), or
- * with catalog Groups and no cluster (catalog mode). Decisions are read through real HTTP
- * routes: the butler workspace routes, and the permission backend's /authorize (the route every
- * plugin's permissions service calls) for the permissions whose plugins are not started here.
+ * A test backend with the real permission backend, this module's policy, the real butler plugin
+ * and the real terminal plugin, over a test API server seeded with Teams, Users, Workspaces,
+ * TenantClusters and their addons (cluster mode), or with catalog Groups and no cluster
+ * (catalog mode). The test API server is also each tenant cluster (their kubeconfig Secrets
+ * point at it, and it holds the pod a terminal opens, running a real /bin/sh). Decisions are
+ * read through real HTTP routes: the butler routes (clusters, addons, teams, workspaces,
+ * kubeconfig), the terminal's tickets and WebSocket, and the permission backend's /authorize
+ * (the route every plugin's permissions service calls, and a page's usePermission) for the
+ * permissions whose plugins are not started here.
  */
 import { Server } from 'http';
+import type { AddressInfo } from 'net';
 import {
   createServiceFactory,
   coreServices,
@@ -27,10 +32,13 @@ import {
 // the matrix asserts decisions through the real butler plugin's routes (test code only)
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import butlerPlugin from '@butler-portal/plugin-butler-backend';
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
+import terminalPlugin from '@butler-portal/plugin-terminal-backend';
 import {
   INVENTORY_CRDS,
   butlerClient,
   team,
+  tenantAddon,
   tenantCluster,
   user,
   type ButlerTestObject,
@@ -88,15 +96,26 @@ function clusterWithKubeconfig(
   };
 }
 
-/** The tenant clusters of the seed, with the kubeconfig each Secret holds. */
+/** The tenant clusters of the seed (their kubeconfig Secrets: MatrixBackend.kubeconfigs). */
 export const TENANT_CLUSTERS = [
   { namespace: 'team-a', name: 'dev', team: 'team-a' },
   { namespace: 'team-b', name: 'b-prod', team: 'team-b' },
 ].map(c => ({
   ...c,
+  ref: `${c.namespace}/${c.name}`,
   tenantNamespace: `${c.namespace}-${c.name}`,
-  kubeconfig: `apiVersion: v1\nkind: Config\nclusters:\n  - name: ${c.name}\n    cluster: { server: 'https://${c.name}.example.com:6443' }\nusers:\n  - name: admin\n    user: { token: token-of-${c.name} }\ncontexts:\n  - name: ${c.name}\n    context: { cluster: ${c.name}, user: admin }\ncurrent-context: ${c.name}\n`,
 }));
+
+/** An addon on each tenant cluster, in the cluster's namespace. */
+export const TENANT_ADDONS = [
+  { namespace: 'team-a', name: 'prometheus', cluster: 'dev' },
+  { namespace: 'team-b', name: 'logging', cluster: 'b-prod' },
+];
+
+/** The pod a tenant-cluster terminal opens (each tenant cluster is the test API server). */
+export const APP_POD = { namespace: 'apps', name: 'web-0' };
+/** The app's origin, the only one a terminal may be opened from. */
+export const APP_ORIGIN = 'http://localhost:3000';
 
 /** Team a (admin alice, operator oscar, viewer vera), team b (bob), root, nina with no team. */
 export function clusterSeed(): ButlerTestObject[] {
@@ -128,11 +147,14 @@ export function clusterSeed(): ButlerTestObject[] {
     ...TENANT_CLUSTERS.map(c =>
       clusterWithKubeconfig(c.namespace, c.name, c.team),
     ),
+    ...TENANT_ADDONS.map(a => tenantAddon(a.namespace, a.name, a.cluster)),
   ];
 }
 
 export interface MatrixBackend {
   api: ReturnType<typeof request>;
+  /** the terminal's WebSocket endpoint */
+  wsUrl: string;
   as(ref: string): { Authorization: string };
   /** the permission backend's decision for one permission, as `ALLOW`/`DENY`/`CONDITIONAL` */
   decide(ref: string, permission: object): Promise<any>;
@@ -192,6 +214,7 @@ async function start(
       permissionPlugin,
       permissionModuleButlerPolicy,
       butlerPlugin,
+      terminalPlugin,
       authWithActor,
       // the real httpAuth on top of it (the mock's builds its own auth and drops the actor)
       httpAuthServiceFactory,
@@ -202,8 +225,10 @@ async function start(
   const as = (ref: string) => ({
     Authorization: mockCredentials.user.header(ref),
   });
+  const { port } = (backend.server as Server).address() as AddressInfo;
   return {
     api,
+    wsUrl: `ws://127.0.0.1:${port}/api/terminal/connect`,
     as,
     async decide(ref, permission) {
       // as a plugin asks: its token on behalf of the user (a user's own request for a
@@ -230,16 +255,30 @@ async function start(
 /** Cluster mode: the test API server holds the seed; butler.managementCluster points at it. */
 export async function startClusterMatrix(
   options: { config?: Record<string, unknown> } = {},
-): Promise<MatrixBackend & { kube: KubeTestApiServerHandle }> {
+): Promise<
+  MatrixBackend & {
+    kube: KubeTestApiServerHandle;
+    /** tenant cluster `<namespace>/<name>` → the kubeconfig its Secret holds */
+    kubeconfigs: Record<string, string>;
+  }
+> {
   const kube = await startKubeTestApiServer({
     crds: loadButlerCrds([...INVENTORY_CRDS, WORKSPACE_CRD]),
     namespaces: [
       'default',
       'team-a',
       'team-b',
+      APP_POD.namespace,
       ...TENANT_CLUSTERS.map(c => c.tenantNamespace),
     ],
   });
+  // each tenant cluster is the test API server; the comment tells one Secret from the other
+  const kubeconfigs = Object.fromEntries(
+    TENANT_CLUSTERS.map(c => [
+      c.ref,
+      `${kube.kubeconfigYaml.trimEnd()}\n# tenant cluster ${c.ref}\n`,
+    ]),
+  );
   const client = butlerClient(kube.kubeconfig);
   for (const object of clusterSeed()) await client.create(object);
   const core = kube.kubeconfig.makeApiClient(CoreV1Api);
@@ -248,10 +287,19 @@ export async function startClusterMatrix(
       namespace: c.tenantNamespace,
       body: {
         metadata: { name: `${c.name}-kubeconfig` },
-        data: { value: Buffer.from(c.kubeconfig).toString('base64') },
+        data: {
+          value: Buffer.from(kubeconfigs[c.ref]).toString('base64'),
+        },
       },
     });
   }
+  await core.createNamespacedPod({
+    namespace: APP_POD.namespace,
+    body: {
+      metadata: { name: APP_POD.name },
+      spec: { containers: [{ name: 'app', image: 'example/app:1' }] },
+    },
+  });
   const dir = createMockDirectory({
     content: { 'kubeconfig.yaml': kube.kubeconfigYaml },
   });
@@ -259,6 +307,7 @@ export async function startClusterMatrix(
     [
       mockServices.rootConfig.factory({
         data: {
+          app: { baseUrl: APP_ORIGIN },
           permission: { enabled: true },
           butler: {
             managementCluster: {
@@ -272,7 +321,7 @@ export async function startClusterMatrix(
     ],
     () => kube.stop(),
   );
-  return { ...backend, kube };
+  return { ...backend, kube, kubeconfigs };
 }
 
 /** Catalog mode: no management cluster; Groups and Users in the catalog, groups by userInfo. */
@@ -284,7 +333,11 @@ export async function startCatalogMatrix(options: {
   return start(
     [
       mockServices.rootConfig.factory({
-        data: { permission: { enabled: true }, ...options.config },
+        data: {
+          app: { baseUrl: APP_ORIGIN },
+          permission: { enabled: true },
+          ...options.config,
+        },
       }),
       catalogServiceMock.factory({ entities: options.entities }),
       userInfoWithGroups(options.groups),

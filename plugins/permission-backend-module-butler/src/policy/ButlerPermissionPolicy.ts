@@ -1,8 +1,9 @@
 /*
  * The portal's permission policy: Butler's roles (RoleSource) applied to the rows of
  * portalRules. Definitive answers (ALLOW / DENY) where the role alone decides; a conditional
- * answer for workspaces, whose owner and owning team only the butler backend knows when it
- * holds the object (rules in butler-common's permissionRules, applied there).
+ * answer for workspaces, tenant clusters (and their addons) and teams, whose owner and team only
+ * the butler backend knows when it holds the object (rules in butler-common's permissionRules,
+ * applied there: lists are filtered by the condition, not fetched and then hidden).
  *
  * Permissions that are not the portal's (catalog, scaffolder, search...) keep Backstage's
  * behaviour under the previous allow-all policy: allowed for every signed-in user who is not
@@ -21,8 +22,10 @@ import type {
 } from '@backstage/plugin-permission-node';
 import {
   BUTLER_CLUSTER_RESOURCE_TYPE,
+  BUTLER_TEAM_RESOURCE_TYPE,
   BUTLER_WORKSPACE_RESOURCE_TYPE,
   butlerClusterConditions,
+  butlerTeamConditions,
   butlerWorkspaceConditions,
 } from '@butler-portal/plugin-butler-common';
 import {
@@ -157,12 +160,30 @@ export class ButlerPermissionPolicy implements PermissionPolicy {
           return DENY;
         }
         const teams = teamsWithRole(roles, rule.roles);
-        if (teams.length === 0) return DENY;
+        // a list read in no team: a condition nothing meets (an empty list, not a 403)
+        if (teams.length === 0 && !rule.list) return DENY;
         return {
           result: AuthorizeResult.CONDITIONAL,
           pluginId: 'butler',
           resourceType: BUTLER_CLUSTER_RESOURCE_TYPE,
           conditions: butlerClusterConditions.isTeamMember({ teams }),
+        };
+      }
+      case 'team': {
+        if (platformRole === 'viewer') return ALLOW;
+        if (
+          !isResourcePermission(request.permission, BUTLER_TEAM_RESOURCE_TYPE)
+        ) {
+          return DENY;
+        }
+        // in no team: the condition holds for no team (an empty list)
+        return {
+          result: AuthorizeResult.CONDITIONAL,
+          pluginId: 'butler',
+          resourceType: BUTLER_TEAM_RESOURCE_TYPE,
+          conditions: butlerTeamConditions.isTeamMember({
+            teams: teamsWithRole(roles, rule.roles),
+          }),
         };
       }
       case 'owningTeam': {

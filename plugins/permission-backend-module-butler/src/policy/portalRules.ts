@@ -3,18 +3,21 @@
  * permission, so that the README's table, the policy and the role × action test read the same
  * source; a portal permission without a row is refused (and a test fails) rather than allowed.
  *
- *   read       every signed-in user who is not disabled (what they see is still limited: the
- *              butler routes show only their teams' clusters, addons and teams)
+ *   read       every signed-in user who is not disabled
  *   teamRole   a platform admin, or a user with one of `roles` in at least one team
  *   workspace  conditional: the workspace's owner, or a member of its owning team with one of
  *              `roles` (rules in butler-common's permissionRules)
- *   cluster    conditional: a member of the tenant cluster's team with one of `roles`
+ *   cluster    conditional: a member of the tenant cluster's team with one of `roles`; with
+ *              `list`, a user in no team gets a condition no cluster meets (an empty list, 404
+ *              for one) rather than a refusal (403), as reading is what a newcomer does first
+ *   team       conditional: a member of the team (the team list and pages); none → empty
  *   owningTeam conditional: one of `roles` in the team owning each GitOps file the action
  *              touches (declared owner, else the namespace's team; gitops-common's
  *              permissionRules), applied by the backend `pluginId`; with `read`, also the
  *              files no team owns (HAS_NO_OWNING_TEAM) for everyone, and platform viewers
  *   platform   platform admins only
- * Platform admins are allowed everything; platform viewers every `read` and workspace read.
+ * Platform admins are allowed everything; platform viewers every `read`, team read and the
+ * workspace and cluster rows marked `read`.
  */
 import {
   butlerAddonReadPermission,
@@ -50,7 +53,13 @@ export type PortalRule =
   | { kind: 'read' }
   | { kind: 'teamRole'; roles: readonly TeamRole[] }
   | { kind: 'workspace'; roles: readonly TeamRole[]; read: boolean }
-  | { kind: 'cluster'; roles: readonly TeamRole[]; read: boolean }
+  | {
+      kind: 'cluster';
+      roles: readonly TeamRole[];
+      read: boolean;
+      list?: boolean;
+    }
+  | { kind: 'team'; roles: readonly TeamRole[] }
   | {
       kind: 'owningTeam';
       roles: readonly TeamRole[];
@@ -69,7 +78,7 @@ export const PORTAL_RULES: ReadonlyMap<string, PortalRule> = new Map<
   string,
   PortalRule
 >([
-  // Butler runtime: workspaces per owner and owning team; the rest filtered per team by the routes
+  // Butler runtime: workspaces per owner and owning team; clusters, addons, teams per team
   [
     butlerWorkspaceReadPermission.name,
     { kind: 'workspace', roles: MEMBERS, read: true },
@@ -79,8 +88,14 @@ export const PORTAL_RULES: ReadonlyMap<string, PortalRule> = new Map<
     { kind: 'workspace', roles: WRITERS, read: false },
   ],
   // the terminal: members of the owning team watch (read-only), the owner and writers type
-  [butlerWorkspaceTerminalPermission.name, { kind: 'workspace', roles: MEMBERS, read: true }],
-  [butlerWorkspaceTerminalWritePermission.name, { kind: 'workspace', roles: WRITERS, read: false }],
+  [
+    butlerWorkspaceTerminalPermission.name,
+    { kind: 'workspace', roles: MEMBERS, read: true },
+  ],
+  [
+    butlerWorkspaceTerminalWritePermission.name,
+    { kind: 'workspace', roles: WRITERS, read: false },
+  ],
   // a tenant cluster's terminal: its team's members watch, admins and operators type
   [
     butlerClusterTerminalPermission.name,
@@ -95,9 +110,16 @@ export const PORTAL_RULES: ReadonlyMap<string, PortalRule> = new Map<
     butlerClusterKubeconfigPermission.name,
     { kind: 'cluster', roles: WRITERS, read: false },
   ],
-  [butlerClusterReadPermission.name, { kind: 'read' }],
-  [butlerAddonReadPermission.name, { kind: 'read' }],
-  [butlerTeamReadPermission.name, { kind: 'read' }],
+  // reading: the clusters of one's teams (an addon is judged by its cluster), one's teams
+  [
+    butlerClusterReadPermission.name,
+    { kind: 'cluster', roles: MEMBERS, read: true, list: true },
+  ],
+  [
+    butlerAddonReadPermission.name,
+    { kind: 'cluster', roles: MEMBERS, read: true, list: true },
+  ],
+  [butlerTeamReadPermission.name, { kind: 'team', roles: MEMBERS }],
   // GitOps: a team's members read its files (and everyone the files no team owns); operators
   // propose; team admins review, merge, close
   [

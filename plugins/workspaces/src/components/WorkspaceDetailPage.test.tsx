@@ -3,6 +3,9 @@ import {
   gitopsApiRef,
   rootRouteRef as changesRouteRef,
 } from '@butler-portal/plugin-gitops-react';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
+import type { LiveWorkspace } from '@butler-portal/plugin-butler-common';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import {
   aChange,
@@ -29,11 +32,13 @@ const opened = {
 function renderPage(
   gitopsApi = mockGitopsApi(),
   runtimeApi = mockRuntimeApi(),
+  permission = mockApis.permission(),
 ) {
   renderInTestApp(<WorkspaceDetailPage />, {
     apis: [
       [gitopsApiRef, gitopsApi],
       [butlerRuntimeApiRef, runtimeApi],
+      [permissionApiRef, permission],
       mockApis.alert(),
     ],
     mountedRoutes: { '/workspaces': rootRouteRef, '/changes': changesRouteRef },
@@ -223,6 +228,94 @@ describe('WorkspaceDetailPage', () => {
         name: 'jane-dev',
       }),
     );
+  });
+
+  // a workspace of its own per test: usePermission keeps a decision per permission and
+  // resourceRef (SWR) across renders of the same test file
+  const running = (name: string): LiveWorkspace => ({
+    namespace: 'team-a',
+    name,
+    exists: true,
+    phase: 'Running',
+    conditions: [],
+  });
+
+  it('offers start, stop and the terminal to a user the policy allows for this workspace', async () => {
+    const gitopsApi = mockGitopsApi();
+    gitopsApi.getResource.mockResolvedValue(
+      janeDevDetail({ name: 'jane-allowed' }),
+    );
+    const runtimeApi = mockRuntimeApi([running('jane-allowed')]);
+    const asked: unknown[] = [];
+    renderPage(
+      gitopsApi,
+      runtimeApi,
+      mockApis.permission({
+        authorize: request => {
+          asked.push(request);
+          return AuthorizeResult.ALLOW;
+        },
+      }),
+    );
+
+    expect(await screen.findByText('Running')).toBeInTheDocument();
+    await waitFor(() =>
+      expect(screen.getByRole('button', { name: 'Stop' })).toBeEnabled(),
+    );
+    expect(screen.getByRole('button', { name: 'Start' })).toBeEnabled();
+    expect(screen.getByRole('button', { name: 'Open terminal' })).toBeEnabled();
+    // asked with the workspace, so that the policy decides by its owner and team
+    for (const name of [
+      'butler.workspace.operate',
+      'butler.workspace.terminal',
+    ]) {
+      expect(asked).toContainEqual(
+        expect.objectContaining({
+          permission: expect.objectContaining({ name }),
+          resourceRef: 'team-a/jane-allowed',
+        }),
+      );
+    }
+    fireEvent.click(screen.getByRole('button', { name: 'Stop' }));
+    await waitFor(() =>
+      expect(runtimeApi.stop).toHaveBeenCalledWith({
+        namespace: 'team-a',
+        name: 'jane-allowed',
+      }),
+    );
+  });
+
+  it('disables start, stop and the terminal, saying why, for a user the policy refuses', async () => {
+    const gitopsApi = mockGitopsApi();
+    gitopsApi.getResource.mockResolvedValue(
+      janeDevDetail({ name: 'jane-refused' }),
+    );
+    const runtimeApi = mockRuntimeApi([running('jane-refused')]);
+    renderPage(
+      gitopsApi,
+      runtimeApi,
+      mockApis.permission({ authorize: AuthorizeResult.DENY }),
+    );
+
+    expect(await screen.findByText('Running')).toBeInTheDocument();
+    await waitFor(() =>
+      expect(screen.getByLabelText('Stop unavailable')).toBeInTheDocument(),
+    );
+    expect(screen.getByRole('button', { name: 'Start' })).toBeDisabled();
+    expect(screen.getByRole('button', { name: 'Stop' })).toBeDisabled();
+    fireEvent.mouseOver(screen.getByLabelText('Start unavailable'));
+    expect(await screen.findByRole('tooltip')).toHaveTextContent(
+      'You may not start or stop team-a/jane-refused: only its owner and the admins and operators of its team may (butler.workspace.operate)',
+    );
+    expect(
+      screen.getByRole('button', { name: 'Open terminal' }),
+    ).toBeDisabled();
+    expect(screen.getByLabelText('Open terminal unavailable')).toHaveAttribute(
+      'title',
+      'You may not open a terminal into team-a/jane-refused: only its owner and the members of its team may (butler.workspace.terminal)',
+    );
+    fireEvent.click(screen.getByRole('button', { name: 'Start' }));
+    expect(runtimeApi.start).not.toHaveBeenCalled();
   });
 
   it('shows a workspace that only a change request adds yet', async () => {

@@ -1,7 +1,9 @@
 /*
  * One workspace: what Git says (spec), what the reconciler and the cluster say (sync, phase),
  * how to connect, the change requests touching it, and the actions — edit and delete as change
- * requests, start and stop as runtime operations.
+ * requests, start and stop as runtime operations. Start / Stop and the terminal are offered as
+ * the permission policy decides for this workspace (usePermission with its resourceRef, the
+ * answer the butler and terminal routes give): refused, they are disabled with the reason.
  */
 import {
   Content,
@@ -33,6 +35,11 @@ import DialogTitle from '@material-ui/core/DialogTitle';
 import Grid from '@material-ui/core/Grid';
 import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
+import { usePermission } from '@backstage/plugin-permission-react';
+import {
+  butlerWorkspaceOperatePermission,
+  butlerWorkspaceTerminalPermission,
+} from '@butler-portal/plugin-butler-common';
 import { useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
@@ -152,6 +159,16 @@ function WorkspaceDetail(props: {
     what: string;
   }>();
   const [operating, setOperating] = useState(false);
+  // asked with the workspace: the policy decides by its owner and its team
+  const resourceRef = `${ref.namespace}/${ref.name}`;
+  const operatePermission = usePermission({
+    permission: butlerWorkspaceOperatePermission,
+    resourceRef,
+  });
+  const terminalPermission = usePermission({
+    permission: butlerWorkspaceTerminalPermission,
+    resourceRef,
+  });
 
   const sync = useAsync(() => gitopsApi.getSyncStatus(), [gitopsApi]);
   // the template named on the workspace, for the size limits of an edit
@@ -197,25 +214,49 @@ function WorkspaceDetail(props: {
 
   const unavailableReason =
     runtime.value?.available === false ? runtime.value.reason : undefined;
-  const runtimeButton = (operation: 'start' | 'stop', label: string) => {
-    const button = (
+  /** Why an action on the live workspace is not offered (the cluster first, then the policy). */
+  const refusal = (
+    permission: { loading: boolean; allowed: boolean },
+    refused: string,
+  ): string | undefined => {
+    if (!available)
+      return unavailableReason ?? 'Checking the management cluster…';
+    if (permission.loading) return 'Checking your permissions…';
+    return permission.allowed ? undefined : refused;
+  };
+  const operateRefusal = refusal(
+    operatePermission,
+    `You may not start or stop ${resourceRef}: only its owner and the admins and operators of its team may (butler.workspace.operate)`,
+  );
+  const terminalRefusal = refusal(
+    terminalPermission,
+    `You may not open a terminal into ${resourceRef}: only its owner and the members of its team may (butler.workspace.terminal)`,
+  );
+  /** A button that, disabled, says why in a tooltip (a disabled button fires no events: the span does). */
+  const withReason = (
+    label: string,
+    reason: string | undefined,
+    button: JSX.Element,
+  ) =>
+    reason ? (
+      <Tooltip title={reason}>
+        <span aria-label={`${label} unavailable`}>{button}</span>
+      </Tooltip>
+    ) : (
+      button
+    );
+  const runtimeButton = (operation: 'start' | 'stop', label: string) =>
+    withReason(
+      label,
+      operateRefusal,
       <Button
         variant="outlined"
         onClick={() => operate(operation)}
-        disabled={!available || operating}
+        disabled={!!operateRefusal || operating}
       >
         {label}
-      </Button>
+      </Button>,
     );
-    return available ? (
-      button
-    ) : (
-      // a disabled button fires no events; the span carries the tooltip
-      <Tooltip title={unavailableReason ?? 'Checking the management cluster…'}>
-        <span aria-label={`${label} unavailable`}>{button}</span>
-      </Tooltip>
-    );
-  };
 
   const summary: Record<string, unknown> = {
     owner: spec.owner,
@@ -327,18 +368,22 @@ function WorkspaceDetail(props: {
             {terminalOpen ? (
               <WorkspaceTerminal namespace={ref.namespace} name={ref.name} />
             ) : (
-              <Button
-                variant="outlined"
-                onClick={() => setTerminalOpen(true)}
-                disabled={!runtime.value?.available}
-              >
-                Open terminal
-              </Button>
+              withReason(
+                'Open terminal',
+                terminalRefusal,
+                <Button
+                  variant="outlined"
+                  onClick={() => setTerminalOpen(true)}
+                  disabled={!!terminalRefusal}
+                >
+                  Open terminal
+                </Button>,
+              )
             )}
             {!runtime.value?.available && (
               <Typography variant="body2" color="textSecondary">
-                The terminal needs the management cluster (butler.managementCluster); a viewer's
-                session is read-only.
+                The terminal needs the management cluster
+                (butler.managementCluster); a viewer's session is read-only.
               </Typography>
             )}
           </InfoCard>
