@@ -52,3 +52,21 @@ describe('ObjectStore.mergeBase', () => {
     await expect(store.mergeBase(m4, lone)).resolves.toBeUndefined();
   });
 });
+
+describe('ObjectStore.writeTree', () => {
+  it('reads a tree it wrote as a fresh store reads it from disk', async () => {
+    const { dir } = await createLocalRepository({ 'README.md': 'x\n' });
+    const store = new ObjectStore(dir);
+    const blob = await store.writeBlob('x\n');
+    const sub = await store.writeTree([{ mode: '100644', path: 'f', oid: blob, type: 'blob' }]);
+    // out of order, a folder whose name sorts differently with its slash, a number mode
+    const oid = await store.writeTree([
+      { mode: '100644', path: 'b', oid: blob, type: 'blob' },
+      { mode: '40000', path: 'a', oid: sub, type: 'tree' },
+      { mode: '100644', path: 'a-b', oid: blob, type: 'blob' },
+      { mode: '100755', path: 'A', oid: blob, type: 'blob' },
+    ]);
+    expect(await store.readTree(oid)).toEqual(await new ObjectStore(dir).readTree(oid));
+    expect((await store.readTree(oid)).map(e => e.path)).toEqual(['A', 'a', 'a-b', 'b']);
+  });
+});

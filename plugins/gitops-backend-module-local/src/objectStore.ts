@@ -38,6 +38,15 @@ class BoundedCache<V> {
   }
 }
 
+/**
+ * The order isomorphic-git reads tree entries in: by name (code units). Not git's order on disk,
+ * where a folder sorts as its name followed by `/`.
+ */
+function byName(a: TreeItem, b: TreeItem): number {
+  if (a.path === b.path) return 0;
+  return a.path < b.path ? -1 : 1;
+}
+
 export class ObjectStore {
   private readonly fs = createGitFs();
   private readonly cache = {};
@@ -98,10 +107,19 @@ export class ObjectStore {
 
   /** entries of a tree (a commit id is peeled to its tree) */
   async readTree(oid: string): Promise<TreeItem[]> {
+    return (await this.readTreeShared(oid)).map(item => ({ ...item }));
+  }
+
+  /**
+   * The entries of a tree by name (as isomorphic-git reads them), as kept in the cache: not
+   * copied, so the caller must not change them. For reads that walk large trees (a folder of 50,000 files is one tree
+   * object), where a copy per read costs more than the walk.
+   */
+  async readTreeShared(oid: string): Promise<readonly Readonly<TreeItem>[]> {
     const cached = this.trees.get(oid);
-    if (cached) return cached.map(item => ({ ...item }));
+    if (cached) return cached;
     const { tree } = await git.readTree({ ...this.base, oid });
-    this.trees.set(oid, tree.map(item => ({ ...item })));
+    this.trees.set(oid, tree);
     return tree;
   }
 
@@ -116,7 +134,20 @@ export class ObjectStore {
   }
 
   async writeTree(entries: TreeItem[]): Promise<string> {
-    return git.writeTree({ fs: this.fs, gitdir: this.gitdir, tree: entries });
+    // (isomorphic-git gives each entry its canonical mode and type as it writes)
+    const oid = await git.writeTree({ fs: this.fs, gitdir: this.gitdir, tree: entries });
+    // a tree just written is read next by whoever diffs or reads the new commit (the reconciler
+    // right after a merge): kept as a read would give it, so that read parses nothing (a folder
+    // of 50,000 files is one tree object of a few MB)
+    if (!this.trees.get(oid)) {
+      this.trees.set(
+        oid,
+        entries
+          .map(({ mode, path, oid: id, type }) => ({ mode, path, oid: id, type }))
+          .sort(byName),
+      );
+    }
+    return oid;
   }
 
   async writeCommit(input: {

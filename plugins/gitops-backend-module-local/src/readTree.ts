@@ -10,7 +10,7 @@ export async function findTreeEntry(
   treeish: string,
   path: string,
 ): Promise<TreeItem | undefined> {
-  let entry: TreeItem | undefined = {
+  let entry: Readonly<TreeItem> | undefined = {
     mode: '040000',
     path: '',
     oid: treeish,
@@ -18,9 +18,11 @@ export async function findTreeEntry(
   };
   for (const part of path ? path.split('/') : []) {
     if (entry?.type !== 'tree') return undefined;
-    entry = (await objects.readTree(entry.oid)).find(e => e.path === part);
+    entry = (await objects.readTreeShared(entry.oid)).find(
+      e => e.path === part,
+    );
   }
-  return entry;
+  return entry && { ...entry };
 }
 
 /** a file's bytes at a commit or tree, undefined when there is no such file */
