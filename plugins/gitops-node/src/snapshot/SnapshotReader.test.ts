@@ -81,6 +81,11 @@ describe('SnapshotReader', () => {
       files.map(f => ({ path: f.path, blob: f.blob, ref: f.ref, valid: !!f.resource, issues: f.issues.length }));
     expect(summary(delta.files)).toEqual(summary(whole.files));
     expect(delta.get('workspaces/team-a/ws-2.yaml')).toBeUndefined();
+    // what it was made from, for consumers that patch what they derived from c1
+    expect(delta.since?.commit).toBe('c1');
+    expect([...delta.since!.paths].sort()).toEqual(
+      ['ws-1', 'ws-2', 'ws-3', 'ws-3b', 'ws-4', 'new'].map(n => `workspaces/team-a/${n}.yaml`).sort(),
+    );
     expect(delta.ofKind('Workspace')).toHaveLength(50);
 
     // no tree diff (it failed, or the kept commit is gone): the commit is listed whole

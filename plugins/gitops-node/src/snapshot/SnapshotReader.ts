@@ -50,6 +50,12 @@ export interface CommitSnapshot {
   ofKind(kind: KindName): readonly SnapshotFile[];
   /** one file by path */
   get(path: string): SnapshotFile | undefined;
+  /**
+   * set when the snapshot was made from the kept snapshot of `commit` and the layout paths
+   * changed since (added, modified or deleted): a consumer holding what it derived from that
+   * snapshot can update it by these paths instead of going over every file
+   */
+  since?: { commit: string; paths: readonly string[] };
 }
 
 export interface SnapshotReaderOptions {
@@ -91,7 +97,6 @@ export class SnapshotReader {
     treeListings: 0,
     deltas: 0,
   };
-  private readonly files = new Map<string, SnapshotFile>();
   private readonly snapshots = new Map<string, Promise<CommitSnapshot>>();
   private readonly resolved = new Map<string, CommitSnapshot>();
   private readonly folders = new Set(KINDS.map(k => k.folder));
@@ -124,13 +129,17 @@ export class SnapshotReader {
       this.snapshots.set(commit, snapshot);
       return snapshot;
     }
+    // the snapshots kept now (before one is dropped for this one) lend it their parsed files
+    const kept = [...this.resolved.values()].reverse();
     const base =
       options.since !== undefined
         ? this.resolved.get(options.since)
         : undefined;
     snapshot = base
-      ? this.readSince(base, commit).then(s => s ?? this.read(commit))
-      : this.read(commit);
+      ? this.readSince(base, commit, kept).then(
+          s => s ?? this.read(commit, kept),
+        )
+      : this.read(commit, kept);
     this.snapshots.set(commit, snapshot);
     snapshot.catch(() => this.snapshots.delete(commit));
     const keep = this.options.keepCommits ?? 4;
@@ -140,12 +149,9 @@ export class SnapshotReader {
       this.resolved.delete(oldest);
     }
     return snapshot.then(s => {
+      // parsed files live as long as a kept snapshot refers to them: memory follows the
+      // repository (no cache of its own to prune)
       if (this.snapshots.has(commit)) this.resolved.set(commit, s);
-      // its blobs stay cached even if a prune ran while it was being read
-      for (const file of s.files)
-        if (!unreadable.has(file))
-          this.files.set(keyOf(file.path, file.blob), file);
-      this.prune();
       return s;
     });
   }
@@ -170,6 +176,7 @@ export class SnapshotReader {
   private async readSince(
     base: CommitSnapshot,
     commit: string,
+    kept: readonly CommitSnapshot[],
   ): Promise<CommitSnapshot | undefined> {
     const { provider } = this.options;
     if (!provider.changedPaths) return undefined;
@@ -178,11 +185,11 @@ export class SnapshotReader {
         c => this.inLayout(c.path),
       );
       if (changed.length > MAX_DELTA_PATHS) return undefined;
-      const byPath = new Map(
-        base.files.map(f => [f.path, { path: f.path, sha: f.blob }]),
-      );
+      // the base's files, in path order, patched at the changed paths (a copy of the array and
+      // a binary search per path: no pass that builds anything per file)
+      const files = base.files.slice();
+      const entries: TreeEntry[] = [];
       for (const { path, status } of changed) {
-        byPath.delete(path);
         if (status === 'deleted') continue;
         // the blob id of one path: a lookup along that path, not a listing
         const entry = (await provider.listTree(commit, path)).find(
@@ -190,40 +197,59 @@ export class SnapshotReader {
         );
         // a changed file that cannot be found must not read as deleted: list the commit whole
         if (!entry) return undefined;
-        byPath.set(path, entry);
+        entries.push(entry);
+      }
+      const read = await this.readEntries(commit, entries, kept);
+      for (const { path, status } of changed) {
+        const i = lowerBound(files, path);
+        const present = files[i]?.path === path;
+        const file = status === 'deleted' ? undefined : read.get(path);
+        if (file && present) files[i] = file;
+        else if (file) files.splice(i, 0, file);
+        else if (present) files.splice(i, 1);
       }
       this.stats.deltas++;
-      return await this.snapshotOf(
-        commit,
-        [...byPath.values()].sort(byCodeUnitPath),
-      );
+      return snapshotOf(provider.repository ?? '', commit, files, {
+        commit: base.commit,
+        paths: changed.map(c => c.path),
+      });
     } catch {
       return undefined;
     }
   }
 
-  private async read(commit: string): Promise<CommitSnapshot> {
+  private async read(
+    commit: string,
+    kept: readonly CommitSnapshot[],
+  ): Promise<CommitSnapshot> {
     const { provider } = this.options;
     const root = this.root();
     this.stats.treeListings++;
     const tree = (await provider.listTree(commit, root || undefined))
       .filter(entry => this.inLayout(entry.path))
       .sort(byCodeUnitPath);
-    return this.snapshotOf(commit, tree);
+    const read = await this.readEntries(commit, tree, kept);
+    return snapshotOf(
+      provider.repository ?? '',
+      commit,
+      tree.map(entry => read.get(entry.path)!),
+    );
   }
 
-  /** the snapshot of `tree` (the layout's files at `commit`, in path order) */
-  private async snapshotOf(
+  /**
+   * The files of `entries` at `commit`: those a kept snapshot holds with the same blob are
+   * taken from it, the others read (in bulk where the provider can) and validated.
+   */
+  private async readEntries(
     commit: string,
-    tree: TreeEntry[],
-  ): Promise<CommitSnapshot> {
+    entries: readonly TreeEntry[],
+    kept: readonly CommitSnapshot[],
+  ): Promise<Map<string, SnapshotFile>> {
     const { provider, layout } = this.options;
-
-    // what this read found, apart from the shared cache that a concurrent prune may thin out
     const found = new Map<string, SnapshotFile>();
     const missing: TreeEntry[] = [];
-    for (const entry of tree) {
-      const cached = this.files.get(keyOf(entry.path, entry.sha));
+    for (const entry of entries) {
+      const cached = keptFile(kept, entry);
       if (cached) found.set(entry.path, cached);
       else missing.push(entry);
     }
@@ -250,47 +276,77 @@ export class SnapshotReader {
             : await provider.readFile(entry.path, commit);
         if (!file) {
           // reported, never dropped (a reconciler must not delete what it could not read), and
-          // not cached: it may read next time
+          // not kept for another commit: it may read next time
           found.set(entry.path, unreadableFile(entry.path, entry.sha, layout));
           return;
         }
-        const parsed = readFile(entry.path, entry.sha, file.content, layout);
-        found.set(entry.path, parsed);
-        this.files.set(keyOf(entry.path, entry.sha), parsed);
+        found.set(
+          entry.path,
+          readFile(entry.path, entry.sha, file.content, layout),
+        );
       },
     );
-
-    const files = tree.map(entry => found.get(entry.path)!);
-    const byPath = new Map(files.map(f => [f.path, f]));
-    const byKind = new Map<KindName, SnapshotFile[]>();
-    for (const file of files) {
-      if (!file.ref) continue;
-      const list = byKind.get(file.ref.kind) ?? [];
-      list.push(file);
-      byKind.set(file.ref.kind, list);
-    }
-    return {
-      repository: provider.repository ?? '',
-      commit,
-      files,
-      ofKind: kind => byKind.get(kind) ?? [],
-      get: path => byPath.get(path),
-    };
-  }
-
-  /** drops parsed blobs that no kept snapshot refers to, so memory follows the repository */
-  private prune() {
-    const kept = new Set<string>();
-    for (const snapshot of this.resolved.values()) {
-      snapshot.files.forEach(f => kept.add(keyOf(f.path, f.blob)));
-    }
-    for (const key of this.files.keys())
-      if (!kept.has(key)) this.files.delete(key);
+    return found;
   }
 }
 
-function keyOf(path: string, blob: string) {
-  return `${path}\u0000${blob}`;
+/** the index of `path` in `files` (path order), or where it would go */
+function lowerBound(files: readonly SnapshotFile[], path: string): number {
+  let lo = 0;
+  let hi = files.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (files[mid].path < path) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** the file a kept snapshot holds at this path with this blob (parsed already) */
+function keptFile(
+  kept: readonly CommitSnapshot[],
+  entry: TreeEntry,
+): SnapshotFile | undefined {
+  for (const snapshot of kept) {
+    const file = snapshot.get(entry.path);
+    if (file && file.blob === entry.sha && !unreadable.has(file)) return file;
+  }
+  return undefined;
+}
+
+/**
+ * A snapshot of `files` (in path order). Lookups by path are binary searches and the per-kind
+ * lists are made on first use, so making a snapshot costs no pass over its files.
+ */
+function snapshotOf(
+  repository: string,
+  commit: string,
+  files: readonly SnapshotFile[],
+  since?: CommitSnapshot['since'],
+): CommitSnapshot {
+  let byKind: Map<KindName, SnapshotFile[]> | undefined;
+  return {
+    repository,
+    commit,
+    files,
+    ...(since && { since }),
+    ofKind: kind => {
+      if (!byKind) {
+        byKind = new Map();
+        for (const file of files) {
+          if (!file.ref) continue;
+          const list = byKind.get(file.ref.kind) ?? [];
+          list.push(file);
+          byKind.set(file.ref.kind, list);
+        }
+      }
+      return byKind.get(kind) ?? [];
+    },
+    get: path => {
+      const file = files[lowerBound(files, path)];
+      return file?.path === path ? file : undefined;
+    },
+  };
 }
 
 function readFile(
