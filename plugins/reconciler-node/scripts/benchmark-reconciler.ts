@@ -9,7 +9,9 @@
  *    sync reads back the files it just wrote (a write is racy: see FileStatCache), later ones
  *    stat them, so both are printed;
  *  - merge-to-applied of a one-file change (open + approve + merge, then runOnce), median and
- *    max of MERGES merges, with the sync's share — the curve over sizes must be flat.
+ *    max of MERGES merges, with the sync's share — the curve over sizes must be flat;
+ *  - beside wall times, this process's CPU time (the machine is shared: wall time follows its
+ *    load, CPU time much less).
  *
  *   node scripts/portal.js yarn workspace @butler-portal/plugin-reconciler-node run benchmark
  *   SIZES=500,5000 by default; SIZES=500,5000,50000 for the whole curve (50,000 takes minutes);
@@ -148,19 +150,24 @@ async function run(
     const [idle, idleMs] = await timed(() => reconciler.runOnce());
     const idleWrites = (await writes()) - before;
     // the full comparison at the same commit (what runs every driftInterval)
-    const [checked, checkedMs] = await timed(() =>
-      reconciler.runOnce({ full: true }),
-    );
+    const {
+      result: checked,
+      wallMs: checkedMs,
+      cpuMs: checkedCpuMs,
+    } = await measured(() => reconciler.runOnce({ full: true }));
     const checkedWrites = (await writes()) - before - idleWrites;
     // a later one, once what the sync wrote is no longer racy
     await new Promise(resolve => setTimeout(resolve, RACY_MS + 100));
-    const [later, laterMs] = await timed(() =>
-      reconciler.runOnce({ full: true }),
-    );
+    const {
+      result: later,
+      wallMs: laterMs,
+      cpuMs: laterCpuMs,
+    } = await measured(() => reconciler.runOnce({ full: true }));
     const laterWrites = (await writes()) - before - idleWrites - checkedWrites;
 
     const latencies: number[] = [];
     const syncs: number[] = [];
+    const syncCpu: number[] = [];
     const applied: string[] = [];
     for (let m = 0; m < MERGES; m++) {
       const edited = `ws-${Math.floor(((m + 1) * size) / (MERGES + 1))}`;
@@ -184,9 +191,10 @@ async function run(
         });
         await provider.review(change.id, { decision: 'approve', actor: bob });
         await provider.merge(change.id, alice);
-        const [synced, took] = await timed(() => reconciler.runOnce());
-        syncs.push(took);
-        return synced;
+        const synced = await measured(() => reconciler.runOnce());
+        syncs.push(synced.wallMs);
+        syncCpu.push(synced.cpuMs);
+        return synced.result;
       });
       latencies.push(latencyMs);
       applied.push(...result.applied.map(r => r.name));
@@ -211,11 +219,13 @@ async function run(
       }, applied ${idle.applied.length}, target writes ${idleWrites})`,
     );
     console.log(
-      `  no-op sync (drift check): ${ms(
-        checkedMs,
-      )} right after the sync (applied ${
+      `  no-op sync (drift check): ${ms(checkedMs)} (CPU ${ms(
+        checkedCpuMs,
+      )}) right after the sync (applied ${
         checked.applied.length
-      }, target writes ${checkedWrites}); ${ms(laterMs)} later (applied ${
+      }, target writes ${checkedWrites}); ${ms(laterMs)} (CPU ${ms(
+        laterCpuMs,
+      )}) later (applied ${
         later.applied.length
       }, target writes ${laterWrites})`,
     );
@@ -227,8 +237,8 @@ async function run(
         .join(', ')}${applied.length > 3 ? ', ...' : ''})`,
     );
     console.log(
-      `    of which the sync:      ${spread(
-        syncs,
+      `    of which the sync:      ${spread(syncs)}; CPU ${spread(
+        syncCpu,
       )} (the rest: open, approve, merge)`,
     );
   } finally {

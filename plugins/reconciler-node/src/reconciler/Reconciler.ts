@@ -116,8 +116,8 @@ export class Reconciler {
    * backoff while the target is down posts its error once, not on every attempt
    */
   #reportedFailure?: string;
-  /** the desired objects of the last commit synced or watched against, by refKey */
-  #desired?: { revision: string; byKey: Map<string, DesiredObject> };
+  /** the desired state of the last commit synced or watched against, its objects by refKey */
+  #desired?: { state: DesiredState; byKey: Map<string, DesiredObject> };
   /**
    * the commit this process last synced, and when its earliest failed object is due: a
    * Degraded or DriftDetected target at that commit needs no full sync before then
@@ -385,6 +385,7 @@ export class Reconciler {
         kinds: this.#options.kinds,
         render: this.#options.render,
         since: previous?.revision,
+        previous: this.#desired?.state,
       });
       // the whole target is compared (read) when asked, at the first sync, and every drift
       // interval; in between a sync reads only what the commit changed (and what is not
@@ -396,9 +397,16 @@ export class Reconciler {
         full ||
         !previous?.checkedAt ||
         now - Date.parse(previous.checkedAt) >= interval;
-      const scope = compareAll
+      const changedSince = compareAll
         ? undefined
         : this.#changedSince(previous, desired);
+      const byKey = this.#keep(desired);
+      const scope = changedSince && {
+        refs: changedSince,
+        objects: changedSince
+          .map(ref => byKey.get(refKey(ref)))
+          .filter((d): d is DesiredObject => d !== undefined),
+      };
       const result = await sync(
         { target, store, desired, scope },
         {
@@ -410,10 +418,6 @@ export class Reconciler {
           retryAll: full,
         },
       );
-      this.#desired = {
-        revision: commit,
-        byKey: new Map(desired.objects.map(d => [refKey(d.ref), d])),
-      };
       this.#settled = {
         revision: commit,
         nextRetryAt: result.nextRetryAt
@@ -721,36 +725,66 @@ export class Reconciler {
     const before = this.#desired;
     if (
       !previous?.revision ||
-      before?.revision !== previous.revision ||
+      before?.state.revision !== previous.revision ||
       previous.condition.type !== 'Ready' ||
       previous.condition.reason !== 'Synced' ||
       desired.invalidFiles.length > 0
     ) {
       return undefined;
     }
-    const changed: ResourceRef[] = [];
-    const now = new Set<string>();
-    for (const d of desired.objects) {
-      const key = refKey(d.ref);
-      now.add(key);
-      if (before.byKey.get(key)?.hash !== d.hash) changed.push(d.ref);
+    if (desired === before.state) return [];
+    let changed: ResourceRef[];
+    if (desired.delta?.since === before.state.revision) {
+      // the desired state says what it changed: no pass over every object
+      changed = [
+        ...desired.delta.changed.map(d => d.ref),
+        ...desired.delta.removed,
+      ];
+    } else {
+      changed = [];
+      const now = new Set<string>();
+      for (const d of desired.objects) {
+        const key = refKey(d.ref);
+        now.add(key);
+        if (before.byKey.get(key)?.hash !== d.hash) changed.push(d.ref);
+      }
+      for (const [key, d] of before.byKey)
+        if (!now.has(key)) changed.push(d.ref);
     }
-    for (const [key, d] of before.byKey) if (!now.has(key)) changed.push(d.ref);
     return changed.length > MAX_SCOPED_CHANGES ? undefined : changed;
+  }
+
+  /**
+   * Keeps `desired` as the state of its commit, with its objects by key: patched from the kept
+   * one when it says what changed since, built afresh otherwise.
+   */
+  #keep(desired: DesiredState): Map<string, DesiredObject> {
+    const before = this.#desired;
+    if (before?.state === desired) return before.byKey;
+    let byKey: Map<string, DesiredObject>;
+    if (before && desired.delta?.since === before.state.revision) {
+      // nothing else holds the kept map: the queue runs one sync or comparison at a time
+      byKey = before.byKey;
+      for (const ref of desired.delta.removed) byKey.delete(refKey(ref));
+      for (const d of desired.delta.changed) byKey.set(refKey(d.ref), d);
+    } else {
+      byKey = new Map(desired.objects.map(d => [refKey(d.ref), d]));
+    }
+    this.#desired = { state: desired, byKey };
+    return byKey;
   }
 
   /** The desired objects at a commit, kept for the commit last used. */
   async #desiredAt(revision: string): Promise<Map<string, DesiredObject>> {
-    if (this.#desired?.revision !== revision) {
+    if (this.#desired?.state.revision !== revision) {
       const state = await desiredState(this.#options.provider, revision, {
         layout: this.#options.layout,
         kinds: this.#options.kinds,
         render: this.#options.render,
+        since: this.#desired?.state.revision,
+        previous: this.#desired?.state,
       });
-      this.#desired = {
-        revision,
-        byKey: new Map(state.objects.map(d => [refKey(d.ref), d])),
-      };
+      return this.#keep(state);
     }
     return this.#desired.byKey;
   }

@@ -1,4 +1,9 @@
-import type { FileContent, TreeEntry } from '@butler-portal/plugin-gitops-node';
+import crypto from 'crypto';
+import {
+  SnapshotReader,
+  type FileContent,
+  type TreeEntry,
+} from '@butler-portal/plugin-gitops-node';
 import { MANAGED_BY_LABEL, contentHash } from '../targets/types';
 import { desiredState } from './desiredState';
 import { tenantAddonYaml, workspaceYaml } from './testing/resources';
@@ -82,5 +87,93 @@ describe('desiredState', () => {
     );
     expect(state.objects.map(o => o.ref.name)).toEqual(['dev']);
     expect(state.invalidFiles).toEqual([]);
+  });
+
+  it('patches the previous state by the paths a commit changed, with the result of a whole read', async () => {
+    const sha = (text: string) =>
+      crypto.createHash('sha1').update(text).digest('hex');
+    const c1: Record<string, string> = {
+      'workspaces/team-a/broken.yaml': 'kind: [\n',
+      'tenant-addons/team-a/cert-manager.yaml': tenantAddonYaml('cert-manager'),
+    };
+    for (let i = 0; i < 20; i++) {
+      c1[`workspaces/team-a/ws-${i}.yaml`] = workspaceYaml(`ws-${i}`);
+    }
+    const c2: Record<string, string> = {
+      ...c1,
+      'workspaces/team-a/broken.yaml': workspaceYaml('broken'),
+      'workspaces/team-a/ws-3.yaml': workspaceYaml('ws-3', 'carol@example.com'),
+      'workspaces/team-a/ws-4.yaml': 'kind: [\n',
+      'workspaces/team-a/new.yaml': workspaceYaml('new'),
+      // the same object written another way: read again, not changed
+      'workspaces/team-a/ws-6.yaml': `${workspaceYaml('ws-6')}# a comment\n`,
+    };
+    delete c2['workspaces/team-a/ws-5.yaml'];
+    const commits: Record<string, Record<string, string>> = { c1, c2 };
+    const memory = {
+      async listTree(ref?: string, prefix?: string): Promise<TreeEntry[]> {
+        return Object.entries(commits[ref!])
+          .filter(
+            ([p]) => !prefix || p === prefix || p.startsWith(`${prefix}/`),
+          )
+          .map(([p, text]) => ({ path: p, sha: sha(text) }));
+      },
+      async readFile(
+        p: string,
+        ref?: string,
+      ): Promise<FileContent | undefined> {
+        const text = commits[ref!][p];
+        return text === undefined
+          ? undefined
+          : { path: p, content: text, sha: sha(text) };
+      },
+      async changedPaths(from: string, to: string) {
+        const paths = new Set([
+          ...Object.keys(commits[from]),
+          ...Object.keys(commits[to]),
+        ]);
+        return [...paths]
+          .filter(p => commits[from][p] !== commits[to][p])
+          .map(p => ({
+            path: p,
+            status:
+              commits[to][p] === undefined
+                ? ('deleted' as const)
+                : ('modified' as const),
+          }));
+      },
+    };
+    const snapshots = new SnapshotReader({ provider: memory });
+    const first = await desiredState(memory, 'c1', { snapshots });
+    const derived = await desiredState(memory, 'c2', {
+      snapshots,
+      since: 'c1',
+      previous: first,
+    });
+    const whole = await desiredState(memory, 'c2', {
+      snapshots: new SnapshotReader({ provider: memory }),
+    });
+    const summary = (state: typeof whole) => ({
+      objects: state.objects.map(o => [o.ref.name, o.hash]),
+      invalid: state.invalidFiles.map(f => [f.path, f.issues.length]),
+    });
+    expect(summary(derived)).toEqual(summary(whole));
+    expect(derived.delta).toEqual({
+      since: 'c1',
+      changed: expect.any(Array),
+      removed: [
+        { kind: 'Workspace', namespace: 'team-a', name: 'ws-4' },
+        { kind: 'Workspace', namespace: 'team-a', name: 'ws-5' },
+      ],
+    });
+    expect(derived.delta!.changed.map(d => d.ref.name).sort()).toEqual([
+      'broken',
+      'new',
+      'ws-3',
+    ]);
+    // the same commit again is the same state
+    expect(
+      await desiredState(memory, 'c2', { snapshots, previous: derived }),
+    ).toBe(derived);
   });
 });

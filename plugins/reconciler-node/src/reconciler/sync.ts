@@ -67,9 +67,13 @@ export interface SyncInput {
    * The only objects that may differ from what the inventory records (those the commit added,
    * changed or removed since a sync that left every object Synced): only their inventory rows
    * are read and only they are compared; the other desired objects are unchanged as recorded.
-   * The caller vouches for that; without it the whole inventory is read.
+   * The caller vouches for that; without it the whole inventory is read. `objects`: the desired
+   * objects among `refs` (the others leave Git).
    */
-  scope?: readonly ResourceRef[];
+  scope?: {
+    refs: readonly ResourceRef[];
+    objects: readonly DesiredObject[];
+  };
 }
 
 const MAX_MESSAGE = 4000;
@@ -105,18 +109,16 @@ export async function sync(
   const revision = desired.revision;
   const now = (options.now ?? Date.now)();
 
-  const scopeKeys = input.scope && new Set(input.scope.map(refKey));
-  const inventory = input.scope
-    ? await store.listInventory(target.name, { refs: input.scope })
+  const scope = input.scope;
+  const inventory = scope
+    ? await store.listInventory(target.name, { refs: scope.refs })
     : await store.listInventory(target.name);
-  const objects = scopeKeys
-    ? desired.objects.filter(d => scopeKeys.has(refKey(d.ref)))
-    : desired.objects;
+  const objects = scope ? scope.objects : desired.objects;
   const live = await listLive(
     target,
-    { ...desired, objects },
+    objects,
     inventory,
-    scopeKeys ? 'changed' : options.compare,
+    scope ? 'changed' : options.compare,
   );
   const plan = diff(objects, inventory, live, {
     selfHeal: options.selfHeal,
@@ -174,8 +176,14 @@ export async function sync(
         .filter(a => a.reason === 'Drifted')
         .map(a => [refKey(a.desired.ref), driftOf(a.desired)]),
     );
+    // (an object Git did not change since an earlier commit was read there: the target may
+    // record the commit applied)
     const results = await target.apply(
-      plan.toApply.map(a => a.desired),
+      plan.toApply.map(a =>
+        a.desired.revision === revision
+          ? a.desired
+          : { ...a.desired, revision },
+      ),
       { force: true, reportOutcome: false },
     );
     plan.toApply.forEach(({ desired: d, reason }, i) => {
@@ -224,10 +232,12 @@ export async function sync(
     result.adopted.push(d.ref);
     updates.push(syncedRecord(d, revision));
   }
-  if (scopeKeys) {
-    // outside the scope everything is Synced as recorded: unchanged, nothing to write
+  if (scope) {
+    // outside the scope everything is Synced as recorded: unchanged, nothing to write (told
+    // apart by identity: no key is built per object)
+    const inScope = new Set<DesiredObject>(scope.objects);
     for (const d of desired.objects) {
-      if (!scopeKeys.has(refKey(d.ref))) result.unchanged.push(d.ref);
+      if (!inScope.has(d)) result.unchanged.push(d.ref);
     }
   }
   for (const d of plan.unchanged) {
@@ -330,7 +340,7 @@ export async function sync(
  */
 async function listLive(
   target: SyncTarget,
-  desired: DesiredState,
+  objects: readonly DesiredObject[],
   inventory: readonly InventoryRecord[],
   compare: SyncOptions['compare'] = 'all',
 ): Promise<ManagedObject[]> {
@@ -339,7 +349,7 @@ async function listLive(
   const trusted: ManagedObject[] = [];
   const refs: ResourceRef[] = [];
   const desiredKeys = new Set<string>();
-  for (const d of desired.objects) {
+  for (const d of objects) {
     const key = refKey(d.ref);
     desiredKeys.add(key);
     const record = recordByKey.get(key);

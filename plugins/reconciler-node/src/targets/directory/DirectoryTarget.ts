@@ -109,12 +109,15 @@ export class DirectoryTarget implements SyncTarget {
     const results = await mapLimited(
       objects,
       FILE_CONCURRENCY,
-      async ({ ref, object }): Promise<ApplyResult> => {
+      async ({ ref, object, hash }): Promise<ApplyResult> => {
         try {
-          const rendered = withManagedByLabel(object) as unknown as Record<
-            string,
-            unknown
-          >;
+          // the reconciler's objects carry the label already (the render step adds it), and then
+          // their hash is the file's: not worked out again per file (a canonical JSON and a
+          // sha256 each, on a first sync of thousands)
+          const labelled = hasManagedByLabel(object);
+          const rendered = (
+            labelled ? object : withManagedByLabel(object)
+          ) as unknown as Record<string, unknown>;
           const file = this.filePath(ref);
           const dir = path.dirname(file);
           if (!folders.has(dir)) {
@@ -126,7 +129,7 @@ export class DirectoryTarget implements SyncTarget {
           written.add(dir);
           await this.#files.remember(file, content, {
             managed: true,
-            hash: contentHash(rendered),
+            hash: labelled ? hash : contentHash(rendered),
           });
           return { ref, ok: true };
         } catch (error) {

@@ -167,6 +167,25 @@ function plain(object: unknown): Record<string, unknown> {
   return JSON.parse(JSON.stringify(object));
 }
 
+/**
+ * An item of a list as plain JSON: the items of a custom kind's list come as parsed (plain
+ * objects, no class instance, no Date), so they are taken as they are instead of copied through
+ * JSON, which was the largest cost of the drift check's listing of thousands of objects; items
+ * of a typed (built-in) kind's list are class instances and still go through plain().
+ */
+function plainItem(item: unknown): Record<string, unknown> {
+  const metadata = (item as { metadata?: unknown } | null)?.metadata;
+  const untyped =
+    typeof item === 'object' &&
+    item !== null &&
+    Object.getPrototypeOf(item) === Object.prototype &&
+    (metadata === undefined ||
+      (typeof metadata === 'object' &&
+        metadata !== null &&
+        Object.getPrototypeOf(metadata) === Object.prototype));
+  return untyped ? (item as Record<string, unknown>) : plain(item);
+}
+
 function refString(ref: ObjectRef): string {
   return `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
 }
@@ -434,7 +453,7 @@ export class KubernetesTarget implements SyncTarget {
           });
         for (const item of page?.items ?? []) {
           out.push({
-            ...plain(item),
+            ...plainItem(item),
             apiVersion: kind.apiVersion,
             kind: kind.kind,
           });
