@@ -1,5 +1,5 @@
 import { createLocalRepository } from './__testUtils__/localRepository';
-import { ObjectStore } from './objectStore';
+import { BoundedCache, ObjectStore } from './objectStore';
 import { git, removeTempDirs } from './testing/gitCli';
 
 afterEach(removeTempDirs);
@@ -68,5 +68,23 @@ describe('ObjectStore.writeTree', () => {
     ]);
     expect(await store.readTree(oid)).toEqual(await new ObjectStore(dir).readTree(oid));
     expect((await store.readTree(oid)).map(e => e.path)).toEqual(['A', 'a', 'a-b', 'b']);
+  });
+});
+
+describe('BoundedCache', () => {
+  it('forgets the oldest entries beyond its count or its weight', () => {
+    const cache = new BoundedCache<number[]>(3, list => list.length, 10);
+    cache.set('a', [1]);
+    cache.set('b', [1, 2]);
+    cache.set('c', [1, 2, 3]);
+    cache.set('d', [1]);
+    // four entries: the oldest goes
+    expect(['a', 'b', 'c', 'd'].map(k => cache.get(k) !== undefined)).toEqual([false, true, true, true]);
+    // one heavy entry (a folder of many files) pushes out older ones by weight
+    cache.set('big', [1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(['b', 'c', 'd', 'big'].map(k => cache.get(k) !== undefined)).toEqual([false, false, true, true]);
+    // an entry heavier than the budget is still kept, alone
+    cache.set('huge', new Array(20).fill(0));
+    expect(['d', 'big', 'huge'].map(k => cache.get(k) !== undefined)).toEqual([false, false, true]);
   });
 });

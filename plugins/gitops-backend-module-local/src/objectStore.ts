@@ -22,19 +22,44 @@ function cleanIdentity(value: string, fallback: string): string {
 
 /** parsed trees and commits kept per store: objects never change, and each read is a file */
 const PARSED_CACHE_SIZE = 50_000;
+/**
+ * tree entries kept per store in all (~150 bytes each): counted by entry, not by tree, since one
+ * tree of a folder of 50,000 files weighs as much as thousands of small ones, and every merge
+ * into that folder writes a new one
+ */
+const PARSED_TREE_ENTRIES = 1_000_000;
 
-/** a bounded map that forgets the oldest entry first */
-class BoundedCache<V> {
+/**
+ * A bounded map that forgets the oldest entry first: at most `size` entries and, with a
+ * `weigh`t, at most `budget` in weight.
+ */
+export class BoundedCache<V> {
   private readonly entries = new Map<string, V>();
-  constructor(private readonly size: number) {}
+  private weight = 0;
+  constructor(
+    private readonly size: number,
+    private readonly weigh: (value: V) => number = () => 0,
+    private readonly budget = Infinity,
+  ) {}
   get(key: string): V | undefined {
     return this.entries.get(key);
   }
   set(key: string, value: V) {
-    if (this.entries.size >= this.size) {
-      this.entries.delete(this.entries.keys().next().value!);
+    const previous = this.entries.get(key);
+    if (previous !== undefined) {
+      this.entries.delete(key);
+      this.weight -= this.weigh(previous);
     }
     this.entries.set(key, value);
+    this.weight += this.weigh(value);
+    while (
+      this.entries.size > 1 &&
+      (this.entries.size > this.size || this.weight > this.budget)
+    ) {
+      const [oldest, old] = this.entries.entries().next().value!;
+      this.entries.delete(oldest);
+      this.weight -= this.weigh(old);
+    }
   }
 }
 
@@ -50,7 +75,11 @@ function byName(a: TreeItem, b: TreeItem): number {
 export class ObjectStore {
   private readonly fs = createGitFs();
   private readonly cache = {};
-  private readonly trees = new BoundedCache<TreeItem[]>(PARSED_CACHE_SIZE);
+  private readonly trees = new BoundedCache<readonly TreeItem[]>(
+    PARSED_CACHE_SIZE,
+    tree => tree.length + 1,
+    PARSED_TREE_ENTRIES,
+  );
   private readonly commits = new BoundedCache<CommitObject>(PARSED_CACHE_SIZE);
   private readonly links = new BoundedCache<{ parents: string[]; time: number }>(
     PARSED_CACHE_SIZE,
