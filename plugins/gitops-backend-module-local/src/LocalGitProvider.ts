@@ -27,7 +27,6 @@ import {
   FileContent,
   GitEvent,
   GitProvider,
-  mapLimited,
   OpenChangeFromBranchInput,
   OpenChangeInput,
   Review,
@@ -168,6 +167,7 @@ export class LocalGitProvider implements GitProvider {
       directory: this.directory,
       requiredApprovals: this.requiredApprovals,
       allowSelfApproval: this.allowSelfApproval,
+      gitDir: this.options.dir,
     });
   }
 
@@ -382,9 +382,7 @@ export class LocalGitProvider implements GitProvider {
       .filter(m => !filter?.state || m.state === filter.state)
       .sort((a, b) => b.number - a.number);
     // paths by base and head commit are kept long (a merged change's never move)
-    const paths = filter?.withPaths
-      ? await mapLimited(metas, 8, m => this.views.pathsOf(m))
-      : undefined;
+    const paths = filter?.withPaths ? await this.views.pathsOfMany(metas) : undefined;
     return metas.map((m, i) => ({
       number: m.number,
       state: m.state,

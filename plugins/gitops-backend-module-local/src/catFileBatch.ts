@@ -33,17 +33,17 @@ export async function readBlobsByNameWithGit(
   );
 }
 
-/** the objects `git cat-file --batch` answers for `names`, in order; undefined when missing */
-async function catFileBatch(
+/**
+ * Runs one git process over `input` on stdin and answers its stdout; the error names the
+ * command and the end of its stderr.
+ */
+export async function runGitBatch(
   gitDir: string,
-  names: readonly string[],
-  gitBinary: string,
-): Promise<Array<{ type: string; content: Buffer } | undefined>> {
-  if (names.length === 0) return [];
-  if (names.some(name => /[\n\r]/.test(name))) {
-    throw new Error('git cat-file --batch: an object name may not contain a line break');
-  }
-  const child = spawn(gitBinary, ['--git-dir', gitDir, 'cat-file', '--batch'], {
+  args: readonly string[],
+  input: string,
+  gitBinary = 'git',
+): Promise<Buffer> {
+  const child = spawn(gitBinary, ['--git-dir', gitDir, ...args], {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -57,13 +57,28 @@ async function catFileBatch(
     child.on('close', code => resolve(code ?? -1));
   });
   child.stdin.on('error', () => undefined);
-  child.stdin.end(`${names.join('\n')}\n`);
+  child.stdin.end(input);
   const code = await closed;
-  if (code !== 0) throw new Error(`git cat-file --batch failed (${code}): ${stderr.trim()}`);
+  if (code !== 0) {
+    throw new Error(`git ${args.join(' ')} failed (${code}): ${stderr.trim()}`);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** the objects `git cat-file --batch` answers for `names`, in order; undefined when missing */
+async function catFileBatch(
+  gitDir: string,
+  names: readonly string[],
+  gitBinary: string,
+): Promise<Array<{ type: string; content: Buffer } | undefined>> {
+  if (names.length === 0) return [];
+  if (names.some(name => /[\n\r]/.test(name))) {
+    throw new Error('git cat-file --batch: an object name may not contain a line break');
+  }
+  const out = await runGitBatch(gitDir, ['cat-file', '--batch'], `${names.join('\n')}\n`, gitBinary);
 
   // one answer per name, in order: `<oid> <type> <size>\n<content>\n`, or `<name> missing\n`
   // (also `ambiguous`) without content
-  const out = Buffer.concat(chunks);
   const objects: Array<{ type: string; content: Buffer } | undefined> = [];
   let at = 0;
   while (at < out.length && objects.length < names.length) {

@@ -24,6 +24,7 @@ import type { ObjectStore } from './objectStore';
 import { readTextAt } from './readTree';
 import type { RefStore } from './refStore';
 import { COMMIT_STATUS_NOTES_REF } from './commitStatusNotes';
+import { diffPathsWithGit } from './diffTreeBatch';
 import { diffPaths } from './treeDiff';
 import { mergeTrees } from './treeMerge';
 
@@ -59,6 +60,8 @@ export interface ChangeViewsOptions {
   directory: OwnerDirectory;
   requiredApprovals: number;
   allowSelfApproval: boolean;
+  /** the bare repository, for batches of diffs with the real git (see diffTreeBatch) */
+  gitDir?: string;
 }
 
 export class ChangeViews {
@@ -145,6 +148,37 @@ export class ChangeViews {
   async pathsOf(meta: ChangeMeta): Promise<string[]> {
     const { head, base } = await this.currentSides(meta);
     return this.changedPaths(base, head);
+  }
+
+  /**
+   * The paths of many changes: the pairs not known yet are diffed in one git process (falling
+   * back to the diff in JavaScript should git fail), then each is answered as pathsOf would.
+   */
+  async pathsOfMany(metas: readonly ChangeMeta[]): Promise<string[][]> {
+    const sides = await Promise.all(metas.map(m => this.currentSides(m)));
+    const unknown = new Map<string, { base: string; head: string }>();
+    for (const { base, head } of sides) {
+      const key = `${base}\u0000${head}`;
+      if (!this.paths.has(key)) unknown.set(key, { base, head });
+    }
+    const { gitDir } = this.options;
+    if (gitDir && unknown.size > 1) {
+      const pairs = [...unknown.values()];
+      const batch = diffPathsWithGit(gitDir, pairs).catch(() => undefined);
+      pairs.forEach(({ base, head }, i) => {
+        const key = `${base}\u0000${head}`;
+        const paths = batch.then(
+          answers =>
+            answers?.[i] ??
+            diffPaths(this.options.objects, base, head).then(changed =>
+              changed.map(c => c.path),
+            ),
+        );
+        paths.catch(() => this.paths.delete(key));
+        remember(this.paths, key, paths, COMMIT_CACHE_SIZE);
+      });
+    }
+    return Promise.all(sides.map(({ base, head }) => this.changedPaths(base, head)));
   }
 
   /** the paths changed between two commits (both fixed: the answer never changes) */

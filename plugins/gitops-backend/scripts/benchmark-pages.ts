@@ -6,6 +6,8 @@
  *   - the Changes page's tabs: GET /changes?state=merged and ?state=open (first page of 50, as
  *     the page asks)
  *   - GET /resources?kind=Workspace&owner=<email> (first page), and a page without the owner
+ *   - the same two tabs as a team member (the read condition judged on every change's paths
+ *     before paging)
  *   - My workspaces: its three requests together (mine, open Workspace changes) as the page
  *     sends them in parallel
  *
@@ -113,8 +115,21 @@ async function main() {
         s.changes.listChangePage({ state: 'open', kind: 'Workspace' }),
       ]),
     );
+    // a team member's tabs: only changes whose every file is in their team's namespace are
+    // listed (the read condition is judged on each change's paths before paging)
+    const teamMember = {
+      visible: ({ paths }: { paths: string[] }) =>
+        paths.every(p => p.startsWith('workspaces/team-3/')),
+    };
+    const mergedMember = await timed(() =>
+      s.changes.listChangePage({ state: 'merged', limit: 50 }, teamMember),
+    );
+    const openMember = await timed(() =>
+      s.changes.listChangePage({ state: 'open', limit: 50 }, teamMember),
+    );
     console.log(
-      `${label}: GET /changes?state=merged first page ${merged}; ?state=open ${open}; ` +
+      `${label}: GET /changes?state=merged first page ${merged} (as a team member ${mergedMember}); ` +
+        `?state=open ${open} (as a team member ${openMember}); ` +
         `GET /resources?kind=Workspace&owner=… ${mine}; ?kind=Workspace&limit=100 ${page}; ` +
         `My workspaces (mine + open Workspace changes, in parallel) ${myWorkspaces}`,
     );
