@@ -32,3 +32,9 @@ export { ButlerConfigError, readButlerConfig } from './config/readButlerConfig';
 export type { ButlerConfig } from './config/readButlerConfig';
 export { TenantKubeconfigReader } from './tenant/TenantKubeconfigReader';
 export type { TenantKubeconfig } from './tenant/TenantKubeconfigReader';
+export {
+  decideScope,
+  deniedMessage,
+  readScope,
+} from './access/readScope';
+export type { Matcher, Scope, ScopeDecision } from './access/readScope';

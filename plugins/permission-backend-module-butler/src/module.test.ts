@@ -260,18 +260,19 @@ const addonsOf = (clusters: string[]) =>
 
 /**
  * A terminal into a pod of each tenant cluster (butler.cluster.terminal, .write): the session's
- * mode each role gets, or the ticket's refusal.
+ * mode each role gets, or the ticket's refusal — 404 for a cluster the caller may not read
+ * (butler.cluster.read), as the cluster routes answer it: its existence is not confirmed.
  */
 const TERMINAL: Record<
   Role,
-  Record<string, 'read-write' | 'read-only' | 403>
+  Record<string, 'read-write' | 'read-only' | 404>
 > = {
   platformAdmin: { 'team-a/dev': 'read-write', 'team-b/b-prod': 'read-write' },
-  teamAdmin: { 'team-a/dev': 'read-write', 'team-b/b-prod': 403 },
-  operator: { 'team-a/dev': 'read-write', 'team-b/b-prod': 403 },
-  viewer: { 'team-a/dev': 'read-only', 'team-b/b-prod': 403 }, // watches, never types
-  otherTeam: { 'team-a/dev': 403, 'team-b/b-prod': 'read-write' },
-  noTeam: { 'team-a/dev': 403, 'team-b/b-prod': 403 },
+  teamAdmin: { 'team-a/dev': 'read-write', 'team-b/b-prod': 404 },
+  operator: { 'team-a/dev': 'read-write', 'team-b/b-prod': 404 },
+  viewer: { 'team-a/dev': 'read-only', 'team-b/b-prod': 404 }, // watches, never types
+  otherTeam: { 'team-a/dev': 404, 'team-b/b-prod': 'read-write' },
+  noTeam: { 'team-a/dev': 404, 'team-b/b-prod': 404 },
 };
 
 /** Opens the terminal's WebSocket with a ticket; resolves with the session's mode. */
@@ -659,13 +660,21 @@ describe('permission-backend-module-butler with a management cluster', () => {
           role,
           c.ref,
           expected,
-          expected === 403
-            ? `${CAST[role]} is not allowed butler.cluster.terminal on tenant cluster ${c.ref}`
-            : undefined,
+          expected === 404 ? `tenant cluster ${c.ref} not found` : undefined,
+        ]);
+        // the terminal's pod list: the same refusal, else whether the sessions are writable
+        const pods = await backend.api
+          .get(`/api/terminal/clusters/${c.ref}/pods`)
+          .set(backend.as(CAST[role]));
+        expect([role, c.ref, pods.status, pods.body.writable]).toEqual([
+          role,
+          c.ref,
+          expected === 404 ? 404 : 200,
+          expected === 404 ? undefined : expected === 'read-write',
         ]);
         // a page's usePermission with the cluster: the same answers
         for (const [permission, allowed] of [
-          [butlerClusterTerminalPermission, expected !== 403],
+          [butlerClusterTerminalPermission, expected !== 404],
           [butlerClusterTerminalWritePermission, expected === 'read-write'],
         ] as const) {
           const decided = await backend.api

@@ -3,7 +3,7 @@
  * condition looks at: a cluster by its team (spec.teamRef, else the Team owning its namespace);
  * an addon by its cluster (its cluster's team, or for an addon whose cluster is not there, the
  * team owning its namespace); a team by its name. The routes apply the policy's read scope
- * (readScope.ts) to these before anything is projected or sent, so "a member of team A never
+ * (butler-node's readScope) to these before anything is projected or sent, so "a member of team A never
  * sees team B's clusters or addons" is the policy's decision, the same for every route. Something
  * out of scope is "not found", so that names of other teams' clusters do not leak through the
  * difference between 403 and 404.
@@ -29,8 +29,8 @@ import {
   toClusterSummary,
   toTeamInfo,
   toUserInfo,
+  type Scope,
 } from '@butler-portal/plugin-butler-node';
-import type { Scope } from './readScope';
 import type { Viewer } from './viewer';
 
 export interface ClusterFilter {

@@ -19,8 +19,10 @@ import {
   type ButlerWorkspaceResource,
   type LiveWorkspace,
 } from '@butler-portal/plugin-butler-common';
-import type { ButlerInventory } from '@butler-portal/plugin-butler-node';
-import { readScope } from './readScope';
+import {
+  readScope,
+  type ButlerInventory,
+} from '@butler-portal/plugin-butler-node';
 
 export interface WorkspaceAccess {
   /** the workspaces the caller may see under `permission`, in order; @throws NotAllowedError on DENY */

@@ -37,9 +37,13 @@ import {
   InventoryQueries,
   type ReadScopes,
 } from '../access/InventoryQueries';
-import { readScope, type Matcher, type Scope } from '../access/readScope';
+import {
+  readScope,
+  type ButlerInventory,
+  type Matcher,
+  type Scope,
+} from '@butler-portal/plugin-butler-node';
 import { resolveViewer, type Viewer } from '../access/viewer';
-import type { ButlerInventory } from '@butler-portal/plugin-butler-node';
 import { requireDns1123Label } from './names';
 
 export interface InventoryRouterOptions {

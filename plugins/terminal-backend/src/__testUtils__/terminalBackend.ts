@@ -11,6 +11,7 @@ import {
   coreServices,
   createServiceFactory,
   type AuditorServiceCreateEventOptions,
+  type BackstageCredentials,
 } from '@backstage/backend-plugin-api';
 import { httpAuthServiceFactory } from '@backstage/backend-defaults/httpAuth';
 import {
@@ -20,6 +21,14 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import {
+  AuthorizeResult,
+  isResourcePermission,
+  type Permission,
+  type PermissionCondition,
+  type PermissionCriteria,
+  type PolicyDecision,
+} from '@backstage/plugin-permission-common';
 import permissionPlugin from '@backstage/plugin-permission-backend';
 import {
   loadButlerCrds,
@@ -44,6 +53,7 @@ export const USERS = {
   operator: 'user:default/otto', // team-a operator
   viewer: 'user:default/vera', // team-a viewer
   otherTeam: 'user:default/bob', // team-b admin
+  disabled: 'user:default/mallory', // team-a operator, a disabled User: the policy refuses all
 };
 
 /** A pod of team-a's tenant cluster (team-a/dev), beside the workspace pods. */
@@ -104,6 +114,65 @@ const authWithActor = createServiceFactory({
   },
 });
 
+/**
+ * A policy of the test's own, for decisions the portal's policy never makes (it allows a team's
+ * members to read a target and open its terminal alike): the answer per permission and user, an
+ * ALLOW, a DENY or the permission's condition, as the permission backend would pass it on.
+ */
+export type TestPolicy = (
+  permission: string,
+  userEntityRef: string,
+) =>
+  | AuthorizeResult.ALLOW
+  | AuthorizeResult.DENY
+  | PermissionCriteria<PermissionCondition>;
+
+/** The permissions service every plugin of the backend asks, answering from `policy`. */
+function permissionsFrom(policy: TestPolicy) {
+  const decide = (
+    permission: Permission,
+    credentials: BackstageCredentials,
+  ): PolicyDecision => {
+    const ref = (credentials.principal as { userEntityRef?: string })
+      .userEntityRef;
+    if (!ref) return { result: AuthorizeResult.DENY };
+    const answer = policy(permission.name, ref);
+    if (typeof answer !== 'object') return { result: answer };
+    if (!isResourcePermission(permission)) {
+      return { result: AuthorizeResult.DENY };
+    }
+    return {
+      result: AuthorizeResult.CONDITIONAL,
+      pluginId: 'butler',
+      resourceType: permission.resourceType,
+      conditions: answer,
+    };
+  };
+  return createServiceFactory({
+    service: coreServices.permissions,
+    deps: {},
+    factory: () => ({
+      async authorize(requests: any[], options: any) {
+        return requests.map(r => {
+          const d = decide(r.permission, options.credentials);
+          // no resource in hand here: a condition does not allow
+          return {
+            result:
+              d.result === AuthorizeResult.ALLOW
+                ? AuthorizeResult.ALLOW
+                : AuthorizeResult.DENY,
+          };
+        }) as any;
+      },
+      async authorizeConditional(requests: any[], options: any) {
+        return requests.map(r =>
+          decide(r.permission, options.credentials),
+        ) as any;
+      },
+    }),
+  });
+}
+
 export interface AuditRecord {
   options: AuditorServiceCreateEventOptions;
   outcome?: { kind: 'success' | 'fail'; meta?: Record<string, unknown> };
@@ -118,6 +187,7 @@ async function seedClusters(kube: KubeTestApiServerHandle) {
         { email: 'alice@example.com', role: 'admin' },
         { email: 'otto@example.com', role: 'operator' },
         { email: 'vera@example.com', role: 'viewer' },
+        { email: 'mallory@example.com', role: 'operator' },
       ],
     }),
     team('team-b', {
@@ -128,6 +198,7 @@ async function seedClusters(kube: KubeTestApiServerHandle) {
     user('otto', 'otto@example.com'),
     user('vera', 'vera@example.com'),
     user('bob', 'bob@example.com'),
+    user('mallory', 'mallory@example.com', { disabled: true }),
     tenantCluster('team-a'),
     tenantCluster('team-b'),
     workspace('team-a', 'alice-dev', 'alice@example.com'),
@@ -183,6 +254,8 @@ export async function startTerminalBackend(
     knex?: Knex;
     /** the test API server of another backend: a second replica */
     kube?: KubeTestApiServerHandle;
+    /** instead of the permission backend with the portal's policy */
+    policy?: TestPolicy;
   } = {},
 ) {
   let kube = shared.kube;
@@ -228,8 +301,9 @@ export async function startTerminalBackend(
   const backend = await startTestBackend({
     features: [
       terminalPlugin,
-      permissionPlugin,
-      permissionModuleButler,
+      ...(shared.policy
+        ? [permissionsFrom(shared.policy)]
+        : [permissionPlugin, permissionModuleButler]),
       authWithActor,
       httpAuthServiceFactory,
       auditor,

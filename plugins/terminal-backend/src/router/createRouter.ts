@@ -14,6 +14,11 @@
  * 401; the holder's token (sealed in the ticket) authenticated again → 401 when it no longer is;
  * the permission asked again as the holder (a 403 when it was withdrawn since) and the write
  * permission decides read-only; the target resolved; only then the exec.
+ * Every route decides as butler-backend does (butler-node's decideScope): a cluster or workspace
+ * the caller may not read (butler.cluster.read / butler.workspace.read, the policy's condition)
+ * is "not found", in the words of an unknown one — a 403 would confirm that another team's
+ * cluster exists. A 403 is for a DENY of the read (a disabled user: nothing of any object), or
+ * for one who may read the target but not open its terminal.
  */
 import type {
   AuditorService,
@@ -30,20 +35,22 @@ import {
   NotFoundError,
   ServiceUnavailableError,
 } from '@backstage/errors';
+import type { ResourcePermission } from '@backstage/plugin-permission-common';
 import {
-  AuthorizeResult,
-  type PermissionCondition,
-  type PermissionCriteria,
-  type ResourcePermission,
-} from '@backstage/plugin-permission-common';
-import {
+  butlerClusterReadPermission,
   butlerClusterTerminalPermission,
   butlerClusterTerminalWritePermission,
+  butlerWorkspaceReadPermission,
   butlerWorkspaceTerminalPermission,
   butlerWorkspaceTerminalWritePermission,
   matchesButlerCluster,
   matchesButlerWorkspace,
 } from '@butler-portal/plugin-butler-common';
+import {
+  decideScope,
+  deniedMessage,
+  type Matcher,
+} from '@butler-portal/plugin-butler-node';
 import express from 'express';
 import Router from 'express-promise-router';
 import { WebSocketServer } from 'ws';
@@ -180,64 +187,81 @@ export async function createRouter(
     return options.targets;
   };
 
-  const allowed = async (
-    permission: ResourcePermission,
-    credentials: BackstageCredentials,
-    matches: (criteria: PermissionCriteria<PermissionCondition>) => boolean,
-  ) => {
-    const [decision] = await permissions.authorizeConditional(
-      [{ permission }],
-      { credentials },
-    );
-    if (decision.result !== AuthorizeResult.CONDITIONAL) {
-      return decision.result === AuthorizeResult.ALLOW;
-    }
-    return matches(decision.conditions);
-  };
-
   const who = (credentials: BackstageCredentials) =>
     auth.isPrincipal(credentials, 'user')
       ? credentials.principal.userEntityRef
       : 'the caller';
 
   /**
+   * The caller's access to one target, in this order: the read permission's DENY → 403; an
+   * unknown target, or one the read condition excludes → 404 (the same message); the terminal
+   * permission not allowing it → 403; the write permission (asked only with `write`) → read-only
+   * or not. The decisions are asked together, before the target is looked up.
+   */
+  const decide = async <R, O>(
+    p: {
+      read: ResourcePermission;
+      terminal: ResourcePermission;
+      write: ResourcePermission;
+      match: Matcher<R>;
+    },
+    credentials: BackstageCredentials,
+    write: boolean,
+    lookup: () => Promise<{ resource: R; object: O } | undefined>,
+    describe: { notFound: string; on: string },
+  ): Promise<{ readOnly: boolean; resource: R; object: O } | Refusal> => {
+    const ask = (permission: ResourcePermission) =>
+      decideScope(permissions, permission, credentials, p.match);
+    const [read, terminal, typing] = await Promise.all([
+      ask(p.read),
+      ask(p.terminal),
+      write ? ask(p.write) : undefined,
+    ]);
+    if (read.denied) {
+      return { refused: 403, message: deniedMessage(p.read, credentials) };
+    }
+    const found = await lookup();
+    if (!found || !read.allows(found.resource)) {
+      return { refused: 404, message: describe.notFound };
+    }
+    if (!terminal.allows(found.resource)) {
+      return {
+        refused: 403,
+        message: `${who(credentials)} is not allowed ${p.terminal.name} on ${
+          describe.on
+        }`,
+      };
+    }
+    return { ...found, readOnly: !typing?.allows(found.resource) };
+  };
+
+  /**
    * Whether `credentials` may open terminals into the tenant cluster <namespace>/<name>
    * (butler.cluster.terminal on it), and read-only or not (.write, asked only with `write`).
    * One decision for the ticket, the upgrade and the pod list.
    */
-  const clusterAccess = async (
+  const clusterAccess = (
     namespace: string,
     name: string,
     credentials: BackstageCredentials,
     write: boolean,
-  ): Promise<{ readOnly: boolean; object: Record<string, any> } | Refusal> => {
+  ) => {
     const ref = `${namespace}/${name}`;
-    const found = await requireTargets().cluster(namespace, name);
-    if (!found) {
-      return { refused: 404, message: `tenant cluster ${ref} not found` };
-    }
-    const matches = (c: PermissionCriteria<PermissionCondition>) =>
-      matchesButlerCluster(c, found.resource);
-    if (
-      !(await allowed(butlerClusterTerminalPermission, credentials, matches))
-    ) {
-      return {
-        refused: 403,
-        message: `${who(
-          credentials,
-        )} is not allowed butler.cluster.terminal on tenant cluster ${ref}`,
-      };
-    }
-    return {
-      object: found.object,
-      readOnly:
-        !write ||
-        !(await allowed(
-          butlerClusterTerminalWritePermission,
-          credentials,
-          matches,
-        )),
-    };
+    return decide(
+      {
+        read: butlerClusterReadPermission,
+        terminal: butlerClusterTerminalPermission,
+        write: butlerClusterTerminalWritePermission,
+        match: matchesButlerCluster,
+      },
+      credentials,
+      write,
+      () => requireTargets().cluster(namespace, name),
+      {
+        notFound: `tenant cluster ${ref} not found`,
+        on: `tenant cluster ${ref}`,
+      },
+    );
   };
 
   /** Whether `credentials` may open `target`, and with which mode (asked only with `write`). */
@@ -249,37 +273,25 @@ export async function createRouter(
     const targets = requireTargets();
     const ref = `${target.namespace}/${target.name}`;
     if (target.kind === 'workspace') {
-      const found = await targets.workspace(target.namespace, target.name);
-      if (!found)
-        return { refused: 404, message: `workspace ${ref} not found` };
-      const matches = (c: PermissionCriteria<PermissionCondition>) =>
-        matchesButlerWorkspace(c, found.resource);
-      if (
-        !(await allowed(
-          butlerWorkspaceTerminalPermission,
-          credentials,
-          matches,
-        ))
-      ) {
-        return {
-          refused: 403,
-          message: `${who(
-            credentials,
-          )} is not allowed butler.workspace.terminal on workspace ${ref}`,
-        };
-      }
+      const decided = await decide(
+        {
+          read: butlerWorkspaceReadPermission,
+          terminal: butlerWorkspaceTerminalPermission,
+          write: butlerWorkspaceTerminalWritePermission,
+          match: matchesButlerWorkspace,
+        },
+        credentials,
+        write,
+        () => targets.workspace(target.namespace, target.name),
+        { notFound: `workspace ${ref} not found`, on: `workspace ${ref}` },
+      );
+      if ('refused' in decided) return decided;
       return {
-        readOnly:
-          !write ||
-          !(await allowed(
-            butlerWorkspaceTerminalWritePermission,
-            credentials,
-            matches,
-          )),
+        readOnly: decided.readOnly,
         resolve: () =>
           targets.workspaceTarget(
-            found.resource,
-            found.object,
+            decided.resource,
+            decided.object,
             options.container,
           ),
         audit: { workspace: ref },

@@ -10,11 +10,17 @@ import knexFactory from 'knex';
 import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import request from 'supertest';
 import WebSocket from 'ws';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  butlerClusterConditions,
+  butlerWorkspaceConditions,
+} from '@butler-portal/plugin-butler-common';
 import {
   APP_ORIGIN,
   APP_POD,
   USERS,
   startTerminalBackend,
+  type TestPolicy,
 } from '../__testUtils__/terminalBackend';
 import {
   butlerClient,
@@ -228,16 +234,36 @@ describe('terminal over WebSocket', () => {
     c.ws!.close();
   });
 
-  it("refuses another team's workspace (403) before any ticket or exec", async () => {
+  it("answers another team's workspace as an unknown one (404), before any ticket or exec", async () => {
     // the sessions of the tests before have started their execs by now
     await new Promise(r => setTimeout(r, 300));
     const before = b.kube.execProcesses().length;
     const t = await ticketFor(b, USERS.otherTeam);
-    expect(t.status).toBe(403);
-    expect(t.body.error.message).toBe(
-      'user:default/bob is not allowed butler.workspace.terminal on workspace team-a/alice-dev',
-    );
+    // as butler-backend answers a workspace bob may not read: a 403 would say it exists
+    expect(t.status).toBe(404);
+    expect(t.body.error.message).toBe('workspace team-a/alice-dev not found');
+    expect(t.body.ticket).toBeUndefined();
+    const unknown = await ticketFor(b, USERS.otherTeam, 'team-a/nope');
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error).toMatchObject({
+      name: t.body.error.name,
+      message: 'workspace team-a/nope not found',
+    });
     expect(b.kube.execProcesses().length).toBe(before);
+    // their own workspace is theirs
+    expect((await ticketFor(b, USERS.otherTeam, 'team-b/bob-dev')).status).toBe(
+      201,
+    );
+  });
+
+  it('refuses a disabled user (403 naming the read permission), known workspace or not', async () => {
+    for (const ws of ['team-a/alice-dev', 'team-a/nope']) {
+      const t = await ticketFor(b, USERS.disabled, ws);
+      expect(t.status).toBe(403);
+      expect(t.body.error.message).toBe(
+        'user:default/mallory is not allowed butler.workspace.read',
+      );
+    }
   });
 
   it('gives a viewer a read-only session: keystrokes never reach the process', async () => {
@@ -433,14 +459,20 @@ describe('terminal over WebSocket', () => {
       await session.exited;
     });
 
-    it("refuses another team's member (403), before any exec", async () => {
+    it("answers another team's member as for an unknown cluster (404), before any exec", async () => {
       await new Promise(r => setTimeout(r, 300));
       const before = b.kube.execProcesses().length;
       const t = await clusterTicketFor(b, USERS.otherTeam);
-      expect(t.status).toBe(403);
-      expect(t.body.error.message).toBe(
-        'user:default/bob is not allowed butler.cluster.terminal on tenant cluster team-a/dev',
-      );
+      expect(t.status).toBe(404);
+      expect(t.body.error.message).toBe('tenant cluster team-a/dev not found');
+      const unknown = await clusterTicketFor(b, USERS.otherTeam, {
+        cluster: 'team-a/nope',
+      });
+      expect(unknown.status).toBe(404);
+      expect(unknown.body.error).toMatchObject({
+        name: t.body.error.name,
+        message: 'tenant cluster team-a/nope not found',
+      });
       expect(b.kube.execProcesses().length).toBe(before);
       // their own team's cluster is theirs
       const own = await clusterTicketFor(b, USERS.otherTeam, {
@@ -454,7 +486,15 @@ describe('terminal over WebSocket', () => {
             cluster: 'team-b/dev',
           })
         ).status,
-      ).toBe(403);
+      ).toBe(404);
+      // a disabled user is refused every cluster alike (403), known or not
+      for (const cluster of ['team-a/dev', 'team-a/nope']) {
+        const d = await clusterTicketFor(b, USERS.disabled, { cluster });
+        expect(d.status).toBe(403);
+        expect(d.body.error.message).toBe(
+          'user:default/mallory is not allowed butler.cluster.read',
+        );
+      }
     });
 
     it('names a cluster whose kubeconfig is not there yet, and starts no exec', async () => {
@@ -609,12 +649,20 @@ describe('terminal over WebSocket', () => {
       expect(res.body.pods.map((p: any) => p.name)).toContain('web-0');
     });
 
-    it("refuses another team's member (403) naming the user and the permission", async () => {
-      const res = await pods(USERS.otherTeam).expect(403);
-      expect(res.body.error.message).toBe(
-        'user:default/bob is not allowed butler.cluster.terminal on tenant cluster team-a/dev',
-      );
+    it("answers another team's member as for an unknown cluster (404)", async () => {
+      const res = await pods(USERS.otherTeam).expect(404);
+      expect(res.body.error.message).toBe('tenant cluster team-a/dev not found');
       expect(res.body.pods).toBeUndefined();
+      const unknown = await pods(USERS.otherTeam, 'team-a/nope').expect(404);
+      expect(unknown.body.error).toMatchObject({
+        name: res.body.error.name,
+        message: 'tenant cluster team-a/nope not found',
+      });
+      // a disabled user: 403 naming the read permission, whatever the cluster
+      const disabled = await pods(USERS.disabled).expect(403);
+      expect(disabled.body.error.message).toBe(
+        'user:default/mallory is not allowed butler.cluster.read',
+      );
       // their own team's cluster is theirs
       expect(
         (await pods(USERS.otherTeam, 'team-b/dev').expect(200)).body.writable,
@@ -662,6 +710,72 @@ describe('terminal over WebSocket', () => {
         /^params\.namespace: must be a DNS-1123 label/,
       );
     });
+  });
+});
+
+describe('a policy that lets one read a target but not open its terminal', () => {
+  // what the portal's policy never splits: read allowed by team, the terminal decided apart
+  let terminalAllowed = false;
+  let readTeams = ['team-a'];
+  const policy: TestPolicy = permission => {
+    if (permission === 'butler.cluster.read') {
+      return butlerClusterConditions.isTeamMember({ teams: readTeams });
+    }
+    if (permission === 'butler.workspace.read') {
+      return butlerWorkspaceConditions.isTeamMember({ teams: readTeams });
+    }
+    return terminalAllowed ? AuthorizeResult.ALLOW : AuthorizeResult.DENY;
+  };
+  let b: Backend;
+  beforeAll(async () => {
+    b = await startTerminalBackend({}, { policy });
+  });
+  afterAll(() => b?.stop());
+  beforeEach(() => {
+    terminalAllowed = false;
+    readTeams = ['team-a'];
+  });
+
+  it('answers 403 naming the permission and the target to one who reads it, 404 for what they do not read', async () => {
+    const before = b.kube.execProcesses().length;
+    const ws = await ticketFor(b, USERS.viewer);
+    expect([ws.status, ws.body.error.message]).toEqual([
+      403,
+      'user:default/vera is not allowed butler.workspace.terminal on workspace team-a/alice-dev',
+    ]);
+    const cluster = await clusterTicketFor(b, USERS.viewer);
+    expect([cluster.status, cluster.body.error.message]).toEqual([
+      403,
+      'user:default/vera is not allowed butler.cluster.terminal on tenant cluster team-a/dev',
+    ]);
+    const pods = await request(b.server)
+      .get('/api/terminal/clusters/team-a/dev/pods')
+      .set(b.as(USERS.viewer))
+      .expect(403);
+    expect(pods.body.error.message).toBe(cluster.body.error.message);
+    // team-b's are not read: 404, as unknown ones, before the terminal permission counts
+    expect(
+      (await ticketFor(b, USERS.viewer, 'team-b/bob-dev')).body.error.message,
+    ).toBe('workspace team-b/bob-dev not found');
+    expect(
+      (await clusterTicketFor(b, USERS.viewer, { cluster: 'team-b/dev' })).body
+        .error.message,
+    ).toBe('tenant cluster team-b/dev not found');
+    expect(b.kube.execProcesses().length).toBe(before);
+  });
+
+  it('decides again at the upgrade: a target no longer read is 404 there', async () => {
+    terminalAllowed = true;
+    const t = await clusterTicketFor(b, USERS.viewer);
+    expect(t.status).toBe(201);
+    const before = b.kube.execProcesses().length;
+    readTeams = ['team-b'];
+    const c = await connect(b, { ticket: t.body.ticket });
+    expect(c.status).toBe(404);
+    expect(JSON.parse(c.body!).error.message).toBe(
+      'tenant cluster team-a/dev not found',
+    );
+    expect(b.kube.execProcesses().length).toBe(before);
   });
 });
 
