@@ -869,13 +869,27 @@ describe('permission-backend-module-butler with a management cluster', () => {
     expect((await backend.decide(CAST.platformAdmin, unknown)).result).toBe(
       'DENY',
     );
-    // not the portal's: Backstage's own permissions stay allowed for signed-in users
+    // not the portal's: Backstage's own permissions stay allowed for signed-in users...
+    const locationRead = createPermission({
+      name: 'catalog.location.read',
+      attributes: { action: 'read' },
+    });
+    expect((await backend.decide(CAST.noTeam, locationRead)).result).toBe(
+      'ALLOW',
+    );
+    // ... except reading catalog entities: GitOps ones by owning team, a condition the
+    // catalog applies (catalogEntityRead; through a real catalog: catalog-backend-module-gitops)
     const catalogRead = createPermission({
       name: 'catalog.entity.read',
       attributes: { action: 'read' },
       resourceType: 'catalog-entity',
     });
-    expect((await backend.decide(CAST.noTeam, catalogRead)).result).toBe(
+    expect(await backend.decide(CAST.noTeam, catalogRead)).toMatchObject({
+      result: 'CONDITIONAL',
+      pluginId: 'catalog',
+      resourceType: 'catalog-entity',
+    });
+    expect((await backend.decide(CAST.platformAdmin, catalogRead)).result).toBe(
       'ALLOW',
     );
   });

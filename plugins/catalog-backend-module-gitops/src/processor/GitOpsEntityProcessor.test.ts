@@ -2,6 +2,7 @@ import type { Entity } from '@backstage/catalog-model';
 import type { CatalogProcessorResult } from '@backstage/plugin-catalog-node';
 import { validate } from '@butler-portal/plugin-gitops-common';
 import {
+  ANNOTATION_OWNING_TEAM,
   ANNOTATION_SOURCE_COMMIT,
   ANNOTATION_SOURCE_ERROR,
 } from '../entity/annotations';
@@ -111,19 +112,25 @@ describe('GitOpsEntityProcessor', () => {
           },
         },
       };
-      expect(validated.has(ValidatedResources.resourceJson(atAnotherCommit))).toBe(true);
+      expect(
+        validated.has(ValidatedResources.resourceJson(atAnotherCommit)),
+      ).toBe(true);
       expect(validated.size).toBe(1);
 
       // what was recorded passes without validation: here a record made on purpose for an
       // invalid resource, which nothing but a recorded validation would let through
       const broken = entityOf(workspaceYaml('team-a', 'dev'));
       broken.spec = { ...broken.spec, image: 42 };
-      await expect(processor.validateEntityKind(broken)).rejects.toThrow(/spec\/image/);
+      await expect(processor.validateEntityKind(broken)).rejects.toThrow(
+        /spec\/image/,
+      );
       validated.add(ValidatedResources.resourceJson(broken));
       await expect(processor.validateEntityKind(broken)).resolves.toBe(true);
       // one changed field is other content: validated
       const edited = { ...broken, spec: { ...broken.spec, image: 43 } };
-      await expect(processor.validateEntityKind(edited)).rejects.toThrow(/spec\/image/);
+      await expect(processor.validateEntityKind(edited)).rejects.toThrow(
+        /spec\/image/,
+      );
     });
 
     it('keeps a bounded record: the least recently recorded resources go first', () => {
@@ -132,11 +139,11 @@ describe('GitOpsEntityProcessor', () => {
       validated.add('b');
       validated.add('a');
       validated.add('c');
-      expect([validated.has('a'), validated.has('b'), validated.has('c')]).toEqual([
-        true,
-        false,
-        true,
-      ]);
+      expect([
+        validated.has('a'),
+        validated.has('b'),
+        validated.has('c'),
+      ]).toEqual([true, false, true]);
       expect(validated.size).toBe(2);
     });
   });
@@ -185,6 +192,65 @@ describe('GitOpsEntityProcessor', () => {
         r => emitted.push(r),
       );
       expect(emitted).toEqual([]);
+    });
+  });
+
+  describe('the owning team', () => {
+    const owningTeamOf = async (entity: Entity) => {
+      const { processor } = makeProcessor();
+      const processed = await processor.preProcessEntity(
+        entity,
+        location,
+        () => {},
+      );
+      return processed.metadata.annotations?.[ANNOTATION_OWNING_TEAM];
+    };
+
+    it("records the team the file declares, as gitops-common's rule reads it", async () => {
+      await expect(
+        owningTeamOf(
+          entityOf(
+            workspaceYaml('team-a', 'dev', {
+              annotations: {
+                'portal.butlerlabs.dev/owner': 'group:default/Team-B',
+              },
+            }),
+          ),
+        ),
+      ).resolves.toBe('team-b');
+      // an Artifact's spec.owner Group
+      await expect(
+        owningTeamOf(entityOf(artifactYaml('team-a', 'lib'))),
+      ).resolves.toBe('platform-team');
+    });
+
+    it('records none for a file that declares none (its namespace decides), whatever the entity claimed', async () => {
+      // a Workspace's spec.owner is a person: no team
+      const entity = entityOf(workspaceYaml('team-a', 'dev'));
+      await expect(owningTeamOf(entity)).resolves.toBeUndefined();
+      entity.metadata.annotations![ANNOTATION_OWNING_TEAM] = 'team-b';
+      await expect(owningTeamOf(entity)).resolves.toBeUndefined();
+      // nor may an entity of another kind carry it
+      await expect(
+        owningTeamOf({
+          apiVersion: 'backstage.io/v1alpha1',
+          kind: 'Component',
+          metadata: {
+            name: 'x',
+            annotations: { [ANNOTATION_OWNING_TEAM]: 'team-b' },
+          },
+        }),
+      ).resolves.toBeUndefined();
+    });
+
+    it('is not part of the resource that is validated', async () => {
+      const { processor } = makeProcessor();
+      const entity = await processor.preProcessEntity(
+        entityOf(artifactYaml('team-a', 'lib')),
+        location,
+        () => {},
+      );
+      await expect(processor.validateEntityKind(entity)).resolves.toBe(true);
     });
   });
 

@@ -9,6 +9,12 @@
  * entity with portal.butlerlabs.dev/source-error and this processor reports that as a processing
  * error. The catalog then keeps the last valid entity (and its relations) and lists the error in
  * the entity's `status.items`.
+ *
+ * And it records on each entity the team that owns its file (portal.butlerlabs.dev/owning-team,
+ * by gitops-common's declaredOwningTeam, the rule the gitops backend reads files by), so that the
+ * permission policy's condition on catalog.entity.read is a query of the catalog's database:
+ * a team's GitOps entities are read by its members as its files are. Computed here, whatever
+ * brought the entity in, so a hand-written annotation cannot claim a team the file does not.
  */
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
@@ -18,14 +24,19 @@ import {
   type CatalogProcessorEmit,
   processingResult,
 } from '@backstage/plugin-catalog-node';
-import { kindOf, validate } from '@butler-portal/plugin-gitops-common';
+import {
+  ANNOTATION_OWNING_TEAM,
+  declaredOwningTeam,
+  kindOf,
+  validate,
+} from '@butler-portal/plugin-gitops-common';
 import {
   ANNOTATION_SOURCE_COMMIT,
   ANNOTATION_SOURCE_ERROR,
   ANNOTATION_SOURCE_PATH,
   ANNOTATION_SOURCE_REPOSITORY,
 } from '../entity/annotations';
-import { formatIssues } from '../entity/resourceToEntity';
+import { entityToResource, formatIssues } from '../entity/resourceToEntity';
 import {
   resolveDependencies,
   withResolution,
@@ -52,6 +63,30 @@ export interface GitOpsEntityProcessorOptions {
 /** Whether the entity is of one of the portal's GitOps kinds (apiVersion and kind both match). */
 export function isGitOpsEntity(entity: Entity): boolean {
   return kindOf(entity.apiVersion, entity.kind) !== undefined;
+}
+
+/**
+ * The entity with its file's declared owning team recorded (none when it declares none); on an
+ * entity of another kind the annotation is dropped, as only this processor may write it.
+ */
+export function withOwningTeam(entity: Entity): Entity {
+  const gitops = isGitOpsEntity(entity);
+  const { [ANNOTATION_OWNING_TEAM]: recorded, ...annotations } =
+    entity.metadata.annotations ?? {};
+  if (!gitops && recorded === undefined) return entity;
+  const team = gitops
+    ? declaredOwningTeam(entityToResource(entity))
+    : undefined;
+  return {
+    ...entity,
+    metadata: {
+      ...entity.metadata,
+      annotations: {
+        ...annotations,
+        ...(team && { [ANNOTATION_OWNING_TEAM]: team }),
+      },
+    },
+  };
 }
 
 function sourceErrorMessage(entity: Entity, issues: string): string {
@@ -88,12 +123,14 @@ export class GitOpsEntityProcessor implements CatalogProcessor {
   }
 
   async preProcessEntity(
-    entity: Entity,
+    input: Entity,
     location: LocationSpec,
     emit: CatalogProcessorEmit,
   ): Promise<Entity> {
+    const entity = withOwningTeam(input);
+    if (!isGitOpsEntity(entity)) return entity;
     const sourceError = entity.metadata.annotations?.[ANNOTATION_SOURCE_ERROR];
-    if (sourceError !== undefined && isGitOpsEntity(entity)) {
+    if (sourceError !== undefined) {
       emit(
         processingResult.inputError(
           location,
@@ -102,11 +139,7 @@ export class GitOpsEntityProcessor implements CatalogProcessor {
       );
       return entity;
     }
-    if (
-      this.#artifactVersions &&
-      entity.kind === 'Artifact' &&
-      isGitOpsEntity(entity)
-    ) {
+    if (this.#artifactVersions && entity.kind === 'Artifact') {
       // the ranges resolved now, said on the entity: the relations follow from it
       return withResolution(
         entity,

@@ -28,6 +28,13 @@ export const ANNOTATION_SOURCE_ERROR = 'portal.butlerlabs.dev/source-error';
 /** team owner of Butler kinds (whose CRDs have no owner field) as an entity ref */
 export const ANNOTATION_OWNER = 'portal.butlerlabs.dev/owner';
 /**
+ * Set by the catalog module on every GitOps entity that declares an owning team: the team's
+ * name, as permissionRules' declaredOwningTeam reads it from the file (owner annotation, a
+ * Group spec.owner, spec.teamRef.name); absent when the file declares none, and the entity's
+ * namespace (the file's) decides. The catalog's read condition matches it in its database query.
+ */
+export const ANNOTATION_OWNING_TEAM = 'portal.butlerlabs.dev/owning-team';
+/**
  * Annotation of a Workspace naming the WorkspaceTemplate it was made from, as
  * `<namespace>/<name>` (what the create form and the scaffolder write; a bare name means the
  * workspace's own namespace). An annotation because a label value cannot hold `/`.

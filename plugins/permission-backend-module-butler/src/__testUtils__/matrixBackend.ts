@@ -12,10 +12,6 @@
 import { Server } from 'http';
 import type { AddressInfo } from 'net';
 import {
-  createServiceFactory,
-  coreServices,
-} from '@backstage/backend-plugin-api';
-import {
   createMockDirectory,
   mockCredentials,
   mockServices,
@@ -47,6 +43,7 @@ import { CoreV1Api } from '@kubernetes/client-node';
 import permissionPlugin from '@backstage/plugin-permission-backend';
 import request from 'supertest';
 import { permissionModuleButlerPolicy } from '../module';
+import { authWithActor, userInfoWithGroups } from './services';
 
 export const WORKSPACE_CRD = 'workspaces.butler.butlerlabs.dev';
 
@@ -159,50 +156,6 @@ export interface MatrixBackend {
   /** the permission backend's decision for one permission, as `ALLOW`/`DENY`/`CONDITIONAL` */
   decide(ref: string, permission: object): Promise<any>;
   stop(): Promise<void>;
-}
-
-/**
- * Backstage's mock auth, except that a plugin's token on behalf of a user authenticates as that
- * user with the plugin as actor, as the real auth service does. The permission backend needs
- * the actor to tell a plugin's conditional query (allowed) from a user's direct request for a
- * resource permission without a resourceRef (refused); the mock drops it.
- */
-const SERVICE_TOKEN_PREFIX = 'mock-service-token:';
-const authWithActor = createServiceFactory({
-  service: coreServices.auth,
-  deps: { plugin: coreServices.pluginMetadata },
-  factory({ plugin }) {
-    const inner = mockServices.auth({ pluginId: plugin.getId() });
-    return Object.assign(Object.create(inner), {
-      async authenticate(token: string, options?: any) {
-        const credentials = await inner.authenticate(token, options);
-        if (token.startsWith(SERVICE_TOKEN_PREFIX)) {
-          const { sub, obo } = JSON.parse(
-            token.slice(SERVICE_TOKEN_PREFIX.length),
-          );
-          if (obo)
-            return mockCredentials.user(obo, { actor: { subject: sub } });
-        }
-        return credentials;
-      },
-    });
-  },
-});
-
-function userInfoWithGroups(groups: Record<string, string[]>) {
-  return createServiceFactory({
-    service: coreServices.userInfo,
-    deps: {},
-    factory: () => ({
-      async getUserInfo(credentials: any) {
-        const ref = credentials.principal.userEntityRef as string;
-        return {
-          userEntityRef: ref,
-          ownershipEntityRefs: [ref, ...(groups[ref] ?? [])],
-        };
-      },
-    }),
-  });
 }
 
 async function start(

@@ -5,11 +5,19 @@
  * the butler backend knows when it holds the object (rules in butler-common's permissionRules,
  * applied there: lists are filtered by the condition, not fetched and then hidden).
  *
- * Permissions that are not the portal's (catalog, scaffolder, search...) keep Backstage's
- * behaviour under the previous allow-all policy: allowed for every signed-in user who is not
- * disabled. The GitOps write path is the portal's, and it is checked above.
+ * Reading the catalog (catalog.entity.read) follows the GitOps read rule, so that GitOps entities
+ * are read as their files are: a condition the catalog applies in its query (catalogEntityRead);
+ * refreshing one by ref (catalog.entity.refresh) too, else its answer tells whether it exists.
+ * Other permissions that are not the portal's (the catalog's others, scaffolder, search...) keep
+ * Backstage's behaviour under the previous allow-all policy: allowed for every signed-in user
+ * who is not disabled. The GitOps write path is the portal's, and it is checked above.
  */
 import type { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  catalogEntityReadPermission,
+  catalogEntityRefreshPermission,
+  RESOURCE_TYPE_CATALOG_ENTITY,
+} from '@backstage/plugin-catalog-common/alpha';
 import {
   AuthorizeResult,
   isResourcePermission,
@@ -31,6 +39,7 @@ import {
 import {
   GITOPS_RESOURCE_RESOURCE_TYPE,
   gitopsResourceConditions,
+  gitopsResourceReadPermission,
 } from '@butler-portal/plugin-gitops-common';
 import {
   namespacesOf,
@@ -38,6 +47,7 @@ import {
   type PortalRoles,
   type RoleSource,
 } from '../roles/PortalRoles';
+import { catalogReadDecision } from './catalogEntityRead';
 import { PORTAL_PERMISSION_PREFIXES, PORTAL_RULES } from './portalRules';
 
 const ALLOW: PolicyDecision = { result: AuthorizeResult.ALLOW };
@@ -77,6 +87,42 @@ export class ButlerPermissionPolicy implements PermissionPolicy {
     }
   }
 
+  /**
+   * catalog.entity.read (and .refresh): everything for platform admins and viewers; else a
+   * GitOps entity as gitops.resource.read reads its file (the same roles), other entities for
+   * everyone
+   */
+  async #catalogRead(
+    request: PolicyQuery,
+    user: PolicyQueryUser,
+    roles: PortalRoles | undefined,
+  ): Promise<PolicyDecision> {
+    if (
+      !isResourcePermission(request.permission, RESOURCE_TYPE_CATALOG_ENTITY)
+    ) {
+      return DENY;
+    }
+    const platformRole = this.#admins.has(user.info.userEntityRef.toLowerCase())
+      ? 'admin'
+      : roles?.platformRole;
+    if (platformRole) return ALLOW;
+    const rule = PORTAL_RULES.get(gitopsResourceReadPermission.name);
+    const teams =
+      roles && rule?.kind === 'owningTeam'
+        ? teamsWithRole(roles, rule.roles)
+        : [];
+    // roles or teams unknown: no GitOps entity, the rest as usual
+    const teamNamespaces = roles
+      ? await this.#teamNamespaces(request.permission.name, user)
+      : undefined;
+    return catalogReadDecision(request.permission, {
+      teams,
+      owners: roles?.emails ?? [],
+      namespaces: roles ? namespacesOf(roles, teams) : [],
+      teamNamespaces,
+    });
+  }
+
   async handle(
     request: PolicyQuery,
     user?: PolicyQueryUser,
@@ -87,6 +133,9 @@ export class ButlerPermissionPolicy implements PermissionPolicy {
     const name = request.permission.name;
     const rule = PORTAL_RULES.get(name);
     const portal = PORTAL_PERMISSION_PREFIXES.some(p => name.startsWith(p));
+    const catalogRead =
+      name === catalogEntityReadPermission.name ||
+      name === catalogEntityRefreshPermission.name;
 
     let roles: PortalRoles;
     try {
@@ -98,9 +147,11 @@ export class ButlerPermissionPolicy implements PermissionPolicy {
           user.info.userEntityRef
         } refused: roles could not be read: ${(error as Error).message}`,
       );
+      if (catalogRead) return this.#catalogRead(request, user, undefined);
       return portal ? DENY : ALLOW;
     }
     if (roles.disabled) return DENY;
+    if (catalogRead) return this.#catalogRead(request, user, roles);
     if (!portal) return ALLOW;
     if (!rule) {
       this.options.logger?.warn(

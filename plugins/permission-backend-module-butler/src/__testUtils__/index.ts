@@ -1,0 +1,1 @@
+export { authWithActor, userInfoWithGroups } from './services';

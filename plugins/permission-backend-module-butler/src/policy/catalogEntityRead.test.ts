@@ -1,0 +1,177 @@
+/*
+ * catalog.entity.read from the policy, its conditions evaluated with the catalog's own rules
+ * (the implementations the catalog applies to an entity in hand; its database query is checked
+ * through the real catalog in catalog-backend-module-gitops' catalogReadPermission test). Here:
+ * the cases that test cannot reach — roles or teams that cannot be read, disabled users.
+ */
+import type { Entity } from '@backstage/catalog-model';
+import { permissionRules } from '@backstage/plugin-catalog-backend/alpha';
+import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/alpha';
+import {
+  AuthorizeResult,
+  type PermissionCondition,
+  type PermissionCriteria,
+  type PolicyDecision,
+} from '@backstage/plugin-permission-common';
+import {
+  ANNOTATION_OWNING_TEAM,
+  matchesPermissionCriteria,
+} from '@butler-portal/plugin-gitops-common';
+import type { PortalRoles, RoleSource } from '../roles/PortalRoles';
+import { ButlerPermissionPolicy } from './ButlerPermissionPolicy';
+
+const entity = (
+  kind: string,
+  namespace: string,
+  name: string,
+  owningTeam?: string,
+  owner?: string,
+): Entity => ({
+  apiVersion:
+    kind === 'Component'
+      ? 'backstage.io/v1alpha1'
+      : 'butler.butlerlabs.dev/v1alpha1',
+  kind,
+  metadata: {
+    name,
+    namespace,
+    annotations: owningTeam ? { [ANNOTATION_OWNING_TEAM]: owningTeam } : {},
+  },
+  spec: owner ? { owner } : {},
+});
+
+const ENTITIES = {
+  'team-a/a-dev': entity('Workspace', 'team-a', 'a-dev'),
+  'team-b/claimed': entity('Workspace', 'team-b', 'claimed', 'team-a'),
+  'team-b/b-dev': entity('Workspace', 'team-b', 'b-dev'),
+  'team-a/bobs': entity(
+    'Workspace',
+    'team-a',
+    'bobs',
+    undefined,
+    'Bob@Example.com',
+  ),
+  'shared/common': entity('Workspace', 'shared', 'common'),
+  'shared/cluster': entity('TenantCluster', 'shared', 'cluster', 'team-b'),
+  'default/web': entity('Component', 'default', 'web'),
+};
+
+const rules = Object.values(permissionRules);
+
+/** which of ENTITIES the decision lets one read, applying the catalog's rules */
+function readable(decision: PolicyDecision): string[] {
+  return Object.entries(ENTITIES)
+    .filter(([, e]) => {
+      if (decision.result !== AuthorizeResult.CONDITIONAL) {
+        return decision.result === AuthorizeResult.ALLOW;
+      }
+      expect(decision.pluginId).toBe('catalog');
+      return matchesPermissionCriteria(
+        decision.conditions as PermissionCriteria<PermissionCondition>,
+        'catalog-entity',
+        (name, params) => {
+          const rule = rules.find(r => r.name === name);
+          return !!rule && rule.apply(e, (params ?? {}) as any);
+        },
+      );
+    })
+    .map(([ref]) => ref);
+}
+
+const roles = (over: Partial<PortalRoles> = {}): PortalRoles => ({
+  teams: new Map(),
+  namespaces: new Map(),
+  emails: [],
+  source: 'catalog',
+  ...over,
+});
+
+function policy(source: Partial<RoleSource>, platformAdmins: string[] = []) {
+  const p = new ButlerPermissionPolicy({
+    roles: () => ({
+      rolesOf: async () => roles(),
+      teamNamespaces: async () => ['team-a', 'team-b'],
+      ...source,
+    }),
+    platformAdmins,
+  });
+  return (ref = 'user:default/bob') =>
+    p.handle({ permission: catalogEntityReadPermission }, {
+      identity: {} as any,
+      info: { userEntityRef: ref, ownershipEntityRefs: [ref] },
+      token: 'token',
+      credentials: {} as any,
+    } as any);
+}
+
+describe('catalog.entity.read', () => {
+  it("lets a team's member read its GitOps entities, nobody's and those naming them owner, every other entity, not another team's", async () => {
+    const decide = policy({
+      rolesOf: async () =>
+        roles({
+          teams: new Map([['team-b', 'viewer']]),
+          emails: ['bob@example.com'],
+        }),
+    });
+    expect(readable(await decide())).toEqual([
+      'team-b/b-dev',
+      'team-a/bobs',
+      'shared/common',
+      'shared/cluster',
+      'default/web',
+    ]);
+  });
+
+  it('lets a user in no team read only the GitOps entities nobody owns', async () => {
+    expect(readable(await policy({})())).toEqual([
+      'shared/common',
+      'default/web',
+    ]);
+  });
+
+  it('allows platform admins and viewers everything, a configured admin too', async () => {
+    for (const platformRole of ['admin', 'viewer'] as const) {
+      const decide = policy({ rolesOf: async () => roles({ platformRole }) });
+      expect((await decide()).result).toBe(AuthorizeResult.ALLOW);
+    }
+    const decide = policy(
+      {
+        rolesOf: async () => {
+          throw new Error('catalog down');
+        },
+      },
+      ['user:default/root'],
+    );
+    expect((await decide('user:default/root')).result).toBe(
+      AuthorizeResult.ALLOW,
+    );
+  });
+
+  it("shows no GitOps entity when the roles cannot be read, and none as nobody's when the teams cannot", async () => {
+    const noRoles = policy({
+      rolesOf: async () => {
+        throw new Error('catalog down');
+      },
+    });
+    expect(readable(await noRoles())).toEqual(['default/web']);
+    const noTeams = policy({
+      rolesOf: async () => roles({ teams: new Map([['team-a', 'admin']]) }),
+      teamNamespaces: async () => {
+        throw new Error('cluster down');
+      },
+    });
+    expect(readable(await noTeams())).toEqual([
+      'team-a/a-dev',
+      'team-b/claimed',
+      'team-a/bobs',
+      'default/web',
+    ]);
+  });
+
+  it('refuses a disabled user', async () => {
+    const decide = policy({
+      rolesOf: async () => roles({ disabled: true }),
+    });
+    expect((await decide()).result).toBe(AuthorizeResult.DENY);
+  });
+});

@@ -1,0 +1,106 @@
+/*
+ * Reading the catalog (catalog.entity.read: lists, an entity by name, facets, search results)
+ * follows the GitOps read rule (gitops-common's permissionRules), so the catalog is no way round
+ * it: a GitOps entity is read by the members of the team owning its file, and by everyone when
+ * no team owns it. Written with the catalog's own rules, which the catalog applies in its
+ * database query (a list is filtered, an entity out of scope is 404), on what the GitOps
+ * catalog module records on each entity:
+ *   - the declared owning team: annotation portal.butlerlabs.dev/owning-team (declaredOwningTeam);
+ *   - else the file's namespace: the entity's metadata.namespace (the resource's own);
+ *   - a person the file names its owner (spec.owner as an email, a Workspace's) reads it too,
+ *     whatever their teams, as gitops-common's IS_FILE_OWNER lets them read the file.
+ * Entities of other kinds (users, groups, templates, components...) stay everyone's.
+ * The catalog matches keys and values case-insensitively; team and namespace names are
+ * lower-case DNS labels.
+ */
+import {
+  catalogConditions,
+  createCatalogConditionalDecision,
+} from '@backstage/plugin-catalog-backend/alpha';
+import type {
+  PermissionCondition,
+  PermissionCriteria,
+  PolicyDecision,
+  ResourcePermission,
+} from '@backstage/plugin-permission-common';
+import {
+  ANNOTATION_OWNING_TEAM,
+  KINDS,
+} from '@butler-portal/plugin-gitops-common';
+
+type CatalogCriteria = PermissionCriteria<
+  PermissionCondition<'catalog-entity'>
+>;
+
+export interface CatalogReadScope {
+  /** the user's teams (a declared owning team among them: readable) */
+  teams: string[];
+  /** the user's emails (spec.owner one of them: readable) */
+  owners?: string[];
+  /** those teams' namespaces (a file declaring no team, in one of them: readable) */
+  namespaces: string[];
+  /**
+   * every team's namespace (a file declaring no team, in none of them: nobody's, readable);
+   * undefined when the teams cannot be read: no file is taken for nobody's (fail closed)
+   */
+  teamNamespaces?: string[];
+}
+
+const { hasAnnotation, hasMetadata, hasSpec, isEntityKind } = catalogConditions;
+
+/** the entity's namespace is one of `namespaces` (non-empty) */
+function inNamespaces(namespaces: string[]): CatalogCriteria {
+  const [first, ...rest] = namespaces.map(value =>
+    hasMetadata({ key: 'namespace', value }),
+  );
+  return rest.length ? { anyOf: [first, ...rest] } : first;
+}
+
+/** The condition under which a user reads a catalog entity. */
+export function catalogReadCriteria(scope: CatalogReadScope): CatalogCriteria {
+  const notGitops: CatalogCriteria = {
+    not: isEntityKind({ kinds: KINDS.map(k => k.kind) }),
+  };
+  const declaresNoTeam: CatalogCriteria = {
+    not: hasAnnotation({ annotation: ANNOTATION_OWNING_TEAM }),
+  };
+  const readable: CatalogCriteria[] = [
+    // declared team: one of the user's
+    ...scope.teams.map(team =>
+      hasAnnotation({ annotation: ANNOTATION_OWNING_TEAM, value: team }),
+    ),
+    // the file's owner (an email: no Group ref equals one)
+    ...(scope.owners ?? []).map(value => hasSpec({ key: 'owner', value })),
+  ];
+  if (scope.namespaces.length) {
+    // no declared team, in one of the user's teams' namespaces
+    readable.push({
+      allOf: [declaresNoTeam, inNamespaces(scope.namespaces)],
+    });
+  }
+  if (scope.teamNamespaces) {
+    // no declared team, in no team's namespace: nobody's
+    readable.push(
+      scope.teamNamespaces.length
+        ? {
+            allOf: [
+              declaresNoTeam,
+              { not: inNamespaces(scope.teamNamespaces) },
+            ],
+          }
+        : declaresNoTeam,
+    );
+  }
+  return { anyOf: [notGitops, ...readable] };
+}
+
+/** catalog.entity.read as a condition the catalog applies (see catalogReadCriteria) */
+export function catalogReadDecision(
+  permission: ResourcePermission<'catalog-entity'>,
+  scope: CatalogReadScope,
+): PolicyDecision {
+  return createCatalogConditionalDecision(
+    permission,
+    catalogReadCriteria(scope),
+  );
+}
