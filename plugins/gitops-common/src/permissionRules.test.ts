@@ -4,6 +4,7 @@ import {
   gitopsResourceConditions,
   matchesGitopsResource,
   ownershipOf,
+  personalOwner,
   type GitopsResourceCondition,
 } from './index';
 
@@ -69,5 +70,45 @@ describe('a GitOps file without an owning team', () => {
     expect(matchesGitopsResource(read, { namespace: 'shared' })).toBe(true);
     expect(matchesGitopsResource(read, { namespace: 'ns-b' })).toBe(false);
     expect(matchesGitopsResource(read, { namespace: 'ns-a', team: 'team-b' })).toBe(false);
+  });
+});
+
+describe('the person who owns a GitOps file', () => {
+  const condition = gitopsResourceConditions.isFileOwner({ owners: ['Oscar@Example.com', 'o.scar@corp.example'] });
+
+  it("is spec.owner when it is an email (a Workspace's owner), lower-cased; a Group or user ref is none", () => {
+    const workspace = { kind: 'Workspace', metadata: { namespace: 'team-a' }, spec: { owner: 'OSCAR@example.com' } };
+    expect(ownershipOf(workspace, { namespace: 'x' })).toEqual({
+      kind: 'Workspace',
+      namespace: 'team-a',
+      owner: 'oscar@example.com',
+    });
+    expect(personalOwner({ spec: { owner: 'group:default/team-a' } })).toBeUndefined();
+    expect(personalOwner({ spec: { owner: 'user:default/oscar' } })).toBeUndefined();
+    expect(personalOwner({ spec: { owner: 'not an@email' } })).toBeUndefined();
+    expect(personalOwner({ spec: {} })).toBeUndefined();
+    expect(personalOwner(null)).toBeUndefined();
+  });
+
+  it("holds for a file whose owner is one of the user's emails, whatever its team", () => {
+    const file = ownershipOf({ spec: { owner: 'oscar@example.com' } }, { kind: 'Workspace', namespace: 'ns-b' });
+    expect(matchesGitopsResource(condition, file)).toBe(true);
+    expect(matchesGitopsResource(condition, { ...file, team: 'team-b' })).toBe(true);
+    expect(matchesGitopsResource(condition, { ...file, owner: 'nina@example.com' })).toBe(false);
+    // a file naming no person, and a condition naming no email, hold for nobody
+    expect(matchesGitopsResource(condition, { namespace: 'ns-b' })).toBe(false);
+    expect(matchesGitopsResource(gitopsResourceConditions.isFileOwner({ owners: [] }), file)).toBe(false);
+  });
+
+  it("lets the owner read their file beside their teams' files, not the rest of that team's", () => {
+    const read = {
+      anyOf: [
+        gitopsResourceConditions.isOwningTeamMember({ teams: ['team-a'], namespaces: ['ns-a'] }),
+        condition,
+      ] as [GitopsResourceCondition, GitopsResourceCondition],
+    };
+    expect(matchesGitopsResource(read, { namespace: 'ns-b', owner: 'oscar@example.com' })).toBe(true);
+    expect(matchesGitopsResource(read, { namespace: 'ns-b', owner: 'nina@example.com' })).toBe(false);
+    expect(matchesGitopsResource(read, { namespace: 'ns-b' })).toBe(false);
   });
 });

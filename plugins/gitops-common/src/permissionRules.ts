@@ -18,6 +18,12 @@
  * A file has NO owning team when it declares none and its namespace is no team's namespace
  * (shared or platform files): reading those is every signed-in user's (HAS_NO_OWNING_TEAM,
  * given the namespaces of every known team, since only the policy knows the teams).
+ *
+ * A file may also name a person as its owner: spec.owner as an email (a Workspace's owner, "the
+ * email of the Butler user who owns it"). That person reads the file whatever their teams
+ * (IS_FILE_OWNER, given the user's emails): the owner of a Workspace in a team they are not a
+ * member of still sees it under My workspaces. It is a reading rule only; changing the file is
+ * its owning team's.
  */
 import type {
   PermissionCondition,
@@ -35,6 +41,8 @@ export interface GitopsResourceOwnership {
   name?: string;
   /** the declared owning team (1-3 above); absent: the namespace's team owns it */
   team?: string;
+  /** the person the file names as its owner (spec.owner as an email), lower-cased */
+  owner?: string;
 }
 
 export const GITOPS_RESOURCE_RULES = {
@@ -48,6 +56,8 @@ export const GITOPS_RESOURCE_RULES = {
    * namespaces of every known team): nobody owns it
    */
   hasNoOwningTeam: 'HAS_NO_OWNING_TEAM',
+  /** the file's owner (spec.owner, an email) is one of `owners` (compared case-insensitively) */
+  isFileOwner: 'IS_FILE_OWNER',
 } as const;
 
 export type GitopsResourceCondition = PermissionCondition<
@@ -69,6 +79,11 @@ export const gitopsResourceConditions = {
     rule: GITOPS_RESOURCE_RULES.hasNoOwningTeam,
     resourceType: GITOPS_RESOURCE_RESOURCE_TYPE,
     params: { teamNamespaces: [...params.teamNamespaces] },
+  }),
+  isFileOwner: (params: { owners: string[] }): GitopsResourceCondition => ({
+    rule: GITOPS_RESOURCE_RULES.isFileOwner,
+    resourceType: GITOPS_RESOURCE_RESOURCE_TYPE,
+    params: { owners: params.owners.map(o => o.toLowerCase()) },
   }),
 };
 
@@ -97,6 +112,15 @@ export function declaredOwningTeam(object: unknown): string | undefined {
   );
 }
 
+/** The person a resource object names as its owner: spec.owner when it is an email. */
+export function personalOwner(object: unknown): string | undefined {
+  const owner = (object as { spec?: { owner?: unknown } } | null)?.spec?.owner;
+  if (typeof owner !== 'string') return undefined;
+  const v = owner.trim().toLowerCase();
+  // one @, something either side, no spaces: an email, never a Group ref
+  return /^[^\s@]+@[^\s@]+$/.test(v) ? v : undefined;
+}
+
 /** The ownership of a resource object, its place taken from the object or else from `where`. */
 export function ownershipOf(
   object: unknown,
@@ -113,11 +137,13 @@ export function ownershipOf(
       ? metadata.namespace
       : where.namespace;
   const team = declaredOwningTeam(object);
+  const owner = personalOwner(object);
   return {
     ...where,
     ...(kind && { kind }),
     namespace,
     ...(team && { team }),
+    ...(owner && { owner }),
   };
 }
 
@@ -142,6 +168,13 @@ export function applyGitopsResourceRule(
         !resource.team &&
         !stringList(params?.teamNamespaces).includes(resource.namespace)
       );
+    case GITOPS_RESOURCE_RULES.isFileOwner: {
+      const owner = resource.owner?.toLowerCase();
+      return (
+        !!owner &&
+        stringList(params?.owners).some(o => o.toLowerCase() === owner)
+      );
+    }
     default:
       return false;
   }

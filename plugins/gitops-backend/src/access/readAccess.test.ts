@@ -3,8 +3,10 @@
  * (a member of the file's owning team, or a file no team owns; gitops-common's rules) is applied
  * by the gitops backend BEFORE paging: GET /resources (and so the Herald pipeline list), a single
  * resource (404 as if missing), GET /changes (a change whose every file the caller reads) and a
- * single change; a platform viewer reads everything. The resource type registered with the
- * permissions registry answers a decision asked with `<repository>:<path>`.
+ * single change; a platform viewer reads everything. A file naming the caller its owner (a
+ * Workspace's spec.owner, IS_FILE_OWNER) is theirs to read too, whatever their teams. The resource
+ * type registered with the permissions registry answers a decision asked with
+ * `<repository>:<path>`.
  */
 import fs from 'fs';
 import path from 'path';
@@ -28,9 +30,14 @@ jest.setTimeout(120_000);
 const ALICE = 'user:default/alice'; // member of team-a
 const BOB = 'user:default/bob'; // member of team-b
 const VERA = 'user:default/vera'; // platform viewer
-const NINA = 'user:default/nina'; // in no team
+const NINA = 'user:default/nina'; // in no team; owns the Workspace team-b/nina-dev
 const OLGA = 'user:default/olga'; // reviews pipelines (a code owner), may do everything here
 const TEAM: Record<string, string> = { [ALICE]: 'team-a', [BOB]: 'team-b' };
+const EMAIL: Record<string, string> = {
+  [ALICE]: 'alice@example.com',
+  [BOB]: 'bob@example.com',
+  [NINA]: 'nina@example.com',
+};
 const as = (ref: string) => ({
   Authorization: mockCredentials.user.header(ref),
 });
@@ -47,29 +54,36 @@ function policy(name: string, user?: string) {
   }
   if (user === VERA) return AuthorizeResult.ALLOW;
   const team = user && TEAM[user];
+  const email = user && EMAIL[user];
+  const [first, ...rest] = [
+    ...(team
+      ? [
+          gitopsResourceConditions.isOwningTeamMember({
+            teams: [team],
+            namespaces: [team],
+          }),
+        ]
+      : []),
+    unowned,
+    ...(email ? [gitopsResourceConditions.isFileOwner({ owners: [email] })] : []),
+  ];
   return {
     result: AuthorizeResult.CONDITIONAL as AuthorizeResult.CONDITIONAL,
     pluginId: 'gitops',
     resourceType: GITOPS_RESOURCE_RESOURCE_TYPE,
-    conditions: team
-      ? {
-          anyOf: [
-            gitopsResourceConditions.isOwningTeamMember({
-              teams: [team],
-              namespaces: [team],
-            }),
-            unowned,
-          ] as [typeof unowned, typeof unowned],
-        }
-      : unowned,
+    conditions: rest.length ? { anyOf: [first, ...rest] } : first,
   };
 }
 
-const workspace = (namespace: string, name: string) => ({
+const workspace = (namespace: string, name: string, owner?: string) => ({
   ...CREATE,
   namespace,
   name,
-  resource: { ...WORKSPACE, metadata: { name, namespace } },
+  resource: {
+    ...WORKSPACE,
+    metadata: { name, namespace },
+    ...(owner && { spec: { ...WORKSPACE.spec, owner } }),
+  },
 });
 
 /** team-a's pipeline of the repo layout, as team-b's */
@@ -148,6 +162,8 @@ describe('reading limited by the owning team', () => {
     await merge('b-dev', workspace('team-b', 'b-dev'));
     await merge('b-logs', teamBPipeline());
     await merge('shared-dev', workspace('shared', 'shared-dev'));
+    // nina's workspace in team-b, a team she is not in (the owner's email in another case)
+    await merge('nina-dev', workspace('team-b', 'nina-dev', 'Nina@Example.com'));
     // open: one change per owner
     await open('a-open', workspace('team-a', 'a-open'));
     await open('b-open', workspace('team-b', 'b-open'));
@@ -205,8 +221,11 @@ describe('reading limited by the owning team', () => {
     );
     expect(bob.filter(r => r.includes(' team-a/'))).toEqual([]);
 
-    // no team: only the files nobody owns
-    expect(await resources(NINA)).toEqual(['Workspace shared/shared-dev']);
+    // no team: the files nobody owns, and her own Workspace (below)
+    expect(await resources(NINA)).toEqual([
+      'Workspace shared/shared-dev',
+      'Workspace team-b/nina-dev',
+    ]);
 
     // a platform viewer reads everything
     const vera = await resources(VERA);
@@ -307,11 +326,12 @@ describe('reading limited by the owning team', () => {
     ]);
     expect(await changeTitles(ALICE, '?kind=pipelines')).toEqual([]);
 
+    // team-b's five, and the one that created nina's workspace in team-b's folder
     const all = await changeTitles(BOB, '');
-    expect(all).toHaveLength(5);
-    const { rows, pages } = await paged(BOB, '/api/gitops/changes', 2);
+    expect(all).toHaveLength(6);
+    const { rows, pages } = await paged(BOB, '/api/gitops/changes', 4);
     expect(rows.map((c: any) => c.resources.map(key).join(','))).toEqual(all);
-    expect(pages).toBe(3);
+    expect(pages).toBe(2);
   });
 
   it("answers another team's change 404, without its diff", async () => {
@@ -344,8 +364,57 @@ describe('reading limited by the owning team', () => {
       .expect(200);
   });
 
+  it("shows a Workspace's owner outside its team their file, listed and by path, and its change; not the team's other files", async () => {
+    // My workspaces: the Workspace files naming the user their owner
+    expect(
+      await resources(NINA, '?kind=Workspace&owner=nina@example.com'),
+    ).toEqual(['Workspace team-b/nina-dev']);
+    expect(await resources(NINA)).toEqual([
+      'Workspace shared/shared-dev',
+      'Workspace team-b/nina-dev',
+    ]);
+    const own = await api
+      .get('/api/gitops/resources/workspaces/team-b/nina-dev')
+      .set(as(NINA))
+      .expect(200);
+    expect(own.body.object.spec.owner).toBe('Nina@Example.com');
+    // team-b's other files stay team-b's
+    await api
+      .get('/api/gitops/resources/workspaces/team-b/b-dev')
+      .set(as(NINA))
+      .expect(404);
+    await api
+      .get('/api/gitops/resources/pipelines/team-b/app-logs')
+      .set(as(NINA))
+      .expect(404);
+    // and her file is not another team's member's to read
+    await api
+      .get('/api/gitops/resources/workspaces/team-b/nina-dev')
+      .set(as(ALICE))
+      .expect(404);
+    expect(await resources(BOB)).toContain('Workspace team-b/nina-dev');
+
+    // a change reads as every file it touches: the one that created her file is hers
+    expect((await changeTitles(NINA, '?state=merged')).sort()).toEqual([
+      'Workspace shared/shared-dev',
+      'Workspace team-b/nina-dev',
+    ]);
+    await api
+      .get(`/api/gitops/changes/${ids['nina-dev']}`)
+      .set(as(NINA))
+      .expect(200);
+    await api
+      .get(`/api/gitops/changes/${ids['b-dev']}`)
+      .set(as(NINA))
+      .expect(404);
+    await api
+      .get(`/api/gitops/changes/${ids['nina-dev']}`)
+      .set(as(ALICE))
+      .expect(404);
+  });
+
   it('answers decisions asked with `<repository>:<path>` through the registered resource type', async () => {
-    const apply = async (resourceRef: string) => {
+    const apply = async (resourceRef: string, user = ALICE) => {
       const res = await api
         .post('/api/gitops/.well-known/backstage/permissions/apply-conditions')
         .set({ Authorization: mockCredentials.service.header() })
@@ -355,7 +424,7 @@ describe('reading limited by the owning team', () => {
               id: '1',
               resourceRef,
               resourceType: GITOPS_RESOURCE_RESOURCE_TYPE,
-              conditions: (policy('gitops.resource.read', ALICE) as any)
+              conditions: (policy('gitops.resource.read', user) as any)
                 .conditions,
             },
           ],
@@ -378,6 +447,13 @@ describe('reading limited by the owning team', () => {
     );
     // team-b's pipeline: not alice's
     expect(await apply('platform:pipelines/team-b/app-logs.yaml')).toBe(
+      AuthorizeResult.DENY,
+    );
+    // IS_FILE_OWNER is a registered rule: nina's own Workspace file, not team-b's others
+    expect(
+      await apply('platform:workspaces/team-b/nina-dev.yaml', NINA),
+    ).toBe(AuthorizeResult.ALLOW);
+    expect(await apply('platform:workspaces/team-b/b-dev.yaml', NINA)).toBe(
       AuthorizeResult.DENY,
     );
   });

@@ -63,6 +63,19 @@ const hasNoOwningTeam = createPermissionRule<
   toQuery: params => params,
 });
 
+const isFileOwner = createPermissionRule<
+  typeof gitopsResourceRef,
+  { owners: string[] }
+>({
+  name: GITOPS_RESOURCE_RULES.isFileOwner,
+  description:
+    "The file's owner (spec.owner as an email, a Workspace's owner) is one of the given emails",
+  resourceRef: gitopsResourceRef,
+  apply: (resource, params) =>
+    applyGitopsResourceRule(GITOPS_RESOURCE_RULES.isFileOwner, params, resource),
+  toQuery: params => params,
+});
+
 /** `<repository>:<path>` → repository and path; undefined when it is not one */
 export function parseFileRef(
   ref: string,
@@ -80,7 +93,7 @@ export function registerGitopsResourceType(
     resourceRef: gitopsResourceRef,
     // pipelines are GitOps files: their permissions are decided on this type too
     permissions: [...gitopsPermissions, ...pipelinePermissions],
-    rules: [isMemberOfFileOwningTeam, hasNoOwningTeam],
+    rules: [isMemberOfFileOwningTeam, hasNoOwningTeam, isFileOwner],
     async getResources(refs) {
       const ownership = await resources.fileOwnership();
       return refs.map(ref => {
