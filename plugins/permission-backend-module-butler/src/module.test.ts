@@ -44,7 +44,10 @@ import {
   registryTokenRevokePermission,
 } from '@butler-portal/plugin-registry-common';
 import { createPermission } from '@backstage/plugin-permission-common';
-import { matchesGitopsResource } from '@butler-portal/plugin-gitops-common';
+import {
+  matchesGitopsResource,
+  ownershipOf,
+} from '@butler-portal/plugin-gitops-common';
 import {
   matchesButlerCluster,
   matchesButlerTeam,
@@ -123,28 +126,40 @@ const FILE_OF = (namespace: string) => ({
   name: 'dev',
 });
 
+/** The Workspace file team-a/nina-dev, whose spec.owner is nina (in no team). */
+const NINAS_WORKSPACE_FILE = ownershipOf(
+  {
+    kind: 'Workspace',
+    metadata: { namespace: 'team-a', name: 'nina-dev' },
+    spec: { owner: 'NINA@example.com' },
+  },
+  { namespace: 'team-a', name: 'nina-dev' },
+);
+
 /**
  * The decision as the gitops and registry backends apply it (the same matcher as their routes):
  * a file of team-a, one of team-b; plus a file in team-a's folder that declares team-b its
- * owner, which is team-b's.
+ * owner, which is team-b's; and nina's Workspace file in team-a's folder (team-a's to change:
+ * owning a file lets one read it, not change it).
  */
 async function mayActOnFiles(
   backend: MatrixBackend,
   ref: string,
   permission: object,
-): Promise<[boolean, boolean, boolean]> {
+): Promise<[boolean, boolean, boolean, boolean]> {
   const decision = await backend.decide(ref, permission);
   const files = [
     FILE_OF('team-a'),
     FILE_OF('team-b'),
     { ...FILE_OF('team-a'), team: 'team-b' },
+    NINAS_WORKSPACE_FILE,
   ];
-  const [a, b, claimed] = files.map(f =>
+  const [a, b, claimed, ninas] = files.map(f =>
     decision.result === 'CONDITIONAL'
       ? matchesGitopsResource(decision.conditions, f)
       : decision.result === 'ALLOW',
   );
-  return [a, b, claimed];
+  return [a, b, claimed, ninas];
 }
 
 /**
@@ -166,12 +181,15 @@ const READS_OF_FILES: Array<
   [pipelineReadPermission, READ_FILES],
 ];
 
-/** a file's read decision as the gitops backend applies it: team-a's, team-b's, nobody's, claimed */
+/**
+ * a file's read decision as the gitops backend applies it: team-a's, team-b's, nobody's, claimed,
+ * and the Workspace file team-a/nina-dev whose spec.owner is nina (in no team: its owner)
+ */
 async function mayReadFiles(
   backend: MatrixBackend,
   ref: string,
   permission: object,
-): Promise<[boolean, boolean, boolean, boolean]> {
+): Promise<[boolean, boolean, boolean, boolean, boolean]> {
   const decision = await backend.decide(ref, permission);
   const files = [
     FILE_OF('team-a'),
@@ -179,13 +197,14 @@ async function mayReadFiles(
     FILE_OF('shared'),
     // in nobody's namespace, but declaring team-b its owner: team-b's
     { ...FILE_OF('shared'), team: 'team-b' },
+    NINAS_WORKSPACE_FILE,
   ];
-  const [a, b, nobodys, claimed] = files.map(f =>
+  const [a, b, nobodys, claimed, ninas] = files.map(f =>
     decision.result === 'CONDITIONAL'
       ? matchesGitopsResource(decision.conditions, f)
       : decision.result === 'ALLOW',
   );
-  return [a, b, nobodys, claimed];
+  return [a, b, nobodys, claimed, ninas];
 }
 
 /** Workspaces each role sees in the list (GET /api/butler/workspaces), in the server's order. */
@@ -377,7 +396,7 @@ describe('permission-backend-module-butler with a management cluster', () => {
     'decides %s per role by the team owning the file (condition applied as the routes do)',
     async (_name, permission, row) => {
       for (const role of ROLES) {
-        const [a, b, claimed] = await mayActOnFiles(
+        const [a, b, claimed, ninas] = await mayActOnFiles(
           backend,
           CAST[role],
           permission,
@@ -385,6 +404,8 @@ describe('permission-backend-module-butler with a management cluster', () => {
         expect([role, a, b]).toEqual([role, ...row[role]]);
         // a declared owner wins over the folder: team-b's file, wherever it is
         expect([role, claimed]).toEqual([role, row[role][1]]);
+        // a Workspace's owner (nina) reads her file but changes it only as team-a may
+        expect([role, ninas]).toEqual([role, row[role][0]]);
       }
     },
   );
@@ -393,13 +414,15 @@ describe('permission-backend-module-butler with a management cluster', () => {
     "decides %s per role: the own teams' files and nobody's (condition applied as the gitops routes do)",
     async (_name, permission, row) => {
       for (const role of ROLES) {
-        const [a, b, nobodys, claimed] = await mayReadFiles(
+        const [a, b, nobodys, claimed, ninas] = await mayReadFiles(
           backend,
           CAST[role],
           permission,
         );
         expect([role, a, b, nobodys]).toEqual([role, ...row[role]]);
         expect([role, claimed]).toEqual([role, row[role][1]]);
+        // a Workspace file is read by its owner too (nina, in no team), as by team-a's members
+        expect([role, ninas]).toEqual([role, row[role][0] || role === 'noTeam']);
       }
     },
   );
@@ -425,7 +448,7 @@ describe('permission-backend-module-butler with a management cluster', () => {
       ).toBe('ALLOW');
       expect(
         await mayActOnFiles(backend, CAST.noTeam, gitopsChangeCreatePermission),
-      ).toEqual([false, false, false]);
+      ).toEqual([false, false, false, false]);
     } finally {
       await client.mergePatch('User', 'nina', { spec: { platformRole: '' } });
     }

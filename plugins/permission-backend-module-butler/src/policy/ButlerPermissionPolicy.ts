@@ -265,6 +265,10 @@ export class ButlerPermissionPolicy implements PermissionPolicy {
           ...(rule.read
             ? [gitopsResourceConditions.hasNoOwningTeam({ teamNamespaces })]
             : []),
+          // reading: a file naming the user its owner (a Workspace's spec.owner), in any team
+          ...(rule.read && roles.emails.length > 0
+            ? [gitopsResourceConditions.isFileOwner({ owners: roles.emails })]
+            : []),
         ];
         const [first, ...rest] = conditions;
         if (!first) return DENY;
