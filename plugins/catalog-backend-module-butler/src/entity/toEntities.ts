@@ -3,7 +3,8 @@
  *   TenantCluster → Resource `resource:<namespace>/<name>`, type kubernetes-cluster, owned by its
  *                   Team's Group, dependsOn its TenantAddons (the entities of their Git files,
  *                   `tenantaddon:<namespace>/<name>`); phase, versions, endpoint and worker
- *                   counts as annotations
+ *                   counts as annotations; its team as an annotation too, which the catalog's
+ *                   read condition matches (only the team's members read it)
  *   Team          → Group `group:default/<name>`, type team: display name, description, members
  *                   (the Users of the emails in spec.access.users) with their roles
  *   User          → User `user:default/<name>`: email, display name, picture, memberOf
@@ -21,6 +22,7 @@ import {
   type ButlerObject,
 } from '@butler-portal/plugin-butler-node';
 import {
+  ANNOTATION_CLUSTER_TEAM,
   ANNOTATION_ENDPOINT,
   ANNOTATION_KUBERNETES_VERSION,
   ANNOTATION_MEMBER_ROLES,
@@ -77,6 +79,8 @@ export function clusterToEntity(
       description: `Butler tenant cluster ${namespace}/${name}`,
       annotations: located({
         [ANNOTATION_TENANT_CLUSTER]: `${namespace}/${name}`,
+        // whose members read the entity (the catalog's read condition)
+        [ANNOTATION_CLUSTER_TEAM]: team,
         [ANNOTATION_PHASE]: str(status.phase),
         [ANNOTATION_KUBERNETES_VERSION]: str(spec.kubernetesVersion),
         [ANNOTATION_OBSERVED_KUBERNETES_VERSION]: str(

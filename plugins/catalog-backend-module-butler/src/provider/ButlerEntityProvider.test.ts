@@ -127,6 +127,7 @@ describe('ButlerEntityProvider', () => {
           'backstage.io/managed-by-origin-location':
             'butler:management-cluster',
           'butler.butlerlabs.dev/tenant-cluster': 'team-a/a-prod',
+          'butler.butlerlabs.dev/team': 'team-a',
           'butler.butlerlabs.dev/phase': 'Provisioning',
           'butler.butlerlabs.dev/kubernetes-version': 'v1.31.4',
           'butler.butlerlabs.dev/observed-kubernetes-version': 'v1.31.4',

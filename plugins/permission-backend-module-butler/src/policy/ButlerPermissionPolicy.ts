@@ -6,7 +6,8 @@
  * applied there: lists are filtered by the condition, not fetched and then hidden).
  *
  * Reading the catalog (catalog.entity.read) follows the GitOps read rule, so that GitOps entities
- * are read as their files are: a condition the catalog applies in its query (catalogEntityRead);
+ * are read as their files are, and butler.cluster.read's for the live tenant clusters' entities:
+ * a condition the catalog applies in its query (catalogEntityRead);
  * refreshing one by ref (catalog.entity.refresh) too, else its answer tells whether it exists.
  * Other permissions that are not the portal's (the catalog's others, scaffolder, search...) keep
  * Backstage's behaviour under the previous allow-all policy: allowed for every signed-in user
@@ -33,6 +34,7 @@ import {
   BUTLER_TEAM_RESOURCE_TYPE,
   BUTLER_WORKSPACE_RESOURCE_TYPE,
   butlerClusterConditions,
+  butlerClusterReadPermission,
   butlerTeamConditions,
   butlerWorkspaceConditions,
 } from '@butler-portal/plugin-butler-common';
@@ -89,8 +91,8 @@ export class ButlerPermissionPolicy implements PermissionPolicy {
 
   /**
    * catalog.entity.read (and .refresh): everything for platform admins and viewers; else a
-   * GitOps entity as gitops.resource.read reads its file (the same roles), other entities for
-   * everyone
+   * GitOps entity as gitops.resource.read reads its file (the same roles), a live tenant
+   * cluster's as butler.cluster.read reads the cluster, other entities for everyone
    */
   async #catalogRead(
     request: PolicyQuery,
@@ -111,7 +113,13 @@ export class ButlerPermissionPolicy implements PermissionPolicy {
       roles && rule?.kind === 'owningTeam'
         ? teamsWithRole(roles, rule.roles)
         : [];
-    // roles or teams unknown: no GitOps entity, the rest as usual
+    // a tenant cluster's entity as butler.cluster.read reads the cluster
+    const clusterRule = PORTAL_RULES.get(butlerClusterReadPermission.name);
+    const clusterTeams =
+      roles && clusterRule?.kind === 'cluster'
+        ? teamsWithRole(roles, clusterRule.roles)
+        : [];
+    // roles or teams unknown: no GitOps or tenant cluster entity, the rest as usual
     const teamNamespaces = roles
       ? await this.#teamNamespaces(request.permission.name, user)
       : undefined;
@@ -120,6 +128,7 @@ export class ButlerPermissionPolicy implements PermissionPolicy {
       owners: roles?.emails ?? [],
       namespaces: roles ? namespacesOf(roles, teams) : [],
       teamNamespaces,
+      clusterTeams,
     });
   }
 

@@ -1,8 +1,10 @@
 /*
  * catalog.entity.read from the policy, its conditions evaluated with the catalog's own rules
  * (the implementations the catalog applies to an entity in hand; its database query is checked
- * through the real catalog in catalog-backend-module-gitops' catalogReadPermission test). Here:
- * the cases that test cannot reach — roles or teams that cannot be read, disabled users.
+ * through the real catalog in catalog-backend-module-gitops' catalogReadPermission test, and for
+ * the live tenant clusters in ../catalogTenantClusters.test.ts). Here: the cases those tests
+ * cannot reach — roles or teams that cannot be read, disabled users — and the tenant clusters'
+ * gate on one entity set beside the GitOps ones.
  */
 import type { Entity } from '@backstage/catalog-model';
 import { permissionRules } from '@backstage/plugin-catalog-backend/alpha';
@@ -40,6 +42,27 @@ const entity = (
   spec: owner ? { owner } : {},
 });
 
+/** a live tenant cluster's Resource, as catalog-backend-module-butler writes it (or a forgery) */
+const clusterResource = (
+  namespace: string,
+  name: string,
+  team: string | undefined,
+  location = 'butler:management-cluster',
+): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Resource',
+  metadata: {
+    name,
+    namespace,
+    annotations: {
+      'backstage.io/managed-by-location': location,
+      'butler.butlerlabs.dev/tenant-cluster': `${namespace}/${name}`,
+      ...(team && { 'butler.butlerlabs.dev/team': team }),
+    },
+  },
+  spec: { type: 'kubernetes-cluster', owner: `group:default/${team}` },
+});
+
 const ENTITIES = {
   'team-a/a-dev': entity('Workspace', 'team-a', 'a-dev'),
   'team-b/claimed': entity('Workspace', 'team-b', 'claimed', 'team-a'),
@@ -54,6 +77,17 @@ const ENTITIES = {
   'shared/common': entity('Workspace', 'shared', 'common'),
   'shared/cluster': entity('TenantCluster', 'shared', 'cluster', 'team-b'),
   'default/web': entity('Component', 'default', 'web'),
+  // live clusters: team-b's in team-a's namespace (spec.teamRef), team-a's, one of no team
+  'team-a/b-live': clusterResource('team-a', 'b-live', 'team-b'),
+  'team-a/a-live': clusterResource('team-a', 'a-live', 'team-a'),
+  'shared/orphan': clusterResource('shared', 'orphan', undefined),
+  // registered by hand, claiming team-b
+  'team-b/forged': clusterResource(
+    'team-b',
+    'forged',
+    'team-b',
+    'url:https://example.com/catalog-info.yaml',
+  ),
 };
 
 const rules = Object.values(permissionRules);
@@ -105,7 +139,7 @@ function policy(source: Partial<RoleSource>, platformAdmins: string[] = []) {
 }
 
 describe('catalog.entity.read', () => {
-  it("lets a team's member read its GitOps entities, nobody's and those naming them owner, every other entity, not another team's", async () => {
+  it("lets a team's member read its GitOps entities, nobody's and those naming them owner, its tenant clusters (wherever they are), every other entity, not another team's", async () => {
     const decide = policy({
       rolesOf: async () =>
         roles({
@@ -119,7 +153,25 @@ describe('catalog.entity.read', () => {
       'shared/common',
       'shared/cluster',
       'default/web',
+      'team-a/b-live',
     ]);
+  });
+
+  it("reads a tenant cluster's entity by its team only on one the butler module wrote, and one of no team not at all", async () => {
+    const decide = policy({
+      rolesOf: async () =>
+        roles({
+          teams: new Map([
+            ['team-a', 'viewer'],
+            ['team-b', 'operator'],
+          ]),
+        }),
+    });
+    expect(
+      readable(await decide()).filter(
+        ref => ENTITIES[ref as keyof typeof ENTITIES].kind === 'Resource',
+      ),
+    ).toEqual(['team-a/b-live', 'team-a/a-live']);
   });
 
   it('lets a user in no team read only the GitOps entities nobody owns', async () => {
@@ -165,6 +217,7 @@ describe('catalog.entity.read', () => {
       'team-b/claimed',
       'team-a/bobs',
       'default/web',
+      'team-a/a-live',
     ]);
   });
 

@@ -9,10 +9,17 @@
  *   - else the file's namespace: the entity's metadata.namespace (the resource's own);
  *   - a person the file names its owner (spec.owner as an email, a Workspace's) reads it too,
  *     whatever their teams, as gitops-common's IS_FILE_OWNER lets them read the file.
- * Entities of other kinds (users, groups, templates, components...) stay everyone's.
+ * The live tenant clusters (catalog-backend-module-butler's Resources) follow butler.cluster.read:
+ * an entity of a tenant cluster (annotation butler.butlerlabs.dev/tenant-cluster, whoever wrote
+ * it) is read by the members of the cluster's team, which that module records on its own
+ * entities (butler.butlerlabs.dev/team, trusted on an entity it manages only: managed-by-location
+ * `butler:management-cluster`, which the catalog overwrites on entities read from a location).
+ * Entities of other kinds (users, groups, templates, components...) stay everyone's: people and
+ * teams are directory data every signed-in user sees, as in Backstage.
  * The catalog matches keys and values case-insensitively; team and namespace names are
  * lower-case DNS labels.
  */
+import { ANNOTATION_LOCATION } from '@backstage/catalog-model';
 import {
   catalogConditions,
   createCatalogConditionalDecision,
@@ -23,6 +30,11 @@ import type {
   PolicyDecision,
   ResourcePermission,
 } from '@backstage/plugin-permission-common';
+import {
+  ANNOTATION_CLUSTER_TEAM,
+  ANNOTATION_TENANT_CLUSTER,
+  LOCATION as BUTLER_LOCATION,
+} from '@butler-portal/plugin-catalog-backend-module-butler';
 import {
   ANNOTATION_OWNING_TEAM,
   KINDS,
@@ -44,27 +56,35 @@ export interface CatalogReadScope {
    * undefined when the teams cannot be read: no file is taken for nobody's (fail closed)
    */
   teamNamespaces?: string[];
+  /** the teams whose tenant clusters the user reads (butler.cluster.read's roles) */
+  clusterTeams?: string[];
 }
 
 const { hasAnnotation, hasMetadata, hasSpec, isEntityKind } = catalogConditions;
 
+/** one criterion, or any of several (criteria non-empty) */
+function anyOf([first, ...rest]: CatalogCriteria[]): CatalogCriteria {
+  return rest.length ? { anyOf: [first, ...rest] } : first;
+}
+
 /** the entity's namespace is one of `namespaces` (non-empty) */
 function inNamespaces(namespaces: string[]): CatalogCriteria {
-  const [first, ...rest] = namespaces.map(value =>
-    hasMetadata({ key: 'namespace', value }),
+  return anyOf(
+    namespaces.map(value => hasMetadata({ key: 'namespace', value })),
   );
-  return rest.length ? { anyOf: [first, ...rest] } : first;
 }
 
 /** The condition under which a user reads a catalog entity. */
 export function catalogReadCriteria(scope: CatalogReadScope): CatalogCriteria {
-  const notGitops: CatalogCriteria = {
-    not: isEntityKind({ kinds: KINDS.map(k => k.kind) }),
-  };
+  const gitops = isEntityKind({ kinds: KINDS.map(k => k.kind) });
+  const ofTenantCluster = hasAnnotation({
+    annotation: ANNOTATION_TENANT_CLUSTER,
+  });
   const declaresNoTeam: CatalogCriteria = {
     not: hasAnnotation({ annotation: ANNOTATION_OWNING_TEAM }),
   };
-  const readable: CatalogCriteria[] = [
+  // a GitOps entity, as its file is read
+  const file: CatalogCriteria[] = [
     // declared team: one of the user's
     ...scope.teams.map(team =>
       hasAnnotation({ annotation: ANNOTATION_OWNING_TEAM, value: team }),
@@ -74,13 +94,13 @@ export function catalogReadCriteria(scope: CatalogReadScope): CatalogCriteria {
   ];
   if (scope.namespaces.length) {
     // no declared team, in one of the user's teams' namespaces
-    readable.push({
+    file.push({
       allOf: [declaresNoTeam, inNamespaces(scope.namespaces)],
     });
   }
   if (scope.teamNamespaces) {
     // no declared team, in no team's namespace: nobody's
-    readable.push(
+    file.push(
       scope.teamNamespaces.length
         ? {
             allOf: [
@@ -91,7 +111,28 @@ export function catalogReadCriteria(scope: CatalogReadScope): CatalogCriteria {
         : declaresNoTeam,
     );
   }
-  return { anyOf: [notGitops, ...readable] };
+  // a tenant cluster's entity, as butler.cluster.read: its team one of the user's, on an
+  // entity of the butler catalog module only (the annotation elsewhere is anyone's claim)
+  const cluster: CatalogCriteria[] = (scope.clusterTeams ?? []).map(team =>
+    hasAnnotation({ annotation: ANNOTATION_CLUSTER_TEAM, value: team }),
+  );
+  const readable: CatalogCriteria[] = [
+    // everyone's: neither a GitOps entity nor a tenant cluster's
+    { allOf: [{ not: gitops }, { not: ofTenantCluster }] },
+  ];
+  if (file.length) readable.push({ allOf: [gitops, anyOf(file)] });
+  if (cluster.length) {
+    readable.push({
+      allOf: [
+        hasAnnotation({
+          annotation: ANNOTATION_LOCATION,
+          value: BUTLER_LOCATION,
+        }),
+        anyOf(cluster),
+      ],
+    });
+  }
+  return anyOf(readable);
 }
 
 /** catalog.entity.read as a condition the catalog applies (see catalogReadCriteria) */
