@@ -357,6 +357,53 @@ describe('catalog.entity.read of GitOps entities, by owning team', () => {
     expect(await allowed('pat')).toEqual(refs);
   });
 
+  it("leaves the catalog's writes (unregistering, registering locations) to platform admins", async () => {
+    const uidOf = async (ref: string) =>
+      (
+        await request(server)
+          .get(`/api/catalog/entities/by-name/${ref}`)
+          .set(as('root'))
+          .expect(200)
+      ).body.metadata.uid as string;
+    const own = await uidOf('workspace/team-b/b-dev');
+    const location = {
+      type: 'url',
+      target: 'https://example.com/catalog-info.yaml',
+    };
+    // bob is an admin of team-b and reads the entity, yet may not unregister it by hand
+    const statuses = [
+      (
+        await request(server)
+          .delete(`/api/catalog/entities/by-uid/${own}`)
+          .set(as('bob'))
+      ).status,
+      (
+        await request(server)
+          .post('/api/catalog/locations')
+          .set(as('bob'))
+          .send(location)
+      ).status,
+      (
+        await request(server)
+          .post('/api/catalog/locations?dryRun=true')
+          .set(as('pat'))
+          .send(location)
+      ).status,
+      // still there; a platform admin may unregister it (the provider restores it from Git)
+      (
+        await request(server)
+          .get('/api/catalog/entities/by-name/workspace/team-b/b-dev')
+          .set(as('bob'))
+      ).status,
+      (
+        await request(server)
+          .delete(`/api/catalog/entities/by-uid/${own}`)
+          .set(as('root'))
+      ).status,
+    ];
+    expect(statuses).toEqual([403, 403, 403, 200, 204]);
+  });
+
   it('keeps every other entity readable by everyone', async () => {
     for (const name of ['bob', 'nina']) {
       const res = await request(server)

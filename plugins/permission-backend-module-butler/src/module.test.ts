@@ -422,7 +422,10 @@ describe('permission-backend-module-butler with a management cluster', () => {
         expect([role, a, b, nobodys]).toEqual([role, ...row[role]]);
         expect([role, claimed]).toEqual([role, row[role][1]]);
         // a Workspace file is read by its owner too (nina, in no team), as by team-a's members
-        expect([role, ninas]).toEqual([role, row[role][0] || role === 'noTeam']);
+        expect([role, ninas]).toEqual([
+          role,
+          row[role][0] || role === 'noTeam',
+        ]);
       }
     },
   );
@@ -900,7 +903,34 @@ describe('permission-backend-module-butler with a management cluster', () => {
     expect((await backend.decide(CAST.noTeam, locationRead)).result).toBe(
       'ALLOW',
     );
-    // ... except reading catalog entities: GitOps ones by owning team, a condition the
+    // ... except the catalog's writes, which are platform admins' (entities come from Git and
+    // the management cluster): refused to every other role, team admins included
+    for (const name of [
+      'catalog.entity.create',
+      'catalog.location.create',
+      'catalog.location.delete',
+    ]) {
+      const write = createPermission({ name, attributes: {} });
+      for (const role of ROLES) {
+        expect([
+          name,
+          role,
+          (await backend.decide(CAST[role], write)).result,
+        ]).toEqual([name, role, role === 'platformAdmin' ? 'ALLOW' : 'DENY']);
+      }
+    }
+    const unregister = createPermission({
+      name: 'catalog.entity.delete',
+      attributes: { action: 'delete' },
+      resourceType: 'catalog-entity',
+    });
+    expect((await backend.decide(CAST.teamAdmin, unregister)).result).toBe(
+      'DENY',
+    );
+    expect((await backend.decide(CAST.platformAdmin, unregister)).result).toBe(
+      'ALLOW',
+    );
+    // ... and reading catalog entities: GitOps ones by owning team, a condition the
     // catalog applies (catalogEntityRead; through a real catalog: catalog-backend-module-gitops)
     const catalogRead = createPermission({
       name: 'catalog.entity.read',

@@ -9,9 +9,11 @@
  * are read as their files are, and butler.cluster.read's for the live tenant clusters' entities:
  * a condition the catalog applies in its query (catalogEntityRead);
  * refreshing one by ref (catalog.entity.refresh) too, else its answer tells whether it exists.
- * Other permissions that are not the portal's (the catalog's others, scaffolder, search...) keep
- * Backstage's behaviour under the previous allow-all policy: allowed for every signed-in user
- * who is not disabled. The GitOps write path is the portal's, and it is checked above.
+ * The catalog's writes (registering, unregistering, locations, ingestion) are platform admins'
+ * (rows in portalRules). Other permissions that are not the portal's (scaffolder, search, the
+ * catalog's other reads...) keep Backstage's behaviour under the previous allow-all policy:
+ * allowed for every signed-in user who is not disabled. The GitOps write path is the portal's,
+ * and it is checked above.
  */
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import {
@@ -141,7 +143,9 @@ export class ButlerPermissionPolicy implements PermissionPolicy {
     if (!user) return DENY;
     const name = request.permission.name;
     const rule = PORTAL_RULES.get(name);
-    const portal = PORTAL_PERMISSION_PREFIXES.some(p => name.startsWith(p));
+    // the portal's own permissions, and Backstage's that have a row (the catalog's writes)
+    const portal =
+      !!rule || PORTAL_PERMISSION_PREFIXES.some(p => name.startsWith(p));
     const catalogRead =
       name === catalogEntityReadPermission.name ||
       name === catalogEntityRefreshPermission.name;

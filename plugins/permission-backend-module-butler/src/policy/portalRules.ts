@@ -20,6 +20,13 @@
  * workspace and cluster rows marked `read`.
  */
 import {
+  catalogEntityCreatePermission,
+  catalogEntityDeletePermission,
+  catalogIngestionManagePermission,
+  catalogLocationCreatePermission,
+  catalogLocationDeletePermission,
+} from '@backstage/plugin-catalog-common/alpha';
+import {
   butlerAddonReadPermission,
   butlerClusterKubeconfigPermission,
   butlerClusterReadPermission,
@@ -166,6 +173,14 @@ export const PORTAL_RULES: ReadonlyMap<string, PortalRule> = new Map<
     registryTokenRevokePermission.name,
     { kind: 'owningTeam', roles: ADMINS, pluginId: 'registry' },
   ],
+  // Backstage's catalog writes: entities come from Git and the management cluster through the
+  // providers (service credentials, not the policy), so registering or unregistering by hand,
+  // and managing the providers' ingestion, is the platform's
+  [catalogEntityCreatePermission.name, { kind: 'platform' }],
+  [catalogEntityDeletePermission.name, { kind: 'platform' }],
+  [catalogLocationCreatePermission.name, { kind: 'platform' }],
+  [catalogLocationDeletePermission.name, { kind: 'platform' }],
+  [catalogIngestionManagePermission.name, { kind: 'platform' }],
 ]);
 
 /** Prefixes of the permissions the portal declares (a name with one and no row is refused). */
