@@ -229,6 +229,9 @@ describe('ClusterPage', () => {
           return AuthorizeResult.ALLOW;
         },
       }),
+      // a cluster no other test opens: usePermission keeps a decision per resourceRef for a
+      // while across renders, so the default path's would be answered from the earlier tests'
+      '/butler/team-a/team-a-ops',
     );
     fireEvent.click(
       await screen.findByRole(
@@ -241,14 +244,14 @@ describe('ClusterPage', () => {
     await waitFor(() => expect(revokeObjectURL).toHaveBeenCalled());
     expect(clusters.downloadKubeconfig).toHaveBeenCalledWith({
       namespace: 'team-a',
-      name: 'team-a-dev',
+      name: 'team-a-ops',
     });
     expect(asked).toContainEqual(
       expect.objectContaining({
         permission: expect.objectContaining({
           name: 'butler.cluster.kubeconfig',
         }),
-        resourceRef: 'team-a/team-a-dev',
+        resourceRef: 'team-a/team-a-ops',
       }),
     );
   });
