@@ -530,6 +530,18 @@ describe('permission-backend-module-butler with a management cluster', () => {
           });
         const expected = KUBECONFIG[role][ref];
         expect([role, ref, res.status]).toEqual([role, ref, expected]);
+        // not readable: the cluster routes' answer, the same as for a name that does not exist
+        expect([
+          role,
+          ref,
+          expected === 404 ? JSON.parse(res.body).error.message : expected,
+        ]).toEqual([
+          role,
+          ref,
+          expected === 404
+            ? `no TenantCluster ${ref} among the clusters of your teams`
+            : expected,
+        ]);
         // served: the Secret's content; refused: not a byte of it
         expect(res.status === 200 ? res.body : 'refused').toEqual(
           expected === 200 ? backend.kubeconfigs[ref] : 'refused',
@@ -555,6 +567,15 @@ describe('permission-backend-module-butler with a management cluster', () => {
           KUBECONFIG[role][ref] === 200 ? 'ALLOW' : 'DENY',
         ]);
       }
+      // a name that does not exist: what a cluster one may not read gets, so a probe learns nothing
+      const unknown = await backend.api
+        .get('/api/butler/clusters/team-a/nope/kubeconfig')
+        .set(backend.as(CAST[role]));
+      expect([role, unknown.status, unknown.body.error?.message]).toEqual([
+        role,
+        404,
+        'no TenantCluster team-a/nope among the clusters of your teams',
+      ]);
     },
   );
 
@@ -887,6 +908,17 @@ describe('permission-backend-module-butler with a management cluster', () => {
       .get('/api/butler/workspaces')
       .set(backend.as('user:default/mallory'))
       .expect(403);
+    // a kubeconfig: the same refusal for a cluster that exists and one that does not
+    for (const ref of ['team-a/dev', 'team-a/nope']) {
+      const res = await backend.api
+        .get(`/api/butler/clusters/${ref}/kubeconfig`)
+        .set(backend.as('user:default/mallory'));
+      expect([ref, res.status, res.body.error?.message]).toEqual([
+        ref,
+        403,
+        'user:default/mallory is not allowed butler.cluster.read',
+      ]);
+    }
     // a portal permission without a row is refused to everyone, platform admins included
     const unknown = createPermission({
       name: 'gitops.unheard.of',

@@ -44,6 +44,7 @@ import {
   type Scope,
 } from '@butler-portal/plugin-butler-node';
 import { resolveViewer, type Viewer } from '../access/viewer';
+import { clusterNotFound } from '../access/clusterAccess';
 import { requireDns1123Label } from './names';
 
 export interface InventoryRouterOptions {
@@ -182,9 +183,7 @@ export async function createInventoryRouter(
     );
     const [cluster] = inScope(scope, [queries.cluster(namespace, name)]);
     if (!cluster) {
-      throw new NotFoundError(
-        `no TenantCluster ${namespace}/${name} among the clusters of your teams`,
-      );
+      throw clusterNotFound(namespace, name);
     }
     res.json(cluster);
   });

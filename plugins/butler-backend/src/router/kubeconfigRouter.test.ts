@@ -189,13 +189,14 @@ describe('GET /clusters/:namespace/:name/kubeconfig', () => {
       );
       expect(res.text).not.toContain(TOKEN);
     }
-    // a disabled User is refused outright
+    // a disabled User is refused outright, before any cluster is looked up: the answer names
+    // no cluster
     const refused = await request(app)
       .get('/clusters/team-a/a-dev/kubeconfig')
       .set(as(MALLORY))
       .expect(403);
     expect(refused.body.error.message).toBe(
-      `${MALLORY} is not allowed butler.cluster.read on TenantCluster team-a/a-dev`,
+      `${MALLORY} is not allowed butler.cluster.read`,
     );
     expect(audit.success).not.toHaveBeenCalled();
     expect(audit.fail.mock.calls.map(([o]) => [o.meta, o.error.name])).toEqual([
@@ -205,19 +206,62 @@ describe('GET /clusters/:namespace/:name/kubeconfig', () => {
     ]);
   });
 
+  it('answers a probe the same for a cluster that exists and one that does not, and audits it', async () => {
+    // bob guesses names in team-a: what he gets must not tell which exist
+    const answer = async (who: string, name: string) => {
+      const res = await request(app)
+        .get(`/clusters/team-a/${name}/kubeconfig`)
+        .set(as(who));
+      return [res.status, res.body.error?.message.replace(name, '<name>')];
+    };
+    for (const who of [BOB, NOBODY, MALLORY]) {
+      expect([who, await answer(who, 'nope')]).toEqual([
+        who,
+        await answer(who, 'a-dev'),
+      ]);
+    }
+    expect(await answer(BOB, 'nope')).toEqual([
+      404,
+      'no TenantCluster team-a/<name> among the clusters of your teams',
+    ]);
+    expect(await answer(MALLORY, 'nope')).toEqual([
+      403,
+      `${MALLORY} is not allowed butler.cluster.read`,
+    ]);
+    // every attempt is recorded, one that named no cluster too
+    expect(
+      audit.fail.mock.calls
+        .filter(([o]) => o.meta.cluster === 'team-a/nope')
+        .map(([o]) => [o.meta.actor, o.error.name]),
+    ).toEqual([
+      [BOB, 'NotFoundError'],
+      [NOBODY, 'NotFoundError'],
+      [MALLORY, 'NotAllowedError'],
+      [BOB, 'NotFoundError'],
+      [MALLORY, 'NotAllowedError'],
+    ]);
+    expect(audit.success).not.toHaveBeenCalled();
+  });
+
   it('answers 404 for an unknown cluster, 401 without a session, 400 for a bad name', async () => {
     const missing = await request(app)
       .get('/clusters/team-a/nope/kubeconfig')
       .set(as(ALICE))
       .expect(404);
-    expect(missing.body.error.message).toBe('no TenantCluster team-a/nope');
+    expect(missing.body.error.message).toBe(
+      'no TenantCluster team-a/nope among the clusters of your teams',
+    );
+    expect(auditor.createEvent.mock.calls.map(([e]) => e.meta)).toEqual([
+      { actor: ALICE, cluster: 'team-a/nope' },
+    ]);
     await request(app).get('/clusters/team-a/a-dev/kubeconfig').expect(401);
     const bad = await request(app)
       .get('/clusters/team-a/A_DEV/kubeconfig')
       .set(as(ALICE))
       .expect(400);
     expect(bad.body.error.message).toMatch(/^name "A_DEV"/);
-    expect(auditor.createEvent).not.toHaveBeenCalled();
+    // neither a request without a session nor a bad name is an attempt on a cluster
+    expect(auditor.createEvent).toHaveBeenCalledTimes(1);
   });
 
   it('names the missing Secret, or the missing status field, in a clear error', async () => {

@@ -1,13 +1,15 @@
 /*
  * GET /clusters/:namespace/:name/kubeconfig: a tenant cluster's kubeconfig as a file download,
  * for the admins and operators of the cluster's team and platform admins
- * (butler.cluster.kubeconfig, decided per cluster). Order: signed-in user, known cluster (404),
- * a cluster the caller may not even read (butler.cluster.read's condition: 404, the cluster
- * routes' answer, so that other teams' cluster names do not leak), permission on that cluster
- * (403: e.g. a viewer of its team), then the Secret is read from the management cluster (503
- * naming the missing field, Secret or key). Every attempt past the cluster lookup is an audit
- * event (who, which cluster, when, and whether it was served); the content is never logged,
- * never cached by a browser or proxy (no-store).
+ * (butler.cluster.kubeconfig, decided per cluster). Order: signed-in user, valid names, the
+ * policy asked (butler.cluster.read and .kubeconfig together) before the cluster is looked up; a
+ * DENY of read is a 403 naming the user and the permission, never the cluster; an unknown cluster
+ * and one the read condition excludes are the same 404 as on the cluster routes (so that a probe
+ * cannot tell which names exist); permission on a cluster the caller reads (403: e.g. a viewer
+ * of its team); then the Secret is read from the management cluster (503 naming the missing
+ * field, Secret or key). Every attempt by a signed-in user is an audit event (who, which cluster,
+ * when, and whether it was served); the content is never logged, never cached by a browser or
+ * proxy (no-store).
  */
 import type {
   AuditorService,
@@ -15,18 +17,26 @@ import type {
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { NotFoundError, ServiceUnavailableError } from '@backstage/errors';
+import {
+  NotAllowedError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
 import {
   butlerClusterKubeconfigPermission,
   butlerClusterReadPermission,
 } from '@butler-portal/plugin-butler-common';
-import type {
-  ButlerInventory,
-  TenantKubeconfigReader,
+import {
+  deniedMessage,
+  type ButlerInventory,
+  type TenantKubeconfigReader,
 } from '@butler-portal/plugin-butler-node';
 import type express from 'express';
 import Router from 'express-promise-router';
-import { createClusterAccess } from '../access/clusterAccess';
+import {
+  clusterNotFound,
+  clusterResourceOf,
+  createClusterAccess,
+} from '../access/clusterAccess';
 import { requireDns1123Label } from './names';
 
 export interface KubeconfigRouterOptions {
@@ -59,10 +69,6 @@ export async function createKubeconfigRouter(
         );
       }
     }
-    const cluster = inventory.get('TenantCluster', name, namespace);
-    if (!cluster) {
-      throw new NotFoundError(`no TenantCluster ${namespace}/${name}`);
-    }
     const meta = {
       actor: credentials.principal.userEntityRef,
       cluster: `${namespace}/${name}`,
@@ -74,14 +80,25 @@ export async function createKubeconfigRouter(
       meta,
     });
     try {
-      await access.require(butlerClusterReadPermission, credentials, cluster, {
-        hide: true,
-      });
-      const resource = await access.require(
-        butlerClusterKubeconfigPermission,
-        credentials,
-        cluster,
-      );
+      const [read, download] = await Promise.all([
+        access.decide(butlerClusterReadPermission, credentials),
+        access.decide(butlerClusterKubeconfigPermission, credentials),
+      ]);
+      if (read.denied) {
+        throw new NotAllowedError(
+          deniedMessage(butlerClusterReadPermission, credentials),
+        );
+      }
+      const cluster = inventory.get('TenantCluster', name, namespace);
+      if (!cluster || !read.allows(cluster)) {
+        throw clusterNotFound(namespace, name);
+      }
+      if (!download.allows(cluster)) {
+        throw new NotAllowedError(
+          `${meta.actor} is not allowed ${butlerClusterKubeconfigPermission.name} on TenantCluster ${namespace}/${name}`,
+        );
+      }
+      const resource = clusterResourceOf(inventory, cluster);
       if (!kubeconfigs) {
         throw new ServiceUnavailableError(
           inventory.status().reason ??
