@@ -163,6 +163,91 @@ describe('sign-in from the IdentityProvider', () => {
         .expect(200)
     ).body;
 
+  /**
+   * A complete sign-in of alice in a browser whose portal cookies are `browser`: 1. the portal
+   * sends the browser to the issuer (the current IdentityProvider's client and scopes), 2. the
+   * OpenID Provider's login and consent (its dev interactions), 3. the portal exchanges the code.
+   */
+  const signIn = async (browser: Jar) => {
+    const start = await browserRequest(
+      `${base}/api/auth/butler/start?env=development&origin=${encodeURIComponent(
+        'http://localhost:3000',
+      )}`,
+    );
+    browser.take(start);
+    expect([start.status, start.status === 302 ? '' : start.body]).toEqual([
+      302,
+      '',
+    ]);
+    const authorize = new URL(start.location!);
+    const opJar = new Jar();
+    let next = authorize.toString();
+    let callback: string | undefined;
+    for (let step = 0; step < 12 && !callback; step++) {
+      const res = await browserRequest(next, {
+        headers: { cookie: opJar.header() },
+        ca,
+      });
+      opJar.take(res);
+      const location = res.location;
+      if (location) {
+        const url = new URL(location, next).toString();
+        if (url.startsWith(`${base}/api/auth/butler/handler/frame`))
+          callback = url;
+        else next = url;
+        continue;
+      }
+      const html = res.body;
+      const action = /action="([^"]+)"/.exec(html)?.[1];
+      if (!action)
+        throw new Error(
+          `the OpenID Provider showed no form: ${html.slice(0, 300)}`,
+        );
+      const isLogin = html.includes('name="login"');
+      const form = new URLSearchParams(
+        isLogin
+          ? { prompt: 'login', login: 'alice', password: 'any' }
+          : { prompt: 'consent' },
+      );
+      const post = await browserRequest(new URL(action, next).toString(), {
+        method: 'POST',
+        headers: {
+          cookie: opJar.header(),
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        body: form.toString(),
+        ca,
+      });
+      opJar.take(post);
+      next = new URL(post.location!, next).toString();
+    }
+    expect(callback).toBeDefined();
+    const frame = await browserRequest(callback!, {
+      headers: { cookie: browser.header() },
+    });
+    browser.take(frame);
+    return { authorize, frame };
+  };
+
+  /** POST /logout as the app does on sign-out; the Set-Cookie headers of the answer */
+  const logout = async (cookie: string) => {
+    const res = await request(backend.server as Server)
+      .post('/api/auth/butler/logout?env=development')
+      .set('cookie', cookie)
+      .set('x-requested-with', 'XMLHttpRequest')
+      .expect(200);
+    return ([] as string[]).concat(res.headers['set-cookie'] ?? []);
+  };
+  /** whether `setCookies` removes the refresh-token cookie where it was set */
+  const removesRefreshCookie = (setCookies: string[]) =>
+    setCookies.some(
+      c =>
+        /^butler-refresh-token=;/.test(c) &&
+        !/; Domain=/.test(c) && // the cookie the sign-in set, not a legacy one
+        /; Path=\/api\/auth\/butler(;|$)/.test(c) &&
+        /; Max-Age=0(;|$)/.test(c),
+    );
+
   it('says there is no IdentityProvider, and the provider answers 503 with the reason', async () => {
     expect(await status()).toMatchObject({
       phase: 'NotFound',
@@ -175,6 +260,10 @@ describe('sign-in from the IdentityProvider', () => {
     expect(res.body.error.message).toBe(
       "sign-in with the cluster's IdentityProvider is unavailable: no IdentityProvider of type oidc",
     );
+    // signing out still ends the session this browser holds (one from before the CR went)
+    expect(
+      removesRefreshCookie(await logout('butler-refresh-token=left-over')),
+    ).toBe(true);
   });
 
   it('signs in through the OpenID Provider named by the IdentityProvider, groups as membership', async () => {
@@ -218,19 +307,7 @@ describe('sign-in from the IdentityProvider', () => {
       clientId: 'portal',
     });
 
-    // 1. the portal sends the browser to the issuer with the CR's client and scopes, and
-    // offline_access for a refresh token
-    const start = await browserRequest(
-      `${base}/api/auth/butler/start?env=development&origin=${encodeURIComponent(
-        'http://localhost:3000',
-      )}`,
-    );
-    jar.take(start);
-    expect([start.status, start.status === 302 ? '' : start.body]).toEqual([
-      302,
-      '',
-    ]);
-    const authorize = new URL(start.location!);
+    const { authorize, frame } = await signIn(jar);
     expect(`${authorize.origin}${authorize.pathname}`).toBe(
       `${oidc.issuer}/auth`,
     );
@@ -245,63 +322,18 @@ describe('sign-in from the IdentityProvider', () => {
       ]),
     );
     expect((await status()).scopes).toContain('offline_access');
-
-    // 2. the OpenID Provider's login and consent (its dev interactions)
-    const opJar = new Jar();
-    let next = authorize.toString();
-    let callback: string | undefined;
-    for (let step = 0; step < 12 && !callback; step++) {
-      const res = await browserRequest(next, {
-        headers: { cookie: opJar.header() },
-        ca,
-      });
-      opJar.take(res);
-      const location = res.location;
-      if (location) {
-        const url = new URL(location, next).toString();
-        if (url.startsWith(`${base}/api/auth/butler/handler/frame`))
-          callback = url;
-        else next = url;
-        continue;
-      }
-      const html = res.body;
-      const action = /action="([^"]+)"/.exec(html)?.[1];
-      if (!action)
-        throw new Error(
-          `the OpenID Provider showed no form: ${html.slice(0, 300)}`,
-        );
-      const isLogin = html.includes('name="login"');
-      const form = new URLSearchParams(
-        isLogin
-          ? { prompt: 'login', login: 'alice', password: 'any' }
-          : { prompt: 'consent' },
-      );
-      const post = await browserRequest(new URL(action, next).toString(), {
-        method: 'POST',
-        headers: {
-          cookie: opJar.header(),
-          'content-type': 'application/x-www-form-urlencoded',
-        },
-        body: form.toString(),
-        ca,
-      });
-      opJar.take(post);
-      next = new URL(post.location!, next).toString();
-    }
-    expect(callback).toBeDefined();
-
-    // 3. the portal exchanges the code and issues a Backstage identity for the catalog User
-    const frame = await browserRequest(callback!, {
-      headers: { cookie: jar.header() },
-    });
-    jar.take(frame);
     // the provider's refresh token is kept in an httpOnly cookie of the auth routes, never
     // handed to the page
-    const refreshCookie = frame.setCookies.find(c =>
-      c.startsWith('butler-refresh-token='),
+    // (the one holding the token: Backstage first removes a legacy cookie of the same name)
+    const refreshCookie = frame.setCookies.find(
+      c =>
+        c.startsWith('butler-refresh-token=') &&
+        !c.startsWith('butler-refresh-token=;'),
     );
     expect(refreshCookie).toMatch(/; HttpOnly/i);
     expect(refreshCookie).toMatch(/; Path=\/api\/auth\/butler[;]/);
+    // for a day (DEFAULT_SESSION_DURATION), not Backstage's default of 1000 days
+    expect(refreshCookie).toMatch(/; Max-Age=86400(;|$)/);
     const refreshToken = jar.cookies.get('butler-refresh-token')!;
     expect(refreshToken).toBeTruthy();
     expect(frame.body).not.toContain(refreshToken);
@@ -404,6 +436,50 @@ describe('sign-in from the IdentityProvider', () => {
       },
     );
     expect(new URL(location).origin).toBe(oidc.issuer);
+  });
+
+  it('signs a user out while the IdentityProvider is unavailable: the cookie removed, the token revoked', async () => {
+    const browser = new Jar();
+    await signIn(browser);
+    const token = browser.cookies.get('butler-refresh-token')!;
+    expect(token).toBeTruthy();
+    const renew = () =>
+      browserRequest(`${base}/api/auth/butler/refresh?env=development`, {
+        headers: {
+          cookie: `butler-refresh-token=${token}`,
+          'x-requested-with': 'XMLHttpRequest',
+        },
+      });
+    expect((await renew()).status).toBe(200);
+
+    // the IdentityProvider becomes unusable (its Secret is gone) and the user signs out
+    await core.deleteNamespacedSecret({
+      namespace: 'butler-system',
+      name: 'oidc-client',
+    });
+    await eventually(
+      'the missing secret to be reported',
+      async () => (await status()).phase === 'Failed' || undefined,
+    );
+    expect(removesRefreshCookie(await logout(browser.header()))).toBe(true);
+
+    // once it is back, the token signs nobody in again: it was revoked at sign-out
+    await core.createNamespacedSecret({
+      namespace: 'butler-system',
+      body: {
+        metadata: { name: 'oidc-client' },
+        data: { 'client-secret': Buffer.from('s3cret').toString('base64') },
+      },
+    });
+    await eventually(
+      'the IdentityProvider to be Ready again',
+      async () => (await status()).phase === 'Ready' || undefined,
+    );
+    const after = await renew();
+    expect([after.status, JSON.parse(after.body).error?.name]).toEqual([
+      401,
+      'AuthenticationError',
+    ]);
   });
 
   it('reports a broken IdentityProvider (missing secret, unreachable issuer) and answers 503', async () => {

@@ -10,10 +10,21 @@
  * `spec.profile.email`; the groups of `groupsClaim` join the user's ownership as
  * `group:default/<group>` (what Team spec.access.groups and the permission policy match).
  * With `hostedDomain`, emails outside it are refused.
+ *
+ * Sessions: the provider's refresh token lives in Backstage's cookie for `sessionDuration`
+ * (`auth.providers.butler.sessionDuration`, default DEFAULT_SESSION_DURATION; Backstage's own
+ * default is 1000 days). Logout always removes that cookie: with the settings gone it revokes
+ * the token through the last settings it had, and removes the cookie even when it had none.
  */
-import { ConfigReader, type Config } from '@backstage/config';
+import {
+  ConfigReader,
+  readDurationFromConfig,
+  type Config,
+  type JsonValue,
+} from '@backstage/config';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import {
+  createOAuthAuthenticator,
   createOAuthProviderFactory,
   type AuthProviderFactory,
   type AuthProviderRouteHandlers,
@@ -29,6 +40,12 @@ import type { OidcSettings } from '../identityProvider/oidcSettings';
 
 /** the environments the app signs in with (`?env=` of the auth routes) */
 const ENVIRONMENTS = ['development', 'production'];
+
+/**
+ * How long the refresh-token cookie lives unless app-config says otherwise: a working day and a
+ * night, so a session does not outlive its user's day (Backstage's default is 1000 days).
+ */
+export const DEFAULT_SESSION_DURATION = { hours: 24 };
 
 function claimsOf(
   result: OAuthAuthenticatorResult<OidcAuthResult>,
@@ -87,8 +104,12 @@ export function butlerSignInResolver(
 }
 
 /** The provider config Backstage's OAuth factory reads, one entry per environment. */
-export function providerConfigOf(settings: OidcSettings): Config {
+export function providerConfigOf(
+  settings: OidcSettings,
+  sessionDuration: JsonValue = DEFAULT_SESSION_DURATION,
+): Config {
   const env = {
+    sessionDuration,
     metadataUrl: settings.metadataUrl,
     clientId: settings.clientId,
     clientSecret: settings.clientSecret,
@@ -131,6 +152,13 @@ export function createButlerOidcProviderFactory(
         }),
       })(options);
     }
+    // validated at start: a wrong value fails the backend's start naming the key
+    const sessionDuration: JsonValue = options.config.has('sessionDuration')
+      ? (readDurationFromConfig(options.config, {
+          key: 'sessionDuration',
+        }) as JsonValue)
+      : DEFAULT_SESSION_DURATION;
+    // the handlers of the latest settings; kept when the settings go, for logout
     let built: { key: string; handlers: AuthProviderRouteHandlers } | undefined;
     const current = (): AuthProviderRouteHandlers | undefined => {
       const settings = source.settings();
@@ -142,11 +170,37 @@ export function createButlerOidcProviderFactory(
           handlers: createOAuthProviderFactory({
             authenticator: oidcAuthenticator,
             signInResolver: butlerSignInResolver(settings),
-          })({ ...options, config: providerConfigOf(settings) }),
+          })({
+            ...options,
+            config: providerConfigOf(settings, sessionDuration),
+          }),
         };
       }
       return built.handlers;
     };
+    // Backstage's logout without an identity provider to tell: removes the session's cookies
+    // as Backstage sets them (name, path, chunks), for when no settings were ever read or the
+    // last ones cannot revoke
+    const cookiesOnly = createOAuthProviderFactory({
+      authenticator: createOAuthAuthenticator({
+        defaultProfileTransform: async () => ({ profile: {} }),
+        initialize: () => undefined,
+        start: async () => {
+          throw new Error('no identity provider');
+        },
+        authenticate: async () => {
+          throw new Error('no identity provider');
+        },
+        refresh: async () => {
+          throw new Error('no identity provider');
+        },
+      }),
+    })({
+      ...options,
+      config: new ConfigReader(
+        Object.fromEntries(ENVIRONMENTS.map(e => [e, { sessionDuration }])),
+      ),
+    });
     const unavailable = (res: any) =>
       res.status(503).json({
         error: {
@@ -170,11 +224,23 @@ export function createButlerOidcProviderFactory(
         if (!h) return unavailable(res);
         return h.refresh ? h.refresh(req, res) : unavailable(res);
       },
+      // a user who signs out is signed out, whatever the IdentityProvider's state: the token
+      // revoked when some settings (the current, else the last) can, the cookie removed always
       async logout(req, res) {
-        const h = current();
-        if (h?.logout) return h.logout(req, res);
-        res.status(200).end();
-        return undefined;
+        const h = current() ?? built?.handlers;
+        if (h?.logout) {
+          try {
+            return await h.logout(req, res);
+          } catch (error) {
+            // an issuer that cannot be reached must not keep the session; a refused request
+            // (header, origin, env) is refused again below, by the same checks
+            if (res.headersSent) throw error;
+            options.logger.warn(
+              `sign-out: the refresh token was not revoked (${error}); removing the session cookie`,
+            );
+          }
+        }
+        return cookiesOnly.logout!(req, res);
       },
     };
   };
