@@ -154,6 +154,51 @@ describe('SnapshotReader', () => {
     expect(snapshot.files[0].issues[0].message).toBe('listed but could not be read');
   });
 
+  it('reads a file that failed to read again at the next commit, when that commit is made from the last', async () => {
+    const a = 'workspaces/team-a/a.yaml';
+    const b = 'workspaces/team-a/b.yaml';
+    const c1 = { [a]: workspace('a'), [b]: workspace('b') };
+    // only a.yaml changes, then only c.yaml comes: b.yaml's blob is the same throughout
+    const c2 = { ...c1, [a]: workspace('a', 'golang:1.24') };
+    const c3 = { ...c2, 'workspaces/team-a/c.yaml': workspace('c') };
+    const commits = { c1, c2, c3 };
+    const memory = memoryProvider(commits);
+    // a transient provider error: b.yaml cannot be read once, at c1
+    let failures = 1;
+    const provider = {
+      ...memory,
+      changedPaths: changedPaths(commits),
+      readFile: async (path: string, ref?: string) => {
+        if (path === b && ref === 'c1' && failures-- > 0) return undefined;
+        return memory.readFile(path, ref);
+      },
+    };
+    const reader = new SnapshotReader({ provider });
+    const first = await reader.at('c1');
+    expect(first.get(b)!.issues[0].message).toBe('listed but could not be read');
+    expect(first.get(b)!.object).toBeNull();
+
+    const reads = reader.stats.blobReads;
+    const second = await reader.at('c2', { since: 'c1' });
+    expect(reader.stats).toMatchObject({ treeListings: 1, deltas: 1 });
+    // a.yaml, changed, and b.yaml, which c1 could not read
+    expect(reader.stats.blobReads - reads).toBe(2);
+    expect(second.get(b)).toMatchObject({
+      issues: [],
+      resource: { kind: 'Workspace', metadata: { name: 'b' } },
+      object: { metadata: { name: 'b' } },
+    });
+    // b.yaml's file differs from c1's: a consumer patching by path must look at it
+    expect([...second.since!.paths].sort()).toEqual([a, b]);
+    expect(second.files.map(f => f.path)).toEqual([a, b]);
+
+    // read, it is kept like any other: the next commit reads only its change
+    const third = await reader.at('c3', { since: 'c2' });
+    expect(reader.stats.blobReads - reads).toBe(3);
+    expect(third.since!.paths).toEqual(['workspaces/team-a/c.yaml']);
+    expect(third.get(b)).toBe(second.get(b));
+  });
+
   it('forgets parsed blobs no kept commit refers to', async () => {
     const provider = memoryProvider({
       c1: { 'workspaces/team-a/a.yaml': workspace('a') },

@@ -51,9 +51,10 @@ export interface CommitSnapshot {
   /** one file by path */
   get(path: string): SnapshotFile | undefined;
   /**
-   * set when the snapshot was made from the kept snapshot of `commit` and the layout paths
-   * changed since (added, modified or deleted): a consumer holding what it derived from that
-   * snapshot can update it by these paths instead of going over every file
+   * set when the snapshot was made from the kept snapshot of `commit` and the paths whose file
+   * differs from that snapshot's: the layout paths changed since (added, modified or deleted)
+   * and the files that snapshot could not read, read again here. A consumer holding what it
+   * derived from that snapshot can update it by these paths instead of going over every file
    */
   since?: { commit: string; paths: readonly string[] };
 }
@@ -90,6 +91,22 @@ function byCodeUnitPath(a: { path: string }, b: { path: string }): number {
 
 /** files that stand for a failed read: reported, never cached */
 const unreadable = new WeakSet<SnapshotFile>();
+
+/**
+ * the unreadable files of each snapshot (usually none), so that a snapshot made from it reads
+ * them again without a pass over every file: a failed read is not carried to later commits
+ */
+const unreadableIn = new WeakMap<CommitSnapshot, readonly SnapshotFile[]>();
+
+/** `snapshot`, recording which of `read` (the files read for it) could not be read */
+function withUnreadable(
+  snapshot: CommitSnapshot,
+  read: ReadonlyMap<string, SnapshotFile>,
+): CommitSnapshot {
+  const failed = [...read.values()].filter(f => unreadable.has(f));
+  if (failed.length > 0) unreadableIn.set(snapshot, failed);
+  return snapshot;
+}
 
 export class SnapshotReader {
   readonly stats: SnapshotReaderStats = {
@@ -184,11 +201,20 @@ export class SnapshotReader {
       const changed = (await provider.changedPaths(base.commit, commit)).filter(
         c => this.inLayout(c.path),
       );
-      if (changed.length > MAX_DELTA_PATHS) return undefined;
+      // what the base could not read is read again (same blob: no lookup), else a transient
+      // provider error would stay in every later snapshot
+      const changedSet = new Set(changed.map(c => c.path));
+      const reread = (unreadableIn.get(base) ?? []).filter(
+        f => !changedSet.has(f.path),
+      );
+      if (changed.length + reread.length > MAX_DELTA_PATHS) return undefined;
       // the base's files, in path order, patched at the changed paths (a copy of the array and
       // a binary search per path: no pass that builds anything per file)
       const files = base.files.slice();
-      const entries: TreeEntry[] = [];
+      const entries: TreeEntry[] = reread.map(f => ({
+        path: f.path,
+        sha: f.blob,
+      }));
       for (const { path, status } of changed) {
         if (status === 'deleted') continue;
         // the blob id of one path: a lookup along that path, not a listing
@@ -208,11 +234,16 @@ export class SnapshotReader {
         else if (file) files.splice(i, 0, file);
         else if (present) files.splice(i, 1);
       }
+      for (const { path } of reread)
+        files[lowerBound(files, path)] = read.get(path)!;
       this.stats.deltas++;
-      return snapshotOf(provider.repository ?? '', commit, files, {
-        commit: base.commit,
-        paths: changed.map(c => c.path),
-      });
+      return withUnreadable(
+        snapshotOf(provider.repository ?? '', commit, files, {
+          commit: base.commit,
+          paths: [...changedSet, ...reread.map(f => f.path)],
+        }),
+        read,
+      );
     } catch {
       return undefined;
     }
@@ -229,10 +260,13 @@ export class SnapshotReader {
       .filter(entry => this.inLayout(entry.path))
       .sort(byCodeUnitPath);
     const read = await this.readEntries(commit, tree, kept);
-    return snapshotOf(
-      provider.repository ?? '',
-      commit,
-      tree.map(entry => read.get(entry.path)!),
+    return withUnreadable(
+      snapshotOf(
+        provider.repository ?? '',
+        commit,
+        tree.map(entry => read.get(entry.path)!),
+      ),
+      read,
     );
   }
 

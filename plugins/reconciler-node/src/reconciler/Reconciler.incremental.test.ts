@@ -46,11 +46,37 @@ function counted(store: ReconcilerStore) {
 }
 
 /**
+ * The reads of `provider`, failing once for the file at `path` (blob `blob`): a transient
+ * provider error, as both a bulk read and a single one; every read after succeeds.
+ */
+function readsFailingOnce(
+  provider: LocalGitProvider,
+  failing?: { path: string; blob: string },
+) {
+  let failed = !failing;
+  return {
+    readFile: async (filePath: string, ref?: string) => {
+      if (!failed && filePath === failing!.path) {
+        failed = true;
+        return undefined;
+      }
+      return provider.readFile(filePath, ref);
+    },
+    readBlobs: async (ids: readonly string[]) => {
+      const blobs = await provider.readBlobs(ids);
+      if (!failed) blobs.delete(failing!.blob);
+      return blobs;
+    },
+  };
+}
+
+/**
  * A repository of `size` Workspaces, and two reconcilers of it with targets and stores of their
  * own: `incremental` as deployed, `full` listing every commit whole and comparing everything
- * at every sync (its provider has no tree diff, and every sync is a drift check).
+ * at every sync (its provider has no tree diff, and every sync is a drift check). With
+ * `unreadableOnce`, each side's first read of that file fails.
  */
-async function setup(size: number) {
+async function setup(size: number, options: { unreadableOnce?: string } = {}) {
   const root = await makeTempDir('butler-incremental-');
   const template = path.join(root, 'layout');
   await fs.promises.mkdir(path.join(template, 'workspaces/team-a'), {
@@ -70,31 +96,45 @@ async function setup(size: number) {
   });
   const provider = new LocalGitProvider({ repository: 'platform', dir });
   const withoutDiff = new LocalGitProvider({ repository: 'platform', dir });
+  const failing = options.unreadableOnce && {
+    path: options.unreadableOnce,
+    blob: (
+      await provider.listTree(await provider.head(), options.unreadableOnce)
+    )[0].sha,
+  };
   const noDiff = {
     head: withoutDiff.head.bind(withoutDiff),
     listTree: withoutDiff.listTree.bind(withoutDiff),
-    readFile: withoutDiff.readFile.bind(withoutDiff),
-    readBlobs: withoutDiff.readBlobs.bind(withoutDiff),
+    ...readsFailingOnce(withoutDiff, failing || undefined),
     setCommitStatus: withoutDiff.setCommitStatus.bind(withoutDiff),
   };
-  const side = async (name: string, options: { full: boolean }) => {
+  const withDiff = failing
+    ? {
+        head: provider.head.bind(provider),
+        listTree: provider.listTree.bind(provider),
+        changedPaths: provider.changedPaths.bind(provider),
+        ...readsFailingOnce(provider, failing),
+        setCommitStatus: provider.setCommitStatus.bind(provider),
+      }
+    : provider;
+  const side = async (name: string, sideOptions: { full: boolean }) => {
     const out = path.join(root, name);
     const target = new CountingTarget(new DirectoryTarget({ root: out }));
     const { store, counts } = counted(
       await DatabaseReconcilerStore.create(await databases.init('SQLITE_3')),
     );
     const reconciler = new Reconciler({
-      provider: options.full ? noDiff : provider,
+      provider: sideOptions.full ? noDiff : withDiff,
       target,
       store,
       commitStatusContext: false,
-      ...(options.full && { driftCheckIntervalMs: 0 }),
+      ...(sideOptions.full && { driftCheckIntervalMs: 0 }),
     });
     return { out, target, store, counts, reconciler };
   };
   return {
     provider,
-    reader: snapshotReaderFor({ provider }),
+    reader: snapshotReaderFor({ provider: withDiff }),
     merge: mergeChanges(provider),
     incremental: await side('incremental', { full: false }),
     full: await side('full', { full: true }),
@@ -136,25 +176,33 @@ async function files(dir: string): Promise<Record<string, string>> {
   return found;
 }
 
+/**
+ * a sync on each side, held to the same result, inventory and target; the incremental side's
+ * result and how many tree listings it took
+ */
+async function syncBoth({
+  incremental,
+  full,
+  reader,
+}: Awaited<ReturnType<typeof setup>>) {
+  const listings = reader.stats.treeListings;
+  const a = await incremental.reconciler.runOnce();
+  const incrementalListings = reader.stats.treeListings - listings;
+  const b = await full.reconciler.runOnce();
+  expect(outcome(a)).toEqual(outcome(b));
+  expect(
+    records(await incremental.store.listInventory(incremental.target.name)),
+  ).toEqual(records(await full.store.listInventory(incremental.target.name)));
+  expect(await files(incremental.out)).toEqual(await files(full.out));
+  return { a, incrementalListings };
+}
+
 describe('Reconciler, a sync of what a merge changed', () => {
   it('ends where a sync of everything ends, through adds, edits, deletes, renames and a broken file', async () => {
-    const { merge, incremental, full, reader } = await setup(12);
-    const both = async () => {
-      const listings = reader.stats.treeListings;
-      const a = await incremental.reconciler.runOnce();
-      const incrementalListings = reader.stats.treeListings - listings;
-      const b = await full.reconciler.runOnce();
-      expect(outcome(a)).toEqual(outcome(b));
-      expect(
-        records(await incremental.store.listInventory(incremental.target.name)),
-      ).toEqual(
-        records(await full.store.listInventory(incremental.target.name)),
-      );
-      expect(await files(incremental.out)).toEqual(await files(full.out));
-      return { a, incrementalListings };
-    };
+    const sides = await setup(12);
+    const both = () => syncBoth(sides);
     const step = async (...operations: FileOperation[]) => {
-      await merge(...operations);
+      await sides.merge(...operations);
       return both();
     };
 
@@ -225,6 +273,37 @@ describe('Reconciler, a sync of what a merge changed', () => {
     expect(mixed.a.applied.map(r => r.name).sort()).toEqual(['new-2', 'ws-9']);
     expect(mixed.a.pruned.map(r => r.name)).toEqual(['ws-8']);
     expect(mixed.incrementalListings).toBe(0);
+  }, 60_000);
+
+  it('reads a file that failed to read once at the next merge, and ends where a sync of everything ends', async () => {
+    const unreadable = file('ws-2');
+    const sides = await setup(6, { unreadableOnce: unreadable });
+    const step = async (...operations: FileOperation[]) => {
+      await sides.merge(...operations);
+      return syncBoth(sides);
+    };
+
+    // the failed read is reported on both sides: nothing of it applied, nothing deleted
+    const first = await syncBoth(sides);
+    expect(first.a.invalidFiles.map(f => f.path)).toEqual([unreadable]);
+    expect(first.a.applied).toHaveLength(5);
+    expect(first.a.condition).toMatchObject({ reason: 'ValidationFailed' });
+
+    // a merge that changes another file: ws-2.yaml is read again, and is valid
+    const edit = await step({
+      action: 'update',
+      path: file('ws-1'),
+      content: workspaceYaml('ws-1', 'carol@example.com'),
+    });
+    expect(edit.incrementalListings).toBe(0);
+    expect(edit.a.invalidFiles).toEqual([]);
+    expect(edit.a.applied.map(r => r.name).sort()).toEqual(['ws-1', 'ws-2']);
+    expect(edit.a.condition).toMatchObject({ type: 'Ready' });
+
+    // and deletes go through again, merge after merge
+    const del = await step({ action: 'delete', path: file('ws-3') });
+    expect(del.incrementalListings).toBe(0);
+    expect(del.a.pruned.map(r => r.name)).toEqual(['ws-3']);
   }, 60_000);
 
   it('still applies the prune guard to what a merge removes', async () => {

@@ -176,4 +176,70 @@ describe('desiredState', () => {
       await desiredState(memory, 'c2', { snapshots, previous: derived }),
     ).toBe(derived);
   });
+
+  it('looks again at a file the previous state could not read, also when the commit it patches was read again since', async () => {
+    const sha = (text: string) =>
+      crypto.createHash('sha1').update(text).digest('hex');
+    const a = 'workspaces/team-a/a.yaml';
+    const b = 'workspaces/team-a/b.yaml';
+    const c1 = { [a]: workspaceYaml('a'), [b]: workspaceYaml('b') };
+    const commits: Record<string, Record<string, string>> = {
+      c1,
+      // only a.yaml changes; `other` is a commit someone else reads meanwhile
+      c2: { ...c1, [a]: workspaceYaml('a', 'carol@example.com') },
+      other: { [a]: workspaceYaml('a') },
+    };
+    // a transient provider error: b.yaml cannot be read once
+    let failures = 1;
+    const memory = {
+      async listTree(ref?: string, prefix?: string): Promise<TreeEntry[]> {
+        return Object.entries(commits[ref!])
+          .filter(
+            ([p]) => !prefix || p === prefix || p.startsWith(`${prefix}/`),
+          )
+          .map(([p, text]) => ({ path: p, sha: sha(text) }));
+      },
+      async readFile(
+        p: string,
+        ref?: string,
+      ): Promise<FileContent | undefined> {
+        if (p === b && failures-- > 0) return undefined;
+        const text = commits[ref!][p];
+        return text === undefined
+          ? undefined
+          : { path: p, content: text, sha: sha(text) };
+      },
+      async changedPaths(from: string, to: string) {
+        return Object.keys(commits[to])
+          .filter(p => commits[from][p] !== commits[to][p])
+          .map(p => ({ path: p, status: 'modified' as const }));
+      },
+    };
+    // one commit kept: reading `other` drops c1, which is then read again, whole
+    const snapshots = new SnapshotReader({ provider: memory, keepCommits: 1 });
+    const first = await desiredState(memory, 'c1', { snapshots });
+    expect(first.invalidFiles.map(f => [f.path, f.issues[0].message])).toEqual([
+      [b, 'listed but could not be read'],
+    ]);
+    await snapshots.at('other');
+    await snapshots.at('c1');
+    const derived = await desiredState(memory, 'c2', {
+      snapshots,
+      since: 'c1',
+      previous: first,
+    });
+    // patched, not a full pass: a.yaml changed, b.yaml reads now
+    expect(derived.delta?.since).toBe('c1');
+    expect(derived.delta!.changed.map(d => d.ref.name).sort()).toEqual([
+      'a',
+      'b',
+    ]);
+    expect(derived.invalidFiles).toEqual([]);
+    const whole = await desiredState(memory, 'c2', {
+      snapshots: new SnapshotReader({ provider: memory }),
+    });
+    expect(derived.objects.map(o => [o.ref.name, o.hash])).toEqual(
+      whole.objects.map(o => [o.ref.name, o.hash]),
+    );
+  });
 });

@@ -157,12 +157,16 @@ function deriveDesiredState(
   if (!before || !snapshot.since) return undefined;
   const kinds = kindsOf(options);
   const render = options.render ?? renderManifest;
-  const changedPaths = new Set(snapshot.since.paths);
+  // the paths changed, and every file `previous` found invalid (usually none): one that could
+  // not be read (a transient provider error) may read now, also when the snapshot patched is
+  // not the one `previous` was made from (dropped and read again), so it is never carried on
+  const changedPaths = new Set([
+    ...snapshot.since.paths,
+    ...previous.invalidFiles.map(f => f.path),
+  ]);
   const objects = previous.objects.slice();
   const paths = before.slice();
-  const invalidFiles = previous.invalidFiles.filter(
-    f => !changedPaths.has(f.path),
-  );
+  const invalidFiles: InvalidFile[] = [];
   const changed: DesiredObject[] = [];
   const removed: ResourceRef[] = [];
   for (const path of changedPaths) {
