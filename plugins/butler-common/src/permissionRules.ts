@@ -95,6 +95,7 @@ export function matchesButlerWorkspace(
   return matchesPermissionCriteria(
     criteria,
     BUTLER_WORKSPACE_RESOURCE_TYPE,
+    Object.values(BUTLER_WORKSPACE_RULES),
     (rule, params) => applyButlerWorkspaceRule(rule, params, resource),
   );
 }
@@ -139,6 +140,7 @@ export function matchesButlerCluster(
   return matchesPermissionCriteria(
     criteria,
     BUTLER_CLUSTER_RESOURCE_TYPE,
+    Object.values(BUTLER_CLUSTER_RULES),
     (rule, params) =>
       rule === BUTLER_CLUSTER_RULES.isTeamMember &&
       !!resource.team &&
@@ -179,6 +181,7 @@ export function matchesButlerTeam(
   return matchesPermissionCriteria(
     criteria,
     BUTLER_TEAM_RESOURCE_TYPE,
+    Object.values(BUTLER_TEAM_RULES),
     (rule, params) =>
       rule === BUTLER_TEAM_RULES.isTeamMember &&
       stringList(params?.teams).includes(resource.name),

@@ -42,6 +42,33 @@ describe('the owning team of a GitOps file', () => {
       matchesGitopsResource({ ...condition, rule: 'SOMETHING_ELSE' }, { namespace: 'ns-a' }),
     ).toBe(false);
   });
+
+  it('fails closed on criteria it does not understand, whatever wraps them', () => {
+    const member = gitopsResourceConditions.isOwningTeamMember({ teams: ['team-a'], namespaces: ['ns-a'] });
+    const unknownRule = { ...member, rule: 'SOMETHING_ELSE' };
+    const otherType = { ...member, resourceType: 'butler-workspace' };
+    const file = { namespace: 'ns-b' };
+    // under `not`, an unknown leaf would read as true: the whole criteria hold for nothing
+    for (const criteria of [
+      { not: unknownRule },
+      { not: otherType },
+      { not: { not: { not: unknownRule } } },
+      { anyOf: [{ not: member }, unknownRule] },
+      { allOf: [{ not: member }, { not: unknownRule }] },
+      { anyOf: [] },
+      { allOf: [] },
+      { not: { allOf: [] } },
+      { not: { anyOf: [] } },
+      { anyOf: [{ not: member }, { allOf: [] }] },
+      { not: null },
+      {},
+    ]) {
+      expect([criteria, matchesGitopsResource(criteria as any, file)]).toEqual([criteria, false]);
+    }
+    // the same criteria without the unknown part hold
+    expect(matchesGitopsResource({ not: member }, file)).toBe(true);
+    expect(matchesGitopsResource({ allOf: [{ not: member }] }, file)).toBe(true);
+  });
 });
 
 describe('a GitOps file without an owning team', () => {
@@ -55,8 +82,19 @@ describe('a GitOps file without an owning team', () => {
   it("does not hold for a team's namespace or a declared team", () => {
     expect(matchesGitopsResource(condition, { namespace: 'ns-a' })).toBe(false);
     expect(matchesGitopsResource(condition, { namespace: 'shared', team: 'team-z' })).toBe(false);
-    // without the teams' namespaces every undeclared file reads as unowned: the policy passes them
-    expect(matchesGitopsResource({ ...condition, params: {} }, { namespace: 'ns-a' })).toBe(true);
+  });
+
+  it('holds for nothing without a well-formed list of the teams\' namespaces (a deny-list must be complete)', () => {
+    for (const params of [undefined, {}, { teamNamespaces: 'ns-a' }, { teamNamespaces: [1] }, { teamNamespaces: [''] }]) {
+      expect([params, matchesGitopsResource({ ...condition, params } as any, { namespace: 'shared' })]).toEqual([
+        params,
+        false,
+      ]);
+    }
+    // an empty list is a real answer (no team exists): every undeclared file is nobody's
+    const noTeams = gitopsResourceConditions.hasNoOwningTeam({ teamNamespaces: [] });
+    expect(matchesGitopsResource(noTeams, { namespace: 'shared' })).toBe(true);
+    expect(matchesGitopsResource(noTeams, { namespace: 'shared', team: 'team-z' })).toBe(false);
   });
 
   it('combines with the membership rule: a team member reads their files and the unowned ones', () => {

@@ -163,11 +163,17 @@ export function applyGitopsResourceRule(
       return resource.team
         ? stringList(params?.teams).includes(resource.team)
         : stringList(params?.namespaces).includes(resource.namespace);
-    case GITOPS_RESOURCE_RULES.hasNoOwningTeam:
+    case GITOPS_RESOURCE_RULES.hasNoOwningTeam: {
+      // a deny-list, right only if complete: without a list of names it holds for nothing
+      // (read as [] it would make every file in a team's folder everyone's)
+      const teamNamespaces = params?.teamNamespaces;
       return (
+        Array.isArray(teamNamespaces) &&
+        teamNamespaces.every(ns => typeof ns === 'string' && ns !== '') &&
         !resource.team &&
-        !stringList(params?.teamNamespaces).includes(resource.namespace)
+        !teamNamespaces.includes(resource.namespace)
       );
+    }
     case GITOPS_RESOURCE_RULES.isFileOwner: {
       const owner = resource.owner?.toLowerCase();
       return (
@@ -181,20 +187,53 @@ export function applyGitopsResourceRule(
 }
 
 /**
+ * Whether criteria are of the form the permission framework sends: non-empty anyOf / allOf,
+ * `not`, and leaves of `resourceType` whose rule is one of `rules`. Anything else is refused as
+ * a whole: a leaf taken for false under `not` would read as true.
+ */
+function wellFormed(
+  c: unknown,
+  resourceType: string,
+  rules: readonly string[],
+): boolean {
+  if (!c || typeof c !== 'object') return false;
+  const node = c as Record<string, unknown>;
+  for (const key of ['allOf', 'anyOf'] as const) {
+    if (key in node) {
+      const list = node[key];
+      return (
+        Array.isArray(list) &&
+        list.length > 0 &&
+        list.every(x => wellFormed(x, resourceType, rules))
+      );
+    }
+  }
+  if ('not' in node) return wellFormed(node.not, resourceType, rules);
+  return (
+    node.resourceType === resourceType &&
+    typeof node.rule === 'string' &&
+    rules.includes(node.rule)
+  );
+}
+
+/**
  * Evaluates a conditional decision's criteria (allOf / anyOf / not) against one resource, with
- * the rules of one resource type; fails closed. Shared by every plugin that applies conditions
- * to resources in hand.
+ * the rules of one resource type (`rules`: their names, `apply`: one rule on the resource).
+ * Fails closed: criteria naming an unknown rule or another resource type anywhere, even under
+ * `not`, or with an empty anyOf / allOf, hold for nothing. Shared by every plugin that applies
+ * conditions to resources in hand.
  */
 export function matchesPermissionCriteria(
   criteria: PermissionCriteria<PermissionCondition>,
   resourceType: string,
+  rules: readonly string[],
   apply: (rule: string, params: Record<string, unknown> | undefined) => boolean,
 ): boolean {
+  if (!wellFormed(criteria, resourceType, rules)) return false;
   const match = (c: PermissionCriteria<PermissionCondition>): boolean => {
     if ('allOf' in c) return c.allOf.every(match);
     if ('anyOf' in c) return c.anyOf.some(match);
     if ('not' in c) return !match(c.not);
-    if (c.resourceType !== resourceType) return false;
     return apply(c.rule, c.params as Record<string, unknown> | undefined);
   };
   return match(criteria);
@@ -208,6 +247,7 @@ export function matchesGitopsResource(
   return matchesPermissionCriteria(
     criteria,
     GITOPS_RESOURCE_RESOURCE_TYPE,
+    Object.values(GITOPS_RESOURCE_RULES),
     (rule, params) => applyGitopsResourceRule(rule, params, resource),
   );
 }

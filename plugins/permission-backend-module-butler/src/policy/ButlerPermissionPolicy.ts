@@ -80,7 +80,15 @@ export class ButlerPermissionPolicy implements PermissionPolicy {
     user: PolicyQueryUser,
   ): Promise<string[] | undefined> {
     try {
-      return await this.options.roles().teamNamespaces();
+      const namespaces: unknown = await this.options.roles().teamNamespaces();
+      // a deny-list (HAS_NO_OWNING_TEAM): anything but a list of names is no answer
+      if (
+        !Array.isArray(namespaces) ||
+        !namespaces.every(ns => typeof ns === 'string' && ns !== '')
+      ) {
+        throw new Error('the role source named no list of namespaces');
+      }
+      return namespaces;
     } catch (error) {
       this.options.logger?.warn(
         `permission ${permission} for ${
@@ -134,6 +142,39 @@ export class ButlerPermissionPolicy implements PermissionPolicy {
     });
   }
 
+  /**
+   * Roles unknown: for the list reads that give a user in no team an empty list (clusters,
+   * addons, teams), the same condition no resource meets, so that the butler routes answer as
+   * for such a user (503 naming why the inventory is not read yet) rather than 403.
+   */
+  #nothing(request: PolicyQuery): PolicyDecision | undefined {
+    const rule = PORTAL_RULES.get(request.permission.name);
+    if (
+      rule?.kind === 'cluster' &&
+      rule.list &&
+      isResourcePermission(request.permission, BUTLER_CLUSTER_RESOURCE_TYPE)
+    ) {
+      return {
+        result: AuthorizeResult.CONDITIONAL,
+        pluginId: 'butler',
+        resourceType: BUTLER_CLUSTER_RESOURCE_TYPE,
+        conditions: butlerClusterConditions.isTeamMember({ teams: [] }),
+      };
+    }
+    if (
+      rule?.kind === 'team' &&
+      isResourcePermission(request.permission, BUTLER_TEAM_RESOURCE_TYPE)
+    ) {
+      return {
+        result: AuthorizeResult.CONDITIONAL,
+        pluginId: 'butler',
+        resourceType: BUTLER_TEAM_RESOURCE_TYPE,
+        conditions: butlerTeamConditions.isTeamMember({ teams: [] }),
+      };
+    }
+    return undefined;
+  }
+
   async handle(
     request: PolicyQuery,
     user?: PolicyQueryUser,
@@ -154,14 +195,21 @@ export class ButlerPermissionPolicy implements PermissionPolicy {
     try {
       roles = await this.options.roles().rolesOf(user.info);
     } catch (error) {
-      // roles cannot be read (catalog down): refuse portal permissions, keep the rest
-      this.options.logger?.warn(
-        `permission ${name} for ${
-          user.info.userEntityRef
-        } refused: roles could not be read: ${(error as Error).message}`,
-      );
+      // a platform admin by configuration does not depend on the source (break-glass)
+      const admin = this.#admins.has(user.info.userEntityRef.toLowerCase());
+      // roles cannot be read (catalog down, Teams or Users not yet synced from the cluster):
+      // refuse portal permissions, keep the rest
+      if (!admin) {
+        this.options.logger?.warn(
+          `permission ${name} for ${
+            user.info.userEntityRef
+          } refused: roles could not be read: ${(error as Error).message}`,
+        );
+      }
       if (catalogRead) return this.#catalogRead(request, user, undefined);
-      return portal ? DENY : ALLOW;
+      if (admin) return portal && !rule ? DENY : ALLOW;
+      if (!portal) return ALLOW;
+      return this.#nothing(request) ?? DENY;
     }
     if (roles.disabled) return DENY;
     if (catalogRead) return this.#catalogRead(request, user, roles);

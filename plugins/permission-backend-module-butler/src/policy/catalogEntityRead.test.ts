@@ -17,6 +17,7 @@ import {
 } from '@backstage/plugin-permission-common';
 import {
   ANNOTATION_OWNING_TEAM,
+  gitopsResourceReadPermission,
   matchesPermissionCriteria,
 } from '@butler-portal/plugin-gitops-common';
 import type { PortalRoles, RoleSource } from '../roles/PortalRoles';
@@ -103,6 +104,7 @@ function readable(decision: PolicyDecision): string[] {
       return matchesPermissionCriteria(
         decision.conditions as PermissionCriteria<PermissionCondition>,
         'catalog-entity',
+        rules.map(r => r.name),
         (name, params) => {
           const rule = rules.find(r => r.name === name);
           return !!rule && rule.apply(e, (params ?? {}) as any);
@@ -221,10 +223,49 @@ describe('catalog.entity.read', () => {
     ]);
   });
 
+  it("takes no GitOps entity for nobody's when the teams' namespaces are not a list of names", async () => {
+    for (const malformed of ['team-a', [undefined], [''], {}, null]) {
+      const decide = policy({
+        teamNamespaces: async () => malformed as any,
+      });
+      expect([malformed, readable(await decide())]).toEqual([
+        malformed,
+        ['default/web'],
+      ]);
+    }
+  });
+
   it('refuses a disabled user', async () => {
     const decide = policy({
       rolesOf: async () => roles({ disabled: true }),
     });
     expect((await decide()).result).toBe(AuthorizeResult.DENY);
+  });
+});
+
+describe("gitops.resource.read when the teams' namespaces are no list of names", () => {
+  it('refuses the read rather than send a list made of something else', async () => {
+    for (const malformed of ['team-a', [undefined], [''], {}, null]) {
+      const p = new ButlerPermissionPolicy({
+        roles: () => ({
+          rolesOf: async () => roles({ teams: new Map([['team-a', 'admin']]) }),
+          teamNamespaces: async () => malformed as any,
+        }),
+      });
+      const decision = await p.handle(
+        { permission: gitopsResourceReadPermission },
+        {
+          info: {
+            userEntityRef: 'user:default/alice',
+            ownershipEntityRefs: ['user:default/alice'],
+          },
+          credentials: {} as any,
+        } as any,
+      );
+      expect([malformed, decision.result]).toEqual([
+        malformed,
+        AuthorizeResult.DENY,
+      ]);
+    }
   });
 });

@@ -53,7 +53,8 @@ export interface CatalogReadScope {
   namespaces: string[];
   /**
    * every team's namespace (a file declaring no team, in none of them: nobody's, readable);
-   * undefined when the teams cannot be read: no file is taken for nobody's (fail closed)
+   * undefined (or not a list of names) when the teams cannot be read: no file is taken for
+   * nobody's (fail closed)
    */
   teamNamespaces?: string[];
   /** the teams whose tenant clusters the user reads (butler.cluster.read's roles) */
@@ -98,15 +99,18 @@ export function catalogReadCriteria(scope: CatalogReadScope): CatalogCriteria {
       allOf: [declaresNoTeam, inNamespaces(scope.namespaces)],
     });
   }
-  if (scope.teamNamespaces) {
-    // no declared team, in no team's namespace: nobody's
+  // no declared team, in no team's namespace: nobody's. A deny-list, right only if complete:
+  // no list, or one that is not of names, takes no entity for nobody's. An empty list is a real
+  // answer (the role source throws while the teams are unknown): no team, every file nobody's.
+  const teamNamespaces = scope.teamNamespaces;
+  if (
+    Array.isArray(teamNamespaces) &&
+    teamNamespaces.every(ns => typeof ns === 'string' && ns !== '')
+  ) {
     file.push(
-      scope.teamNamespaces.length
+      teamNamespaces.length
         ? {
-            allOf: [
-              declaresNoTeam,
-              { not: inNamespaces(scope.teamNamespaces) },
-            ],
+            allOf: [declaresNoTeam, { not: inNamespaces(teamNamespaces) }],
           }
         : declaresNoTeam,
     );

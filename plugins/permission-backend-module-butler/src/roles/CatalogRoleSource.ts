@@ -92,7 +92,13 @@ export class CatalogRoleSource implements RoleSource {
     return roles;
   }
 
-  /** every Group is a team here: its namespace annotation, else its name (kept as long as roles) */
+  /**
+   * every Group is a team here: its namespace annotation, else its name (kept as long as roles).
+   * No Group is a real answer, unlike an unsynced cluster inventory: the catalog keeps its
+   * entities in its database across restarts (empty only before a new database's first
+   * ingestion), and a portal without teams has every undeclared file nobody's. A catalog that
+   * cannot be read throws, and the policy fails closed.
+   */
   async teamNamespaces(): Promise<string[]> {
     const ttl = this.options.cacheTtlMs ?? 5_000;
     const hit = this.#teamNamespaces;

@@ -9,6 +9,11 @@
  *   - team role: Team spec.access.users lists the user's email, or spec.access.groups one of the
  *     user's groups (ownership refs `group:<ns>/<name>`, as a sign-in resolver puts the
  *     identity provider's group claims there); the strongest role wins.
+ * The inventory answers [] for a kind until it has listed it once (the cluster slow or
+ * unreachable, RBAC refusing the kind): read as "no Teams", every team's folder would be nobody's
+ * and every User enabled. So both answers throw until Teams (and, for roles, Users) are synced,
+ * and the policy refuses what depends on them (fails closed). Once listed, the inventory keeps
+ * the last copy through a later outage (stale, but complete).
  */
 import type { BackstageUserInfo } from '@backstage/backend-plugin-api';
 import { parseEntityRef } from '@backstage/catalog-model';
@@ -17,7 +22,10 @@ import {
   type ButlerInventory,
   type ButlerObject,
 } from '@butler-portal/plugin-butler-node';
-import type { TeamRole } from '@butler-portal/plugin-butler-common';
+import type {
+  InventoryKind,
+  TeamRole,
+} from '@butler-portal/plugin-butler-common';
 import {
   strongerPlatformRole,
   strongerRole,
@@ -50,6 +58,22 @@ function platformRoleOf(user: ButlerObject): PlatformRole | undefined {
 export class ClusterRoleSource implements RoleSource {
   constructor(private readonly inventory: ButlerInventory) {}
 
+  /** @throws when a kind has not been listed from the management cluster yet */
+  #requireSynced(...kinds: InventoryKind[]): void {
+    for (const kind of kinds) {
+      if (!this.inventory.synced(kind)) {
+        const status = this.inventory.status();
+        throw new Error(
+          `${kind} objects are not yet read from the management cluster${
+            status.kinds[kind]?.reason || status.reason
+              ? `: ${status.kinds[kind]?.reason ?? status.reason}`
+              : ''
+          }`,
+        );
+      }
+    }
+  }
+
   #findUser(userName: string): ButlerObject | undefined {
     const key = userName.toLowerCase();
     const users = this.inventory.list('User');
@@ -60,6 +84,7 @@ export class ClusterRoleSource implements RoleSource {
   }
 
   async teamNamespaces(): Promise<string[]> {
+    this.#requireSynced('Team');
     const namespaces = this.inventory.list('Team').map(team => {
       const ns = team.status?.namespace;
       return typeof ns === 'string' && ns ? ns : team.metadata.name;
@@ -68,6 +93,8 @@ export class ClusterRoleSource implements RoleSource {
   }
 
   async rolesOf(info: BackstageUserInfo): Promise<PortalRoles> {
+    // a disabled User and the teams' members are unknown until both kinds are in
+    this.#requireSynced('User', 'Team');
     const userName = nameOf(info.userEntityRef, 'user') ?? '';
     const user = userName ? this.#findUser(userName) : undefined;
     const teams = new Map<string, TeamRole>();
