@@ -257,9 +257,12 @@ export function restRouter(options: RestRouterOptions) {
         : (await tokens.list()).filter(
             token =>
               token.owner === user ||
-              token.namespaces.every(namespace =>
-                mayRevoke(ownershipOf(null, { namespace })),
-              ),
+              mayRevoke.result === AuthorizeResult.ALLOW ||
+              // every() of none is true: a row reaching no namespace is no team admin's
+              (token.namespaces.length > 0 &&
+                token.namespaces.every(namespace =>
+                  mayRevoke(ownershipOf(null, { namespace })),
+                )),
           );
     res.json({ items });
   });
@@ -308,7 +311,11 @@ export function restRouter(options: RestRouterOptions) {
     const token = await tokens.get(req.params.id);
     if (!token) throw new NotFoundError(`no registry token ${req.params.id}`);
     if (token.owner !== credentials.principal.userEntityRef) {
-      // someone else's token: an admin of the team of every namespace it reaches
+      // someone else's token: an admin of the team of every namespace it reaches; one that
+      // reaches none (a corrupted row) is no team's: the policy must allow it outright
+      if (token.namespaces.length === 0) {
+        await check(registryTokenRevokePermission, credentials);
+      }
       await onNamespaces(
         registryTokenRevokePermission,
         credentials,

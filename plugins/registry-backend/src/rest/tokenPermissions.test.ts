@@ -4,13 +4,22 @@
  * the registry backend. A writer of team-a creates tokens for team-a only; someone else's token
  * is revoked by an admin of the team of every namespace it reaches; one's own, always.
  */
-import { mockCredentials } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockErrorHandler,
+  mockServices,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
+import express from 'express';
+import request from 'supertest';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   gitopsResourceConditions,
   GITOPS_RESOURCE_RESOURCE_TYPE,
 } from '@butler-portal/plugin-gitops-common';
 import { startRegistry } from '../__testUtils__/startRegistry';
+import { migrateRegistryDatabase, TokenStore } from '../tokens/TokenStore';
+import { restRouter } from './restRouter';
 
 jest.setTimeout(60_000);
 
@@ -18,6 +27,7 @@ const OPERATOR_A = 'user:default/oscar'; // operator of team-a
 const ADMIN_A = 'user:default/alice'; // admin of team-a
 const ADMIN_B = 'user:default/bob'; // admin of team-b
 const VIEWER = 'user:default/vera'; // viewer only
+const PLATFORM_ADMIN = 'user:default/root'; // allowed outright
 
 const conditional = (teams: string[]) => ({
   result: AuthorizeResult.CONDITIONAL as AuthorizeResult.CONDITIONAL,
@@ -31,6 +41,7 @@ const conditional = (teams: string[]) => ({
 
 /** the Butler policy's answers for these users (create: writers; revoke: admins) */
 function policy(name: string, user?: string) {
+  if (user === PLATFORM_ADMIN) return AuthorizeResult.ALLOW;
   if (name === 'registry.token.create') {
     if (user === OPERATOR_A || user === ADMIN_A) return conditional(['team-a']);
     if (user === ADMIN_B) return conditional(['team-b']);
@@ -114,5 +125,89 @@ describe('registry tokens by the owning team of their namespaces', () => {
     expect(await list(ADMIN_B)).not.toContain(ofOscar.id);
     // a viewer (no revoke anywhere) sees only their own: none
     expect(await list(VIEWER)).toEqual([]);
+  });
+});
+
+describe('a token row that reaches no namespace (corrupted)', () => {
+  const databases = TestDatabases.create({
+    ids: ['SQLITE_3'],
+    disableDocker: true,
+  });
+
+  /** the REST routes over a token store holding oscar's token, its namespaces emptied */
+  async function withCorruptedToken() {
+    const knex = await databases.init('SQLITE_3');
+    await migrateRegistryDatabase({ getClient: async () => knex } as any);
+    const tokens = new TokenStore(knex);
+    const { id } = await tokens.create({
+      name: 'ci',
+      owner: OPERATOR_A,
+      namespaces: ['team-a'],
+    });
+    await knex('registry_tokens').where({ id }).update({ namespaces: '[]' });
+    const app = express();
+    app.use(
+      restRouter({
+        // the token routes read neither the registry nor its open versions
+        registry: {} as any,
+        openVersions: {} as any,
+        tokens,
+        httpAuth: mockServices.httpAuth(),
+        permissions: mockServices.permissions.mock({
+          authorize: async requests =>
+            requests.map(() => ({ result: AuthorizeResult.ALLOW })),
+          authorizeConditional: async (queries, { credentials }) =>
+            queries.map(q => {
+              const answer = policy(
+                q.permission.name,
+                (credentials.principal as { userEntityRef?: string })
+                  .userEntityRef,
+              );
+              return typeof answer === 'object' ? answer : { result: answer };
+            }) as any,
+        }),
+        baseUrl: async () => 'http://localhost/api/registry',
+      }),
+    );
+    app.use(mockErrorHandler());
+    return { app, tokens, id };
+  }
+
+  it('is listed to its owner and platform admins only, never to a team admin', async () => {
+    const { app, id } = await withCorruptedToken();
+    const list = async (who: string) =>
+      (
+        await request(app)
+          .get('/tokens')
+          .set('Authorization', mockCredentials.user.header(who))
+          .expect(200)
+      ).body.items.map((t: { id: string }) => t.id);
+    // every() of no namespace is true: a row of no namespace was every admin's
+    expect(await list(ADMIN_A)).toEqual([]);
+    expect(await list(ADMIN_B)).toEqual([]);
+    expect(await list(OPERATOR_A)).toEqual([id]);
+    expect(await list(PLATFORM_ADMIN)).toEqual([id]);
+  });
+
+  it('is revoked by its owner or a platform admin, never by a team admin', async () => {
+    const { app, tokens, id } = await withCorruptedToken();
+    // no namespace to check is not every namespace allowed
+    for (const who of [ADMIN_A, ADMIN_B]) {
+      await request(app)
+        .delete(`/tokens/${id}`)
+        .set('Authorization', mockCredentials.user.header(who))
+        .expect(403);
+    }
+    expect((await tokens.get(id))?.revokedAt).toBeUndefined();
+    await request(app)
+      .delete(`/tokens/${id}`)
+      .set('Authorization', mockCredentials.user.header(OPERATOR_A))
+      .expect(204);
+    expect((await tokens.get(id))?.revokedAt).toBeDefined();
+    const other = await withCorruptedToken();
+    await request(other.app)
+      .delete(`/tokens/${other.id}`)
+      .set('Authorization', mockCredentials.user.header(PLATFORM_ADMIN))
+      .expect(204);
   });
 });
