@@ -19,6 +19,7 @@ import {
 import request from 'supertest';
 import {
   CREATE,
+  git,
   GUEST,
   LAYOUTS_DIR,
   startPortal,
@@ -50,6 +51,18 @@ const unowned = gitopsResourceConditions.hasNoOwningTeam({
 function policy(name: string, user?: string) {
   if (user === GUEST || user === OLGA) return AuthorizeResult.ALLOW;
   if (name !== 'gitops.resource.read' && name !== 'pipeline.read') {
+    // alice reviews, merges and closes her team's changes (a 403 on another team's would name it)
+    if (user === ALICE && /^gitops\.change\.(review|merge|close)$/.test(name)) {
+      return {
+        result: AuthorizeResult.CONDITIONAL as AuthorizeResult.CONDITIONAL,
+        pluginId: 'gitops',
+        resourceType: GITOPS_RESOURCE_RESOURCE_TYPE,
+        conditions: gitopsResourceConditions.isOwningTeamMember({
+          teams: ['team-a'],
+          namespaces: ['team-a'],
+        }),
+      };
+    }
     return AuthorizeResult.DENY;
   }
   if (user === VERA) return AuthorizeResult.ALLOW;
@@ -65,7 +78,9 @@ function policy(name: string, user?: string) {
         ]
       : []),
     unowned,
-    ...(email ? [gitopsResourceConditions.isFileOwner({ owners: [email] })] : []),
+    ...(email
+      ? [gitopsResourceConditions.isFileOwner({ owners: [email] })]
+      : []),
   ];
   return {
     result: AuthorizeResult.CONDITIONAL as AuthorizeResult.CONDITIONAL,
@@ -105,10 +120,35 @@ const key = (r: Row) => `${r.kind} ${r.namespace}/${r.name}`;
 
 describe('reading limited by the owning team', () => {
   let api: ReturnType<typeof request>;
+  let bare: string;
   const ids: Record<string, string> = {};
+  let number = 0;
+  const open = async (name: string, body: object) => {
+    await api.post('/api/gitops/changes').set(as(GUEST)).send(body).expect(201);
+    number += 1;
+    ids[name] = encodeURIComponent(`platform:${number}`);
+    return ids[name];
+  };
+  const merge = async (name: string, body: object) => {
+    const id = await open(name, body);
+    for (const reviewer of [GUEST, OLGA]) {
+      await api
+        .post(`/api/gitops/changes/${id}/reviews`)
+        .set(as(reviewer))
+        .send({ decision: 'approve' })
+        .expect(201);
+    }
+    const merged = await api
+      .post(`/api/gitops/changes/${id}/merge`)
+      .set(as(GUEST));
+    expect([merged.status, merged.body.error?.message]).toEqual([
+      200,
+      undefined,
+    ]);
+  };
 
   beforeAll(async () => {
-    const { server } = await startPortal({
+    const { server, dir } = await startPortal({
       permission: policy,
       // pipelines are the observability team's to approve (repo-layouts/platform/CODEOWNERS)
       moreEntities: [
@@ -130,40 +170,16 @@ describe('reading limited by the owning team', () => {
       ],
     });
     api = request(server);
-    let number = 0;
-    const open = async (name: string, body: object) => {
-      await api
-        .post('/api/gitops/changes')
-        .set(as(GUEST))
-        .send(body)
-        .expect(201);
-      number += 1;
-      ids[name] = encodeURIComponent(`platform:${number}`);
-      return ids[name];
-    };
-    const merge = async (name: string, body: object) => {
-      const id = await open(name, body);
-      for (const reviewer of [GUEST, OLGA]) {
-        await api
-          .post(`/api/gitops/changes/${id}/reviews`)
-          .set(as(reviewer))
-          .send({ decision: 'approve' })
-          .expect(201);
-      }
-      const merged = await api
-        .post(`/api/gitops/changes/${id}/merge`)
-        .set(as(GUEST));
-      expect([merged.status, merged.body.error?.message]).toEqual([
-        200,
-        undefined,
-      ]);
-    };
+    bare = path.join(dir.path, 'platform.git');
     // merged: team-b's workspace and pipeline, a workspace in a namespace no team has
     await merge('b-dev', workspace('team-b', 'b-dev'));
     await merge('b-logs', teamBPipeline());
     await merge('shared-dev', workspace('shared', 'shared-dev'));
     // nina's workspace in team-b, a team she is not in (the owner's email in another case)
-    await merge('nina-dev', workspace('team-b', 'nina-dev', 'Nina@Example.com'));
+    await merge(
+      'nina-dev',
+      workspace('team-b', 'nina-dev', 'Nina@Example.com'),
+    );
     // open: one change per owner
     await open('a-open', workspace('team-a', 'a-open'));
     await open('b-open', workspace('team-b', 'b-open'));
@@ -450,11 +466,144 @@ describe('reading limited by the owning team', () => {
       AuthorizeResult.DENY,
     );
     // IS_FILE_OWNER is a registered rule: nina's own Workspace file, not team-b's others
-    expect(
-      await apply('platform:workspaces/team-b/nina-dev.yaml', NINA),
-    ).toBe(AuthorizeResult.ALLOW);
+    expect(await apply('platform:workspaces/team-b/nina-dev.yaml', NINA)).toBe(
+      AuthorizeResult.ALLOW,
+    );
     expect(await apply('platform:workspaces/team-b/b-dev.yaml', NINA)).toBe(
       AuthorizeResult.DENY,
     );
+  });
+  it('answers a review, merge or close of a change the caller may not read 404, as GET does, naming nothing of it', async () => {
+    const missing = encodeURIComponent('platform:9999');
+    const notFound = (
+      await api.get(`/api/gitops/changes/${missing}`).set(as(ALICE)).expect(404)
+    ).body.error.message as string;
+    for (const action of ['reviews', 'merge', 'close']) {
+      for (const id of [ids['b-open'], ids['b-dev']]) {
+        const res = await api
+          .post(`/api/gitops/changes/${id}/${action}`)
+          .set(as(ALICE))
+          .send({ decision: 'approve' });
+        expect([res.status, res.body.error?.message]).toEqual([
+          404,
+          notFound.replace('9999', decodeURIComponent(id).split(':')[1]),
+        ]);
+        expect(JSON.stringify(res.body)).not.toMatch(/team-b|b-open|b-dev/);
+      }
+    }
+    // a change she reads and may act on: the write goes ahead
+    await open('a-review', workspace('team-a', 'a-review'));
+    await api
+      .post(`/api/gitops/changes/${ids['a-review']}/reviews`)
+      .set(as(ALICE))
+      .send({ decision: 'approve' })
+      .expect(201);
+    await api
+      .post(`/api/gitops/changes/${ids['a-review']}/close`)
+      .set(as(ALICE))
+      .expect(200);
+    // one she reads but may not act on (no team owns it): 403, as before
+    await api
+      .post(`/api/gitops/changes/${ids['shared-open']}/reviews`)
+      .set(as(ALICE))
+      .send({ decision: 'approve' })
+      .expect(403);
+  });
+
+  it("keeps a change its team's after the file it deleted is gone: judged on the content before and after", async () => {
+    const owned = workspace('shared', 'a-owned');
+    (owned.resource.metadata as any).annotations = {
+      'portal.butlerlabs.dev/owner': 'group:team-a',
+    };
+    await merge('a-owned', owned);
+    await merge('a-owned-gone', {
+      operation: 'delete',
+      kind: 'workspaces',
+      namespace: 'shared',
+      name: 'a-owned',
+    });
+    for (const name of ['a-owned', 'a-owned-gone']) {
+      for (const who of [BOB, NINA]) {
+        await api
+          .get(`/api/gitops/changes/${ids[name]}`)
+          .set(as(who))
+          .expect(404);
+      }
+      const own = await api
+        .get(`/api/gitops/changes/${ids[name]}`)
+        .set(as(ALICE))
+        .expect(200);
+      expect(own.body.files).toHaveLength(1);
+    }
+    const gone = 'Workspace shared/a-owned';
+    expect(await changeTitles(BOB, '?state=merged')).not.toContain(gone);
+    expect(await changeTitles(NINA, '')).not.toContain(gone);
+    expect(
+      (await changeTitles(ALICE, '?state=merged')).filter(t => t === gone),
+    ).toHaveLength(2);
+    expect(
+      (await changeTitles(VERA, '?state=merged')).filter(t => t === gone),
+    ).toHaveLength(2);
+  });
+
+  it("judges a path in a team's folder that names no resource as the folder's team's", async () => {
+    const work = path.join(path.dirname(bare), 'work-notes');
+    expect((await git(['clone', '--quiet', bare, work])).code).toBe(0);
+    expect((await git(['checkout', '--quiet', '-b', 'notes'], work)).code).toBe(
+      0,
+    );
+    fs.writeFileSync(
+      path.join(work, 'workspaces/team-a/Notes.yaml'),
+      'plans: moving alice-dev to the new cluster\n',
+    );
+    expect((await git(['add', '-A'], work)).code).toBe(0);
+    expect(
+      (
+        await git(
+          [
+            '-c',
+            'user.name=Tester',
+            '-c',
+            'user.email=tester@example.com',
+            'commit',
+            '--quiet',
+            '-m',
+            'notes',
+          ],
+          work,
+        )
+      ).code,
+    ).toBe(0);
+    // fetched into the bare repository (no hook runs)
+    expect(
+      (await git(['--git-dir', bare, 'fetch', '--quiet', work, 'notes:notes']))
+        .code,
+    ).toBe(0);
+    const opened = await api
+      .post('/api/gitops/changes/from-branch')
+      .set(as(GUEST))
+      .send({ repository: 'platform', branch: 'notes', title: 'notes' })
+      .expect(201);
+    const id = encodeURIComponent(opened.body.id);
+    for (const who of [BOB, NINA]) {
+      await api.get(`/api/gitops/changes/${id}`).set(as(who)).expect(404);
+      const listed = await api
+        .get('/api/gitops/changes?state=open')
+        .set(as(who))
+        .expect(200);
+      expect(listed.body.items.map((c: any) => c.id)).not.toContain(
+        opened.body.id,
+      );
+    }
+    const own = await api
+      .get(`/api/gitops/changes/${id}`)
+      .set(as(ALICE))
+      .expect(200);
+    expect(own.body.paths).toEqual(['workspaces/team-a/Notes.yaml']);
+    const listed = await api
+      .get('/api/gitops/changes?state=open')
+      .set(as(ALICE))
+      .expect(200);
+    expect(listed.body.items.map((c: any) => c.id)).toContain(opened.body.id);
   });
 });

@@ -7,9 +7,14 @@
  * did not exist (a 403 would confirm it does).
  *
  * A change is read by whoever reads every file it touches (the safer rule: a change that also
- * edits another team's file shows that file's diff). Each file is judged as it stands on the
- * default branch (the parsed head snapshot, no file read again), a file the change creates by
- * its folder, and a path outside the kind folders (README, CODEOWNERS, CI) as no team's.
+ * edits another team's file shows that file's diff), judged twice: each path as it stands on the
+ * default branch (the parsed head snapshot; a path not there by its folder), and each file's
+ * content before and after the change as the write checks judge it (router/changeOwnership.ts),
+ * so a merged change that deleted a team's file stays that team's. A path under a kind folder
+ * that does not parse belongs to the folder's namespace; a path outside the kind folders
+ * (README, CODEOWNERS, CI) to no team. Listings judge the paths of every row first and read the
+ * files of a change only where its content can differ from the head (an open or closed change,
+ * a merged one touching a path no longer on the head), cached by the change's last update.
  */
 import type {
   BackstageCredentials,
@@ -20,12 +25,58 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   gitopsResourceReadPermission,
   matchesGitopsResource,
+  type ChangeDetail,
+  type ChangeState,
   type GitopsResourceOwnership,
   type ResourceRef,
 } from '@butler-portal/plugin-gitops-common';
 import { pipelineReadPermission } from '@butler-portal/plugin-pipeline-common';
+import { mapLimited } from '@butler-portal/plugin-gitops-node';
+import { contentOwnership } from '../router/changeOwnership';
 import type { RouterContext } from '../router/RouterContext';
-import type { FileOwnership } from '../resources/ResourceReader';
+import { placeInLayout, type FileOwnership } from '../resources/ResourceReader';
+
+/**
+ * The ownerships of changes' content before and after (small: no file text is kept), by
+ * repository, number, state and last update (a change's files change only with it): a listing
+ * reads a change's files once per update.
+ */
+class ChangeContentCache {
+  private readonly entries = new Map<
+    string,
+    Promise<GitopsResourceOwnership[]>
+  >();
+  constructor(private readonly max: number) {}
+  get(
+    key: string,
+    read: () => Promise<GitopsResourceOwnership[]>,
+  ): Promise<GitopsResourceOwnership[]> {
+    let entry = this.entries.get(key);
+    if (entry) {
+      // most recently used last
+      this.entries.delete(key);
+    } else {
+      entry = read();
+      // a failed read is not kept
+      entry.catch(() => this.entries.delete(key));
+    }
+    this.entries.set(key, entry);
+    while (this.entries.size > this.max) {
+      this.entries.delete(this.entries.keys().next().value!);
+    }
+    return entry;
+  }
+}
+/** one cache per change service (a process may run several portals, in tests) */
+const changeContentCaches = new WeakMap<object, ChangeContentCache>();
+const changeContentCacheOf = (changes: object) => {
+  let cache = changeContentCaches.get(changes);
+  if (!cache) {
+    cache = new ChangeContentCache(2000);
+    changeContentCaches.set(changes, cache);
+  }
+  return cache;
+};
 
 /** a path outside the kind folders: no team owns it */
 const NOBODYS: GitopsResourceOwnership = { namespace: '' };
@@ -35,8 +86,19 @@ export interface ReadAccess {
   readonly everything: boolean;
   /** one file, by its ownership */
   file(file: GitopsResourceOwnership): boolean;
-  /** one change, by the paths it touches (needs `changes: true`) */
-  change(change: { repository: string; paths: readonly string[] }): boolean;
+  /** one change in hand, by its paths and its files before and after (needs `changes: true`) */
+  change(change: ChangeDetail): boolean;
+  /**
+   * the changes of a listing the caller may read, by repository and paths (what a listing's
+   * rows carry), with the content of the changes in `state` worked out first (needs
+   * `changes: true`)
+   */
+  changeListing(filter: {
+    state?: ChangeState;
+    repository?: string;
+  }): Promise<
+    (change: { repository: string; paths: readonly string[] }) => boolean
+  >;
   /** one resource of a repository by kind, namespace and name (needs `changes: true`) */
   resource(repository: string, ref: ResourceRef): boolean;
 }
@@ -83,12 +145,64 @@ export async function readAccessOf(
     }
     return ownership;
   };
+  const pathsReadable = (repository: string, paths: readonly string[]) =>
+    paths.every(path => file(owned().ofPath(repository, path) ?? NOBODYS));
+  const contentReadable = (repository: string, files: ChangeDetail['files']) =>
+    contentOwnership(files, path => owned().placeOf(repository, path)).every(
+      f => file(f),
+    );
   return {
     everything,
     file,
-    change: ({ repository, paths }) =>
+    change: change =>
       everything ||
-      paths.every(path => file(owned().ofPath(repository, path) ?? NOBODYS)),
+      (pathsReadable(change.repository, change.paths) &&
+        contentReadable(change.repository, change.files)),
+    changeListing: async filter => {
+      if (everything) return () => true;
+      // the verdict on content per repository and paths (what the listing's callback is given):
+      // changes with the same paths share it, the stricter one wins
+      const byPaths = new Map<string, boolean>();
+      const key = (repository: string, paths: readonly string[]) =>
+        JSON.stringify([repository, [...paths].sort()]);
+      for (const repository of context.options.changes.repositories()) {
+        if (filter.repository && repository.id !== filter.repository) continue;
+        const { provider } = repository;
+        const records = provider.listChangeRecords
+          ? await provider.listChangeRecords({
+              state: filter.state,
+              withPaths: true,
+            })
+          : undefined;
+        const rows =
+          records && records.every(r => r.paths)
+            ? records
+            : await provider.listChanges({ state: filter.state });
+        const needed = rows.filter(
+          r =>
+            pathsReadable(repository.id, r.paths!) &&
+            (r.state !== 'merged' ||
+              r.paths!.some(p => !owned().onHead(repository.id, p))),
+        );
+        await mapLimited(needed, 4, async r => {
+          const content = await changeContentCacheOf(
+            context.options.changes,
+          ).get(
+            `${repository.id}:${r.number}:${r.state}:${r.updatedAt}`,
+            async () =>
+              contentOwnership(
+                await provider.getChangeFiles(String(r.number)),
+                path => placeInLayout(path, repository.layout),
+              ),
+          );
+          const k = key(repository.id, r.paths!);
+          byPaths.set(k, (byPaths.get(k) ?? true) && content.every(file));
+        });
+      }
+      return ({ repository, paths }) =>
+        pathsReadable(repository, paths) &&
+        (byPaths.get(key(repository, paths)) ?? true);
+    },
     resource: (repository, ref) =>
       everything || file(owned().ofRef(repository, ref)),
   };

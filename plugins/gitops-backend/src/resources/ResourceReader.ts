@@ -110,6 +110,27 @@ function ownedBy(object: Record<string, unknown> | null, owner: string): boolean
   return candidates.some(c => typeof c === 'string' && c.toLowerCase() === owner);
 }
 
+/**
+ * Where a path lies in a repository's layout: a resource file's kind, namespace and name; a path
+ * under a kind folder that does not parse (a sub-folder, an upper-case name, a non-.yaml file)
+ * belongs to that folder's namespace (lower-cased), not to nobody: no team could otherwise be
+ * kept from reading what a change puts there. Undefined outside the kind folders.
+ */
+export function placeInLayout(
+  path: string,
+  layout?: ChangeRepository['layout'],
+): { kind: string; namespace: string; name?: string } | undefined {
+  const ref = parseResourcePath(path, layout);
+  if (ref) return ref;
+  const root = (layout?.root ?? '').replace(/^\/+|\/+$/g, '');
+  const prefix = root ? `${root}/` : '';
+  if (!path.startsWith(prefix)) return undefined;
+  const [folder, namespace, ...rest] = path.slice(prefix.length).split('/');
+  const kind = KINDS.find(k => k.folder === folder);
+  if (!kind || !namespace || rest.length === 0) return undefined;
+  return { kind: kind.kind, namespace: namespace.toLowerCase() };
+}
+
 /** Whether the caller may read a file, by its ownership (the policy's read condition). */
 export type FileVisibility = (file: GitopsResourceOwnership) => boolean;
 
@@ -117,6 +138,18 @@ export type FileVisibility = (file: GitopsResourceOwnership) => boolean;
 export interface FileOwnership {
   /** undefined for a path outside the kind folders (README, CODEOWNERS, CI) */
   ofPath(repository: string, path: string): GitopsResourceOwnership | undefined;
+  /**
+   * where a path lies, for judging a file's content (a change's before and after): its kind,
+   * namespace and name, or for a path under a kind folder that does not parse (a sub-folder, an
+   * upper-case name, a non-.yaml file) the folder's kind and namespace; undefined outside the
+   * kind folders
+   */
+  placeOf(
+    repository: string,
+    path: string,
+  ): { kind: string; namespace: string; name?: string } | undefined;
+  /** whether the path holds a file at the head of the default branch */
+  onHead(repository: string, path: string): boolean;
   /** a resource by kind, namespace and name */
   ofRef(repository: string, ref: ResourceRef): GitopsResourceOwnership;
 }
@@ -219,14 +252,21 @@ export class ResourceReader {
         ),
       ),
     );
+    const placeOf = (repositoryId: string, path: string) => {
+      const held = snapshots.get(repositoryId);
+      return held ? placeInLayout(path, held.repository.layout) : undefined;
+    };
     const ofPath = (repositoryId: string, path: string) => {
       const held = snapshots.get(repositoryId);
-      const ref = held && parseResourcePath(path, held.repository.layout);
-      if (!held || !ref) return undefined;
-      return ownershipOf(held.snapshot.get(path)?.object ?? null, ref);
+      const place = placeOf(repositoryId, path);
+      if (!held || !place) return undefined;
+      return ownershipOf(held.snapshot.get(path)?.object ?? null, place);
     };
     return {
       ofPath,
+      placeOf,
+      onHead: (repositoryId, path) =>
+        !!snapshots.get(repositoryId)?.snapshot.get(path),
       ofRef: (repositoryId, ref) => {
         const held = snapshots.get(repositoryId);
         return (

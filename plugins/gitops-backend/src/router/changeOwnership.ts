@@ -84,3 +84,27 @@ export function changeOwnership(
   }
   return result;
 }
+
+/**
+ * The ownerships of files' content before and after a change, each side as the permission rule
+ * sees it at its place (`placeOf`: the path's kind, namespace and name; undefined outside the
+ * kind folders): a side that declares an owning team or a namespace is that team's or
+ * namespace's wherever the file lies. A file whose content is not in hand (too large to send)
+ * is judged by its place.
+ */
+export function contentOwnership(
+  files: readonly { path: string; before?: string; after?: string }[],
+  placeOf: (
+    path: string,
+  ) => { kind?: string; namespace: string; name?: string } | undefined,
+): GitopsResourceOwnership[] {
+  return files.flatMap(f => {
+    const where = placeOf(f.path) ?? { namespace: '' };
+    const sides = [parsed(f.before), parsed(f.after)].filter(
+      v => v !== undefined,
+    );
+    return sides.length
+      ? sides.map(object => ownershipOf(object, where))
+      : [ownershipOf(null, where)];
+  });
+}

@@ -8,10 +8,14 @@ import {
   gitopsChangeMergePermission,
   gitopsChangeReviewPermission,
   matchesGitopsResource,
+  type ChangeDetail,
   type GitopsResourceOwnership,
 } from '@butler-portal/plugin-gitops-common';
 import type { ResourcePermission } from '@backstage/plugin-permission-common';
-import type { BackstageCredentials } from '@backstage/backend-plugin-api';
+import type {
+  BackstageCredentials,
+  BackstageUserPrincipal,
+} from '@backstage/backend-plugin-api';
 import { NotFoundError } from '@backstage/errors';
 import Router from 'express-promise-router';
 import { readAccessOf } from '../access/readAccess';
@@ -46,17 +50,26 @@ export function createChangeRoutes(context: RouterContext) {
       matchesGitopsResource,
       describeOwnership,
     );
+  // a change the caller may not read is 404, as a missing one, before anything is said of it
+  const readable = async (
+    credentials: BackstageCredentials<BackstageUserPrincipal>,
+    id: string,
+  ): Promise<ChangeDetail> => {
+    const access = await readAccessOf(context, credentials, { changes: true });
+    const change = await changes.getChange(id);
+    if (!access.change(change)) {
+      throw new NotFoundError(`change ${id} not found`);
+    }
+    return change;
+  };
   const onChange = async (
     permission: ResourcePermission,
-    credentials: BackstageCredentials,
+    credentials: BackstageCredentials<BackstageUserPrincipal>,
     id: string,
   ) => {
+    const change = await readable(credentials, id);
     await context.authorize(permission, credentials, { anyResource: true });
-    await onFiles(
-      permission,
-      credentials,
-      changeOwnership(await changes.getChange(id)),
-    );
+    await onFiles(permission, credentials, changeOwnership(change));
   };
 
   router.post('/', async (req, res) => {
@@ -100,7 +113,9 @@ export function createChangeRoutes(context: RouterContext) {
     res.json(
       await changes.listChangePage(
         filter,
-        access.everything ? {} : { visible: access.change },
+        access.everything
+          ? {}
+          : { visible: await access.changeListing(filter) },
       ),
     );
   });
@@ -108,12 +123,7 @@ export function createChangeRoutes(context: RouterContext) {
   // one the caller may not read is 404, as a missing one (its content is not sent)
   router.get('/:id', async (req, res) => {
     const credentials = await context.user(req);
-    const access = await readAccessOf(context, credentials, { changes: true });
-    const change = await changes.getChange(req.params.id);
-    if (!access.change(change)) {
-      throw new NotFoundError(`change ${req.params.id} not found`);
-    }
-    res.json(change);
+    res.json(await readable(credentials, req.params.id));
   });
 
   router.post('/:id/reviews', async (req, res) => {

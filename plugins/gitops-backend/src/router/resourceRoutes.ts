@@ -58,7 +58,10 @@ export function createResourceRoutes(context: RouterContext) {
     const detail: ResourceDetail = {
       ...file,
       changes: await changes.openChangesTouching(file.repository, file.path, {
-        visible: access.change,
+        visible: await access.changeListing({
+          state: 'open',
+          repository: file.repository,
+        }),
       }),
     };
     res.json(detail);

@@ -12,7 +12,7 @@ import {
 } from '@butler-portal/plugin-gitops-common';
 import { InputError } from '@backstage/errors';
 import { z } from 'zod';
-import { readAccessOf } from '../access/readAccess';
+import { readAccessOf, type ReadAccess } from '../access/readAccess';
 import { parseRequest } from '../router/requestSchemas';
 import Router from 'express-promise-router';
 import type { RouterContext } from '../router/RouterContext';
@@ -48,6 +48,43 @@ function decodeOffset(cursor: string): number {
   );
 }
 
+type SyncItem = Awaited<ReturnType<SyncTasks['status']>>[number];
+
+/** the item's resources the caller may read */
+const readableOf = (item: SyncItem, access: ReadAccess) =>
+  item.resources.filter(r => access.resource(item.repository, r.ref));
+
+const names = (resources: SyncItem['resources']) =>
+  resources
+    .map(r => `${r.ref.kind} ${r.ref.namespace}/${r.ref.name}`)
+    .join(', ');
+
+/*
+ * A target's message and last error are written for the whole repository: they name invalid
+ * files and their issues, failed objects and totals of every team. To a caller who may not read
+ * everything they are restated from what the caller may read: counts of those resources, and
+ * the names of those not synced; platform admins and viewers get the text as written.
+ */
+function restatedMessage(item: SyncItem, access: ReadAccess): string {
+  const readable = readableOf(item, access);
+  const synced = readable.filter(r => r.status === 'Synced').length;
+  const notSynced = readable.filter(r => r.status !== 'Synced');
+  return `${item.condition.reason}: ${synced} of the ${
+    readable.length
+  } resources you may read here are synced${
+    notSynced.length ? `; not synced: ${names(notSynced)}` : ''
+  }`;
+}
+
+function restatedError(item: SyncItem, access: ReadAccess): string {
+  const failed = readableOf(item, access).filter(
+    r => r.status === 'Failed' || r.lastError,
+  );
+  return `the last sync of this target failed${
+    failed.length ? `; of the resources you may read: ${names(failed)}` : ''
+  }`;
+}
+
 export function createSyncRoutes(context: RouterContext, sync: SyncTasks) {
   const router = Router();
   router.get('/', async (req, res) => {
@@ -66,6 +103,18 @@ export function createSyncRoutes(context: RouterContext, sync: SyncTasks) {
     const items = (await sync.status())
       .filter(item => !query.repository || item.repository === query.repository)
       .map(item => {
+        const condition = access.everything
+          ? item.condition
+          : {
+              ...item.condition,
+              ...(item.condition.message && {
+                message: restatedMessage(item, access),
+              }),
+            };
+        const lastError =
+          item.lastError && !access.everything
+            ? restatedError(item, access)
+            : item.lastError;
         const matching = item.resources.filter(
           r =>
             (!kind || r.ref.kind === kind.kind) &&
@@ -75,6 +124,8 @@ export function createSyncRoutes(context: RouterContext, sync: SyncTasks) {
         if (offset + limit < matching.length) more = true;
         return {
           ...item,
+          condition,
+          lastError,
           resourceCount: matching.length,
           resources: matching.slice(offset, offset + limit),
         };
