@@ -2,11 +2,13 @@
  * Benchmark of the GitOps catalog module (a script, not a test: it prints numbers and asserts
  * nothing about them).
  *
- *   node ../../scripts/portal.js yarn workspace @butler-portal/plugin-catalog-backend-module-gitops benchmark [files] [merges]
+ *   node ../../scripts/portal.js yarn workspace @butler-portal/plugin-catalog-backend-module-gitops benchmark [files] [merges] [--database=sqlite|postgres|both]
  *
  * Builds a local provider repository of `files` (default 10,000) Workspace files, starts a real
- * catalog (SQLite files in a temporary folder, like the embedded default) with this module,
- * and prints:
+ * catalog with this module on each database asked for (default sqlite: SQLite files in a
+ * temporary folder, like the embedded default; postgres: a fresh set of databases on the server
+ * of BENCHMARK_POSTGRES_URL, default postgresql://postgres@127.0.0.1:5432, as production runs,
+ * dropped after the run; both: one after the other on the same repository), and prints for each:
  *
  *   - the provider's full read of the default branch (list, read and validate every file)
  *   - full ingest: backend start until every Workspace is processed, stitched and readable
@@ -33,9 +35,7 @@ import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import type { EntityProviderMutation } from '@backstage/plugin-catalog-node';
 import { eventsServiceFactory } from '@backstage/plugin-events-node';
-import {
-  type Actor,
-} from '@butler-portal/plugin-gitops-node';
+import { type Actor } from '@butler-portal/plugin-gitops-node';
 import {
   ensureLocalRepository,
   LocalGitProvider,
@@ -49,8 +49,27 @@ import {
 } from '../src/__testUtils__/gitEventsRelay';
 import { workspaceYaml } from '../src/__testUtils__/localRepository';
 
-const FILES = Number(process.argv[2] ?? 10_000);
-const MERGES = Number(process.argv[3] ?? 5);
+const positional = process.argv.slice(2).filter(arg => !arg.startsWith('--'));
+const FILES = Number(positional[0] ?? 10_000);
+const MERGES = Number(positional[1] ?? 5);
+type DatabaseKind = 'sqlite' | 'postgres';
+const DATABASES: DatabaseKind[] = (() => {
+  const flag = process.argv
+    .find(arg => arg.startsWith('--database='))
+    ?.slice('--database='.length);
+  switch (flag ?? 'sqlite') {
+    case 'sqlite':
+      return ['sqlite'];
+    case 'postgres':
+      return ['postgres'];
+    case 'both':
+      return ['sqlite', 'postgres'];
+    default:
+      throw new Error(`--database=${flag}: one of sqlite, postgres, both`);
+  }
+})();
+const POSTGRES_URL =
+  process.env.BENCHMARK_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432';
 const NAMESPACES = 50;
 const OWNERS = 10;
 const actor: Actor = {
@@ -80,7 +99,10 @@ function capturingRootLogger(syncs: ProviderSyncLog[]) {
     error: (message, meta) => console.error(message, meta ?? ''),
     warn: (message, meta) => console.warn(message, meta ?? ''),
     info: (_message, meta) => {
-      const record = { ...fields, ...(meta as object) } as Record<string, unknown>;
+      const record = { ...fields, ...(meta as object) } as Record<
+        string,
+        unknown
+      >;
       if (
         typeof record.provider === 'string' &&
         record.provider.startsWith('gitops-provider:') &&
@@ -181,6 +203,97 @@ async function main() {
           `spec:\n  profile:\n    email: owner-${i}@example.com\n  memberOf: []\n`,
       ).join('---\n'),
     );
+    const figures: string[] = [];
+    for (const [run, database] of DATABASES.entries()) {
+      figures.push(
+        await benchmarkCatalog({
+          root,
+          dir,
+          org,
+          database,
+          imageMajor: run + 2,
+        }),
+      );
+    }
+    if (figures.length > 1) {
+      console.log(`\n${figures.join('\n')}`);
+    }
+  } finally {
+    await fs.promises.rm(root, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The backend's database config, a knex of the catalog's own database (for the benchmark's
+ * queries of the processing backlog), and what to drop after the run. PostgreSQL: a fresh
+ * prefix, so each plugin gets a new database (`<prefix>catalog`, …) that the run drops.
+ */
+function databaseOf(database: DatabaseKind, root: string) {
+  if (database === 'sqlite') {
+    const directory = path.join(root, 'sqlite');
+    return {
+      config: { client: 'better-sqlite3', connection: { directory } },
+      catalogDb: async () =>
+        knexFactory({
+          client: 'better-sqlite3',
+          connection: {
+            filename: path.join(
+              directory,
+              (await fs.promises.readdir(directory)).find(f =>
+                f.includes('catalog'),
+              )!,
+            ),
+          },
+          useNullAsDefault: true,
+        }),
+      now: `datetime('now')`,
+      drop: async () => {},
+    };
+  }
+  const prefix = `bench_${process.pid}_${Date.now().toString(36)}_`;
+  const server = (databaseName = 'postgres') => {
+    const url = new URL(POSTGRES_URL);
+    url.pathname = `/${databaseName}`;
+    return knexFactory({ client: 'pg', connection: url.toString() });
+  };
+  return {
+    config: {
+      client: 'pg',
+      connection: POSTGRES_URL,
+      prefix,
+    },
+    catalogDb: async () => server(`${prefix}catalog`),
+    now: 'now()',
+    drop: async () => {
+      const admin = server();
+      try {
+        const { rows } = await admin.raw(
+          `select datname from pg_database where datname like ?`,
+          [`${prefix}%`],
+        );
+        for (const { datname } of rows as { datname: string }[]) {
+          await admin.raw(`drop database if exists ?? with (force)`, [datname]);
+        }
+      } finally {
+        await admin.destroy();
+      }
+    },
+  };
+}
+
+async function benchmarkCatalog(options: {
+  root: string;
+  dir: string;
+  org: string;
+  database: DatabaseKind;
+  imageMajor: number;
+}): Promise<string> {
+  const { root, dir, org, database, imageMajor } = options;
+  console.log(
+    `\n== catalog on ${database === 'sqlite' ? 'SQLite' : 'PostgreSQL'}`,
+  );
+  const db = databaseOf(database, root);
+  try {
     // the portal's local provider; its merge events reach the module on butler.gitops, as the
     // gitops backend publishes them on the embedded default
     const mergeEvents = new Map<string, number>();
@@ -197,7 +310,8 @@ async function main() {
     const repositories = [
       { id: 'bench', provider: portalProvider, kinds: ['Workspace' as const] },
     ];
-    started = now();
+    const started = now();
+    const loadAtStart = os.loadavg()[0];
     const providerSyncs: ProviderSyncLog[] = [];
     // CPU time of this process (the catalog runs in it): on a shared machine the wall time
     // depends on the other load, the CPU time much less
@@ -215,10 +329,7 @@ async function main() {
             app: { baseUrl: 'http://localhost:3000' },
             backend: {
               baseUrl: 'http://localhost:0',
-              database: {
-                client: 'better-sqlite3',
-                connection: { directory: path.join(root, 'sqlite') },
-              },
+              database: db.config,
             },
             events: { useEventBus: 'never' },
             catalog: {
@@ -249,31 +360,22 @@ async function main() {
       const body = (await response.json()) as { totalItems: number };
       return body.totalItems;
     };
-    const sqliteDir = path.join(root, 'sqlite');
     let catalogDb: ReturnType<typeof knexFactory> | undefined;
     const openCatalogDb = async () => {
-      catalogDb ??= knexFactory({
-        client: 'better-sqlite3',
-        connection: {
-          filename: path.join(
-            sqliteDir,
-            (await fs.promises.readdir(sqliteDir)).find(f =>
-              f.includes('catalog'),
-            )!,
-          ),
-        },
-        useNullAsDefault: true,
-      });
+      catalogDb ??= await db.catalogDb();
       return catalogDb;
     };
     /** entities not yet processed, and entities waiting to be stitched */
     const pending = async () => {
-      const db = await openCatalogDb();
-      const [unprocessed] = await db('refresh_state')
+      const knex = await openCatalogDb();
+      const [unprocessed] = await knex('refresh_state')
         .whereNull('processed_entity')
         .count({ n: '*' });
-      const [unstitched] = await db('stitch_queue').count({ n: '*' });
-      return { unprocessed: Number(unprocessed.n), unstitched: Number(unstitched.n) };
+      const [unstitched] = await knex('stitch_queue').count({ n: '*' });
+      return {
+        unprocessed: Number(unprocessed.n),
+        unstitched: Number(unstitched.n),
+      };
     };
     let lastReport = 0;
     let restitches = 0;
@@ -301,41 +403,57 @@ async function main() {
     );
     const ingest = now() - started;
     const cpu = process.cpuUsage(cpuAtStart);
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
     const full = providerSyncs.find(sync => sync.syncType === 'full');
+    const load = `load average ${loadAtStart.toFixed(1)}–${os
+      .loadavg()[0]
+      .toFixed(1)}`;
     console.log(
       `full ingest (backend start → all ${FILES} workspaces processed, stitched and readable through the catalog API): ` +
-        `${seconds(ingest)}, ${(FILES / (ingest / 1000)).toFixed(0)} entities/s ` +
-        `(${restitches} relation re-stitches still queued; CPU time of the backend process ${seconds(
-          (cpu.user + cpu.system) / 1000,
-        )}, ${((cpu.user + cpu.system) / 1000 / ingest).toFixed(2)} cores on average)`,
+        `${seconds(ingest)}, ${(FILES / (ingest / 1000)).toFixed(
+          0,
+        )} entities/s ` +
+        `(${restitches} relation re-stitches still queued; CPU time of the backend process ${cpuSeconds.toFixed(
+          2,
+        )} s, ${(cpuSeconds / (ingest / 1000)).toFixed(
+          2,
+        )} cores on average; ${load})`,
     );
+    let figure = `${database}: ${FILES} files ingested in ${seconds(
+      ingest,
+    )} (${load})`;
     if (full) {
       console.log(
-        `  the entity provider's share: ${seconds(full.totalMs)} (read the snapshot ${seconds(
-          full.readMs,
-        )}, build ${full.entities} entities ${seconds(full.buildMs)}, applyMutation ${seconds(
+        `  the entity provider's share: ${seconds(
+          full.totalMs,
+        )} (read the snapshot ${seconds(full.readMs)}, build ${
+          full.entities
+        } entities ${seconds(full.buildMs)}, applyMutation ${seconds(
           full.applyMs,
         )}); the catalog's processing and stitching: the rest, ${seconds(
           ingest - full.totalMs,
         )}`,
       );
+      figure += `, the entity provider ${seconds(
+        full.totalMs,
+      )}, the catalog ${seconds(ingest - full.totalMs)}`;
     }
 
     // ---------------------------------------------------------------- merge → readable
-    const db = await openCatalogDb();
+    const knex = await openCatalogDb();
     const backlog = async () => {
-      const [row] = await db('refresh_state')
-        .where('next_update_at', '<=', db.raw(`datetime('now')`))
+      const [row] = await knex('refresh_state')
+        .where('next_update_at', '<=', knex.raw(db.now))
         .count({ n: '*' });
       return Number(row.n);
     };
     const latencies: number[] = [];
     for (let m = 0; m < MERGES; m++) {
       const i = Math.floor((m + 0.5) * (FILES / MERGES));
-      const image = `ghcr.io/butlerdotdev/workspace-go:2.${m}`;
+      const image = `ghcr.io/butlerdotdev/workspace-go:${imageMajor}.${m}`;
       const file = fileOf(i, image);
       const change = await portalProvider.openChange({
-        branch: `bench/${m}`,
+        branch: `bench/${database}/${m}`,
         title: `Edit ${file.name}`,
         description: '',
         operations: [
@@ -376,16 +494,18 @@ async function main() {
     }
     const sorted = [...latencies].sort((a, b) => a - b);
     if (MERGES > 0) {
+      const median = `median ${seconds(sorted[Math.floor(sorted.length / 2)])}`;
       console.log(
-        `merge event → entity readable: median ${seconds(
-          sorted[Math.floor(sorted.length / 2)],
-        )}, ` + `max ${seconds(sorted[sorted.length - 1])} over ${MERGES} merges`,
+        `merge event → entity readable: ${median}, ` +
+          `max ${seconds(sorted[sorted.length - 1])} over ${MERGES} merges`,
       );
+      figure += `; merge → readable ${median}`;
     }
-    await db.destroy();
+    await knex.destroy();
     await backend.stop();
+    return figure;
   } finally {
-    await fs.promises.rm(root, { recursive: true, force: true });
+    await db.drop();
   }
 }
 
