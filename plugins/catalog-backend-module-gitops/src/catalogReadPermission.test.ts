@@ -93,7 +93,7 @@ const GROUPS = {
 };
 
 const ALL_WORKSPACES = [
-  'shared/common',
+  'commons/common',
   'team-a/a-dev',
   'team-a/bobs',
   'team-b/b-dev',
@@ -131,9 +131,9 @@ describe('catalog.entity.read of GitOps entities, by owning team', () => {
         owner: 'Bob@example.com',
       }),
       // no declared team, in a namespace of no team: everyone's
-      'workspaces/shared/common.yaml': workspaceYaml('shared', 'common'),
+      'workspaces/commons/common.yaml': workspaceYaml('commons', 'common'),
       // declared platform-team's (spec.owner), a team none of these users is in
-      'artifacts/shared/lib.yaml': artifactYaml('shared', 'lib'),
+      'artifacts/commons/lib.yaml': artifactYaml('commons', 'lib'),
     });
     const orgDir = await makeTempDir();
     await writeFiles(orgDir, { 'org.yaml': ORG });
@@ -224,17 +224,17 @@ describe('catalog.entity.read of GitOps entities, by owning team', () => {
     expect(await workspacesOf('root')).toEqual(ALL_WORKSPACES);
     expect(await workspacesOf('pat')).toEqual(ALL_WORKSPACES);
     expect(await workspacesOf('alice')).toEqual([
-      'shared/common',
+      'commons/common',
       'team-a/a-dev',
       'team-a/bobs',
       'team-b/claimed',
     ]);
     expect(await workspacesOf('bob')).toEqual([
-      'shared/common',
+      'commons/common',
       'team-a/bobs',
       'team-b/b-dev',
     ]);
-    expect(await workspacesOf('nina')).toEqual(['shared/common']);
+    expect(await workspacesOf('nina')).toEqual(['commons/common']);
     // the paged query applies the same condition in the database
     const res = await request(server)
       .get('/api/catalog/entities/by-query?filter=kind=workspace&limit=10')
@@ -242,7 +242,7 @@ describe('catalog.entity.read of GitOps entities, by owning team', () => {
       .expect(200);
     expect(res.body.totalItems).toBe(3);
     expect(refsOf(res.body.items)).toEqual([
-      'shared/common',
+      'commons/common',
       'team-a/bobs',
       'team-b/b-dev',
     ]);
@@ -256,17 +256,17 @@ describe('catalog.entity.read of GitOps entities, by owning team', () => {
         .expect(404);
     }
     await request(server)
-      .get('/api/catalog/entities/by-name/artifact/shared/lib')
+      .get('/api/catalog/entities/by-name/artifact/commons/lib')
       .set(as('bob'))
       .expect(404);
-    for (const ref of ['team-b/b-dev', 'shared/common']) {
+    for (const ref of ['team-b/b-dev', 'commons/common']) {
       await request(server)
         .get(`/api/catalog/entities/by-name/workspace/${ref}`)
         .set(as('bob'))
         .expect(200);
     }
     await request(server)
-      .get('/api/catalog/entities/by-name/artifact/shared/lib')
+      .get('/api/catalog/entities/by-name/artifact/commons/lib')
       .set(as('pat'))
       .expect(200);
     const res = await request(server)
@@ -306,9 +306,9 @@ describe('catalog.entity.read of GitOps entities, by owning team', () => {
         .map((f: { value: string; count: number }) => `${f.value}:${f.count}`)
         .sort();
     };
-    expect(await facets('bob')).toEqual(['shared:1', 'team-a:1', 'team-b:1']);
-    expect(await facets('nina')).toEqual(['shared:1']);
-    expect(await facets('root')).toEqual(['shared:1', 'team-a:2', 'team-b:2']);
+    expect(await facets('bob')).toEqual(['commons:1', 'team-a:1', 'team-b:1']);
+    expect(await facets('nina')).toEqual(['commons:1']);
+    expect(await facets('root')).toEqual(['commons:1', 'team-a:2', 'team-b:2']);
   });
 
   it('decides one entity by ref as search results and entity pages ask (the same rule, applied by the catalog)', async () => {
@@ -332,8 +332,8 @@ describe('catalog.entity.read of GitOps entities, by owning team', () => {
       'workspace:team-a/a-dev',
       'workspace:team-b/b-dev',
       'workspace:team-b/claimed',
-      'workspace:shared/common',
-      'artifact:shared/lib',
+      'workspace:commons/common',
+      'artifact:commons/lib',
       'component:default/web',
     ];
     const allowed = async (name: string) => {
@@ -345,13 +345,13 @@ describe('catalog.entity.read of GitOps entities, by owning team', () => {
     };
     expect(await allowed('bob')).toEqual([
       'workspace:team-b/b-dev',
-      'workspace:shared/common',
+      'workspace:commons/common',
       'component:default/web',
     ]);
     expect(await allowed('alice')).toEqual([
       'workspace:team-a/a-dev',
       'workspace:team-b/claimed',
-      'workspace:shared/common',
+      'workspace:commons/common',
       'component:default/web',
     ]);
     expect(await allowed('pat')).toEqual(refs);

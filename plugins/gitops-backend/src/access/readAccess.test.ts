@@ -174,7 +174,7 @@ describe('reading limited by the owning team', () => {
     // merged: team-b's workspace and pipeline, a workspace in a namespace no team has
     await merge('b-dev', workspace('team-b', 'b-dev'));
     await merge('b-logs', teamBPipeline());
-    await merge('shared-dev', workspace('shared', 'shared-dev'));
+    await merge('commons-dev', workspace('commons', 'commons-dev'));
     // nina's workspace in team-b, a team she is not in (the owner's email in another case)
     await merge(
       'nina-dev',
@@ -183,7 +183,7 @@ describe('reading limited by the owning team', () => {
     // open: one change per owner
     await open('a-open', workspace('team-a', 'a-open'));
     await open('b-open', workspace('team-b', 'b-open'));
-    await open('shared-open', workspace('shared', 'shared-open'));
+    await open('commons-open', workspace('commons', 'commons-open'));
   });
 
   const resources = async (who: string, query = '') =>
@@ -222,7 +222,7 @@ describe('reading limited by the owning team', () => {
       expect.arrayContaining([
         'Workspace team-a/alice-dev',
         'Pipeline team-a/app-logs',
-        'Workspace shared/shared-dev',
+        'Workspace commons/commons-dev',
       ]),
     );
     expect(alice.filter(r => r.includes(' team-b/'))).toEqual([]);
@@ -232,14 +232,14 @@ describe('reading limited by the owning team', () => {
       expect.arrayContaining([
         'Workspace team-b/b-dev',
         'Pipeline team-b/app-logs',
-        'Workspace shared/shared-dev',
+        'Workspace commons/commons-dev',
       ]),
     );
     expect(bob.filter(r => r.includes(' team-a/'))).toEqual([]);
 
     // no team: the files nobody owns, and her own Workspace (below)
     expect(await resources(NINA)).toEqual([
-      'Workspace shared/shared-dev',
+      'Workspace commons/commons-dev',
       'Workspace team-b/nina-dev',
     ]);
 
@@ -303,15 +303,15 @@ describe('reading limited by the owning team', () => {
       .set(as(VERA))
       .expect(200);
     await api
-      .get('/api/gitops/resources/workspaces/shared/shared-dev')
+      .get('/api/gitops/resources/workspaces/commons/commons-dev')
       .set(as(NINA))
       .expect(200);
     // the open changes shown with a file are the ones the caller reads
-    const shared = await api
+    const nobodys = await api
       .get('/api/gitops/resources/workspaces/team-a/alice-dev')
       .set(as(ALICE))
       .expect(200);
-    expect(shared.body.changes).toEqual([]);
+    expect(nobodys.body.changes).toEqual([]);
   });
 
   const changeTitles = async (who: string, query: string) =>
@@ -321,21 +321,21 @@ describe('reading limited by the owning team', () => {
 
   it('lists the changes whose every file the caller reads, paged after filtering', async () => {
     expect(await changeTitles(ALICE, '?state=open')).toEqual([
-      'Workspace shared/shared-open',
+      'Workspace commons/commons-open',
       'Workspace team-a/a-open',
     ]);
     expect(await changeTitles(BOB, '?state=open')).toEqual([
-      'Workspace shared/shared-open',
+      'Workspace commons/commons-open',
       'Workspace team-b/b-open',
     ]);
     expect(await changeTitles(NINA, '?state=open')).toEqual([
-      'Workspace shared/shared-open',
+      'Workspace commons/commons-open',
     ]);
     expect(await changeTitles(VERA, '?state=open')).toHaveLength(3);
 
     // merged changes: team-b's two are not alice's; the kind filter composes with it
     expect(await changeTitles(ALICE, '?state=merged')).toEqual([
-      'Workspace shared/shared-dev',
+      'Workspace commons/commons-dev',
     ]);
     expect(await changeTitles(BOB, '?state=merged&kind=pipelines')).toEqual([
       'Pipeline team-b/app-logs',
@@ -371,7 +371,7 @@ describe('reading limited by the owning team', () => {
       .expect(200);
     expect(own.body.files).toHaveLength(1);
     await api
-      .get(`/api/gitops/changes/${ids['shared-open']}`)
+      .get(`/api/gitops/changes/${ids['commons-open']}`)
       .set(as(NINA))
       .expect(200);
     await api
@@ -386,7 +386,7 @@ describe('reading limited by the owning team', () => {
       await resources(NINA, '?kind=Workspace&owner=nina@example.com'),
     ).toEqual(['Workspace team-b/nina-dev']);
     expect(await resources(NINA)).toEqual([
-      'Workspace shared/shared-dev',
+      'Workspace commons/commons-dev',
       'Workspace team-b/nina-dev',
     ]);
     const own = await api
@@ -412,7 +412,7 @@ describe('reading limited by the owning team', () => {
 
     // a change reads as every file it touches: the one that created her file is hers
     expect((await changeTitles(NINA, '?state=merged')).sort()).toEqual([
-      'Workspace shared/shared-dev',
+      'Workspace commons/commons-dev',
       'Workspace team-b/nina-dev',
     ]);
     await api
@@ -451,7 +451,7 @@ describe('reading limited by the owning team', () => {
     expect(await apply('platform:workspaces/team-a/alice-dev.yaml')).toBe(
       AuthorizeResult.ALLOW,
     );
-    expect(await apply('platform:workspaces/shared/shared-dev.yaml')).toBe(
+    expect(await apply('platform:workspaces/commons/commons-dev.yaml')).toBe(
       AuthorizeResult.ALLOW,
     );
     expect(await apply('platform:workspaces/team-b/b-dev.yaml')).toBe(
@@ -504,14 +504,14 @@ describe('reading limited by the owning team', () => {
       .expect(200);
     // one she reads but may not act on (no team owns it): 403, as before
     await api
-      .post(`/api/gitops/changes/${ids['shared-open']}/reviews`)
+      .post(`/api/gitops/changes/${ids['commons-open']}/reviews`)
       .set(as(ALICE))
       .send({ decision: 'approve' })
       .expect(403);
   });
 
   it("keeps a change its team's after the file it deleted is gone: judged on the content before and after", async () => {
-    const owned = workspace('shared', 'a-owned');
+    const owned = workspace('commons', 'a-owned');
     (owned.resource.metadata as any).annotations = {
       'portal.butlerlabs.dev/owner': 'group:team-a',
     };
@@ -519,7 +519,7 @@ describe('reading limited by the owning team', () => {
     await merge('a-owned-gone', {
       operation: 'delete',
       kind: 'workspaces',
-      namespace: 'shared',
+      namespace: 'commons',
       name: 'a-owned',
     });
     for (const name of ['a-owned', 'a-owned-gone']) {
@@ -535,7 +535,7 @@ describe('reading limited by the owning team', () => {
         .expect(200);
       expect(own.body.files).toHaveLength(1);
     }
-    const gone = 'Workspace shared/a-owned';
+    const gone = 'Workspace commons/a-owned';
     expect(await changeTitles(BOB, '?state=merged')).not.toContain(gone);
     expect(await changeTitles(NINA, '')).not.toContain(gone);
     expect(
