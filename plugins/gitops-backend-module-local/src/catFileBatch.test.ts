@@ -25,6 +25,24 @@ describe('readBlobsWithGit', () => {
     await expect(provider.readBlobs(ids)).resolves.toEqual(blobs);
     await expect(readBlobsWithGit(dir, [])).resolves.toEqual(new Map());
   });
+
+  it('answers the same for a few ids (read in process) and for many (one git process)', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 40; i++) files[`f${i}.yaml`] = `n: ${i}\n`;
+    const { dir } = await createLocalRepository(files);
+    const provider = new LocalGitProvider({ repository: 'platform', dir });
+    const tree = await provider.listTree();
+    const ids = tree.map(e => e.sha);
+    const unknown = '0'.repeat(40);
+    // an unknown id and a commit's id (no blob) are left out, as git's batch leaves them out
+    for (const asked of [ids.slice(0, 3), ids]) {
+      const some = [...asked, unknown, await provider.head()];
+      const read = await provider.readBlobs(some);
+      expect(read).toEqual(await readBlobsWithGit(dir, some));
+      expect([...read.keys()]).toEqual(asked);
+      asked.forEach(id => expect(files[tree.find(e => e.sha === id)!.path]).toBe(read.get(id)));
+    }
+  });
 });
 
 describe('readBlobsByNameWithGit', () => {

@@ -28,17 +28,45 @@ async function atomicWriteFile(
   }
 }
 
-/** The promise-based fs client isomorphic-git expects (an enumerable `promises` property). */
-export function createGitFs() {
+/**
+ * isomorphic-git tells a promise-based client from a callback one by calling `readFile()` without
+ * arguments, twice per command: answered without building an error (and its stack) each time
+ */
+const NO_FILE = Promise.reject(new TypeError('readFile: no path given'));
+NO_FILE.catch(() => undefined);
+
+/**
+ * The promise-based fs client isomorphic-git expects (an enumerable `promises` property). With
+ * `gitdir`, that folder's stat (isomorphic-git's first step of every command, to tell a
+ * repository from a worktree's `.git` file) is taken once: a repository does not turn into a file.
+ */
+export function createGitFs(options: { gitdir?: string } = {}) {
   const p = fs.promises;
+  let gitdirStat: Promise<fs.Stats> | undefined;
+  const stat: typeof p.stat = ((file: fs.PathLike, opts?: fs.StatOptions) => {
+    if (options.gitdir === undefined || file !== options.gitdir || opts) {
+      return p.stat(file, opts);
+    }
+    gitdirStat ??= p.stat(file).then(s => {
+      if (!s.isDirectory()) gitdirStat = undefined;
+      return s;
+    });
+    gitdirStat.catch(() => {
+      gitdirStat = undefined;
+    });
+    return gitdirStat;
+  }) as typeof p.stat;
   return {
     promises: {
-      readFile: p.readFile,
+      readFile: ((file: unknown, opts?: unknown) =>
+        file === undefined
+          ? NO_FILE
+          : p.readFile(file as string, opts as undefined)) as typeof p.readFile,
       writeFile: atomicWriteFile,
       mkdir: p.mkdir,
       rmdir: p.rmdir,
       unlink: p.unlink,
-      stat: p.stat,
+      stat,
       lstat: p.lstat,
       readdir: p.readdir,
       readlink: p.readlink,

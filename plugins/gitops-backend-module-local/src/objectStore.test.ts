@@ -1,6 +1,6 @@
 import { createLocalRepository } from './__testUtils__/localRepository';
 import { BoundedCache, ObjectStore } from './objectStore';
-import { git, removeTempDirs } from './testing/gitCli';
+import { git, removeTempDirs, runGit } from './testing/gitCli';
 
 afterEach(removeTempDirs);
 
@@ -68,6 +68,60 @@ describe('ObjectStore.writeTree', () => {
     ]);
     expect(await store.readTree(oid)).toEqual(await new ObjectStore(dir).readTree(oid));
     expect((await store.readTree(oid)).map(e => e.path)).toEqual(['A', 'a', 'a-b', 'b']);
+  });
+
+  it('writes the tree and blob git writes for the same entries, in git order', async () => {
+    const { dir } = await createLocalRepository({ 'README.md': 'x\n' });
+    const store = new ObjectStore(dir);
+    const blob = await store.writeBlob('content\n');
+    // the blob's id is git's: hash-object of the same bytes
+    expect(blob).toBe(
+      await git(['--git-dir', dir, 'hash-object', '--stdin'], { input: 'content\n' }),
+    );
+    const sub = await store.writeTree([{ mode: '100644', path: 'f', oid: blob, type: 'blob' }]);
+    // names whose order differs between code units, UTF-8 bytes and git's folder-with-slash rule
+    const entries = [
+      { mode: '100644', path: 'a.b', oid: blob, type: 'blob' as const },
+      { mode: '040000', path: 'a', oid: sub, type: 'tree' as const },
+      { mode: '100644', path: 'a-b', oid: blob, type: 'blob' as const },
+      { mode: '100755', path: 'run.sh', oid: blob, type: 'blob' as const },
+      { mode: '120000', path: 'link', oid: blob, type: 'blob' as const },
+      { mode: '100644', path: '\u{1F600}.yaml', oid: blob, type: 'blob' as const },
+      { mode: '100644', path: '\uFF21.yaml', oid: blob, type: 'blob' as const },
+      { mode: '100644', path: 'é.yaml', oid: blob, type: 'blob' as const },
+    ];
+    const oid = await store.writeTree(entries);
+    const mktree = entries
+      .map(e => `${e.mode} ${e.type} ${e.oid}\t${e.path}`)
+      .join('\n');
+    expect(oid).toBe(
+      await git(['--git-dir', dir, 'mktree'], { input: `${mktree}\n` }),
+    );
+    const fsck = await runGit(['--git-dir', dir, 'fsck', '--strict', '--no-dangling']);
+    expect(fsck.stderr).toBe('');
+    expect(fsck.code).toBe(0);
+    // a fresh store reads it back as it was kept
+    expect(await new ObjectStore(dir).readTree(oid)).toEqual(await store.readTree(oid));
+  });
+
+  it('refuses entries git could not hold, naming the entry', async () => {
+    const { dir } = await createLocalRepository({ 'README.md': 'x\n' });
+    const store = new ObjectStore(dir);
+    const blob = await store.writeBlob('x\n');
+    await expect(
+      store.writeTree([{ mode: '100644', path: 'a/b', oid: blob, type: 'blob' }]),
+    ).rejects.toThrow("tree entry name 'a/b' is empty or holds '/' or NUL");
+    for (const reserved of ['.', '..', '.GIT']) {
+      await expect(
+        store.writeTree([{ mode: '100644', path: reserved, oid: blob, type: 'blob' }]),
+      ).rejects.toThrow(`tree entry name '${reserved}' is reserved`);
+    }
+    await expect(
+      store.writeTree([{ mode: '100644', path: 'f', oid: 'xyz', type: 'blob' }]),
+    ).rejects.toThrow("tree entry 'f' has no object id: 'xyz'");
+    await expect(
+      store.writeTree([{ mode: '100000', path: 'f', oid: blob, type: 'blob' }]),
+    ).rejects.toThrow("unknown tree entry mode '100000'");
   });
 });
 

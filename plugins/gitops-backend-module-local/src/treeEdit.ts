@@ -47,12 +47,16 @@ async function editTree(
   dirPath: string,
   edits: Map<string, Edit>,
 ): Promise<string | undefined> {
-  const entries = new Map<string, TreeItem>(
-    (treeOid ? await store.readTree(treeOid) : []).map(e => [e.path, e]),
-  );
+  // the folder's entries as kept by the store, not copied: only the edited names are looked up
+  // and replaced (a folder of 50,000 files is one tree, rewritten by every change into it)
+  const entries = treeOid ? await store.readTreeShared(treeOid) : [];
+  const byName = new Map<string, Readonly<TreeItem>>();
+  for (const e of entries) if (edits.has(e.path)) byName.set(e.path, e);
+  /** the edited names' new entries; undefined: deleted */
+  const replaced = new Map<string, TreeItem | undefined>();
   for (const [name, edit] of edits) {
     const full = dirPath ? `${dirPath}/${name}` : name;
-    const existing = entries.get(name);
+    const existing = byName.get(name);
     if (edit.kind === 'dir') {
       if (existing && existing.type !== 'tree') {
         throw new ConflictError(
@@ -60,9 +64,10 @@ async function editTree(
         );
       }
       const oid = await editTree(store, existing?.oid, full, edit.children);
-      if (oid)
-        entries.set(name, { mode: '040000', path: name, oid, type: 'tree' });
-      else entries.delete(name);
+      replaced.set(
+        name,
+        oid ? { mode: '040000', path: name, oid, type: 'tree' } : undefined,
+      );
       continue;
     }
     const { op } = edit;
@@ -77,13 +82,13 @@ async function editTree(
       );
     }
     if (op.action === 'delete') {
-      entries.delete(name);
+      replaced.set(name, undefined);
     } else {
       if (typeof op.content !== 'string') {
         throw new InputError(`${full}: content must be a string`);
       }
       const oid = await store.writeBlob(op.content);
-      entries.set(name, {
+      replaced.set(name, {
         mode: existing?.mode ?? '100644',
         path: name,
         oid,
@@ -91,9 +96,14 @@ async function editTree(
       });
     }
   }
+  const next: TreeItem[] = [];
+  for (const e of entries) {
+    if (!replaced.has(e.path)) next.push(e);
+  }
+  for (const entry of replaced.values()) if (entry) next.push(entry);
   // git has no empty folders: a folder whose last file was deleted disappears
-  if (entries.size === 0 && dirPath !== '') return undefined;
-  return store.writeTree([...entries.values()]);
+  if (next.length === 0 && dirPath !== '') return undefined;
+  return store.writeTree(next);
 }
 
 /** Writes the blobs and trees of `baseTree` + `operations`; returns the new root tree id. */

@@ -14,7 +14,7 @@ export interface TreeMergeResult {
   conflicts: string[];
 }
 
-type Side = TreeItem | undefined;
+type Side = Readonly<TreeItem> | undefined;
 
 const same = (a: Side, b: Side) =>
   a === b || (!!a && !!b && a.oid === b.oid && a.mode === b.mode);
@@ -28,8 +28,9 @@ async function mergeDir(
   write: boolean,
   conflicts: string[],
 ): Promise<string | undefined> {
+  // the store's kept entries, not copies: a folder of 50,000 files is one tree, read three times
   const read = async (oid?: string) =>
-    new Map((oid ? await store.readTree(oid) : []).map(e => [e.path, e]));
+    new Map((oid ? await store.readTreeShared(oid) : []).map(e => [e.path, e]));
   const [b, o, t] = await Promise.all([read(base), read(ours), read(theirs)]);
   const merged: TreeItem[] = [];
   for (const name of new Set([...o.keys(), ...t.keys(), ...b.keys()])) {
