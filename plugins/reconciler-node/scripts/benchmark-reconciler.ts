@@ -8,8 +8,10 @@
  *    target writes of each (goal: 0); on the directory target the first drift check after the
  *    sync reads back the files it just wrote (a write is racy: see FileStatCache), later ones
  *    stat them, so both are printed;
- *  - merge-to-applied of a one-file change (open + approve + merge, then runOnce), median and
- *    max of MERGES merges, with the sync's share — the curve over sizes must be flat;
+ *  - merge → applied of a one-file change: from the merge request (the change opened and
+ *    approved before) until runOnce has applied it, median and max of MERGES merges, with the
+ *    sync's share — the curve over sizes must be flat; the opening and approval before it
+ *    (the local Git provider writing the change) printed apart;
  *  - beside wall times, this process's CPU time (the machine is shared: wall time follows its
  *    load, CPU time much less).
  *
@@ -168,11 +170,12 @@ async function run(
     const latencies: number[] = [];
     const syncs: number[] = [];
     const syncCpu: number[] = [];
+    const reviews: number[] = [];
     const applied: string[] = [];
     for (let m = 0; m < MERGES; m++) {
       const edited = `ws-${Math.floor(((m + 1) * size) / (MERGES + 1))}`;
-      const [result, latencyMs] = await timed(async () => {
-        const change = await provider.openChange({
+      const [change, reviewMs] = await timed(async () => {
+        const opened = await provider.openChange({
           branch: `butler/bench/${label}-${m}`,
           title: `Edit ${edited}`,
           description: '',
@@ -185,11 +188,15 @@ async function run(
           ],
           actor: alice,
         });
-        await provider.setCommitStatus(change.headSha, {
+        await provider.setCommitStatus(opened.headSha, {
           context: VALIDATION_CHECK_CONTEXT,
           state: 'success',
         });
-        await provider.review(change.id, { decision: 'approve', actor: bob });
+        await provider.review(opened.id, { decision: 'approve', actor: bob });
+        return opened;
+      });
+      reviews.push(reviewMs);
+      const [result, latencyMs] = await timed(async () => {
         await provider.merge(change.id, alice);
         const synced = await measured(() => reconciler.runOnce());
         syncs.push(synced.wallMs);
@@ -230,7 +237,7 @@ async function run(
       }, target writes ${laterWrites})`,
     );
     console.log(
-      `  merge-to-applied, 1 file: ${spread(
+      `  merge → applied, 1 file:  ${spread(
         latencies,
       )} (${MERGES} merges; applied ${applied.length}: ${applied
         .slice(0, 3)
@@ -239,7 +246,12 @@ async function run(
     console.log(
       `    of which the sync:      ${spread(syncs)}; CPU ${spread(
         syncCpu,
-      )} (the rest: open, approve, merge)`,
+      )} (the rest: the merge on the local Git provider)`,
+    );
+    console.log(
+      `  before it, open + approve: ${spread(
+        reviews,
+      )} (the local Git provider writing the change, its check and review)`,
     );
   } finally {
     await knex.destroy();
