@@ -108,14 +108,30 @@ describe('ObjectStore.writeTree', () => {
     const { dir } = await createLocalRepository({ 'README.md': 'x\n' });
     const store = new ObjectStore(dir);
     const blob = await store.writeBlob('x\n');
-    await expect(
-      store.writeTree([{ mode: '100644', path: 'a/b', oid: blob, type: 'blob' }]),
-    ).rejects.toThrow("tree entry name 'a/b' is empty or holds '/' or NUL");
-    for (const reserved of ['.', '..', '.GIT']) {
+    const refused: Array<[string, string]> = [
+      ['a/b', "holds '/', '\\' or NUL"],
+      ['', 'is empty'],
+      ['.', "is '.' or '..'"],
+      ['..', "is '.' or '..'"],
+      ['.GIT', 'is .git on some file system'],
+      ['.git. ', 'is .git on some file system'],
+      ['git~1', 'is .git on some file system'],
+      ['.git::$INDEX_ALLOCATION', 'is .git on some file system'],
+      ['.g\u200cit', 'is .git on some file system'],
+      ['a\\b', "holds '/', '\\' or NUL"],
+      ['a\ud800', 'holds a lone surrogate'],
+    ];
+    for (const [name, reason] of refused) {
       await expect(
-        store.writeTree([{ mode: '100644', path: reserved, oid: blob, type: 'blob' }]),
-      ).rejects.toThrow(`tree entry name '${reserved}' is reserved`);
+        store.writeTree([{ mode: '100644', path: name, oid: blob, type: 'blob' }]),
+      ).rejects.toThrow(`tree entry name '${name}' ${reason}`);
     }
+    await expect(
+      store.writeTree([
+        { mode: '100644', path: 'f', oid: blob, type: 'blob' },
+        { mode: '100755', path: 'f', oid: blob, type: 'blob' },
+      ]),
+    ).rejects.toThrow("tree entry name 'f' appears twice");
     await expect(
       store.writeTree([{ mode: '100644', path: 'f', oid: 'xyz', type: 'blob' }]),
     ).rejects.toThrow("tree entry 'f' has no object id: 'xyz'");

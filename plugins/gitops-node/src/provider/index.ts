@@ -10,6 +10,7 @@ export {
   validateBranchName,
   validateShortRef,
   validateRepoPath,
+  gitNameRefusal,
   normalizePrefix,
   isSha,
 } from './names';

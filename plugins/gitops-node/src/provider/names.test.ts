@@ -11,6 +11,10 @@ describe('validateRepoPath', () => {
       'workspaces/team-a/dev.yaml',
     );
     expect(validateRepoPath('.github/CODEOWNERS')).toBe('.github/CODEOWNERS');
+    // what only looks close to .git, and characters beyond U+FFFF, are fine
+    expect(validateRepoPath('.gitignore')).toBe('.gitignore');
+    expect(validateRepoPath('git~0/a.yaml')).toBe('git~0/a.yaml');
+    expect(validateRepoPath('docs/\u{1F680}.md')).toBe('docs/\u{1F680}.md');
   });
 
   it.each([
@@ -23,6 +27,11 @@ describe('validateRepoPath', () => {
     ['.git/config', 'points into .git'],
     ['sub/.GIT/hooks/x', 'points into .git'],
     ['a\\b', 'control character or a backslash'],
+    ['x/.git./config', "component git refuses: '.git.' is .git on some file system"],
+    ['GIT~1/hooks', "'GIT~1' is .git on some file system"],
+    ['.git::$INDEX_ALLOCATION/x', 'is .git on some file system'],
+    ['.g\u200cit/config', 'is .git on some file system'],
+    ['a/\ud800.yaml', 'holds a lone surrogate'],
     ['a\nb', 'control character or a backslash'],
     ['', 'a file path is required'],
   ])('refuses %j (%s), naming the field', (path, reason) => {

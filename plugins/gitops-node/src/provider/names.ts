@@ -72,6 +72,29 @@ export function validateShortRef(ref: string, field = 'ref'): string {
 }
 
 /**
+ * Why git refuses `name` as a file name in a tree, or undefined when it takes it: empty, `/`,
+ * a backslash or NUL, not well-formed UTF-16 (a lone surrogate has no UTF-8 form), `.` or `..`, or a
+ * name some file system reads as `.git` — any case, trailing dots or spaces (NTFS), the 8.3 alias
+ * `git~1`, an alternate data stream (`.git::$INDEX_ALLOCATION`), characters HFS+ ignores. These
+ * are git's `verify_path` rules (fsck `hasDotgit`) as isomorphic-git's tree reader applies them:
+ * a tree holding such a name could be written but not read again.
+ */
+export function gitNameRefusal(name: string): string | undefined {
+  if (name === '') return 'is empty';
+  if (/[/\\\0]/.test(name)) return "holds '/', '\\' or NUL";
+  if (/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(name)) {
+    return 'holds a lone surrogate (no UTF-8 form)';
+  }
+  const shown = name.replace(/[\u200c-\u200f\u202a-\u202e\u206a-\u206f\ufeff]/g, '');
+  if (shown === '.' || shown === '..') return "is '.' or '..'";
+  const normalized = shown.split(':')[0].toLowerCase().replace(/[. ]+$/, '');
+  if (normalized === '.git' || /^\.?git~[1-9]$/.test(normalized)) {
+    return 'is .git on some file system';
+  }
+  return undefined;
+}
+
+/**
  * Throws an InputError naming the path and the reason unless `path` is a plain relative path of
  * a file inside the repository: no absolute paths, no `.`/`..` components, nothing under `.git`.
  */
@@ -101,6 +124,12 @@ export function validateRepoPath(path: string, field = 'path'): string {
     }
     if (component.toLowerCase() === '.git') {
       throw new InputError(`${field}: '${path}' points into .git`);
+    }
+    const refusal = gitNameRefusal(component);
+    if (refusal) {
+      throw new InputError(
+        `${field}: '${path}' has a component git refuses: '${component}' ${refusal}`,
+      );
     }
   }
   return path;
