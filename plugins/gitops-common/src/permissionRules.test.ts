@@ -75,26 +75,26 @@ describe('a GitOps file without an owning team', () => {
   const condition = gitopsResourceConditions.hasNoOwningTeam({ teamNamespaces: ['ns-a', 'ns-b'] });
 
   it('holds for a file that declares no team, in a namespace no team has', () => {
-    expect(matchesGitopsResource(condition, { namespace: 'shared' })).toBe(true);
+    expect(matchesGitopsResource(condition, { namespace: 'commons' })).toBe(true);
     expect(matchesGitopsResource(condition, ownershipOf({ spec: { owner: 'alice@example.com' } }, { namespace: 'platform' }))).toBe(true);
   });
 
   it("does not hold for a team's namespace or a declared team", () => {
     expect(matchesGitopsResource(condition, { namespace: 'ns-a' })).toBe(false);
-    expect(matchesGitopsResource(condition, { namespace: 'shared', team: 'team-z' })).toBe(false);
+    expect(matchesGitopsResource(condition, { namespace: 'commons', team: 'team-z' })).toBe(false);
   });
 
   it('holds for nothing without a well-formed list of the teams\' namespaces (a deny-list must be complete)', () => {
     for (const params of [undefined, {}, { teamNamespaces: 'ns-a' }, { teamNamespaces: [1] }, { teamNamespaces: [''] }]) {
-      expect([params, matchesGitopsResource({ ...condition, params } as any, { namespace: 'shared' })]).toEqual([
+      expect([params, matchesGitopsResource({ ...condition, params } as any, { namespace: 'commons' })]).toEqual([
         params,
         false,
       ]);
     }
     // an empty list is a real answer (no team exists): every undeclared file is nobody's
     const noTeams = gitopsResourceConditions.hasNoOwningTeam({ teamNamespaces: [] });
-    expect(matchesGitopsResource(noTeams, { namespace: 'shared' })).toBe(true);
-    expect(matchesGitopsResource(noTeams, { namespace: 'shared', team: 'team-z' })).toBe(false);
+    expect(matchesGitopsResource(noTeams, { namespace: 'commons' })).toBe(true);
+    expect(matchesGitopsResource(noTeams, { namespace: 'commons', team: 'team-z' })).toBe(false);
   });
 
   it('combines with the membership rule: a team member reads their files and the unowned ones', () => {
@@ -105,7 +105,7 @@ describe('a GitOps file without an owning team', () => {
       ],
     };
     expect(matchesGitopsResource(read, { namespace: 'ns-a' })).toBe(true);
-    expect(matchesGitopsResource(read, { namespace: 'shared' })).toBe(true);
+    expect(matchesGitopsResource(read, { namespace: 'commons' })).toBe(true);
     expect(matchesGitopsResource(read, { namespace: 'ns-b' })).toBe(false);
     expect(matchesGitopsResource(read, { namespace: 'ns-a', team: 'team-b' })).toBe(false);
   });

@@ -70,7 +70,7 @@ spec:
 `;
 
 const ALL_RESOURCES = [
-  'shared/orphan',
+  'commons/orphan',
   'team-a/a-dev',
   'team-a/a-prod',
   'team-a/b-moved',
@@ -100,7 +100,7 @@ describe('catalog.entity.read of the live tenant clusters, by their team', () =>
   beforeAll(async () => {
     kube = await startKubeTestApiServer({
       crds: loadButlerCrds(INVENTORY_CRDS),
-      namespaces: ['team-a', 'team-b', 'shared'],
+      namespaces: ['team-a', 'team-b', 'commons'],
     });
     const client = butlerClient(kube.kubeconfig);
     for (const object of [
@@ -113,7 +113,7 @@ describe('catalog.entity.read of the live tenant clusters, by their team', () =>
       // no teamRef: the team whose namespace holds it
       tenantCluster('team-b', 'b-ns'),
       // no teamRef, in no team's namespace: no team's
-      tenantCluster('shared', 'orphan'),
+      tenantCluster('commons', 'orphan'),
     ]) {
       await client.create(object);
     }
@@ -191,7 +191,7 @@ describe('catalog.entity.read of the live tenant clusters, by their team', () =>
     expect(await teamOf('team-a/a-dev')).toBe('team-a');
     expect(await teamOf('team-a/b-moved')).toBe('team-b');
     expect(await teamOf('team-b/b-ns')).toBe('team-b');
-    expect(await teamOf('shared/orphan')).toBeUndefined();
+    expect(await teamOf('commons/orphan')).toBeUndefined();
   });
 
   it("lists each member their teams' clusters only, platform admins and viewers all, a user in no team none", async () => {
@@ -223,7 +223,7 @@ describe('catalog.entity.read of the live tenant clusters, by their team', () =>
   });
 
   it("answers 404 for another team's cluster by name, for one of no team, and for the forged one, and null by ref", async () => {
-    for (const ref of ['team-a/a-dev', 'shared/orphan', 'team-b/forged']) {
+    for (const ref of ['team-a/a-dev', 'commons/orphan', 'team-b/forged']) {
       await request(server)
         .get(`/api/catalog/entities/by-name/resource/${ref}`)
         .set(as('bob'))
@@ -267,7 +267,7 @@ describe('catalog.entity.read of the live tenant clusters, by their team', () =>
     };
     expect(await facets('bob')).toEqual(['team-a:1', 'team-b:2']);
     expect(await facets('nina')).toEqual([]);
-    expect(await facets('pat')).toEqual(['shared:1', 'team-a:3', 'team-b:3']);
+    expect(await facets('pat')).toEqual(['commons:1', 'team-a:3', 'team-b:3']);
   });
 
   it('decides one entity by ref as search results and entity pages ask', async () => {

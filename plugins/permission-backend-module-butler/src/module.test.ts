@@ -194,9 +194,9 @@ async function mayReadFiles(
   const files = [
     FILE_OF('team-a'),
     FILE_OF('team-b'),
-    FILE_OF('shared'),
+    FILE_OF('commons'),
     // in nobody's namespace, but declaring team-b its owner: team-b's
-    { ...FILE_OF('shared'), team: 'team-b' },
+    { ...FILE_OF('commons'), team: 'team-b' },
     NINAS_WORKSPACE_FILE,
   ];
   const [a, b, nobodys, claimed, ninas] = files.map(f =>

@@ -102,7 +102,7 @@ describe('permission-backend-module-butler before Teams and Users are synced', (
     expect(decision.result).toBe('CONDITIONAL');
     // in a team's folder, declaring no team: a team's file, not nobody's
     expect(catalogMatches(decision, gitopsEntity('team-a'))).toBe(false);
-    expect(catalogMatches(decision, gitopsEntity('shared'))).toBe(false);
+    expect(catalogMatches(decision, gitopsEntity('commons'))).toBe(false);
     expect(catalogMatches(decision, gitopsEntity('team-a', 'team-a'))).toBe(
       false,
     );

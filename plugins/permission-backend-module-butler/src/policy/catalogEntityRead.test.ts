@@ -75,13 +75,13 @@ const ENTITIES = {
     undefined,
     'Bob@Example.com',
   ),
-  'shared/common': entity('Workspace', 'shared', 'common'),
-  'shared/cluster': entity('TenantCluster', 'shared', 'cluster', 'team-b'),
+  'commons/common': entity('Workspace', 'commons', 'common'),
+  'commons/cluster': entity('TenantCluster', 'commons', 'cluster', 'team-b'),
   'default/web': entity('Component', 'default', 'web'),
   // live clusters: team-b's in team-a's namespace (spec.teamRef), team-a's, one of no team
   'team-a/b-live': clusterResource('team-a', 'b-live', 'team-b'),
   'team-a/a-live': clusterResource('team-a', 'a-live', 'team-a'),
-  'shared/orphan': clusterResource('shared', 'orphan', undefined),
+  'commons/orphan': clusterResource('commons', 'orphan', undefined),
   // registered by hand, claiming team-b
   'team-b/forged': clusterResource(
     'team-b',
@@ -152,8 +152,8 @@ describe('catalog.entity.read', () => {
     expect(readable(await decide())).toEqual([
       'team-b/b-dev',
       'team-a/bobs',
-      'shared/common',
-      'shared/cluster',
+      'commons/common',
+      'commons/cluster',
       'default/web',
       'team-a/b-live',
     ]);
@@ -178,7 +178,7 @@ describe('catalog.entity.read', () => {
 
   it('lets a user in no team read only the GitOps entities nobody owns', async () => {
     expect(readable(await policy({})())).toEqual([
-      'shared/common',
+      'commons/common',
       'default/web',
     ]);
   });
