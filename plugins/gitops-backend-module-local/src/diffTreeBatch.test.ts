@@ -1,4 +1,5 @@
 import { createLocalRepository } from './__testUtils__/localRepository';
+import { treeEntries } from './__testUtils__/treeEntries';
 import { diffPathsWithGit } from './diffTreeBatch';
 import { ObjectStore, type TreeItem } from './objectStore';
 import { removeTempDirs } from './testing/gitCli';
@@ -14,13 +15,7 @@ describe('diffPathsWithGit', () => {
     const store = new ObjectStore(dir);
     const one = await store.writeBlob('one\n');
     const two = await store.writeBlob('two\n');
-    const blob = (path: string, oid: string): TreeItem => ({ mode: '100644', path, oid, type: 'blob' });
-    const tree = async (path: string, entries: TreeItem[]): Promise<TreeItem> => ({
-      mode: '040000',
-      path,
-      oid: await store.writeTree(entries),
-      type: 'tree',
-    });
+    const { blob, tree } = treeEntries(store);
     const commit = async (entries: TreeItem[], parents: string[] = []) =>
       store.writeCommit({ tree: await store.writeTree(entries), parents, message: 'c', author });
     const first = await commit([

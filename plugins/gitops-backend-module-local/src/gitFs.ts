@@ -47,13 +47,19 @@ export function createGitFs(options: { gitdir?: string } = {}) {
     if (options.gitdir === undefined || file !== options.gitdir || opts) {
       return p.stat(file, opts);
     }
-    gitdirStat ??= p.stat(file).then(s => {
-      if (!s.isDirectory()) gitdirStat = undefined;
-      return s;
-    });
-    gitdirStat.catch(() => {
-      gitdirStat = undefined;
-    });
+    if (!gitdirStat) {
+      const taken = p.stat(file);
+      // kept only while it says "a folder"; anything else is asked again next time
+      taken.then(
+        s => {
+          if (!s.isDirectory()) gitdirStat = undefined;
+        },
+        () => {
+          gitdirStat = undefined;
+        },
+      );
+      gitdirStat = taken;
+    }
     return gitdirStat;
   }) as typeof p.stat;
   return {

@@ -1,5 +1,6 @@
 import { createLocalRepository } from './__testUtils__/localRepository';
-import { ObjectStore, type TreeItem } from './objectStore';
+import { treeEntries } from './__testUtils__/treeEntries';
+import { ObjectStore } from './objectStore';
 import { git, removeTempDirs } from './testing/gitCli';
 import { diffPaths } from './treeDiff';
 
@@ -29,13 +30,7 @@ describe('diffPaths', () => {
     const store = new ObjectStore(dir);
     const one = await store.writeBlob('one\n');
     const two = await store.writeBlob('two\n');
-    const blob = (path: string, oid: string): TreeItem => ({ mode: '100644', path, oid, type: 'blob' });
-    const tree = async (path: string, entries: TreeItem[]): Promise<TreeItem> => ({
-      mode: '040000',
-      path,
-      oid: await store.writeTree(entries),
-      type: 'tree',
-    });
+    const { blob, tree } = treeEntries(store);
     // a large folder (one tree object) with a few changes among many equal entries
     const many = (changed: boolean) =>
       Array.from({ length: 300 }, (_, i) => blob(`ws-${i}.yaml`, changed && i % 100 === 7 ? two : one));
