@@ -14,3 +14,4 @@ export * from './auth';
 export * from './snapshot';
 export * from './http';
 export * from './keeper';
+export * from './database';

@@ -29,7 +29,7 @@ import gitopsModuleGithubProvider from '@butler-portal/plugin-gitops-backend-mod
 import gitopsModuleGitlabProvider from '@butler-portal/plugin-gitops-backend-module-gitlab';
 import gitopsModuleLocalProvider from '@butler-portal/plugin-gitops-backend-module-local';
 import { gitopsPlugin } from '../plugin';
-import { testDatabaseIds } from '../testing/testDatabaseIds';
+import { testDatabaseIds } from '@butler-portal/plugin-gitops-node/testUtils';
 
 // the plugin's database comes from TestDatabases, which closes it after the tests
 const databases = TestDatabases.create({

@@ -1,6 +1,6 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import knexFactory from 'knex';
-import { testDatabaseIds } from '../testing/testDatabaseIds';
+import { testDatabaseIds } from '@butler-portal/plugin-gitops-node/testUtils';
 import {
   DatabaseIdempotencyStore,
   IDEMPOTENCY_TABLE,

@@ -8,10 +8,11 @@ import {
   resolvePackagePath,
   type DatabaseService,
 } from '@backstage/backend-plugin-api';
-import type {
-  IdempotencyClaim,
-  IdempotencyKeyRef,
-  IdempotencyStore,
+import {
+  migratePluginDatabase,
+  type IdempotencyClaim,
+  type IdempotencyKeyRef,
+  type IdempotencyStore,
 } from '@butler-portal/plugin-gitops-node';
 import type { Knex } from 'knex';
 
@@ -32,55 +33,20 @@ export interface DatabaseIdempotencyStoreOptions {
 }
 
 /**
- * Applies the plugin's migrations (unless the backend is told to skip them). Two replicas
- * starting at once on one PostgreSQL database race for knex's migration lock; the loser gets
- * "Migration table is already locked" and retries until the winner is done (then finds nothing
- * left to do).
+ * Applies the plugin's migrations (unless the backend is told to skip them); replicas starting
+ * at once wait for each other (migratePluginDatabase).
  */
 export async function migrateGitopsDatabase(
   database: DatabaseService,
   options: { retryDelayMs?: number; maxWaitMs?: number } = {},
 ): Promise<Knex> {
-  const knex = await database.getClient();
-  if (database.migrations?.skip) return knex;
-  const retryDelayMs = options.retryDelayMs ?? 500;
-  const deadline = Date.now() + (options.maxWaitMs ?? 60_000);
-  for (;;) {
-    try {
-      await knex.migrate.latest({
-        directory: resolvePackagePath(
-          '@butler-portal/plugin-gitops-backend',
-          'migrations',
-        ),
-      });
-      return knex;
-    } catch (error) {
-      if (!isMigrationLocked(error) || Date.now() >= deadline) throw error;
-      await new Promise(resolve => setTimeout(resolve, retryDelayMs));
-    }
-  }
-}
-
-/**
- * knex's LockError (another process is running the migrations right now), or the database
- * refusing the second of two concurrent CREATE TABLEs of knex's own bookkeeping tables (knex
- * checks for them, then creates them, outside its lock)
- */
-function isMigrationLocked(error: unknown): boolean {
-  // duck-typed: errors of native drivers are not always instances of this realm's Error
-  const { code, name, message } = (error ?? {}) as {
-    code?: unknown;
-    name?: unknown;
-    message?: unknown;
-  };
-  const text = typeof message === 'string' ? message : '';
-  return (
-    name === 'MigrationLocked' ||
-    /Migration table is already locked/.test(text) ||
-    code === '42P07' || // PostgreSQL duplicate_table
-    (code === '23505' && /pg_(type|class)_/.test(text)) ||
-    /create table .knex_migrations(_lock)?. .*already exists/.test(text)
-  );
+  return migratePluginDatabase(database, {
+    ...options,
+    directory: resolvePackagePath(
+      '@butler-portal/plugin-gitops-backend',
+      'migrations',
+    ),
+  });
 }
 
 /** a duplicate primary key, in the words of each database the backend runs on */

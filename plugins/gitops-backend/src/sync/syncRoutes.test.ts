@@ -15,7 +15,7 @@ import {
   git,
   startPortal,
 } from '../__testUtils__/startTestPortal';
-import { testDatabaseIds } from '../testing/testDatabaseIds';
+import { testDatabaseIds } from '@butler-portal/plugin-gitops-node/testUtils';
 
 jest.setTimeout(120_000);
 

@@ -23,7 +23,7 @@ import {
   ensureLocalRepository,
   LocalGitProvider,
 } from '@butler-portal/plugin-gitops-backend-module-local';
-import { testDatabaseIds } from '../testing/testDatabaseIds';
+import { testDatabaseIds } from '@butler-portal/plugin-gitops-node/testUtils';
 import { alice, bob, workspaceYaml } from '../__testUtils__/syncFixtures';
 
 const databases = TestDatabases.create({

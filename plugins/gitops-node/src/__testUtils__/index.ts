@@ -1,2 +1,3 @@
 export * from './actors';
 export * from './providerModules';
+export * from './testDatabaseIds';

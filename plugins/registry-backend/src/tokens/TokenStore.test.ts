@@ -3,7 +3,7 @@
  */
 import crypto from 'crypto';
 import { TestDatabases } from '@backstage/backend-test-utils';
-import { testDatabaseIds } from '../__testUtils__/testDatabaseIds';
+import { testDatabaseIds } from '@butler-portal/plugin-gitops-node/testUtils';
 import { migrateRegistryDatabase, TokenStore } from './TokenStore';
 
 jest.setTimeout(60_000);

@@ -8,6 +8,7 @@ import {
   resolvePackagePath,
   type DatabaseService,
 } from '@backstage/backend-plugin-api';
+import { migratePluginDatabase } from '@butler-portal/plugin-gitops-node';
 import type {
   CreatedRegistryToken,
   RegistryTokenInfo,
@@ -52,20 +53,22 @@ function toInfo(row: Row): RegistryTokenInfo {
   };
 }
 
+/**
+ * Migrates the plugin's database; replicas starting at once wait for each other
+ * (migratePluginDatabase).
+ */
 export async function migrateRegistryDatabase(
   database: DatabaseService,
+  options: { retryDelayMs?: number; maxWaitMs?: number } = {},
 ): Promise<Knex> {
-  const knex = await database.getClient();
-  if (!database.migrations?.skip) {
-    await knex.migrate.latest({
-      directory: resolvePackagePath(
-        '@butler-portal/plugin-registry-backend',
-        'migrations',
-      ),
-      tableName: 'registry_knex_migrations',
-    });
-  }
-  return knex;
+  return migratePluginDatabase(database, {
+    ...options,
+    directory: resolvePackagePath(
+      '@butler-portal/plugin-registry-backend',
+      'migrations',
+    ),
+    tableName: 'registry_knex_migrations',
+  });
 }
 
 /** a checked token is trusted this long without the database (revocation here is at once) */

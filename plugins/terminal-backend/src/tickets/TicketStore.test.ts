@@ -4,6 +4,7 @@
  * the table.
  */
 import { TestDatabases } from '@backstage/backend-test-utils';
+import { testDatabaseIds } from '@butler-portal/plugin-gitops-node/testUtils';
 import knexFactory, { type Knex } from 'knex';
 import {
   TICKETS_TABLE,
@@ -15,10 +16,7 @@ import {
 jest.setTimeout(60_000);
 
 const databases = TestDatabases.create({
-  // PostgreSQL as well when the runner found one (scripts/portal.js sets this variable)
-  ids: process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING
-    ? ['SQLITE_3', 'POSTGRES_15']
-    : ['SQLITE_3'],
+  ids: testDatabaseIds(),
   disableDocker: true,
 });
 

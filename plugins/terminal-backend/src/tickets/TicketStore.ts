@@ -15,6 +15,7 @@
  */
 import type { DatabaseService } from '@backstage/backend-plugin-api';
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import { migratePluginDatabase } from '@butler-portal/plugin-gitops-node';
 import {
   createCipheriv,
   createDecipheriv,
@@ -83,37 +84,21 @@ function unseal(ticket: string, sealed: string): TicketGrant | undefined {
 }
 
 /**
- * Migrates the plugin's database. Two replicas starting at once may race on knex's own
- * bookkeeping tables (created outside its lock): the loser retries, as gitops-backend does.
+ * Migrates the plugin's database; replicas starting at once wait for each other
+ * (migratePluginDatabase).
  */
 export async function migrateTerminalDatabase(
   database: DatabaseService,
   options: { retryDelayMs?: number; maxWaitMs?: number } = {},
 ): Promise<Knex> {
-  const knex = await database.getClient();
-  if (database.migrations?.skip) return knex;
-  const deadline = Date.now() + (options.maxWaitMs ?? 60_000);
-  for (;;) {
-    try {
-      await knex.migrate.latest({
-        directory: resolvePackagePath(
-          '@butler-portal/plugin-terminal-backend',
-          'migrations',
-        ),
-        tableName: 'terminal_knex_migrations',
-      });
-      return knex;
-    } catch (error) {
-      const { code, name, message } = (error ?? {}) as Record<string, unknown>;
-      const locked =
-        name === 'MigrationLocked' ||
-        code === '42P07' || // PostgreSQL duplicate_table
-        (code === '23505' && /pg_(type|class)_/.test(String(message))) ||
-        /already (exists|locked)/.test(String(message));
-      if (!locked || Date.now() >= deadline) throw error;
-      await new Promise(r => setTimeout(r, options.retryDelayMs ?? 500));
-    }
-  }
+  return migratePluginDatabase(database, {
+    ...options,
+    directory: resolvePackagePath(
+      '@butler-portal/plugin-terminal-backend',
+      'migrations',
+    ),
+    tableName: 'terminal_knex_migrations',
+  });
 }
 
 export class TicketStore {

@@ -1,4 +1,5 @@
-import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
+import { TestDatabases } from '@backstage/backend-test-utils';
+import { testDatabaseIds } from '@butler-portal/plugin-gitops-node/testUtils';
 import type { InventoryRecord } from '../types';
 import { DatabaseReconcilerStore } from './DatabaseReconcilerStore';
 import {
@@ -8,11 +9,7 @@ import {
   applyReconcilerMigrations,
 } from './migrations/applyReconcilerMigrations';
 
-// SQLite always; PostgreSQL when a server is given (as CI and `BACKSTAGE_TEST_DATABASE_...` do)
-const ids: TestDatabaseId[] = ['SQLITE_3'];
-if (process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING)
-  ids.push('POSTGRES_15');
-const databases = TestDatabases.create({ ids });
+const databases = TestDatabases.create({ ids: testDatabaseIds() });
 
 function record(
   name: string,

@@ -1,0 +1,2 @@
+export { migratePluginDatabase } from './migratePluginDatabase';
+export type { MigratePluginDatabaseOptions } from './migratePluginDatabase';
