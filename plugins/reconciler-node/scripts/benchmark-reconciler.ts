@@ -6,8 +6,8 @@
  *    every 20 ms, as the backend would see it);
  *  - a no-op sync as a poll (skips at an unchanged commit) and as a full drift check, with the
  *    target writes of each (goal: 0); on the directory target the first drift check after the
- *    sync reads back the files it just wrote (a write is racy: see FileStatCache), later ones
- *    stat them, so both are printed;
+ *    sync reads back the files the sync wrote in its last clock tick (racy: see FileStatCache),
+ *    later ones stat them all, so both are printed;
  *  - merge → applied of a one-file change: from the merge request (the change opened and
  *    approved before) until runOnce has applied it, median and max of MERGES merges, with the
  *    sync's share — the curve over sizes must be flat; the opening and approval before it

@@ -522,7 +522,7 @@ describe('Reconciler', () => {
     const { reconciler, out } = await setup(many);
     const r = reconciler();
     await r.runOnce();
-    // the first drift check reads back what the sync wrote (written a moment ago: racy)
+    // the first drift check reads back what the sync wrote in its last clock tick (racy)
     await r.runOnce({ full: true });
     await new Promise(resolve => setTimeout(resolve, RACY_MS + 100));
     await r.runOnce({ full: true });

@@ -11,8 +11,15 @@ import path from 'path';
 /** the temporary files writeFileAtomically makes: `.<name>.<12 hex>.tmp` */
 export const TEMP_FILE = /^\..+\.[0-9a-f]{12}\.tmp$/;
 
-/** writes `content` to `file` atomically; the folder must exist; does not fsync the folder */
-export async function writeFileAtomically(file: string, content: string): Promise<void> {
+/**
+ * Writes `content` to `file` atomically; the folder must exist; does not fsync the folder.
+ * Answers the written file's stat, taken through the handle after the rename (the rename changes
+ * its ctime): the stat of what was written even if the path is replaced right after.
+ */
+export async function writeFileAtomically(
+  file: string,
+  content: string,
+): Promise<fs.BigIntStats> {
   const temp = path.join(
     path.dirname(file),
     `.${path.basename(file)}.${crypto.randomBytes(6).toString('hex')}.tmp`,
@@ -21,14 +28,15 @@ export async function writeFileAtomically(file: string, content: string): Promis
   try {
     await handle.writeFile(content, 'utf8');
     await handle.sync();
+    try {
+      await fs.promises.rename(temp, file);
+    } catch (error) {
+      await fs.promises.rm(temp, { force: true });
+      throw error;
+    }
+    return await handle.stat({ bigint: true });
   } finally {
     await handle.close();
-  }
-  try {
-    await fs.promises.rename(temp, file);
-  } catch (error) {
-    await fs.promises.rm(temp, { force: true });
-    throw error;
   }
 }
 
@@ -46,7 +54,10 @@ export async function fsyncDir(dir: string): Promise<void> {
 }
 
 /** removes the temporary files of cut-short writes in `dir` and `depth` levels of folders below */
-export async function sweepTemporaryFiles(dir: string, depth = 0): Promise<void> {
+export async function sweepTemporaryFiles(
+  dir: string,
+  depth = 0,
+): Promise<void> {
   let entries: fs.Dirent[];
   try {
     entries = await fs.promises.readdir(dir, { withFileTypes: true });
@@ -56,7 +67,8 @@ export async function sweepTemporaryFiles(dir: string, depth = 0): Promise<void>
   }
   for (const entry of entries) {
     const full = path.join(dir, entry.name);
-    if (entry.isDirectory() && depth > 0) await sweepTemporaryFiles(full, depth - 1);
+    if (entry.isDirectory() && depth > 0)
+      await sweepTemporaryFiles(full, depth - 1);
     else if (entry.isFile() && TEMP_FILE.test(entry.name)) {
       await fs.promises.rm(full, { force: true });
     }

@@ -1,6 +1,7 @@
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
+import { writeFileAtomically } from './atomicFiles';
 import { FileStatCache, RACY_MS } from './fileStatCache';
 
 describe('FileStatCache', () => {
@@ -68,17 +69,26 @@ describe('FileStatCache', () => {
     expect(await cache.read(file)).toEqual({ kind: 'notAFile' });
   });
 
-  it('checks a racy entry by content: an edit the stat cannot show is still seen', async () => {
+  /** writes as the folder targets do, answering what rememberWrites takes */
+  async function write(file: string, content: string) {
+    const stat = await writeFileAtomically(file, content);
+    return { file, content, value: `written:${content}`, stat };
+  }
+
+  const changedNs = (stat: fs.BigIntStats) =>
+    stat.mtimeNs > stat.ctimeNs ? stat.mtimeNs : stat.ctimeNs;
+
+  it('checks a racy write by content: an edit the stat cannot show is still seen', async () => {
     const file = path.join(dir, 'a.yaml');
-    await fs.promises.writeFile(file, 'one');
     const cache = cacheOf();
-    await cache.remember(file, 'one', 'written:one');
+    const written = await write(file, 'one');
+    // alone in its batch: of the batch's last tick
+    cache.rememberWrites([written]);
     // an edit within the same clock tick as the write: every stat field as recorded
-    const recorded = await fs.promises.lstat(file, { bigint: true });
     await fs.promises.writeFile(file, 'two');
     const lstat = jest
       .spyOn(fs.promises, 'lstat')
-      .mockResolvedValue(recorded as any);
+      .mockResolvedValue(written.stat as any);
     expect(await cache.read(file)).toEqual({
       kind: 'file',
       value: 'parsed:two',
@@ -88,13 +98,43 @@ describe('FileStatCache', () => {
 
   it('keeps what it wrote without parsing it again when the bytes are the ones recorded', async () => {
     const file = path.join(dir, 'a.yaml');
-    await fs.promises.writeFile(file, 'one');
     const cache = cacheOf();
-    await cache.remember(file, 'one', 'written:one');
+    cache.rememberWrites([await write(file, 'one')]);
     expect(await cache.read(file)).toEqual({
       kind: 'file',
       value: 'written:one',
     });
     expect(cache.stats).toEqual({ contentReads: 1, derived: 0 });
+  });
+
+  it("trusts by stat the writes of a batch made in an earlier tick than its last one, as git trusts a checkout's files", async () => {
+    const early = await write(path.join(dir, 'early.yaml'), 'one');
+    // the next write in a later tick of the file system's clock (a few ms; a second on some)
+    let late = await write(path.join(dir, 'late.yaml'), 'two');
+    while (changedNs(late.stat) <= changedNs(early.stat)) {
+      await new Promise(resolve => setTimeout(resolve, 5));
+      late = await write(late.file, 'two');
+    }
+    const cache = cacheOf();
+    cache.rememberWrites([early, late]);
+
+    expect(await cache.read(early.file)).toEqual({
+      kind: 'file',
+      value: 'written:one',
+    });
+    expect(cache.stats.contentReads).toBe(0);
+    // the last tick's write is checked by content once
+    expect(await cache.read(late.file)).toEqual({
+      kind: 'file',
+      value: 'written:two',
+    });
+    expect(cache.stats).toEqual({ contentReads: 1, derived: 0 });
+
+    // an edit out of band after the batch: a new ctime, read and parsed
+    await fs.promises.writeFile(early.file, 'three');
+    expect(await cache.read(early.file)).toEqual({
+      kind: 'file',
+      value: 'parsed:three',
+    });
   });
 });

@@ -6,11 +6,17 @@
  * inode, so an edit or a replacement out of band always reads again; a deleted file is missing.
  *
  * The one gap of stats is a change within the same clock tick as the recording (timestamps are
- * coarse: a few ms), which can leave every field as it was. So an entry recorded less than
- * RACY_MS after the file last changed is not trusted ("racy git"): its bytes are read and
- * compared by digest, which also catches an edit between a write and its recording. A target's
- * own writes are always racy at first; the next drift check reads them once (bytes and a
- * digest, no parsing) and from then on a stat is enough.
+ * coarse: a few ms, a second on some file systems), which can leave every field as it was
+ * ("racy git"). So:
+ * - a file read: its entry is checked by content again (bytes and a digest, no parsing) while it
+ *   was recorded less than RACY_MS after the file last changed by the local clock; afterwards a
+ *   stat is enough;
+ * - the target's own writes: each is recorded with the stat of the handle that wrote it, taken
+ *   after its rename, and a batch of writes is judged as git judges a checkout against its index
+ *   file's time: a file whose change time is in an earlier tick than the batch's last change (the
+ *   file system's own clock, so no skew between machines on a network file system) is trusted by
+ *   stat; those of the last tick are checked by content once. What git leaves open is left open
+ *   here too: an edit within the same tick right after the write, of the same size.
  */
 import crypto from 'crypto';
 import fs from 'fs';
@@ -25,6 +31,8 @@ interface Entry<V> {
   ctimeNs: bigint;
   /** when the stat was taken (ms since the epoch, taken before it) */
   recordedAt: number;
+  /** of a write: the last change time (file system clock) of its batch of writes */
+  batchChangedNs?: bigint;
   digest: string;
   value: V;
 }
@@ -34,6 +42,14 @@ export type FileRead<V> =
   | { kind: 'missing' }
   | { kind: 'notAFile' }
   | { kind: 'file'; value: V };
+
+/** a file the target wrote: what it holds, and the stat of the handle that wrote it */
+export interface FileWrite<V> {
+  file: string;
+  content: string;
+  value: V;
+  stat: fs.BigIntStats;
+}
 
 /** counters for tests and benchmarks */
 export interface FileStatCacheStats {
@@ -92,19 +108,27 @@ export class FileStatCache<V> {
   }
 
   /**
-   * Records what the target just wrote to `file`; checked by content at the next read (a write
-   * is racy by nature), so an edit between the write and this call is still seen.
+   * Records a batch of what the target just wrote: each file with the stat of the handle that
+   * wrote it (taken after its rename, so an edit after the write changes it), its content and
+   * value. Files of the batch's last tick are checked by content at their next read.
    */
-  async remember(file: string, content: string, value: V): Promise<void> {
+  rememberWrites(writes: Array<FileWrite<V>>): void {
     const recordedAt = Date.now();
-    const stat = await this.#lstat(file);
-    if (!stat?.isFile()) return;
-    this.#entries.set(file, {
-      ...statFields(stat),
-      recordedAt,
-      digest: digestOf(content),
-      value,
-    });
+    let batchChangedNs = 0n;
+    for (const { stat } of writes) {
+      const changed = changedNs(stat);
+      if (changed > batchChangedNs) batchChangedNs = changed;
+    }
+    for (const { file, content, value, stat } of writes) {
+      if (!stat.isFile()) continue;
+      this.#entries.set(file, {
+        ...statFields(stat),
+        recordedAt,
+        batchChangedNs,
+        digest: digestOf(content),
+        value,
+      });
+    }
   }
 
   forget(file: string): void {
@@ -142,11 +166,15 @@ function sameStat(entry: Entry<unknown>, stat: fs.BigIntStats): boolean {
   );
 }
 
-/** the file changed (by its clock) too close to when the entry was recorded to trust the stat */
+function changedNs(stat: { mtimeNs: bigint; ctimeNs: bigint }): bigint {
+  return stat.mtimeNs > stat.ctimeNs ? stat.mtimeNs : stat.ctimeNs;
+}
+
+/** the stat may not show a change made within the tick it was recorded in (see the top) */
 function racy(entry: Entry<unknown>): boolean {
-  const changedMs = Number(
-    (entry.mtimeNs > entry.ctimeNs ? entry.mtimeNs : entry.ctimeNs) /
-      1_000_000n,
-  );
-  return changedMs >= entry.recordedAt - RACY_MS;
+  const changed = changedNs(entry);
+  if (entry.batchChangedNs !== undefined) {
+    return changed >= entry.batchChangedNs;
+  }
+  return Number(changed / 1_000_000n) >= entry.recordedAt - RACY_MS;
 }

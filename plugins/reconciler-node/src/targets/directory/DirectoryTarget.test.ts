@@ -109,7 +109,7 @@ describe('DirectoryTarget', () => {
     const target = new DirectoryTarget({ root });
     const objects = ['a', 'b', 'c'].map(n => desired(n));
     await target.apply(objects);
-    // the first listing checks what was just written by content (a write is racy)
+    // the first listing checks what was written in the batch's last clock tick by content
     await target.listManaged();
     await new Promise(resolve => setTimeout(resolve, RACY_MS + 100));
     await target.listManaged();

@@ -19,7 +19,7 @@ import {
   sweepTemporaryFiles,
   writeFileAtomically,
 } from '../atomicFiles';
-import { FileStatCache } from '../fileStatCache';
+import { FileStatCache, type FileWrite } from '../fileStatCache';
 import {
   parseResourcePath,
   parseResourceYaml,
@@ -106,6 +106,7 @@ export class DirectoryTarget implements SyncTarget {
     await this.sweepTemporaryFiles();
     const folders = new Map<string, Promise<unknown>>();
     const written = new Set<string>();
+    const writes: Array<FileWrite<HeldFile>> = [];
     const results = await mapLimited(
       objects,
       FILE_CONCURRENCY,
@@ -115,9 +116,9 @@ export class DirectoryTarget implements SyncTarget {
           // their hash is the file's: not worked out again per file (a canonical JSON and a
           // sha256 each, on a first sync of thousands)
           const labelled = hasManagedByLabel(object);
-          const rendered = (
-            labelled ? object : withManagedByLabel(object)
-          ) as unknown as Record<string, unknown>;
+          const rendered = (labelled
+            ? object
+            : withManagedByLabel(object)) as unknown as Record<string, unknown>;
           const file = this.filePath(ref);
           const dir = path.dirname(file);
           if (!folders.has(dir)) {
@@ -125,11 +126,16 @@ export class DirectoryTarget implements SyncTarget {
           }
           await folders.get(dir);
           const content = stringifyResource(rendered);
-          await writeFileAtomically(file, content);
+          const stat = await writeFileAtomically(file, content);
           written.add(dir);
-          await this.#files.remember(file, content, {
-            managed: true,
-            hash: labelled ? hash : contentHash(rendered),
+          writes.push({
+            file,
+            content,
+            stat,
+            value: {
+              managed: true,
+              hash: labelled ? hash : contentHash(rendered),
+            },
           });
           return { ref, ok: true };
         } catch (error) {
@@ -140,6 +146,7 @@ export class DirectoryTarget implements SyncTarget {
     // each file's content is fsynced before its rename (a crash shows the old file or the new
     // one); the renames are made durable once per folder, before the results are reported
     for (const dir of written) await fsyncDir(dir);
+    this.#files.rememberWrites(writes);
     return results;
   }
 

@@ -61,7 +61,7 @@ describe('VectorDirectoryTarget', () => {
     const one = desiredPipeline('team-a', 'one');
     const two = desiredPipeline('team-a', 'two');
     await target.apply([one, two]);
-    await target.listManaged(); // what was just written is checked by content once
+    await target.listManaged(); // the writes of the batch's last tick are checked by content
     await new Promise(resolve => setTimeout(resolve, RACY_MS + 100));
     await target.listManaged();
     const read = jest.spyOn(fs.promises, 'readFile');

@@ -27,7 +27,7 @@ import type {
   ResourceHealth,
   SyncTarget,
 } from '../types';
-import { FileStatCache } from '../fileStatCache';
+import { FileStatCache, type FileWrite } from '../fileStatCache';
 import { VectorApiClient } from './vectorApi';
 import { deliveredPipelineHealth } from './vectorHealth';
 import {
@@ -96,7 +96,7 @@ export class VectorDirectoryTarget implements SyncTarget {
   async apply(objects: DesiredObject[]): Promise<ApplyResult[]> {
     await this.#prepare();
     const results: ApplyResult[] = [];
-    let written = false;
+    const writes: Array<FileWrite<string | undefined>> = [];
     for (const { ref, object } of objects) {
       try {
         const { fileName, content } = asVectorPipeline(object);
@@ -115,13 +115,13 @@ export class VectorDirectoryTarget implements SyncTarget {
           });
           continue;
         }
-        await writeFileAtomically(file, content);
-        written = true;
-        await this.#files.remember(
+        const stat = await writeFileAtomically(file, content);
+        writes.push({
           file,
           content,
-          deliveredHash(ref, fileName, content),
-        );
+          stat,
+          value: deliveredHash(ref, fileName, content),
+        });
         results.push({ ref, ok: true });
       } catch (error) {
         results.push({ ref, ok: false, error: errorMessage(error) });
@@ -129,7 +129,8 @@ export class VectorDirectoryTarget implements SyncTarget {
     }
     // the renames made durable once for the batch (each file's content is fsynced before its
     // rename, so a crash shows the old file or the new one; listManaged reads what is there)
-    if (written) await fsyncDir(this.root);
+    if (writes.length > 0) await fsyncDir(this.root);
+    this.#files.rememberWrites(writes);
     return results;
   }
 
