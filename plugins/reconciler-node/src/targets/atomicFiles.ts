@@ -8,35 +8,62 @@ import crypto from 'crypto';
 import fs from 'fs';
 import path from 'path';
 
-/** the temporary files writeFileAtomically makes: `.<name>.<12 hex>.tmp` */
+/** the temporary files writeFileAtomically and fileSystemNow make: `.<name>.<12 hex>.tmp` */
 export const TEMP_FILE = /^\..+\.[0-9a-f]{12}\.tmp$/;
+
+function temporaryName(dir: string, name: string): string {
+  return path.join(
+    dir,
+    `.${name}.${crypto.randomBytes(6).toString('hex')}.tmp`,
+  );
+}
 
 /**
  * Writes `content` to `file` atomically; the folder must exist; does not fsync the folder.
  * Answers the written file's stat, taken through the handle after the rename (the rename changes
- * its ctime): the stat of what was written even if the path is replaced right after.
+ * its ctime), or undefined when the file was modified between the write and that stat (its
+ * modification time moved): then the stat does not vouch for the content written.
  */
 export async function writeFileAtomically(
   file: string,
   content: string,
-): Promise<fs.BigIntStats> {
-  const temp = path.join(
-    path.dirname(file),
-    `.${path.basename(file)}.${crypto.randomBytes(6).toString('hex')}.tmp`,
-  );
+): Promise<fs.BigIntStats | undefined> {
+  const temp = temporaryName(path.dirname(file), path.basename(file));
   const handle = await fs.promises.open(temp, 'wx', 0o644);
   try {
     await handle.writeFile(content, 'utf8');
     await handle.sync();
+    const written = await handle.stat({ bigint: true });
     try {
       await fs.promises.rename(temp, file);
     } catch (error) {
       await fs.promises.rm(temp, { force: true });
       throw error;
     }
-    return await handle.stat({ bigint: true });
+    const renamed = await handle.stat({ bigint: true });
+    return renamed.mtimeNs === written.mtimeNs && renamed.size === written.size
+      ? renamed
+      : undefined;
   } finally {
     await handle.close();
+  }
+}
+
+/**
+ * The time of the file system that holds `dir`, now: the change time of a file created there
+ * (and removed at once), as git reads the time of its index file. Comparing file times with it
+ * rather than with this machine's clock holds on a network file system whose server's clock
+ * differs, and when the clock is set back.
+ */
+export async function fileSystemNow(dir: string): Promise<bigint> {
+  const stamp = temporaryName(dir, 'clock');
+  const handle = await fs.promises.open(stamp, 'wx', 0o600);
+  try {
+    const stat = await handle.stat({ bigint: true });
+    return stat.ctimeNs > stat.mtimeNs ? stat.ctimeNs : stat.mtimeNs;
+  } finally {
+    await handle.close();
+    await fs.promises.rm(stamp, { force: true });
   }
 }
 

@@ -1,7 +1,7 @@
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
-import { writeFileAtomically } from './atomicFiles';
+import { fileSystemNow, writeFileAtomically } from './atomicFiles';
 import { FileStatCache, RACY_MS } from './fileStatCache';
 
 describe('FileStatCache', () => {
@@ -72,6 +72,7 @@ describe('FileStatCache', () => {
   /** writes as the folder targets do, answering what rememberWrites takes */
   async function write(file: string, content: string) {
     const stat = await writeFileAtomically(file, content);
+    if (!stat) throw new Error(`${file} changed while it was written`);
     return { file, content, value: `written:${content}`, stat };
   }
 
@@ -82,8 +83,8 @@ describe('FileStatCache', () => {
     const file = path.join(dir, 'a.yaml');
     const cache = cacheOf();
     const written = await write(file, 'one');
-    // alone in its batch: of the batch's last tick
-    cache.rememberWrites([written]);
+    // the file system's time still in the write's tick
+    cache.rememberWrites([written], changedNs(written.stat));
     // an edit within the same clock tick as the write: every stat field as recorded
     await fs.promises.writeFile(file, 'two');
     const lstat = jest
@@ -99,42 +100,49 @@ describe('FileStatCache', () => {
   it('keeps what it wrote without parsing it again when the bytes are the ones recorded', async () => {
     const file = path.join(dir, 'a.yaml');
     const cache = cacheOf();
-    cache.rememberWrites([await write(file, 'one')]);
+    const written = await write(file, 'one');
+    cache.rememberWrites([written], await fileSystemNow(dir));
     expect(await cache.read(file)).toEqual({
       kind: 'file',
       value: 'written:one',
     });
-    expect(cache.stats).toEqual({ contentReads: 1, derived: 0 });
+    expect(cache.stats.derived).toBe(0);
   });
 
-  it("trusts by stat the writes of a batch made in an earlier tick than its last one, as git trusts a checkout's files", async () => {
+  it("trusts by stat a write made in an earlier tick than the file system's time after its batch, as git trusts a checkout's files", async () => {
     const early = await write(path.join(dir, 'early.yaml'), 'one');
-    // the next write in a later tick of the file system's clock (a few ms; a second on some)
-    let late = await write(path.join(dir, 'late.yaml'), 'two');
-    while (changedNs(late.stat) <= changedNs(early.stat)) {
+    // the file system's time once its clock has moved on (a few ms; a second on some)
+    let now = await fileSystemNow(dir);
+    while (now <= changedNs(early.stat)) {
       await new Promise(resolve => setTimeout(resolve, 5));
-      late = await write(late.file, 'two');
+      now = await fileSystemNow(dir);
     }
+    const late = await write(path.join(dir, 'late.yaml'), 'two');
     const cache = cacheOf();
-    cache.rememberWrites([early, late]);
+    cache.rememberWrites([early], now);
+    // the time read before the late write: the late one changed at it or after
+    cache.rememberWrites([late], now);
 
     expect(await cache.read(early.file)).toEqual({
       kind: 'file',
       value: 'written:one',
     });
     expect(cache.stats.contentReads).toBe(0);
-    // the last tick's write is checked by content once
+    // the racy write is checked by content once
     expect(await cache.read(late.file)).toEqual({
       kind: 'file',
       value: 'written:two',
     });
     expect(cache.stats).toEqual({ contentReads: 1, derived: 0 });
 
-    // an edit out of band after the batch: a new ctime, read and parsed
-    await fs.promises.writeFile(early.file, 'three');
+    // an edit out of band after the batch, keeping the size and putting the mtime back: a new
+    // ctime, read and parsed
+    const before = await fs.promises.stat(early.file);
+    await fs.promises.writeFile(early.file, 'ONE');
+    await fs.promises.utimes(early.file, before.atime, before.mtime);
     expect(await cache.read(early.file)).toEqual({
       kind: 'file',
-      value: 'parsed:three',
+      value: 'parsed:ONE',
     });
   });
 });

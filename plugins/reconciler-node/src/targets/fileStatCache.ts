@@ -12,11 +12,12 @@
  *   was recorded less than RACY_MS after the file last changed by the local clock; afterwards a
  *   stat is enough;
  * - the target's own writes: each is recorded with the stat of the handle that wrote it, taken
- *   after its rename, and a batch of writes is judged as git judges a checkout against its index
- *   file's time: a file whose change time is in an earlier tick than the batch's last change (the
- *   file system's own clock, so no skew between machines on a network file system) is trusted by
- *   stat; those of the last tick are checked by content once. What git leaves open is left open
- *   here too: an edit within the same tick right after the write, of the same size.
+ *   after its rename (a write whose modification time moved before that stat is not recorded:
+ *   someone else wrote too). As git judges a checkout against its index file's time, a write is
+ *   trusted by stat when it changed in an earlier tick than a time read from the file system
+ *   after the batch (fileSystemNow: its own clock, so no skew with a network file system's
+ *   server, nor a clock set back); the last tick's writes are checked by content once. What git
+ *   leaves open is left open here too: an edit in the same tick right after the write.
  */
 import crypto from 'crypto';
 import fs from 'fs';
@@ -31,8 +32,8 @@ interface Entry<V> {
   ctimeNs: bigint;
   /** when the stat was taken (ms since the epoch, taken before it) */
   recordedAt: number;
-  /** of a write: the last change time (file system clock) of its batch of writes */
-  batchChangedNs?: bigint;
+  /** of a write: the file system's time after its batch of writes */
+  batchDoneNs?: bigint;
   digest: string;
   value: V;
 }
@@ -109,22 +110,18 @@ export class FileStatCache<V> {
 
   /**
    * Records a batch of what the target just wrote: each file with the stat of the handle that
-   * wrote it (taken after its rename, so an edit after the write changes it), its content and
-   * value. Files of the batch's last tick are checked by content at their next read.
+   * wrote it, its content and value; `fileSystemNowNs` is the file system's time read after the
+   * batch (fileSystemNow). Files changed in the same tick as that time or later are checked by
+   * content at their next read.
    */
-  rememberWrites(writes: Array<FileWrite<V>>): void {
+  rememberWrites(writes: Array<FileWrite<V>>, fileSystemNowNs: bigint): void {
     const recordedAt = Date.now();
-    let batchChangedNs = 0n;
-    for (const { stat } of writes) {
-      const changed = changedNs(stat);
-      if (changed > batchChangedNs) batchChangedNs = changed;
-    }
     for (const { file, content, value, stat } of writes) {
       if (!stat.isFile()) continue;
       this.#entries.set(file, {
         ...statFields(stat),
         recordedAt,
-        batchChangedNs,
+        batchDoneNs: fileSystemNowNs,
         digest: digestOf(content),
         value,
       });
@@ -173,8 +170,8 @@ function changedNs(stat: { mtimeNs: bigint; ctimeNs: bigint }): bigint {
 /** the stat may not show a change made within the tick it was recorded in (see the top) */
 function racy(entry: Entry<unknown>): boolean {
   const changed = changedNs(entry);
-  if (entry.batchChangedNs !== undefined) {
-    return changed >= entry.batchChangedNs;
+  if (entry.batchDoneNs !== undefined) {
+    return changed >= entry.batchDoneNs;
   }
   return Number(changed / 1_000_000n) >= entry.recordedAt - RACY_MS;
 }

@@ -15,6 +15,7 @@ import { ConflictError, InputError } from '@backstage/errors';
 import { mapLimited } from '@butler-portal/plugin-gitops-node';
 import {
   errorMessage,
+  fileSystemNow,
   fsyncDir,
   sweepTemporaryFiles,
   writeFileAtomically,
@@ -105,8 +106,8 @@ export class DirectoryTarget implements SyncTarget {
   async apply(objects: DesiredObject[]): Promise<ApplyResult[]> {
     await this.sweepTemporaryFiles();
     const folders = new Map<string, Promise<unknown>>();
-    const written = new Set<string>();
-    const writes: Array<FileWrite<HeldFile>> = [];
+    // the writes of each folder written to
+    const written = new Map<string, Array<FileWrite<HeldFile>>>();
     const results = await mapLimited(
       objects,
       FILE_CONCURRENCY,
@@ -127,16 +128,17 @@ export class DirectoryTarget implements SyncTarget {
           await folders.get(dir);
           const content = stringifyResource(rendered);
           const stat = await writeFileAtomically(file, content);
-          written.add(dir);
-          writes.push({
-            file,
-            content,
-            stat,
-            value: {
+          const writes = written.get(dir) ?? [];
+          written.set(dir, writes);
+          if (stat) {
+            const value = {
               managed: true,
               hash: labelled ? hash : contentHash(rendered),
-            },
-          });
+            };
+            writes.push({ file, content, stat, value });
+          } else {
+            this.#files.forget(file); // changed by someone else at once: read it next time
+          }
           return { ref, ok: true };
         } catch (error) {
           return { ref, ok: false, error: errorMessage(error) };
@@ -145,8 +147,18 @@ export class DirectoryTarget implements SyncTarget {
     );
     // each file's content is fsynced before its rename (a crash shows the old file or the new
     // one); the renames are made durable once per folder, before the results are reported
-    for (const dir of written) await fsyncDir(dir);
-    this.#files.rememberWrites(writes);
+    for (const dir of written.keys()) await fsyncDir(dir);
+    // each folder's writes judged against its own file system's time (see FileStatCache)
+    for (const [dir, writes] of written) {
+      let now: bigint;
+      try {
+        now = await fileSystemNow(dir);
+      } catch {
+        for (const { file } of writes) this.#files.forget(file); // read them next time
+        continue;
+      }
+      this.#files.rememberWrites(writes, now);
+    }
     return results;
   }
 
