@@ -170,16 +170,21 @@ export class RefStore {
       } finally {
         await packedLock.release();
       }
-    } finally {
-      for (const lock of locks.reverse()) await lock.release();
+    } catch (error) {
+      await releaseAll(locks).catch(() => undefined); // the transaction's error is the one to tell
+      throw error;
     }
+    await releaseAll(locks);
   }
 
   private async commitLocked(updates: RefUpdate[]) {
     const packed = await this.readPacked();
+    // under the locks nobody else moves these refs: read them at once, not one after another
+    const values = await Promise.all(updates.map(u => this.readLoose(u.ref)));
     const loose = new Map<string, string>();
-    for (const u of updates) {
-      const value = await this.readLoose(u.ref);
+    const created: string[] = [];
+    updates.forEach((u, i) => {
+      const value = values[i];
       if (value !== undefined) {
         if (!isSha(value)) {
           throw new ConflictError(
@@ -192,10 +197,11 @@ export class RefStore {
       if (u.expect !== undefined && (u.expect ?? undefined) !== current) {
         throw new RefConflictError(u.ref, u.expect, current);
       }
-      if (current === undefined && u.value !== null) {
-        await this.checkNoDirectoryConflict(u.ref, packed);
-      }
-    }
+      if (current === undefined && u.value !== null) created.push(u.ref);
+    });
+    await Promise.all(
+      created.map(ref => this.checkNoDirectoryConflict(ref, packed)),
+    );
 
     if (loose.size > 0) {
       for (const [name, oid] of loose) packed.entries.set(name, { oid });
@@ -213,19 +219,28 @@ export class RefStore {
   /** git cannot hold both `refs/heads/a` and `refs/heads/a/b` (they would be a file and a folder) */
   private async checkNoDirectoryConflict(ref: string, packed: PackedRefs) {
     const parts = ref.split('/');
-    for (let i = 2; i < parts.length; i++) {
-      const parent = parts.slice(0, i).join('/');
-      if (
-        packed.entries.has(parent) ||
-        (await this.readLoose(parent)) !== undefined
-      ) {
-        throw new ConflictError(`cannot create ${ref}: ref ${parent} exists`);
-      }
-    }
+    const parents = parts
+      .slice(2)
+      .map((_, i) => parts.slice(0, i + 2).join('/'));
     const below = `${ref}/`;
+    const [looseParents, looseBelow] = await Promise.all([
+      Promise.all(
+        parents.map(async parent =>
+          packed.entries.has(parent) ||
+          (await this.readLoose(parent)) !== undefined
+            ? parent
+            : undefined,
+        ),
+      ),
+      this.listLooseNames(ref),
+    ]);
+    const parent = looseParents.find(p => p !== undefined);
+    if (parent) {
+      throw new ConflictError(`cannot create ${ref}: ref ${parent} exists`);
+    }
     const clash =
       [...packed.entries.keys()].find(n => n.startsWith(below)) ??
-      (await this.listLooseNames(ref))[0];
+      looseBelow[0];
     if (clash)
       throw new ConflictError(`cannot create ${ref}: ref ${clash} exists`);
   }
@@ -342,4 +357,13 @@ export class RefStore {
     }
     return names;
   }
+}
+
+/** releases every lock, also when one release fails (then fails with the first failure) */
+async function releaseAll(locks: LockFile[]): Promise<void> {
+  const released = await Promise.allSettled(locks.map(lock => lock.release()));
+  const failed = released.find(
+    (r): r is PromiseRejectedResult => r.status === 'rejected',
+  );
+  if (failed) throw failed.reason;
 }
