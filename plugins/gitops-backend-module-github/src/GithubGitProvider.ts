@@ -21,7 +21,7 @@ import {
   ScmIntegrationRegistry,
 } from '@backstage/integration';
 import { Octokit, RestEndpointMethodTypes } from '@octokit/rest';
-import { mapLimited } from '@butler-portal/plugin-gitops-node';
+import { BoundedMap, mapLimited } from '@butler-portal/plugin-gitops-node';
 import {
   CODEOWNERS_LOCATIONS,
   CodeOwnersRule,
@@ -160,8 +160,13 @@ export class GithubGitProvider implements GitProvider {
   private readonly baseUrl: string;
   private readonly webUrl: string;
   /** clients by the sha256 of their token (a token is never a key or a logged value) */
-  private readonly clients = new Map<string, { octokit: Octokit; expiresAt: number }>();
-  private readonly codeOwnersCache = new Map<string, CodeOwnersRule[]>();
+  private readonly clients = new BoundedMap<
+    string,
+    { octokit: Octokit; expiresAt: number }
+  >({ maxEntries: CLIENT_CACHE_SIZE });
+  private readonly codeOwnersCache = new BoundedMap<string, CodeOwnersRule[]>({
+    maxEntries: 64,
+  });
   private defaultBranchPromise?: Promise<string>;
   private knownDefaultBranch?: string;
 
@@ -217,7 +222,9 @@ export class GithubGitProvider implements GitProvider {
   // ---------------------------------------------------------------- identity
 
   private client(token: string | undefined): Octokit {
-    const key = createHash('sha256').update(token ?? '').digest('hex');
+    const key = createHash('sha256')
+      .update(token ?? '')
+      .digest('hex');
     const now = (this.options.now ?? Date.now)();
     const cached = this.clients.get(key);
     let octokit = cached && cached.expiresAt > now ? cached.octokit : undefined;
@@ -247,10 +254,8 @@ export class GithubGitProvider implements GitProvider {
         },
       );
       // installation tokens rotate hourly and a user's token is theirs: keep a few clients, briefly
-      for (const [k, v] of this.clients) if (v.expiresAt <= now) this.clients.delete(k);
-      if (this.clients.size >= CLIENT_CACHE_SIZE) {
-        this.clients.delete(this.clients.keys().next().value as string);
-      }
+      for (const [k, v] of this.clients)
+        if (v.expiresAt <= now) this.clients.delete(k);
       this.clients.set(key, { octokit, expiresAt: now + CLIENT_TTL_MS });
     }
     return octokit;
@@ -362,11 +367,16 @@ export class GithubGitProvider implements GitProvider {
         let object = tag.object;
         for (let depth = 0; object.type === 'tag' && depth < 16; depth++) {
           ({ object } = (
-            await octokit.git.getTag({ ...this.repoParams, tag_sha: object.sha })
+            await octokit.git.getTag({
+              ...this.repoParams,
+              tag_sha: object.sha,
+            })
           ).data);
         }
         if (object.type !== 'commit') {
-          throw new InputError(`tag '${ref}' names a ${object.type}, not a commit`);
+          throw new InputError(
+            `tag '${ref}' names a ${object.type}, not a commit`,
+          );
         }
         tagged = object.sha;
       }
@@ -728,11 +738,6 @@ export class GithubGitProvider implements GitProvider {
         rules = parseCodeOwners(file.content.toString('utf8'));
         break;
       }
-    }
-    if (this.codeOwnersCache.size >= 64) {
-      this.codeOwnersCache.delete(
-        this.codeOwnersCache.keys().next().value as string,
-      );
     }
     this.codeOwnersCache.set(commitSha, rules);
     return rules;
@@ -1112,7 +1117,9 @@ export class GithubGitProvider implements GitProvider {
       const mergeBase = comparison.data.merge_base_commit.sha;
       const result = await mapLimited(files, 4, async file => {
         const read = async (path: string, ref: string) =>
-          (await this.readFileWith(octokit, path, ref))?.content.toString('utf8');
+          (await this.readFileWith(octokit, path, ref))?.content.toString(
+            'utf8',
+          );
         const changes = toChangedPaths([file]);
         return Promise.all(
           changes.map(
@@ -1153,7 +1160,10 @@ export class GithubGitProvider implements GitProvider {
         `comment: required when the decision is ${input.decision}`,
       );
     }
-    const octokit = await this.userIdentity(input.actor, 'review a change request');
+    const octokit = await this.userIdentity(
+      input.actor,
+      'review a change request',
+    );
     return this.run(`review change #${id}`, async () => {
       const pull = await this.requirePull(octokit, id);
       if (pull.state !== 'open') {

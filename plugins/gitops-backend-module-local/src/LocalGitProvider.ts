@@ -18,6 +18,7 @@ import {
 } from '@backstage/errors';
 import {
   Actor,
+  BoundedMap,
   ChangedFile,
   ChangeFilter,
   ChangeRecord,
@@ -35,7 +36,11 @@ import {
   TreeEntry,
 } from '@butler-portal/plugin-gitops-node';
 import { readBlobsByNameWithGit, readBlobsWithGit } from './catFileBatch';
-import { validateActor, validateDescription, validateTitle } from './changeInput';
+import {
+  validateActor,
+  validateDescription,
+  validateTitle,
+} from './changeInput';
 import { findTreeEntry, readBytesAt, readTextAt } from './readTree';
 import { ChangeViews, type ViewContext } from './changeView';
 import {
@@ -132,7 +137,9 @@ export class LocalGitProvider implements GitProvider {
   private readonly refs: RefStore;
   private readonly objects: ObjectStore;
   private readonly queue = new SerialQueue();
-  private readonly metaByCommit = new Map<string, ChangeMeta>();
+  private readonly metaByCommit = new BoundedMap<string, ChangeMeta>({
+    maxEntries: META_CACHE_SIZE,
+  });
   private readonly views: ChangeViews;
   private staleLocksSwept = false;
   private readonly requiredApprovals: number;
@@ -238,11 +245,17 @@ export class LocalGitProvider implements GitProvider {
     return this.head(ref);
   }
 
-  private readText(treeish: string, path: string): Promise<FileContent | undefined> {
+  private readText(
+    treeish: string,
+    path: string,
+  ): Promise<FileContent | undefined> {
     return readTextAt(this.objects, treeish, path);
   }
 
-  private findEntry(treeish: string, path: string): Promise<TreeItem | undefined> {
+  private findEntry(
+    treeish: string,
+    path: string,
+  ): Promise<TreeItem | undefined> {
     return findTreeEntry(this.objects, treeish, path);
   }
 
@@ -341,9 +354,6 @@ export class LocalGitProvider implements GitProvider {
   }
 
   private rememberMeta(metaCommit: string, meta: ChangeMeta) {
-    if (this.metaByCommit.size >= META_CACHE_SIZE) {
-      this.metaByCommit.delete(this.metaByCommit.keys().next().value!);
-    }
     this.metaByCommit.set(metaCommit, meta);
   }
 
@@ -359,10 +369,12 @@ export class LocalGitProvider implements GitProvider {
   }
 
   private async listMetas(): Promise<ChangeMeta[]> {
-    const listed = [...(await this.refs.list(CHANGE_REF_PREFIX))].flatMap(([ref, sha]) => {
-      const n = numberOfMetaRef(ref);
-      return n === undefined ? [] : [{ n, sha }];
-    });
+    const listed = [...(await this.refs.list(CHANGE_REF_PREFIX))].flatMap(
+      ([ref, sha]) => {
+        const n = numberOfMetaRef(ref);
+        return n === undefined ? [] : [{ n, sha }];
+      },
+    );
     // records not parsed yet (all of them after a start) in one git process, not three object
     // reads each
     const unread = listed.filter(({ sha }) => !this.metaByCommit.has(sha));
@@ -375,11 +387,19 @@ export class LocalGitProvider implements GitProvider {
         const text = texts[i];
         // one that git cannot read is read (and reported) by readMeta below
         if (text !== undefined) {
-          this.rememberMeta(sha, parseChangeMeta(text, `repository '${this.repository}' ${changeMetaRef(n)}`));
+          this.rememberMeta(
+            sha,
+            parseChangeMeta(
+              text,
+              `repository '${this.repository}' ${changeMetaRef(n)}`,
+            ),
+          );
         }
       });
     }
-    const metas = await Promise.all(listed.map(({ n, sha }) => this.readMeta(n, sha)));
+    const metas = await Promise.all(
+      listed.map(({ n, sha }) => this.readMeta(n, sha)),
+    );
     return metas.filter(m => m !== undefined).map(m => m!.meta);
   }
 
@@ -409,11 +429,17 @@ export class LocalGitProvider implements GitProvider {
       .filter(m => !filter?.state || m.state === filter.state)
       .sort((a, b) => b.number - a.number);
     // paths by base and head commit are kept long (a merged change's never move)
-    const paths = filter?.withPaths ? await this.views.pathsOfMany(metas) : undefined;
+    const paths = filter?.withPaths
+      ? await this.views.pathsOfMany(metas)
+      : undefined;
     return metas.map((m, i) => ({
       number: m.number,
       state: m.state,
-      author: { name: m.author.name, email: m.author.email, userRef: m.author.userRef },
+      author: {
+        name: m.author.name,
+        email: m.author.email,
+        userRef: m.author.userRef,
+      },
       createdAt: m.createdAt,
       updatedAt: m.updatedAt,
       sourceBranch: m.sourceBranch,
@@ -1038,7 +1064,11 @@ export class LocalGitProvider implements GitProvider {
   > {
     return (await this.listMetas())
       .filter(m => m.state === 'open')
-      .map(m => ({ branch: m.sourceBranch, number: m.number, author: m.author.userRef }));
+      .map(m => ({
+        branch: m.sourceBranch,
+        number: m.number,
+        author: m.author.userRef,
+      }));
   }
 
   private async recordNewHead(n: number, pusher?: string) {

@@ -5,6 +5,7 @@
  * the refs, so a view is kept for a little while for the same inputs.
  */
 import {
+  BoundedMap,
   CODEOWNERS_LOCATIONS,
   evaluateApproval,
   parseCodeOwners,
@@ -47,12 +48,6 @@ const VIEW_CACHE_SIZE = 20_000;
  */
 const COMMIT_CACHE_SIZE = 20_000;
 
-/** a Map that forgets its oldest entry beyond `size` */
-function remember<T>(cache: Map<string, T>, key: string, value: T, size: number) {
-  cache.set(key, value);
-  if (cache.size > size) cache.delete(cache.keys().next().value!);
-}
-
 export interface ChangeViewsOptions {
   repository: string;
   objects: ObjectStore;
@@ -65,11 +60,20 @@ export interface ChangeViewsOptions {
 }
 
 export class ChangeViews {
-  private readonly cache = new Map<string, { view: ChangeRequest; until: number }>();
+  private readonly cache = new BoundedMap<
+    string,
+    { view: ChangeRequest; until: number }
+  >({
+    maxEntries: VIEW_CACHE_SIZE,
+  });
   /** changed paths by base and head commit */
-  private readonly paths = new Map<string, Promise<string[]>>();
+  private readonly paths = new BoundedMap<string, Promise<string[]>>({
+    maxEntries: COMMIT_CACHE_SIZE,
+  });
   /** checks by note blob id */
-  private readonly noteChecks = new Map<string, Promise<CommitCheck[]>>();
+  private readonly noteChecks = new BoundedMap<string, Promise<CommitCheck[]>>({
+    maxEntries: COMMIT_CACHE_SIZE,
+  });
   /** the index of the latest notes commit (a page of views is one getChange per row) */
   private notesIndex?: { commit?: string; index: Promise<Map<string, string>> };
 
@@ -77,7 +81,9 @@ export class ChangeViews {
 
   /** head and merge base as they are now: an open change follows its source branch */
   async currentSides(meta: ChangeMeta) {
-    const targetTip = await this.options.refs.read(`refs/heads/${meta.targetBranch}`);
+    const targetTip = await this.options.refs.read(
+      `refs/heads/${meta.targetBranch}`,
+    );
     if (meta.state !== 'open') {
       return {
         targetTip,
@@ -86,7 +92,9 @@ export class ChangeViews {
         branchTip: undefined,
       };
     }
-    const branchTip = await this.options.refs.read(`refs/heads/${meta.sourceBranch}`);
+    const branchTip = await this.options.refs.read(
+      `refs/heads/${meta.sourceBranch}`,
+    );
     const head = branchTip ?? meta.headSha;
     const base =
       (targetTip && (await this.options.objects.mergeBase(head, targetTip))) ||
@@ -125,21 +133,25 @@ export class ChangeViews {
    * little while (group membership, read from the catalog, may change meanwhile), so that a
    * listing of every change request does not merge-test each one again.
    */
-  async view(
-    meta: ChangeMeta,
-    ctx: ViewContext,
-  ): Promise<ChangeRequest> {
+  async view(meta: ChangeMeta, ctx: ViewContext): Promise<ChangeRequest> {
     const [targetTip, branchTip] = await Promise.all([
       this.options.refs.read(`refs/heads/${meta.targetBranch}`),
-      meta.state === 'open' ? this.options.refs.read(`refs/heads/${meta.sourceBranch}`) : undefined,
+      meta.state === 'open'
+        ? this.options.refs.read(`refs/heads/${meta.sourceBranch}`)
+        : undefined,
     ]);
-    const key = [meta.number, meta.updatedAt, targetTip, branchTip, ctx.notesCommit].join('\u0000');
+    const key = [
+      meta.number,
+      meta.updatedAt,
+      targetTip,
+      branchTip,
+      ctx.notesCommit,
+    ].join('\u0000');
     const now = Date.now();
     const cached = this.cache.get(key);
     if (cached && cached.until > now) return structuredClone(cached.view);
     const view = await this.computeView(meta, ctx);
     for (const [k, v] of this.cache) if (v.until <= now) this.cache.delete(k);
-    if (this.cache.size >= VIEW_CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
     this.cache.set(key, { view, until: now + VIEW_TTL_MS });
     return structuredClone(view);
   }
@@ -175,10 +187,12 @@ export class ChangeViews {
             ),
         );
         paths.catch(() => this.paths.delete(key));
-        remember(this.paths, key, paths, COMMIT_CACHE_SIZE);
+        this.paths.set(key, paths);
       });
     }
-    return Promise.all(sides.map(({ base, head }) => this.changedPaths(base, head)));
+    return Promise.all(
+      sides.map(({ base, head }) => this.changedPaths(base, head)),
+    );
   }
 
   /** the paths changed between two commits (both fixed: the answer never changes) */
@@ -190,13 +204,16 @@ export class ChangeViews {
         changed.map(c => c.path),
       );
       paths.catch(() => this.paths.delete(key));
-      remember(this.paths, key, paths, COMMIT_CACHE_SIZE);
+      this.paths.set(key, paths);
     }
     return paths.then(list => [...list]);
   }
 
   /** the checks recorded for a commit in the context's notes commit */
-  private async checksOf(head: string, ctx: ViewContext): Promise<CommitCheck[]> {
+  private async checksOf(
+    head: string,
+    ctx: ViewContext,
+  ): Promise<CommitCheck[]> {
     if (!this.notesIndex || this.notesIndex.commit !== ctx.notesCommit) {
       const index = readStatusNoteIndex(this.options.objects, ctx.notesCommit);
       index.catch(() => (this.notesIndex = undefined));
@@ -207,9 +224,11 @@ export class ChangeViews {
     if (!blob) return [];
     let checks = this.noteChecks.get(blob);
     if (!checks) {
-      checks = readStatusNoteBlob(this.options.objects, blob).then(checksOfNote);
+      checks = readStatusNoteBlob(this.options.objects, blob).then(
+        checksOfNote,
+      );
       checks.catch(() => this.noteChecks.delete(blob));
-      remember(this.noteChecks, blob, checks, COMMIT_CACHE_SIZE);
+      this.noteChecks.set(blob, checks);
     }
     return structuredClone(await checks);
   }

@@ -1,5 +1,5 @@
 import { createLocalRepository } from './__testUtils__/localRepository';
-import { BoundedCache, ObjectStore } from './objectStore';
+import { ObjectStore } from './objectStore';
 import { git, removeTempDirs, runGit } from './testing/gitCli';
 
 afterEach(removeTempDirs);
@@ -46,7 +46,9 @@ describe('ObjectStore.mergeBase', () => {
       [z1, root],
     ];
     for (const [a, b] of pairs) {
-      const expected = (await git(['--git-dir', dir, 'merge-base', a, b])).trim();
+      const expected = (
+        await git(['--git-dir', dir, 'merge-base', a, b])
+      ).trim();
       await expect(store.mergeBase(a, b)).resolves.toBe(expected);
     }
     await expect(store.mergeBase(m4, lone)).resolves.toBeUndefined();
@@ -58,7 +60,9 @@ describe('ObjectStore.writeTree', () => {
     const { dir } = await createLocalRepository({ 'README.md': 'x\n' });
     const store = new ObjectStore(dir);
     const blob = await store.writeBlob('x\n');
-    const sub = await store.writeTree([{ mode: '100644', path: 'f', oid: blob, type: 'blob' }]);
+    const sub = await store.writeTree([
+      { mode: '100644', path: 'f', oid: blob, type: 'blob' },
+    ]);
     // out of order, a folder whose name sorts differently with its slash, a number mode
     const oid = await store.writeTree([
       { mode: '100644', path: 'b', oid: blob, type: 'blob' },
@@ -66,8 +70,15 @@ describe('ObjectStore.writeTree', () => {
       { mode: '100644', path: 'a-b', oid: blob, type: 'blob' },
       { mode: '100755', path: 'A', oid: blob, type: 'blob' },
     ]);
-    expect(await store.readTree(oid)).toEqual(await new ObjectStore(dir).readTree(oid));
-    expect((await store.readTree(oid)).map(e => e.path)).toEqual(['A', 'a', 'a-b', 'b']);
+    expect(await store.readTree(oid)).toEqual(
+      await new ObjectStore(dir).readTree(oid),
+    );
+    expect((await store.readTree(oid)).map(e => e.path)).toEqual([
+      'A',
+      'a',
+      'a-b',
+      'b',
+    ]);
   });
 
   it('writes the tree and blob git writes for the same entries, in git order', async () => {
@@ -76,9 +87,13 @@ describe('ObjectStore.writeTree', () => {
     const blob = await store.writeBlob('content\n');
     // the blob's id is git's: hash-object of the same bytes
     expect(blob).toBe(
-      await git(['--git-dir', dir, 'hash-object', '--stdin'], { input: 'content\n' }),
+      await git(['--git-dir', dir, 'hash-object', '--stdin'], {
+        input: 'content\n',
+      }),
     );
-    const sub = await store.writeTree([{ mode: '100644', path: 'f', oid: blob, type: 'blob' }]);
+    const sub = await store.writeTree([
+      { mode: '100644', path: 'f', oid: blob, type: 'blob' },
+    ]);
     // names whose order differs between code units, UTF-8 bytes and git's folder-with-slash rule
     const entries = [
       { mode: '100644', path: 'a.b', oid: blob, type: 'blob' as const },
@@ -86,7 +101,12 @@ describe('ObjectStore.writeTree', () => {
       { mode: '100644', path: 'a-b', oid: blob, type: 'blob' as const },
       { mode: '100755', path: 'run.sh', oid: blob, type: 'blob' as const },
       { mode: '120000', path: 'link', oid: blob, type: 'blob' as const },
-      { mode: '100644', path: '\u{1F600}.yaml', oid: blob, type: 'blob' as const },
+      {
+        mode: '100644',
+        path: '\u{1F600}.yaml',
+        oid: blob,
+        type: 'blob' as const,
+      },
       { mode: '100644', path: '\uFF21.yaml', oid: blob, type: 'blob' as const },
       { mode: '100644', path: 'é.yaml', oid: blob, type: 'blob' as const },
     ];
@@ -97,11 +117,19 @@ describe('ObjectStore.writeTree', () => {
     expect(oid).toBe(
       await git(['--git-dir', dir, 'mktree'], { input: `${mktree}\n` }),
     );
-    const fsck = await runGit(['--git-dir', dir, 'fsck', '--strict', '--no-dangling']);
+    const fsck = await runGit([
+      '--git-dir',
+      dir,
+      'fsck',
+      '--strict',
+      '--no-dangling',
+    ]);
     expect(fsck.stderr).toBe('');
     expect(fsck.code).toBe(0);
     // a fresh store reads it back as it was kept
-    expect(await new ObjectStore(dir).readTree(oid)).toEqual(await store.readTree(oid));
+    expect(await new ObjectStore(dir).readTree(oid)).toEqual(
+      await store.readTree(oid),
+    );
   });
 
   it('refuses entries git could not hold, naming the entry', async () => {
@@ -123,7 +151,9 @@ describe('ObjectStore.writeTree', () => {
     ];
     for (const [name, reason] of refused) {
       await expect(
-        store.writeTree([{ mode: '100644', path: name, oid: blob, type: 'blob' }]),
+        store.writeTree([
+          { mode: '100644', path: name, oid: blob, type: 'blob' },
+        ]),
       ).rejects.toThrow(`tree entry name '${name}' ${reason}`);
     }
     await expect(
@@ -133,28 +163,12 @@ describe('ObjectStore.writeTree', () => {
       ]),
     ).rejects.toThrow("tree entry name 'f' appears twice");
     await expect(
-      store.writeTree([{ mode: '100644', path: 'f', oid: 'xyz', type: 'blob' }]),
+      store.writeTree([
+        { mode: '100644', path: 'f', oid: 'xyz', type: 'blob' },
+      ]),
     ).rejects.toThrow("tree entry 'f' has no object id: 'xyz'");
     await expect(
       store.writeTree([{ mode: '100000', path: 'f', oid: blob, type: 'blob' }]),
     ).rejects.toThrow("unknown tree entry mode '100000'");
-  });
-});
-
-describe('BoundedCache', () => {
-  it('forgets the oldest entries beyond its count or its weight', () => {
-    const cache = new BoundedCache<number[]>(3, list => list.length, 10);
-    cache.set('a', [1]);
-    cache.set('b', [1, 2]);
-    cache.set('c', [1, 2, 3]);
-    cache.set('d', [1]);
-    // four entries: the oldest goes
-    expect(['a', 'b', 'c', 'd'].map(k => cache.get(k) !== undefined)).toEqual([false, true, true, true]);
-    // one heavy entry (a folder of many files) pushes out older ones by weight
-    cache.set('big', [1, 2, 3, 4, 5, 6, 7, 8]);
-    expect(['b', 'c', 'd', 'big'].map(k => cache.get(k) !== undefined)).toEqual([false, false, true, true]);
-    // an entry heavier than the budget is still kept, alone
-    cache.set('huge', new Array(20).fill(0));
-    expect(['d', 'big', 'huge'].map(k => cache.get(k) !== undefined)).toEqual([false, false, true]);
   });
 });

@@ -10,7 +10,7 @@ import { promisify } from 'util';
 import zlib from 'zlib';
 import git, { CommitObject, TreeEntry as GitTreeEntry } from 'isomorphic-git';
 import { InputError, NotFoundError } from '@backstage/errors';
-import { gitNameRefusal } from '@butler-portal/plugin-gitops-node';
+import { BoundedMap, gitNameRefusal } from '@butler-portal/plugin-gitops-node';
 import { createGitFs } from './gitFs';
 
 const deflate = promisify(zlib.deflate);
@@ -36,40 +36,6 @@ const PARSED_CACHE_SIZE = 50_000;
  * into that folder writes a new one
  */
 const PARSED_TREE_ENTRIES = 1_000_000;
-
-/**
- * A bounded map that forgets the oldest entry first: at most `size` entries and, with a
- * `weigh`t, at most `budget` in weight.
- */
-export class BoundedCache<V> {
-  private readonly entries = new Map<string, V>();
-  private weight = 0;
-  constructor(
-    private readonly size: number,
-    private readonly weigh: (value: V) => number = () => 0,
-    private readonly budget = Infinity,
-  ) {}
-  get(key: string): V | undefined {
-    return this.entries.get(key);
-  }
-  set(key: string, value: V) {
-    const previous = this.entries.get(key);
-    if (previous !== undefined) {
-      this.entries.delete(key);
-      this.weight -= this.weigh(previous);
-    }
-    this.entries.set(key, value);
-    this.weight += this.weigh(value);
-    while (
-      this.entries.size > 1 &&
-      (this.entries.size > this.size || this.weight > this.budget)
-    ) {
-      const [oldest, old] = this.entries.entries().next().value!;
-      this.entries.delete(oldest);
-      this.weight -= this.weigh(old);
-    }
-  }
-}
 
 /** a code unit's rank in code point (UTF-8 byte) order: surrogates (beyond U+FFFF) last */
 const codePointRank = (unit: number) =>
@@ -101,7 +67,10 @@ const gitName = (e: TreeItem) => (e.type === 'tree' ? `${e.path}/` : e.path);
  * 50,000 files is sorted at every write into it: the slower per-character comparison only when
  * a name holds a character beyond U+FFFF.
  */
-function sortEntries<T extends TreeItem>(entries: T[], by: 'name' | 'git'): T[] {
+function sortEntries<T extends TreeItem>(
+  entries: T[],
+  by: 'name' | 'git',
+): T[] {
   const order = entries.some(e => /[\ud800-\udfff]/.test(e.path))
     ? codePointOrder
     : codeUnitOrder;
@@ -200,15 +169,18 @@ function serializeTree(entries: readonly TreeItem[]): Buffer {
 export class ObjectStore {
   private readonly fs: ReturnType<typeof createGitFs>;
   private readonly cache = {};
-  private readonly trees = new BoundedCache<readonly TreeItem[]>(
-    PARSED_CACHE_SIZE,
-    tree => tree.length + 1,
-    PARSED_TREE_ENTRIES,
-  );
-  private readonly commits = new BoundedCache<CommitObject>(PARSED_CACHE_SIZE);
-  private readonly links = new BoundedCache<{ parents: string[]; time: number }>(
-    PARSED_CACHE_SIZE,
-  );
+  private readonly trees = new BoundedMap<string, readonly TreeItem[]>({
+    maxEntries: PARSED_CACHE_SIZE,
+    weigh: tree => tree.length + 1,
+    maxWeight: PARSED_TREE_ENTRIES,
+  });
+  private readonly commits = new BoundedMap<string, CommitObject>({
+    maxEntries: PARSED_CACHE_SIZE,
+  });
+  private readonly links = new BoundedMap<
+    string,
+    { parents: string[]; time: number }
+  >({ maxEntries: PARSED_CACHE_SIZE });
 
   constructor(readonly gitdir: string) {
     this.fs = createGitFs({ gitdir });
@@ -306,7 +278,8 @@ export class ObjectStore {
     // a tree just written is read next by whoever diffs or reads the new commit (the reconciler
     // right after a merge): kept as a read would give it, so that read parses nothing (a folder
     // of 50,000 files is one tree object of a few MB)
-    if (!this.trees.get(oid)) this.trees.set(oid, sortEntries(canonical, 'name'));
+    if (!this.trees.get(oid))
+      this.trees.set(oid, sortEntries(canonical, 'name'));
     return oid;
   }
 
@@ -387,7 +360,9 @@ export class ObjectStore {
   }
 
   /** parents and committer time of a commit, from the parsed-commit cache */
-  private async commitLinks(oid: string): Promise<{ parents: string[]; time: number }> {
+  private async commitLinks(
+    oid: string,
+  ): Promise<{ parents: string[]; time: number }> {
     let links = this.links.get(oid);
     if (!links) {
       const commit = this.commits.get(oid) ?? (await this.readCommit(oid));

@@ -6,6 +6,7 @@
 import type { MergedRecords } from './records/MergedRecords';
 import { RegistryIndex } from './records/RegistryIndex';
 import type { SourceReader } from './sources/SourceReader';
+import { BoundedMap } from '@butler-portal/plugin-gitops-node';
 
 /** bounds memory under hostile request patterns; far above the number of distinct answers */
 const MAX_DERIVED = 100_000;
@@ -15,7 +16,10 @@ export class Registry {
   readonly sources: SourceReader;
   #index?: { revision: string; index: RegistryIndex };
   #derivedRevision = '';
-  readonly #derived = new Map<string, Promise<unknown>>();
+  // dropping the oldest keeps the (early) list answers the protocols ask for most
+  readonly #derived = new BoundedMap<string, Promise<unknown>>({
+    maxEntries: MAX_DERIVED,
+  });
 
   constructor(options: { records: MergedRecords; sources: SourceReader }) {
     this.records = options.records;
@@ -48,10 +52,6 @@ export class Registry {
     }
     let value = this.#derived.get(key) as Promise<T> | undefined;
     if (!value) {
-      // dropping the oldest keeps the (early) list answers the protocols ask for most
-      if (this.#derived.size >= MAX_DERIVED) {
-        this.#derived.delete(this.#derived.keys().next().value!);
-      }
       value = compute();
       this.#derived.set(key, value);
       value.catch(() => {

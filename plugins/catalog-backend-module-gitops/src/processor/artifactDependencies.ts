@@ -18,6 +18,7 @@ import {
   ANNOTATION_RESOLVED_DEPENDENCIES,
   ANNOTATION_UNRESOLVED_DEPENDENCIES,
 } from '../entity/annotations';
+import { BoundedMap } from '@butler-portal/plugin-gitops-node';
 
 /** Merged, not yanked versions of an artifact; `undefined` when there is no such Artifact. */
 export type ServedVersionsOf = (
@@ -134,10 +135,10 @@ export class CatalogArtifactVersions {
   readonly #auth: Pick<AuthService, 'getOwnServiceCredentials'>;
   readonly #ttlMs: number;
   readonly #now: () => number;
-  readonly #answers = new Map<
+  readonly #answers = new BoundedMap<
     string,
     { at: number; value: Promise<string[] | undefined> }
-  >();
+  >({ maxEntries: 10_000 });
 
   constructor(options: {
     catalog: Pick<CatalogService, 'getEntities'>;
@@ -159,9 +160,6 @@ export class CatalogArtifactVersions {
     const value = this.#lookUp(namespace, name);
     this.#answers.set(key, { at: now, value });
     value.catch(() => this.#answers.delete(key));
-    if (this.#answers.size > 10_000) {
-      this.#answers.delete(this.#answers.keys().next().value!);
-    }
     return value;
   };
 

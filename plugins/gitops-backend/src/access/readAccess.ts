@@ -31,7 +31,7 @@ import {
   type ResourceRef,
 } from '@butler-portal/plugin-gitops-common';
 import { pipelineReadPermission } from '@butler-portal/plugin-pipeline-common';
-import { mapLimited } from '@butler-portal/plugin-gitops-node';
+import { BoundedMap, mapLimited } from '@butler-portal/plugin-gitops-node';
 import { contentOwnership } from '../router/changeOwnership';
 import type { RouterContext } from '../router/RouterContext';
 import { placeInLayout, type FileOwnership } from '../resources/ResourceReader';
@@ -42,28 +42,25 @@ import { placeInLayout, type FileOwnership } from '../resources/ResourceReader';
  * reads a change's files once per update.
  */
 class ChangeContentCache {
-  private readonly entries = new Map<
+  private readonly entries: BoundedMap<
     string,
     Promise<GitopsResourceOwnership[]>
-  >();
-  constructor(private readonly max: number) {}
+  >;
+  constructor(max: number) {
+    this.entries = new BoundedMap({ maxEntries: max });
+  }
   get(
     key: string,
     read: () => Promise<GitopsResourceOwnership[]>,
   ): Promise<GitopsResourceOwnership[]> {
     let entry = this.entries.get(key);
-    if (entry) {
-      // most recently used last
-      this.entries.delete(key);
-    } else {
+    if (!entry) {
       entry = read();
       // a failed read is not kept
       entry.catch(() => this.entries.delete(key));
     }
+    // most recently used last: set again, it is the newest
     this.entries.set(key, entry);
-    while (this.entries.size > this.max) {
-      this.entries.delete(this.entries.keys().next().value!);
-    }
     return entry;
   }
 }

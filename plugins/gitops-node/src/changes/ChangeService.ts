@@ -79,6 +79,7 @@ import {
   validationCheck,
   VALIDATION_CHECK_CONTEXT,
 } from './validateChangeFiles';
+import { BoundedMap } from '../util';
 
 export interface ChangeServiceOptions {
   repositories: readonly ChangeRepository[];
@@ -223,11 +224,14 @@ export interface ChangeVisibility {
 
 export class ChangeService {
   private readonly repos = new Map<string, ChangeRepository>();
-  private readonly changedPathsCache = new Map<
+  private readonly changedPathsCache = new BoundedMap<
     string,
     readonly ChangedPath[]
-  >();
-  private readonly viewValidationCache = new Map<string, ChangeValidation>();
+  >({ maxEntries: CHANGED_PATHS_CACHE_SIZE });
+  private readonly viewValidationCache = new BoundedMap<
+    string,
+    ChangeValidation
+  >({ maxEntries: VIEW_VALIDATION_CACHE_SIZE });
   private readonly idempotency?: IdempotencyStore;
   private readonly logger?: LoggerService;
   private readonly randomId: () => string;
@@ -1012,11 +1016,6 @@ export class ChangeService {
     if (!validation) {
       validation = await this.validateFiles(repository, files, headSha);
       this.viewValidationCache.set(key, validation);
-      if (this.viewValidationCache.size > VIEW_VALIDATION_CACHE_SIZE) {
-        this.viewValidationCache.delete(
-          this.viewValidationCache.keys().next().value!,
-        );
-      }
     }
     return validation;
   }
@@ -1044,11 +1043,6 @@ export class ChangeService {
         change.headSha,
       );
       this.changedPathsCache.set(key, paths);
-      if (this.changedPathsCache.size > CHANGED_PATHS_CACHE_SIZE) {
-        this.changedPathsCache.delete(
-          this.changedPathsCache.keys().next().value!,
-        );
-      }
     }
     return paths;
   }

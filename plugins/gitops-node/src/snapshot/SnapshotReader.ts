@@ -8,6 +8,7 @@
  * One reader exists per provider and process (snapshotReaderFor), so the three consumers share
  * the work.
  */
+import { BoundedMap } from '../util';
 import {
   KINDS,
   parseResourcePath,
@@ -114,11 +115,17 @@ export class SnapshotReader {
     treeListings: 0,
     deltas: 0,
   };
-  private readonly snapshots = new Map<string, Promise<CommitSnapshot>>();
+  private readonly snapshots: BoundedMap<string, Promise<CommitSnapshot>>;
   private readonly resolved = new Map<string, CommitSnapshot>();
   private readonly folders = new Set(KINDS.map(k => k.folder));
 
-  constructor(private readonly options: SnapshotReaderOptions) {}
+  constructor(private readonly options: SnapshotReaderOptions) {
+    this.snapshots = new BoundedMap({
+      maxEntries: options.keepCommits ?? 4,
+      // a snapshot no longer kept frees its parsed files
+      onEvict: commit => this.resolved.delete(commit),
+    });
+  }
 
   /** the snapshot at the head of the default branch (or of `branch`) */
   async head(branch?: string): Promise<CommitSnapshot> {
@@ -159,12 +166,6 @@ export class SnapshotReader {
       : this.read(commit, kept);
     this.snapshots.set(commit, snapshot);
     snapshot.catch(() => this.snapshots.delete(commit));
-    const keep = this.options.keepCommits ?? 4;
-    while (this.snapshots.size > keep) {
-      const oldest = this.snapshots.keys().next().value!;
-      this.snapshots.delete(oldest);
-      this.resolved.delete(oldest);
-    }
     return snapshot.then(s => {
       // parsed files live as long as a kept snapshot refers to them: memory follows the
       // repository (no cache of its own to prune)

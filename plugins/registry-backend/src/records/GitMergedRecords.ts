@@ -10,8 +10,9 @@ import {
   type RepoLayout,
 } from '@butler-portal/plugin-gitops-common';
 import {
-  mapLimited,
+  BoundedMap,
   type GitProvider,
+  mapLimited,
 } from '@butler-portal/plugin-gitops-node';
 import type {
   ArtifactRecord,
@@ -47,7 +48,9 @@ export class GitMergedRecords implements MergedRecords {
   readonly #now: () => number;
   #heads?: { at: number; promise: Promise<Map<string, string>> };
   #snapshot?: { revision: string; promise: Promise<RecordsSnapshot> };
-  readonly #blobs = new Map<string, Parsed>();
+  readonly #blobs = new BoundedMap<string, Parsed>({
+    maxEntries: MAX_BLOB_CACHE,
+  });
 
   constructor(options: {
     /** resolves when `repositories()` may be called */
@@ -195,7 +198,6 @@ export class GitMergedRecords implements MergedRecords {
         };
       }
     }
-    if (this.#blobs.size >= MAX_BLOB_CACHE) this.#blobs.clear();
     this.#blobs.set(key, parsed);
     return parsed;
   }

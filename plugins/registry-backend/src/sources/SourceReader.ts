@@ -9,9 +9,10 @@ import {
   NotImplementedError,
 } from '@backstage/errors';
 import {
+  BoundedMap,
+  type GitProvider,
   mapLimited,
   validateShortRef,
-  type GitProvider,
 } from '@butler-portal/plugin-gitops-node';
 import type { GitSource } from '@butler-portal/plugin-registry-common';
 import {
@@ -81,7 +82,9 @@ export class GitSourceReader implements SourceReader {
   readonly #ready: () => Promise<void>;
   readonly #providers: (id: string) => GitProvider | undefined;
   readonly #repositoryIds: () => string[];
-  readonly #cache = new Map<string, Promise<SourceContent>>();
+  readonly #cache = new BoundedMap<string, Promise<SourceContent>>({
+    maxEntries: MAX_CACHED,
+  });
 
   constructor(options: {
     ready?: () => Promise<void>;
@@ -198,9 +201,6 @@ export class GitSourceReader implements SourceReader {
     let content = this.#cache.get(key);
     if (!content) {
       content = this.#load(provider, repository, commit, subdirectory);
-      if (this.#cache.size >= MAX_CACHED) {
-        this.#cache.delete(this.#cache.keys().next().value!);
-      }
       this.#cache.set(key, content);
       // a failed read (e.g. a commit not fetched yet) is tried again next time
       content.catch(() => this.#cache.delete(key));

@@ -8,7 +8,10 @@ import {
   resolvePackagePath,
   type DatabaseService,
 } from '@backstage/backend-plugin-api';
-import { migratePluginDatabase } from '@butler-portal/plugin-gitops-node';
+import {
+  BoundedMap,
+  migratePluginDatabase,
+} from '@butler-portal/plugin-gitops-node';
 import type {
   CreatedRegistryToken,
   RegistryTokenInfo,
@@ -78,10 +81,10 @@ const LAST_USED_WRITE_MS = 60_000;
 const MAX_CACHED = 10_000;
 
 export class TokenStore {
-  readonly #checked = new Map<
+  readonly #checked = new BoundedMap<
     string,
     { token: RegistryTokenInfo; at: number }
-  >();
+  >({ maxEntries: MAX_CACHED });
   readonly #lastUsedWrite = new Map<string, number>();
 
   constructor(
@@ -159,7 +162,6 @@ export class TokenStore {
       };
     }
     const info = toInfo(row);
-    if (this.#checked.size >= MAX_CACHED) this.#checked.clear();
     this.#checked.set(hashed, { token: info, at: now });
     // best effort and throttled: the time of use is information, not a gate
     if (now - (this.#lastUsedWrite.get(row.id) ?? 0) >= LAST_USED_WRITE_MS) {

@@ -15,6 +15,7 @@ import {
   stringifyResource,
   type RepoLayout,
 } from '@butler-portal/plugin-gitops-common';
+import { BoundedMap } from '@butler-portal/plugin-gitops-node';
 import { RenderRefusedError, type RenderStep } from '../../render/renderStep';
 import { deliveredContent, vectorPipelineObject } from './vectorObject';
 
@@ -33,8 +34,11 @@ export function vectorRenderStep(
   options: VectorRenderStepOptions = {},
 ): RenderStep {
   const cacheSize = options.cacheSize ?? 10_000;
-  // insertion-ordered: the oldest entry goes first when full; a hit moves to the end
-  const cache = new Map<string, ReturnType<RenderStep> | RenderRefusedError>();
+  // the oldest entry goes first when full; a hit moves to the end
+  const cache = new BoundedMap<
+    string,
+    ReturnType<RenderStep> | RenderRefusedError
+  >({ maxEntries: cacheSize });
   return (resource, ref, source) => {
     if (resource.kind !== 'Pipeline') {
       throw new RenderRefusedError(
@@ -45,7 +49,6 @@ export function vectorRenderStep(
     const key = source?.blob ? `${source.path}\u0000${source.blob}` : undefined;
     const cached = key ? cache.get(key) : undefined;
     if (key && cached) {
-      cache.delete(key);
       cache.set(key, cached);
       if (cached instanceof RenderRefusedError) throw cached;
       return cached;
@@ -73,7 +76,6 @@ export function vectorRenderStep(
     }
     if (key) {
       cache.set(key, outcome);
-      if (cache.size > cacheSize) cache.delete(cache.keys().next().value!);
     }
     if (outcome instanceof RenderRefusedError) throw outcome;
     return outcome;
