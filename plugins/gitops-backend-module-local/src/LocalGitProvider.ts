@@ -162,7 +162,11 @@ export class LocalGitProvider implements GitProvider {
     this.repository = options.repository;
     this.requiredApprovals = required;
     this.allowSelfApproval = options.allowSelfApproval ?? false;
-    this.refs = new RefStore(options.dir, { timeoutMs: options.lockTimeoutMs });
+    this.refs = new RefStore(
+      options.dir,
+      { timeoutMs: options.lockTimeoutMs },
+      message => this.options.logger?.warn(message),
+    );
     this.objects = new ObjectStore(options.dir);
     this.directory = {
       isMember: options.isMember ?? (async () => false),

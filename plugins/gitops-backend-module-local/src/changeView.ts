@@ -186,7 +186,7 @@ export class ChangeViews {
               changed.map(c => c.path),
             ),
         );
-        paths.catch(() => this.paths.delete(key));
+        paths.catch(() => this.paths.deleteIf(key, paths));
         this.paths.set(key, paths);
       });
     }
@@ -203,7 +203,8 @@ export class ChangeViews {
       paths = diffPaths(this.options.objects, base, head).then(changed =>
         changed.map(c => c.path),
       );
-      paths.catch(() => this.paths.delete(key));
+      const reading = paths;
+      reading.catch(() => this.paths.deleteIf(key, reading));
       this.paths.set(key, paths);
     }
     return paths.then(list => [...list]);
@@ -227,7 +228,8 @@ export class ChangeViews {
       checks = readStatusNoteBlob(this.options.objects, blob).then(
         checksOfNote,
       );
-      checks.catch(() => this.noteChecks.delete(blob));
+      const reading = checks;
+      reading.catch(() => this.noteChecks.deleteIf(blob, reading));
       this.noteChecks.set(blob, checks);
     }
     return structuredClone(await checks);

@@ -30,18 +30,25 @@ const MARKER = 'butler-portal-lock';
 
 function ownerLine(): string {
   const me = currentProcess();
-  return `${MARKER} pid=${me.pid} host=${os.hostname()} boot=${me.boot || '-'} start=${
-    me.start || '-'
-  } at=${new Date().toISOString()}\n`;
+  return `${MARKER} pid=${me.pid} host=${os.hostname()} boot=${
+    me.boot || '-'
+  } start=${me.start || '-'} at=${new Date().toISOString()}\n`;
 }
 
 export function parseOwner(
   content: string,
 ): (ProcessIdentity & { host: string }) | undefined {
-  const m = content.match(/^butler-portal-lock pid=(\d+) host=(\S+)(?: boot=(\S+) start=(\S+))?/);
+  const m = content.match(
+    /^butler-portal-lock pid=(\d+) host=(\S+)(?: boot=(\S+) start=(\S+))?/,
+  );
   if (!m) return undefined;
   const known = (v?: string) => (v && v !== '-' ? v : '');
-  return { pid: Number(m[1]), host: m[2], boot: known(m[3]), start: known(m[4]) };
+  return {
+    pid: Number(m[1]),
+    host: m[2],
+    boot: known(m[3]),
+    start: known(m[4]),
+  };
 }
 
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
@@ -89,10 +96,11 @@ export class LockFile {
 
   async release(): Promise<void> {
     if (this.released) return;
-    this.released = true;
     await fs.promises.unlink(this.lockPath).catch(e => {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
     });
+    // only once the file is gone: a failed unlink may be tried again
+    this.released = true;
   }
 }
 

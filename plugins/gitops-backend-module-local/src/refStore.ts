@@ -101,6 +101,8 @@ export class RefStore {
   constructor(
     private readonly gitdir: string,
     private readonly lockOptions: LockOptions = {},
+    /** told when a lock file could not be removed after its transaction committed */
+    private readonly warn: (message: string) => void = () => undefined,
   ) {}
 
   /** value of a ref (following a symbolic loose ref), undefined when it does not exist */
@@ -161,26 +163,28 @@ export class RefStore {
           await LockFile.acquire(this.abs(`${u.ref}.lock`), this.lockOptions),
         );
       }
-      const packedLock = await LockFile.acquire(
-        this.abs('packed-refs.lock'),
-        this.lockOptions,
+      locks.push(
+        await LockFile.acquire(this.abs('packed-refs.lock'), this.lockOptions),
       );
-      try {
-        await this.commitLocked(sorted);
-      } finally {
-        await packedLock.release();
-      }
+      await this.commitLocked(sorted);
     } catch (error) {
       await releaseAll(locks).catch(() => undefined); // the transaction's error is the one to tell
       throw error;
     }
-    await releaseAll(locks);
+    // the refs have moved: a lock file left behind is told, not turned into a failed write
+    await releaseAll(locks).catch(error =>
+      this.warn(
+        `local git: a lock file could not be removed after its update: ${
+          (error as Error).message
+        }`,
+      ),
+    );
   }
 
   private async commitLocked(updates: RefUpdate[]) {
     const packed = await this.readPacked();
     // under the locks nobody else moves these refs: read them at once, not one after another
-    const values = await Promise.all(updates.map(u => this.readLoose(u.ref)));
+    const values = await inOrder(updates.map(u => this.readLoose(u.ref)));
     const loose = new Map<string, string>();
     const created: string[] = [];
     updates.forEach((u, i) => {
@@ -199,7 +203,7 @@ export class RefStore {
       }
       if (current === undefined && u.value !== null) created.push(u.ref);
     });
-    await Promise.all(
+    await inOrder(
       created.map(ref => this.checkNoDirectoryConflict(ref, packed)),
     );
 
@@ -223,8 +227,8 @@ export class RefStore {
       .slice(2)
       .map((_, i) => parts.slice(0, i + 2).join('/'));
     const below = `${ref}/`;
-    const [looseParents, looseBelow] = await Promise.all([
-      Promise.all(
+    const [looseParents, looseBelow] = await inOrder([
+      inOrder(
         parents.map(async parent =>
           packed.entries.has(parent) ||
           (await this.readLoose(parent)) !== undefined
@@ -360,10 +364,19 @@ export class RefStore {
 }
 
 /** releases every lock, also when one release fails (then fails with the first failure) */
-async function releaseAll(locks: LockFile[]): Promise<void> {
-  const released = await Promise.allSettled(locks.map(lock => lock.release()));
-  const failed = released.find(
+function releaseAll(locks: LockFile[]): Promise<unknown> {
+  return inOrder(locks.map(lock => lock.release()));
+}
+
+/**
+ * Promise.all that, when several fail, fails with the first in the given order (not the first
+ * to settle): the same error for the same transaction, whatever the disk's timing
+ */
+async function inOrder<T>(promises: Array<Promise<T>>): Promise<T[]> {
+  const settled = await Promise.allSettled(promises);
+  const failed = settled.find(
     (r): r is PromiseRejectedResult => r.status === 'rejected',
   );
   if (failed) throw failed.reason;
+  return settled.map(r => (r as PromiseFulfilledResult<T>).value);
 }

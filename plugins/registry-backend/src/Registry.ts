@@ -16,7 +16,8 @@ export class Registry {
   readonly sources: SourceReader;
   #index?: { revision: string; index: RegistryIndex };
   #derivedRevision = '';
-  // dropping the oldest keeps the (early) list answers the protocols ask for most
+  // the least recently asked answer goes first when full: the list answers the protocols ask
+  // for most stay
   readonly #derived = new BoundedMap<string, Promise<unknown>>({
     maxEntries: MAX_DERIVED,
   });
@@ -51,7 +52,9 @@ export class Registry {
       this.#derivedRevision = index.revision;
     }
     let value = this.#derived.get(key) as Promise<T> | undefined;
-    if (!value) {
+    if (value) {
+      this.#derived.set(key, value); // most recently asked last
+    } else {
       value = compute();
       this.#derived.set(key, value);
       value.catch(() => {

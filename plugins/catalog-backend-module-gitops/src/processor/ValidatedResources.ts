@@ -9,6 +9,7 @@
  * hand-registered catalog-info.yaml, an edited entity) is still validated.
  */
 import type { Entity } from '@backstage/catalog-model';
+import { BoundedMap } from '@butler-portal/plugin-gitops-node';
 import { createHash } from 'crypto';
 import { entityToResource } from '../entity/resourceToEntity';
 
@@ -16,11 +17,13 @@ import { entityToResource } from '../entity/resourceToEntity';
 const DEFAULT_CAPACITY = 50_000;
 
 export class ValidatedResources {
-  readonly #keys = new Set<string>();
-  readonly #capacity: number;
+  // most recently used last; the oldest go first when full
+  readonly #keys: BoundedMap<string, true>;
 
   constructor(options: { capacity?: number } = {}) {
-    this.#capacity = options.capacity ?? DEFAULT_CAPACITY;
+    this.#keys = new BoundedMap({
+      maxEntries: options.capacity ?? DEFAULT_CAPACITY,
+    });
   }
 
   /** the text the processor validates, and its key here */
@@ -34,13 +37,7 @@ export class ValidatedResources {
 
   /** records that `resourceJson` (see resourceJson) passed validation */
   add(resourceJson: string): void {
-    const key = ValidatedResources.#key(resourceJson);
-    // most recently used last; the oldest go first when full
-    this.#keys.delete(key);
-    this.#keys.add(key);
-    if (this.#keys.size > this.#capacity) {
-      this.#keys.delete(this.#keys.values().next().value!);
-    }
+    this.#keys.set(ValidatedResources.#key(resourceJson), true);
   }
 
   has(resourceJson: string): boolean {

@@ -159,7 +159,10 @@ export class CatalogArtifactVersions {
     if (known && now - known.at < this.#ttlMs) return known.value;
     const value = this.#lookUp(namespace, name);
     this.#answers.set(key, { at: now, value });
-    value.catch(() => this.#answers.delete(key));
+    value.catch(() => {
+      // unless a newer look-up replaced it meanwhile
+      if (this.#answers.get(key)?.value === value) this.#answers.delete(key);
+    });
     return value;
   };
 

@@ -55,9 +55,10 @@ class ChangeContentCache {
   ): Promise<GitopsResourceOwnership[]> {
     let entry = this.entries.get(key);
     if (!entry) {
-      entry = read();
+      const reading = read();
       // a failed read is not kept
-      entry.catch(() => this.entries.delete(key));
+      reading.catch(() => this.entries.deleteIf(key, reading));
+      entry = reading;
     }
     // most recently used last: set again, it is the newest
     this.entries.set(key, entry);

@@ -146,12 +146,10 @@ export class SnapshotReader {
     commit: string,
     options: { since?: string } = {},
   ): Promise<CommitSnapshot> {
-    let snapshot = this.snapshots.get(commit);
-    if (snapshot) {
-      // most recently used last
-      this.snapshots.delete(commit);
-      this.snapshots.set(commit, snapshot);
-      return snapshot;
+    const cached = this.snapshots.get(commit);
+    if (cached) {
+      this.snapshots.set(commit, cached); // most recently used last
+      return cached;
     }
     // the snapshots kept now (before one is dropped for this one) lend it their parsed files
     const kept = [...this.resolved.values()].reverse();
@@ -159,13 +157,19 @@ export class SnapshotReader {
       options.since !== undefined
         ? this.resolved.get(options.since)
         : undefined;
-    snapshot = base
+    const snapshot = base
       ? this.readSince(base, commit, kept).then(
           s => s ?? this.read(commit, kept),
         )
       : this.read(commit, kept);
     this.snapshots.set(commit, snapshot);
-    snapshot.catch(() => this.snapshots.delete(commit));
+    snapshot.catch(() => {
+      // unless a newer read of this commit replaced it meanwhile
+      if (this.snapshots.get(commit) === snapshot) {
+        this.snapshots.delete(commit);
+        this.resolved.delete(commit);
+      }
+    });
     return snapshot.then(s => {
       // parsed files live as long as a kept snapshot refers to them: memory follows the
       // repository (no cache of its own to prune)

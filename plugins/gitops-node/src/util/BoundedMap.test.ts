@@ -40,7 +40,36 @@ describe('BoundedMap', () => {
     expect([...map.keys()]).toEqual(['huge']);
   });
 
-  it('refuses a size below one', () => {
-    expect(() => new BoundedMap({ maxEntries: 0 })).toThrow(RangeError);
+  it('keeps nothing at size 0, and refuses a negative size', () => {
+    const map = new BoundedMap<string, number>({ maxEntries: 0 });
+    map.set('a', 1);
+    expect(map.size).toBe(0);
+    expect(() => new BoundedMap({ maxEntries: -1 })).toThrow(RangeError);
+  });
+
+  it('counts an entry at the weight it was set with, even if its value changes later', () => {
+    const map = new BoundedMap<string, number[]>({
+      maxEntries: 10,
+      weigh: list => list.length,
+      maxWeight: 4,
+    });
+    const shared = [1, 2];
+    map.set('a', shared);
+    shared.push(3, 4, 5); // a caller changing a kept value
+    map.set('b', [1, 2]); // 2 + 2: both stay
+    expect([...map.keys()]).toEqual(['a', 'b']);
+    map.delete('a');
+    map.set('c', [1, 2]);
+    expect([...map.keys()]).toEqual(['b', 'c']);
+  });
+
+  it('forgets a key only if it still holds the value a failure is about', () => {
+    const map = new BoundedMap<string, string>({ maxEntries: 5 });
+    map.set('k', 'first');
+    map.set('k', 'second');
+    map.deleteIf('k', 'first');
+    expect(map.get('k')).toBe('second');
+    map.deleteIf('k', 'second');
+    expect(map.has('k')).toBe(false);
   });
 });

@@ -5,6 +5,7 @@
  * one class, so that none grows with the traffic.
  */
 export interface BoundedMapOptions<K, V> {
+  /** 0 keeps nothing */
   maxEntries: number;
   /** an entry's weight (e.g. a tree's entry count), counted against `maxWeight` */
   weigh?: (value: V) => number;
@@ -15,11 +16,13 @@ export interface BoundedMapOptions<K, V> {
 
 export class BoundedMap<K, V> {
   readonly #entries = new Map<K, V>();
+  /** each entry's weight as it was set (a value changed afterwards does not skew the total) */
+  readonly #weights = new Map<K, number>();
   #weight = 0;
 
   constructor(private readonly options: BoundedMapOptions<K, V>) {
-    if (!(options.maxEntries >= 1)) {
-      throw new RangeError('BoundedMap: maxEntries must be at least 1');
+    if (!(options.maxEntries >= 0)) {
+      throw new RangeError('BoundedMap: maxEntries must be 0 or more');
     }
   }
 
@@ -37,8 +40,11 @@ export class BoundedMap<K, V> {
 
   set(key: K, value: V): this {
     this.delete(key);
+    if (this.options.maxEntries === 0) return this;
+    const weight = this.options.weigh?.(value) ?? 0;
     this.#entries.set(key, value);
-    this.#weight += this.#weigh(value);
+    this.#weights.set(key, weight);
+    this.#weight += weight;
     const maxWeight = this.options.maxWeight ?? Infinity;
     // the newest entry stays even when it alone weighs more than the budget
     while (
@@ -46,8 +52,7 @@ export class BoundedMap<K, V> {
       (this.#entries.size > this.options.maxEntries || this.#weight > maxWeight)
     ) {
       const [oldest, old] = this.#entries.entries().next().value!;
-      this.#entries.delete(oldest);
-      this.#weight -= this.#weigh(old);
+      this.delete(oldest);
       this.options.onEvict?.(oldest, old);
     }
     return this;
@@ -55,12 +60,22 @@ export class BoundedMap<K, V> {
 
   delete(key: K): boolean {
     if (!this.#entries.has(key)) return false;
-    this.#weight -= this.#weigh(this.#entries.get(key)!);
+    this.#weight -= this.#weights.get(key) ?? 0;
+    this.#weights.delete(key);
     return this.#entries.delete(key);
+  }
+
+  /**
+   * Forgets `key` if it still holds `value`: for a failed promise that a newer one may have
+   * replaced meanwhile.
+   */
+  deleteIf(key: K, value: V): void {
+    if (this.#entries.get(key) === value) this.delete(key);
   }
 
   clear(): void {
     this.#entries.clear();
+    this.#weights.clear();
     this.#weight = 0;
   }
 
@@ -78,9 +93,5 @@ export class BoundedMap<K, V> {
 
   [Symbol.iterator](): IterableIterator<[K, V]> {
     return this.#entries.entries();
-  }
-
-  #weigh(value: V): number {
-    return this.options.weigh?.(value) ?? 0;
   }
 }

@@ -84,7 +84,10 @@ export class CatalogRoleSource implements RoleSource {
     const roles = this.#read(info);
     this.#cache.set(key, { at: Date.now(), roles });
     // a failed read is not kept: the next decision tries again
-    roles.catch(() => this.#cache.delete(key));
+    roles.catch(() => {
+      // unless a newer read replaced it meanwhile
+      if (this.#cache.get(key)?.roles === roles) this.#cache.delete(key);
+    });
     if (this.#cache.size > 1000) {
       const oldest = this.#cache.keys().next().value;
       if (oldest !== undefined) this.#cache.delete(oldest);

@@ -203,7 +203,8 @@ export class GitSourceReader implements SourceReader {
       content = this.#load(provider, repository, commit, subdirectory);
       this.#cache.set(key, content);
       // a failed read (e.g. a commit not fetched yet) is tried again next time
-      content.catch(() => this.#cache.delete(key));
+      const loading = content;
+      loading.catch(() => this.#cache.deleteIf(key, loading));
     }
     const result = await content;
     if (source.digest && result.digest !== source.digest) {
