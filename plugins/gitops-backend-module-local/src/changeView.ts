@@ -179,15 +179,16 @@ export class ChangeViews {
       const batch = diffPathsWithGit(gitDir, pairs).catch(() => undefined);
       pairs.forEach(({ base, head }, i) => {
         const key = `${base}\u0000${head}`;
-        const paths = batch.then(
-          answers =>
-            answers?.[i] ??
-            diffPaths(this.options.objects, base, head).then(changed =>
-              changed.map(c => c.path),
-            ),
+        this.paths.setUntilRejected(
+          key,
+          batch.then(
+            answers =>
+              answers?.[i] ??
+              diffPaths(this.options.objects, base, head).then(changed =>
+                changed.map(c => c.path),
+              ),
+          ),
         );
-        paths.catch(() => this.paths.deleteIf(key, paths));
-        this.paths.set(key, paths);
       });
     }
     return Promise.all(
@@ -198,15 +199,14 @@ export class ChangeViews {
   /** the paths changed between two commits (both fixed: the answer never changes) */
   private changedPaths(base: string, head: string): Promise<string[]> {
     const key = `${base}\u0000${head}`;
-    let paths = this.paths.get(key);
-    if (!paths) {
-      paths = diffPaths(this.options.objects, base, head).then(changed =>
-        changed.map(c => c.path),
+    const paths =
+      this.paths.get(key) ??
+      this.paths.setUntilRejected(
+        key,
+        diffPaths(this.options.objects, base, head).then(changed =>
+          changed.map(c => c.path),
+        ),
       );
-      const reading = paths;
-      reading.catch(() => this.paths.deleteIf(key, reading));
-      this.paths.set(key, paths);
-    }
     return paths.then(list => [...list]);
   }
 
@@ -223,15 +223,12 @@ export class ChangeViews {
     ctx.notes ??= this.notesIndex!.index;
     const blob = (await ctx.notes).get(head);
     if (!blob) return [];
-    let checks = this.noteChecks.get(blob);
-    if (!checks) {
-      checks = readStatusNoteBlob(this.options.objects, blob).then(
-        checksOfNote,
+    const checks =
+      this.noteChecks.get(blob) ??
+      this.noteChecks.setUntilRejected(
+        blob,
+        readStatusNoteBlob(this.options.objects, blob).then(checksOfNote),
       );
-      const reading = checks;
-      reading.catch(() => this.noteChecks.deleteIf(blob, reading));
-      this.noteChecks.set(blob, checks);
-    }
     return structuredClone(await checks);
   }
 

@@ -51,16 +51,10 @@ export class Registry {
       this.#derived.clear();
       this.#derivedRevision = index.revision;
     }
-    let value = this.#derived.get(key) as Promise<T> | undefined;
-    if (value) {
-      this.#derived.set(key, value); // most recently asked last
-    } else {
-      value = compute();
-      this.#derived.set(key, value);
-      value.catch(() => {
-        if (this.#derived.get(key) === value) this.#derived.delete(key);
-      });
-    }
+    const value = this.#derived.get(key) as Promise<T> | undefined;
+    if (!value)
+      return this.#derived.setUntilRejected(key, compute()) as Promise<T>;
+    this.#derived.set(key, value); // most recently asked last
     return value;
   }
 }

@@ -53,13 +53,9 @@ class ChangeContentCache {
     key: string,
     read: () => Promise<GitopsResourceOwnership[]>,
   ): Promise<GitopsResourceOwnership[]> {
-    let entry = this.entries.get(key);
-    if (!entry) {
-      const reading = read();
-      // a failed read is not kept
-      reading.catch(() => this.entries.deleteIf(key, reading));
-      entry = reading;
-    }
+    const entry = this.entries.get(key);
+    // a failed read is not kept
+    if (!entry) return this.entries.setUntilRejected(key, read());
     // most recently used last: set again, it is the newest
     this.entries.set(key, entry);
     return entry;

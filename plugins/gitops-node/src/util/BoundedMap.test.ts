@@ -63,6 +63,31 @@ describe('BoundedMap', () => {
     expect([...map.keys()]).toEqual(['b', 'c']);
   });
 
+  it('keeps a pending promise until it rejects, unless a newer one replaced it', async () => {
+    const map = new BoundedMap<string, Promise<number>>({ maxEntries: 5 });
+    const kept = map.setUntilRejected('ok', Promise.resolve(1));
+    expect(map.get('ok')).toBe(kept);
+    await kept;
+    expect(map.get('ok')).toBe(kept);
+
+    let fail!: (error: Error) => void;
+    const failing = new Promise<number>((_, reject) => (fail = reject));
+    map.setUntilRejected('k', failing).catch(() => undefined);
+    const newer = Promise.resolve(2);
+    map.set('k', newer);
+    fail(new Error('not fetched yet'));
+    await failing.catch(() => undefined);
+    await Promise.resolve();
+    expect(map.get('k')).toBe(newer);
+
+    const alone = Promise.reject(new Error('unreadable'));
+    alone.catch(() => undefined);
+    map.setUntilRejected('gone', alone);
+    await alone.catch(() => undefined);
+    await Promise.resolve();
+    expect(map.has('gone')).toBe(false);
+  });
+
   it('forgets a key only if it still holds the value a failure is about', () => {
     const map = new BoundedMap<string, string>({ maxEntries: 5 });
     map.set('k', 'first');

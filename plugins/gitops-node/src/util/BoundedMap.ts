@@ -73,6 +73,18 @@ export class BoundedMap<K, V> {
     if (this.#entries.get(key) === value) this.delete(key);
   }
 
+  /**
+   * Keeps a pending `value` (a promise) under `key` until it rejects, and answers it: a failed
+   * read is not kept, so the next asks again — unless a newer promise replaced it meanwhile.
+   */
+  setUntilRejected(key: K, value: V): V {
+    this.set(key, value);
+    Promise.resolve(value as unknown).then(undefined, () =>
+      this.deleteIf(key, value),
+    );
+    return value;
+  }
+
   clear(): void {
     this.#entries.clear();
     this.#weights.clear();

@@ -198,14 +198,13 @@ export class GitSourceReader implements SourceReader {
       );
     }
     const key = `${repository}\n${commit}\n${subdirectory}`;
-    let content = this.#cache.get(key);
-    if (!content) {
-      content = this.#load(provider, repository, commit, subdirectory);
-      this.#cache.set(key, content);
-      // a failed read (e.g. a commit not fetched yet) is tried again next time
-      const loading = content;
-      loading.catch(() => this.#cache.deleteIf(key, loading));
-    }
+    // a failed read (e.g. a commit not fetched yet) is tried again next time
+    const content =
+      this.#cache.get(key) ??
+      this.#cache.setUntilRejected(
+        key,
+        this.#load(provider, repository, commit, subdirectory),
+      );
     const result = await content;
     if (source.digest && result.digest !== source.digest) {
       throw new RegistryError(
