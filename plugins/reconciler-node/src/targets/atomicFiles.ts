@@ -49,6 +49,11 @@ export async function writeFileAtomically(
   }
 }
 
+/** when a file last changed, by its file system's clock: the later of its mtime and ctime */
+export function changedNs(stat: { mtimeNs: bigint; ctimeNs: bigint }): bigint {
+  return stat.mtimeNs > stat.ctimeNs ? stat.mtimeNs : stat.ctimeNs;
+}
+
 /**
  * The time of the file system that holds `dir`, now: the change time of a file created there
  * (and removed at once), as git reads the time of its index file. Comparing file times with it
@@ -60,7 +65,7 @@ export async function fileSystemNow(dir: string): Promise<bigint> {
   const handle = await fs.promises.open(stamp, 'wx', 0o600);
   try {
     const stat = await handle.stat({ bigint: true });
-    return stat.ctimeNs > stat.mtimeNs ? stat.ctimeNs : stat.mtimeNs;
+    return changedNs(stat);
   } finally {
     await handle.close();
     await fs.promises.rm(stamp, { force: true });

@@ -1,7 +1,7 @@
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
-import { fileSystemNow, writeFileAtomically } from './atomicFiles';
+import { changedNs, fileSystemNow, writeFileAtomically } from './atomicFiles';
 import { FileStatCache, RACY_MS } from './fileStatCache';
 
 describe('FileStatCache', () => {
@@ -75,9 +75,6 @@ describe('FileStatCache', () => {
     if (!stat) throw new Error(`${file} changed while it was written`);
     return { file, content, value: `written:${content}`, stat };
   }
-
-  const changedNs = (stat: fs.BigIntStats) =>
-    stat.mtimeNs > stat.ctimeNs ? stat.mtimeNs : stat.ctimeNs;
 
   it('checks a racy write by content: an edit the stat cannot show is still seen', async () => {
     const file = path.join(dir, 'a.yaml');

@@ -21,6 +21,7 @@
  */
 import crypto from 'crypto';
 import fs from 'fs';
+import { changedNs, fileSystemNow } from './atomicFiles';
 
 /** an entry recorded this close (or closer) to its file's last change is checked by content */
 export const RACY_MS = 1000;
@@ -44,12 +45,15 @@ export type FileRead<V> =
   | { kind: 'notAFile' }
   | { kind: 'file'; value: V };
 
-/** a file the target wrote: what it holds, and the stat of the handle that wrote it */
+/**
+ * a file the target wrote: what it holds, and the stat of the handle that wrote it (undefined
+ * when the file changed between its write and that stat: then it is read next time)
+ */
 export interface FileWrite<V> {
   file: string;
   content: string;
   value: V;
-  stat: fs.BigIntStats;
+  stat: fs.BigIntStats | undefined;
 }
 
 /** counters for tests and benchmarks */
@@ -117,7 +121,10 @@ export class FileStatCache<V> {
   rememberWrites(writes: Array<FileWrite<V>>, fileSystemNowNs: bigint): void {
     const recordedAt = Date.now();
     for (const { file, content, value, stat } of writes) {
-      if (!stat.isFile()) continue;
+      if (!stat?.isFile()) {
+        this.#entries.delete(file);
+        continue;
+      }
       this.#entries.set(file, {
         ...statFields(stat),
         recordedAt,
@@ -126,6 +133,16 @@ export class FileStatCache<V> {
         value,
       });
     }
+  }
+
+  /**
+   * rememberWrites for a batch written to the folder `dir`, judged against that folder's file
+   * system time (fileSystemNow); when it cannot be read, the batch is read next time instead
+   */
+  async rememberWritesIn(dir: string, writes: Array<FileWrite<V>>) {
+    const now = await fileSystemNow(dir).catch(() => undefined);
+    if (now !== undefined) this.rememberWrites(writes, now);
+    else for (const { file } of writes) this.#entries.delete(file);
   }
 
   forget(file: string): void {
@@ -161,10 +178,6 @@ function sameStat(entry: Entry<unknown>, stat: fs.BigIntStats): boolean {
     entry.mtimeNs === stat.mtimeNs &&
     entry.ctimeNs === stat.ctimeNs
   );
-}
-
-function changedNs(stat: { mtimeNs: bigint; ctimeNs: bigint }): bigint {
-  return stat.mtimeNs > stat.ctimeNs ? stat.mtimeNs : stat.ctimeNs;
 }
 
 /** the stat may not show a change made within the tick it was recorded in (see the top) */

@@ -15,7 +15,6 @@ import { ConflictError, InputError } from '@backstage/errors';
 import { mapLimited } from '@butler-portal/plugin-gitops-node';
 import {
   errorMessage,
-  fileSystemNow,
   fsyncDir,
   sweepTemporaryFiles,
   writeFileAtomically,
@@ -130,15 +129,11 @@ export class DirectoryTarget implements SyncTarget {
           const stat = await writeFileAtomically(file, content);
           const writes = written.get(dir) ?? [];
           written.set(dir, writes);
-          if (stat) {
-            const value = {
-              managed: true,
-              hash: labelled ? hash : contentHash(rendered),
-            };
-            writes.push({ file, content, stat, value });
-          } else {
-            this.#files.forget(file); // changed by someone else at once: read it next time
-          }
+          const value = {
+            managed: true,
+            hash: labelled ? hash : contentHash(rendered),
+          };
+          writes.push({ file, content, stat, value });
           return { ref, ok: true };
         } catch (error) {
           return { ref, ok: false, error: errorMessage(error) };
@@ -150,14 +145,7 @@ export class DirectoryTarget implements SyncTarget {
     for (const dir of written.keys()) await fsyncDir(dir);
     // each folder's writes judged against its own file system's time (see FileStatCache)
     for (const [dir, writes] of written) {
-      let now: bigint;
-      try {
-        now = await fileSystemNow(dir);
-      } catch {
-        for (const { file } of writes) this.#files.forget(file); // read them next time
-        continue;
-      }
-      this.#files.rememberWrites(writes, now);
+      await this.#files.rememberWritesIn(dir, writes);
     }
     return results;
   }

@@ -14,7 +14,6 @@ import path from 'path';
 import { ConflictError, InputError } from '@backstage/errors';
 import {
   errorMessage,
-  fileSystemNow,
   fsyncDir,
   sweepTemporaryFiles,
   writeFileAtomically,
@@ -98,7 +97,6 @@ export class VectorDirectoryTarget implements SyncTarget {
     await this.#prepare();
     const results: ApplyResult[] = [];
     const writes: Array<FileWrite<string | undefined>> = [];
-    let written = false;
     for (const { ref, object } of objects) {
       try {
         const { fileName, content } = asVectorPipeline(object);
@@ -118,13 +116,8 @@ export class VectorDirectoryTarget implements SyncTarget {
           continue;
         }
         const stat = await writeFileAtomically(file, content);
-        if (stat) {
-          const value = deliveredHash(ref, fileName, content);
-          writes.push({ file, content, stat, value });
-        } else {
-          this.#files.forget(file); // changed by someone else at once: read it next time
-        }
-        written = true;
+        const value = deliveredHash(ref, fileName, content);
+        writes.push({ file, content, stat, value });
         results.push({ ref, ok: true });
       } catch (error) {
         results.push({ ref, ok: false, error: errorMessage(error) });
@@ -132,11 +125,9 @@ export class VectorDirectoryTarget implements SyncTarget {
     }
     // the renames made durable once for the batch (each file's content is fsynced before its
     // rename, so a crash shows the old file or the new one; listManaged reads what is there)
-    if (written) {
+    if (writes.length > 0) {
       await fsyncDir(this.root);
-      const now = await fileSystemNow(this.root).catch(() => undefined);
-      if (now !== undefined) this.#files.rememberWrites(writes, now);
-      else for (const { file } of writes) this.#files.forget(file);
+      await this.#files.rememberWritesIn(this.root, writes);
     }
     return results;
   }
